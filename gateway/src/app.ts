@@ -1,0 +1,120 @@
+/** Builds the gateway: plugins, routes, error shape. Listening is main.ts's job. */
+import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { isServing } from '@repo/grpc';
+import type { Logger } from '@repo/logging';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { identityResolver } from './auth/identity';
+import { ContentClient } from './clients/content';
+import type { GatewayConfig } from './config';
+import { ErrorBody, registerErrorHandling } from './errors';
+import { documentRoutes } from './routes/content/documents';
+import { searchRoutes } from './routes/content/search';
+
+export const bodyLimitBytes = 1024 * 1024;
+
+/**
+ * Bodies are validated strictly (no type coercion, unknown fields refused); query strings and
+ * path parameters arrive as text, so there numbers and booleans are coerced.
+ */
+function validators() {
+  const common = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false } as const;
+  const body = addFormats(new Ajv({ ...common, coerceTypes: false }));
+  const text = addFormats(new Ajv({ ...common, coerceTypes: 'array' }));
+  return ({ schema, httpPart }: { schema: object; httpPart?: string }) =>
+    (httpPart === 'body' ? body : text).compile(schema);
+}
+
+export interface Gateway {
+  app: FastifyInstance;
+  content: ContentClient;
+}
+
+export async function buildGateway(config: GatewayConfig, logger: Logger): Promise<Gateway> {
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: bodyLimitBytes,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    disableRequestLogging: false,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validators());
+  // Workflow steps may be posted without a body even when a client sends a JSON content type.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
+    body === '' ? done(null, null) : parseJson(request, body as string, done),
+  );
+  registerErrorHandling(app);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(cors, {
+    origin: config.CORS_ORIGINS === '*' ? true : config.CORS_ORIGINS.split(',').map((o) => o.trim()),
+    exposedHeaders: ['x-request-id', 'location'],
+  });
+  await app.register(rateLimit, {
+    max: config.RATE_LIMIT_PER_MINUTE,
+    timeWindow: 60_000,
+    allowList: (request) => request.url === '/healthz' || request.url === '/readyz',
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      code: 'RATE_LIMITED',
+      message: `rate limit of ${context.max} requests per ${context.after} exceeded`,
+    }),
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: '智慧党建 Smart party-building platform API',
+        description: 'REST/JSON API for province-wide portals. Errors are { "error": { "code", "message", "details" } }.',
+        version: '1.0.0',
+      },
+      tags: [
+        { name: 'documents', description: 'Policy documents (政策文件) and articles' },
+        { name: 'workflow', description: 'Editorial workflow: draft -> inReview -> approved -> published -> withdrawn' },
+        { name: 'search', description: 'Smart search across published documents' },
+        { name: 'health', description: 'Probes' },
+      ],
+      components: {
+        securitySchemes: config.GATEWAY_TRUST_IDENTITY_HEADERS
+          ? {
+              userId: { type: 'apiKey', in: 'header', name: 'x-user-id', description: 'Development identity: user id' },
+              orgPath: { type: 'apiKey', in: 'header', name: 'x-org-path', description: 'Development identity: organisation path, e.g. /1/' },
+            }
+          : {},
+      },
+      security: config.GATEWAY_TRUST_IDENTITY_HEADERS ? [{ userId: [], orgPath: [] }] : [],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.addSchema(ErrorBody);
+
+  const content = new ContentClient(config.CONTENT_ADDR, config.GRPC_DEADLINE_MS);
+  const identify = identityResolver(config.GATEWAY_TRUST_IDENTITY_HEADERS);
+  await app.register(
+    async (api) => {
+      await api.register(documentRoutes, { content, identify });
+      await api.register(searchRoutes, { content, identify });
+    },
+    { prefix: '/api/v1' },
+  );
+
+  app.get('/healthz', { schema: { tags: ['health'], summary: 'The gateway process is alive' } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { tags: ['health'], summary: 'Every service the gateway calls answers its health check' } }, async (_request, reply) => {
+    const services = { content: await isServing(content.address) };
+    const ready = Object.values(services).every(Boolean);
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', services });
+  });
+  app.addHook('onClose', async () => content.close());
+
+  return { app, content };
+}

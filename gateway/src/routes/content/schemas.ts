@@ -1,0 +1,164 @@
+/**
+ * REST shapes of documents and search, in TypeBox: they validate requests and feed the
+ * OpenAPI document at /docs. Enum values come from the proto enums, so they cannot drift.
+ */
+import { enumCodec } from '@repo/grpc';
+import * as pb from '@repo/proto/content/v1';
+import { Type, type Static } from '@sinclair/typebox';
+
+export const kinds = enumCodec<pb.DocumentKind>(pb.DocumentKind, 'DOCUMENT_KIND_');
+export const statuses = enumCodec<pb.DocumentStatus>(pb.DocumentStatus, 'DOCUMENT_STATUS_');
+export const effectiveStatuses = enumCodec<pb.EffectiveStatus>(pb.EffectiveStatus, 'EFFECTIVE_STATUS_');
+export const actions = enumCodec<pb.WorkflowAction>(pb.WorkflowAction, 'WORKFLOW_ACTION_');
+
+const oneOf = (values: string[], description: string) =>
+  Type.Union(values.map((v) => Type.Literal(v)), { description });
+
+const date = (description: string) =>
+  Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: `${description} (YYYY-MM-DD)`, examples: ['2024-03-01'] });
+
+export const limits = { title: 200, body: 200_000, agency: 100, docNumber: 50, docType: 10, region: 50, topic: 30, topics: 10 } as const;
+
+const draftFields = {
+  kind: oneOf(kinds.values, 'policy (政策文件) or article (新闻、宣传、党课)'),
+  title: Type.String({ minLength: 1, maxLength: limits.title }),
+  docNumber: Type.String({ maxLength: limits.docNumber, description: '文号, e.g. 中发〔2021〕1号; [2021], (2021) and 2021年 are accepted too' }),
+  agency: Type.String({ minLength: 1, maxLength: limits.agency, description: '发文机关' }),
+  docType: Type.String({ minLength: 1, maxLength: limits.docType, description: '文种 (通知, 意见, 决定, 办法 ...) or article category (新闻, 宣传, 党课)' }),
+  issuedAt: date('Issue date'),
+  effectiveStatus: oneOf(effectiveStatuses.values, '现行有效 inForce, 已修订 amended, 已废止 repealed'),
+  region: Type.String({ maxLength: limits.region }),
+  topics: Type.Array(Type.String({ minLength: 1, maxLength: limits.topic }), { maxItems: limits.topics }),
+  body: Type.String({ minLength: 1, maxLength: limits.body }),
+};
+
+export const CreateDocumentBody = Type.Object(
+  {
+    kind: draftFields.kind,
+    title: draftFields.title,
+    docNumber: Type.Optional(draftFields.docNumber),
+    agency: draftFields.agency,
+    docType: draftFields.docType,
+    issuedAt: draftFields.issuedAt,
+    effectiveStatus: Type.Optional(draftFields.effectiveStatus),
+    region: Type.Optional(draftFields.region),
+    topics: Type.Optional(draftFields.topics),
+    body: draftFields.body,
+  },
+  { additionalProperties: false },
+);
+export type CreateDocumentBody = Static<typeof CreateDocumentBody>;
+
+export const UpdateDocumentBody = Type.Object(
+  {
+    ...Object.fromEntries(Object.entries(draftFields).map(([k, v]) => [k, Type.Optional(v)])),
+    expectedRevision: Type.Optional(Type.Integer({ minimum: 1, description: 'Refuse the update unless the document is still at this revision' })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateDocumentBody = Partial<Static<typeof CreateDocumentBody>> & { expectedRevision?: number };
+
+export const TransitionBody = Type.Union([
+  Type.Object({ note: Type.Optional(Type.String({ maxLength: 500, description: 'Reason or remark; required to reject' })) }, { additionalProperties: false }),
+  Type.Null(),
+]);
+
+export const IdParams = Type.Object({
+  id: Type.String({ format: 'uuid', description: 'Document id' }),
+});
+
+const paging = (maxSize: number) => ({
+  page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+  size: Type.Optional(Type.Integer({ minimum: 1, maximum: maxSize, default: 20 })),
+});
+
+export const ListQuery = Type.Object(
+  {
+    status: Type.Optional(oneOf(statuses.values, 'Workflow status')),
+    kind: Type.Optional(draftFields.kind),
+    agency: Type.Optional(Type.String({ maxLength: limits.agency })),
+    type: Type.Optional(Type.String({ maxLength: limits.docType, description: '文种 or article category' })),
+    ...paging(100),
+  },
+  { additionalProperties: false },
+);
+
+export const SearchQuery = Type.Object(
+  {
+    q: Type.Optional(Type.String({ maxLength: 200, description: 'Words, a title fragment or a document number' })),
+    agency: Type.Optional(Type.String({ maxLength: limits.agency })),
+    type: Type.Optional(Type.String({ maxLength: limits.docType })),
+    status: Type.Optional(oneOf(effectiveStatuses.values, 'Effective status')),
+    kind: Type.Optional(draftFields.kind),
+    from: Type.Optional(date('Issued on or after')),
+    to: Type.Optional(date('Issued on or before')),
+    ...paging(50),
+  },
+  { additionalProperties: false },
+);
+
+const WorkflowStep = Type.Object({
+  action: Type.String(),
+  from: Type.String(),
+  to: Type.String(),
+  actor: Type.String(),
+  at: Type.String({ format: 'date-time' }),
+  note: Type.String(),
+});
+
+export const DocumentBody = Type.Object(
+  {
+    id: Type.String(),
+    kind: Type.String(),
+    title: Type.String(),
+    docNumber: Type.String(),
+    agency: Type.String(),
+    docType: Type.String(),
+    issuedAt: Type.String(),
+    effectiveStatus: Type.String(),
+    region: Type.String(),
+    topics: Type.Array(Type.String()),
+    body: Type.String(),
+    status: Type.String(),
+    orgPath: Type.String(),
+    createdBy: Type.String(),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+    revision: Type.Integer(),
+    history: Type.Array(WorkflowStep),
+  },
+  { $id: 'Document', title: 'Document' },
+);
+export type DocumentBody = Static<typeof DocumentBody>;
+
+export const DocumentListBody = Type.Object({
+  total: Type.Integer(),
+  page: Type.Integer(),
+  size: Type.Integer(),
+  items: Type.Array(Type.Omit(DocumentBody, ['history'])),
+});
+
+const Facet = Type.Array(Type.Object({ key: Type.String(), count: Type.Integer() }));
+
+export const SearchResultBody = Type.Object({
+  total: Type.Integer(),
+  page: Type.Integer(),
+  size: Type.Integer(),
+  hits: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      title: Type.String(),
+      docNumber: Type.String(),
+      agency: Type.String(),
+      type: Type.String({ description: '文种 or article category' }),
+      status: Type.String({ description: 'Effective status' }),
+      kind: Type.String(),
+      issuedAt: Type.String(),
+      highlights: Type.Object({
+        title: Type.Optional(Type.Array(Type.String())),
+        body: Type.Optional(Type.Array(Type.String())),
+      }),
+    }),
+  ),
+  facets: Type.Object({ agency: Facet, type: Facet, year: Facet }),
+});

@@ -1,0 +1,183 @@
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { Logger } from '@repo/logging';
+import type { Collection, Document } from 'mongodb';
+import { AckPolicy, DeliverPolicy, JSONCodec, headers as natsHeaders, nanos, type JsMsg } from 'nats';
+import { isNotFound, type Bus } from './connection';
+import { isEnvelope, type EventEnvelope } from './envelope';
+
+const codec = JSONCodec<unknown>();
+const tracer = trace.getTracer('@repo/bus');
+
+/**
+ * Remembers which events a consumer has finished, so a redelivery (after a crash between the
+ * work and the ack, or a re-published event) changes nothing.
+ */
+export class ProcessedEvents {
+  constructor(private readonly collection: Collection<Document>) {}
+
+  private key(durable: string, eventId: string): string {
+    return `${durable}:${eventId}`;
+  }
+
+  async has(durable: string, eventId: string): Promise<boolean> {
+    return (await this.collection.countDocuments({ _id: this.key(durable, eventId) } as never)) > 0;
+  }
+
+  async mark(durable: string, eventId: string): Promise<void> {
+    try {
+      await this.collection.insertOne({ _id: this.key(durable, eventId), at: new Date() } as never);
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000) throw err;
+    }
+  }
+
+  /** The store has no TTL index everywhere (FerretDB v1), so old marks are pruned by hand. */
+  async prune(olderThanMs: number): Promise<number> {
+    const result = await this.collection.deleteMany({ at: { $lt: new Date(Date.now() - olderThanMs) } });
+    return result.deletedCount;
+  }
+}
+
+export interface ConsumerOptions<T> {
+  bus: Bus;
+  /** Domain whose stream to read, e.g. content. */
+  domain: string;
+  /** Durable name shared by every replica of the consuming service. */
+  durable: string;
+  /** Event types to receive, NATS wildcards allowed, e.g. content.document.> */
+  filterType: string;
+  handler: (event: EventEnvelope<T>) => Promise<void>;
+  processed: ProcessedEvents;
+  logger: Logger;
+  /** Deliveries before a message goes to the dead-letter subject. */
+  maxDeliver?: number;
+  ackWaitMs?: number;
+  /** Delay before redelivering after a failure, by attempt (the last repeats). */
+  retryDelaysMs?: number[];
+  batchSize?: number;
+}
+
+/** An idempotent durable pull consumer with bounded redelivery and a dead-letter subject. */
+export class DurableConsumer<T = unknown> {
+  private stopped = true;
+  private loop: Promise<void> | undefined;
+  private readonly maxDeliver: number;
+
+  constructor(private readonly options: ConsumerOptions<T>) {
+    this.maxDeliver = options.maxDeliver ?? 5;
+  }
+
+  /** Creates or updates the durable consumer; safe to call from every replica. */
+  async ensure(): Promise<void> {
+    const { bus, domain, durable, filterType, ackWaitMs = 30_000 } = this.options;
+    const stream = bus.names.stream(domain);
+    const config = {
+      durable_name: durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: bus.names.subject(filterType),
+      max_deliver: this.maxDeliver,
+      ack_wait: nanos(ackWaitMs),
+      max_ack_pending: 1_000,
+    };
+    try {
+      await bus.jsm.consumers.info(stream, durable);
+      await bus.jsm.consumers.update(stream, durable, config);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      await bus.jsm.consumers.add(stream, config);
+    }
+  }
+
+  async start(): Promise<void> {
+    await this.ensure();
+    this.stopped = false;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const { bus, domain, durable, logger, batchSize = 64 } = this.options;
+    const js = bus.nc.jetstream();
+    let failing = false;
+    while (!this.stopped) {
+      try {
+        const consumer = await js.consumers.get(bus.names.stream(domain), durable);
+        const batch = await consumer.fetch({ max_messages: batchSize, expires: 1_000 });
+        for await (const msg of batch) {
+          await this.handle(msg);
+        }
+        if (failing) logger.info({ durable }, 'consumer recovered');
+        failing = false;
+      } catch (err) {
+        // NATS restarting or the consumer being recreated: wait and fetch again.
+        if (!failing) logger.warn({ durable, err: (err as Error).message }, 'consumer paused');
+        failing = true;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  }
+
+  private async handle(msg: JsMsg): Promise<void> {
+    const { durable, processed, logger, handler } = this.options;
+    let payload: unknown;
+    try {
+      payload = codec.decode(msg.data);
+    } catch {
+      payload = undefined;
+    }
+    if (!isEnvelope(payload)) {
+      await this.deadLetter(msg, 'not an event envelope');
+      return;
+    }
+    const event = payload as EventEnvelope<T>;
+    if (await processed.has(durable, event.id)) {
+      msg.ack();
+      return;
+    }
+    const carrier: Record<string, string> = {};
+    for (const key of msg.headers?.keys() ?? []) carrier[key.toLowerCase()] = msg.headers?.get(key) ?? '';
+    const parent = propagation.extract(ROOT_CONTEXT, carrier);
+    await tracer.startActiveSpan(
+      `consume ${event.type}`,
+      { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'nats', 'messaging.consumer.group.name': durable, 'event.id': event.id } },
+      parent,
+      async (span) => {
+        try {
+          await context.with(trace.setSpan(parent, span), () => handler(event));
+          await processed.mark(durable, event.id);
+          msg.ack();
+        } catch (err) {
+          span.recordException(err as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          const deliveries = msg.info.redeliveryCount;
+          if (deliveries >= this.maxDeliver) {
+            logger.error({ durable, eventId: event.id, err }, 'event failed on its last delivery');
+            await this.deadLetter(msg, (err as Error).message);
+          } else {
+            const delays = this.options.retryDelaysMs ?? [500, 2_000, 5_000];
+            const delay = delays[Math.min(deliveries - 1, delays.length - 1)] ?? 1_000;
+            logger.warn({ durable, eventId: event.id, deliveries, err: (err as Error).message }, 'event failed, will retry');
+            msg.nak(delay);
+          }
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+
+  /** Keeps the poison message for people to inspect, then stops its redelivery. */
+  private async deadLetter(msg: JsMsg, reason: string): Promise<void> {
+    const { bus, domain, durable } = this.options;
+    const h = natsHeaders();
+    h.set('dead-letter-reason', reason.slice(0, 500));
+    h.set('original-subject', msg.subject);
+    await bus.nc.jetstream().publish(bus.names.deadLetterSubject(domain, durable), msg.data, { headers: h });
+    msg.term();
+  }
+}

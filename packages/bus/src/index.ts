@@ -1,0 +1,6 @@
+export * from './envelope';
+export * from './naming';
+export * from './connection';
+export * from './publisher';
+export * from './outbox';
+export * from './consumer';

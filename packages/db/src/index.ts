@@ -1,0 +1,56 @@
+import mongoose, { Schema, type Connection, type Model } from 'mongoose';
+import type { Logger } from '@repo/logging';
+
+export { mongoose, Schema, type Connection, type Model };
+
+export interface MongoOptions {
+  url: string;
+  logger: Logger;
+  /** Overrides the database named in the URL (tests use one database each). */
+  dbName?: string;
+  /** Give up after this long; the process then exits through its caller. */
+  connectTimeoutMs?: number;
+}
+
+/**
+ * One connection per app (not mongoose's global), retried with backoff until the store answers,
+ * so a service can start before its database and several apps can live in one test process.
+ */
+export async function connectMongo(options: MongoOptions): Promise<Connection> {
+  const { url, logger, dbName, connectTimeoutMs = 60_000 } = options;
+  const started = Date.now();
+  let delay = 250;
+  for (let attempt = 1; ; attempt++) {
+    const connection = mongoose.createConnection(url, {
+      ...(dbName ? { dbName } : {}),
+      serverSelectionTimeoutMS: 5_000,
+      // FerretDB v1 and MongoDB both accept these; retryable writes need a replica set.
+      retryWrites: false,
+      autoIndex: true,
+    });
+    try {
+      await connection.asPromise();
+      logger.info({ db: connection.name, attempt }, 'connected to document store');
+      return connection;
+    } catch (err) {
+      await connection.close().catch(() => undefined);
+      if (Date.now() - started > connectTimeoutMs) {
+        throw new Error(`document store at ${redact(url)} did not answer within ${connectTimeoutMs} ms`, {
+          cause: err,
+        });
+      }
+      logger.warn({ attempt, err: (err as Error).message }, 'document store not ready, retrying');
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, 5_000);
+    }
+  }
+}
+
+/** Hides credentials in a connection string before it reaches a log. */
+export function redact(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}
+
+export async function closeMongo(connection: Connection): Promise<void> {
+  await connection.close();
+}

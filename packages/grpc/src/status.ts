@@ -1,0 +1,88 @@
+import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { DomainError, type ErrorKind } from '@repo/errors';
+import { ErrorInfo } from '@repo/proto/common/v1';
+
+/** Trailing metadata key carrying common.v1.ErrorInfo with every non-OK status. */
+export const errorInfoKey = 'x-error-info-bin';
+
+const statusByKind: Record<ErrorKind, status> = {
+  invalidArgument: status.INVALID_ARGUMENT,
+  notFound: status.NOT_FOUND,
+  alreadyExists: status.ALREADY_EXISTS,
+  failedPrecondition: status.FAILED_PRECONDITION,
+  permissionDenied: status.PERMISSION_DENIED,
+  unauthenticated: status.UNAUTHENTICATED,
+  aborted: status.ABORTED,
+  resourceExhausted: status.RESOURCE_EXHAUSTED,
+  unavailable: status.UNAVAILABLE,
+  internal: status.INTERNAL,
+};
+
+/** The one gRPC status -> HTTP status mapping. */
+const httpByStatus: Partial<Record<status, number>> = {
+  [status.INVALID_ARGUMENT]: 400,
+  [status.OUT_OF_RANGE]: 400,
+  [status.UNAUTHENTICATED]: 401,
+  [status.PERMISSION_DENIED]: 403,
+  [status.NOT_FOUND]: 404,
+  [status.ALREADY_EXISTS]: 409,
+  [status.ABORTED]: 409,
+  [status.FAILED_PRECONDITION]: 409,
+  [status.RESOURCE_EXHAUSTED]: 429,
+  [status.CANCELLED]: 499,
+  [status.UNIMPLEMENTED]: 501,
+  [status.UNAVAILABLE]: 503,
+  [status.DEADLINE_EXCEEDED]: 504,
+};
+
+const defaultCodeByStatus: Partial<Record<status, string>> = {
+  [status.UNAVAILABLE]: 'SERVICE_UNAVAILABLE',
+  [status.DEADLINE_EXCEEDED]: 'DEADLINE_EXCEEDED',
+  [status.UNIMPLEMENTED]: 'NOT_IMPLEMENTED',
+};
+
+export function httpStatusOf(code: status): number {
+  return httpByStatus[code] ?? 500;
+}
+
+/** Domain error (or anything thrown) -> a grpc-js ServiceError with ErrorInfo attached. */
+export function toServiceError(err: unknown): Partial<ServiceError> {
+  const domain =
+    err instanceof DomainError
+      ? err
+      : new DomainError('internal', 'INTERNAL', 'internal error', {});
+  const metadata = new Metadata();
+  const info = ErrorInfo.create({
+    code: domain.code,
+    message: domain.message,
+    details: domain.details,
+  });
+  metadata.set(errorInfoKey, Buffer.from(ErrorInfo.encode(info).finish()));
+  return { code: statusByKind[domain.kind], details: domain.message, metadata };
+}
+
+export interface RemoteError {
+  grpcStatus: status;
+  httpStatus: number;
+  code: string;
+  message: string;
+  details: Record<string, string>;
+}
+
+/** A failed call's ServiceError -> what the gateway answers, in one shape. */
+export function fromServiceError(err: ServiceError): RemoteError {
+  const raw = err.metadata?.get(errorInfoKey)[0];
+  const info = Buffer.isBuffer(raw) ? ErrorInfo.decode(raw) : undefined;
+  const grpcStatus = typeof err.code === 'number' ? err.code : status.UNKNOWN;
+  return {
+    grpcStatus,
+    httpStatus: httpStatusOf(grpcStatus),
+    code: info?.code || defaultCodeByStatus[grpcStatus] || 'INTERNAL',
+    message: info?.message || err.details || 'internal error',
+    details: info?.details ?? {},
+  };
+}
+
+export function isServiceError(err: unknown): err is ServiceError {
+  return err instanceof Error && typeof (err as Partial<ServiceError>).code === 'number' && 'metadata' in err;
+}

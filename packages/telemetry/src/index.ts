@@ -1,0 +1,1 @@
+export { startTelemetry, startInMemoryTelemetry, type TelemetryOptions } from './sdk';

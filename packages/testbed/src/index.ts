@@ -1,0 +1,128 @@
+/**
+ * Start, stop and await the local stack from tests. The stack itself is run by the scripts in
+ * deploy/local/, so tests, `npm start` and `npm test` share one way of doing it.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export type StackComponent = 'ferretdb' | 'elasticsearch' | 'nats';
+
+/** The repository root: the nearest folder above this file holding deploy/local/start.sh. */
+export function repoRoot(from = __dirname): string {
+  let dir = from;
+  while (!existsSync(join(dir, 'deploy/local/start.sh'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`deploy/local/start.sh not found above ${from}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+async function script(name: 'start' | 'stop' | 'status', components: StackComponent[]): Promise<string> {
+  const { stdout } = await run('bash', [join(repoRoot(), 'deploy/local', `${name}.sh`), ...components], {
+    timeout: 600_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return stdout;
+}
+
+/** Starts whatever is not running yet and waits until it is healthy (a no-op when it is). */
+export async function ensureStack(components: StackComponent[] = []): Promise<void> {
+  await script('start', components);
+}
+
+export async function stopComponent(component: StackComponent): Promise<void> {
+  await script('stop', [component]);
+}
+
+export async function startComponent(component: StackComponent): Promise<void> {
+  await script('start', [component]);
+}
+
+/** Where the local stack listens (same variables as the deploy/local scripts). */
+export function stackUrls() {
+  const env = process.env;
+  return {
+    mongoUrl: `mongodb://127.0.0.1:${env.MONGO_PORT ?? '27017'}`,
+    elasticsearchUrl: `http://127.0.0.1:${env.ES_PORT ?? '9200'}`,
+    natsUrl: `nats://127.0.0.1:${env.NATS_PORT ?? '4222'}`,
+  };
+}
+
+/** A short unique lower-case name for one test file's databases, streams and indices. */
+export function uniqueNamespace(prefix = 't'): string {
+  return `${prefix}${randomBytes(4).toString('hex')}`;
+}
+
+/** Polls until `check` returns a value other than undefined/false, or fails with the last reason. */
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false>,
+  { timeoutMs = 15_000, intervalMs = 100, what = 'condition' } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}` +
+      (lastError ? `: ${(lastError as Error).message}` : ''),
+  );
+}
+
+/**
+ * Environment for one test file's service instances: its own database, streams and indices
+ * under `namespace`, on the local stack.
+ */
+export function stackEnv(namespace: string): Record<string, string> {
+  const urls = stackUrls();
+  return {
+    MONGO_URL: `${urls.mongoUrl}/${namespace}`,
+    NATS_URL: urls.natsUrl,
+    ELASTICSEARCH_URL: urls.elasticsearchUrl,
+    BUS_NAMESPACE: namespace,
+    SEARCH_INDEX_PREFIX: `${namespace}-`,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+  };
+}
+
+/** Drops what a test file left behind: its database, its streams and its indices. */
+export async function cleanupNamespace(namespace: string): Promise<void> {
+  const urls = stackUrls();
+  const { MongoClient } = await import('mongodb');
+  const mongo = new MongoClient(urls.mongoUrl, { serverSelectionTimeoutMS: 5_000 });
+  try {
+    await mongo.connect();
+    await mongo.db(namespace).dropDatabase();
+  } finally {
+    await mongo.close();
+  }
+  const { Client } = await import('@elastic/elasticsearch');
+  const es = new Client({ node: urls.elasticsearchUrl });
+  try {
+    await es.indices.delete({ index: `${namespace}-*`, ignore_unavailable: true, allow_no_indices: true });
+  } finally {
+    await es.close();
+  }
+  const { connect } = await import('nats');
+  const nc = await connect({ servers: urls.natsUrl });
+  try {
+    const jsm = await nc.jetstreamManager();
+    for await (const stream of jsm.streams.list()) {
+      if (stream.config.name.startsWith(`${namespace.toUpperCase()}_`)) await jsm.streams.delete(stream.config.name);
+    }
+  } finally {
+    await nc.close();
+  }
+}
