@@ -3,7 +3,7 @@
 module.exports = {
   testEnvironment: 'node',
   transform: {
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: { sourceMap: true } }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: { sourceMap: true, isolatedModules: true } }],
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],

@@ -25,6 +25,11 @@ export interface OutboxRelayOptions {
   /** Safety-net poll; writes also `kick()` the relay for low latency. */
   intervalMs?: number;
   batchSize?: number;
+  /**
+   * Per-document write lock shared with the service's repository (see KeyedMutex in @repo/db):
+   * removing sent events is a write to the aggregate's document.
+   */
+  locks?: { run<T>(key: string, work: () => Promise<T>): Promise<T> };
 }
 
 /**
@@ -105,7 +110,8 @@ export class OutboxRelay {
       } finally {
         if (sent.length > 0) {
           // $pullAll of the exact entries read: FerretDB v1 ignores $pull with a condition.
-          await collection.updateOne({ _id: doc._id }, { $pullAll: { [outboxField]: sent } } as never);
+          const remove = () => collection.updateOne({ _id: doc._id }, { $pullAll: { [outboxField]: sent } } as never);
+          await (this.options.locks ? this.options.locks.run(String(doc._id), remove) : remove());
           published += sent.length;
         }
       }

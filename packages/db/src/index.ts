@@ -54,3 +54,4 @@ export function redact(url: string): string {
 export async function closeMongo(connection: Connection): Promise<void> {
   await connection.close();
 }
+export { KeyedMutex } from './keyed-mutex';

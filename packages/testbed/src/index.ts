@@ -7,6 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { Client } from '@elastic/elasticsearch';
+import { MongoClient } from 'mongodb';
+import { connect } from 'nats';
 
 const run = promisify(execFile);
 
@@ -100,7 +103,6 @@ export function stackEnv(namespace: string): Record<string, string> {
 /** Drops what a test file left behind: its database, its streams and its indices. */
 export async function cleanupNamespace(namespace: string): Promise<void> {
   const urls = stackUrls();
-  const { MongoClient } = await import('mongodb');
   const mongo = new MongoClient(urls.mongoUrl, { serverSelectionTimeoutMS: 5_000 });
   try {
     await mongo.connect();
@@ -108,14 +110,14 @@ export async function cleanupNamespace(namespace: string): Promise<void> {
   } finally {
     await mongo.close();
   }
-  const { Client } = await import('@elastic/elasticsearch');
   const es = new Client({ node: urls.elasticsearchUrl });
   try {
-    await es.indices.delete({ index: `${namespace}-*`, ignore_unavailable: true, allow_no_indices: true });
+    // Deleting by wildcard is refused (action.destructive_requires_name), so name each index.
+    const indices = Object.keys(await es.indices.get({ index: `${namespace}-*`, allow_no_indices: true }));
+    if (indices.length > 0) await es.indices.delete({ index: indices });
   } finally {
     await es.close();
   }
-  const { connect } = await import('nats');
   const nc = await connect({ servers: urls.natsUrl });
   try {
     const jsm = await nc.jetstreamManager();

@@ -1,0 +1,28 @@
+import type { EventEnvelope } from '@repo/bus';
+import { DomainError } from '@repo/errors';
+import { isPublic } from '../domain/document';
+import type { DocumentRepository } from '../store/documents';
+import type { SearchIndex } from '../store/search-index';
+
+/** Durable consumer name shared by every replica of the content service. */
+export const indexerDurable = 'content-indexer';
+export const indexerFilter = 'content.document.>';
+
+/**
+ * Keeps the search index in step with the store. It indexes the document's current state, not
+ * the event's, so events may arrive twice or out of order and the index still ends right:
+ * published documents are in it, everything else is not.
+ */
+export function searchIndexer(documents: DocumentRepository, index: SearchIndex) {
+  return async (event: EventEnvelope): Promise<void> => {
+    let document;
+    try {
+      document = await documents.get(event.subjectId);
+    } catch (err) {
+      if (err instanceof DomainError && err.kind === 'notFound') return;
+      throw err;
+    }
+    if (isPublic(document)) await index.put(document);
+    else await index.remove(document.id, document.revision);
+  };
+}

@@ -1,0 +1,147 @@
+/** gRPC handlers: check access, apply the domain rules, persist, answer in proto. */
+import { unauthenticated, validationFailed } from '@repo/errors';
+import { unary, type CallContext } from '@repo/grpc';
+import type { Logger } from '@repo/logging';
+import * as pb from '@repo/proto/content/v1';
+import { assertVisible, canWrite, scopeOf, visibleStatuses, type Caller } from '../domain/access';
+import {
+  applyStep,
+  assertEditable,
+  documentEvents,
+  isCalendarDate,
+  validateFields,
+  type DocumentFields,
+} from '../domain/document';
+import type { DocumentRepository } from '../store/documents';
+import type { SearchIndex } from '../store/search-index';
+import { actionCodec, effectiveCodec, fieldsFromDraft, kindCodec, maskFields, statusCodec, toProtoDocument, toProtoSearchResponse } from './mapping';
+
+export const paging = { defaultSize: 20, maxSize: 100, maxSearchSize: 50, maxSearchWindow: 10_000, maxQueryChars: 200 } as const;
+
+function pageOf(request: { page?: pb.ListDocumentsRequest['page'] }, maxSize: number): { page: number; size: number } {
+  const page = request.page?.page || 1;
+  const size = request.page?.size || paging.defaultSize;
+  const violations = [];
+  if (page < 1) violations.push({ field: 'page', problem: 'must be at least 1' });
+  if (size < 1 || size > maxSize) violations.push({ field: 'size', problem: `must be between 1 and ${maxSize}` });
+  if (violations.length) throw validationFailed(violations);
+  return { page, size };
+}
+
+function callerOf(context: CallContext): Caller {
+  const { userId, roles, orgPath } = context.identity;
+  return { userId, roles, orgPath };
+}
+
+function requireWriter(caller: Caller): void {
+  if (!canWrite(caller)) throw unauthenticated('AUTH_REQUIRED', 'sign in to change content');
+}
+
+export interface ContentHandlerDeps {
+  documents: DocumentRepository;
+  search: SearchIndex;
+  logger: Logger;
+}
+
+export function contentHandlers({ documents, search, logger }: ContentHandlerDeps): pb.ContentServiceServer {
+  return {
+    createDocument: unary(logger, async (request: pb.CreateDocumentRequest, context) => {
+      const caller = callerOf(context);
+      requireWriter(caller);
+      const fields = validateFields(fieldsFromDraft(request.draft));
+      const document = await documents.create(fields, caller.userId, scopeOf(caller));
+      return { document: toProtoDocument(document) };
+    }),
+
+    getDocument: unary(logger, async (request: pb.GetDocumentRequest, context) => {
+      const document = await documents.get(request.id);
+      assertVisible(callerOf(context), document);
+      return { document: toProtoDocument(document) };
+    }),
+
+    listDocuments: unary(logger, async (request: pb.ListDocumentsRequest, context) => {
+      const caller = callerOf(context);
+      const { page, size } = pageOf(request, paging.maxSize);
+      const requested = statusCodec.fromProto(request.status);
+      const allowed = visibleStatuses(caller);
+      const statuses = requested ? (allowed && !allowed.includes(requested) ? [] : [requested]) : allowed;
+      const result = await documents.list(
+        {
+          ...(statuses ? { statuses } : {}),
+          ...(kindCodec.fromProto(request.kind) ? { kind: kindCodec.fromProto(request.kind)! } : {}),
+          ...(request.agency ? { agency: request.agency } : {}),
+          ...(request.docType ? { docType: request.docType } : {}),
+          ...(allowed ? {} : { scope: { orgPath: scopeOf(caller), orPublished: true } }),
+        },
+        page,
+        size,
+      );
+      return {
+        documents: result.items.map(toProtoDocument),
+        page: { page, size, total: String(result.total) },
+      };
+    }),
+
+    updateDocument: unary(logger, async (request: pb.UpdateDocumentRequest, context) => {
+      const caller = callerOf(context);
+      requireWriter(caller);
+      const current = await documents.get(request.id);
+      assertVisible(caller, current);
+      assertEditable(current);
+      if (request.expectedRevision > 0 && request.expectedRevision !== current.revision) {
+        throw validationFailed([{ field: 'expectedRevision', problem: `is ${request.expectedRevision} but the document is at ${current.revision}` }]);
+      }
+      const unknown = request.updateMask.filter((name) => !(name in maskFields));
+      if (unknown.length) throw validationFailed(unknown.map((field) => ({ field, problem: 'is not an updatable field' })));
+      if (request.updateMask.length === 0) throw validationFailed([{ field: 'updateMask', problem: 'names no field to change' }]);
+      const incoming = fieldsFromDraft(request.draft);
+      const merged: DocumentFields = { ...current };
+      const changed = request.updateMask.map((name) => maskFields[name]!);
+      for (const field of changed) (merged as unknown as Record<string, unknown>)[field] = incoming[field];
+      const fields = validateFields(merged);
+      const updated = await documents.update(current, fields, changed, caller.userId);
+      return { document: toProtoDocument(updated) };
+    }),
+
+    transitionDocument: unary(logger, async (request: pb.TransitionDocumentRequest, context) => {
+      const caller = callerOf(context);
+      requireWriter(caller);
+      const action = actionCodec.fromProto(request.action);
+      if (!action) throw validationFailed([{ field: 'action', problem: `must be one of ${actionCodec.values.join(', ')}` }]);
+      const current = await documents.get(request.id);
+      assertVisible(caller, current);
+      const step = applyStep(current, action, caller.userId, new Date().toISOString(), request.note);
+      const updated = await documents.recordStep(current, step, documentEvents[action]);
+      return { document: toProtoDocument(updated) };
+    }),
+
+    searchDocuments: unary(logger, async (request: pb.SearchDocumentsRequest) => {
+      const { page, size } = pageOf(request, paging.maxSearchSize);
+      const violations = [];
+      if (page * size > paging.maxSearchWindow) {
+        violations.push({ field: 'page', problem: `page x size must not exceed ${paging.maxSearchWindow}; narrow the search` });
+      }
+      if ([...request.query].length > paging.maxQueryChars) {
+        violations.push({ field: 'q', problem: `must be at most ${paging.maxQueryChars} characters` });
+      }
+      for (const [field, value] of [['from', request.issuedFrom], ['to', request.issuedTo]] as const) {
+        if (value && !isCalendarDate(value)) violations.push({ field, problem: 'must be a calendar date YYYY-MM-DD' });
+      }
+      if (violations.length) throw validationFailed(violations);
+      const effectiveStatus = effectiveCodec.fromProto(request.effectiveStatus);
+      const kind = kindCodec.fromProto(request.kind);
+      const result = await search.search({
+        text: request.query,
+        page,
+        size,
+        ...(request.agency ? { agency: request.agency } : {}),
+        ...(request.docType ? { docType: request.docType } : {}),
+        ...(effectiveStatus ? { effectiveStatus } : {}),
+        ...(kind ? { kind } : {}),
+        ...(request.issuedFrom ? { issuedFrom: request.issuedFrom } : {}),
+        ...(request.issuedTo ? { issuedTo: request.issuedTo } : {}),
+      });
+      return toProtoSearchResponse(result, page, size);
+    }),
+  };
+}

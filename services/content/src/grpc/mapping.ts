@@ -1,0 +1,107 @@
+/** proto <-> domain for the content service. */
+import { enumCodec } from '@repo/grpc';
+import * as pb from '@repo/proto/content/v1';
+import type {
+  ContentDocument,
+  DocumentFields,
+  DocumentKind,
+  DocumentStatus,
+  EffectiveStatus,
+  WorkflowAction,
+} from '../domain/document';
+import type { SearchResult } from '../store/search-index';
+
+export const kindCodec = enumCodec<pb.DocumentKind, DocumentKind>(pb.DocumentKind, 'DOCUMENT_KIND_');
+export const statusCodec = enumCodec<pb.DocumentStatus, DocumentStatus>(pb.DocumentStatus, 'DOCUMENT_STATUS_');
+export const effectiveCodec = enumCodec<pb.EffectiveStatus, EffectiveStatus>(pb.EffectiveStatus, 'EFFECTIVE_STATUS_');
+export const actionCodec = enumCodec<pb.WorkflowAction, WorkflowAction>(pb.WorkflowAction, 'WORKFLOW_ACTION_');
+
+/** proto snake case field names accepted in an update mask -> domain field names. */
+export const maskFields: Record<string, keyof DocumentFields> = {
+  kind: 'kind',
+  title: 'title',
+  doc_number: 'docNumber',
+  agency: 'agency',
+  doc_type: 'docType',
+  issued_at: 'issuedAt',
+  effective_status: 'effectiveStatus',
+  region: 'region',
+  topics: 'topics',
+  body: 'body',
+};
+
+/**
+ * A draft message as domain fields. An unspecified kind becomes '' so validation names it;
+ * an unspecified effective status means inForce, the common case.
+ */
+export function fieldsFromDraft(draft: pb.DocumentDraft | undefined): DocumentFields {
+  const d = draft ?? pb.DocumentDraft.create();
+  return {
+    kind: (kindCodec.fromProto(d.kind) ?? '') as DocumentKind,
+    title: d.title,
+    docNumber: d.docNumber,
+    agency: d.agency,
+    docType: d.docType,
+    issuedAt: d.issuedAt,
+    effectiveStatus: effectiveCodec.fromProto(d.effectiveStatus) ?? 'inForce',
+    region: d.region,
+    topics: d.topics,
+    body: d.body,
+  };
+}
+
+export function toProtoDocument(doc: ContentDocument): pb.Document {
+  return pb.Document.create({
+    id: doc.id,
+    kind: kindCodec.toProto(doc.kind),
+    title: doc.title,
+    docNumber: doc.docNumber,
+    agency: doc.agency,
+    docType: doc.docType,
+    issuedAt: doc.issuedAt,
+    effectiveStatus: effectiveCodec.toProto(doc.effectiveStatus),
+    region: doc.region,
+    topics: doc.topics,
+    body: doc.body,
+    status: statusCodec.toProto(doc.status),
+    orgPath: doc.orgPath,
+    createdBy: doc.createdBy,
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+    revision: doc.revision,
+    history: doc.history.map((step) =>
+      pb.WorkflowStep.create({
+        action: actionCodec.toProto(step.action),
+        fromStatus: statusCodec.toProto(step.from),
+        toStatus: statusCodec.toProto(step.to),
+        actor: step.actor,
+        at: step.at,
+        note: step.note,
+      }),
+    ),
+  });
+}
+
+export function toProtoSearchResponse(result: SearchResult, page: number, size: number): pb.SearchDocumentsResponse {
+  return pb.SearchDocumentsResponse.create({
+    page: { page, size, total: String(result.total) },
+    hits: result.hits.map((hit) =>
+      pb.SearchHit.create({
+        id: hit.id,
+        title: hit.title,
+        docNumber: hit.docNumber,
+        agency: hit.agency,
+        docType: hit.docType,
+        effectiveStatus: effectiveCodec.toProto(hit.effectiveStatus),
+        issuedAt: hit.issuedAt,
+        kind: kindCodec.toProto(hit.kind),
+        score: hit.score,
+        titleHighlights: hit.highlights.title,
+        bodyHighlights: hit.highlights.body,
+      }),
+    ),
+    agencyFacets: result.facets.agency.map((b) => pb.FacetBucket.create({ key: b.key, count: String(b.count) })),
+    typeFacets: result.facets.type.map((b) => pb.FacetBucket.create({ key: b.key, count: String(b.count) })),
+    yearFacets: result.facets.year.map((b) => pb.FacetBucket.create({ key: b.key, count: String(b.count) })),
+  });
+}
