@@ -1,5 +1,6 @@
 // The one lint configuration for the whole repository.
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -7,7 +8,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly' } },
+    languageOptions: { globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       '@typescript-eslint/no-require-imports': 'off',
@@ -16,7 +17,7 @@ export default tseslint.config(
   },
   {
     // Command-line scripts talk to people on the terminal.
-    files: ['scripts/**', 'bench/**', 'deploy/**'],
+    files: ['scripts/**', 'bench/**', 'deploy/**', 'services/*/seed/load.ts'],
     rules: { 'no-console': 'off' },
   },
 );

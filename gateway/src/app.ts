@@ -42,7 +42,6 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     bodyLimit: bodyLimitBytes,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    disableRequestLogging: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validators());
   // Workflow steps may be posted without a body even when a client sends a JSON content type.

@@ -44,6 +44,7 @@ function fieldOf(error: AjvError, part: string): string {
 function problemOf(error: AjvError): string {
   if (error.keyword === 'required') return 'is required';
   if (error.keyword === 'additionalProperties') return 'is not a known field';
+  if (error.keyword === 'enum') return `must be one of ${(error.params.allowedValues as string[]).join(', ')}`;
   return error.message ?? 'is invalid';
 }
 
@@ -51,7 +52,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError & { validation?: AjvError[]; validationContext?: string }, request, reply) => {
     if (error.validation) {
       const details: Record<string, string> = {};
-      for (const v of error.validation) details[fieldOf(v, error.validationContext ?? 'body')] = problemOf(v);
+      // Callers know "query" (the URL's query string), not fastify's "querystring".
+      const part = error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'body');
+      for (const v of error.validation) details[fieldOf(v, part)] = problemOf(v);
       const message = Object.entries(details).map(([field, problem]) => `${field} ${problem}`).join('; ');
       return reply.status(400).send({ error: { code: 'VALIDATION_FAILED', message, details } });
     }

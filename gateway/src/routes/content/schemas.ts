@@ -11,8 +11,8 @@ export const statuses = enumCodec<pb.DocumentStatus>(pb.DocumentStatus, 'DOCUMEN
 export const effectiveStatuses = enumCodec<pb.EffectiveStatus>(pb.EffectiveStatus, 'EFFECTIVE_STATUS_');
 export const actions = enumCodec<pb.WorkflowAction>(pb.WorkflowAction, 'WORKFLOW_ACTION_');
 
-const oneOf = (values: string[], description: string) =>
-  Type.Union(values.map((v) => Type.Literal(v)), { description });
+/** A closed list of words: one `enum` keyword gives one clear error and a clean OpenAPI enum. */
+const oneOf = (values: string[], description: string) => Type.Unsafe<string>({ type: 'string', enum: values, description });
 
 const date = (description: string) =>
   Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: `${description} (YYYY-MM-DD)`, examples: ['2024-03-01'] });

@@ -1,0 +1,68 @@
+/** The gateway built in-process in front of a real content service on the local stack. */
+import { buildContentApp, type ContentApp } from '@repo/content/app';
+import { loadContentConfig } from '@repo/content/config';
+import { createLogger } from '@repo/logging';
+import { cleanupNamespace, ensureStack, stackEnv, uniqueNamespace } from '@repo/testbed';
+import type { FastifyInstance } from 'fastify';
+import { buildGateway } from '../src/app';
+import { loadGatewayConfig } from '../src/config';
+
+export interface Platform {
+  namespace: string;
+  content: ContentApp;
+  gateway: FastifyInstance;
+  /** Where the gateway listens, e.g. http://127.0.0.1:41234 */
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function startPlatform(overrides: Record<string, string> = {}): Promise<Platform> {
+  await ensureStack();
+  const namespace = uniqueNamespace('gw');
+  const env = stackEnv(namespace);
+  const contentConfig = loadContentConfig({ ...env, CONTENT_GRPC_ADDR: '127.0.0.1:0', OUTBOX_POLL_MS: '200' });
+  const content = await buildContentApp(contentConfig, createLogger('content-test', env.LOG_LEVEL));
+  const port = await content.start();
+  const gatewayConfig = loadGatewayConfig({
+    LOG_LEVEL: env.LOG_LEVEL,
+    CONTENT_ADDR: `127.0.0.1:${port}`,
+    GATEWAY_TRUST_IDENTITY_HEADERS: 'true',
+    ...overrides,
+  });
+  const { app } = await buildGateway(gatewayConfig, createLogger('gateway-test', env.LOG_LEVEL!));
+  // Real HTTP on loopback, as portals call it.
+  const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    namespace,
+    content,
+    gateway: app,
+    baseUrl,
+    async stop() {
+      await app.close();
+      await content.stop();
+      await cleanupNamespace(namespace);
+    },
+  };
+}
+
+export const editor = { 'x-user-id': 'editor-1', 'x-org-path': '/1/7/', 'x-user-roles': 'orgAdmin' };
+export const reviewer = { 'x-user-id': 'reviewer-1', 'x-org-path': '/1/', 'x-user-roles': 'orgAdmin' };
+export const outsider = { 'x-user-id': 'editor-9', 'x-org-path': '/2/', 'x-user-roles': 'orgAdmin' };
+
+let serial = 0;
+
+export function policyBody(overrides: Record<string, unknown> = {}) {
+  serial += 1;
+  return {
+    kind: 'policy',
+    title: `关于进一步落实三会一课制度的通知（样例${serial}）`,
+    docNumber: `江组发[2024]${serial}号`,
+    agency: '中共江川省委组织部',
+    docType: '通知',
+    issuedAt: '2024-04-15',
+    region: '全省',
+    topics: ['组织建设', '三会一课'],
+    body: '各级党组织要严格落实三会一课制度，支部党员大会每季度至少召开一次，党小组会每月召开一次。\n\n要把党风廉政建设融入组织生活全过程。',
+    ...overrides,
+  };
+}
