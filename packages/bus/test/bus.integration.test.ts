@@ -1,0 +1,130 @@
+/**
+ * The bus against real NATS JetStream and the real document store: de-duplication, idempotent
+ * consumers, bounded redelivery into the dead-letter stream, and trace context from the write
+ * that caused an event to the consumer that handles it.
+ */
+import { context, trace } from '@opentelemetry/api';
+import { connectMongo, type Connection } from '@repo/db';
+import { createLogger } from '@repo/logging';
+import { startInMemoryTelemetry } from '@repo/telemetry';
+import { cleanupNamespace, ensureStack, stackUrls, uniqueNamespace, waitFor } from '@repo/testbed';
+import { JSONCodec } from 'nats';
+import {
+  connectBus,
+  createEvent,
+  DurableConsumer,
+  ensureDeadLetterStream,
+  ensureStream,
+  EventPublisher,
+  OutboxRelay,
+  outboxField,
+  ProcessedEvents,
+  toOutboxEntry,
+  type Bus,
+  type EventEnvelope,
+} from '../src';
+
+jest.setTimeout(60_000);
+
+const logger = createLogger('bus-test', process.env.TEST_LOG_LEVEL ?? 'silent');
+const telemetry = startInMemoryTelemetry('bus-test');
+const namespace = uniqueNamespace('bus');
+let bus: Bus;
+let mongo: Connection;
+const consumers: DurableConsumer[] = [];
+
+beforeAll(async () => {
+  await ensureStack();
+  const urls = stackUrls();
+  mongo = await connectMongo({ url: `${urls.mongoUrl}/${namespace}`, logger });
+  bus = await connectBus({ url: urls.natsUrl, logger, name: 'bus-test', namespace });
+  await ensureStream(bus, 'demo');
+  await ensureDeadLetterStream(bus);
+});
+
+afterAll(async () => {
+  await Promise.all(consumers.map((c) => c.stop()));
+  await bus.close();
+  await mongo.close();
+  await telemetry.sdk.shutdown();
+  await cleanupNamespace(namespace);
+});
+
+function consumer(durable: string, handler: (event: EventEnvelope) => Promise<void>) {
+  const c = new DurableConsumer({
+    bus,
+    domain: 'demo',
+    durable,
+    filterType: `demo.${durable}.>`,
+    handler,
+    processed: new ProcessedEvents(mongo.collection('processed_events')),
+    logger,
+    maxDeliver: 3,
+    retryDelaysMs: [50],
+  });
+  consumers.push(c);
+  return c;
+}
+
+test('the stream drops a re-published event, and a consumer handles an event id once', async () => {
+  const seen: string[] = [];
+  await consumer('dedupe', async (event) => void seen.push(event.id)).start();
+  const publisher = new EventPublisher(bus);
+  const event = createEvent({ type: 'demo.dedupe.happened', actor: 'u', orgPath: '/1/', subjectId: 's-1', data: {} });
+  expect(await publisher.publish(event)).toEqual({ duplicate: false });
+  expect(await publisher.publish(event)).toEqual({ duplicate: true });
+  // The same envelope again without a message id gets past the stream; the consumer skips it.
+  await bus.nc.jetstream().publish(bus.names.subject(event.type), JSONCodec().encode(event));
+  const marker = createEvent({ type: 'demo.dedupe.happened', actor: 'u', orgPath: '/1/', subjectId: 's-2', data: {} });
+  await publisher.publish(marker);
+  await waitFor(async () => seen.includes(marker.id), { what: 'the marker event' });
+  expect(seen.filter((id) => id === event.id)).toHaveLength(1);
+});
+
+test('an event that keeps failing is retried a bounded number of times, then dead-lettered', async () => {
+  const attempts = new Map<string, number>();
+  await consumer('poison', async (event) => {
+    attempts.set(event.subjectId, (attempts.get(event.subjectId) ?? 0) + 1);
+    if (event.subjectId === 'bad') throw new Error('cannot handle this one');
+  }).start();
+  const publisher = new EventPublisher(bus);
+  await publisher.publish(createEvent({ type: 'demo.poison.happened', actor: 'u', orgPath: '/1/', subjectId: 'bad', data: {} }));
+  await publisher.publish(createEvent({ type: 'demo.poison.happened', actor: 'u', orgPath: '/1/', subjectId: 'good', data: {} }));
+
+  const dlq = bus.names.deadLetterStream();
+  await waitFor(async () => (await bus.jsm.streams.info(dlq)).state.messages === 1, { what: 'one dead letter' });
+  expect(attempts.get('bad')).toBe(3);
+  expect(attempts.get('good')).toBe(1);
+  const letter = await bus.jsm.streams.getMessage(dlq, { last_by_subj: bus.names.deadLetterSubject('demo', 'poison') });
+  expect(letter.header.get('dead-letter-reason')).toBe('cannot handle this one');
+  expect(JSONCodec<EventEnvelope>().decode(letter.data).subjectId).toBe('bad');
+});
+
+test('the outbox relay publishes pending events and clears them; the consumer continues the writer\'s trace', async () => {
+  const handled: string[] = [];
+  await consumer('traced', async (event) => void handled.push(event.id)).start();
+  const collection = mongo.collection('aggregates');
+  const tracer = trace.getTracer('bus-test');
+
+  // A write, as a request handler would do it: the change and its event in one document.
+  const { event, traceId } = await tracer.startActiveSpan('POST /api/v1/things', async (span) => {
+    const e = createEvent({ type: 'demo.traced.created', actor: 'u', orgPath: '/1/', subjectId: 'a-1', data: {} });
+    await collection.insertOne({ _id: 'a-1', name: 'thing', [outboxField]: [toOutboxEntry(e)] } as never);
+    span.end();
+    return { event: e, traceId: span.spanContext().traceId };
+  });
+  expect(trace.getSpan(context.active())).toBeUndefined();
+
+  const relay = new OutboxRelay({ collection: collection as never, publisher: new EventPublisher(bus), logger, intervalMs: 100 });
+  relay.start();
+  try {
+    await waitFor(async () => handled.includes(event.id), { what: 'the relayed event' });
+    await waitFor(async () => ((await collection.findOne({ _id: 'a-1' } as never))?.[outboxField] as unknown[]).length === 0, { what: 'an empty outbox' });
+  } finally {
+    await relay.stop();
+  }
+  const consumeSpan = await waitFor(async () =>
+    telemetry.exporter.getFinishedSpans().find((s) => s.name === 'consume demo.traced.created'),
+  );
+  expect(consumeSpan.spanContext().traceId).toBe(traceId);
+});
