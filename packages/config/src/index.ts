@@ -66,3 +66,4 @@ export const commonShape = {
   NATS_URL: z.string().default('nats://127.0.0.1:4222'),
   BUS_NAMESPACE: env.namespace(),
 };
+export { runService, type Stop } from './run';

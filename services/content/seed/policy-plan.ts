@@ -390,7 +390,8 @@ const buildLetter: TitleBuilder = (rng, ctx) => {
   return { title: `关于报送${year}年${subject.noun}工作情况的函`, form: { kind: 'letter', variant: 'collect', detail: subject.noun }, day };
 };
 
-const TITLE_BUILDERS: Record<PolicyDocType, TitleBuilder> = {
+/** The corpus writes these document types; the domain knows a few more (决议, 公告). */
+const TITLE_BUILDERS: Partial<Record<PolicyDocType, TitleBuilder>> = {
   通知: buildNotice,
   意见: buildOpinion,
   方案: buildProgramme,
@@ -428,7 +429,9 @@ export class PolicyPlanner {
       const topic = rng.weighted(candidates);
       const subject = rng.pick(subjectsFor(topic, docType, agency, year));
       const verb = rng.pick(subject.verbs);
-      const choice = TITLE_BUILDERS[docType](rng, { agency, docType, topic, subject, verb, day });
+      const buildTitle = TITLE_BUILDERS[docType];
+      if (!buildTitle) return null;
+      const choice = buildTitle(rng, { agency, docType, topic, subject, verb, day });
       if (!choice) continue;
       choice.title = tidyTitle(choice.title);
       if (choice.form.kind === 'forward') choice.form.innerTitle = tidyTitle(choice.form.innerTitle);

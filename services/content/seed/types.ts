@@ -1,35 +1,29 @@
 /** Shared types and fixed vocabularies of the demo corpus. */
 
-export type SeedKind = 'policy' | 'article';
-export type EffectiveStatus = 'inForce' | 'amended' | 'repealed';
+import {
+  articleTypes,
+  effectiveStatuses,
+  policyTypes,
+  type DocumentFields,
+  type DocumentKind,
+  type EffectiveStatus as DomainEffectiveStatus,
+} from '../src/domain/document';
 
-export interface SeedDocument {
-  kind: SeedKind;
-  /** ≤ 200 chars. */
-  title: string;
-  /** Policy: 文号 such as 江委发〔2023〕12号 (unique); article: ''. */
-  docNumber: string;
-  /** 发文机关 for policies, publishing unit for articles. */
-  agency: string;
-  docType: string;
-  /** YYYY-MM-DD. */
-  issuedAt: string;
-  effectiveStatus: EffectiveStatus;
-  /** 全国, 全省, a city (临江市) or a county (临江市望川县). */
-  region: string;
-  /** 1–4 entries of TOPICS. */
-  topics: string[];
-  /** 600–3000 chars, paragraphs separated by a blank line. */
-  body: string;
-}
+// The corpus speaks the content service's vocabulary: kinds, types and statuses come from its domain.
+export type SeedKind = DocumentKind;
+export type EffectiveStatus = DomainEffectiveStatus;
 
-export const POLICY_DOC_TYPES = [
-  '通知', '意见', '决定', '办法', '规定', '条例', '讲话', '方案',
-  '规划', '报告', '通报', '批复', '函', '准则', '细则', '纲要',
-] as const;
+/**
+ * A document as the content service accepts it. Corpus conventions: policy 文号 unique, articles
+ * without one; region 全国, 全省, a city (临江市) or a county (临江市望川县); 1–4 topics of TOPICS;
+ * bodies of 600–3000 characters, paragraphs separated by a blank line.
+ */
+export type SeedDocument = DocumentFields;
+
+export const POLICY_DOC_TYPES = policyTypes;
 export type PolicyDocType = (typeof POLICY_DOC_TYPES)[number];
 
-export const ARTICLE_DOC_TYPES = ['新闻', '宣传', '党课'] as const;
+export const ARTICLE_DOC_TYPES = articleTypes;
 export type ArticleDocType = (typeof ARTICLE_DOC_TYPES)[number];
 
 export const TOPICS = [
@@ -39,7 +33,7 @@ export const TOPICS = [
 ] as const;
 export type Topic = (typeof TOPICS)[number];
 
-export const EFFECTIVE_STATUSES: readonly EffectiveStatus[] = ['inForce', 'amended', 'repealed'];
+export const EFFECTIVE_STATUSES = effectiveStatuses;
 
 export const LIMITS = {
   titleMaxChars: 200,

@@ -154,10 +154,7 @@ export class DocumentRepository {
     return { items: records.map((r) => toDocument({ ...r, history: [] })), total };
   }
 
-  /**
-   * Saves new field values if the document is still at `expectedRevision`; a concurrent change
-   * in between answers CONTENT_REVISION_CONFLICT.
-   */
+  /** Saves new field values of a draft. */
   async update(
     current: ContentDocument,
     fields: DocumentFields,
@@ -169,20 +166,7 @@ export class DocumentRepository {
     const event = toOutboxEntry(
       createEvent({ type: documentEvents.updated, actor, orgPath: current.orgPath, subjectId: current.id, data: { revision, changed } }),
     );
-    const record = await this.locks.run(current.id, () =>
-      this.model
-        .findOneAndUpdate(
-          { _id: current.id, revision: current.revision, status: 'draft' },
-          { $set: { ...fields, updatedAt: now, revision }, $push: { [outboxField]: event } },
-          // No projection: FerretDB v1 does not implement it for findAndModify.
-          { new: true },
-        )
-        .lean<DocumentRecord>()
-        .exec(),
-    );
-    if (!record) throw this.conflict(current);
-    this.onWrite();
-    return toDocument(record);
+    return this.saveIf(current, { status: 'draft' }, { $set: { ...fields, updatedAt: now, revision }, $push: { [outboxField]: event } });
   }
 
   /** Records a workflow step and its event, if nobody changed the document meanwhile. */
@@ -197,39 +181,27 @@ export class DocumentRepository {
         data: { revision, from: step.from, to: step.to, note: step.note },
       }),
     );
+    return this.saveIf(current, { status: step.from }, {
+      $set: { status: step.to, updatedAt: step.at, revision },
+      $push: { history: step, [outboxField]: event },
+    });
+  }
+
+  /**
+   * Applies `update` if the document is still at the revision it was read at (and matches
+   * `condition`); a concurrent change in between answers CONTENT_REVISION_CONFLICT.
+   */
+  private async saveIf(current: ContentDocument, condition: Record<string, unknown>, update: Record<string, unknown>): Promise<ContentDocument> {
     const record = await this.locks.run(current.id, () =>
       this.model
-        .findOneAndUpdate(
-          { _id: current.id, revision: current.revision, status: step.from },
-          {
-            $set: { status: step.to, updatedAt: step.at, revision },
-            $push: { history: step, [outboxField]: event },
-          },
-          // No projection: FerretDB v1 does not implement it for findAndModify.
-          { new: true },
-        )
+        // No projection: FerretDB v1 does not implement it for findAndModify.
+        .findOneAndUpdate({ _id: current.id, revision: current.revision, ...condition }, update, { new: true })
         .lean<DocumentRecord>()
         .exec(),
     );
     if (!record) throw this.conflict(current);
     this.onWrite();
     return toDocument(record);
-  }
-
-  /** Every published document, oldest first, in batches (for rebuilding the search index). */
-  async *published(batchSize = 500): AsyncGenerator<ContentDocument[]> {
-    let after = '';
-    for (;;) {
-      const records = await this.model
-        .find({ status: 'published', _id: { $gt: after } }, { [outboxField]: 0, history: 0 })
-        .sort({ _id: 1 })
-        .limit(batchSize)
-        .lean<DocumentRecord[]>()
-        .exec();
-      if (records.length === 0) return;
-      yield records.map((r) => toDocument({ ...r, history: [] }));
-      after = records[records.length - 1]!._id;
-    }
   }
 
   private conflict(current: ContentDocument) {
