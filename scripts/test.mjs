@@ -11,7 +11,7 @@ build();
 const checks = [
   ['typecheck', 'npx', ['turbo', 'run', 'typecheck', '--output-logs=errors-only']],
   ['lint', 'npx', ['eslint', '.']],
-  ['proto lint', 'npx', ['buf', 'lint', 'proto']],
+  ['proto lint', 'npm', ['run', 'lint', '-w', '@repo/proto']],
 ];
 const results = [];
 for (const [name, command, args] of checks) {
