@@ -179,6 +179,27 @@ export class SearchIndex {
     }
   }
 
+  /**
+   * Indexes many documents in one bulk request (same external versioning as `put`), into the
+   * alias or a named index (a reindex fills the next version before the alias moves).
+   * Returns how many were written; stale versions count as done, anything else throws.
+   */
+  async putMany(documents: ContentDocument[], index: string = this.alias): Promise<number> {
+    if (documents.length === 0) return 0;
+    const operations = documents.flatMap((document) => [
+      { index: { _index: index, _id: document.id, version: document.revision, version_type: 'external' as const } },
+      this.toIndexed(document),
+    ]);
+    const response = await this.client.bulk({ operations });
+    const failures = response.items
+      .map((item) => item.index)
+      .filter((result) => result?.error && result.status !== 409);
+    if (failures.length > 0) {
+      throw new Error(`bulk indexing failed for ${failures.length} documents: ${JSON.stringify(failures[0]?.error)}`);
+    }
+    return documents.length;
+  }
+
   async remove(id: string, revision: number): Promise<void> {
     try {
       await this.client.delete({ index: this.alias, id, version: revision, version_type: 'external' });
@@ -193,7 +214,11 @@ export class SearchIndex {
     return (await this.client.count({ index: this.alias })).count;
   }
 
-  async search(query: SearchQuery): Promise<SearchResult> {
+  /**
+   * The Elasticsearch request for a query, exactly as `search` sends it (benchmarks send the same
+   * body straight to Elasticsearch to measure the platform's own overhead).
+   */
+  buildRequest(query: SearchQuery): estypes.SearchRequest {
     const filters: estypes.QueryDslQueryContainer[] = [];
     if (query.agency) filters.push({ term: { agency: query.agency } });
     if (query.docType) filters.push({ term: { docType: query.docType } });
@@ -205,7 +230,7 @@ export class SearchIndex {
       });
     }
 
-    const response = await this.client.search<IndexedDocument>({
+    return {
       index: this.alias,
       from: (query.page - 1) * query.size,
       size: query.size,
@@ -227,7 +252,11 @@ export class SearchIndex {
         type: { terms: { field: 'docType', size: 20 } },
         year: { date_histogram: { field: 'issuedAt', calendar_interval: 'year', format: 'yyyy', min_doc_count: 1, order: { _key: 'desc' } } },
       },
-    });
+    };
+  }
+
+  async search(query: SearchQuery): Promise<SearchResult> {
+    const response = await this.client.search<IndexedDocument>(this.buildRequest(query));
 
     const total = typeof response.hits.total === 'number' ? response.hits.total : (response.hits.total?.value ?? 0);
     const aggs = response.aggregations as Record<string, { buckets: { key: string | number; key_as_string?: string; doc_count: number }[] }> | undefined;
