@@ -2,7 +2,7 @@
  * Through REST, against the real content service, document store, NATS and Elasticsearch.
  */
 import { waitFor } from '@repo/testbed';
-import { editor, outsider, policyBody, reviewer, startPlatform, type Platform } from './support';
+import { editor, httpCaller, outsider, policyBody, publish, reviewer, startPlatform, type Platform } from './support';
 
 jest.setTimeout(120_000);
 
@@ -20,27 +20,12 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-async function call(method: 'GET' | 'POST' | 'PATCH', url: string, headers: Record<string, string> = {}, payload?: unknown) {
-  const response = await fetch(`${platform.baseUrl}${url}`, {
-    method,
-    headers: payload === undefined ? headers : { 'content-type': 'application/json', ...headers },
-    ...(payload === undefined ? {} : { body: typeof payload === 'string' ? payload : JSON.stringify(payload) }),
-  });
-  return { status: response.status, body: (await response.json()) as Json, headers: response.headers };
-}
+const call = (method: 'GET' | 'POST' | 'PATCH', url: string, headers: Record<string, string> = {}, payload?: unknown) =>
+  httpCaller(platform)(method, url, headers, payload) as Promise<{ status: number; body: Json; headers: Headers }>;
 
 const search = (query: string) => call('GET', `/api/v1/search/documents?${query}`);
 
-async function publishNew(overrides: Record<string, unknown> = {}) {
-  const created = await call('POST', '/api/v1/documents', editor, policyBody(overrides));
-  expect(created.status).toBe(201);
-  const id = created.body.id as string;
-  expect((await call('POST', `/api/v1/documents/${id}/submit`, editor)).status).toBe(200);
-  expect((await call('POST', `/api/v1/documents/${id}/approve`, reviewer, { note: '同意' })).status).toBe(200);
-  const published = await call('POST', `/api/v1/documents/${id}/publish`, reviewer);
-  expect(published.status).toBe(200);
-  return published.body;
-}
+const publishNew = async (overrides: Record<string, unknown> = {}): Promise<Json> => publish(call, overrides);
 
 describe('editorial workflow to search', () => {
   test('create, submit, approve, publish; found by a Chinese query with highlights; withdrawn, gone', async () => {

@@ -66,3 +66,34 @@ export function policyBody(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+export type Call = (
+  method: 'GET' | 'POST' | 'PATCH',
+  url: string,
+  headers?: Record<string, string>,
+  payload?: unknown,
+) => Promise<{ status: number; body: { id: string; [key: string]: unknown }; headers: Headers }>;
+
+/** A document taken through the whole workflow by an editor and a reviewer. */
+export async function publish(call: Call, overrides: Record<string, unknown> = {}) {
+  const created = await call('POST', '/api/v1/documents', editor, policyBody(overrides));
+  expect(created.status).toBe(201);
+  const id = created.body.id;
+  expect((await call('POST', `/api/v1/documents/${id}/submit`, editor)).status).toBe(200);
+  expect((await call('POST', `/api/v1/documents/${id}/approve`, reviewer, { note: '同意' })).status).toBe(200);
+  const published = await call('POST', `/api/v1/documents/${id}/publish`, reviewer);
+  expect(published.status).toBe(200);
+  return published.body;
+}
+
+/** Calls the gateway over HTTP the way a portal does. */
+export function httpCaller(platform: Platform): Call {
+  return async (method, url, headers = {}, payload) => {
+    const response = await fetch(`${platform.baseUrl}${url}`, {
+      method,
+      headers: payload === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      ...(payload === undefined ? {} : { body: typeof payload === 'string' ? payload : JSON.stringify(payload) }),
+    });
+    return { status: response.status, body: (await response.json()) as { id: string }, headers: response.headers };
+  };
+}

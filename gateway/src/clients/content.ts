@@ -36,6 +36,14 @@ export class ContentClient {
     return callUnary(this.client, this.client.searchDocuments, request, identity, this.deadlineMs);
   }
 
+  suggestDocuments(request: pb.SuggestDocumentsRequest, identity: Identity) {
+    return callUnary(this.client, this.client.suggestDocuments, request, identity, this.deadlineMs);
+  }
+
+  relatedDocuments(request: pb.RelatedDocumentsRequest, identity: Identity) {
+    return callUnary(this.client, this.client.relatedDocuments, request, identity, this.deadlineMs);
+  }
+
   close(): void {
     this.client.close();
   }

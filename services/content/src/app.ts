@@ -13,11 +13,12 @@ import { connectMongo } from '@repo/db';
 import { createGrpcServer, type GrpcServer } from '@repo/grpc';
 import type { Logger } from '@repo/logging';
 import { ContentServiceService } from '@repo/proto/content/v1';
-import type { ContentConfig } from './config';
+import { loadRanking, type ContentConfig } from './config';
 import { createTextAnalyzer } from './domain/text';
 import { indexerDurable, indexerFilter, searchIndexer } from './events/indexer';
 import { contentHandlers } from './grpc/handlers';
 import { DocumentRepository } from './store/documents';
+import { rebuildSearchIndex } from './store/reindex';
 import { SearchIndex } from './store/search-index';
 
 export const serviceName = 'content.v1.ContentService';
@@ -44,8 +45,9 @@ export async function buildContentApp(config: ContentConfig, logger: Logger): Pr
     analyzer: createTextAnalyzer(),
     prefix: config.SEARCH_INDEX_PREFIX,
     replicas: config.SEARCH_INDEX_REPLICAS,
+    ranking: loadRanking(config.SEARCH_RANKING_FILE),
   });
-  await search.ensure();
+  const indexCurrent = await search.ensure();
 
   // Writes nudge the relay so events leave at once; the relay exists before any write arrives.
   const documents = new DocumentRepository(connection, () => relay.kick());
@@ -65,6 +67,9 @@ export async function buildContentApp(config: ContentConfig, logger: Logger): Pr
     processed: new ProcessedEvents(connection.collection('processed_events')),
     logger,
   });
+
+  // An index of an older mapping is rebuilt from the store while it keeps serving searches.
+  if (!indexCurrent) await rebuildSearchIndex(documents, search, logger);
 
   const grpc = createGrpcServer([
     { name: serviceName, definition: ContentServiceService, implementation: contentHandlers({ documents, search, logger }) },

@@ -1,4 +1,7 @@
-import { commonShape, env, loadConfig, z } from '@repo/config';
+import { readFileSync } from 'node:fs';
+import { commonShape, ConfigError, env, loadConfig, z } from '@repo/config';
+import { DomainError } from '@repo/errors';
+import { defaultRanking, rankingFrom, type Ranking } from './domain/ranking';
 
 export const contentConfigShape = {
   ...commonShape,
@@ -8,10 +11,29 @@ export const contentConfigShape = {
   SEARCH_INDEX_PREFIX: z.string().regex(/^[a-z0-9-]*$/, 'lower case letters, digits and dashes').default(''),
   SEARCH_INDEX_REPLICAS: env.int(0, 0, 5),
   OUTBOX_POLL_MS: env.int(1_000, 50, 60_000),
+  /** JSON file overriding any of the ranking settings (see domain/ranking.ts). */
+  SEARCH_RANKING_FILE: z.string().optional(),
 };
 
 export type ContentConfig = ReturnType<typeof loadContentConfig>;
 
 export function loadContentConfig(source: NodeJS.ProcessEnv = process.env) {
   return loadConfig(contentConfigShape, source);
+}
+
+/** The ranking, with overrides from SEARCH_RANKING_FILE; a bad file stops the process naming the setting. */
+export function loadRanking(file: string | undefined): Ranking {
+  if (!file) return defaultRanking;
+  let overrides: unknown;
+  try {
+    overrides = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError([`SEARCH_RANKING_FILE: cannot read ${file} as JSON: ${(err as Error).message}`]);
+  }
+  try {
+    return rankingFrom(overrides);
+  } catch (err) {
+    if (err instanceof DomainError) throw new ConfigError([`SEARCH_RANKING_FILE: ${err.message}`]);
+    throw err;
+  }
 }

@@ -10,6 +10,7 @@ export const kinds = enumCodec<pb.DocumentKind>(pb.DocumentKind, 'DOCUMENT_KIND_
 export const statuses = enumCodec<pb.DocumentStatus>(pb.DocumentStatus, 'DOCUMENT_STATUS_');
 export const effectiveStatuses = enumCodec<pb.EffectiveStatus>(pb.EffectiveStatus, 'EFFECTIVE_STATUS_');
 export const actions = enumCodec<pb.WorkflowAction>(pb.WorkflowAction, 'WORKFLOW_ACTION_');
+export const sorts = enumCodec<pb.SearchSort>(pb.SearchSort, 'SEARCH_SORT_');
 
 /** A closed list of words: one `enum` keyword gives one clear error and a clean OpenAPI enum. */
 const oneOf = (values: string[], description: string) => Type.Unsafe<string>({ type: 'string', enum: values, description });
@@ -92,8 +93,41 @@ export const SearchQuery = Type.Object(
     kind: Type.Optional(draftFields.kind),
     from: Type.Optional(date('Issued on or after')),
     to: Type.Optional(date('Issued on or before')),
+    region: Type.Optional(Type.String({ maxLength: limits.region })),
+    topic: Type.Optional(Type.String({ maxLength: limits.topic })),
+    year: Type.Optional(Type.Integer({ minimum: 1949, maximum: 2100, description: 'Year of the document number (文号), i.e. the issue year' })),
+    sort: Type.Optional(oneOf(sorts.values, 'relevance (default with a query) or date (newest first)')),
+    within: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
+        maxItems: 5,
+        description: 'Search within results: earlier queries that must still match (repeat the parameter)',
+      }),
+    ),
     ...paging(50),
   },
+  { additionalProperties: false },
+);
+
+export const SuggestQuery = Type.Object(
+  {
+    q: Type.String({ minLength: 1, maxLength: 200, description: 'What the user has typed: characters, full pinyin (baxiang) or initials (bxgd)' }),
+    size: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, default: 8 })),
+  },
+  { additionalProperties: false },
+);
+
+export const SuggestionsBody = Type.Object({
+  suggestions: Type.Array(
+    Type.Object({
+      text: Type.String(),
+      id: Type.Optional(Type.String({ description: 'Document id, absent for a vocabulary term' })),
+      docNumber: Type.Optional(Type.String()),
+    }),
+  ),
+});
+
+export const RelatedQuery = Type.Object(
+  { size: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, default: 5 })) },
   { additionalProperties: false },
 );
 
@@ -140,12 +174,7 @@ export const DocumentListBody = Type.Object({
 
 const Facet = Type.Array(Type.Object({ key: Type.String(), count: Type.Integer() }));
 
-export const SearchResultBody = Type.Object({
-  total: Type.Integer(),
-  page: Type.Integer(),
-  size: Type.Integer(),
-  hits: Type.Array(
-    Type.Object({
+const SearchHitBody = Type.Object({
       id: Type.String(),
       title: Type.String(),
       docNumber: Type.String(),
@@ -158,7 +187,16 @@ export const SearchResultBody = Type.Object({
         title: Type.Optional(Type.Array(Type.String())),
         body: Type.Optional(Type.Array(Type.String())),
       }),
-    }),
-  ),
-  facets: Type.Object({ agency: Facet, type: Facet, year: Facet }),
 });
+
+export const SearchResultBody = Type.Object({
+  total: Type.Integer(),
+  page: Type.Integer(),
+  size: Type.Integer(),
+  hits: Type.Array(SearchHitBody),
+  facets: Type.Object({ agency: Facet, type: Facet, year: Facet, region: Facet, topic: Facet }),
+  didYouMean: Type.Optional(Type.String({ description: 'A better query to offer when this one found few documents' })),
+  searchedFor: Type.Optional(Type.String({ description: 'What was searched when it differs from what was typed (pinyin spelled out, or a typo corrected because nothing was found)' })),
+});
+
+export const RelatedBody = Type.Object({ hits: Type.Array(Type.Omit(SearchHitBody, ['highlights'])) });

@@ -2,16 +2,42 @@ import * as pb from '@repo/proto/content/v1';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ErrorBody } from '../../errors';
 import type { ContentRouteOptions } from './documents';
-import { effectiveStatuses, kinds, SearchQuery, SearchResultBody } from './schemas';
+import {
+  effectiveStatuses,
+  IdParams,
+  kinds,
+  RelatedBody,
+  RelatedQuery,
+  SearchQuery,
+  SearchResultBody,
+  sorts,
+  SuggestionsBody,
+  SuggestQuery,
+} from './schemas';
 
 const facet = (buckets: pb.FacetBucket[]) => buckets.map((b) => ({ key: b.key, count: Number(b.count) }));
+
+function toHitBody(hit: pb.SearchHit) {
+  return {
+    id: hit.id,
+    title: hit.title,
+    docNumber: hit.docNumber,
+    agency: hit.agency,
+    type: hit.docType,
+    status: effectiveStatuses.fromProto(hit.effectiveStatus) ?? '',
+    kind: kinds.fromProto(hit.kind) ?? '',
+    issuedAt: hit.issuedAt,
+  };
+}
 
 export const searchRoutes: FastifyPluginAsyncTypebox<ContentRouteOptions> = async (app, { content, identify }) => {
   app.get('/search/documents', {
     schema: {
       tags: ['search'],
       summary: 'Search published policy documents and articles',
-      description: 'Chinese full text over title and body, document numbers in any common form, filters, highlighted fragments and facets.',
+      description:
+        'Chinese full text over title and body, document numbers in any common form, pinyin, synonyms and abbreviations, ' +
+        'filters, highlighted fragments, facets, sorting, and search within results.',
       querystring: SearchQuery,
       response: { 200: SearchResultBody, 400: ErrorBody },
     },
@@ -26,6 +52,11 @@ export const searchRoutes: FastifyPluginAsyncTypebox<ContentRouteOptions> = asyn
         kind: kinds.toProto(q.kind),
         issuedFrom: q.from ?? '',
         issuedTo: q.to ?? '',
+        region: q.region ?? '',
+        topic: q.topic ?? '',
+        year: q.year ?? 0,
+        sort: sorts.toProto(q.sort),
+        within: q.within ?? [],
         page: { page: q.page ?? 1, size: q.size ?? 20 },
       }),
       identify(request),
@@ -35,20 +66,49 @@ export const searchRoutes: FastifyPluginAsyncTypebox<ContentRouteOptions> = asyn
       page: response.page?.page ?? 1,
       size: response.page?.size ?? 20,
       hits: response.hits.map((hit) => ({
-        id: hit.id,
-        title: hit.title,
-        docNumber: hit.docNumber,
-        agency: hit.agency,
-        type: hit.docType,
-        status: effectiveStatuses.fromProto(hit.effectiveStatus) ?? '',
-        kind: kinds.fromProto(hit.kind) ?? '',
-        issuedAt: hit.issuedAt,
+        ...toHitBody(hit),
         highlights: {
           ...(hit.titleHighlights.length ? { title: hit.titleHighlights } : {}),
           ...(hit.bodyHighlights.length ? { body: hit.bodyHighlights } : {}),
         },
       })),
-      facets: { agency: facet(response.agencyFacets), type: facet(response.typeFacets), year: facet(response.yearFacets) },
+      facets: {
+        agency: facet(response.agencyFacets),
+        type: facet(response.typeFacets),
+        year: facet(response.yearFacets),
+        region: facet(response.regionFacets),
+        topic: facet(response.topicFacets),
+      },
+      ...(response.didYouMean ? { didYouMean: response.didYouMean } : {}),
+      ...(response.searchedFor ? { searchedFor: response.searchedFor } : {}),
     };
+  });
+
+  app.get('/search/suggest', {
+    schema: {
+      tags: ['search'],
+      summary: 'Suggestions as you type',
+      description: 'Title prefixes typed in characters, full pinyin or pinyin initials (bxgd -> 八项规定); at most 10.',
+      querystring: SuggestQuery,
+      response: { 200: SuggestionsBody, 400: ErrorBody },
+    },
+  }, async (request) => {
+    const { suggestions } = await content.suggestDocuments({ prefix: request.query.q, size: request.query.size ?? 8 }, identify(request));
+    return {
+      suggestions: suggestions.map((s) => ({ text: s.text, ...(s.documentId ? { id: s.documentId, docNumber: s.docNumber } : {}) })),
+    };
+  });
+
+  app.get('/documents/:id/related', {
+    schema: {
+      tags: ['search'],
+      summary: 'Published documents related to this one',
+      params: IdParams,
+      querystring: RelatedQuery,
+      response: { 200: RelatedBody, 400: ErrorBody, 404: ErrorBody },
+    },
+  }, async (request) => {
+    const { hits } = await content.relatedDocuments({ id: request.params.id, size: request.query.size ?? 5 }, identify(request));
+    return { hits: hits.map(toHitBody) };
   });
 };

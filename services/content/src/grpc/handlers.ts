@@ -14,9 +14,9 @@ import {
 } from '../domain/document';
 import type { DocumentRepository } from '../store/documents';
 import type { SearchIndex } from '../store/search-index';
-import { actionCodec, effectiveCodec, fieldsFromDraft, kindCodec, maskFields, statusCodec, toProtoDocument, toProtoSearchResponse } from './mapping';
+import { actionCodec, effectiveCodec, fieldsFromDraft, kindCodec, maskFields, sortCodec, statusCodec, toProtoDocument, toProtoHit, toProtoSearchResponse } from './mapping';
 
-export const paging = { defaultSize: 20, maxSize: 100, maxSearchSize: 50, maxSearchWindow: 10_000, maxQueryChars: 200 } as const;
+export const paging = { defaultSize: 20, maxSize: 100, maxSearchSize: 50, maxSearchWindow: 10_000, maxQueryChars: 200, maxWithin: 5, defaultSuggestions: 8, maxSuggestions: 10, defaultRelated: 5, maxRelated: 20 } as const;
 
 function pageOf(request: { page?: pb.ListDocumentsRequest['page'] }, maxSize: number): { page: number; size: number } {
   const page = request.page?.page || 1;
@@ -127,9 +127,12 @@ export function contentHandlers({ documents, search, logger }: ContentHandlerDep
       for (const [field, value] of [['from', request.issuedFrom], ['to', request.issuedTo]] as const) {
         if (value && !isCalendarDate(value)) violations.push({ field, problem: 'must be a calendar date YYYY-MM-DD' });
       }
+      if (request.within.length > paging.maxWithin) violations.push({ field: 'within', problem: `must have at most ${paging.maxWithin} earlier queries` });
+      if (request.within.some((w) => [...w].length > paging.maxQueryChars)) violations.push({ field: 'within', problem: `each must be at most ${paging.maxQueryChars} characters` });
       if (violations.length) throw validationFailed(violations);
       const effectiveStatus = effectiveCodec.fromProto(request.effectiveStatus);
       const kind = kindCodec.fromProto(request.kind);
+      const sort = sortCodec.fromProto(request.sort);
       const result = await search.search({
         text: request.query,
         page,
@@ -140,8 +143,31 @@ export function contentHandlers({ documents, search, logger }: ContentHandlerDep
         ...(kind ? { kind } : {}),
         ...(request.issuedFrom ? { issuedFrom: request.issuedFrom } : {}),
         ...(request.issuedTo ? { issuedTo: request.issuedTo } : {}),
+        ...(request.region ? { region: request.region } : {}),
+        ...(request.topic ? { topic: request.topic } : {}),
+        ...(request.year ? { year: request.year } : {}),
+        ...(sort ? { sort } : {}),
+        within: request.within,
       });
       return toProtoSearchResponse(result, page, size);
+    }),
+
+    suggestDocuments: unary(logger, async (request: pb.SuggestDocumentsRequest) => {
+      const size = request.size || paging.defaultSuggestions;
+      const violations = [];
+      if (size < 1 || size > paging.maxSuggestions) violations.push({ field: 'size', problem: `must be between 1 and ${paging.maxSuggestions}` });
+      if ([...request.prefix].length > paging.maxQueryChars) violations.push({ field: 'q', problem: `must be at most ${paging.maxQueryChars} characters` });
+      if (violations.length) throw validationFailed(violations);
+      const suggestions = await search.suggest(request.prefix, size);
+      return { suggestions: suggestions.map((s) => pb.Suggestion.create(s)) };
+    }),
+
+    relatedDocuments: unary(logger, async (request: pb.RelatedDocumentsRequest, context) => {
+      const size = request.size || paging.defaultRelated;
+      if (size < 1 || size > paging.maxRelated) throw validationFailed([{ field: 'size', problem: `must be between 1 and ${paging.maxRelated}` }]);
+      const document = await documents.get(request.id);
+      assertVisible(callerOf(context), document);
+      return { hits: (await search.related(document, size)).map(toProtoHit) };
     }),
   };
 }

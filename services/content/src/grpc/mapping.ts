@@ -9,7 +9,9 @@ import type {
   EffectiveStatus,
   WorkflowAction,
 } from '../domain/document';
-import type { SearchResult } from '../store/search-index';
+import type { FacetBucket, SearchHit, SearchResult } from '../store/search-index';
+
+export const sortCodec = enumCodec<pb.SearchSort, 'relevance' | 'date'>(pb.SearchSort, 'SEARCH_SORT_');
 
 export const kindCodec = enumCodec<pb.DocumentKind, DocumentKind>(pb.DocumentKind, 'DOCUMENT_KIND_');
 export const statusCodec = enumCodec<pb.DocumentStatus, DocumentStatus>(pb.DocumentStatus, 'DOCUMENT_STATUS_');
@@ -82,26 +84,34 @@ export function toProtoDocument(doc: ContentDocument): pb.Document {
   });
 }
 
+export function toProtoHit(hit: SearchHit): pb.SearchHit {
+  return pb.SearchHit.create({
+    id: hit.id,
+    title: hit.title,
+    docNumber: hit.docNumber,
+    agency: hit.agency,
+    docType: hit.docType,
+    effectiveStatus: effectiveCodec.toProto(hit.effectiveStatus),
+    issuedAt: hit.issuedAt,
+    kind: kindCodec.toProto(hit.kind),
+    score: hit.score,
+    titleHighlights: hit.highlights.title,
+    bodyHighlights: hit.highlights.body,
+  });
+}
+
+const toProtoFacet = (buckets: FacetBucket[]) => buckets.map((b) => pb.FacetBucket.create({ key: b.key, count: String(b.count) }));
+
 export function toProtoSearchResponse(result: SearchResult, page: number, size: number): pb.SearchDocumentsResponse {
   return pb.SearchDocumentsResponse.create({
     page: { page, size, total: String(result.total) },
-    hits: result.hits.map((hit) =>
-      pb.SearchHit.create({
-        id: hit.id,
-        title: hit.title,
-        docNumber: hit.docNumber,
-        agency: hit.agency,
-        docType: hit.docType,
-        effectiveStatus: effectiveCodec.toProto(hit.effectiveStatus),
-        issuedAt: hit.issuedAt,
-        kind: kindCodec.toProto(hit.kind),
-        score: hit.score,
-        titleHighlights: hit.highlights.title,
-        bodyHighlights: hit.highlights.body,
-      }),
-    ),
-    agencyFacets: result.facets.agency.map((b) => pb.FacetBucket.create({ key: b.key, count: String(b.count) })),
-    typeFacets: result.facets.type.map((b) => pb.FacetBucket.create({ key: b.key, count: String(b.count) })),
-    yearFacets: result.facets.year.map((b) => pb.FacetBucket.create({ key: b.key, count: String(b.count) })),
+    hits: result.hits.map(toProtoHit),
+    agencyFacets: toProtoFacet(result.facets.agency),
+    typeFacets: toProtoFacet(result.facets.type),
+    yearFacets: toProtoFacet(result.facets.year),
+    regionFacets: toProtoFacet(result.facets.region),
+    topicFacets: toProtoFacet(result.facets.topic),
+    didYouMean: result.didYouMean ?? '',
+    searchedFor: result.searchedFor ?? '',
   });
 }

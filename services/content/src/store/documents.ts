@@ -204,6 +204,28 @@ export class DocumentRepository {
     return toDocument(record);
   }
 
+  /**
+   * Documents in `_id` order, in batches, optionally only published ones or only those changed
+   * since a time (for rebuilding the search index).
+   */
+  async *scan({ publishedOnly = false, changedSince }: { publishedOnly?: boolean; changedSince?: string }, batchSize = 500): AsyncGenerator<ContentDocument[]> {
+    let after = '';
+    for (;;) {
+      const filter: Record<string, unknown> = { _id: { $gt: after } };
+      if (publishedOnly) filter.status = 'published';
+      if (changedSince) filter.updatedAt = { $gte: changedSince };
+      const records = await this.model
+        .find(filter, { [outboxField]: 0, history: 0 })
+        .sort({ _id: 1 })
+        .limit(batchSize)
+        .lean<DocumentRecord[]>()
+        .exec();
+      if (records.length === 0) return;
+      yield records.map((r) => toDocument({ ...r, history: [] }));
+      after = records[records.length - 1]!._id;
+    }
+  }
+
   private conflict(current: ContentDocument) {
     return aborted('CONTENT_REVISION_CONFLICT', `document ${current.id} was changed by someone else; reload and retry`, {
       id: current.id,

@@ -13,6 +13,7 @@ import {
 } from './dictionaries';
 import { foldKeepingLength, foldText } from './fold';
 import { suggestInputs } from './pinyin';
+import { PinyinTerms } from './pinyin-terms';
 
 export interface TextAnalyzerOptions {
   /** jieba user dictionary; defaults to dict/party-terms.txt of this package. */
@@ -111,6 +112,9 @@ class SynonymTable {
 export class TextAnalyzer {
   private readonly jieba: Jieba;
   private synonyms: SynonymTable;
+  private readonly terms: string[];
+  private synonymTerms: string[] = [];
+  private pinyinTerms: PinyinTerms | undefined;
 
   constructor(
     readonly termsPath: string,
@@ -120,7 +124,9 @@ export class TextAnalyzer {
     // does not read jieba's 5 MB default dictionary.
     const { dict } = require('@node-rs/jieba/dict') as typeof JiebaDefaultDict;
     this.jieba = Jieba.withDict(dict);
-    this.jieba.loadDict(userTermsToJiebaDict(parseUserTerms(readFileSync(termsPath, 'utf8'), termsPath)));
+    const terms = parseUserTerms(readFileSync(termsPath, 'utf8'), termsPath);
+    this.jieba.loadDict(userTermsToJiebaDict(terms));
+    this.terms = terms.map((t) => t.word);
     this.synonyms = this.loadSynonyms();
   }
 
@@ -186,12 +192,21 @@ export class TextAnalyzer {
    */
   reloadSynonyms(): number {
     this.synonyms = this.loadSynonyms();
+    this.pinyinTerms = undefined;
     return this.synonyms.size;
+  }
+
+  /** The vocabulary (dictionary and synonym terms) by pinyin; built on first use. */
+  get pinyin(): PinyinTerms {
+    this.pinyinTerms ??= new PinyinTerms([...this.terms, ...this.synonymTerms]);
+    return this.pinyinTerms;
   }
 
   private loadSynonyms(): SynonymTable {
     const rules = parseSynonymRules(readFileSync(this.synonymsPath, 'utf8'), this.synonymsPath);
-    return new SynonymTable(rules, (term) => this.queryTokens(term), this.synonymsPath);
+    const table = new SynonymTable(rules, (term) => this.queryTokens(term), this.synonymsPath);
+    this.synonymTerms = rules.flatMap((rule) => [...rule.from, ...rule.to]);
+    return table;
   }
 
   private segment(text: string): string[] {

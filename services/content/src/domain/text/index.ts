@@ -9,3 +9,4 @@ export { defaultDictDir, parseSynonymRules, parseUserTerms, type SynonymRule, ty
 export { docNumberKeys, findDocNumber, parseDocNumber, type ParsedDocNumber } from './doc-number';
 export { foldText, hasChinese } from './fold';
 export { suggestInputs, toPinyinKey } from './pinyin';
+export { PinyinTerms } from './pinyin-terms';

@@ -1,0 +1,65 @@
+/**
+ * How search ranks documents. Every figure can be tuned from configuration
+ * (SEARCH_RANKING_FILE, a JSON file with any subset of these keys) without a code change.
+ */
+import { validationFailed } from '@repo/errors';
+
+export interface Ranking {
+  /** Field weights of the word match: display-segmented and search-segmented title and body. */
+  fields: { title: number; titleSearch: number; body: number; bodySearch: number };
+  /** Extra weight when the query's words stand together (within `slop` positions). */
+  phrase: { title: number; body: number; titleSlop: number; bodySlop: number };
+  /** A document number typed in any spelling puts its document first. */
+  docNumber: number;
+  /** Weight of queries rewritten with synonyms, relative to the words as typed. */
+  synonym: number;
+  /** Share of words that must match in queries of more than two words, e.g. "75%". */
+  minimumShouldMatch: string;
+  /**
+   * Gentle recency: a score multiplier from `floor` (old) to 1 (recent), decaying by half
+   * every `halfLife` after `offset` (Elasticsearch time units, e.g. 1825d).
+   */
+  recency: { floor: number; halfLife: string; offset: string };
+  /** Multipliers by effective status: repealed documents stay findable, lower down. */
+  status: { inForce: number; amended: number; repealed: number };
+  /** Below this many hits, a correction or related query is offered as "did you mean". */
+  fewResults: number;
+}
+
+export const defaultRanking: Ranking = {
+  fields: { title: 4, titleSearch: 3, body: 1, bodySearch: 1 },
+  phrase: { title: 6, body: 2, titleSlop: 2, bodySlop: 3 },
+  docNumber: 100,
+  synonym: 0.8,
+  minimumShouldMatch: '75%',
+  recency: { floor: 0.7, halfLife: '1825d', offset: '365d' },
+  status: { inForce: 1, amended: 0.85, repealed: 0.6 },
+  fewResults: 3,
+};
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+/** Merges overrides onto the defaults; unknown keys and wrong types are refused by name. */
+export function rankingFrom(overrides: unknown): Ranking {
+  const violations: { field: string; problem: string }[] = [];
+  const merge = (base: Record<string, unknown>, patch: unknown, path: string): Record<string, unknown> => {
+    if (patch === undefined) return base;
+    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
+      violations.push({ field: path || 'ranking', problem: 'must be an object' });
+      return base;
+    }
+    const out: Record<string, unknown> = { ...base };
+    for (const [key, value] of Object.entries(patch)) {
+      const field = path ? `${path}.${key}` : key;
+      if (!(key in base)) violations.push({ field, problem: 'is not a ranking setting' });
+      else if (typeof base[key] === 'object') out[key] = merge(base[key] as Record<string, unknown>, value, field);
+      else if (typeof value !== typeof base[key] || (typeof value === 'number' && !(value >= 0))) {
+        violations.push({ field, problem: `must be a ${typeof base[key] === 'number' ? 'non-negative number' : typeof base[key]}` });
+      } else out[key] = value;
+    }
+    return out;
+  };
+  const ranking = merge(defaultRanking as unknown as Record<string, unknown>, overrides as DeepPartial<Ranking>, '') as unknown as Ranking;
+  if (violations.length) throw validationFailed(violations);
+  return ranking;
+}
