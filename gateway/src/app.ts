@@ -42,6 +42,8 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     bodyLimit: bodyLimitBytes,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    // Rate limits count the real client, not the ingress, when a proxy is trusted.
+    trustProxy: config.GATEWAY_TRUST_PROXY,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validators());
   // Workflow steps may be posted without a body even when a client sends a JSON content type.

@@ -7,6 +7,8 @@ export const gatewayConfigShape = {
   CONTENT_ADDR: env.address('127.0.0.1:50051'),
   /** Comma separated origins allowed by CORS, or * for any. */
   CORS_ORIGINS: z.string().default('*'),
+  /** Behind an ingress or load balancer: take the client address from X-Forwarded-For. */
+  GATEWAY_TRUST_PROXY: env.bool(false),
   /** Requests per minute per client address. */
   RATE_LIMIT_PER_MINUTE: env.int(1_200, 1, 1_000_000),
   /** Deadline of every call to a service. */

@@ -50,5 +50,7 @@ export function createClient<C extends Client>(Ctor: ClientConstructor<C>, addre
     'grpc.keepalive_time_ms': 30_000,
     // Retry transient UNAVAILABLE on connection churn; handlers stay idempotent where it matters.
     'grpc.enable_retries': 1,
+    // Spread calls over every address the name resolves to (all pods behind a headless Service).
+    'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
   });
 }

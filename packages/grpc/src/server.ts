@@ -66,6 +66,9 @@ export function createGrpcServer(services: ServiceRegistration[]): GrpcServer {
   const server = new Server({
     'grpc.max_receive_message_length': 8 * 1024 * 1024,
     'grpc.keepalive_permit_without_calls': 1,
+    // Clients reconnect every few minutes, so new replicas (an HPA scaling out) get traffic.
+    'grpc.max_connection_age_ms': 5 * 60_000,
+    'grpc.max_connection_age_grace_ms': 30_000,
   });
   const statusMap: Record<string, 'SERVING' | 'NOT_SERVING'> = { '': 'SERVING' };
   for (const service of services) {

@@ -1,0 +1,201 @@
+{{/*
+Helpers shared by the looping templates. Every template starts with
+
+  {{- range $name, $svc := include "partybuilding.services" . | fromYaml }}
+  {{- $ctx := dict "root" $ "name" $name "svc" $svc }}
+
+and passes $ctx to the helpers below.
+*/}}
+
+{{/* Prefix of every resource name: the release name unless fullnameOverride is set. */}}
+{{- define "partybuilding.fullname" -}}
+{{- default .Release.Name .Values.fullnameOverride | trunc 40 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Name of one service's resources: <fullname>-<service>. */}}
+{{- define "partybuilding.name" -}}
+{{- printf "%s-%s" (include "partybuilding.fullname" .root) .name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Recursive merge of map .over onto map .base; unlike sprig's merge, false, 0 and "" override too. */}}
+{{- define "partybuilding.deepMerge" -}}
+{{- $base := deepCopy (.base | default dict) -}}
+{{- range $key, $value := .over -}}
+{{- $current := index $base $key -}}
+{{- if and (kindIs "map" $value) (kindIs "map" $current) -}}
+{{- $_ := set $base $key (include "partybuilding.deepMerge" (dict "base" $current "over" $value) | fromYaml) -}}
+{{- else -}}
+{{- $_ := set $base $key $value -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml $base -}}
+{{- end -}}
+
+{{/*
+The enabled services as YAML: each entry of .Values.services merged over .Values.serviceDefaults,
+checked once here so a mistake fails the render with a message that names the value.
+*/}}
+{{- define "partybuilding.services" -}}
+{{- $enabled := dict -}}
+{{- range $name, $raw := .Values.services -}}
+{{- if not (kindIs "map" $raw) -}}
+{{- fail (printf "services.%s must be a map of settings" $name) -}}
+{{- end -}}
+{{- $svc := include "partybuilding.deepMerge" (dict "base" $.Values.serviceDefaults "over" $raw) | fromYaml -}}
+{{- if $svc.enabled -}}
+{{- $_ := set $enabled $name $svc -}}
+{{- end -}}
+{{- end -}}
+{{- range $name, $svc := $enabled -}}
+{{- if not (regexMatch "^[a-z]([a-z0-9-]*[a-z0-9])?$" $name) -}}
+{{- fail (printf "services.%s: a service name must be a DNS label (lower case letters, digits, dashes)" $name) -}}
+{{- end -}}
+{{- if not (has $svc.protocol (list "grpc" "http")) -}}
+{{- fail (printf "services.%s.protocol must be grpc or http, not %v" $name $svc.protocol) -}}
+{{- end -}}
+{{- if not $svc.image.repository -}}
+{{- fail (printf "services.%s.image.repository is empty" $name) -}}
+{{- end -}}
+{{- if or (lt (int $svc.replicas) 1) (lt (int $svc.port) 1) (gt (int $svc.port) 65535) -}}
+{{- fail (printf "services.%s: replicas must be 1 or more and port between 1 and 65535" $name) -}}
+{{- end -}}
+{{- if $svc.autoscaling.enabled -}}
+{{- $min := int (default $svc.replicas $svc.autoscaling.minReplicas) -}}
+{{- if gt $min (int $svc.autoscaling.maxReplicas) -}}
+{{- fail (printf "services.%s: autoscaling.maxReplicas (%v) is below the minimum (%v, from replicas or autoscaling.minReplicas)" $name $svc.autoscaling.maxReplicas $min) -}}
+{{- end -}}
+{{- end -}}
+{{- range $callee := $svc.calls -}}
+{{- $target := index $enabled $callee -}}
+{{- if not $target -}}
+{{- fail (printf "services.%s.calls names %q, which is not an enabled service" $name $callee) -}}
+{{- end -}}
+{{- if ne $target.protocol "grpc" -}}
+{{- fail (printf "services.%s.calls names %q, which does not serve gRPC" $name $callee) -}}
+{{- end -}}
+{{- end -}}
+{{- if and $svc.ingress.enabled (ne $svc.protocol "http") -}}
+{{- fail (printf "services.%s.ingress: only http services can have an Ingress" $name) -}}
+{{- end -}}
+{{- $trust := toString (index (merge (dict) $svc.env $.Values.global.env) "GATEWAY_TRUST_IDENTITY_HEADERS" | default "false") -}}
+{{- if and (has (lower $trust) (list "true" "1")) (not $.Values.global.allowIdentityHeaders) -}}
+{{- fail (printf "services.%s.env.GATEWAY_TRUST_IDENTITY_HEADERS=%s trusts identity from request headers: development only (set global.allowIdentityHeaders=true to allow it)" $name $trust) -}}
+{{- end -}}
+{{- range $key := $svc.secretEnv -}}
+{{- if not (regexMatch "^[A-Za-z_][A-Za-z0-9_]*$" $key) -}}
+{{- fail (printf "services.%s.secretEnv: %q is not an environment variable name" $name $key) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml $enabled -}}
+{{- end -}}
+
+{{/* <NAME> of environment variables for a service name: content -> CONTENT, foo-bar -> FOO_BAR. */}}
+{{- define "partybuilding.envPrefix" -}}
+{{- . | upper | replace "-" "_" -}}
+{{- end -}}
+
+{{/* A value as an environment string; whole numbers without exponent (1e+06 -> 1000000). */}}
+{{- define "partybuilding.envString" -}}
+{{- if and (kindIs "float64" .) (eq (float64 (int64 .)) .) -}}
+{{- int64 . -}}
+{{- else -}}
+{{- toString . -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Non-secret environment of one service, as YAML: global.env, then the computed values (where to
+listen, where each called service is, OTEL_SERVICE_NAME), then the service's env. Empty values
+are left out so the process applies its own default.
+*/}}
+{{- define "partybuilding.env" -}}
+{{- $root := .root -}}
+{{- $svc := .svc -}}
+{{- $env := dict -}}
+{{- range $key, $value := $root.Values.global.env -}}
+{{- $_ := set $env $key $value -}}
+{{- end -}}
+{{- $prefix := include "partybuilding.envPrefix" .name -}}
+{{- if eq $svc.protocol "grpc" -}}
+{{- $_ := set $env (printf "%s_GRPC_ADDR" $prefix) (printf "0.0.0.0:%v" $svc.port) -}}
+{{- else -}}
+{{- $_ := set $env (printf "%s_HOST" $prefix) "0.0.0.0" -}}
+{{- $_ := set $env (printf "%s_PORT" $prefix) $svc.port -}}
+{{- end -}}
+{{- $services := include "partybuilding.services" $root | fromYaml -}}
+{{- range $callee := $svc.calls -}}
+{{- $target := index $services $callee -}}
+{{- $address := printf "%s:%v" (include "partybuilding.name" (dict "root" $root "name" $callee)) $target.port -}}
+{{- $_ := set $env (printf "%s_ADDR" (include "partybuilding.envPrefix" $callee)) $address -}}
+{{- end -}}
+{{- $_ := set $env "OTEL_SERVICE_NAME" .name -}}
+{{- range $key, $value := $svc.env -}}
+{{- $_ := set $env $key $value -}}
+{{- end -}}
+{{- range $key, $value := $env }}
+{{- if not (or (kindIs "invalid" $value) (eq (toString $value) "")) }}
+{{ $key }}: {{ include "partybuilding.envString" $value | quote }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* Selector labels of one service. */}}
+{{- define "partybuilding.selectorLabels" -}}
+app.kubernetes.io/name: {{ .name }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+{{- end -}}
+
+{{/* Labels of every resource of one service. */}}
+{{- define "partybuilding.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{ include "partybuilding.selectorLabels" . }}
+app.kubernetes.io/part-of: {{ .root.Chart.Name }}
+app.kubernetes.io/version: {{ include "partybuilding.tag" . | trunc 63 | quote }}
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+{{- end -}}
+
+{{/* Image tag of one service. */}}
+{{- define "partybuilding.tag" -}}
+{{- .svc.image.tag | default .root.Values.global.image.tag | default .root.Chart.AppVersion | toString -}}
+{{- end -}}
+
+{{/* Full image reference of one service. */}}
+{{- define "partybuilding.image" -}}
+{{- $registry := .root.Values.global.image.registry | trimSuffix "/" -}}
+{{- if $registry -}}
+{{- printf "%s/%s:%s" $registry .svc.image.repository (include "partybuilding.tag" .) -}}
+{{- else -}}
+{{- printf "%s:%s" .svc.image.repository (include "partybuilding.tag" .) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* ServiceAccount of one service. */}}
+{{- define "partybuilding.serviceAccountName" -}}
+{{- if .svc.serviceAccount.create -}}
+{{- default (include "partybuilding.name" .) .svc.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .svc.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Secret holding one service's secretEnv keys. */}}
+{{- define "partybuilding.secretName" -}}
+{{- default (printf "%s-secret" (include "partybuilding.name" .)) .svc.existingSecret -}}
+{{- end -}}
+
+{{/* A probe from values; a grpc probe without a port gets the service's port. Usage: dict "probe" p "port" n */}}
+{{- define "partybuilding.probe" -}}
+{{- $probe := deepCopy .probe -}}
+{{- if hasKey $probe "grpc" -}}
+{{- $grpc := deepCopy ($probe.grpc | default dict) -}}
+{{- if not $grpc.port -}}
+{{- $_ := set $grpc "port" .port -}}
+{{- end -}}
+{{- if not $grpc.service -}}
+{{- $_ := unset $grpc "service" -}}
+{{- end -}}
+{{- $_ := set $probe "grpc" $grpc -}}
+{{- end -}}
+{{- toYaml $probe -}}
+{{- end -}}
