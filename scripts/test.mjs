@@ -12,6 +12,8 @@ const checks = [
   ['typecheck', 'npx', ['turbo', 'run', 'typecheck', '--output-logs=errors-only']],
   ['lint', 'npx', ['eslint', '.']],
   ['proto lint', 'npm', ['run', 'lint', '-w', '@repo/proto']],
+  // Builds helm from the Go module proxy on first use (~2.5 min), cached afterwards.
+  ['helm chart', 'bash', ['deploy/helm-check.sh']],
 ];
 const results = [];
 for (const [name, command, args] of checks) {
