@@ -22,8 +22,12 @@ export interface Ranking {
   recency: { floor: number; halfLife: string; offset: string };
   /** Multipliers by effective status: repealed documents stay findable, lower down. */
   status: { inForce: number; amended: number; repealed: number };
+  /** Multiplier for articles (news, propaganda, lectures) against policy documents (1). */
+  kind: { article: number };
   /** Below this many hits, a correction or related query is offered as "did you mean". */
   fewResults: number;
+  /** A typo correction replaces the typed query when it finds this many times more documents. */
+  correctionWins: number;
 }
 
 export const defaultRanking: Ranking = {
@@ -32,9 +36,11 @@ export const defaultRanking: Ranking = {
   docNumber: 100,
   synonym: 0.8,
   minimumShouldMatch: '75%',
-  recency: { floor: 0.7, halfLife: '1825d', offset: '365d' },
+  recency: { floor: 0.8, halfLife: '1825d', offset: '365d' },
   status: { inForce: 1, amended: 0.85, repealed: 0.6 },
+  kind: { article: 0.8 },
   fewResults: 3,
+  correctionWins: 2,
 };
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };

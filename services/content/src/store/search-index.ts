@@ -364,11 +364,15 @@ export class SearchIndex {
     }
     let result = await this.run({ ...query, text });
     const correction = text.trim() ? this.analyzer.pinyin.correct(text) : undefined;
-    if (correction && result.total === 0) {
+    if (correction) {
+      // The corrected spelling wins when it finds clearly more: the typed words then only
+      // matched loosely (驻村第一书计 finds scattered 第一; 驻村第一书记 finds the documents).
       const corrected = await this.run({ ...query, text: correction });
-      if (corrected.total > 0) return { ...corrected, searchedFor: correction };
+      if (corrected.total > 0 && (result.total === 0 || corrected.total >= result.total * this.ranking.correctionWins)) {
+        return { ...corrected, searchedFor: correction };
+      }
+      if (result.total < this.ranking.fewResults) result = { ...result, didYouMean: correction };
     }
-    if (correction && result.total < this.ranking.fewResults) result = { ...result, didYouMean: correction };
     return searchedFor ? { ...result, searchedFor } : result;
   }
 
@@ -450,6 +454,7 @@ export class SearchIndex {
           },
         },
         functions: [
+          { filter: { term: { kind: 'article' } }, weight: this.ranking.kind.article },
           { filter: { term: { effectiveStatus: 'inForce' } }, weight: status.inForce },
           { filter: { term: { effectiveStatus: 'amended' } }, weight: status.amended },
           { filter: { term: { effectiveStatus: 'repealed' } }, weight: status.repealed },
