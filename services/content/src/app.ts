@@ -1,4 +1,5 @@
 /** Wires store, domain, gRPC handlers and consumers. Listening is main.ts's job. */
+import { unwatchFile, watchFile } from 'node:fs';
 import { Client } from '@elastic/elasticsearch';
 import {
   connectBus,
@@ -40,9 +41,13 @@ export async function buildContentApp(config: ContentConfig, logger: Logger): Pr
   await ensureStream(bus, 'content');
   await ensureDeadLetterStream(bus);
 
+  const analyzer = createTextAnalyzer({
+    ...(config.SEARCH_TERMS_FILE ? { termsPath: config.SEARCH_TERMS_FILE } : {}),
+    ...(config.SEARCH_SYNONYMS_FILE ? { synonymsPath: config.SEARCH_SYNONYMS_FILE } : {}),
+  });
   const search = new SearchIndex({
     client: new Client({ node: config.ELASTICSEARCH_URL, requestTimeout: 10_000, maxRetries: 2 }),
-    analyzer: createTextAnalyzer(),
+    analyzer,
     prefix: config.SEARCH_INDEX_PREFIX,
     replicas: config.SEARCH_INDEX_REPLICAS,
     ranking: loadRanking(config.SEARCH_RANKING_FILE),
@@ -82,11 +87,20 @@ export async function buildContentApp(config: ContentConfig, logger: Logger): Pr
     relay,
     indexer,
     async start() {
+      // Synonyms apply at query time, so an edited file takes effect without a reindex.
+      watchFile(analyzer.synonymsPath, { interval: 5_000, persistent: false }, () => {
+        try {
+          logger.info({ terms: analyzer.reloadSynonyms(), file: analyzer.synonymsPath }, 'synonyms reloaded');
+        } catch (err) {
+          logger.error({ err: (err as Error).message }, 'synonyms file rejected; keeping the previous synonyms');
+        }
+      });
       relay.start();
       await indexer.start();
       return grpc.listen(config.CONTENT_GRPC_ADDR);
     },
     async stop() {
+      unwatchFile(analyzer.synonymsPath);
       await grpc.shutdown();
       await indexer.stop();
       await relay.stop();

@@ -10,8 +10,8 @@ export interface RunningContent {
   address: string;
 }
 
-export async function startContent(namespace: string): Promise<RunningContent> {
-  const config = loadContentConfig({ ...stackEnv(namespace), CONTENT_GRPC_ADDR: '127.0.0.1:0', OUTBOX_POLL_MS: '200' });
+export async function startContent(namespace: string, env: Record<string, string> = {}): Promise<RunningContent> {
+  const config = loadContentConfig({ ...stackEnv(namespace), CONTENT_GRPC_ADDR: '127.0.0.1:0', OUTBOX_POLL_MS: '200', ...env });
   const app = await buildContentApp(config, createLogger('content-test', config.LOG_LEVEL));
   const port = await app.start();
   return { app, address: `127.0.0.1:${port}` };

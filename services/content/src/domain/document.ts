@@ -223,6 +223,13 @@ export const documentEvents = {
   withdraw: 'content.document.withdrawn',
 } as const;
 
-export function isPublic(document: Pick<ContentDocument, 'status'>): boolean {
-  return document.status === 'published';
+/**
+ * Statuses that enter the search index. Search serves the public, so only published documents
+ * do; when staff roles arrive this is the one place to widen it (index inReview documents too,
+ * and filter searches by the caller's scope and roles in access.ts).
+ */
+export const searchableStatuses: readonly DocumentStatus[] = ['published'];
+
+export function isSearchable(document: Pick<ContentDocument, 'status'>): boolean {
+  return searchableStatuses.includes(document.status);
 }

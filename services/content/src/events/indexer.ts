@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '@repo/bus';
 import { DomainError } from '@repo/errors';
-import { isPublic } from '../domain/document';
+import { isSearchable } from '../domain/document';
 import type { DocumentRepository } from '../store/documents';
 import type { SearchIndex } from '../store/search-index';
 
@@ -22,7 +22,7 @@ export function searchIndexer(documents: DocumentRepository, index: SearchIndex)
       if (err instanceof DomainError && err.kind === 'notFound') return;
       throw err;
     }
-    if (isPublic(document)) await index.put(document);
+    if (isSearchable(document)) await index.put(document);
     else await index.remove(document.id, document.revision);
   };
 }

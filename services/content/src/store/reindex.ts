@@ -1,5 +1,5 @@
 import type { Logger } from '@repo/logging';
-import { isPublic } from '../domain/document';
+import { isSearchable } from '../domain/document';
 import type { DocumentRepository } from './documents';
 import type { SearchIndex } from './search-index';
 
@@ -30,9 +30,9 @@ export async function rebuildSearchIndex(documents: DocumentRepository, search: 
 async function catchUp(documents: DocumentRepository, search: SearchIndex, index: string, since: string): Promise<string> {
   const passStarted = new Date().toISOString();
   for await (const batch of documents.scan({ changedSince: since })) {
-    const visible = batch.filter(isPublic);
+    const visible = batch.filter(isSearchable);
     await search.putMany(visible, index);
-    for (const doc of batch.filter((d) => !isPublic(d))) await search.remove(doc.id, doc.revision, index);
+    for (const doc of batch.filter((d) => !isSearchable(d))) await search.remove(doc.id, doc.revision, index);
   }
   return passStarted;
 }
