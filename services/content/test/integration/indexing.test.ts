@@ -3,7 +3,7 @@
  * Elasticsearch: no event is lost when NATS goes away, none is indexed twice, and a stopped
  * indexer catches up.
  */
-import { cleanupNamespace, ensureStack, startComponent, stopComponent, uniqueNamespace, waitFor } from '@repo/testbed';
+import { cleanupNamespace, ensureStack, stackUrls, startComponent, stopComponent, uniqueNamespace, waitFor } from '@repo/testbed';
 import { connect } from 'nats';
 import { applyStep, documentEvents, type ContentDocument, type WorkflowAction } from '../../src/domain/document';
 import { samplePolicy, startContent, type RunningContent } from '../support';
@@ -31,7 +31,7 @@ async function approvedDocuments(running: RunningContent, count: number): Promis
 
 /** How many `published` events the stream holds: exactly one per document when de-duplication works. */
 async function publishedEventsInStream(namespace: string): Promise<number> {
-  const nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' });
+  const nc = await connect({ servers: stackUrls().natsUrl });
   try {
     const jsm = await nc.jetstreamManager();
     const subject = `${namespace}.${documentEvents.publish}`;
