@@ -11,6 +11,9 @@ build();
 const checks = [
   ['typecheck', 'npx', ['turbo', 'run', 'typecheck', '--output-logs=errors-only']],
   ['lint', 'npx', ['eslint', '.']],
+  // Benchmarks are not workspaces; their own tsconfig keeps them compiling with the code they measure.
+  ['bench typecheck: search-relevance', 'npx', ['tsc', '--noEmit', '-p', 'bench/search-relevance']],
+  ['bench typecheck: search-load', 'npx', ['tsc', '--noEmit', '-p', 'bench/search-load']],
   ['proto lint', 'npm', ['run', 'lint', '-w', '@repo/proto']],
   // Builds helm from the Go module proxy on first use (~2.5 min), cached afterwards.
   ['helm chart', 'bash', ['deploy/helm-check.sh']],
