@@ -20,7 +20,7 @@ export async function startPlatform(overrides: Record<string, string> = {}): Pro
   await ensureStack();
   const namespace = uniqueNamespace('gw');
   const env = stackEnv(namespace);
-  const contentConfig = loadContentConfig({ ...env, CONTENT_GRPC_ADDR: '127.0.0.1:0', OUTBOX_POLL_MS: '200' });
+  const contentConfig = loadContentConfig({ ...env, CONTENT_GRPC_ADDR: '127.0.0.1:0' });
   const content = await buildContentApp(contentConfig, createLogger('content-test', env.LOG_LEVEL));
   const port = await content.start();
   const gatewayConfig = loadGatewayConfig({

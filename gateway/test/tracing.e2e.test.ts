@@ -82,7 +82,7 @@ test('a publish request, its gRPC call and the indexer handling its event share 
   const address = collector.address();
   const collectorUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const [grpcPort, httpPort] = [await freePort(), await freePort()];
-  startService('content', 'services/content/dist/main.js', { ...stackEnv(namespace), CONTENT_GRPC_ADDR: `127.0.0.1:${grpcPort}`, OUTBOX_POLL_MS: '200' }, collectorUrl);
+  startService('content', 'services/content/dist/main.js', { ...stackEnv(namespace), CONTENT_GRPC_ADDR: `127.0.0.1:${grpcPort}` }, collectorUrl);
   startService('gateway', 'gateway/dist/main.js', { LOG_LEVEL: 'silent', GATEWAY_PORT: String(httpPort), CONTENT_ADDR: `127.0.0.1:${grpcPort}`, GATEWAY_TRUST_IDENTITY_HEADERS: 'true' }, collectorUrl);
   const base = `http://127.0.0.1:${httpPort}`;
   await waitFor(async () => (await fetch(`${base}/readyz`)).ok, { timeoutMs: 30_000, what: 'the gateway to be ready' });

@@ -128,3 +128,29 @@ test('the outbox relay publishes pending events and clears them; the consumer co
   );
   expect(consumeSpan.spanContext().traceId).toBe(traceId);
 });
+
+test('a kicked document is relayed at once by its id; the rest waits for the sweep', async () => {
+  const handled: string[] = [];
+  await consumer('kicked', async (event) => void handled.push(event.subjectId)).start();
+  const collection = mongo.collection('kicked');
+  const write = async (id: string) => {
+    const e = createEvent({ type: 'demo.kicked.created', actor: 'u', orgPath: '/1/', subjectId: id, data: {} });
+    await collection.insertOne({ _id: id, [outboxField]: [toOutboxEntry(e)] } as never);
+  };
+  const relay = new OutboxRelay({ collection: collection as never, publisher: new EventPublisher(bus), logger, intervalMs: 600_000 });
+  relay.start();
+  await relay.idle();
+  try {
+    await write('quiet');
+    await write('kicked');
+    relay.kick('kicked');
+    await waitFor(async () => handled.includes('kicked'), { what: 'the kicked document\'s event' });
+    // The first sweep ran at start, before either write; the next is ten minutes away.
+    expect(handled).not.toContain('quiet');
+    relay.kick();
+    await waitFor(async () => handled.includes('quiet'), { what: 'the swept document\'s event' });
+    expect(handled.sort()).toEqual(['kicked', 'quiet']);
+  } finally {
+    await relay.stop();
+  }
+});

@@ -55,12 +55,12 @@ export async function buildContentApp(config: ContentConfig, logger: Logger): Pr
   const indexCurrent = await search.ensure();
 
   // Writes nudge the relay so events leave at once; the relay exists before any write arrives.
-  const documents = new DocumentRepository(connection, () => relay.kick());
+  const documents = new DocumentRepository(connection, (id) => relay.kick(id));
   const relay = new OutboxRelay({
     collection: documents.collection,
     publisher: new EventPublisher(bus),
     logger,
-    intervalMs: config.OUTBOX_POLL_MS,
+    intervalMs: config.OUTBOX_SWEEP_MS,
     locks: documents.locks,
   });
   const indexer = new DurableConsumer({

@@ -10,7 +10,7 @@ export const contentConfigShape = {
   /** Prefix of the search alias and indices; tests set one each. */
   SEARCH_INDEX_PREFIX: z.string().regex(/^[a-z0-9-]*$/, 'lower case letters, digits and dashes').default(''),
   SEARCH_INDEX_REPLICAS: env.int(0, 0, 5),
-  OUTBOX_POLL_MS: env.int(1_000, 50, 60_000),
+  OUTBOX_SWEEP_MS: env.int(10_000, 50, 600_000),
   /** The party-building dictionary (jieba user dictionary); defaults to dict/party-terms.txt. */
   SEARCH_TERMS_FILE: z.string().optional(),
   /** Synonyms, reloaded when the file changes; defaults to dict/synonyms.txt. */

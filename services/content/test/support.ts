@@ -11,7 +11,7 @@ export interface RunningContent {
 }
 
 export async function startContent(namespace: string, env: Record<string, string> = {}): Promise<RunningContent> {
-  const config = loadContentConfig({ ...stackEnv(namespace), CONTENT_GRPC_ADDR: '127.0.0.1:0', OUTBOX_POLL_MS: '200', ...env });
+  const config = loadContentConfig({ ...stackEnv(namespace), CONTENT_GRPC_ADDR: '127.0.0.1:0', ...env });
   const app = await buildContentApp(config, createLogger('content-test', config.LOG_LEVEL));
   const port = await app.start();
   return { app, address: `127.0.0.1:${port}` };

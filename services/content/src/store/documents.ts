@@ -88,7 +88,7 @@ export class DocumentRepository {
 
   constructor(
     connection: Connection,
-    private readonly onWrite: () => void = () => undefined,
+    private readonly onWrite: (id: string) => void = () => undefined,
     /** Shared with the outbox relay: both write these documents. */
     readonly locks = new KeyedMutex(),
   ) {
@@ -120,7 +120,7 @@ export class DocumentRepository {
       ),
     );
     await this.model.create(record);
-    this.onWrite();
+    this.onWrite(id);
     return toDocument(record);
   }
 
@@ -200,7 +200,7 @@ export class DocumentRepository {
         .exec(),
     );
     if (!record) throw this.conflict(current);
-    this.onWrite();
+    this.onWrite(current.id);
     return toDocument(record);
   }
 
