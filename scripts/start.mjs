@@ -11,20 +11,32 @@ ensureDependencies();
 const startedComponents = startStack();
 build();
 
+// The member service signs access tokens and the gateway verifies them with one secret; locally
+// it lives in .local/auth-token-secret (created once), so sessions survive a restart.
+const { localTokenSecret } = await import('../packages/testbed/dist/index.js');
+const authTokenSecret = process.env.AUTH_TOKEN_SECRET ?? localTokenSecret();
+const contentAddr = process.env.CONTENT_GRPC_ADDR ?? '127.0.0.1:50051';
+const memberAddr = process.env.MEMBER_GRPC_ADDR ?? '127.0.0.1:50052';
+
 const services = [
   {
     name: 'content',
     script: 'services/content/dist/main.js',
-    env: { CONTENT_GRPC_ADDR: process.env.CONTENT_GRPC_ADDR ?? '127.0.0.1:50051', OTEL_SERVICE_NAME: 'content' },
+    env: { CONTENT_GRPC_ADDR: contentAddr, OTEL_SERVICE_NAME: 'content' },
+  },
+  {
+    name: 'member',
+    script: 'services/member/dist/main.js',
+    env: { MEMBER_GRPC_ADDR: memberAddr, AUTH_TOKEN_SECRET: authTokenSecret, OTEL_SERVICE_NAME: 'member' },
   },
   {
     name: 'gateway',
     script: 'gateway/dist/main.js',
     env: {
       GATEWAY_PORT: gatewayPort,
-      CONTENT_ADDR: process.env.CONTENT_ADDR ?? process.env.CONTENT_GRPC_ADDR ?? '127.0.0.1:50051',
-      // Local development only: identity from x-user-id / x-org-path headers until sign-in exists.
-      GATEWAY_TRUST_IDENTITY_HEADERS: process.env.GATEWAY_TRUST_IDENTITY_HEADERS ?? 'true',
+      CONTENT_ADDR: process.env.CONTENT_ADDR ?? contentAddr,
+      MEMBER_ADDR: process.env.MEMBER_ADDR ?? memberAddr,
+      AUTH_TOKEN_SECRET: authTokenSecret,
       OTEL_SERVICE_NAME: 'gateway',
     },
   },
@@ -82,4 +94,5 @@ if (process.argv.includes('--seed')) run('npx', ['tsx', 'services/content/seed/l
 
 log(`ready. Point a browser at ${gatewayUrl}/docs (OpenAPI UI); the API is under ${gatewayUrl}/api/v1`);
 log(`try: curl '${gatewayUrl}/api/v1/search/documents?q=${encodeURIComponent('三会一课')}'   (load demo documents: npm run seed)`);
+log('sign in: create the first administrator once with `npm run bootstrap-admin -- --user admin`, then POST /api/v1/auth/login');
 log(`repository: ${root}; Ctrl-C stops everything this command started`);

@@ -9,13 +9,16 @@ import { isServing } from '@repo/grpc';
 import type { Logger } from '@repo/logging';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { identityResolver } from './auth/identity';
 import { ContentClient } from './clients/content';
+import { MemberClients } from './clients/member';
 import type { GatewayConfig } from './config';
 import { ErrorBody, registerErrorHandling } from './errors';
 import { documentRoutes } from './routes/content/documents';
 import { searchRoutes } from './routes/content/search';
+import { authRoutes } from './routes/member/auth';
+import { organizationRoutes } from './routes/member/organizations';
 
 export const bodyLimitBytes = 1024 * 1024;
 
@@ -34,6 +37,7 @@ function validators() {
 export interface Gateway {
   app: FastifyInstance;
   content: ContentClient;
+  member: MemberClients;
 }
 
 export async function buildGateway(config: GatewayConfig, logger: Logger): Promise<Gateway> {
@@ -61,8 +65,22 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     origin: config.CORS_ORIGINS === '*' ? true : config.CORS_ORIGINS.split(',').map((o) => o.trim()),
     exposedHeaders: ['x-request-id', 'location'],
   });
+  const identify = identityResolver(config.AUTH_TOKEN_SECRET);
+  // Per signed-in user, or per client address for the anonymous public (a lower limit). A bad
+  // token counts against the address; the route answers 401 afterwards.
+  const signedInUser = (request: FastifyRequest): string | undefined => {
+    try {
+      return identify(request).userId || undefined;
+    } catch {
+      return undefined;
+    }
+  };
   await app.register(rateLimit, {
-    max: config.RATE_LIMIT_PER_MINUTE,
+    max: (request) => (signedInUser(request) ? config.RATE_LIMIT_PER_MINUTE : config.PUBLIC_RATE_LIMIT_PER_MINUTE),
+    keyGenerator: (request) => {
+      const user = signedInUser(request);
+      return user ? `user:${user}` : `ip:${request.ip}`;
+    },
     timeWindow: 60_000,
     allowList: (request) => request.url === '/healthz' || request.url === '/readyz',
     errorResponseBuilder: (_request, context) => ({
@@ -83,39 +101,46 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
         { name: 'documents', description: 'Policy documents (政策文件) and articles' },
         { name: 'workflow', description: 'Editorial workflow: draft -> inReview -> approved -> published -> withdrawn' },
         { name: 'search', description: 'Smart search across published documents' },
+        { name: 'auth', description: 'Sign in, refresh, sign out' },
+        { name: 'users', description: 'User accounts and roles' },
+        { name: 'organizations', description: 'The organisation tree: committee > generalBranch > branch > group' },
         { name: 'health', description: 'Probes' },
       ],
       components: {
-        securitySchemes: config.GATEWAY_TRUST_IDENTITY_HEADERS
-          ? {
-              userId: { type: 'apiKey', in: 'header', name: 'x-user-id', description: 'Development identity: user id' },
-              orgPath: { type: 'apiKey', in: 'header', name: 'x-org-path', description: 'Development identity: organisation path, e.g. /1/' },
-            }
-          : {},
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token from POST /api/v1/auth/login' },
+        },
       },
-      security: config.GATEWAY_TRUST_IDENTITY_HEADERS ? [{ userId: [], orgPath: [] }] : [],
+      security: [{ bearer: [] }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.addSchema(ErrorBody);
 
   const content = new ContentClient(config.CONTENT_ADDR, config.GRPC_DEADLINE_MS);
-  const identify = identityResolver(config.GATEWAY_TRUST_IDENTITY_HEADERS);
+  const member = new MemberClients(config.MEMBER_ADDR, config.GRPC_DEADLINE_MS);
+  const authLimit = { max: config.AUTH_RATE_LIMIT_PER_MINUTE, timeWindow: 60_000, keyGenerator: (request: FastifyRequest) => `auth:${request.ip}` };
   await app.register(
     async (api) => {
       await api.register(documentRoutes, { content, identify });
       await api.register(searchRoutes, { content, identify });
+      await api.register(authRoutes, { member, identify, authLimit });
+      await api.register(organizationRoutes, { member, identify });
     },
     { prefix: '/api/v1' },
   );
 
   app.get('/healthz', { schema: { tags: ['health'], summary: 'The gateway process is alive' } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { tags: ['health'], summary: 'Every service the gateway calls answers its health check' } }, async (_request, reply) => {
-    const services = { content: await isServing(content.address) };
+    const [contentUp, memberUp] = await Promise.all([isServing(content.address), isServing(member.address)]);
+    const services = { content: contentUp, member: memberUp };
     const ready = Object.values(services).every(Boolean);
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', services });
   });
-  app.addHook('onClose', async () => content.close());
+  app.addHook('onClose', async () => {
+    content.close();
+    member.close();
+  });
 
-  return { app, content };
+  return { app, content, member };
 }

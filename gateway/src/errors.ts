@@ -1,5 +1,6 @@
 /** Every failure leaves the gateway in one shape: { error: { code, message, details } }. */
-import { fromServiceError, isServiceError } from '@repo/grpc';
+import { DomainError } from '@repo/errors';
+import { fromServiceError, httpStatusOfKind, isServiceError } from '@repo/grpc';
 import { Type } from '@sinclair/typebox';
 import type { FastifyError, FastifyInstance } from 'fastify';
 
@@ -61,9 +62,15 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (error instanceof HttpError) {
       return reply.status(error.statusCode).send({ error: { code: error.code, message: error.message, details: error.details } });
     }
+    if (error instanceof DomainError) {
+      const status = httpStatusOfKind(error.kind);
+      if (error.details.retryAfterSeconds) void reply.header('retry-after', error.details.retryAfterSeconds);
+      return reply.status(status).send({ error: { code: error.code, message: error.message, details: error.details } });
+    }
     if (isServiceError(error)) {
       const remote = fromServiceError(error);
       if (remote.httpStatus >= 500) request.log.error({ err: error, grpcStatus: remote.grpcStatus }, 'service call failed');
+      if (remote.details.retryAfterSeconds) void reply.header('retry-after', remote.details.retryAfterSeconds);
       return reply.status(remote.httpStatus).send({ error: { code: remote.code, message: remote.message, details: remote.details } });
     }
     const status = error.statusCode ?? 500;

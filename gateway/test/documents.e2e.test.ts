@@ -170,7 +170,7 @@ describe('bad input is refused with 400 naming the field, and nothing is stored'
 describe('gateway plumbing', () => {
   test('health, readiness, OpenAPI, request ids, CORS and unknown routes', async () => {
     expect((await call('GET', '/healthz')).status).toBe(200);
-    expect((await call('GET', '/readyz')).body).toEqual({ status: 'ready', services: { content: true } });
+    expect((await call('GET', '/readyz')).body).toEqual({ status: 'ready', services: { content: true, member: true } });
     const openapi = (await call('GET', '/docs/json')).body;
     expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/api/v1/documents', '/api/v1/documents/{id}/publish', '/api/v1/search/documents']));
     const traced = await call('GET', '/healthz', { 'x-request-id': 'req-123', origin: 'https://portal.example' });

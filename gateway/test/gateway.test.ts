@@ -1,4 +1,4 @@
-/** The gateway on its own, with its one downstream service unreachable. */
+/** The gateway on its own, with its downstream services unreachable. */
 import { createLogger } from '@repo/logging';
 import type { FastifyInstance } from 'fastify';
 import { buildGateway } from '../src/app';
@@ -12,8 +12,10 @@ beforeAll(async () => {
     LOG_LEVEL: 'silent',
     // Nothing listens here: every call to the content service fails fast.
     CONTENT_ADDR: '127.0.0.1:1',
+    MEMBER_ADDR: '127.0.0.1:1',
+    AUTH_TOKEN_SECRET: 'a-test-secret-of-at-least-thirty-two-characters',
     GRPC_DEADLINE_MS: '1000',
-    RATE_LIMIT_PER_MINUTE: '5',
+    PUBLIC_RATE_LIMIT_PER_MINUTE: '5',
     CORS_ORIGINS: 'https://portal.example',
   });
   ({ app } = await buildGateway(config, createLogger('gateway-test', 'silent')));
@@ -32,7 +34,7 @@ test('a service that does not answer gives 503 in the error shape, and readiness
   expect(((await response.json()) as { error: { code: string } }).error.code).toBe('SERVICE_UNAVAILABLE');
   const ready = await get('/readyz');
   expect(ready.status).toBe(503);
-  expect(await ready.json()).toEqual({ status: 'unavailable', services: { content: false } });
+  expect(await ready.json()).toEqual({ status: 'unavailable', services: { content: false, member: false } });
 });
 
 test('bodies over 1 MiB are refused before they are parsed', async () => {

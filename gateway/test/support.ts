@@ -2,7 +2,9 @@
 import { buildContentApp, type ContentApp } from '@repo/content/app';
 import { loadContentConfig } from '@repo/content/config';
 import { createLogger } from '@repo/logging';
-import { cleanupNamespace, ensureStack, stackEnv, uniqueNamespace } from '@repo/testbed';
+import { buildMemberApp, type MemberApp } from '@repo/member/app';
+import { loadMemberConfig } from '@repo/member/config';
+import { bearer, cleanupNamespace, ensureStack, randomSecret, stackEnv, uniqueNamespace } from '@repo/testbed';
 import type { FastifyInstance } from 'fastify';
 import { buildGateway } from '../src/app';
 import { loadGatewayConfig } from '../src/config';
@@ -10,6 +12,7 @@ import { loadGatewayConfig } from '../src/config';
 export interface Platform {
   namespace: string;
   content: ContentApp;
+  member: MemberApp;
   gateway: FastifyInstance;
   /** Where the gateway listens, e.g. http://127.0.0.1:41234 */
   baseUrl: string;
@@ -23,10 +26,14 @@ export async function startPlatform(overrides: Record<string, string> = {}): Pro
   const contentConfig = loadContentConfig({ ...env, CONTENT_GRPC_ADDR: '127.0.0.1:0' });
   const content = await buildContentApp(contentConfig, createLogger('content-test', env.LOG_LEVEL));
   const port = await content.start();
+  const memberConfig = loadMemberConfig({ ...env, MEMBER_GRPC_ADDR: '127.0.0.1:0', AUTH_TOKEN_SECRET: tokenSecret, ...overrides });
+  const member = await buildMemberApp(memberConfig, createLogger('member-test', env.LOG_LEVEL));
+  const memberPort = await member.start();
   const gatewayConfig = loadGatewayConfig({
     LOG_LEVEL: env.LOG_LEVEL,
     CONTENT_ADDR: `127.0.0.1:${port}`,
-    GATEWAY_TRUST_IDENTITY_HEADERS: 'true',
+    MEMBER_ADDR: `127.0.0.1:${memberPort}`,
+    AUTH_TOKEN_SECRET: tokenSecret,
     ...overrides,
   });
   const { app } = await buildGateway(gatewayConfig, createLogger('gateway-test', env.LOG_LEVEL!));
@@ -35,19 +42,25 @@ export async function startPlatform(overrides: Record<string, string> = {}): Pro
   return {
     namespace,
     content,
+    member,
     gateway: app,
     baseUrl,
     async stop() {
       await app.close();
       await content.stop();
+      await member.stop();
       await cleanupNamespace(namespace);
     },
   };
 }
 
-export const editor = { 'x-user-id': 'editor-1', 'x-org-path': '/1/7/', 'x-user-roles': 'orgAdmin' };
-export const reviewer = { 'x-user-id': 'reviewer-1', 'x-org-path': '/1/', 'x-user-roles': 'orgAdmin' };
-export const outsider = { 'x-user-id': 'editor-9', 'x-org-path': '/2/', 'x-user-roles': 'orgAdmin' };
+/** The secret the test platform's member service signs with and its gateway verifies. */
+export const tokenSecret = randomSecret();
+
+// Signed tokens stand in for logins here; the auth tests sign in for real.
+export const editor = bearer({ userId: 'editor-1', orgPath: '/1/7/', roles: ['orgAdmin'] }, tokenSecret);
+export const reviewer = bearer({ userId: 'reviewer-1', orgPath: '/1/', roles: ['orgAdmin'] }, tokenSecret);
+export const outsider = bearer({ userId: 'editor-9', orgPath: '/2/', roles: ['orgAdmin'] }, tokenSecret);
 
 let serial = 0;
 
@@ -68,7 +81,7 @@ export function policyBody(overrides: Record<string, unknown> = {}) {
 }
 
 export type Call = (
-  method: 'GET' | 'POST' | 'PATCH',
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
   url: string,
   headers?: Record<string, string>,
   payload?: unknown,
@@ -94,6 +107,7 @@ export function httpCaller(platform: Platform): Call {
       headers: payload === undefined ? headers : { 'content-type': 'application/json', ...headers },
       ...(payload === undefined ? {} : { body: typeof payload === 'string' ? payload : JSON.stringify(payload) }),
     });
-    return { status: response.status, body: (await response.json()) as { id: string }, headers: response.headers };
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : {}) as { id: string }, headers: response.headers };
   };
 }

@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { cleanupNamespace, ensureStack, repoRoot, stackEnv, uniqueNamespace, waitFor } from '@repo/testbed';
-import { policyBody, editor, reviewer } from './support';
+import { editor, policyBody, reviewer, tokenSecret } from './support';
 
 jest.setTimeout(120_000);
 
@@ -83,9 +83,11 @@ test('a publish request, its gRPC call and the indexer handling its event share 
   const collectorUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const [grpcPort, httpPort] = [await freePort(), await freePort()];
   startService('content', 'services/content/dist/main.js', { ...stackEnv(namespace), CONTENT_GRPC_ADDR: `127.0.0.1:${grpcPort}` }, collectorUrl);
-  startService('gateway', 'gateway/dist/main.js', { LOG_LEVEL: 'silent', GATEWAY_PORT: String(httpPort), CONTENT_ADDR: `127.0.0.1:${grpcPort}`, GATEWAY_TRUST_IDENTITY_HEADERS: 'true' }, collectorUrl);
+  startService('gateway', 'gateway/dist/main.js', { LOG_LEVEL: 'silent', GATEWAY_PORT: String(httpPort), CONTENT_ADDR: `127.0.0.1:${grpcPort}`, AUTH_TOKEN_SECRET: tokenSecret }, collectorUrl);
   const base = `http://127.0.0.1:${httpPort}`;
-  await waitFor(async () => (await fetch(`${base}/readyz`)).ok, { timeoutMs: 30_000, what: 'the gateway to be ready' });
+  // Only the content service runs here, so readiness is read per service.
+  const contentReady = async () => ((await (await fetch(`${base}/readyz`)).json()) as { services: { content: boolean } }).services.content;
+  await waitFor(async () => contentReady().catch(() => false), { timeoutMs: 30_000, what: 'the gateway and the content service' });
 
   const post = async (path: string, headers: Record<string, string>, body?: unknown) => {
     const response = await fetch(`${base}${path}`, {

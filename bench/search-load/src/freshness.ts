@@ -7,6 +7,7 @@
  * the index refresh that makes a written document searchable.
  */
 import type { ContentDocument } from '../../../services/content/dist/domain/document';
+import { bearer, randomSecret } from '@repo/testbed';
 import { freshnessOrgPath } from './indexing';
 import { round, rounded, summarize, type Summary } from './stats';
 
@@ -51,8 +52,12 @@ export interface FreshnessResult {
   timeline: { i: number; startedAt: number; workflowMs: number; publishMs: number; indexedMs: number; searchableMs: number }[];
 }
 
-const editor = { 'x-user-id': 'bench-editor', 'x-org-path': freshnessOrgPath, 'x-user-roles': 'orgAdmin' };
-const reviewer = { 'x-user-id': 'bench-reviewer', 'x-org-path': '/1/', 'x-user-roles': 'orgAdmin' };
+/** The signing secret this run gives its gateway (run.ts). */
+export const benchTokenSecret = randomSecret();
+
+// Tokens for two staff members, signed with that secret.
+const editor = bearer({ userId: 'bench-editor', orgPath: freshnessOrgPath, roles: ['orgAdmin'] }, benchTokenSecret, 7_200);
+const reviewer = bearer({ userId: 'bench-reviewer', orgPath: '/1/', roles: ['orgAdmin'] }, benchTokenSecret, 7_200);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

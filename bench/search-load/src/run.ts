@@ -15,7 +15,7 @@ import { Client } from '@elastic/elasticsearch';
 import { MongoClient } from 'mongodb';
 import { connect } from 'nats';
 import { generateChunk, corpusShape } from './corpus';
-import { measureFreshness, type FreshnessResult } from './freshness';
+import { benchTokenSecret, measureFreshness, type FreshnessResult } from './freshness';
 import { prepareCorpusIndex, removeFreshnessDocs } from './indexing';
 import { aggregate, attackSlice, writeTargets, type Leg, type LegResult, type Slice } from './load';
 import { assertPortFree, readPid, startService, waitUntil, type Service } from './proc';
@@ -192,11 +192,13 @@ async function main(): Promise<void> {
       GATEWAY_PORT: String(o.gatewayPort),
       CONTENT_ADDR: `127.0.0.1:${o.contentPort}`,
       RATE_LIMIT_PER_MINUTE: '1000000',
-      GATEWAY_TRUST_IDENTITY_HEADERS: 'true',
+      AUTH_TOKEN_SECRET: benchTokenSecret,
+      PUBLIC_RATE_LIMIT_PER_MINUTE: '1000000',
       LOG_LEVEL: 'warn',
       OTEL_SERVICE_NAME: 'gateway',
     }, join(workDir, 'gateway.log'), repo));
-    await waitUntil('the gateway and content service to be ready', async () => (await fetch(`${gatewayUrl}/readyz`)).status === 200, 90_000);
+    // The member service is not part of this benchmark: wait for the content service only.
+    await waitUntil('the gateway and content service to be ready', async () => ((await (await fetch(`${gatewayUrl}/readyz`)).json()) as { services: { content: boolean } }).services.content, 90_000);
     const count = (await es.count({ index: corpus.alias })).count;
     if (count !== corpus.docs) throw new Error(`after the content service started the index holds ${count} documents, not ${corpus.docs}`);
     log(`platform ready: gateway ${gatewayUrl} (pid ${services[1]!.pid}), content 127.0.0.1:${o.contentPort} (pid ${services[0]!.pid}), namespace ${namespace}`);

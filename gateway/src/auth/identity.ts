@@ -1,26 +1,22 @@
-import { anonymous, identityKeys, type Identity } from '@repo/grpc';
+import { verifyAccessToken } from '@repo/access';
+import { unauthenticated } from '@repo/errors';
+import { anonymous, type Identity } from '@repo/grpc';
 import type { FastifyRequest } from 'fastify';
 
-const pathPattern = /^\/(\d+\/)*$/;
-
 /**
- * Who is calling. Until sign-in with tokens arrives, a development mode may trust identity
- * headers; otherwise every caller is anonymous (public read access only).
+ * Who is calling: the holder of a valid access token (`Authorization: Bearer ...`), or the
+ * anonymous public when there is no Authorization header. A header that is present but
+ * wrong answers 401 rather than quietly falling back to public access, so a client learns
+ * its token expired. Services get the identity in gRPC metadata and enforce scope themselves.
  */
-export function identityResolver(trustHeaders: boolean) {
+export function identityResolver(secret: string) {
   return (request: FastifyRequest): Identity => {
     const requestId = String(request.id);
-    if (!trustHeaders) return { ...anonymous, requestId };
-    const header = (name: string) => {
-      const value = request.headers[name];
-      return typeof value === 'string' ? value.trim() : '';
-    };
-    const orgPath = header(identityKeys.orgPath);
-    return {
-      userId: header(identityKeys.userId).slice(0, 64),
-      roles: header(identityKeys.roles).split(',').map((r) => r.trim()).filter(Boolean).slice(0, 10),
-      orgPath: pathPattern.test(orgPath) ? orgPath : '',
-      requestId,
-    };
+    const header = request.headers.authorization;
+    if (header === undefined || header === '') return { ...anonymous, requestId };
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match) throw unauthenticated('AUTH_TOKEN_INVALID', 'Authorization header must be "Bearer <access token>"');
+    const claims = verifyAccessToken(match[1]!, { secret });
+    return { userId: claims.sub, roles: claims.roles, orgPath: claims.org, requestId };
   };
 }

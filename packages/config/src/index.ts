@@ -49,6 +49,9 @@ export const env = {
       .enum(['true', 'false', '1', '0'])
       .default(fallback ? 'true' : 'false')
       .transform((v) => v === 'true' || v === '1'),
+  /** A required secret (never defaulted), e.g. the token signing key. */
+  secret: (minLength: number) =>
+    z.string({ required_error: `is required: at least ${minLength} random characters` }).min(minLength, `must be at least ${minLength} characters`),
   logLevel: () =>
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Prefix for stream, subject, index and database names, so test runs stay apart. */

@@ -33,6 +33,8 @@ export const invalidArgument = (code: string, message: string, details?: ErrorDe
   new DomainError('invalidArgument', code, message, details);
 export const notFound = (code: string, message: string, details?: ErrorDetails) =>
   new DomainError('notFound', code, message, details);
+export const alreadyExists = (code: string, message: string, details?: ErrorDetails) =>
+  new DomainError('alreadyExists', code, message, details);
 export const failedPrecondition = (code: string, message: string, details?: ErrorDetails) =>
   new DomainError('failedPrecondition', code, message, details);
 export const permissionDenied = (code: string, message: string, details?: ErrorDetails) =>

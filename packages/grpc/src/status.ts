@@ -45,6 +45,11 @@ export function httpStatusOf(code: status): number {
   return httpByStatus[code] ?? 500;
 }
 
+/** HTTP status of a domain error raised in the gateway itself (e.g. a bad token). */
+export function httpStatusOfKind(kind: ErrorKind): number {
+  return httpStatusOf(statusByKind[kind]);
+}
+
 /** Domain error (or anything thrown) -> a grpc-js ServiceError with ErrorInfo attached. */
 export function toServiceError(err: unknown): Partial<ServiceError> {
   const domain =

@@ -128,3 +128,4 @@ export async function cleanupNamespace(namespace: string): Promise<void> {
     await nc.close();
   }
 }
+export * from './identity';

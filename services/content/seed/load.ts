@@ -1,14 +1,17 @@
 /**
  * `npm run seed`: loads the demo corpus through the gateway, as an editor would: create,
- * submit, approve (by a second person), publish. Needs the platform running (`npm start`),
- * whose gateway trusts development identity headers.
+ * submit, approve (by a second person), publish. Needs the platform running (`npm start`).
+ * The editor and the reviewer are two superAdmins whose access tokens the seed signs with the
+ * local platform's secret (.local/auth-token-secret, written by `npm start`): development only.
  */
+import { bearer, localTokenSecret } from '@repo/testbed';
 import { generateCorpus, type SeedDocument } from './corpus';
 
 const gatewayUrl = (process.env.GATEWAY_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
 const concurrency = Number(process.env.SEED_CONCURRENCY ?? 8);
-const editor = { 'x-user-id': 'seed-editor', 'x-org-path': '/1/', 'x-user-roles': 'orgAdmin' };
-const reviewer = { 'x-user-id': 'seed-reviewer', 'x-org-path': '/1/', 'x-user-roles': 'orgAdmin' };
+const secret = process.env.AUTH_TOKEN_SECRET ?? localTokenSecret();
+const editor = bearer({ userId: 'seed-editor', orgPath: '/', roles: ['superAdmin'] }, secret, 7_200);
+const reviewer = bearer({ userId: 'seed-reviewer', orgPath: '/', roles: ['superAdmin'] }, secret, 7_200);
 
 async function call(method: 'GET' | 'POST', path: string, headers: Record<string, string>, body?: unknown): Promise<Record<string, unknown>> {
   const response = await fetch(`${gatewayUrl}${path}`, {

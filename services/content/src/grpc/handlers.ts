@@ -1,9 +1,9 @@
 /** gRPC handlers: check access, apply the domain rules, persist, answer in proto. */
-import { unauthenticated, validationFailed } from '@repo/errors';
-import { unary, type CallContext } from '@repo/grpc';
+import { validationFailed } from '@repo/errors';
+import { pageOf as pageRequest, unary, type CallContext } from '@repo/grpc';
 import type { Logger } from '@repo/logging';
 import * as pb from '@repo/proto/content/v1';
-import { assertVisible, canWrite, scopeOf, visibleStatuses, type Caller } from '../domain/access';
+import { assertChangeable, assertMay, assertVisible, ownerPathOf, unpublishedScope, visibleStatuses, workflowActionRights, type Caller } from '../domain/access';
 import {
   applyStep,
   assertEditable,
@@ -19,13 +19,7 @@ import { actionCodec, effectiveCodec, fieldsFromDraft, kindCodec, maskFields, so
 export const paging = { defaultSize: 20, maxSize: 100, maxSearchSize: 50, maxSearchWindow: 10_000, maxQueryChars: 200, maxWithin: 5, defaultSuggestions: 8, maxSuggestions: 10, defaultRelated: 5, maxRelated: 20 } as const;
 
 function pageOf(request: { page?: pb.ListDocumentsRequest['page'] }, maxSize: number): { page: number; size: number } {
-  const page = request.page?.page || 1;
-  const size = request.page?.size || paging.defaultSize;
-  const violations = [];
-  if (page < 1) violations.push({ field: 'page', problem: 'must be at least 1' });
-  if (size < 1 || size > maxSize) violations.push({ field: 'size', problem: `must be between 1 and ${maxSize}` });
-  if (violations.length) throw validationFailed(violations);
-  return { page, size };
+  return pageRequest(request, { defaultSize: paging.defaultSize, maxSize });
 }
 
 function callerOf(context: CallContext): Caller {
@@ -33,9 +27,6 @@ function callerOf(context: CallContext): Caller {
   return { userId, roles, orgPath };
 }
 
-function requireWriter(caller: Caller): void {
-  if (!canWrite(caller)) throw unauthenticated('AUTH_REQUIRED', 'sign in to change content');
-}
 
 export interface ContentHandlerDeps {
   documents: DocumentRepository;
@@ -47,9 +38,9 @@ export function contentHandlers({ documents, search, logger }: ContentHandlerDep
   return {
     createDocument: unary(logger, async (request: pb.CreateDocumentRequest, context) => {
       const caller = callerOf(context);
-      requireWriter(caller);
+      assertMay(caller, 'content.write');
       const fields = validateFields(fieldsFromDraft(request.draft));
-      const document = await documents.create(fields, caller.userId, scopeOf(caller));
+      const document = await documents.create(fields, caller.userId, ownerPathOf(caller));
       return { document: toProtoDocument(document) };
     }),
 
@@ -71,7 +62,7 @@ export function contentHandlers({ documents, search, logger }: ContentHandlerDep
           ...(kindCodec.fromProto(request.kind) ? { kind: kindCodec.fromProto(request.kind)! } : {}),
           ...(request.agency ? { agency: request.agency } : {}),
           ...(request.docType ? { docType: request.docType } : {}),
-          ...(allowed ? {} : { scope: { orgPath: scopeOf(caller), orPublished: true } }),
+          ...(allowed ? {} : { scope: { orgPath: unpublishedScope(caller)!, orPublished: true } }),
         },
         page,
         size,
@@ -84,9 +75,10 @@ export function contentHandlers({ documents, search, logger }: ContentHandlerDep
 
     updateDocument: unary(logger, async (request: pb.UpdateDocumentRequest, context) => {
       const caller = callerOf(context);
-      requireWriter(caller);
+      assertMay(caller, 'content.write');
       const current = await documents.get(request.id);
       assertVisible(caller, current);
+      assertChangeable(caller, current);
       assertEditable(current);
       if (request.expectedRevision > 0 && request.expectedRevision !== current.revision) {
         throw validationFailed([{ field: 'expectedRevision', problem: `is ${request.expectedRevision} but the document is at ${current.revision}` }]);
@@ -105,11 +97,12 @@ export function contentHandlers({ documents, search, logger }: ContentHandlerDep
 
     transitionDocument: unary(logger, async (request: pb.TransitionDocumentRequest, context) => {
       const caller = callerOf(context);
-      requireWriter(caller);
       const action = actionCodec.fromProto(request.action);
       if (!action) throw validationFailed([{ field: 'action', problem: `must be one of ${actionCodec.values.join(', ')}` }]);
+      assertMay(caller, workflowActionRights[action]);
       const current = await documents.get(request.id);
       assertVisible(caller, current);
+      assertChangeable(caller, current);
       const step = applyStep(current, action, caller.userId, new Date().toISOString(), request.note);
       const updated = await documents.recordStep(current, step, documentEvents[action]);
       return { document: toProtoDocument(updated) };

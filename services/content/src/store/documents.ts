@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { scopeRange } from '@repo/access';
 import { aborted, notFound } from '@repo/errors';
 import { createEvent, outboxField, toOutboxEntry, type OutboxEntry } from '@repo/bus';
 import { KeyedMutex, Schema, type Connection, type Model } from '@repo/db';
@@ -75,10 +76,6 @@ function toDocument(record: DocumentRecord): ContentDocument {
   return { id: _id, ...rest };
 }
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /**
  * Documents and their pending events. Every write saves the change and its event in one
  * document update, then `onWrite` nudges the outbox relay.
@@ -137,7 +134,8 @@ export class DocumentRepository {
     if (filter.agency) query.agency = filter.agency;
     if (filter.docType) query.docType = filter.docType;
     if (filter.scope) {
-      const inScope = { orgPath: { $regex: `^${escapeRegex(filter.scope.orgPath)}` } };
+      const range = scopeRange(filter.scope.orgPath);
+      const inScope = { orgPath: { $gte: range.gte, $lt: range.lt } };
       if (filter.scope.orPublished) query.$or = [inScope, { status: 'published' }];
       else Object.assign(query, inScope);
     }

@@ -1,0 +1,167 @@
+/** Sign in, refresh, sign out, who am I, and user accounts. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { anonymous } from '@repo/grpc';
+import type * as pb from '@repo/proto/member/v1';
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import type { MemberClients } from '../../clients/member';
+import { ErrorBody } from '../../errors';
+import { errorResponses, Id, IdParam, oneOf, PageFields, pageOf, pageQuery, type Identify } from '../common';
+
+export interface MemberRouteOptions {
+  member: MemberClients;
+  identify: Identify;
+}
+
+const roleNames = ['superAdmin', 'orgAdmin', 'secretary', 'member', 'inspector'] as const;
+
+export const UserBody = Type.Object(
+  {
+    id: Type.String(),
+    userName: Type.String(),
+    displayName: Type.String(),
+    roles: Type.Array(Type.String()),
+    organizationId: Type.String(),
+    orgPath: Type.String(),
+    memberId: Type.String(),
+    lockedUntil: Type.Union([Type.String(), Type.Null()]),
+    createdAt: Type.String(),
+  },
+  { $id: 'User' },
+);
+
+const TokensBody = Type.Object({
+  tokenType: Type.Literal('Bearer'),
+  accessToken: Type.String(),
+  accessExpiresAt: Type.String(),
+  refreshToken: Type.String(),
+  refreshExpiresAt: Type.String(),
+  user: UserBody,
+});
+
+const LoginBody = Type.Object(
+  {
+    userName: Type.String({ minLength: 1, maxLength: 64 }),
+    password: Type.String({ minLength: 1, maxLength: 256 }),
+  },
+  { additionalProperties: false },
+);
+
+const RefreshBody = Type.Object({ refreshToken: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+
+const CreateUserBody = Type.Object(
+  {
+    userName: Type.String({ minLength: 3, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' }),
+    displayName: Type.String({ minLength: 1, maxLength: 50 }),
+    password: Type.String({ minLength: 12, maxLength: 128, description: 'At least 12 characters of 3 kinds (lower, upper, digit, other), not containing the user name' }),
+    roles: Type.Array(oneOf(roleNames, 'Role'), { minItems: 1, maxItems: 5, uniqueItems: true }),
+    organizationId: Type.Optional(Id('The user\'s organisation node (empty only for a superAdmin)')),
+    memberId: Type.Optional(Id('The member record of this user')),
+  },
+  { additionalProperties: false },
+);
+
+export function toUserBody(user: pb.User | undefined): Static<typeof UserBody> {
+  if (!user) throw new Error('service answered without a user');
+  return {
+    id: user.id,
+    userName: user.userName,
+    displayName: user.displayName,
+    roles: user.roles,
+    organizationId: user.organizationId,
+    orgPath: user.orgPath,
+    memberId: user.memberId,
+    lockedUntil: user.lockedUntil ?? null,
+    createdAt: user.createdAt ?? '',
+  };
+}
+
+function toTokens(response: { tokens?: pb.TokenPair | undefined; user?: pb.User | undefined }): Static<typeof TokensBody> {
+  const tokens = response.tokens;
+  if (!tokens) throw new Error('service answered without tokens');
+  return {
+    tokenType: 'Bearer',
+    accessToken: tokens.accessToken,
+    accessExpiresAt: tokens.accessExpiresAt ?? '',
+    refreshToken: tokens.refreshToken,
+    refreshExpiresAt: tokens.refreshExpiresAt ?? '',
+    user: toUserBody(response.user),
+  };
+}
+
+export const authRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions & { authLimit: { max: number; timeWindow: number; keyGenerator: (request: FastifyRequest) => string } }> = async (
+  app,
+  { member, identify, authLimit },
+) => {
+  // Sign-in and refresh answer to anyone, so they get their own, stricter limit per address.
+  const limited = { rateLimit: authLimit };
+  // A stale Authorization header must not stop anyone from signing in again.
+  const publicCaller = (request: FastifyRequest) => ({ ...anonymous, requestId: String(request.id) });
+
+  app.post('/auth/login', {
+    config: limited,
+    schema: { tags: ['auth'], summary: 'Sign in with user name and password', security: [], body: LoginBody, response: { 200: TokensBody, ...errorResponses } },
+  }, async (request) => {
+    const response = await member.call(member.auth, member.auth.login, { ...request.body, clientIp: request.ip }, publicCaller(request));
+    return toTokens(response);
+  });
+
+  app.post('/auth/refresh', {
+    config: limited,
+    schema: { tags: ['auth'], summary: 'New tokens for a refresh token (which stops working)', security: [], body: RefreshBody, response: { 200: TokensBody, ...errorResponses } },
+  }, async (request) => toTokens(await member.call(member.auth, member.auth.refresh, request.body, publicCaller(request))));
+
+  app.post('/auth/logout', {
+    config: limited,
+    schema: { tags: ['auth'], summary: 'End the session of a refresh token', security: [], body: RefreshBody, response: { 204: Type.Null(), ...errorResponses } },
+  }, async (request, reply) => {
+    await member.call(member.auth, member.auth.logout, request.body, publicCaller(request));
+    return reply.status(204).send(null);
+  });
+
+  app.get('/auth/me', {
+    schema: {
+      tags: ['auth'],
+      summary: 'Who the access token speaks for',
+      response: { 200: Type.Object({ userId: Type.String(), roles: Type.Array(Type.String()), orgPath: Type.String() }), 401: ErrorBody },
+    },
+  }, async (request, reply) => {
+    const { userId, roles, orgPath } = identify(request);
+    if (!userId) return reply.status(401).send({ error: { code: 'AUTH_REQUIRED', message: 'sign in first', details: {} } });
+    return { userId, roles, orgPath };
+  });
+
+  app.post('/users', {
+    schema: { tags: ['users'], summary: 'Create a user account', body: CreateUserBody, response: { 201: UserBody, ...errorResponses } },
+  }, async (request, reply) => {
+    const body = request.body;
+    const { user } = await member.call(
+      member.auth,
+      member.auth.createUser,
+      { ...body, organizationId: body.organizationId ?? '', memberId: body.memberId ?? '' },
+      identify(request),
+    );
+    return reply.status(201).header('location', `/api/v1/users/${user?.id}`).send(toUserBody(user));
+  });
+
+  app.get('/users', {
+    schema: {
+      tags: ['users'],
+      summary: 'Users of an organisation subtree (default: the caller\'s scope)',
+      querystring: Type.Object({ ...pageQuery(), organizationId: Type.Optional(Id('Organisation node')) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ ...PageFields, items: Type.Array(UserBody) }), ...errorResponses },
+    },
+  }, async (request) => {
+    const q = request.query;
+    const response = await member.call(member.auth, member.auth.listUsers, { page: { page: q.page ?? 1, size: q.size ?? 20 }, organizationId: q.organizationId ?? '' }, identify(request));
+    return { ...pageOf(response.page), items: response.users.map(toUserBody) };
+  });
+
+  app.get('/users/:id', {
+    schema: { tags: ['users'], summary: 'One user', params: IdParam, response: { 200: UserBody, ...errorResponses } },
+  }, async (request) => toUserBody((await member.call(member.auth, member.auth.getUser, { id: request.params.id }, identify(request))).user));
+
+  app.post('/users/:id/unlock', {
+    schema: { tags: ['users'], summary: 'Lift a lockout after failed logins', params: IdParam, response: { 200: UserBody, ...errorResponses } },
+  }, async (request) => toUserBody((await member.call(member.auth, member.auth.unlockUser, { id: request.params.id }, identify(request))).user));
+};

@@ -1,0 +1,86 @@
+/**
+ * Writes of an aggregate and its events in one document update (the outbox pattern of
+ * DESIGN.md), shared by every collection of the member service.
+ */
+import { scopeRange } from '@repo/access';
+import { createEvent, outboxField, toOutboxEntry, type EventEnvelope, type OutboxEntry } from '@repo/bus';
+import { KeyedMutex, type Model } from '@repo/db';
+import type { DomainError } from '@repo/errors';
+
+export interface AggregateRecord {
+  _id: string;
+  revision: number;
+  [outboxField]?: OutboxEntry[];
+}
+
+export type NewEvent = Omit<EventEnvelope, 'id' | 'occurredAt'>;
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+/** Query condition for paths at or below `prefix`: a string range, which an index serves. */
+export function under(prefix: string): { $gte: string; $lt: string } {
+  const range = scopeRange(prefix);
+  return { $gte: range.gte, $lt: range.lt };
+}
+
+export function withoutOutbox<R extends AggregateRecord>(record: R): Omit<R, typeof outboxField> {
+  const { [outboxField]: _outbox, ...rest } = record;
+  return rest;
+}
+
+export class Aggregates<R extends AggregateRecord> {
+  constructor(
+    readonly model: Model<R>,
+    /** Nudges the outbox relay of this collection after a write. */
+    private readonly onWrite: (id: string) => void,
+    /** Shared with the collection's outbox relay: both write these documents. */
+    readonly locks: KeyedMutex,
+    private readonly conflict: (id: string) => DomainError,
+  ) {}
+
+  get collection() {
+    return this.model.collection;
+  }
+
+  async insert(record: Omit<R, typeof outboxField>, events: NewEvent[]): Promise<void> {
+    await this.model.create({ ...record, [outboxField]: events.map((e) => toOutboxEntry(createEvent(e))) });
+    this.onWrite(record._id);
+  }
+
+  async insertMany(records: { record: Omit<R, typeof outboxField>; events: NewEvent[] }[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.model.insertMany(
+      records.map(({ record, events }) => ({ ...record, [outboxField]: events.map((e) => toOutboxEntry(createEvent(e))) })),
+      { ordered: true },
+    );
+    for (const { record } of records) this.onWrite(record._id);
+  }
+
+  /**
+   * Applies `update` (with `revision` bumped and the events appended) if the record is still at
+   * `revision` and matches `condition`; otherwise answers the conflict error.
+   */
+  async saveIf(id: string, revision: number, condition: Record<string, unknown>, update: { $set?: Record<string, unknown>; $push?: Record<string, unknown>; $unset?: Record<string, unknown> }, events: NewEvent[]): Promise<R> {
+    const record = await this.tryUpdate({ _id: id, revision, ...condition }, { ...update, $set: { ...update.$set, revision: revision + 1 } }, events, id);
+    if (!record) throw this.conflict(id);
+    return record;
+  }
+
+  /** One conditional update with events; null when nothing matched. */
+  async tryUpdate(filter: Record<string, unknown>, update: { $set?: Record<string, unknown>; $push?: Record<string, unknown>; $unset?: Record<string, unknown> }, events: NewEvent[], lockKey: string): Promise<R | null> {
+    const push: Record<string, unknown> = { ...update.$push };
+    if (events.length) push[outboxField] = { $each: events.map((e) => toOutboxEntry(createEvent(e))) };
+    const record = await this.locks.run(lockKey, () =>
+      this.model
+        // No projection: FerretDB v1 does not implement it for findAndModify.
+        .findOneAndUpdate(filter, { ...update, ...(Object.keys(push).length ? { $push: push } : {}) }, { new: true })
+        .lean<R>()
+        .exec(),
+    );
+    if (record) this.onWrite(String(record._id));
+    return record as R | null;
+  }
+}

@@ -1,0 +1,228 @@
+import { randomUUID } from 'node:crypto';
+import { outboxField, type OutboxEntry } from '@repo/bus';
+import { KeyedMutex, Schema, type Connection } from '@repo/db';
+import { aborted, alreadyExists, notFound } from '@repo/errors';
+import {
+  childPath,
+  depthOf,
+  organizationEvents,
+  rebase,
+  type Organization,
+  type OrganizationKind,
+} from '../domain/organization';
+import { Aggregates, under, withoutOutbox, type Page } from './aggregates';
+
+interface OrganizationRecord extends Omit<Organization, 'id'> {
+  _id: string;
+  /** Set while a move of this subtree is being applied to the nodes and records below it. */
+  pendingMove?: { from: string; to: string; actor: string } | null;
+  deletedAt?: string | null;
+  [outboxField]?: OutboxEntry[];
+}
+
+const organizationSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    kind: { type: String, required: true },
+    parentId: { type: String, default: '' },
+    path: { type: String, required: true },
+    depth: { type: Number, required: true },
+    code: { type: String, default: '' },
+    createdAt: { type: String, required: true },
+    updatedAt: { type: String, required: true },
+    createdBy: { type: String, required: true },
+    revision: { type: Number, required: true },
+    pendingMove: { type: Schema.Types.Mixed, default: null },
+    // A deleted node stays as a tombstone (outside every path prefix) so its event is relayed.
+    deletedAt: { type: String, default: null },
+    [outboxField]: { type: [Schema.Types.Mixed], default: [] },
+  },
+  { collection: 'organizations', versionKey: false, strict: 'throw' },
+);
+organizationSchema.index({ path: 1 });
+organizationSchema.index({ parentId: 1, name: 1 });
+organizationSchema.index({ code: 1 }, { sparse: true });
+
+function toOrganization(record: OrganizationRecord): Organization {
+  const { _id, pendingMove: _move, deletedAt: _deleted, ...rest } = withoutOutbox(record);
+  return { id: _id, ...rest };
+}
+
+/**
+ * Rewrites the organisation paths a collection keeps (its own copy, for scope queries) after a
+ * subtree moved; answers how many records changed. Must be idempotent: a move resumes after a crash.
+ */
+export type PathRewriter = (oldPrefix: string, newPrefix: string, actor: string) => Promise<number>;
+
+export interface MoveResult {
+  organization: Organization;
+  movedNodes: number;
+  movedRecords: number;
+}
+
+export class OrganizationRepository {
+  readonly store: Aggregates<OrganizationRecord>;
+  private readonly rewriters: PathRewriter[] = [];
+
+  constructor(connection: Connection, onWrite: (id: string) => void, locks = new KeyedMutex()) {
+    const model = connection.model<OrganizationRecord>('Organization', organizationSchema);
+    this.store = new Aggregates(model, onWrite, locks, (id) =>
+      aborted('ORG_REVISION_CONFLICT', `organization ${id} was changed by someone else; reload and retry`, { id }),
+    );
+  }
+
+  get collection() {
+    return this.store.collection;
+  }
+
+  /** Collections that copy organisation paths register here, so moves reach them too. */
+  addPathRewriter(rewriter: PathRewriter): void {
+    this.rewriters.push(rewriter);
+  }
+
+  async create(input: { name: string; kind: OrganizationKind; code: string; parent: Organization | null }, actor: string): Promise<Organization> {
+    if (input.code) await this.assertCodeFree(input.code);
+    const now = new Date().toISOString();
+    const id = randomUUID();
+    const path = childPath(input.parent ? input.parent.path : '/', id);
+    const record = {
+      _id: id,
+      name: input.name,
+      kind: input.kind,
+      parentId: input.parent?.id ?? '',
+      path,
+      depth: depthOf(path),
+      code: input.code,
+      createdAt: now,
+      updatedAt: now,
+      createdBy: actor,
+      revision: 1,
+      pendingMove: null,
+    };
+    await this.store.insert(record, [
+      { type: organizationEvents.created, actor, orgPath: path, subjectId: id, data: { name: input.name, kind: input.kind, parentId: record.parentId } },
+    ]);
+    return toOrganization(record);
+  }
+
+  async find(id: string): Promise<Organization | null> {
+    const record = await this.store.model.findOne({ _id: id, deletedAt: null }, { [outboxField]: 0 }).lean<OrganizationRecord>().exec();
+    return record ? toOrganization(record) : null;
+  }
+
+  async findByCode(code: string): Promise<Organization | null> {
+    const record = await this.store.model.findOne({ code, deletedAt: null }, { [outboxField]: 0 }).lean<OrganizationRecord>().exec();
+    return record ? toOrganization(record) : null;
+  }
+
+  async get(id: string): Promise<Organization> {
+    const found = await this.find(id);
+    if (!found) throw notFound('ORG_NOT_FOUND', `organization ${id} not found`, { id });
+    return found;
+  }
+
+  async list(filter: { parentId?: string; under?: string; kind?: string; scope: string }, page: number, size: number): Promise<Page<Organization>> {
+    const query: Record<string, unknown> = { path: under(filter.under ?? filter.scope) };
+    if (filter.parentId !== undefined) query.parentId = filter.parentId;
+    if (filter.kind) query.kind = filter.kind;
+    const [records, total] = await Promise.all([
+      this.store.model
+        .find(query, { [outboxField]: 0 })
+        .sort({ path: 1 })
+        .skip((page - 1) * size)
+        .limit(size)
+        .lean<OrganizationRecord[]>()
+        .exec(),
+      this.store.model.countDocuments(query).exec(),
+    ]);
+    return { items: records.map(toOrganization), total };
+  }
+
+  /** The caller's topmost visible nodes: their own node, or the top committees for the root. */
+  async roots(scope: string): Promise<Organization[]> {
+    const query = scope === '/' ? { parentId: '' } : { path: scope };
+    const records = await this.store.model.find(query, { [outboxField]: 0 }).sort({ name: 1 }).limit(200).lean<OrganizationRecord[]>().exec();
+    return records.map(toOrganization);
+  }
+
+  /** Every node of a subtree (for per-branch reports); ids and paths only. */
+  async subtree(path: string, kinds?: readonly string[]): Promise<Organization[]> {
+    const query: Record<string, unknown> = { path: under(path) };
+    if (kinds) query.kind = { $in: kinds };
+    const records = await this.store.model.find(query, { [outboxField]: 0 }).sort({ path: 1 }).lean<OrganizationRecord[]>().exec();
+    return records.map(toOrganization);
+  }
+
+  async countChildren(id: string): Promise<number> {
+    return this.store.model.countDocuments({ parentId: id }).exec();
+  }
+
+  async update(current: Organization, changes: { name?: string; code?: string }, actor: string): Promise<Organization> {
+    if (changes.code && changes.code !== current.code) await this.assertCodeFree(changes.code);
+    const record = await this.store.saveIf(current.id, current.revision, {}, { $set: { ...changes, updatedAt: new Date().toISOString() } }, [
+      { type: organizationEvents.updated, actor, orgPath: current.path, subjectId: current.id, data: { changed: Object.keys(changes), ...changes } },
+    ]);
+    return toOrganization(record);
+  }
+
+  async delete(current: Organization, actor: string): Promise<void> {
+    // The event must travel in the document (outbox), so the node becomes a tombstone outside
+    // every path prefix and parent instead of disappearing.
+    const now = new Date().toISOString();
+    await this.store.saveIf(current.id, current.revision, {}, { $set: { deletedAt: now, updatedAt: now, code: '', path: `deleted:${current.path}`, parentId: `deleted:${current.parentId}` } }, [
+      { type: organizationEvents.deleted, actor, orgPath: current.path, subjectId: current.id, data: { name: current.name, kind: current.kind } },
+    ]);
+  }
+
+  /**
+   * Moves a subtree: the node first (with the pending move recorded on it), then every node and
+   * every registered collection below it, then the mark is cleared. Each step is idempotent, so
+   * `resumeMoves` finishes a move a crash interrupted.
+   */
+  async move(node: Organization, newParent: Organization | null, actor: string): Promise<MoveResult> {
+    const newPath = childPath(newParent ? newParent.path : '/', node.id);
+    const pendingMove = { from: node.path, to: newPath, actor };
+    const moved = await this.store.saveIf(
+      node.id,
+      node.revision,
+      { pendingMove: null },
+      { $set: { parentId: newParent?.id ?? '', path: newPath, depth: depthOf(newPath), updatedAt: new Date().toISOString(), pendingMove } },
+      [{ type: organizationEvents.moved, actor, orgPath: newPath, subjectId: node.id, data: { from: node.path, to: newPath, parentId: newParent?.id ?? '' } }],
+    );
+    const { movedNodes, movedRecords } = await this.finishMove(node.id, pendingMove);
+    return { organization: toOrganization(moved), movedNodes: movedNodes + 1, movedRecords };
+  }
+
+  /** Completes moves left half-done (called at start and by the maintenance job). */
+  async resumeMoves(): Promise<number> {
+    const pending = await this.store.model.find({ pendingMove: { $ne: null } }, { [outboxField]: 0 }).lean<OrganizationRecord[]>().exec();
+    for (const record of pending) if (record.pendingMove) await this.finishMove(record._id, record.pendingMove);
+    return pending.length;
+  }
+
+  private async finishMove(id: string, move: { from: string; to: string; actor: string }): Promise<{ movedNodes: number; movedRecords: number }> {
+    let movedNodes = 0;
+    const below = await this.store.model.find({ path: under(move.from) }, { [outboxField]: 0 }).lean<OrganizationRecord[]>().exec();
+    for (const record of below) {
+      const path = rebase(record.path, move.from, move.to);
+      const updated = await this.store.tryUpdate(
+        { _id: record._id, path: record.path },
+        { $set: { path, depth: depthOf(path), updatedAt: new Date().toISOString(), revision: record.revision + 1 } },
+        [{ type: organizationEvents.pathChanged, actor: move.actor, orgPath: path, subjectId: record._id, data: { from: record.path, to: path, movedRoot: id } }],
+        record._id,
+      );
+      if (updated) movedNodes++;
+    }
+    let movedRecords = 0;
+    for (const rewrite of this.rewriters) movedRecords += await rewrite(move.from, move.to, move.actor);
+    await this.store.locks.run(id, () => this.store.model.updateOne({ _id: id }, { $set: { pendingMove: null } }).exec());
+    return { movedNodes, movedRecords };
+  }
+
+  private async assertCodeFree(code: string): Promise<void> {
+    if (await this.store.model.exists({ code, deletedAt: null })) {
+      throw alreadyExists('ORG_CODE_TAKEN', `organization code ${code} is already used`, { code });
+    }
+  }
+}
