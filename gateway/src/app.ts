@@ -18,7 +18,11 @@ import { ErrorBody, registerErrorHandling } from './errors';
 import { documentRoutes } from './routes/content/documents';
 import { searchRoutes } from './routes/content/search';
 import { authRoutes } from './routes/member/auth';
+import { duesRoutes } from './routes/member/dues';
+import { meetingRoutes } from './routes/member/meetings';
+import { memberRoutes } from './routes/member/members';
 import { organizationRoutes } from './routes/member/organizations';
+import { transferRoutes } from './routes/member/transfers';
 
 export const bodyLimitBytes = 1024 * 1024;
 
@@ -104,6 +108,10 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
         { name: 'auth', description: 'Sign in, refresh, sign out' },
         { name: 'users', description: 'User accounts and roles' },
         { name: 'organizations', description: 'The organisation tree: committee > generalBranch > branch > group' },
+        { name: 'members', description: 'Party members and their development pipeline (党员发展)' },
+        { name: 'dues', description: 'Party dues (党费), integer fen' },
+        { name: 'transfers', description: 'Organisation relation transfers (组织关系转接)' },
+        { name: 'meetings', description: 'Organisation life (三会一课) and quarterly compliance' },
         { name: 'health', description: 'Probes' },
       ],
       components: {
@@ -126,6 +134,10 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
       await api.register(searchRoutes, { content, identify });
       await api.register(authRoutes, { member, identify, authLimit });
       await api.register(organizationRoutes, { member, identify });
+      await api.register(memberRoutes, { member, identify });
+      await api.register(duesRoutes, { member, identify });
+      await api.register(transferRoutes, { member, identify });
+      await api.register(meetingRoutes, { member, identify });
     },
     { prefix: '/api/v1' },
   );

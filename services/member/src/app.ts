@@ -1,53 +1,53 @@
 /** Wires store, domain, gRPC handlers, relays and jobs. Listening is main.ts's job. */
 import { connectBus, ensureDeadLetterStream, ensureStream, EventPublisher, OutboxRelay } from '@repo/bus';
-import { connectMongo, KeyedMutex, type Connection } from '@repo/db';
-import { createGrpcServer, type GrpcServer } from '@repo/grpc';
+import { connectMongo, type Connection } from '@repo/db';
+import { createGrpcServer, type GrpcServer, type ServiceRegistration } from '@repo/grpc';
 import type { Logger } from '@repo/logging';
-import { AuthServiceService, OrganizationServiceService } from '@repo/proto/member/v1';
+import { AuthServiceService, MemberServiceService, OrganizationServiceService } from '@repo/proto/member/v1';
 import type { MemberConfig } from './config';
 import { authHandlers } from './grpc/auth';
+import { memberHandlers } from './grpc/members';
 import { organizationHandlers } from './grpc/organizations';
-import type { Aggregates, AggregateRecord } from './store/aggregates';
+import { JobRunner, type Job } from './jobs';
+import { duesModule } from './grpc/dues';
+import { meetingModule } from './grpc/meetings';
+import { transferModule } from './grpc/transfers';
+import { Leases } from './store/leases';
+import { MemberRepository } from './store/members';
+import { Relays } from './store/relays';
 import { OrganizationRepository } from './store/organizations';
 import { SessionRepository, UserRepository } from './store/users';
 
 export const serviceNames = {
   auth: 'member.v1.AuthService',
   organizations: 'member.v1.OrganizationService',
+  members: 'member.v1.MemberService',
 } as const;
+
+/** What a feature module (dues, transfers, meetings) gets to build its store and handlers. */
+export interface ModuleContext {
+  connection: Connection;
+  relays: Relays;
+  organizations: OrganizationRepository;
+  members: MemberRepository;
+  config: MemberConfig;
+  logger: Logger;
+}
+
+export interface ServiceModule {
+  registration: ServiceRegistration;
+  jobs?: Job[];
+}
 
 export interface MemberApp {
   grpc: GrpcServer;
   connection: Connection;
   organizations: OrganizationRepository;
   users: UserRepository;
+  members: MemberRepository;
+  jobs: JobRunner;
   start(): Promise<number>;
   stop(): Promise<void>;
-}
-
-/** Each collection with an outbox gets its relay; writes kick it with the written id. */
-class Relays {
-  private readonly relays = new Map<string, OutboxRelay>();
-
-  constructor(private readonly make: (store: Aggregates<AggregateRecord>, locks: KeyedMutex) => OutboxRelay) {}
-
-  /** The write callback and lock set for a new repository of `name`. */
-  for(name: string): { onWrite: (id: string) => void; locks: KeyedMutex; attach: (store: Aggregates<AggregateRecord>) => void } {
-    const locks = new KeyedMutex();
-    return {
-      onWrite: (id) => this.relays.get(name)?.kick(id),
-      locks,
-      attach: (store) => void this.relays.set(name, this.make(store, locks)),
-    };
-  }
-
-  start(): void {
-    for (const relay of this.relays.values()) relay.start();
-  }
-
-  async stop(): Promise<void> {
-    await Promise.all([...this.relays.values()].map((r) => r.stop()));
-  }
 }
 
 export async function buildMemberApp(config: MemberConfig, logger: Logger): Promise<MemberApp> {
@@ -66,14 +66,28 @@ export async function buildMemberApp(config: MemberConfig, logger: Logger): Prom
   const userWiring = relays.for('users');
   const users = new UserRepository(connection, userWiring.onWrite, userWiring.locks);
   userWiring.attach(users.store as never);
+  const memberWiring = relays.for('members');
+  const members = new MemberRepository(connection, memberWiring.onWrite, memberWiring.locks);
+  memberWiring.attach(members.store as never);
   organizations.addPathRewriter(users.rewritePaths);
+  organizations.addPathRewriter(members.rewritePaths);
   const sessions = new SessionRepository(connection);
+  const countMembers = (organizationId: string) => members.countAt(organizationId);
 
-  const countMembers = async (organizationId: string) => connection.collection('members').countDocuments({ organizationId });
+  const context: ModuleContext = { connection, relays, organizations, members, config, logger };
+  const modules = [duesModule(context), transferModule(context), meetingModule(context)];
+  const jobs = new JobRunner(
+    [{ name: 'resume-moves', run: async () => ({ resumed: await organizations.resumeMoves() }) }, ...modules.flatMap((m) => m.jobs ?? [])],
+    new Leases(connection),
+    config.JOB_INTERVAL_MS,
+    logger,
+  );
 
   const grpc = createGrpcServer([
     { name: serviceNames.auth, definition: AuthServiceService, implementation: authHandlers({ users, sessions, organizations, config, logger }) },
     { name: serviceNames.organizations, definition: OrganizationServiceService, implementation: organizationHandlers({ organizations, countMembers, logger }) },
+    { name: serviceNames.members, definition: MemberServiceService, implementation: memberHandlers({ members, organizations, logger }) },
+    ...modules.map((m) => m.registration),
   ]);
 
   return {
@@ -81,14 +95,17 @@ export async function buildMemberApp(config: MemberConfig, logger: Logger): Prom
     connection,
     organizations,
     users,
+    members,
+    jobs,
     async start() {
       relays.start();
-      const resumed = await organizations.resumeMoves();
-      if (resumed) logger.info({ resumed }, 'finished interrupted subtree moves');
+      // The first tick also finishes subtree moves a crash interrupted.
+      jobs.start();
       return grpc.listen(config.MEMBER_GRPC_ADDR);
     },
     async stop() {
       await grpc.shutdown();
+      await jobs.stop();
       await relays.stop();
       await bus.close();
       await connection.close();
