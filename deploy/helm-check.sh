@@ -201,38 +201,67 @@ render() { # render FILE HELM-ARGS...
   "$HELM_BIN" template t "$chart" "$@" >"$file"
 }
 
+# AUTH_TOKEN_SECRET has no default: every render names a Secret (production style) unless it
+# checks the development Secret or the refusal itself.
+auth_args=(--set auth.existingSecret=partybuilding-auth)
+dev_token=dev-only-0123456789abcdef0123456789abcdef
 scale_args=(--set services.content.replicas=3 --set services.gateway.ingress.enabled=true)
 all_args=()
-for svc in learning member feedback supervision; do all_args+=(--set "services.$svc.enabled=true"); done
+for svc in learning feedback supervision; do all_args+=(--set "services.$svc.enabled=true"); done
 
-check "helm lint --strict (default values)" "$HELM_BIN" lint --strict "$chart"
-check "helm lint --strict (content replicas 3, gateway ingress)" "$HELM_BIN" lint --strict "$chart" "${scale_args[@]}"
-check "helm template (default values)" render "$work/default.yaml"
-check "helm template (content replicas 3, gateway ingress)" render "$work/scaled.yaml" "${scale_args[@]}"
-check "helm template (autoscaling off)" render "$work/fixed.yaml" --set services.content.replicas=3 \
-  --set services.content.autoscaling.enabled=false --set services.gateway.autoscaling.enabled=false
-check "helm template (all six services)" render "$work/all.yaml" "${all_args[@]}"
-check "helm template --kube-version 1.24 (oldest with gRPC probes)" render "$work/k124.yaml" --kube-version 1.24.0
+check "helm lint --strict (default values, auth.existingSecret)" "$HELM_BIN" lint --strict "$chart" "${auth_args[@]}"
+check "helm lint --strict (content replicas 3, gateway ingress)" "$HELM_BIN" lint --strict "$chart" "${auth_args[@]}" "${scale_args[@]}"
+check "helm lint --strict (auth.tokenSecret, development)" "$HELM_BIN" lint --strict "$chart" --set-string "auth.tokenSecret=$dev_token"
+check "helm template (default values, auth.existingSecret)" render "$work/default.yaml" "${auth_args[@]}"
+check "helm template (content replicas 3, gateway ingress)" render "$work/scaled.yaml" "${auth_args[@]}" "${scale_args[@]}"
+check "helm template (autoscaling off)" render "$work/fixed.yaml" "${auth_args[@]}" --set services.content.replicas=3 \
+  --set services.content.autoscaling.enabled=false --set services.gateway.autoscaling.enabled=false \
+  --set services.member.autoscaling.enabled=false
+check "helm template (all six services)" render "$work/all.yaml" "${auth_args[@]}" "${all_args[@]}"
+check "helm template (auth.tokenSecret, development)" render "$work/dev.yaml" --set-string "auth.tokenSecret=$dev_token"
+check "helm template --kube-version 1.24 (oldest with gRPC probes)" render "$work/k124.yaml" "${auth_args[@]}" --kube-version 1.24.0
 
-check "default: one of each kind per service, no Ingress" bash -c "
+check "default: one of each kind per service (content, gateway, member), no Ingress, no Secret" bash -c "
   $(declare -f count)
   for kind in Deployment Service HorizontalPodAutoscaler PodDisruptionBudget ServiceAccount ConfigMap; do
-    count '$work/default.yaml' \$kind 2 || exit 1
+    count '$work/default.yaml' \$kind 3 || exit 1
   done
-  count '$work/default.yaml' Ingress 0"
+  count '$work/default.yaml' Ingress 0 && count '$work/default.yaml' Secret 0"
 check "default: names, images, env, secret reference" has "$work/default.yaml" \
-  "name: t-content" "name: t-gateway" \
+  "name: t-content" "name: t-gateway" "name: t-member" \
   'image: "registry.example.com/partybuilding/content:0.1.0"' \
+  'image: "registry.example.com/partybuilding/member:0.1.0"' \
   'CONTENT_ADDR: "t-content:50051"' 'CONTENT_GRPC_ADDR: "0.0.0.0:50051"' \
-  'GATEWAY_HOST: "0.0.0.0"' 'GATEWAY_PORT: "8080"' 'GATEWAY_TRUST_IDENTITY_HEADERS: "false"' \
-  'NATS_URL: "nats://nats:4222"' 'OTEL_SERVICE_NAME: "content"' \
-  "name: t-content-secret" "key: MONGO_URL"
+  'MEMBER_ADDR: "t-member:50052"' 'MEMBER_GRPC_ADDR: "0.0.0.0:50052"' \
+  'GATEWAY_HOST: "0.0.0.0"' 'GATEWAY_PORT: "8080"' \
+  'PUBLIC_RATE_LIMIT_PER_MINUTE: "600"' 'AUTH_RATE_LIMIT_PER_MINUTE: "20"' \
+  'AUTH_ACCESS_TTL_SECONDS: "900"' 'AUTH_REFRESH_TTL_SECONDS: "604800"' 'AUTH_LOCKOUT_THRESHOLD: "5"' \
+  'AUTH_LOCKOUT_WINDOW_SECONDS: "900"' 'AUTH_LOCKOUT_SECONDS: "900"' 'TRANSFER_LETTER_DAYS: "90"' \
+  'JOB_INTERVAL_MS: "60000"' 'OUTBOX_SWEEP_MS: "10000"' \
+  'NATS_URL: "nats://nats:4222"' 'OTEL_SERVICE_NAME: "content"' 'OTEL_SERVICE_NAME: "member"' \
+  "name: t-content-secret" "name: t-member-secret" "key: MONGO_URL"
+check "default: gateway and member read AUTH_TOKEN_SECRET from auth.existingSecret" bash -c "
+  $(declare -f has)
+  for svc in gateway member; do
+    awk -v n=\"t-\$svc\" '/^kind: /{k=\$2} /^---/{k=\"\"; d=0} k==\"Deployment\"&&\$0==\"  name: \"n{d=1} d' '$work/default.yaml' >'$work/deploy-\$svc.yaml'
+    has '$work/deploy-\$svc.yaml' '- name: AUTH_TOKEN_SECRET' 'name: partybuilding-auth' 'key: AUTH_TOKEN_SECRET' || { echo \"in t-\$svc\"; exit 1; }
+  done
+  [[ \$(grep -c 'key: AUTH_TOKEN_SECRET' '$work/default.yaml') == 2 ]] || { echo 'AUTH_TOKEN_SECRET read by other than gateway and member'; exit 1; }"
+check "default: no identity-header switch left" bash -c "! grep -q 'IDENTITY_HEADERS' '$work/default.yaml'"
 check "default: probes (gRPC native, /healthz, /readyz)" has "$work/default.yaml" \
-  "grpc:" "port: 50051" "path: /healthz" "path: /readyz"
+  "grpc:" "port: 50051" "port: 50052" "path: /healthz" "path: /readyz"
 check "default: hardened pods" has "$work/default.yaml" \
   "runAsNonRoot: true" "readOnlyRootFilesystem: true" "allowPrivilegeEscalation: false" \
   "- ALL" "type: RuntimeDefault" "automountServiceAccountToken: false" "mountPath: /tmp"
-check "default: no MONGO_URL value in plain text" bash -c "! grep -q 'MONGO_URL: ' '$work/default.yaml'"
+check "default: no MONGO_URL or AUTH_TOKEN_SECRET value in plain text" \
+  bash -c "! grep -Eq '(MONGO_URL|AUTH_TOKEN_SECRET): ' '$work/default.yaml'"
+check "development: the chart's own Secret t-auth, read by gateway and member, pods roll with it" bash -c "
+  $(declare -f count has)
+  count '$work/dev.yaml' Secret 1 &&
+  has '$work/dev.yaml' 'name: t-auth' 'AUTH_TOKEN_SECRET: \"$(printf %s "$dev_token" | base64 -w0)\"' &&
+  [[ \$(grep -c '^                  name: t-auth\$' '$work/dev.yaml') == 2 ]] &&
+  [[ \$(grep -c 'checksum/auth: ' '$work/dev.yaml') == 2 ]] &&
+  ! grep -q '$dev_token' '$work/dev.yaml'"
 check "default: HPA owns replicas (Deployments have none)" bash -c "! grep -q '^  replicas:' '$work/default.yaml'"
 check "scaled: content HPA minimum 3, gateway Ingress" bash -c "
   $(declare -f count has)
@@ -262,24 +291,34 @@ cp -R "$chart" "$notes_chart"
 rm "$notes_chart/templates/NOTES.txt"
 check "NOTES.txt renders, names the Secret and how to reach the gateway" bash -c "
   $(declare -f has)
-  '$HELM_BIN' template pb '$notes_chart' -n party --show-only templates/notes-preview.yaml >'$work/notes.yaml' &&
-  has '$work/notes.yaml' 'create secret generic pb-content-secret --from-literal=MONGO_URL=' 'port-forward svc/pb-gateway 8080:8080'"
+  '$HELM_BIN' template pb '$notes_chart' -n party --show-only templates/notes-preview.yaml \
+    --set auth.existingSecret=partybuilding-auth >'$work/notes.yaml' &&
+  has '$work/notes.yaml' 'create secret generic pb-content-secret --from-literal=MONGO_URL=' \
+    'create secret generic pb-member-secret --from-literal=MONGO_URL=' \
+    'create secret generic partybuilding-auth --from-literal=AUTH_TOKEN_SECRET=\$(openssl rand -base64 48)' \
+    'port-forward svc/pb-gateway 8080:8080'"
 
-refuses "refuses GATEWAY_TRUST_IDENTITY_HEADERS=true" "development only" \
-  --set services.gateway.env.GATEWAY_TRUST_IDENTITY_HEADERS=true
+refuses "refuses no auth Secret (neither auth.existingSecret nor auth.tokenSecret)" \
+  "set auth.existingSecret to the name of a Secret with the key AUTH_TOKEN_SECRET (production: kubectl create secret generic partybuilding-auth --from-literal=AUTH_TOKEN_SECRET=\$(openssl rand -base64 48)), or auth.tokenSecret to a random string of 32+ characters to have the chart create one (development clusters only)"
+refuses "refuses both auth.existingSecret and auth.tokenSecret" "set only one of auth.existingSecret" \
+  "${auth_args[@]}" --set-string "auth.tokenSecret=$dev_token"
+refuses "refuses an auth.tokenSecret shorter than 32 characters" "auth.tokenSecret must be at least 32 characters" \
+  --set-string auth.tokenSecret=short
+refuses "refuses AUTH_TOKEN_SECRET in plain-text env" "AUTH_TOKEN_SECRET in env would be plain text" \
+  "${auth_args[@]}" --set services.member.env.AUTH_TOKEN_SECRET=0123456789abcdef0123456789abcdef
 refuses "refuses a call to a disabled service" '"member", which is not an enabled service' \
-  --set 'services.gateway.calls={content,member}'
+  "${auth_args[@]}" --set services.member.enabled=false
 refuses "refuses maxReplicas below replicas" "autoscaling.maxReplicas" \
-  --set services.content.replicas=12
+  "${auth_args[@]}" --set services.content.replicas=12
 refuses "refuses an Ingress to a gRPC service" "only http services" \
-  --set services.content.ingress.enabled=true
-refuses "refuses Kubernetes older than 1.24" "kubeVersion" --kube-version 1.23.0
+  "${auth_args[@]}" --set services.content.ingress.enabled=true
+refuses "refuses Kubernetes older than 1.24" "kubeVersion" "${auth_args[@]}" --kube-version 1.23.0
 
 if [[ ${SKIP_DECODE:-} == 1 ]]; then
   say "SKIP_DECODE=1: strict decode skipped"
 else
   install_decoder
-  for file in default scaled fixed all; do
+  for file in default scaled fixed all dev; do
     check "strict decode with the Kubernetes API types ($file)" "$DECODE_BIN" <"$work/$file.yaml"
   done
 fi

@@ -77,9 +77,8 @@ checked once here so a mistake fails the render with a message that names the va
 {{- if and $svc.ingress.enabled (ne $svc.protocol "http") -}}
 {{- fail (printf "services.%s.ingress: only http services can have an Ingress" $name) -}}
 {{- end -}}
-{{- $trust := toString (index (merge (dict) $svc.env $.Values.global.env) "GATEWAY_TRUST_IDENTITY_HEADERS" | default "false") -}}
-{{- if and (has (lower $trust) (list "true" "1")) (not $.Values.global.allowIdentityHeaders) -}}
-{{- fail (printf "services.%s.env.GATEWAY_TRUST_IDENTITY_HEADERS=%s trusts identity from request headers: development only (set global.allowIdentityHeaders=true to allow it)" $name $trust) -}}
+{{- if hasKey (merge (dict) ($svc.env | default dict) ($.Values.global.env | default dict)) "AUTH_TOKEN_SECRET" -}}
+{{- fail (printf "services.%s: AUTH_TOKEN_SECRET in env would be plain text in a ConfigMap; set authTokenSecret: true and auth.existingSecret instead" $name) -}}
 {{- end -}}
 {{- range $key := $svc.secretEnv -}}
 {{- if not (regexMatch "^[A-Za-z_][A-Za-z0-9_]*$" $key) -}}
@@ -87,7 +86,44 @@ checked once here so a mistake fails the render with a message that names the va
 {{- end -}}
 {{- end -}}
 {{- end -}}
+{{- include "partybuilding.checkAuth" (dict "root" $ "services" $enabled) -}}
 {{- toYaml $enabled -}}
+{{- end -}}
+
+{{/*
+Fails the render unless the services that read AUTH_TOKEN_SECRET (authTokenSecret: true) have a
+Secret to read it from: auth.existingSecret (production) or auth.tokenSecret (development only).
+Usage: dict "root" $ "services" <enabled services>
+*/}}
+{{- define "partybuilding.checkAuth" -}}
+{{- $readers := list -}}
+{{- range $name, $svc := .services -}}
+{{- if $svc.authTokenSecret -}}
+{{- $readers = append $readers $name -}}
+{{- end -}}
+{{- end -}}
+{{- $auth := .root.Values.auth | default dict -}}
+{{- $existing := toString ($auth.existingSecret | default "") -}}
+{{- $token := toString ($auth.tokenSecret | default "") -}}
+{{- if and $existing $token -}}
+{{- fail "auth: set only one of auth.existingSecret (a Secret you created) and auth.tokenSecret (the chart creates the Secret, development clusters only)" -}}
+{{- end -}}
+{{- if and $readers (not $existing) (not $token) -}}
+{{- fail (printf "auth: AUTH_TOKEN_SECRET (read by %s) needs a Secret: set auth.existingSecret to the name of a Secret with the key AUTH_TOKEN_SECRET (production: kubectl create secret generic partybuilding-auth --from-literal=AUTH_TOKEN_SECRET=$(openssl rand -base64 48)), or auth.tokenSecret to a random string of 32+ characters to have the chart create one (development clusters only)" (join ", " $readers)) -}}
+{{- end -}}
+{{- if and $token (lt (len $token) 32) -}}
+{{- fail (printf "auth.tokenSecret must be at least 32 characters (it has %d); e.g. --set-string auth.tokenSecret=$(openssl rand -hex 32)" (len $token)) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Name of the Secret holding AUTH_TOKEN_SECRET: auth.existingSecret, else the chart's <fullname>-auth. */}}
+{{- define "partybuilding.authSecretName" -}}
+{{- $auth := .Values.auth | default dict -}}
+{{- if $auth.existingSecret -}}
+{{- toString $auth.existingSecret -}}
+{{- else -}}
+{{- printf "%s-auth" (include "partybuilding.fullname" .) -}}
+{{- end -}}
 {{- end -}}
 
 {{/* <NAME> of environment variables for a service name: content -> CONTENT, foo-bar -> FOO_BAR. */}}
@@ -198,4 +234,18 @@ app.kubernetes.io/managed-by: {{ .root.Release.Service }}
 {{- $_ := set $probe "grpc" $grpc -}}
 {{- end -}}
 {{- toYaml $probe -}}
+{{- end -}}
+
+{{/* The chart's own Secret with AUTH_TOKEN_SECRET from auth.tokenSecret (development clusters only). */}}
+{{- define "partybuilding.authSecret" -}}
+# Development only: AUTH_TOKEN_SECRET from auth.tokenSecret. In production set auth.existingSecret.
+apiVersion: v1
+kind: Secret
+metadata:
+  name: {{ include "partybuilding.authSecretName" . }}
+  labels:
+    {{- include "partybuilding.labels" (dict "root" . "name" "auth" "svc" (dict "image" (dict))) | nindent 4 }}
+type: Opaque
+data:
+  AUTH_TOKEN_SECRET: {{ toString .Values.auth.tokenSecret | b64enc | quote }}
 {{- end -}}

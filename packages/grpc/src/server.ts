@@ -64,7 +64,8 @@ export interface ServiceRegistration {
 
 export function createGrpcServer(services: ServiceRegistration[]): GrpcServer {
   const server = new Server({
-    'grpc.max_receive_message_length': 8 * 1024 * 1024,
+    // Member imports carry their file (up to 32 MiB at the gateway).
+    'grpc.max_receive_message_length': 48 * 1024 * 1024,
     'grpc.keepalive_permit_without_calls': 1,
     // Clients reconnect every few minutes, so new replicas (an HPA scaling out) get traffic.
     'grpc.max_connection_age_ms': 5 * 60_000,
