@@ -223,6 +223,28 @@ describe('data scope: a secretary of branch A', () => {
     expect((await call('GET', `/api/v1/members/${memberOfB.id}`, admin)).body.revision).toBe(memberOfB.revision);
   });
 
+  test('a plain member reads their own record and no other', async () => {
+    const own = (await call('POST', '/api/v1/members', admin, person(tree.branchA.id))).body;
+    const neighbour = (await call('POST', '/api/v1/members', admin, person(tree.branchA.id))).body;
+    const account = await call('POST', '/api/v1/users', admin, {
+      userName: 'zhang.min',
+      displayName: '张敏',
+      password: 'Zhang-Min-2026!',
+      roles: ['member'],
+      organizationId: tree.branchA.id,
+      memberId: own.id,
+    });
+    expect(account.status).toBe(201);
+    const signIn = await call('POST', '/api/v1/auth/login', {}, { userName: 'zhang.min', password: 'Zhang-Min-2026!' });
+    const me = { authorization: `Bearer ${signIn.body.accessToken}` };
+    const read = await call('GET', `/api/v1/members/${own.id}`, me);
+    expect(read.status).toBe(200);
+    expect(read.body.nationalIdMasked).toBe(true);
+    expect((await call('GET', `/api/v1/members/${neighbour.id}`, me)).status).toBe(404);
+    expect((await call('GET', '/api/v1/members', me)).status).toBe(403);
+    expect((await call('PATCH', `/api/v1/members/${own.id}`, me, { phone: '13700137000' })).status).toBe(403);
+  });
+
   test('anonymous callers reach no member data', async () => {
     for (const url of ['/api/v1/members', `/api/v1/organizations/${tree.branchA.id}`, '/api/v1/users']) {
       expect((await call('GET', url)).status).toBe(401);

@@ -86,7 +86,7 @@ export async function buildMemberApp(config: MemberConfig, logger: Logger): Prom
   const grpc = createGrpcServer([
     { name: serviceNames.auth, definition: AuthServiceService, implementation: authHandlers({ users, sessions, organizations, config, logger }) },
     { name: serviceNames.organizations, definition: OrganizationServiceService, implementation: organizationHandlers({ organizations, countMembers, logger }) },
-    { name: serviceNames.members, definition: MemberServiceService, implementation: memberHandlers({ members, organizations, logger }) },
+    { name: serviceNames.members, definition: MemberServiceService, implementation: memberHandlers({ members, organizations, users, logger }) },
     ...modules.map((m) => m.registration),
   ]);
 
