@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DomainError } from '@repo/errors';
 import {
   actions,
   allowedRoles,
@@ -14,19 +13,12 @@ import {
   type Action,
   type Caller,
 } from '../src';
+import { domainErrorOf } from '@repo/errors/testing';
 
 const signedIn = (...callerRoles: string[]): Caller => ({ userId: 'u1', roles: callerRoles, orgPath: '/a1/' });
 const anonymous: Caller = { userId: '', roles: [], orgPath: '' };
 
-function thrown(fn: () => void): DomainError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
-}
+const thrown = domainErrorOf;
 
 describe('roles', () => {
   test('parseRoles keeps known roles once and drops the rest', () => {

@@ -1,4 +1,3 @@
-import { DomainError } from '@repo/errors';
 import {
   applyRate,
   arrearsWarningMonths,
@@ -12,16 +11,9 @@ import {
   type DuesBill,
   type DuesCategory,
 } from '../../src/domain/dues';
+import { domainErrorOf } from '@repo/errors/testing';
 
-function failure(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
-}
+const failure = domainErrorOf;
 
 describe('rounding: half up to the fen, integers only', () => {
   test.each([

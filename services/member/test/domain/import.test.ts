@@ -14,6 +14,7 @@ import {
 } from '../../src/domain/import';
 import { encodeGbk, knownGbkSample } from '../fixtures/gbk';
 import { syntheticId } from '../fixtures/national-ids';
+import { domainErrorOf } from '@repo/errors/testing';
 
 const today = '2025-06-30';
 
@@ -79,15 +80,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
   throw new Error('expected a DomainError');
 }
 
-function thrownBy(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
-}
+const thrownBy = domainErrorOf;
 
 /** Row errors as "line field: problem" for compact assertions. */
 function errorLines(report: ImportReport): string[] {

@@ -1,4 +1,3 @@
-import { DomainError } from '@repo/errors';
 import {
   complianceForQuarter,
   meetingLimits,
@@ -10,16 +9,9 @@ import {
   type MeetingRecord,
   type MeetingType,
 } from '../../src/domain/meetings';
+import { domainErrorOf } from '@repo/errors/testing';
 
-function failure(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
-}
+const failure = domainErrorOf;
 
 const detailsOf = (fn: () => unknown) => failure(fn).details;
 

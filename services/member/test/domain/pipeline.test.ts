@@ -1,4 +1,3 @@
-import { DomainError } from '@repo/errors';
 import { addDays } from '../../src/domain/dates';
 import {
   applyStageChange,
@@ -13,19 +12,12 @@ import {
   type PipelineState,
   type StageChange,
 } from '../../src/domain/pipeline';
+import { domainErrorOf } from '@repo/errors/testing';
 
 const today = '2027-12-31';
 const record = { decisionRef: '申请书登记 2024-017', approvedBy: 'secretary-1' };
 
-function failure(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
-}
+const failure = domainErrorOf;
 
 const codeOf = (fn: () => unknown) => failure(fn).code;
 

@@ -1,4 +1,3 @@
-import { DomainError } from '@repo/errors';
 import {
   applyTransferAction,
   defaultValidityDays,
@@ -12,16 +11,9 @@ import {
   type TransferRequest,
   type TransferStatus,
 } from '../../src/domain/transfer';
+import { domainErrorOf } from '@repo/errors/testing';
 
-function failure(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
-}
+const failure = domainErrorOf;
 
 const codeOf = (fn: () => unknown) => failure(fn).code;
 
