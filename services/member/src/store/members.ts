@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import { outboxField, type OutboxEntry } from '@repo/bus';
+import { KeyedMutex, Schema, type Connection } from '@repo/db';
+import { aborted, alreadyExists, notFound } from '@repo/errors';
+import type { DuesCategory } from '../domain/dues';
+import type { PipelineStage, PipelineStep } from '../domain/pipeline';
+import type { KeyDates, MemberProfile } from '../domain/profile';
+import { Aggregates, under, withoutOutbox, type NewEvent, type Page } from './aggregates';
+
+export interface Member extends Omit<MemberProfile, 'stage'> {
+  id: string;
+  stage: PipelineStage;
+  orgPath: string;
+  duesCategory: DuesCategory;
+  /** Monthly income in fen the dues are based on (annual income for annualSalary). */
+  duesIncomeFen: number;
+  history: PipelineStep[];
+  probationExtensions: number;
+  createdAt: string;
+  updatedAt: string;
+  createdBy: string;
+  revision: number;
+}
+
+interface MemberRecord extends Omit<Member, 'id'> {
+  _id: string;
+  [outboxField]?: OutboxEntry[];
+}
+
+const memberSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    gender: { type: String, required: true },
+    ethnicity: { type: String, required: true },
+    birthDate: { type: String, required: true },
+    nationalId: { type: String, required: true },
+    education: { type: String, required: true },
+    phone: { type: String },
+    organizationId: { type: String, required: true },
+    orgPath: { type: String, required: true },
+    stage: { type: String, required: true },
+    keyDates: { type: Schema.Types.Mixed, default: {} },
+    duesCategory: { type: String, required: true },
+    duesIncomeFen: { type: Number, required: true },
+    history: { type: [Schema.Types.Mixed], default: [] },
+    probationExtensions: { type: Number, default: 0 },
+    createdAt: { type: String, required: true },
+    updatedAt: { type: String, required: true },
+    createdBy: { type: String, required: true },
+    revision: { type: Number, required: true },
+    [outboxField]: { type: [Schema.Types.Mixed], default: [] },
+  },
+  { collection: 'members', versionKey: false, strict: 'throw', minimize: false },
+);
+memberSchema.index({ nationalId: 1 }, { unique: true });
+memberSchema.index({ orgPath: 1, name: 1 });
+memberSchema.index({ organizationId: 1 });
+
+export const memberEvents = {
+  created: 'member.member.created',
+  updated: 'member.member.updated',
+  stageChanged: 'member.member.stageChanged',
+  nationalIdRevealed: 'member.member.nationalIdRevealed',
+  imported: 'member.member.imported',
+  transferred: 'member.member.transferred',
+  pathChanged: 'member.member.pathChanged',
+} as const;
+
+function toMember(record: MemberRecord): Member {
+  const { _id, ...rest } = withoutOutbox(record);
+  return { id: _id, ...rest, keyDates: (rest.keyDates ?? {}) as KeyDates };
+}
+
+export interface MemberFilter {
+  scope: string;
+  stage?: string;
+  namePrefix?: string;
+  gender?: string;
+}
+
+export type NewMember = Omit<Member, 'id' | 'createdAt' | 'updatedAt' | 'revision'>;
+
+const duplicateId = (nationalId: string) =>
+  alreadyExists('MEMBER_NATIONAL_ID_TAKEN', 'a member with this national ID number is already recorded', { nationalId: `${nationalId.slice(0, 3)}***` });
+
+export class MemberRepository {
+  readonly store: Aggregates<MemberRecord>;
+
+  constructor(connection: Connection, onWrite: (id: string) => void, locks = new KeyedMutex()) {
+    const model = connection.model<MemberRecord>('Member', memberSchema);
+    this.store = new Aggregates(model, onWrite, locks, (id) => aborted('MEMBER_REVISION_CONFLICT', `member ${id} was changed by someone else; reload and retry`, { id }));
+  }
+
+  get collection() {
+    return this.store.collection;
+  }
+
+  private record(input: NewMember): Omit<MemberRecord, typeof outboxField> {
+    const now = new Date().toISOString();
+    return { _id: randomUUID(), ...input, createdAt: now, updatedAt: now, revision: 1 };
+  }
+
+  private createdEvent(record: Omit<MemberRecord, typeof outboxField>, type: string = memberEvents.created): NewEvent {
+    return { type, actor: record.createdBy, orgPath: record.orgPath, subjectId: record._id, data: { organizationId: record.organizationId, stage: record.stage } };
+  }
+
+  async create(input: NewMember): Promise<Member> {
+    if (await this.store.model.exists({ nationalId: input.nationalId })) throw duplicateId(input.nationalId);
+    const record = this.record(input);
+    try {
+      await this.store.insert(record, [this.createdEvent(record)]);
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) throw duplicateId(input.nationalId);
+      throw err;
+    }
+    return toMember(record);
+  }
+
+  /** Inserts many members (an import) in batches; each carries its own event. */
+  async createMany(inputs: NewMember[], batchSize = 1_000): Promise<number> {
+    let inserted = 0;
+    for (let i = 0; i < inputs.length; i += batchSize) {
+      const batch = inputs.slice(i, i + batchSize).map((input) => this.record(input));
+      await this.store.insertMany(batch.map((record) => ({ record, events: [this.createdEvent(record, memberEvents.imported)] })));
+      inserted += batch.length;
+    }
+    return inserted;
+  }
+
+  /** Which of these national ID numbers are already recorded. */
+  async existingNationalIds(nationalIds: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < nationalIds.length; i += 1_000) {
+      const records = await this.store.model.find({ nationalId: { $in: nationalIds.slice(i, i + 1_000) } }, { nationalId: 1 }).lean<{ nationalId: string }[]>().exec();
+      for (const r of records) found.add(r.nationalId);
+    }
+    return found;
+  }
+
+  async find(id: string): Promise<Member | null> {
+    const record = await this.store.model.findById(id, { [outboxField]: 0 }).lean<MemberRecord>().exec();
+    return record ? toMember(record) : null;
+  }
+
+  async get(id: string): Promise<Member> {
+    const member = await this.find(id);
+    if (!member) throw notFound('MEMBER_NOT_FOUND', `member ${id} not found`, { id });
+    return member;
+  }
+
+  async list(filter: MemberFilter, page: number, size: number): Promise<Page<Member>> {
+    const query: Record<string, unknown> = { orgPath: under(filter.scope) };
+    if (filter.stage) query.stage = filter.stage;
+    if (filter.gender) query.gender = filter.gender;
+    // A name prefix as a string range: an index serves it and no pattern is built from input.
+    if (filter.namePrefix) query.name = { $gte: filter.namePrefix, $lt: `${filter.namePrefix}\uffff` };
+    const [records, total] = await Promise.all([
+      this.store.model
+        .find(query, { [outboxField]: 0, history: 0 })
+        .sort({ orgPath: 1, name: 1, _id: 1 })
+        .skip((page - 1) * size)
+        .limit(size)
+        .lean<MemberRecord[]>()
+        .exec(),
+      this.store.model.countDocuments(query).exec(),
+    ]);
+    return { items: records.map((r) => toMember({ ...r, history: [] })), total };
+  }
+
+  async countAt(organizationId: string): Promise<number> {
+    return this.store.model.countDocuments({ organizationId }).exec();
+  }
+
+  /** Members of a subtree, in batches, for monthly bills and reports. */
+  async *scan(scope: string, batchSize = 1_000): AsyncGenerator<Member[]> {
+    let after = '';
+    for (;;) {
+      const records = await this.store.model
+        .find({ orgPath: under(scope), _id: { $gt: after } }, { [outboxField]: 0, history: 0 })
+        .sort({ _id: 1 })
+        .limit(batchSize)
+        .lean<MemberRecord[]>()
+        .exec();
+      if (records.length === 0) return;
+      yield records.map((r) => toMember({ ...r, history: [] }));
+      after = records[records.length - 1]!._id;
+    }
+  }
+
+  async save(current: Member, changes: Partial<Omit<Member, 'id' | 'revision'>>, events: NewEvent[], push?: Record<string, unknown>): Promise<Member> {
+    const $set = { ...changes, updatedAt: new Date().toISOString() };
+    const record = await this.store.saveIf(current.id, current.revision, {}, { $set, ...(push ? { $push: push } : {}) }, events);
+    return toMember(record);
+  }
+
+  /** Records an event about a member without changing the record (e.g. an unmasked read). */
+  async recordEvent(member: Member, event: NewEvent): Promise<void> {
+    await this.store.tryUpdate({ _id: member.id }, {}, [event], member.id);
+  }
+
+  rewritePaths = async (oldPrefix: string, newPrefix: string, actor: string): Promise<number> => {
+    const records = await this.store.model.find({ orgPath: under(oldPrefix) }, { orgPath: 1, revision: 1 }).lean<MemberRecord[]>().exec();
+    let changed = 0;
+    for (const record of records) {
+      const orgPath = newPrefix + record.orgPath.slice(oldPrefix.length);
+      const updated = await this.store.tryUpdate(
+        { _id: record._id, orgPath: record.orgPath },
+        { $set: { orgPath, revision: record.revision + 1 } },
+        [{ type: memberEvents.pathChanged, actor, orgPath, subjectId: record._id, data: { from: record.orgPath, to: orgPath } }],
+        record._id,
+      );
+      if (updated) changed++;
+    }
+    return changed;
+  };
+}
