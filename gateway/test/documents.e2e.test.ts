@@ -1,8 +1,8 @@
 /**
  * Through REST, against the real content service, document store, NATS and Elasticsearch.
  */
-import { waitFor } from '@repo/testbed';
-import { editor, httpCaller, outsider, policyBody, publish, reviewer, startPlatform, type Platform } from './support';
+import { bearer, waitFor } from '@repo/testbed';
+import { editor, httpCaller, outsider, policyBody, publish, reviewer, startPlatform, tokenSecret, type Platform } from './support';
 
 jest.setTimeout(120_000);
 
@@ -123,6 +123,24 @@ describe('rules and access', () => {
     expect(publicList.body.total).toBe(0);
     const staffList = await call('GET', '/api/v1/documents?status=draft&size=100', editor);
     expect(staffList.body.items.some((d: { id: string }) => d.id === id)).toBe(true);
+  });
+
+  test('each step needs its role within scope: members do not write, secretaries do not approve, other organisations see nothing', async () => {
+    const plainMember = bearer({ userId: 'member-1', roles: ['member'], orgPath: '/1/7/' }, tokenSecret);
+    const secretary = bearer({ userId: 'secretary-1', roles: ['secretary'], orgPath: '/1/7/' }, tokenSecret);
+    const memberWrite = await call('POST', '/api/v1/documents', plainMember, policyBody());
+    expect(memberWrite.status).toBe(403);
+    expect(memberWrite.body.error).toMatchObject({ code: 'ACCESS_DENIED', details: { action: 'content.write' } });
+    // A member sees published content like the public, not drafts of their own organisation.
+    const draft = (await call('POST', '/api/v1/documents', secretary, policyBody())).body;
+    expect((await call('GET', `/api/v1/documents/${draft.id}`, plainMember)).status).toBe(404);
+    expect((await call('POST', `/api/v1/documents/${draft.id}/submit`, secretary)).status).toBe(200);
+    const secretaryApproves = await call('POST', `/api/v1/documents/${draft.id}/approve`, secretary);
+    expect(secretaryApproves.status).toBe(403);
+    expect(secretaryApproves.body.error.details.action).toBe('content.review');
+    // Another organisation's orgAdmin may review in general, but not this document: not found.
+    expect((await call('POST', `/api/v1/documents/${draft.id}/approve`, outsider)).status).toBe(404);
+    expect((await call('POST', `/api/v1/documents/${draft.id}/approve`, reviewer)).status).toBe(200);
   });
 });
 
