@@ -2,7 +2,7 @@
  * Organisation tree, members, the development pipeline and import through REST against the
  * real member service, and the data-scope wall: a branch secretary sees their own branch only.
  */
-import { bearer } from '@repo/testbed';
+import { bearer, streamEvents, waitFor } from '@repo/testbed';
 import { syntheticId } from '../../services/member/test/fixtures/national-ids';
 import { httpCaller, startPlatform, tokenSecret, type Platform } from './support';
 
@@ -114,6 +114,12 @@ describe('members', () => {
     expect(revealed.status).toBe(200);
     expect(revealed.body.nationalIdMasked).toBe(false);
     expect(revealed.body.nationalId).toMatch(/^\d{17}[\dX]$/);
+    // The unmasked read is on the record: who, about whom, why.
+    const reveals = await waitFor(async () => {
+      const events = await streamEvents(platform.namespace, 'member.member.nationalIdRevealed');
+      return events.find((e) => e.actor === 'inspector-p') ? events : undefined;
+    }, { what: 'the nationalIdRevealed event' });
+    expect(reveals.find((e) => e.actor === 'inspector-p')).toMatchObject({ subjectId: memberOfB.id, data: { reason: '纪律审查需要' } });
     const secretaryB = bearer({ userId: 'secretary-b', roles: ['secretary'], orgPath: tree.branchB.path }, tokenSecret);
     const refused = await call('GET', `/api/v1/members/${memberOfB.id}?revealNationalId=true&reason=x1`, secretaryB);
     expect(refused.status).toBe(403);
@@ -155,6 +161,12 @@ describe('members', () => {
     const probationary = await step('probationary', '2025-06-01', { higherApprovalRef: '青石委组〔2025〕12号' });
     expect(probationary.status).toBe(200);
     expect(probationary.body.history.map((s: Json) => s.stage)).toEqual(['applicant', 'activist', 'candidate', 'probationary']);
+    // Each accepted step is an event carrying its actor; refused steps left none.
+    const steps = await waitFor(async () => {
+      const events = (await streamEvents(platform.namespace, 'member.member.stageChanged')).filter((e) => e.subjectId === applicant.id);
+      return events.length === 3 ? events : undefined;
+    }, { what: 'three stageChanged events' });
+    expect(steps.map((e) => [e.data.to, e.actor])).toEqual([['activist', 'secretary-a'], ['candidate', 'secretary-a'], ['probationary', 'secretary-a']]);
   });
 
   test('import validates every row: with a bad row nothing is imported, unless the valid ones are asked for', async () => {

@@ -129,3 +129,26 @@ export async function cleanupNamespace(namespace: string): Promise<void> {
   }
 }
 export * from './identity';
+
+/**
+ * The events of one type a test namespace's stream holds (e.g. member.member.stageChanged),
+ * oldest first, read with an ordered consumer that leaves no trace.
+ */
+export async function streamEvents(namespace: string, type: string): Promise<{ id: string; type: string; actor: string; subjectId: string; orgPath: string; data: Record<string, unknown> }[]> {
+  const domain = type.split('.')[0]!;
+  const nc = await connect({ servers: stackUrls().natsUrl });
+  try {
+    const js = nc.jetstream();
+    const consumer = await js.consumers.get(`${namespace.toUpperCase()}_${domain.toUpperCase()}`, { filterSubjects: [`${namespace}.${type}`] });
+    const pending = (await consumer.info()).num_pending;
+    const events = [];
+    while (events.length < pending) {
+      const message = await consumer.next({ expires: 2_000 });
+      if (!message) break;
+      events.push(message.json<{ id: string; type: string; actor: string; subjectId: string; orgPath: string; data: Record<string, unknown> }>());
+    }
+    return events;
+  } finally {
+    await nc.close();
+  }
+}
