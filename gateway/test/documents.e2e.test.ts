@@ -20,7 +20,7 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-const call = (method: 'GET' | 'POST' | 'PATCH', url: string, headers: Record<string, string> = {}, payload?: unknown) =>
+const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, headers: Record<string, string> = {}, payload?: unknown) =>
   httpCaller(platform)(method, url, headers, payload) as Promise<{ status: number; body: Json; headers: Headers }>;
 
 const search = (query: string) => call('GET', `/api/v1/search/documents?${query}`);

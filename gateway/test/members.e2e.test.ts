@@ -2,8 +2,7 @@
  * Organisation tree, members, the development pipeline and import through REST against the
  * real member service, and the data-scope wall: a branch secretary sees their own branch only.
  */
-import { bearer, streamEvents, waitFor } from '@repo/testbed';
-import { syntheticId } from '../../services/member/test/fixtures/national-ids';
+import { bearer, streamEvents, syntheticId, waitFor } from '@repo/testbed';
 import { httpCaller, startPlatform, tokenSecret, type Platform } from './support';
 
 jest.setTimeout(120_000);

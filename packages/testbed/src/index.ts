@@ -152,3 +152,4 @@ export async function streamEvents(namespace: string, type: string): Promise<{ i
     await nc.close();
   }
 }
+export * from './national-ids';
