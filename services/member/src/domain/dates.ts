@@ -121,3 +121,16 @@ export function lastDayOfMonth(month: string): string {
   const { year, month: m } = mustParseMonth(month);
   return `${month}-${pad(daysInMonth(year, m), 2)}`;
 }
+
+/** The province's calendar: China Standard Time, UTC+8 all year (no daylight saving). */
+const provinceOffsetMs = 8 * 3_600_000;
+
+/** The calendar date in the province at an instant (what "today" means for every rule). */
+export function provinceDate(at: Date): string {
+  return new Date(at.getTime() + provinceOffsetMs).toISOString().slice(0, 10);
+}
+
+/** The month (YYYY-MM) in the province at an instant. */
+export function provinceMonth(at: Date): string {
+  return provinceDate(at).slice(0, 7);
+}

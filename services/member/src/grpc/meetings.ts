@@ -8,7 +8,7 @@ import { pageOf, unary } from '@repo/grpc';
 import { MeetingServiceService, type MeetingServiceServer } from '@repo/proto/member/v1';
 import type * as pb from '@repo/proto/member/v1';
 import type { ModuleContext, ServiceModule } from '../app';
-import { isCalendarDate, lastDayOfMonth, monthOf, shiftMonth } from '../domain/dates';
+import { isCalendarDate, lastDayOfMonth, monthOf, provinceDate, shiftMonth } from '../domain/dates';
 import {
   complianceForQuarter,
   isQuarter,
@@ -27,7 +27,6 @@ import { assertInScope, authorize, paging, scopeOf } from './context';
 import { visibleOrganization } from './organizations';
 
 /** The service's calendar date (UTC, as elsewhere in the member service). */
-const todayOf = (now: Date) => now.toISOString().slice(0, 10);
 const meetingNotFound = (id: string) => () => notFound('MEETING_NOT_FOUND', `meeting ${id} not found`, { id });
 
 export function toProtoMeeting(meeting: Meeting): pb.Meeting {
@@ -148,7 +147,7 @@ export function meetingComplianceJob(organizations: OrganizationRepository, meet
   return {
     name: 'meeting-compliance',
     async run(now) {
-      const asOf = todayOf(now);
+      const asOf = provinceDate(now);
       const month = monthOf(asOf);
       if ((await meetings.lastSweptMonth()) === month) return { raised: 0 };
       const current = quarterOf(asOf);
@@ -213,7 +212,7 @@ export function meetingModule(ctx: ModuleContext): ServiceModule {
             minutes: request.minutes,
             attendance: { present: request.attendance?.present ?? [], excused: request.attendance?.excused ?? [], absent: request.attendance?.absent ?? [] },
           },
-          todayOf(new Date()),
+          provinceDate(new Date()),
         );
       } catch (err) {
         throw asRequestFields(err);
@@ -272,7 +271,7 @@ export function meetingModule(ctx: ModuleContext): ServiceModule {
     meetingCompliance: unary(logger, async (request: pb.MeetingComplianceRequest, context) => {
       const caller = authorize(context, 'meeting.read');
       const { page, size } = pageOf(request, paging);
-      const asOf = todayOf(new Date());
+      const asOf = provinceDate(new Date());
       const quarter = request.quarter || quarterOf(asOf);
       if (!isQuarter(quarter)) throw validationFailed([{ field: 'quarter', problem: 'must be a quarter YYYY-Qn, e.g. 2026-Q3' }]);
       const root = await scopeFor(caller, request.organizationId);

@@ -4,6 +4,7 @@ import { failedPrecondition, notFound, permissionDenied, validationFailed, type 
 import { pageOf, unary } from '@repo/grpc';
 import type { Logger } from '@repo/logging';
 import type * as pb from '@repo/proto/member/v1';
+import { provinceDate } from '../domain/dates';
 import { duesCategories, maxMonthlyIncomeFen, type DuesCategory } from '../domain/dues';
 import { mergeImportReports, parseMemberFile, validateImportRows, withRowErrors, type ImportRowError } from '../domain/import';
 import { maskNationalId, maskPhone } from '../domain/national-id';
@@ -24,7 +25,7 @@ export interface MemberDeps {
   logger: Logger;
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
+const today = () => provinceDate(new Date());
 const memberNotFound = (id: string) => () => notFound('MEMBER_NOT_FOUND', `member ${id} not found`, { id });
 
 /** Dates of the pipeline's steps as the profile records them. */

@@ -11,6 +11,7 @@ import { TransferServiceService, type TransferServiceServer } from '@repo/proto/
 import type * as pb from '@repo/proto/member/v1';
 import type { ModuleContext, ServiceModule } from '../app';
 import type { Job } from '../jobs';
+import { provinceMonth } from '../domain/dates';
 import { branchLevelKinds } from '../domain/organization';
 import { applyTransferAction, initiateTransfer, systemActor, transferStatuses, type TransferStatus } from '../domain/transfer';
 import { memberEvents, type Member, type MemberRepository } from '../store/members';
@@ -30,10 +31,6 @@ const conflictRetries = 3;
 
 const transferNotFound = (id: string) => () => notFound('TRANSFER_NOT_FOUND', `transfer ${id} not found`, { id });
 
-/** The month of transfer on the province's calendar: China Standard Time (UTC+8, no daylight saving). */
-export function monthInChina(now: Date): string {
-  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 7);
-}
 
 export function toProtoTransfer(transfer: Transfer): pb.Transfer {
   return {
@@ -223,7 +220,7 @@ export function transferModule({ connection, relays, organizations, members, con
       const now = new Date();
       const reason = request.reason.trim();
       if (action === 'approve') {
-        const duesPaidUp = await duesPaidUpTo(connection, transfer.memberId, monthInChina(now));
+        const duesPaidUp = await duesPaidUpTo(connection, transfer.memberId, provinceMonth(now));
         const next = applyTransferAction(transfer, 'approve', caller.userId, now.toISOString(), { duesPaidUp, reason });
         return { transfer: toProtoTransfer(await transfers.recordStep(transfer, next)) };
       }

@@ -172,19 +172,28 @@ export class MemberRepository {
     return this.store.model.countDocuments({ organizationId }).exec();
   }
 
-  /** Members of a subtree, in batches, for monthly bills and reports. */
+  /**
+   * Members of a subtree, in batches, for monthly bills and reports. One cursor over one query:
+   * FerretDB serves a range on anything but `_id` by reading the collection, so paging with one
+   * query per batch would read it once per batch.
+   */
   async *scan(scope: string, batchSize = 1_000): AsyncGenerator<Member[]> {
-    let after = '';
-    for (;;) {
-      const records = await this.store.model
-        .find({ orgPath: under(scope), _id: { $gt: after } }, { [outboxField]: 0, history: 0 })
-        .sort({ _id: 1 })
-        .limit(batchSize)
-        .lean<MemberRecord[]>()
-        .exec();
-      if (records.length === 0) return;
-      yield records.map((r) => toMember({ ...r, history: [] }));
-      after = records[records.length - 1]!._id;
+    const cursor = this.store.model
+      .find({ orgPath: under(scope) }, { [outboxField]: 0, history: 0 })
+      .lean<MemberRecord[]>()
+      .cursor({ batchSize });
+    let batch: Member[] = [];
+    try {
+      for await (const record of cursor) {
+        batch.push(toMember({ ...(record as MemberRecord), history: [] }));
+        if (batch.length === batchSize) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length) yield batch;
+    } finally {
+      await cursor.close();
     }
   }
 
