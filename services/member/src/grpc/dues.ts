@@ -261,6 +261,8 @@ export function duesModule({ connection, relays, organizations, members, logger 
    */
   const arrearsJob: Job = {
     name: 'dues-arrears',
+    // It reads every unpaid bill; arrears are counted in months, so hourly is early enough.
+    everyMs: 3_600_000,
     async run(now) {
       const asOf = provinceMonth(now);
       let raised = 0;

@@ -10,10 +10,12 @@ interface LeaseRecord {
   _id: string;
   holder: string;
   expiresAt: string;
+  /** When the work under this lease last started; lets a job run at most every so often. */
+  lastRunAt?: string;
 }
 
 const leaseSchema = new Schema<LeaseRecord>(
-  { _id: { type: String, required: true }, holder: { type: String, required: true }, expiresAt: { type: String, required: true } },
+  { _id: { type: String, required: true }, holder: { type: String, required: true }, expiresAt: { type: String, required: true }, lastRunAt: { type: String, default: '' } },
   { collection: 'leases', versionKey: false },
 );
 
@@ -26,20 +28,22 @@ export class Leases {
     this.model = connection.model<LeaseRecord>('Lease', leaseSchema);
   }
 
-  /** Takes (or renews) the lease of `name` for `ttlMs`; false when another replica holds it. */
-  async acquire(name: string, ttlMs: number): Promise<boolean> {
-    const now = new Date();
+  /**
+   * Takes (or renews) the lease of `name` for `ttlMs`; false when another replica holds it, or,
+   * with `minIntervalMs`, when the work last started less than that long ago (on any replica).
+   */
+  async acquire(name: string, ttlMs: number, minIntervalMs = 0, now = new Date()): Promise<boolean> {
     const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
-    const taken = await this.model
-      .findOneAndUpdate({ _id: name, $or: [{ holder: this.holder }, { expiresAt: { $lte: now.toISOString() } }] }, { $set: { holder: this.holder, expiresAt } }, { new: true })
-      .lean()
-      .exec();
+    const due = new Date(now.getTime() - minIntervalMs).toISOString();
+    const free = { $or: [{ holder: this.holder }, { expiresAt: { $lte: now.toISOString() } }] };
+    const filter = minIntervalMs > 0 ? { _id: name, $and: [free, { lastRunAt: { $lte: due } }] } : { _id: name, ...free };
+    const taken = await this.model.findOneAndUpdate(filter, { $set: { holder: this.holder, expiresAt, lastRunAt: now.toISOString() } }, { new: true }).lean().exec();
     if (taken) return true;
     try {
-      await this.model.create({ _id: name, holder: this.holder, expiresAt });
+      await this.model.create({ _id: name, holder: this.holder, expiresAt, lastRunAt: now.toISOString() });
       return true;
     } catch {
-      // Someone else's lease exists and has not expired (duplicate key).
+      // The lease exists: held by someone else, or the work ran recently (duplicate key).
       return false;
     }
   }
@@ -48,9 +52,9 @@ export class Leases {
     await this.model.updateOne({ _id: name, holder: this.holder }, { $set: { expiresAt: new Date(0).toISOString() } }).exec();
   }
 
-  /** Runs `work` under the lease of `name`; skipped (returns undefined) when another replica holds it. */
-  async runExclusive<T>(name: string, ttlMs: number, work: () => Promise<T>): Promise<T | undefined> {
-    if (!(await this.acquire(name, ttlMs))) return undefined;
+  /** Runs `work` under the lease of `name`; skipped (undefined) when it may not run now. */
+  async runExclusive<T>(name: string, ttlMs: number, work: () => Promise<T>, minIntervalMs = 0): Promise<T | undefined> {
+    if (!(await this.acquire(name, ttlMs, minIntervalMs))) return undefined;
     try {
       return await work();
     } finally {
