@@ -3,6 +3,7 @@
  * real member service, and the data-scope wall: a branch secretary sees their own branch only.
  */
 import { bearer, streamEvents, syntheticId, waitFor } from '@repo/testbed';
+import ExcelJS from 'exceljs';
 import { httpCaller, startPlatform, tokenSecret, type Platform } from './support';
 
 jest.setTimeout(120_000);
@@ -191,6 +192,23 @@ describe('members', () => {
     // The same file again: the two are now recorded, so they are errors, not duplicates in the store.
     expect((await send('?importValidOnly=true', orgAdminA)).body.imported).toBe(0);
     expect((await send('', secretaryA)).status).toBe(403);
+  });
+
+  test('an Excel workbook imports the same way; another content type is 415', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('党员名册');
+    sheet.addRow(['姓名', '性别', '民族', '出生日期', '身份证号', '学历', '所在组织', '发展阶段', '申请入党日期', '确定积极分子日期']);
+    // Dates as real Excel date cells, as a spreadsheet user types them.
+    sheet.addRow(['赵五', '女', '回族', new Date(Date.UTC(1992, 6, 9)), syntheticId('1992-07-09', 'female', { sequence: '51' }), '硕士研究生', tree.branchA.id, '入党积极分子', new Date(Date.UTC(2023, 0, 3)), new Date(Date.UTC(2023, 6, 1))]);
+    const body = Buffer.from(await workbook.xlsx.writeBuffer());
+    const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    const imported = await fetch(`${platform.baseUrl}/api/v1/members/import`, { method: 'POST', headers: { ...admin, 'content-type': xlsx }, body });
+    const report = (await imported.json()) as Json;
+    expect({ status: imported.status, imported: report.imported, errors: report.errors }).toEqual({ status: 201, imported: 1, errors: [] });
+    const found = (await call('GET', '/api/v1/members?name=赵五', admin)).body.items[0];
+    expect(found).toMatchObject({ stage: 'activist', ethnicity: '回族', birthDate: '1992-07-09', keyDates: { applicationDate: '2023-01-03', activistDate: '2023-07-01' } });
+    const wrongType = await fetch(`${platform.baseUrl}/api/v1/members/import`, { method: 'POST', headers: { ...admin, 'content-type': 'application/pdf' }, body });
+    expect(wrongType.status).toBe(415);
   });
 });
 
