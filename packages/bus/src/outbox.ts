@@ -27,7 +27,8 @@ export interface OutboxRelayOptions {
    * between write and publish, NATS down). Retried every second while publishing fails.
    */
   intervalMs?: number;
-  batchSize?: number;
+  /** Documents relayed at the same time (each still in order within itself). */
+  concurrency?: number;
   /**
    * Per-document write lock shared with the service's repository (see KeyedMutex in @repo/db):
    * removing sent events is a write to the aggregate's document.
@@ -70,14 +71,16 @@ class SerialRunner {
  *
  * Writers call `kick(id)` after a write, and that document's events go out at once by a
  * primary-key read. The sweep that finds any document with pending events cannot use an index
- * on FerretDB (about 0.24 ms per stored document there), so it only runs every `intervalMs`,
- * off the writers' path.
+ * on FerretDB (about 0.24 ms per stored document there), so it runs every `intervalMs` at the
+ * soonest and never more than a tenth of the time (a 3 s sweep waits 30 s for the next), off the
+ * writers' path; one sweep streams every pending document, however many there are.
  */
 export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
   private failing = false;
-  private lastSweep = 0;
+  private lastSweepEnd = 0;
+  private lastSweepMs = 0;
   private readonly kicked = new Map<string, unknown>();
   private readonly targeted = new SerialRunner(() => this.relayKicked());
   private readonly sweeper = new SerialRunner(() => this.sweep());
@@ -86,10 +89,12 @@ export class OutboxRelay {
 
   start(): void {
     this.stopped = false;
+    const interval = this.options.intervalMs ?? 10_000;
     this.timer = setInterval(() => {
-      const due = Date.now() - this.lastSweep >= (this.options.intervalMs ?? 10_000);
-      if (due || this.failing) this.sweeper.trigger();
-    }, Math.min(1_000, this.options.intervalMs ?? 10_000));
+      // While publishing fails, retry every second, but still within a tenth of the time.
+      const wait = Math.max(this.failing ? 1_000 : interval, 10 * this.lastSweepMs);
+      if (Date.now() - this.lastSweepEnd >= wait) this.sweeper.trigger();
+    }, Math.min(1_000, interval));
     this.timer.unref();
     this.sweeper.trigger();
   }
@@ -118,12 +123,11 @@ export class OutboxRelay {
     this.kicked.clear();
     const { collection } = this.options;
     try {
-      for (const id of ids) {
-        if (this.stopped) return false;
+      await this.forEach(ids, async (id) => {
         // One primary-key read per document: FerretDB serves `_id` equality from its key, not `$in`.
         const doc = await collection.findOne({ _id: id as never }, { projection: { [outboxField]: 1 } });
         if (doc) await this.relayDocument(doc);
-      }
+      });
       this.recovered();
     } catch (err) {
       // The sweep picks these up once publishing works again.
@@ -133,15 +137,26 @@ export class OutboxRelay {
   }
 
   private async sweep(): Promise<boolean> {
-    this.lastSweep = Date.now();
+    const started = Date.now();
     try {
-      const sent = await this.relayOnce();
+      await this.relayOnce();
       this.recovered();
-      return sent === (this.options.batchSize ?? 100) && !this.stopped;
     } catch (err) {
       this.paused(err);
-      return false;
+    } finally {
+      this.lastSweepEnd = Date.now();
+      this.lastSweepMs = this.lastSweepEnd - started;
     }
+    return false;
+  }
+
+  /** Runs `work` over `items`, `concurrency` at a time; stops at the first failure. */
+  private async forEach<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < items.length && !this.stopped) await work(items[next++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(this.options.concurrency ?? 8, items.length) }, worker));
   }
 
   private recovered(): void {
@@ -155,15 +170,20 @@ export class OutboxRelay {
     this.failing = true;
   }
 
-  /** One sweep over documents with pending events; returns how many events were published. */
+  /** One sweep over every document with pending events; returns how many events were published. */
   async relayOnce(): Promise<number> {
-    const { collection, batchSize = 100 } = this.options;
-    const pending = await collection
-      .find({ [`${outboxField}.0`]: { $exists: true } }, { projection: { [outboxField]: 1 } })
-      .limit(batchSize)
-      .toArray();
+    const cursor = this.options.collection.find({ [`${outboxField}.0`]: { $exists: true } }, { projection: { [outboxField]: 1 }, batchSize: 500 });
     let published = 0;
-    for (const doc of pending) published += await this.relayDocument(doc);
+    try {
+      for (;;) {
+        const page: Document[] = [];
+        while (page.length < 500 && (await cursor.hasNext())) page.push((await cursor.next())!);
+        if (page.length === 0 || this.stopped) break;
+        await this.forEach(page, async (doc) => void (published += await this.relayDocument(doc)));
+      }
+    } finally {
+      await cursor.close();
+    }
     return published;
   }
 
