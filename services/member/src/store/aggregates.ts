@@ -50,13 +50,16 @@ export class Aggregates<R extends AggregateRecord> {
     this.onWrite(record._id);
   }
 
+  /** Set by the collection's relay: relays a batch of inserts at once (see OutboxRelay.relayInserted). */
+  relayInserted: ((docs: Record<string, unknown>[], unchanged: Record<string, unknown>) => Promise<void>) | undefined;
+
   async insertMany(records: { record: Omit<R, typeof outboxField>; events: NewEvent[] }[]): Promise<void> {
     if (records.length === 0) return;
-    await this.model.insertMany(
-      records.map(({ record, events }) => ({ ...record, [outboxField]: events.map((e) => toOutboxEntry(createEvent(e))) })),
-      { ordered: true },
-    );
-    for (const { record } of records) this.onWrite(record._id);
+    const docs = records.map(({ record, events }) => ({ ...record, [outboxField]: events.map((e) => toOutboxEntry(createEvent(e))) }));
+    await this.model.insertMany(docs, { ordered: true });
+    // Still at the revision they were inserted with: nobody else has added events since.
+    if (this.relayInserted) await this.relayInserted(docs, { revision: 1 });
+    else for (const { record } of records) this.onWrite(record._id);
   }
 
   /**
@@ -70,7 +73,7 @@ export class Aggregates<R extends AggregateRecord> {
   }
 
   /** One conditional update with events; null when nothing matched. */
-  async tryUpdate(filter: Record<string, unknown>, update: { $set?: Record<string, unknown>; $push?: Record<string, unknown>; $unset?: Record<string, unknown> }, events: NewEvent[], lockKey: string): Promise<R | null> {
+  async tryUpdate(filter: Record<string, unknown>, update: { $set?: Record<string, unknown>; $push?: Record<string, unknown>; $unset?: Record<string, unknown>; $inc?: Record<string, number> }, events: NewEvent[], lockKey: string): Promise<R | null> {
     const push: Record<string, unknown> = { ...update.$push };
     if (events.length) push[outboxField] = { $each: events.map((e) => toOutboxEntry(createEvent(e))) };
     const record = await this.locks.run(lockKey, () =>

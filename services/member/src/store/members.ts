@@ -205,7 +205,8 @@ export class MemberRepository {
 
   /** Records an event about a member without changing the record (e.g. an unmasked read). */
   async recordEvent(member: Member, event: NewEvent): Promise<void> {
-    await this.store.tryUpdate({ _id: member.id }, {}, [event], member.id);
+    // The revision moves too, so a bulk relay never clears an outbox holding this event.
+    await this.store.tryUpdate({ _id: member.id }, { $inc: { revision: 1 } }, [event], member.id);
   }
 
   rewritePaths = async (oldPrefix: string, newPrefix: string, actor: string): Promise<number> => {

@@ -14,7 +14,11 @@ export class Relays {
     return {
       onWrite: (id) => this.relays.get(name)?.kick(id),
       locks,
-      attach: (store) => void this.relays.set(name, this.make(store, locks)),
+      attach: (store) => {
+        const relay = this.make(store, locks);
+        this.relays.set(name, relay);
+        store.relayInserted = (docs, unchanged) => relay.relayInserted(docs, unchanged);
+      },
     };
   }
 
