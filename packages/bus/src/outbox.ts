@@ -27,7 +27,10 @@ export interface OutboxRelayOptions {
    * between write and publish, NATS down). Retried every second while publishing fails.
    */
   intervalMs?: number;
-  /** Documents relayed at the same time (each still in order within itself). */
+  /**
+   * Documents relayed at the same time (each in order within itself). 1 by default: removing
+   * sent events is a write, and SQLite behind FerretDB takes one writer at a time.
+   */
   concurrency?: number;
   /**
    * Per-document write lock shared with the service's repository (see KeyedMutex in @repo/db):
@@ -122,8 +125,19 @@ export class OutboxRelay {
           const { trace, ...event } = entry;
           await this.options.publisher.publish(event, trace);
         }
-      });
-      await this.options.collection.updateMany({ _id: { $in: docs.map((d) => d._id) }, ...unchanged } as never, { $set: { [outboxField]: [] } } as never);
+      }, 8);
+      // Publishing only touches NATS, so it runs 8 at a time; the store sees one update.
+      const clear = () => this.options.collection.updateMany({ _id: { $in: docs.map((d) => d._id) }, ...unchanged } as never, { $set: { [outboxField]: [] } } as never);
+      // SQLite under FerretDB answers "database is locked" when another write holds it: retry.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await clear();
+          break;
+        } catch (err) {
+          if (attempt === 5) throw err;
+          await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+        }
+      }
       this.recovered();
     } catch (err) {
       this.paused(err);
@@ -174,12 +188,12 @@ export class OutboxRelay {
   }
 
   /** Runs `work` over `items`, `concurrency` at a time; stops at the first failure. */
-  private async forEach<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
+  private async forEach<T>(items: T[], work: (item: T) => Promise<void>, concurrency = this.options.concurrency ?? 1): Promise<void> {
     let next = 0;
     const worker = async () => {
       while (next < items.length && !this.stopped) await work(items[next++]!);
     };
-    await Promise.all(Array.from({ length: Math.min(this.options.concurrency ?? 8, items.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
   }
 
   private recovered(): void {
