@@ -128,12 +128,20 @@ export class MemberRepository {
     return inserted;
   }
 
-  /** Which of these national ID numbers are already recorded. */
+  /**
+   * Which of these national ID numbers are already recorded. Many numbers (an import) are checked
+   * against one pass over the collection: FerretDB evaluates `$in` against every document, so
+   * chunks of 1,000 numbers cost 1,000 comparisons per stored member per chunk.
+   */
   async existingNationalIds(nationalIds: string[]): Promise<Set<string>> {
+    const wanted = new Set(nationalIds);
     const found = new Set<string>();
-    for (let i = 0; i < nationalIds.length; i += 1_000) {
-      const records = await this.store.model.find({ nationalId: { $in: nationalIds.slice(i, i + 1_000) } }, { nationalId: 1 }).lean<{ nationalId: string }[]>().exec();
-      for (const r of records) found.add(r.nationalId);
+    if (wanted.size === 0) return found;
+    const filter = wanted.size <= 50 ? { nationalId: { $in: [...wanted] } } : {};
+    const cursor = this.store.model.find(filter, { nationalId: 1 }).lean<{ nationalId: string }[]>().cursor({ batchSize: 5_000 });
+    for await (const record of cursor) {
+      const id = (record as { nationalId: string }).nationalId;
+      if (wanted.has(id)) found.add(id);
     }
     return found;
   }
