@@ -14,6 +14,7 @@ const checks = [
   // Benchmarks are not workspaces; their own tsconfig keeps them compiling with the code they measure.
   ['bench typecheck: search-relevance', 'npx', ['tsc', '--noEmit', '-p', 'bench/search-relevance']],
   ['bench typecheck: search-load', 'npx', ['tsc', '--noEmit', '-p', 'bench/search-load']],
+  ['bench typecheck: member', 'npx', ['tsc', '--noEmit', '-p', 'bench/member']],
   ['proto lint', 'npm', ['run', 'lint', '-w', '@repo/proto']],
   // Builds helm from the Go module proxy on first use (~2.5 min), cached afterwards.
   ['helm chart', 'bash', ['deploy/helm-check.sh']],

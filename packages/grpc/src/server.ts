@@ -69,7 +69,9 @@ export function createGrpcServer(services: ServiceRegistration[]): GrpcServer {
     'grpc.keepalive_permit_without_calls': 1,
     // Clients reconnect every few minutes, so new replicas (an HPA scaling out) get traffic.
     'grpc.max_connection_age_ms': 5 * 60_000,
-    'grpc.max_connection_age_grace_ms': 30_000,
+    // The grace outlasts the longest call the gateway makes (a province's dues billing, 10 min),
+    // so a connection that ages out never cuts a call in flight.
+    'grpc.max_connection_age_grace_ms': 11 * 60_000,
   });
   const statusMap: Record<string, 'SERVING' | 'NOT_SERVING'> = { '': 'SERVING' };
   for (const service of services) {
