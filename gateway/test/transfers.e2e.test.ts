@@ -331,6 +331,8 @@ describe('the letter expires', () => {
       const expiredCount = await transfersCollection().countDocuments({ status: 'expired' });
       await waitFor(async () => (await eventsInStream(platform.namespace, 'member.transfer.expired')) === expiredCount || undefined, {
         what: `${expiredCount} expired events`,
+        // An event left by the replica's relay waits for the other's sweep (10 s or more).
+        timeoutMs: 60_000,
       });
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(await eventsInStream(platform.namespace, 'member.transfer.expired')).toBe(expiredCount);
