@@ -18,9 +18,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { MongoClient } from 'mongodb';
 import { connect, type NatsConnection } from 'nats';
-import { bearer, randomSecret } from '@repo/testbed';
+import { bearer, cleanupNamespace, randomSecret } from '@repo/testbed';
 import { Api, pool, type Json } from './api';
 import { runLeg, writeTargets, type ListTarget, type LoadLeg } from './listing';
 import { callUnary, createClient } from '@repo/grpc';
@@ -237,7 +236,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => {
     log('interrupted (SIGINT): stopping the services, dropping the database and the streams');
     void stopAll()
-      .then(() => (o.keep ? undefined : cleanup(mongoBase, natsUrl, database, namespace)))
+      .then(() => (o.keep ? undefined : cleanupNamespace(namespace, { database })))
       .then(() => (o.keep ? 0 : removeLeftoverFiles(database)))
       .catch((err: unknown) => log(`cleanup after SIGINT: ${(err as Error).message}`))
       .finally(() => process.exit(130));
@@ -736,7 +735,7 @@ async function main(): Promise<void> {
     await stopAll();
     await counter?.close();
     if (!o.keep) {
-      await cleanup(mongoBase, natsUrl, database, namespace).catch((err: unknown) => log(`cleanup: ${(err as Error).message}`));
+      await cleanupNamespace(namespace, { database }).catch((err: unknown) => log(`cleanup: ${(err as Error).message}`));
       const freed = removeLeftoverFiles(database);
       if (freed > 0) log(`cleanup: removed FerretDB's leftover -wal/-shm files of ${database} (${round(freed / 2 ** 20, 0)} MiB)`);
       results.leftoverBytesRemoved = freed;
@@ -753,26 +752,6 @@ async function main(): Promise<void> {
   save();
   printSummary(results);
   console.log(`\nresults: ${file} (work files in ${workDir})`);
-}
-
-/** Drops the run's database and its streams. */
-async function cleanup(mongoBase: string, natsUrl: string, database: string, namespace: string): Promise<void> {
-  const mongo = new MongoClient(mongoBase, { serverSelectionTimeoutMS: 5_000 });
-  try {
-    await mongo.connect();
-    await mongo.db(database).dropDatabase();
-  } finally {
-    await mongo.close();
-  }
-  const nc = await connect({ servers: natsUrl, timeout: 5_000 });
-  try {
-    const jsm = await nc.jetstreamManager();
-    for await (const stream of jsm.streams.list()) {
-      if (stream.config.name.startsWith(`${namespace.toUpperCase()}_`)) await jsm.streams.delete(stream.config.name);
-    }
-  } finally {
-    await nc.close();
-  }
 }
 
 function cpuLine(c: CpuReading | undefined): string {

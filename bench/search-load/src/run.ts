@@ -12,8 +12,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from '@elastic/elasticsearch';
-import { MongoClient } from 'mongodb';
-import { connect } from 'nats';
+import { cleanupNamespace } from '@repo/testbed';
 import { generateChunk, corpusShape } from './corpus';
 import { benchTokenSecret, measureFreshness, type FreshnessResult } from './freshness';
 import { prepareCorpusIndex, removeFreshnessDocs } from './indexing';
@@ -266,7 +265,7 @@ async function main(): Promise<void> {
     phase('freshness');
   } finally {
     for (const s of [...services].reverse()) await s.stop();
-    await cleanup(es, corpus.alias, `${mongoBase}`, natsUrl, namespace).catch((err: unknown) => log(`cleanup: ${(err as Error).message}`));
+    await cleanup(es, corpus.alias, namespace).catch((err: unknown) => log(`cleanup: ${(err as Error).message}`));
     await es.close();
     phase('stop');
   }
@@ -370,24 +369,9 @@ function safeJson(text: string): unknown {
 }
 
 /** Removes what this run made: freshness documents from the index, its database, its streams. */
-async function cleanup(es: Client, alias: string, mongoBase: string, natsUrl: string, namespace: string): Promise<void> {
+async function cleanup(es: Client, alias: string, namespace: string): Promise<void> {
   await removeFreshnessDocs(es, alias);
-  const mongo = new MongoClient(mongoBase, { serverSelectionTimeoutMS: 5_000 });
-  try {
-    await mongo.connect();
-    await mongo.db(namespace).dropDatabase();
-  } finally {
-    await mongo.close();
-  }
-  const nc = await connect({ servers: natsUrl, timeout: 5_000 });
-  try {
-    const jsm = await nc.jetstreamManager();
-    for await (const stream of jsm.streams.list()) {
-      if (stream.config.name.startsWith(`${namespace.toUpperCase()}_`)) await jsm.streams.delete(stream.config.name);
-    }
-  } finally {
-    await nc.close();
-  }
+  await cleanupNamespace(namespace);
 }
 
 type Results = {

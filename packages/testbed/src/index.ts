@@ -100,13 +100,16 @@ export function stackEnv(namespace: string): Record<string, string> {
   };
 }
 
-/** Drops what a test file left behind: its database, its streams and its indices. */
-export async function cleanupNamespace(namespace: string): Promise<void> {
+/**
+ * Drops what a test file (or a benchmark run) left behind: its database (named after the
+ * namespace unless `database` says otherwise), its streams and its indices.
+ */
+export async function cleanupNamespace(namespace: string, { database = namespace }: { database?: string } = {}): Promise<void> {
   const urls = stackUrls();
   const mongo = new MongoClient(urls.mongoUrl, { serverSelectionTimeoutMS: 5_000 });
   try {
     await mongo.connect();
-    await mongo.db(namespace).dropDatabase();
+    await mongo.db(database).dropDatabase();
   } finally {
     await mongo.close();
   }

@@ -62,13 +62,13 @@ export async function buildMemberApp(config: MemberConfig, logger: Logger): Prom
 
   const orgWiring = relays.for('organizations');
   const organizations = new OrganizationRepository(connection, orgWiring.onWrite, orgWiring.locks);
-  orgWiring.attach(organizations.store as never);
+  orgWiring.attach(organizations.store);
   const userWiring = relays.for('users');
   const users = new UserRepository(connection, userWiring.onWrite, userWiring.locks);
-  userWiring.attach(users.store as never);
+  userWiring.attach(users.store);
   const memberWiring = relays.for('members');
   const members = new MemberRepository(connection, memberWiring.onWrite, memberWiring.locks);
-  memberWiring.attach(members.store as never);
+  memberWiring.attach(members.store);
   organizations.addPathRewriter(users.rewritePaths);
   organizations.addPathRewriter(members.rewritePaths);
   const sessions = new SessionRepository(connection);

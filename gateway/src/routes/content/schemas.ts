@@ -5,6 +5,7 @@
 import { enumCodec } from '@repo/grpc';
 import * as pb from '@repo/proto/content/v1';
 import { Type, type Static } from '@sinclair/typebox';
+import { calendarDate, oneOf } from '../common';
 
 export const kinds = enumCodec<pb.DocumentKind>(pb.DocumentKind, 'DOCUMENT_KIND_');
 export const statuses = enumCodec<pb.DocumentStatus>(pb.DocumentStatus, 'DOCUMENT_STATUS_');
@@ -12,11 +13,6 @@ export const effectiveStatuses = enumCodec<pb.EffectiveStatus>(pb.EffectiveStatu
 export const actions = enumCodec<pb.WorkflowAction>(pb.WorkflowAction, 'WORKFLOW_ACTION_');
 export const sorts = enumCodec<pb.SearchSort>(pb.SearchSort, 'SEARCH_SORT_');
 
-/** A closed list of words: one `enum` keyword gives one clear error and a clean OpenAPI enum. */
-const oneOf = (values: string[], description: string) => Type.Unsafe<string>({ type: 'string', enum: values, description });
-
-const date = (description: string) =>
-  Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: `${description} (YYYY-MM-DD)`, examples: ['2024-03-01'] });
 
 export const limits = { title: 200, body: 200_000, agency: 100, docNumber: 50, docType: 10, region: 50, topic: 30, topics: 10 } as const;
 
@@ -26,7 +22,7 @@ const draftFields = {
   docNumber: Type.String({ maxLength: limits.docNumber, description: '文号, e.g. 中发〔2021〕1号; [2021], (2021) and 2021年 are accepted too' }),
   agency: Type.String({ minLength: 1, maxLength: limits.agency, description: '发文机关' }),
   docType: Type.String({ minLength: 1, maxLength: limits.docType, description: '文种 (通知, 意见, 决定, 办法 ...) or article category (新闻, 宣传, 党课)' }),
-  issuedAt: date('Issue date'),
+  issuedAt: calendarDate('Issue date'),
   effectiveStatus: oneOf(effectiveStatuses.values, '现行有效 inForce, 已修订 amended, 已废止 repealed'),
   region: Type.String({ maxLength: limits.region }),
   topics: Type.Array(Type.String({ minLength: 1, maxLength: limits.topic }), { maxItems: limits.topics }),
@@ -91,8 +87,8 @@ export const SearchQuery = Type.Object(
     type: Type.Optional(Type.String({ maxLength: limits.docType })),
     status: Type.Optional(oneOf(effectiveStatuses.values, 'Effective status')),
     kind: Type.Optional(draftFields.kind),
-    from: Type.Optional(date('Issued on or after')),
-    to: Type.Optional(date('Issued on or before')),
+    from: Type.Optional(calendarDate('Issued on or after')),
+    to: Type.Optional(calendarDate('Issued on or before')),
     region: Type.Optional(Type.String({ maxLength: limits.region })),
     topic: Type.Optional(Type.String({ maxLength: limits.topic })),
     year: Type.Optional(Type.Integer({ minimum: 1949, maximum: 2100, description: 'Year of the document number (文号), i.e. the issue year' })),

@@ -32,13 +32,6 @@ export interface Organization {
   revision: number;
 }
 
-export const organizationEvents = {
-  created: 'member.organization.created',
-  updated: 'member.organization.updated',
-  moved: 'member.organization.moved',
-  pathChanged: 'member.organization.pathChanged',
-  deleted: 'member.organization.deleted',
-} as const;
 
 export const rootPath = '/';
 

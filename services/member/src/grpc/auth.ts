@@ -16,9 +16,10 @@ import type * as pb from '@repo/proto/member/v1';
 import type { MemberConfig } from '../config';
 import { isLocked, registerFailure } from '../domain/lockout';
 import type { OrganizationRepository } from '../store/organizations';
-import { userEvents, type SessionRepository, type User, type UserRepository } from '../store/users';
+import { type SessionRepository, type User, type UserRepository } from '../store/users';
 import { assertInScope, authorize, paging, scopeOf } from './context';
 import { toProtoUser } from './mapping';
+import { userEvents } from '../events/types';
 
 export interface AuthDeps {
   users: UserRepository;

@@ -71,7 +71,7 @@ export function arrearsRuns(unpaid: Bill[]): Bill[][] {
 export function duesModule({ connection, relays, organizations, members, logger }: ModuleContext): ServiceModule {
   const wiring = relays.for('duesBills');
   const bills = new BillRepository(connection, wiring.onWrite, wiring.locks);
-  wiring.attach(bills.store as never);
+  wiring.attach(bills.store);
   organizations.addPathRewriter(bills.rewritePaths);
 
   async function visibleMember(caller: Caller, id: string): Promise<Member> {

@@ -21,10 +21,11 @@ import {
 } from '../domain/meetings';
 import { branchLevelKinds, type Organization } from '../domain/organization';
 import type { Job } from '../jobs';
-import { meetingEvents, MeetingRepository, type Meeting, type MeetingFact } from '../store/meetings';
+import { MeetingRepository, type Meeting, type MeetingFact } from '../store/meetings';
 import type { OrganizationRepository } from '../store/organizations';
 import { assertInScope, authorize, paging, scopeOf } from './context';
 import { visibleOrganization } from './organizations';
+import { meetingEvents } from '../events/types';
 
 /** The service's calendar date (UTC, as elsewhere in the member service). */
 const meetingNotFound = (id: string) => () => notFound('MEETING_NOT_FOUND', `meeting ${id} not found`, { id });
@@ -182,8 +183,8 @@ export function meetingModule(ctx: ModuleContext): ServiceModule {
   const wiring = ctx.relays.for('meetings');
   const warningWiring = ctx.relays.for('meetingWarnings');
   const meetings = new MeetingRepository(ctx.connection, wiring.onWrite, wiring.locks, warningWiring);
-  wiring.attach(meetings.store as never);
-  warningWiring.attach(meetings.warnings as never);
+  wiring.attach(meetings.store);
+  warningWiring.attach(meetings.warnings);
   organizations.addPathRewriter(meetings.rewritePaths);
 
   async function visibleMeeting(caller: Caller, id: string): Promise<Meeting> {

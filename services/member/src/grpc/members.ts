@@ -11,11 +11,12 @@ import { maskNationalId, maskPhone } from '../domain/national-id';
 import { branchLevelKinds, type Organization } from '../domain/organization';
 import { applyStageChange, startPipeline, type PipelineState, type PipelineStep } from '../domain/pipeline';
 import { keyDateFields, keyDateStage, profileOrThrow, validateProfile, validateProfilePatch, type KeyDates, type MemberProfile } from '../domain/profile';
-import { memberEvents, type Member, type MemberRepository, type NewMember } from '../store/members';
+import { type Member, type MemberRepository, type NewMember } from '../store/members';
 import type { OrganizationRepository } from '../store/organizations';
 import type { UserRepository } from '../store/users';
 import { assertInScope, authorize, callerOf, paging, scopeOf } from './context';
 import { visibleOrganization } from './organizations';
+import { memberEvents } from '../events/types';
 
 export interface MemberDeps {
   members: MemberRepository;

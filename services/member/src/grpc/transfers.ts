@@ -14,11 +14,12 @@ import type { Job } from '../jobs';
 import { provinceMonth } from '../domain/dates';
 import { branchLevelKinds } from '../domain/organization';
 import { applyTransferAction, initiateTransfer, systemActor, transferStatuses, type TransferStatus } from '../domain/transfer';
-import { memberEvents, type Member, type MemberRepository } from '../store/members';
+import { type Member, type MemberRepository } from '../store/members';
 import type { OrganizationRepository } from '../store/organizations';
 import { duesPaidUpTo, TransferRepository, type Transfer } from '../store/transfers';
 import { assertInScope, authorize, paging, scopeOf } from './context';
 import { visibleOrganization } from './organizations';
+import { memberEvents } from '../events/types';
 
 /** What clients may ask for; `complete` follows `receive` inside the service. */
 const clientActions = ['approve', 'receive', 'reject'] as const;
@@ -114,7 +115,7 @@ async function completeReceived({ transfers, members, organizations }: Deps, rec
 export function transferModule({ connection, relays, organizations, members, config, logger }: ModuleContext): ServiceModule {
   const wiring = relays.for('transfers');
   const transfers = new TransferRepository(connection, wiring.onWrite, wiring.locks);
-  wiring.attach(transfers.store as never);
+  wiring.attach(transfers.store);
   organizations.addPathRewriter(transfers.rewritePaths);
   const deps: Deps = { transfers, members, organizations, logger };
 

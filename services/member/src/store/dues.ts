@@ -9,6 +9,7 @@ import { KeyedMutex, Schema, type Connection, type Model } from '@repo/db';
 import { aborted } from '@repo/errors';
 import { paidUpTo, type DuesCategory } from '../domain/dues';
 import { Aggregates, under, withoutOutbox, type NewEvent, type Page } from './aggregates';
+import { duesEvents } from '../events/types';
 
 export interface Payment {
   /** The payment's own reference (the bank's); a bill records each reference once. */
@@ -48,11 +49,6 @@ interface BillRecord extends Omit<Bill, 'id'> {
   [outboxField]?: OutboxEntry[];
 }
 
-export const duesEvents = {
-  billed: 'member.dues.billed',
-  paid: 'member.dues.paid',
-  arrearsWarning: 'member.dues.arrearsWarning',
-} as const;
 
 const billSchema = new Schema(
   {

@@ -10,6 +10,7 @@ import { aborted } from '@repo/errors';
 import type { Attendance, MeetingType } from '../domain/meetings';
 import { Aggregates, under, withoutOutbox, type NewEvent, type Page } from './aggregates';
 import type { MemberRepository } from './members';
+import { meetingEvents } from '../events/types';
 
 export interface Meeting {
   id: string;
@@ -101,10 +102,6 @@ const sweepSchema = new Schema<SweepRecord>(
   { collection: 'meetingSweeps', versionKey: false },
 );
 
-export const meetingEvents = {
-  recorded: 'member.meeting.recorded',
-  behindSchedule: 'member.meeting.behindSchedule',
-} as const;
 
 export const warningKey = (branchId: string, quarter: string) => `${branchId}:${quarter}`;
 

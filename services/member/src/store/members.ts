@@ -6,6 +6,7 @@ import type { DuesCategory } from '../domain/dues';
 import type { PipelineStage, PipelineStep } from '../domain/pipeline';
 import type { KeyDates, MemberProfile } from '../domain/profile';
 import { Aggregates, under, withoutOutbox, type NewEvent, type Page } from './aggregates';
+import { memberEvents } from '../events/types';
 
 export interface Member extends Omit<MemberProfile, 'stage'> {
   id: string;
@@ -57,15 +58,6 @@ memberSchema.index({ nationalId: 1 }, { unique: true });
 memberSchema.index({ orgPath: 1, name: 1 });
 memberSchema.index({ organizationId: 1 });
 
-export const memberEvents = {
-  created: 'member.member.created',
-  updated: 'member.member.updated',
-  stageChanged: 'member.member.stageChanged',
-  nationalIdRevealed: 'member.member.nationalIdRevealed',
-  imported: 'member.member.imported',
-  transferred: 'member.member.transferred',
-  pathChanged: 'member.member.pathChanged',
-} as const;
 
 function toMember(record: MemberRecord): Member {
   const { _id, ...rest } = withoutOutbox(record);

@@ -5,12 +5,12 @@ import { aborted, alreadyExists, notFound } from '@repo/errors';
 import {
   childPath,
   depthOf,
-  organizationEvents,
   rebase,
   type Organization,
   type OrganizationKind,
 } from '../domain/organization';
 import { Aggregates, under, withoutOutbox, type Page } from './aggregates';
+import { organizationEvents } from '../events/types';
 
 interface OrganizationRecord extends Omit<Organization, 'id'> {
   _id: string;

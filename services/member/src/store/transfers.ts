@@ -15,9 +15,9 @@ import {
   outstandingStatuses,
   type OrganizationTransfer,
   type TransferStatus,
-  type TransferStep,
 } from '../domain/transfer';
 import { Aggregates, under, withoutOutbox, type NewEvent, type Page } from './aggregates';
+import { transferEvents } from '../events/types';
 
 export interface Transfer extends OrganizationTransfer {
   id: string;
@@ -67,15 +67,6 @@ transferSchema.index({ openKey: 1 }, { unique: true });
 transferSchema.index({ fromOrgPath: 1 });
 transferSchema.index({ toOrgPath: 1 });
 transferSchema.index({ status: 1, expiresAt: 1 });
-
-export const transferEvents = {
-  initiate: 'member.transfer.initiated',
-  approve: 'member.transfer.approved',
-  receive: 'member.transfer.received',
-  complete: 'member.transfer.completed',
-  reject: 'member.transfer.rejected',
-  expire: 'member.transfer.expired',
-} as const satisfies Record<TransferStep['action'], string>;
 
 const closedKey = (id: string) => `closed:${id}`;
 

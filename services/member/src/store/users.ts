@@ -3,6 +3,7 @@ import { outboxField, type OutboxEntry } from '@repo/bus';
 import { KeyedMutex, Schema, type Connection } from '@repo/db';
 import { aborted, alreadyExists, notFound } from '@repo/errors';
 import { Aggregates, under, withoutOutbox, type NewEvent, type Page } from './aggregates';
+import { userEvents } from '../events/types';
 
 export interface User {
   id: string;
@@ -48,14 +49,6 @@ const userSchema = new Schema(
 userSchema.index({ userName: 1 }, { unique: true });
 userSchema.index({ orgPath: 1 });
 
-export const userEvents = {
-  created: 'member.user.created',
-  loggedIn: 'member.user.loggedIn',
-  loginFailed: 'member.user.loginFailed',
-  locked: 'member.user.locked',
-  unlocked: 'member.user.unlocked',
-  loggedOut: 'member.user.loggedOut',
-} as const;
 
 function toUser(record: UserRecord): User {
   const { _id, ...rest } = withoutOutbox(record);
