@@ -72,3 +72,16 @@ export function scopeRange(prefix: string): { gte: string; lt: string } {
   if (!isValidOrgPath(prefix)) throw new RangeError(`not an organisation path: ${JSON.stringify(prefix)}`);
   return { gte: prefix, lt: `${prefix.slice(0, -1)}0` };
 }
+
+/**
+ * Every scope that covers `path`: the root, then each node down to the node itself
+ * ('/a1/b7/' -> ['/', '/a1/', '/a1/b7/']). Stored beside a path, it turns "at or below a node"
+ * into one equality on an array element, which a store that cannot serve a range from an index
+ * (FerretDB v1 pushes only equality down to its backend) still filters before reading documents.
+ */
+export function scopesCovering(path: string): string[] {
+  if (!isValidOrgPath(path)) throw new RangeError(`not an organisation path: ${JSON.stringify(path)}`);
+  const scopes = [rootOrgPath];
+  for (let end = path.indexOf('/', 1); end !== -1; end = path.indexOf('/', end + 1)) scopes.push(path.slice(0, end + 1));
+  return scopes;
+}

@@ -1,4 +1,4 @@
-import { inCallerScope, inScope, isValidOrgPath, scopeFilterPrefix, scopeRange, type Caller } from '../src';
+import { inCallerScope, inScope, isValidOrgPath, scopeFilterPrefix, scopeRange, scopesCovering, type Caller } from '../src';
 
 const caller = (orgPath: string, ...roles: string[]): Caller => ({ userId: 'u1', roles, orgPath });
 
@@ -81,5 +81,23 @@ describe('scopeRange', () => {
 
   test('refuses a malformed prefix', () => {
     expect(() => scopeRange('')).toThrow(RangeError);
+  });
+});
+
+describe('scopesCovering', () => {
+  test('lists the root and every node down to the path itself', () => {
+    expect(scopesCovering('/a1/b7/c42/')).toEqual(['/', '/a1/', '/a1/b7/', '/a1/b7/c42/']);
+    expect(scopesCovering('/')).toEqual(['/']);
+  });
+
+  test('agrees with inScope for every scope it lists and for siblings it leaves out', () => {
+    const path = '/a1/b7/c42/';
+    for (const scope of scopesCovering(path)) expect(inScope(scope, path)).toBe(true);
+    for (const other of ['/a1/b70/', '/a1/b7/c4/', '/a2/']) expect(scopesCovering(path)).not.toContain(other);
+  });
+
+  test('refuses a malformed path', () => {
+    expect(() => scopesCovering('a1/')).toThrow(RangeError);
+    expect(() => scopesCovering('')).toThrow(RangeError);
   });
 });

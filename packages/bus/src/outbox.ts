@@ -113,11 +113,13 @@ export class OutboxRelay {
   /**
    * Relays the events of documents just inserted together (an import, a month's bills): publish
    * them all, then empty their outboxes with ONE update, where one update per document would
-   * cost a collection scan each on FerretDB. A document that changed meanwhile (not matching
-   * `unchanged`) keeps its outbox for the sweep; publishing twice is harmless (event ids).
-   * Never throws: what fails here is left to the sweep.
+   * cost a collection scan each on FerretDB. `inserted` selects exactly these documents while
+   * unchanged, by equality only (e.g. `{ outboxBatch: id, revision: 1 }`, a field the insert
+   * gave them alone): FerretDB pushes equality down to its backend, but evaluates `_id: { $in }`
+   * against every stored document. A document that changed meanwhile keeps its outbox for the
+   * sweep; publishing twice is harmless (event ids). Never throws: what fails is left to the sweep.
    */
-  async relayInserted(docs: Document[], unchanged: Record<string, unknown>): Promise<void> {
+  async relayInserted(docs: Document[], inserted: Record<string, unknown>): Promise<void> {
     if (this.stopped || docs.length === 0) return;
     try {
       await this.forEach(docs, async (doc) => {
@@ -127,8 +129,8 @@ export class OutboxRelay {
         }
       }, 8);
       // Publishing only touches NATS, so it runs 8 at a time; the store sees one update.
-      const clear = () => this.options.collection.updateMany({ _id: { $in: docs.map((d) => d._id) }, ...unchanged } as never, { $set: { [outboxField]: [] } } as never);
-      // SQLite under FerretDB answers "database is locked" when another write holds it: retry.
+      const clear = () => this.options.collection.updateMany(inserted as never, { $set: { [outboxField]: [] } } as never);
+      // FerretDB on SQLite answers "database is locked" when another write holds it: retry.
       for (let attempt = 1; ; attempt++) {
         try {
           await clear();

@@ -2,16 +2,25 @@
  * Writes of an aggregate and its events in one document update (the outbox pattern of
  * DESIGN.md), shared by every collection of the member service.
  */
-import { scopeRange } from '@repo/access';
+import { randomUUID } from 'node:crypto';
+import { scopeRange, scopesCovering } from '@repo/access';
 import { createEvent, outboxField, toOutboxEntry, type EventEnvelope, type OutboxEntry } from '@repo/bus';
-import { KeyedMutex, type Model } from '@repo/db';
+import { KeyedMutex, Schema, type Model } from '@repo/db';
 import type { DomainError } from '@repo/errors';
 
 export interface AggregateRecord {
   _id: string;
   revision: number;
   [outboxField]?: OutboxEntry[];
+  /** Set on the documents of one `insertMany`, so their outboxes are emptied by one equality. */
+  outboxBatch?: string;
 }
+
+/** Schema fields every aggregate with an outbox declares. */
+export const outboxSchemaFields = {
+  [outboxField]: { type: [Schema.Types.Mixed], default: [] },
+  outboxBatch: { type: String },
+};
 
 export type NewEvent = Omit<EventEnvelope, 'id' | 'occurredAt'>;
 
@@ -26,8 +35,31 @@ export function under(prefix: string): { $gte: string; $lt: string } {
   return { $gte: range.gte, $lt: range.lt };
 }
 
-export function withoutOutbox<R extends AggregateRecord>(record: R): Omit<R, typeof outboxField> {
-  const { [outboxField]: _outbox, ...rest } = record;
+/**
+ * Where a record of a large collection (members, bills) sits: its path and every scope that
+ * covers it. Write both together wherever the path is written.
+ */
+export function placedAt(orgPath: string): { orgPath: string; orgScopes: string[] } {
+  return { orgPath, orgScopes: scopesCovering(orgPath) };
+}
+
+/**
+ * Query condition for records placed at or below `scope` (see placedAt): one equality, which
+ * FerretDB pushes down to PostgreSQL, where the `orgPath` range of `under` makes it read and
+ * decode every document of the collection.
+ */
+export function within(scope: string): { orgScopes: string } {
+  return { orgScopes: scope };
+}
+
+/** Schema fields of a record written with placedAt. */
+export const placementSchemaFields = {
+  orgPath: { type: String, required: true },
+  orgScopes: { type: [String], required: true },
+};
+
+export function withoutOutbox<R extends AggregateRecord>(record: R): Omit<R, typeof outboxField | 'outboxBatch'> {
+  const { [outboxField]: _outbox, outboxBatch: _batch, ...rest } = record;
   return rest;
 }
 
@@ -51,14 +83,15 @@ export class Aggregates<R extends AggregateRecord> {
   }
 
   /** Set by the collection's relay: relays a batch of inserts at once (see OutboxRelay.relayInserted). */
-  relayInserted: ((docs: Record<string, unknown>[], unchanged: Record<string, unknown>) => Promise<void>) | undefined;
+  relayInserted: ((docs: Record<string, unknown>[], inserted: Record<string, unknown>) => Promise<void>) | undefined;
 
   async insertMany(records: { record: Omit<R, typeof outboxField>; events: NewEvent[] }[]): Promise<void> {
     if (records.length === 0) return;
-    const docs = records.map(({ record, events }) => ({ ...record, [outboxField]: events.map((e) => toOutboxEntry(createEvent(e))) }));
+    const outboxBatch = randomUUID();
+    const docs = records.map(({ record, events }) => ({ ...record, outboxBatch, [outboxField]: events.map((e) => toOutboxEntry(createEvent(e))) }));
     await this.model.insertMany(docs, { ordered: true });
     // Still at the revision they were inserted with: nobody else has added events since.
-    if (this.relayInserted) await this.relayInserted(docs, { revision: 1 });
+    if (this.relayInserted) await this.relayInserted(docs, { outboxBatch, revision: 1 });
     else for (const { record } of records) this.onWrite(record._id);
   }
 

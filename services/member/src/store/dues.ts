@@ -8,7 +8,7 @@ import { outboxField, type OutboxEntry } from '@repo/bus';
 import { KeyedMutex, Schema, type Connection, type Model } from '@repo/db';
 import { aborted } from '@repo/errors';
 import { paidUpTo, type DuesCategory } from '../domain/dues';
-import { Aggregates, under, withoutOutbox, type NewEvent, type Page } from './aggregates';
+import { Aggregates, outboxSchemaFields, placedAt, placementSchemaFields, within, withoutOutbox, type NewEvent, type Page } from './aggregates';
 import { duesEvents } from '../events/types';
 
 export interface Payment {
@@ -46,6 +46,8 @@ export interface Bill {
 
 interface BillRecord extends Omit<Bill, 'id'> {
   _id: string;
+  /** Every scope the bill is listed in (placedAt). */
+  orgScopes: string[];
   [outboxField]?: OutboxEntry[];
 }
 
@@ -56,7 +58,7 @@ const billSchema = new Schema(
     memberId: { type: String, required: true },
     memberName: { type: String, required: true },
     organizationId: { type: String, required: true },
-    orgPath: { type: String, required: true },
+    ...placementSchemaFields,
     month: { type: String, required: true },
     amountFen: { type: Number, required: true },
     paidFen: { type: Number, required: true },
@@ -69,14 +71,14 @@ const billSchema = new Schema(
     updatedAt: { type: String, required: true },
     createdBy: { type: String, required: true },
     revision: { type: Number, required: true },
-    [outboxField]: { type: [Schema.Types.Mixed], default: [] },
+    ...outboxSchemaFields,
   },
   { collection: 'duesBills', versionKey: false, strict: 'throw', minimize: false },
 );
 // One bill per member per month: running the monthly billing twice (or on two replicas at once)
 // cannot bill anybody twice. It also serves "this member's bills" and the per-batch $in lookup.
 billSchema.index({ memberId: 1, month: 1 }, { unique: true });
-billSchema.index({ orgPath: 1, month: 1 });
+billSchema.index({ orgScopes: 1, month: 1 });
 billSchema.index({ month: 1, owedFen: 1 });
 
 const modelName = 'DuesBill';
@@ -87,7 +89,7 @@ function billModel(connection: Connection): Model<BillRecord> {
 }
 
 function toBill(record: BillRecord): Bill {
-  const { _id, ...rest } = withoutOutbox(record);
+  const { _id, orgScopes: _scopes, ...rest } = withoutOutbox(record);
   return { id: _id, ...rest, payments: rest.payments ?? [], arrearsWarnedAt: rest.arrearsWarnedAt ?? '' };
 }
 
@@ -131,7 +133,7 @@ export class BillRepository {
   /** memberId -> amountFen of every bill of `month` in a subtree: one query for a whole run. */
   async existingUnder(month: string, path: string): Promise<Map<string, number>> {
     const found = new Map<string, number>();
-    const cursor = this.store.model.find({ month, orgPath: under(path) }, { memberId: 1, amountFen: 1 }).lean<Pick<BillRecord, 'memberId' | 'amountFen'>[]>().cursor({ batchSize: 5_000 });
+    const cursor = this.store.model.find({ month, ...within(path) }, { memberId: 1, amountFen: 1 }).lean<Pick<BillRecord, 'memberId' | 'amountFen'>[]>().cursor({ batchSize: 5_000 });
     for await (const r of cursor) found.set((r as Pick<BillRecord, 'memberId'>).memberId, (r as Pick<BillRecord, 'amountFen'>).amountFen);
     return found;
   }
@@ -158,6 +160,7 @@ export class BillRepository {
     let pending: BillRecord[] = inputs.map((input) => ({
       _id: randomUUID(),
       ...input,
+      ...placedAt(input.orgPath),
       paidFen: 0,
       owedFen: input.amountFen,
       payments: [],
@@ -234,13 +237,13 @@ export class BillRepository {
   }
 
   async list(filter: BillFilter, page: number, size: number): Promise<Page<Bill>> {
-    const query: Record<string, unknown> = { orgPath: under(filter.scope) };
+    const query: Record<string, unknown> = within(filter.scope);
     if (filter.month) query.month = filter.month;
     if (filter.memberId) query.memberId = filter.memberId;
     if (filter.unpaidOnly) query.owedFen = { $gt: 0 };
     const [records, total] = await Promise.all([
       this.store.model
-        .find(query, { [outboxField]: 0 })
+        .find(query, { [outboxField]: 0, orgScopes: 0 })
         .sort({ month: -1, orgPath: 1, memberName: 1, _id: 1 })
         .skip((page - 1) * size)
         .limit(size)
@@ -257,7 +260,7 @@ export class BillRepository {
    */
   async *unpaidByMember(scope: string, asOfMonth: string): AsyncGenerator<UnpaidBills> {
     const cursor = this.store.model
-      .find({ orgPath: under(scope), month: { $lte: asOfMonth }, owedFen: { $gt: 0 } }, { [outboxField]: 0, payments: 0 })
+      .find({ ...within(scope), month: { $lte: asOfMonth }, owedFen: { $gt: 0 } }, { [outboxField]: 0, payments: 0, orgScopes: 0 })
       .sort({ memberId: 1, month: 1 })
       .lean<BillRecord[]>()
       .cursor();
@@ -304,13 +307,13 @@ export class BillRepository {
 
   /** Bills follow their organisation when a subtree moves; running it again changes nothing. */
   rewritePaths = async (oldPrefix: string, newPrefix: string): Promise<number> => {
-    const records = await this.store.model.find({ orgPath: under(oldPrefix) }, { orgPath: 1 }).lean<Pick<BillRecord, '_id' | 'orgPath'>[]>().exec();
+    const records = await this.store.model.find(within(oldPrefix), { orgPath: 1 }).lean<Pick<BillRecord, '_id' | 'orgPath'>[]>().exec();
     let changed = 0;
     for (const record of records) {
       const orgPath = newPrefix + record.orgPath.slice(oldPrefix.length);
       const result = await this.store.locks.run(record._id, () =>
         // Conditional on the old path: a second run (a resumed move) finds nothing to change.
-        this.store.model.updateOne({ _id: record._id, orgPath: record.orgPath }, { $set: { orgPath }, $inc: { revision: 1 } }).exec(),
+        this.store.model.updateOne({ _id: record._id, orgPath: record.orgPath }, { $set: placedAt(orgPath), $inc: { revision: 1 } }).exec(),
       );
       changed += result.modifiedCount;
     }

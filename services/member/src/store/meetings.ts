@@ -8,7 +8,7 @@ import { outboxField, type OutboxEntry } from '@repo/bus';
 import { KeyedMutex, Schema, type Connection, type Model } from '@repo/db';
 import { aborted } from '@repo/errors';
 import type { Attendance, MeetingType } from '../domain/meetings';
-import { Aggregates, under, withoutOutbox, type NewEvent, type Page } from './aggregates';
+import { Aggregates, under, withoutOutbox, type NewEvent, type Page, outboxSchemaFields } from './aggregates';
 import type { MemberRepository } from './members';
 import { meetingEvents } from '../events/types';
 
@@ -51,7 +51,7 @@ const meetingSchema = new Schema(
     recordedBy: { type: String, required: true },
     createdAt: { type: String, required: true },
     revision: { type: Number, required: true },
-    [outboxField]: { type: [Schema.Types.Mixed], default: [] },
+    ...outboxSchemaFields,
   },
   { collection: 'meetings', versionKey: false, strict: 'throw', minimize: false },
 );
@@ -84,7 +84,7 @@ const warningSchema = new Schema(
     asOf: { type: String, required: true },
     raisedAt: { type: String, required: true },
     revision: { type: Number, required: true },
-    [outboxField]: { type: [Schema.Types.Mixed], default: [] },
+    ...outboxSchemaFields,
   },
   { collection: 'meetingWarnings', versionKey: false, strict: 'throw', minimize: false },
 );

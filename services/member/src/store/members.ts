@@ -5,7 +5,7 @@ import { aborted, alreadyExists, notFound } from '@repo/errors';
 import type { DuesCategory } from '../domain/dues';
 import type { PipelineStage, PipelineStep } from '../domain/pipeline';
 import type { KeyDates, MemberProfile } from '../domain/profile';
-import { Aggregates, under, withoutOutbox, type NewEvent, type Page } from './aggregates';
+import { Aggregates, outboxSchemaFields, placedAt, placementSchemaFields, within, withoutOutbox, type NewEvent, type Page } from './aggregates';
 import { memberEvents } from '../events/types';
 
 export interface Member extends Omit<MemberProfile, 'stage'> {
@@ -25,6 +25,8 @@ export interface Member extends Omit<MemberProfile, 'stage'> {
 
 interface MemberRecord extends Omit<Member, 'id'> {
   _id: string;
+  /** Every scope the member is listed in (placedAt). */
+  orgScopes: string[];
   [outboxField]?: OutboxEntry[];
 }
 
@@ -39,7 +41,7 @@ const memberSchema = new Schema(
     education: { type: String, required: true },
     phone: { type: String },
     organizationId: { type: String, required: true },
-    orgPath: { type: String, required: true },
+    ...placementSchemaFields,
     stage: { type: String, required: true },
     keyDates: { type: Schema.Types.Mixed, default: {} },
     duesCategory: { type: String, required: true },
@@ -50,17 +52,17 @@ const memberSchema = new Schema(
     updatedAt: { type: String, required: true },
     createdBy: { type: String, required: true },
     revision: { type: Number, required: true },
-    [outboxField]: { type: [Schema.Types.Mixed], default: [] },
+    ...outboxSchemaFields,
   },
   { collection: 'members', versionKey: false, strict: 'throw', minimize: false },
 );
 memberSchema.index({ nationalId: 1 }, { unique: true });
-memberSchema.index({ orgPath: 1, name: 1 });
+memberSchema.index({ orgScopes: 1, orgPath: 1, name: 1 });
 memberSchema.index({ organizationId: 1 });
 
 
 function toMember(record: MemberRecord): Member {
-  const { _id, ...rest } = withoutOutbox(record);
+  const { _id, orgScopes: _scopes, ...rest } = withoutOutbox(record);
   return { id: _id, ...rest, keyDates: (rest.keyDates ?? {}) as KeyDates };
 }
 
@@ -90,7 +92,7 @@ export class MemberRepository {
 
   private record(input: NewMember): Omit<MemberRecord, typeof outboxField> {
     const now = new Date().toISOString();
-    return { _id: randomUUID(), ...input, createdAt: now, updatedAt: now, revision: 1 };
+    return { _id: randomUUID(), ...input, ...placedAt(input.orgPath), createdAt: now, updatedAt: now, revision: 1 };
   }
 
   private createdEvent(record: Omit<MemberRecord, typeof outboxField>, type: string = memberEvents.created): NewEvent {
@@ -150,14 +152,14 @@ export class MemberRepository {
   }
 
   async list(filter: MemberFilter, page: number, size: number): Promise<Page<Member>> {
-    const query: Record<string, unknown> = { orgPath: under(filter.scope) };
+    const query: Record<string, unknown> = within(filter.scope);
     if (filter.stage) query.stage = filter.stage;
     if (filter.gender) query.gender = filter.gender;
     // A name prefix as a string range: an index serves it and no pattern is built from input.
     if (filter.namePrefix) query.name = { $gte: filter.namePrefix, $lt: `${filter.namePrefix}\uffff` };
     const [records, total] = await Promise.all([
       this.store.model
-        .find(query, { [outboxField]: 0, history: 0 })
+        .find(query, { [outboxField]: 0, history: 0, orgScopes: 0 })
         .sort({ orgPath: 1, name: 1, _id: 1 })
         .skip((page - 1) * size)
         .limit(size)
@@ -179,7 +181,7 @@ export class MemberRepository {
    */
   async *scan(scope: string, batchSize = 1_000): AsyncGenerator<Member[]> {
     const cursor = this.store.model
-      .find({ orgPath: under(scope) }, { [outboxField]: 0, history: 0 })
+      .find(within(scope), { [outboxField]: 0, history: 0, orgScopes: 0 })
       .lean<MemberRecord[]>()
       .cursor({ batchSize });
     let batch: Member[] = [];
@@ -198,7 +200,7 @@ export class MemberRepository {
   }
 
   async save(current: Member, changes: Partial<Omit<Member, 'id' | 'revision'>>, events: NewEvent[], push?: Record<string, unknown>): Promise<Member> {
-    const $set = { ...changes, updatedAt: new Date().toISOString() };
+    const $set = { ...changes, ...(changes.orgPath ? placedAt(changes.orgPath) : {}), updatedAt: new Date().toISOString() };
     const record = await this.store.saveIf(current.id, current.revision, {}, { $set, ...(push ? { $push: push } : {}) }, events);
     return toMember(record);
   }
@@ -210,13 +212,13 @@ export class MemberRepository {
   }
 
   rewritePaths = async (oldPrefix: string, newPrefix: string, actor: string): Promise<number> => {
-    const records = await this.store.model.find({ orgPath: under(oldPrefix) }, { orgPath: 1, revision: 1 }).lean<MemberRecord[]>().exec();
+    const records = await this.store.model.find(within(oldPrefix), { orgPath: 1, revision: 1 }).lean<MemberRecord[]>().exec();
     let changed = 0;
     for (const record of records) {
       const orgPath = newPrefix + record.orgPath.slice(oldPrefix.length);
       const updated = await this.store.tryUpdate(
         { _id: record._id, orgPath: record.orgPath },
-        { $set: { orgPath, revision: record.revision + 1 } },
+        { $set: { ...placedAt(orgPath), revision: record.revision + 1 } },
         [{ type: memberEvents.pathChanged, actor, orgPath, subjectId: record._id, data: { from: record.orgPath, to: orgPath } }],
         record._id,
       );

@@ -9,7 +9,7 @@ import {
   type Organization,
   type OrganizationKind,
 } from '../domain/organization';
-import { Aggregates, under, withoutOutbox, type Page } from './aggregates';
+import { Aggregates, under, withoutOutbox, type Page, outboxSchemaFields } from './aggregates';
 import { organizationEvents } from '../events/types';
 
 interface OrganizationRecord extends Omit<Organization, 'id'> {
@@ -36,7 +36,7 @@ const organizationSchema = new Schema(
     pendingMove: { type: Schema.Types.Mixed, default: null },
     // A deleted node stays as a tombstone (outside every path prefix) so its event is relayed.
     deletedAt: { type: String, default: null },
-    [outboxField]: { type: [Schema.Types.Mixed], default: [] },
+    ...outboxSchemaFields,
   },
   { collection: 'organizations', versionKey: false, strict: 'throw' },
 );

@@ -20,7 +20,7 @@ export class Relays {
       attach: (store) => {
         const relay = this.make(store, locks);
         this.relays.set(name, relay);
-        store.relayInserted = (docs, unchanged) => relay.relayInserted(docs, unchanged);
+        store.relayInserted = (docs, inserted) => relay.relayInserted(docs, inserted);
       },
     };
   }

@@ -16,7 +16,7 @@ import {
   type OrganizationTransfer,
   type TransferStatus,
 } from '../domain/transfer';
-import { Aggregates, under, withoutOutbox, type NewEvent, type Page } from './aggregates';
+import { Aggregates, under, withoutOutbox, type NewEvent, type Page, outboxSchemaFields } from './aggregates';
 import { transferEvents } from '../events/types';
 
 export interface Transfer extends OrganizationTransfer {
@@ -59,7 +59,7 @@ const transferSchema = new Schema(
     updatedAt: { type: String, required: true },
     revision: { type: Number, required: true },
     openKey: { type: String, required: true },
-    [outboxField]: { type: [Schema.Types.Mixed], default: [] },
+    ...outboxSchemaFields,
   },
   { collection: 'transfers', versionKey: false, strict: 'throw', minimize: false },
 );

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { outboxField, type OutboxEntry } from '@repo/bus';
 import { KeyedMutex, Schema, type Connection } from '@repo/db';
 import { aborted, alreadyExists, notFound } from '@repo/errors';
-import { Aggregates, under, withoutOutbox, type NewEvent, type Page } from './aggregates';
+import { Aggregates, under, withoutOutbox, type NewEvent, type Page, outboxSchemaFields } from './aggregates';
 import { userEvents } from '../events/types';
 
 export interface User {
@@ -42,7 +42,7 @@ const userSchema = new Schema(
     createdAt: { type: String, required: true },
     createdBy: { type: String, required: true },
     revision: { type: Number, required: true },
-    [outboxField]: { type: [Schema.Types.Mixed], default: [] },
+    ...outboxSchemaFields,
   },
   { collection: 'users', versionKey: false, strict: 'throw' },
 );
