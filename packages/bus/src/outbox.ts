@@ -37,6 +37,13 @@ export interface OutboxRelayOptions {
    * removing sent events is a write to the aggregate's document.
    */
   locks?: { run<T>(key: string, work: () => Promise<T>): Promise<T> };
+  /**
+   * A boolean field the writers set to true whenever they add events. When given, the sweep asks
+   * for `{ [pendingField]: true }`, an equality FerretDB pushes down to its backend, instead of
+   * "has an outbox entry", which it answers by decoding every document; the relay sets it back
+   * to false in the same update that empties the outbox.
+   */
+  pendingField?: string;
 }
 
 /** Runs `work` now, or once more right after the current run: never two at a time. */
@@ -129,7 +136,7 @@ export class OutboxRelay {
         }
       }, 8);
       // Publishing only touches NATS, so it runs 8 at a time; the store sees one update.
-      const clear = () => this.options.collection.updateMany(inserted as never, { $set: { [outboxField]: [] } } as never);
+      const clear = () => this.options.collection.updateMany(inserted as never, { $set: this.emptied() } as never);
       // FerretDB on SQLite answers "database is locked" when another write holds it: retry.
       for (let attempt = 1; ; attempt++) {
         try {
@@ -211,7 +218,9 @@ export class OutboxRelay {
 
   /** One sweep over every document with pending events; returns how many events were published. */
   async relayOnce(): Promise<number> {
-    const cursor = this.options.collection.find({ [`${outboxField}.0`]: { $exists: true } }, { projection: { [outboxField]: 1 }, batchSize: 500 });
+    const { pendingField } = this.options;
+    const pending = pendingField ? { [pendingField]: true } : { [`${outboxField}.0`]: { $exists: true } };
+    const cursor = this.options.collection.find(pending, { projection: { [outboxField]: 1 }, batchSize: 500 });
     let published = 0;
     try {
       for (;;) {
@@ -237,12 +246,22 @@ export class OutboxRelay {
         sent.push(entry);
       }
     } finally {
-      if (sent.length > 0) {
+      const remove = async () => {
+        // Everything read went out and nobody added more: empty the outbox and lower the flag.
+        if (this.options.pendingField && sent.length === entries.length) {
+          const emptied = await collection.updateOne({ _id: doc._id, [outboxField]: entries } as never, { $set: this.emptied() } as never);
+          if (emptied.matchedCount === 1) return;
+        }
         // $pullAll of the exact entries read: FerretDB v1 ignores $pull with a condition.
-        const remove = () => collection.updateOne({ _id: doc._id }, { $pullAll: { [outboxField]: sent } } as never);
-        await (this.options.locks ? this.options.locks.run(String(doc._id), remove) : remove());
-      }
+        if (sent.length > 0) await collection.updateOne({ _id: doc._id }, { $pullAll: { [outboxField]: sent } } as never);
+      };
+      await (this.options.locks ? this.options.locks.run(String(doc._id), remove) : remove());
     }
     return sent.length;
+  }
+
+  /** The update of a document whose events have all been published. */
+  private emptied(): Document {
+    return { [outboxField]: [], ...(this.options.pendingField ? { [this.options.pendingField]: false } : {}) };
   }
 }

@@ -154,3 +154,49 @@ test('a kicked document is relayed at once by its id; the rest waits for the swe
     await relay.stop();
   }
 });
+
+test('with a pending flag the sweep asks for the flag, and lowers it only with an emptied outbox', async () => {
+  const handled: string[] = [];
+  await consumer('flagged', async (event) => void handled.push(event.subjectId)).start();
+  const collection = mongo.collection('flagged');
+  const entry = (id: string) => toOutboxEntry(createEvent({ type: 'demo.flagged.created', actor: 'u', orgPath: '/1/', subjectId: id, data: {} }));
+  await collection.insertMany([
+    { _id: 'raised', [outboxField]: [entry('raised')], outboxPending: true },
+    // A writer that added an event without raising the flag is not the sweep's to find.
+    { _id: 'unflagged', [outboxField]: [entry('unflagged')], outboxPending: false },
+    // Published and pulled earlier, the flag left up (a relay stopped in between): lowered now.
+    { _id: 'stale', [outboxField]: [], outboxPending: true },
+  ] as never);
+  const relay = new OutboxRelay({ collection: collection as never, publisher: new EventPublisher(bus), logger, intervalMs: 600_000, pendingField: 'outboxPending' });
+  relay.start();
+  try {
+    await waitFor(async () => handled.includes('raised'), { what: 'the flagged document\'s event' });
+    await relay.idle();
+    const docs = await collection.find({}, { sort: { _id: 1 } }).toArray();
+    expect(docs.map((d) => [d._id, (d[outboxField] as unknown[]).length, d.outboxPending])).toEqual([
+      ['raised', 0, false],
+      ['stale', 0, false],
+      ['unflagged', 1, false],
+    ]);
+
+    // A bulk insert: every event goes out, and the outboxes of the documents still as inserted
+    // are emptied by the batch's equality; one that changed meanwhile keeps its own for the sweep.
+    const batch = ['b1', 'b2', 'b3'].map((id) => ({ _id: id, revision: 1, outboxBatch: 'batch-1', [outboxField]: [entry(id)], outboxPending: true }));
+    await collection.insertMany(batch as never);
+    await collection.updateOne({ _id: 'b3' } as never, { $set: { revision: 2 }, $push: { [outboxField]: entry('b3-later') } } as never);
+    await relay.relayInserted(batch, { outboxBatch: 'batch-1', revision: 1 });
+    await waitFor(async () => ['b1', 'b2', 'b3'].every((id) => handled.includes(id)), { what: 'the batch\'s events' });
+    const after = await collection.find({ outboxBatch: 'batch-1' }, { sort: { _id: 1 } }).toArray();
+    expect(after.map((d) => [d._id, (d[outboxField] as unknown[]).length, d.outboxPending])).toEqual([
+      ['b1', 0, false],
+      ['b2', 0, false],
+      ['b3', 2, true],
+    ]);
+    relay.kick();
+    await waitFor(async () => handled.includes('b3-later'), { what: 'the changed document\'s events, by the sweep' });
+    await relay.idle();
+    expect(await collection.findOne({ _id: 'b3' } as never)).toMatchObject({ [outboxField]: [], outboxPending: false });
+  } finally {
+    await relay.stop();
+  }
+});

@@ -14,6 +14,7 @@ import { meetingModule } from './grpc/meetings';
 import { transferModule } from './grpc/transfers';
 import { Leases } from './store/leases';
 import { MemberRepository } from './store/members';
+import { outboxPendingField } from './store/aggregates';
 import { Relays } from './store/relays';
 import { OrganizationRepository } from './store/organizations';
 import { SessionRepository, UserRepository } from './store/users';
@@ -57,7 +58,7 @@ export async function buildMemberApp(config: MemberConfig, logger: Logger): Prom
   await ensureDeadLetterStream(bus);
   const publisher = new EventPublisher(bus);
   const relays = new Relays(
-    (store, locks) => new OutboxRelay({ collection: store.collection as never, publisher, logger, intervalMs: config.OUTBOX_SWEEP_MS, locks }),
+    (store, locks) => new OutboxRelay({ collection: store.collection as never, publisher, logger, intervalMs: config.OUTBOX_SWEEP_MS, locks, pendingField: outboxPendingField }),
   );
 
   const orgWiring = relays.for('organizations');

@@ -8,18 +8,24 @@ import { createEvent, outboxField, toOutboxEntry, type EventEnvelope, type Outbo
 import { KeyedMutex, Schema, type Model } from '@repo/db';
 import type { DomainError } from '@repo/errors';
 
+/** The relay's `pendingField` on every collection of this service. */
+export const outboxPendingField = 'outboxPending';
+
 export interface AggregateRecord {
   _id: string;
   revision: number;
   [outboxField]?: OutboxEntry[];
   /** Set on the documents of one `insertMany`, so their outboxes are emptied by one equality. */
   outboxBatch?: string;
+  /** True while the outbox may hold events: what the relay's sweep asks for (see OutboxRelay). */
+  [outboxPendingField]?: boolean;
 }
 
 /** Schema fields every aggregate with an outbox declares. */
 export const outboxSchemaFields = {
   [outboxField]: { type: [Schema.Types.Mixed], default: [] },
   outboxBatch: { type: String },
+  [outboxPendingField]: { type: Boolean, default: false },
 };
 
 export type NewEvent = Omit<EventEnvelope, 'id' | 'occurredAt'>;
@@ -58,9 +64,14 @@ export const placementSchemaFields = {
   orgScopes: { type: [String], required: true },
 };
 
-export function withoutOutbox<R extends AggregateRecord>(record: R): Omit<R, typeof outboxField | 'outboxBatch'> {
-  const { [outboxField]: _outbox, outboxBatch: _batch, ...rest } = record;
+export function withoutOutbox<R extends AggregateRecord>(record: R): Omit<R, typeof outboxField | 'outboxBatch' | typeof outboxPendingField> {
+  const { [outboxField]: _outbox, outboxBatch: _batch, [outboxPendingField]: _pending, ...rest } = record;
   return rest;
+}
+
+/** The outbox fields of a new document carrying `events`. */
+function outboxOf(events: NewEvent[]): { [outboxField]: OutboxEntry[]; [outboxPendingField]: boolean } {
+  return { [outboxField]: events.map((e) => toOutboxEntry(createEvent(e))), [outboxPendingField]: events.length > 0 };
 }
 
 export class Aggregates<R extends AggregateRecord> {
@@ -78,7 +89,7 @@ export class Aggregates<R extends AggregateRecord> {
   }
 
   async insert(record: Omit<R, typeof outboxField>, events: NewEvent[]): Promise<void> {
-    await this.model.create({ ...record, [outboxField]: events.map((e) => toOutboxEntry(createEvent(e))) });
+    await this.model.create({ ...record, ...outboxOf(events) });
     this.onWrite(record._id);
   }
 
@@ -88,7 +99,7 @@ export class Aggregates<R extends AggregateRecord> {
   async insertMany(records: { record: Omit<R, typeof outboxField>; events: NewEvent[] }[]): Promise<void> {
     if (records.length === 0) return;
     const outboxBatch = randomUUID();
-    const docs = records.map(({ record, events }) => ({ ...record, outboxBatch, [outboxField]: events.map((e) => toOutboxEntry(createEvent(e))) }));
+    const docs = records.map(({ record, events }) => ({ ...record, outboxBatch, ...outboxOf(events) }));
     await this.model.insertMany(docs, { ordered: true });
     // Still at the revision they were inserted with: nobody else has added events since.
     if (this.relayInserted) await this.relayInserted(docs, { outboxBatch, revision: 1 });
@@ -108,11 +119,15 @@ export class Aggregates<R extends AggregateRecord> {
   /** One conditional update with events; null when nothing matched. */
   async tryUpdate(filter: Record<string, unknown>, update: { $set?: Record<string, unknown>; $push?: Record<string, unknown>; $unset?: Record<string, unknown>; $inc?: Record<string, number> }, events: NewEvent[], lockKey: string): Promise<R | null> {
     const push: Record<string, unknown> = { ...update.$push };
-    if (events.length) push[outboxField] = { $each: events.map((e) => toOutboxEntry(createEvent(e))) };
+    const set: Record<string, unknown> = { ...update.$set };
+    if (events.length) {
+      push[outboxField] = { $each: events.map((e) => toOutboxEntry(createEvent(e))) };
+      set[outboxPendingField] = true;
+    }
     const record = await this.locks.run(lockKey, () =>
       this.model
         // No projection: FerretDB v1 does not implement it for findAndModify.
-        .findOneAndUpdate(filter, { ...update, ...(Object.keys(push).length ? { $push: push } : {}) }, { new: true })
+        .findOneAndUpdate(filter, { ...update, ...(Object.keys(set).length ? { $set: set } : {}), ...(Object.keys(push).length ? { $push: push } : {}) }, { new: true })
         .lean<R>()
         .exec(),
     );
