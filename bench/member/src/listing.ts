@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { attackSlice, type Slice } from '../../search-load/src/load';
 import { round, rounded, summarize, type Summary } from '../../search-load/src/stats';
+import type { Processes } from '../../search-load/src/proc';
 
 export interface ListTarget {
   /** Names the target in vegeta's results (URL fragment, never sent). */
@@ -95,7 +96,7 @@ export interface LegOptions {
   durationSeconds: number;
   targetsFile: string;
   resultsFile: string;
-  pids: Record<string, number | undefined>;
+  pids: Record<string, Processes>;
 }
 
 export async function runLeg(o: LegOptions): Promise<LoadLeg> {

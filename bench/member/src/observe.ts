@@ -3,10 +3,10 @@
  * /proc readers), resident memory of the services, the machine's load average, and how many
  * events the member service's outbox relay has published to its NATS streams.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { MongoClient } from 'mongodb';
 import type { JetStreamManager } from 'nats';
-import { cpuSeconds, machineCpu } from '../../search-load/src/proc';
+import { cpuSample, cpuUsedSince, machineCpu, type Processes } from '../../search-load/src/proc';
 import { round } from '../../search-load/src/stats';
 
 /** Resident and peak resident memory of a process in MiB (VmRSS, VmHWM), NaN when gone. */
@@ -35,9 +35,38 @@ export interface CpuReading {
   wallSeconds: number;
 }
 
-/** Starts a CPU meter over the given processes; `read()` gives the usage since the start. */
-export function cpuMeter(pids: Record<string, number | undefined>): { read(extra?: Record<string, number>): CpuReading } {
-  const start = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid)]));
+/**
+ * A server made of several processes: PostgreSQL's postmaster (the first line of its data
+ * directory's postmaster.pid) and its children, one backend per connection.
+ */
+export function postgresProcesses(dataDir: string): () => number[] {
+  return () => {
+    let postmaster: number;
+    try {
+      postmaster = Number(readFileSync(`${dataDir}/postmaster.pid`, 'utf8').split('\n')[0]);
+    } catch {
+      return [];
+    }
+    const pids = [postmaster];
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster) pids.push(Number(entry));
+      } catch {
+        // exited meanwhile
+      }
+    }
+    return pids;
+  };
+}
+
+/**
+ * Starts a CPU meter over the given processes (see Processes); `read()` gives the usage since
+ * the start.
+ */
+export function cpuMeter(pids: Record<string, Processes>): { read(extra?: Record<string, number>): CpuReading } {
+  const start = Object.fromEntries(Object.entries(pids).map(([k, p]) => [k, cpuSample(p)]));
   const machine0 = machineCpu();
   const t0 = performance.now();
   return {
@@ -45,7 +74,7 @@ export function cpuMeter(pids: Record<string, number | undefined>): { read(extra
       const machine1 = machineCpu();
       const wall = (performance.now() - t0) / 1000;
       const seconds: Record<string, number> = {};
-      for (const [k, pid] of Object.entries(pids)) seconds[k] = cpuSeconds(pid) - (start[k] ?? NaN);
+      for (const [k, p] of Object.entries(pids)) seconds[k] = cpuUsedSince(p, start[k]!);
       Object.assign(seconds, extra);
       const busy = machine1.busy - machine0.busy;
       seconds.other = busy - Object.values(seconds).reduce((s, v) => s + (Number.isFinite(v) ? v : 0), 0);
@@ -116,6 +145,12 @@ export class RunStore {
       nationalIds.push(m.nationalId);
     }
     return { byBranch, nationalIds };
+  }
+
+  /** The database's size as the store reports it (dbStats; on PostgreSQL, its relations). */
+  async databaseBytes(): Promise<{ data: number; storage: number; indexes: number; total: number }> {
+    const stats = await this.client.db(this.database).command({ dbStats: 1 });
+    return { data: Number(stats.dataSize ?? NaN), storage: Number(stats.storageSize ?? NaN), indexes: Number(stats.indexSize ?? NaN), total: Number(stats.totalSize ?? NaN) };
   }
 
   async close(): Promise<void> {

@@ -24,8 +24,8 @@ import { Api, pool, type Json } from './api';
 import { runLeg, writeTargets, type ListTarget, type LoadLeg } from './listing';
 import { callUnary, createClient } from '@repo/grpc';
 import * as pb from '@repo/proto/member/v1';
-import { databaseBytes, removeLeftoverFiles } from './leftovers';
-import { cpuMeter, loadAverage, memoryMiB, RunStore, streamMessages, type CpuReading } from './observe';
+import { removeLeftoverFiles } from './leftovers';
+import { cpuMeter, loadAverage, memoryMiB, postgresProcesses, RunStore, streamMessages, type CpuReading } from './observe';
 import { branchName, cityName, csvFile, duesPayingStages, PeopleGenerator, provinceName, randomStream, todayInChina, type Person } from './population';
 import { assertPortFree, readPid, startService, waitUntil, type Service } from '../../search-load/src/proc';
 import { round, rounded, summarize } from '../../search-load/src/stats';
@@ -216,6 +216,8 @@ async function main(): Promise<void> {
   const natsUrl = `nats://127.0.0.1:${stackEnv.NATS_PORT ?? '4222'}`;
   const ferretPid = readPid(join(repo, '.local/run/ferretdb.pid'));
   const natsPid = readPid(join(repo, '.local/run/nats.pid'));
+  // FerretDB's backend (PostgreSQL) is a process per connection: counted as a group.
+  const postgres = postgresProcesses(join(repo, '.local/data/postgres'));
   const vegeta = process.env.VEGETA_BIN ?? join(process.env.PB_CACHE_DIR ?? join(process.env.HOME ?? '/root', '.cache/partybuilding'), 'bin/vegeta');
   // FerretDB database names: letters, digits, - and _. Bus namespaces: lower case letters and digits.
   const database = `bench-member-${compact.slice(0, 8)}-${compact.slice(8)}`;
@@ -310,7 +312,7 @@ async function main(): Promise<void> {
     log(`ready: gateway ${gatewayUrl} (pid ${gateway.pid}), member 127.0.0.1:${memberPort} (pid ${member.pid}), database ${database}, streams ${namespace.toUpperCase()}_*`);
 
     const api = new Api(gatewayUrl);
-    const pids = { member: member.pid, gateway: gateway.pid, ferretdb: ferretPid, nats: natsPid };
+    const pids = { member: member.pid, gateway: gateway.pid, ferretdb: ferretPid, postgres, nats: natsPid };
     const admin = bearer({ userId: 'bench-admin', roles: ['superAdmin'], orgPath: '/' }, secret, 4 * 3_600);
     nc = await connect({ servers: natsUrl, timeout: 5_000 });
     const jsm = await nc.jetstreamManager();
@@ -462,7 +464,7 @@ async function main(): Promise<void> {
       };
       fileResults.push(r);
       const how = cutShort ? `gateway ${a.status} after ${round(a.ms / 1000, 1)} s, rows stored after ${round(serviceMs / 1000, 1)} s` : `${round(a.ms / 1000, 2)} s`;
-      log(`import file ${i + 1}/${files.length}: ${a.status} ${imported} imported, ${r.errors ?? '?'} errors, ${how} (${r.rowsPerSecond} rows/s; member CPU ${cpu.seconds.member} s, FerretDB ${cpu.seconds.ferretdb} s, member RSS ${r.memberMiB.rss} MiB, ${r.eventsPublished} events published)`);
+      log(`import file ${i + 1}/${files.length}: ${a.status} ${imported} imported, ${r.errors ?? '?'} errors, ${how} (${r.rowsPerSecond} rows/s; member CPU ${cpu.seconds.member} s, FerretDB ${cpu.seconds.ferretdb} s, PostgreSQL ${cpu.seconds.postgres} s, member RSS ${r.memberMiB.rss} MiB, ${r.eventsPublished} events published)`);
       if (cutShort) notes.push(`import file ${i + 1}: the gateway answered ${a.status} ${a.body?.error?.code ?? ''} "${a.body?.error?.message ?? ''}" after ${round(a.ms / 1000, 1)} s; the service stored ${imported} of ${rows} rows ${round(serviceMs / 1000, 1)} s after the file was sent`);
       if (!cutShort && a.status !== 201) notes.push(`import file ${i + 1}: answered ${a.status} ${JSON.stringify(a.body).slice(0, 300)} after ${round(a.ms / 1000, 1)} s; ${imported} of its ${rows} rows were stored all the same`);
       if (imported !== rows) notes.push(`import file ${i + 1}: ${imported} of ${rows} rows stored; the later phases use what the store holds`);
@@ -485,7 +487,7 @@ async function main(): Promise<void> {
       genders: people.genderCounts,
       cpu: meter.read(),
       memberMiB: { before: memoryBefore, after: memoryMiB(member.pid) },
-      databaseBytes: databaseBytes(database),
+      databaseBytes: await store.databaseBytes(),
       perFile: fileResults,
     };
     log(`import: ${imported} members in ${round(importSeconds, 1)} s = ${phases.import.rowsPerSecond} rows/s; file p50 ${round(phases.import.fileMs.p50 / 1000, 2)} s, p95 ${round(phases.import.fileMs.p95 / 1000, 2)} s`);
@@ -630,7 +632,7 @@ async function main(): Promise<void> {
       const first = await billOverRest('first run');
       phases.dues = { month, payers, first };
       if (first.available) {
-        log(`dues bills (first run): ${first.status}, ${first.created} created in ${first.serviceSeconds} s = ${first.billsPerSecond} bills/s (payers ${payers}); member CPU ${first.cpu.seconds.member} s, FerretDB ${first.cpu.seconds.ferretdb} s`);
+        log(`dues bills (first run): ${first.status}, ${first.created} created in ${first.serviceSeconds} s = ${first.billsPerSecond} bills/s (payers ${payers}); member CPU ${first.cpu.seconds.member} s, FerretDB ${first.cpu.seconds.ferretdb} s, PostgreSQL ${first.cpu.seconds.postgres} s`);
         if (first.finished !== false && first.created !== payers) notes.push(`dues bills: created ${first.created}, expected ${payers} (probationary + full members)`);
         const billingEnd = performance.now();
         if (first.finished !== false) {
@@ -638,7 +640,7 @@ async function main(): Promise<void> {
           // Bills nobody twice. When the gateway cannot wait for the answer, ask the service directly.
           const second = first.status === 201 ? await billOverRest('second run') : await billOverGrpc('second run');
           phases.dues.second = second;
-          log(`dues bills (second run, ${second.via}): ${second.status}, created ${second.created}, existing ${second.existing} in ${second.serviceSeconds} s; member CPU ${second.cpu?.seconds.member} s, FerretDB ${second.cpu?.seconds.ferretdb} s`);
+          log(`dues bills (second run, ${second.via}): ${second.status}, created ${second.created}, existing ${second.existing} in ${second.serviceSeconds} s; member CPU ${second.cpu?.seconds.member} s, FerretDB ${second.cpu?.seconds.ferretdb} s, PostgreSQL ${second.cpu?.seconds.postgres} s`);
           if (second.created !== undefined && Number(second.created) !== 0) notes.push(`dues bills: the second run created ${second.created} bills (expected none)`);
           phases.dues.billsStored = await store.count('duesBills');
           if (phases.dues.billsStored !== payers) notes.push(`dues bills: ${phases.dues.billsStored} bills stored for ${month}, expected ${payers}`);
@@ -704,9 +706,9 @@ async function main(): Promise<void> {
     const idleMeter = cpuMeter(pids);
     await sleep(10_000);
     phases.idle = idleMeter.read();
-    log(`idle 10 s: member ${phases.idle.percentOfCore.member} %, FerretDB ${phases.idle.percentOfCore.ferretdb} %, gateway ${phases.idle.percentOfCore.gateway} % of a core`);
+    log(`idle 10 s: member ${phases.idle.percentOfCore.member} %, FerretDB ${phases.idle.percentOfCore.ferretdb} %, PostgreSQL ${phases.idle.percentOfCore.postgres} %, gateway ${phases.idle.percentOfCore.gateway} % of a core`);
 
-    const legPids = { gateway: gateway.pid, member: member.pid, ferretdb: ferretPid, nats: natsPid };
+    const legPids = { gateway: gateway.pid, member: member.pid, ferretdb: ferretPid, postgres, nats: natsPid };
     await runLeg({ vegeta, concurrency: 8, durationSeconds: 5, targetsFile: join(workDir, 'targets.json'), resultsFile: join(workDir, 'warmup.bin'), pids: legPids });
     const legs: LoadLeg[] = [];
     for (const concurrency of o.concurrency) {
@@ -714,7 +716,7 @@ async function main(): Promise<void> {
       const leg = await runLeg({ vegeta, concurrency, durationSeconds: o.seconds, targetsFile: join(workDir, 'targets.json'), resultsFile: join(workDir, `results-c${concurrency}.bin`), pids: legPids });
       legs.push(leg);
       const l = leg.latencyMs;
-      log(`list c=${String(concurrency).padEnd(2)} ${leg.ok} ok, ${leg.errors} errors ${JSON.stringify(leg.statusCodes)}, ${leg.throughputPerSecond}/s, p50 ${l.p50} ms, p90 ${l.p90} ms, p95 ${l.p95} ms, p99 ${l.p99} ms, max ${l.max} ms (CPU % of a core: gateway ${leg.cpuPercentOfCore.gateway}, member ${leg.cpuPercentOfCore.member}, FerretDB ${leg.cpuPercentOfCore.ferretdb}, vegeta ${leg.cpuPercentOfCore.vegeta}, other ${leg.cpuPercentOfCore.other})`);
+      log(`list c=${String(concurrency).padEnd(2)} ${leg.ok} ok, ${leg.errors} errors ${JSON.stringify(leg.statusCodes)}, ${leg.throughputPerSecond}/s, p50 ${l.p50} ms, p90 ${l.p90} ms, p95 ${l.p95} ms, p99 ${l.p99} ms, max ${l.max} ms (CPU % of a core: gateway ${leg.cpuPercentOfCore.gateway}, member ${leg.cpuPercentOfCore.member}, FerretDB ${leg.cpuPercentOfCore.ferretdb}, PostgreSQL ${leg.cpuPercentOfCore.postgres}, vegeta ${leg.cpuPercentOfCore.vegeta}, other ${leg.cpuPercentOfCore.other})`);
     }
     phases.listing = { branches: targets.length, membersPerBranch: rollOf(listed[0]!), pageSize: 20, checkStatus, checkMs: msSummary(checkMs), legs };
 
@@ -730,7 +732,7 @@ async function main(): Promise<void> {
       await probe('one branch, page 3', `/api/v1/members?organizationId=${branches[listed[0]!]!.id}&page=3&size=20`, targets[0]!.headers),
     ];
     save();
-    phases.end = { memberMiB: memoryMiB(member.pid), gatewayMiB: memoryMiB(gateway.pid), ferretdbMiB: memoryMiB(ferretPid), databaseBytes: databaseBytes(database), eventsPublished: await published() };
+    phases.end = { memberMiB: memoryMiB(member.pid), gatewayMiB: memoryMiB(gateway.pid), ferretdbMiB: memoryMiB(ferretPid), databaseBytes: await store.databaseBytes(), eventsPublished: await published() };
   } finally {
     await stopAll();
     await counter?.close();
@@ -757,7 +759,7 @@ async function main(): Promise<void> {
 function cpuLine(c: CpuReading | undefined): string {
   if (!c) return '';
   const s = c.seconds;
-  return `member ${s.member} s, FerretDB ${s.ferretdb} s, gateway ${s.gateway} s, NATS ${s.nats} s, other ${s.other} s (machine ${c.machineBusyPercent} % busy)`;
+  return `member ${s.member} s, FerretDB ${s.ferretdb} s, PostgreSQL ${s.postgres} s, gateway ${s.gateway} s, NATS ${s.nats} s, other ${s.other} s (machine ${c.machineBusyPercent} % busy)`;
 }
 
 function printSummary(r: Json): void {
@@ -781,12 +783,12 @@ function printSummary(r: Json): void {
   }
   if (p.listing) {
     console.log(`\nbranch listing (${p.listing.branches} branches round robin, ${p.listing.membersPerBranch} members each, page of 20, secretaries' tokens):\n`);
-    console.log('| c | requests | errors | req/s (ok) | p50 ms | p90 ms | p95 ms | p99 ms | max ms | all answers p50 / p95 ms | CPU % of a core: gateway / member / FerretDB / NATS / vegeta / other | machine busy |');
+    console.log('| c | requests | errors | req/s (ok) | p50 ms | p90 ms | p95 ms | p99 ms | max ms | all answers p50 / p95 ms | CPU % of a core: gateway / member / FerretDB / PostgreSQL / NATS / vegeta / other | machine busy |');
     console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: |');
     for (const l of p.listing.legs as LoadLeg[]) {
       const s = l.latencyMs;
       const c = l.cpuPercentOfCore;
-      console.log(`| ${l.concurrency} | ${l.requests} | ${l.errors} | ${l.throughputPerSecond} | ${s.p50} | ${s.p90} | ${s.p95} | ${s.p99} | ${s.max} | ${l.allLatencyMs.p50} / ${l.allLatencyMs.p95} | ${c.gateway} / ${c.member} / ${c.ferretdb} / ${c.nats} / ${c.vegeta} / ${c.other} | ${l.machineBusyPercent} % |`);
+      console.log(`| ${l.concurrency} | ${l.requests} | ${l.errors} | ${l.throughputPerSecond} | ${s.p50} | ${s.p90} | ${s.p95} | ${s.p99} | ${s.max} | ${l.allLatencyMs.p50} / ${l.allLatencyMs.p95} | ${c.gateway} / ${c.member} / ${c.ferretdb} / ${c.postgres} / ${c.nats} / ${c.vegeta} / ${c.other} | ${l.machineBusyPercent} % |`);
     }
   }
   console.log('\nCPU per phase:');

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { writeFileSync } from 'node:fs';
-import { childrenCpuSeconds, cpuSeconds, machineCpu } from './proc';
+import { childrenCpuSeconds, cpuSample, cpuUsedSince, machineCpu, type Processes } from './proc';
 import { round, rounded, summarize, type Summary } from './stats';
 import type { Category, PreparedQuery } from './queries';
 
@@ -77,7 +77,7 @@ export interface SliceOptions {
   durationSeconds: number;
   targetsFile: string;
   resultsFile: string;
-  pids: Record<string, number | undefined>;
+  pids: Record<string, Processes>;
 }
 
 /** The raw outcome of one vegeta run. */
@@ -96,7 +96,7 @@ export interface Slice {
 
 /** One bounded vegeta run with `concurrency` workers, as fast as they get answers. */
 export async function attackSlice(o: SliceOptions): Promise<Slice> {
-  const cpu0 = Object.fromEntries(Object.entries(o.pids).map(([k, pid]) => [k, cpuSeconds(pid)]));
+  const cpu0 = Object.fromEntries(Object.entries(o.pids).map(([k, pid]) => [k, cpuSample(pid)]));
   const machine0 = machineCpu();
   const loader0 = childrenCpuSeconds();
   await run(o.vegeta, [
@@ -113,7 +113,7 @@ export async function attackSlice(o: SliceOptions): Promise<Slice> {
     `-output=${o.resultsFile}`,
   ], (o.durationSeconds + 30) * 1000);
   const machine1 = machineCpu();
-  const cpu: Record<string, number> = Object.fromEntries(Object.entries(o.pids).map(([k, pid]) => [k, cpuSeconds(pid) - (cpu0[k] ?? NaN)]));
+  const cpu: Record<string, number> = Object.fromEntries(Object.entries(o.pids).map(([k, pid]) => [k, cpuUsedSince(pid, cpu0[k]!)]));
   cpu.vegeta = childrenCpuSeconds() - loader0;
   const busy = machine1.busy - machine0.busy;
   // Everything else on the machine meanwhile: other users' builds and tests, the kernel, the stack's other parts.

@@ -21,6 +21,29 @@ export function cpuSeconds(pid: number | undefined): number {
   }
 }
 
+/**
+ * What a benchmark counts CPU for: one process, or a group listed anew at every reading (a
+ * server of a process per connection, such as PostgreSQL).
+ */
+export type Processes = number | (() => number[]) | undefined;
+
+/** CPU seconds per pid of `processes` now. */
+export function cpuSample(processes: Processes): Map<number, number> {
+  const pids = typeof processes === 'function' ? processes() : processes ? [processes] : [];
+  return new Map(pids.map((pid) => [pid, cpuSeconds(pid)]));
+}
+
+/**
+ * CPU seconds `processes` used since `before` (a cpuSample). In a group, a process that started
+ * since counts from zero and one that ended is left out; a single process that ended gives NaN.
+ */
+export function cpuUsedSince(processes: Processes, before: Map<number, number>): number {
+  if (typeof processes !== 'function') return cpuSeconds(processes) - (processes ? before.get(processes) ?? NaN : NaN);
+  let used = 0;
+  for (const [pid, cpu] of cpuSample(processes)) if (Number.isFinite(cpu)) used += cpu - (before.get(pid) ?? 0);
+  return used;
+}
+
 /** CPU seconds of this process's finished (waited-for) children, e.g. the load generator. */
 export function childrenCpuSeconds(): number {
   const stat = readFileSync('/proc/self/stat', 'utf8');
