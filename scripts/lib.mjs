@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const stackComponents = ['ferretdb', 'elasticsearch', 'nats'];
+// The order of deploy/local (stop.sh stops FerretDB before PostgreSQL whatever the order given).
+export const stackComponents = ['postgres', 'ferretdb', 'elasticsearch', 'nats'];
 
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' };
 
@@ -50,7 +51,7 @@ export function runningComponents() {
 
 export function startStack() {
   const before = runningComponents();
-  log('starting the local stack (FerretDB, Elasticsearch, NATS JetStream)');
+  log('starting the local stack (PostgreSQL, FerretDB, Elasticsearch, NATS JetStream)');
   runOrExit('bash', ['deploy/local/start.sh']);
   return stackComponents.filter((c) => !before.includes(c));
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Print each component's state and health; exit 1 if any is stopped or unhealthy.
-# usage: deploy/local/status.sh [ferretdb|elasticsearch|nats ...]
+# Print each component's state and health; exit 1 if any is stopped or unhealthy (without names,
+# a stopped postgres does not count while FerretDB runs on SQLite).
+# usage: deploy/local/status.sh [postgres|ferretdb|elasticsearch|nats ...]
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

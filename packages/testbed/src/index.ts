@@ -13,7 +13,8 @@ import { connect } from 'nats';
 
 const run = promisify(execFile);
 
-export type StackComponent = 'ferretdb' | 'elasticsearch' | 'nats';
+/** `ferretdb` brings `postgres` along when FerretDB runs on PostgreSQL (the default backend). */
+export type StackComponent = 'postgres' | 'ferretdb' | 'elasticsearch' | 'nats';
 
 /** The repository root: the nearest folder above this file holding deploy/local/start.sh. */
 export function repoRoot(from = __dirname): string {
