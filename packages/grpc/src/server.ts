@@ -62,7 +62,8 @@ export interface ServiceRegistration {
   implementation: UntypedServiceImplementation;
 }
 
-export function createGrpcServer(services: ServiceRegistration[]): GrpcServer {
+/** Options of every server; `overrides` replace some (tests shorten the connection age). */
+export function createGrpcServer(services: ServiceRegistration[], overrides: Record<string, number> = {}): GrpcServer {
   const server = new Server({
     // Member imports carry their file (up to 32 MiB at the gateway).
     'grpc.max_receive_message_length': 48 * 1024 * 1024,
@@ -72,6 +73,7 @@ export function createGrpcServer(services: ServiceRegistration[]): GrpcServer {
     // The grace outlasts the longest call the gateway makes (a province's dues billing, 10 min),
     // so a connection that ages out never cuts a call in flight.
     'grpc.max_connection_age_grace_ms': 11 * 60_000,
+    ...overrides,
   });
   const statusMap: Record<string, 'SERVING' | 'NOT_SERVING'> = { '': 'SERVING' };
   for (const service of services) {
