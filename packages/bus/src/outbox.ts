@@ -29,7 +29,7 @@ export interface OutboxRelayOptions {
   intervalMs?: number;
   /**
    * Documents relayed at the same time (each in order within itself). 1 by default: removing
-   * sent events is a write, and SQLite behind FerretDB takes one writer at a time.
+   * sent events is a write, and FerretDB on SQLite takes one writer at a time.
    */
   concurrency?: number;
   /**
@@ -92,6 +92,8 @@ export class OutboxRelay {
   private lastSweepEnd = 0;
   private lastSweepMs = 0;
   private readonly kicked = new Map<string, unknown>();
+  /** Ids of documents a relayInserted call is relaying: a sweep meanwhile leaves them to it. */
+  private readonly batchInFlight = new Set<string>();
   private readonly targeted = new SerialRunner(() => this.relayKicked());
   private readonly sweeper = new SerialRunner(() => this.sweep());
 
@@ -128,6 +130,8 @@ export class OutboxRelay {
    */
   async relayInserted(docs: Document[], inserted: Record<string, unknown>): Promise<void> {
     if (this.stopped || docs.length === 0) return;
+    const ids = docs.map((doc) => String(doc._id));
+    for (const id of ids) this.batchInFlight.add(id);
     try {
       await this.forEach(docs, async (doc) => {
         for (const entry of (doc[outboxField] ?? []) as OutboxEntry[]) {
@@ -150,6 +154,8 @@ export class OutboxRelay {
       this.recovered();
     } catch (err) {
       this.paused(err);
+    } finally {
+      for (const id of ids) this.batchInFlight.delete(id);
     }
   }
 
@@ -225,8 +231,14 @@ export class OutboxRelay {
     try {
       for (;;) {
         const page: Document[] = [];
-        while (page.length < 500 && (await cursor.hasNext())) page.push((await cursor.next())!);
-        if (page.length === 0 || this.stopped) break;
+        let read = 0;
+        while (read < 500 && (await cursor.hasNext())) {
+          const doc = (await cursor.next())!;
+          read++;
+          // One update per document on FerretDB reads the collection; the batch empties its own with one.
+          if (!this.batchInFlight.has(String(doc._id))) page.push(doc);
+        }
+        if (read === 0 || this.stopped) break;
         await this.forEach(page, async (doc) => void (published += await this.relayDocument(doc)));
       }
     } finally {
