@@ -32,6 +32,32 @@ const memberNotFound = (id: string) => () => notFound('MEMBER_NOT_FOUND', `membe
 /** Dates of the pipeline's steps as the profile records them. */
 const stageKeyDate = Object.fromEntries(keyDateFields.map((field) => [keyDateStage[field], field])) as Record<string, (typeof keyDateFields)[number]>;
 
+/**
+ * Organisations by id or code, for the references of an import file. A few are looked up one by
+ * one; more (a province's file names thousands of branches) are read with the caller's whole
+ * subtree in one query, which also leaves out whatever is not in scope.
+ */
+export async function organizationResolver(
+  organizations: Pick<OrganizationRepository, 'find' | 'findByCode' | 'subtree'>,
+  caller: Caller,
+  refs: Set<string>,
+  oneByOneUpTo = 50,
+): Promise<(ref: string) => Organization | null> {
+  const found = new Map<string, Organization>();
+  if (refs.size <= oneByOneUpTo) {
+    for (const ref of refs) {
+      const org = (await organizations.find(ref)) ?? (await organizations.findByCode(ref));
+      if (org) found.set(ref, org);
+    }
+  } else {
+    for (const org of await organizations.subtree(scopeOf(caller))) {
+      found.set(org.id, org);
+      if (org.code) found.set(org.code, org);
+    }
+  }
+  return (ref) => found.get(ref) ?? null;
+}
+
 export function toProtoMember(member: Member, revealed: boolean): pb.Member {
   return {
     id: member.id,
@@ -284,15 +310,11 @@ export function memberHandlers({ members, organizations, users, logger }: Member
       // What only the store knows: the organisation (by id or code, in scope, a branch) and
       // national ID numbers already recorded.
       const rowErrors: ImportRowError[] = [];
-      const orgCache = new Map<string, Organization | null>();
-      const resolve = async (ref: string): Promise<Organization | null> => {
-        if (!orgCache.has(ref)) orgCache.set(ref, (await organizations.find(ref)) ?? (await organizations.findByCode(ref)));
-        return orgCache.get(ref) ?? null;
-      };
+      const resolve = await organizationResolver(organizations, caller, new Set(report.valid.map((v) => v.profile.organizationId)));
       const existing = await members.existingNationalIds(report.valid.map((v) => v.profile.nationalId));
       const rows: { line: number; member: NewMember }[] = [];
       for (const { line, profile } of report.valid) {
-        const org = await resolve(profile.organizationId);
+        const org = resolve(profile.organizationId);
         if (!org || !inCallerScope(caller, org.path)) {
           rowErrors.push({ line, field: 'organizationId', problem: `no organisation ${profile.organizationId} in your scope` });
           continue;

@@ -7,6 +7,7 @@ import type { PipelineStage, PipelineStep } from '../domain/pipeline';
 import type { KeyDates, MemberProfile } from '../domain/profile';
 import { Aggregates, outboxSchemaFields, placedAt, placementSchemaFields, within, withoutOutbox, type NewEvent, type Page } from './aggregates';
 import { memberEvents } from '../events/types';
+import { NationalIdIndex } from './national-ids';
 
 export interface Member extends Omit<MemberProfile, 'stage'> {
   id: string;
@@ -80,10 +81,16 @@ const duplicateId = (nationalId: string) =>
 
 export class MemberRepository {
   readonly store: Aggregates<MemberRecord>;
+  private readonly nationalIds: NationalIdIndex;
 
   constructor(connection: Connection, onWrite: (id: string) => void, locks = new KeyedMutex()) {
     const model = connection.model<MemberRecord>('Member', memberSchema);
     this.store = new Aggregates(model, onWrite, locks, (id) => aborted('MEMBER_REVISION_CONFLICT', `member ${id} was changed by someone else; reload and retry`, { id }));
+    this.nationalIds = new NationalIdIndex(
+      connection,
+      () => this.allNationalIds(),
+      async (nationalId) => (await model.exists({ nationalId })) !== null,
+    );
   }
 
   get collection() {
@@ -102,6 +109,7 @@ export class MemberRepository {
   async create(input: NewMember): Promise<Member> {
     if (await this.store.model.exists({ nationalId: input.nationalId })) throw duplicateId(input.nationalId);
     const record = this.record(input);
+    await this.nationalIds.add([record.nationalId]);
     try {
       await this.store.insert(record, [this.createdEvent(record)]);
     } catch (err) {
@@ -116,28 +124,21 @@ export class MemberRepository {
     let inserted = 0;
     for (let i = 0; i < inputs.length; i += batchSize) {
       const batch = inputs.slice(i, i + batchSize).map((input) => this.record(input));
+      await this.nationalIds.add(batch.map((record) => record.nationalId));
       await this.store.insertMany(batch.map((record) => ({ record, events: [this.createdEvent(record, memberEvents.imported)] })));
       inserted += batch.length;
     }
     return inserted;
   }
 
-  /**
-   * Which of these national ID numbers are already recorded. Many numbers (an import) are checked
-   * against one pass over the collection: FerretDB evaluates `$in` against every document, so
-   * chunks of 1,000 numbers cost 1,000 comparisons per stored member per chunk.
-   */
+  /** Which of these national ID numbers are already recorded (see NationalIdIndex). */
   async existingNationalIds(nationalIds: string[]): Promise<Set<string>> {
-    const wanted = new Set(nationalIds);
-    const found = new Set<string>();
-    if (wanted.size === 0) return found;
-    const filter = wanted.size <= 50 ? { nationalId: { $in: [...wanted] } } : {};
-    const cursor = this.store.model.find(filter, { nationalId: 1 }).lean<{ nationalId: string }[]>().cursor({ batchSize: 5_000 });
-    for await (const record of cursor) {
-      const id = (record as { nationalId: string }).nationalId;
-      if (wanted.has(id)) found.add(id);
-    }
-    return found;
+    return this.nationalIds.recorded(nationalIds);
+  }
+
+  private async *allNationalIds(): AsyncGenerator<string> {
+    const cursor = this.store.model.find({}, { nationalId: 1 }).lean<{ nationalId: string }[]>().cursor({ batchSize: 5_000 });
+    for await (const record of cursor) yield (record as { nationalId: string }).nationalId;
   }
 
   async find(id: string): Promise<Member | null> {
@@ -201,6 +202,7 @@ export class MemberRepository {
 
   async save(current: Member, changes: Partial<Omit<Member, 'id' | 'revision'>>, events: NewEvent[], push?: Record<string, unknown>): Promise<Member> {
     const $set = { ...changes, ...(changes.orgPath ? placedAt(changes.orgPath) : {}), updatedAt: new Date().toISOString() };
+    if (changes.nationalId && changes.nationalId !== current.nationalId) await this.nationalIds.add([changes.nationalId]);
     const record = await this.store.saveIf(current.id, current.revision, {}, { $set, ...(push ? { $push: push } : {}) }, events);
     return toMember(record);
   }
