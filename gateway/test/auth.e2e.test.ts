@@ -1,12 +1,13 @@
 /**
  * Sign-in through REST against the real member service: the bootstrap command, login,
- * lockout, refresh-token rotation, logout, and what the gateway does with bad tokens.
+ * lockout, refresh-token rotation, logout, changing one's password, changing a user's roles and
+ * organisation, and what the gateway does with bad tokens.
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { signAccessToken } from '@repo/access';
-import { repoRoot, stackEnv } from '@repo/testbed';
+import { repoRoot, stackEnv, streamEvents, waitFor } from '@repo/testbed';
 import { httpCaller, startPlatform, tokenSecret, type Platform } from './support';
 
 jest.setTimeout(120_000);
@@ -179,5 +180,142 @@ describe('tokens', () => {
         expect({ name, url, status: response.status, code: response.body.error?.code }).toEqual({ name, url, status: 401, code });
       }
     }
+  });
+});
+
+describe('changing one\'s password', () => {
+  const password = 'Zhao-Min-2026-pass';
+  let adminToken: string;
+
+  beforeAll(async () => {
+    adminToken = (await login('root-admin', adminPassword)).body.accessToken;
+    const org = await call('POST', '/api/v1/organizations', auth(adminToken), { name: '中共江川省委组织部机关委员会', kind: 'committee' });
+    const user = await call('POST', '/api/v1/users', auth(adminToken), { userName: 'zhao.min', displayName: '赵敏', password, roles: ['orgAdmin'], organizationId: org.body.id });
+    expect(user.status).toBe(201);
+  });
+
+  test('needs the current password and a new one that passes the policy; wrong guesses lock like failed logins', async () => {
+    const session = (await login('zhao.min', password)).body;
+    const change = (body: unknown, token = session.accessToken) => call('POST', '/api/v1/auth/password', auth(token), body);
+
+    expect((await call('POST', '/api/v1/auth/password', {}, { currentPassword: password, newPassword: 'Zhao-Min-2027-pass' })).status).toBe(401);
+    const weak = await change({ currentPassword: password, newPassword: 'only-lower-case-letters' });
+    expect({ status: weak.status, code: weak.body.error.code }).toEqual({ status: 400, code: 'AUTH_PASSWORD_POLICY' });
+    expect(weak.body.error.details).toHaveProperty(['newPassword']);
+    const same = await change({ currentPassword: password, newPassword: password });
+    expect(same.status).toBe(400);
+    expect(same.body.error.details).toHaveProperty(['newPassword']);
+    const missing = await change({ newPassword: 'Zhao-Min-2027-pass' });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.details).toHaveProperty(['body.currentPassword']);
+
+    // The lockout threshold here is 3: two wrong guesses answer 403, the third locks the account.
+    for (const attempt of [1, 2]) {
+      const wrong = await change({ currentPassword: `wrong-${attempt}`, newPassword: 'Zhao-Min-2027-pass' });
+      expect({ status: wrong.status, code: wrong.body.error.code }).toEqual({ status: 403, code: 'AUTH_CURRENT_PASSWORD_WRONG' });
+    }
+    const locking = await change({ currentPassword: 'wrong-3', newPassword: 'Zhao-Min-2027-pass' });
+    expect({ status: locking.status, code: locking.body.error.code }).toEqual({ status: 429, code: 'AUTH_ACCOUNT_LOCKED' });
+    await new Promise((resolve) => setTimeout(resolve, 2_200));
+  });
+
+  test('ends every other session, keeps the caller signed in, and only the new password signs in', async () => {
+    const phone = (await login('zhao.min', password)).body;
+    const laptop = (await login('zhao.min', password)).body;
+    const changed = await call('POST', '/api/v1/auth/password', auth(laptop.accessToken), { currentPassword: password, newPassword: 'Zhao-Min-2027-pass' });
+    expect(changed.status).toBe(200);
+    expect(changed.body.user.userName).toBe('zhao.min');
+
+    // The other sessions cannot refresh any more, nor can the caller's old one; the new one can.
+    expect((await call('POST', '/api/v1/auth/refresh', {}, { refreshToken: phone.refreshToken })).status).toBe(401);
+    expect((await call('POST', '/api/v1/auth/refresh', {}, { refreshToken: laptop.refreshToken })).status).toBe(401);
+    expect((await call('POST', '/api/v1/auth/refresh', {}, { refreshToken: changed.body.refreshToken })).status).toBe(200);
+    expect((await call('GET', '/api/v1/auth/me', auth(changed.body.accessToken))).status).toBe(200);
+
+    expect((await login('zhao.min', password)).status).toBe(401);
+    expect((await login('zhao.min', 'Zhao-Min-2027-pass')).status).toBe(200);
+    const events = await waitFor(async () => {
+      const found = (await streamEvents(platform.namespace, 'member.user.passwordChanged')).filter((e) => e.subjectId === changed.body.user.id);
+      return found.length === 1 ? found : undefined;
+    }, { what: 'the passwordChanged event' });
+    // The event says who and from where, never the password.
+    expect(JSON.stringify(events)).not.toMatch(/Zhao-Min/);
+  });
+});
+
+describe('changing a user', () => {
+  let adminToken: string;
+  let provinceAdmin: { token: string; id: string };
+  let cityA: string;
+  let cityB: string;
+  let outside: string;
+  let clerk: string;
+
+  beforeAll(async () => {
+    adminToken = (await login('root-admin', adminPassword)).body.accessToken;
+    const org = async (name: string, parentId?: string) => (await call('POST', '/api/v1/organizations', auth(adminToken), { name, kind: 'committee', ...(parentId ? { parentId } : {}) })).body.id as string;
+    const province = await org('中共江川省直机关工作委员会');
+    cityA = await org('中共江川省直机关第一工委', province);
+    cityB = await org('中共江川省直机关第二工委', province);
+    outside = await org('中共江川省国资委委员会');
+    const user = async (userName: string, roles: string[], organizationId: string) => {
+      const created = await call('POST', '/api/v1/users', auth(adminToken), { userName, displayName: userName, password: 'Changing-Users-2026', roles, organizationId });
+      expect(created.status).toBe(201);
+      return created.body.id as string;
+    };
+    const provinceAdminId = await user('sun.li', ['orgAdmin'], province);
+    provinceAdmin = { id: provinceAdminId, token: (await login('sun.li', 'Changing-Users-2026')).body.accessToken };
+    clerk = await user('zhou.qing', ['member'], cityA);
+  });
+
+  const patch = (id: string, body: unknown, token = provinceAdmin.token) => call('PATCH', `/api/v1/users/${id}`, auth(token), body);
+
+  test('an orgAdmin changes roles, name and node within scope; the new roles arrive with the next refresh', async () => {
+    const before = await login('zhou.qing', 'Changing-Users-2026');
+    expect(before.body.user.roles).toEqual(['member']);
+    const changed = await patch(clerk, { roles: ['secretary', 'member'], displayName: '周青', organizationId: cityB });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({ roles: ['secretary', 'member'], displayName: '周青', organizationId: cityB });
+    const refreshed = await call('POST', '/api/v1/auth/refresh', {}, { refreshToken: before.body.refreshToken });
+    expect(refreshed.status).toBe(200);
+    const me = await call('GET', '/api/v1/auth/me', auth(refreshed.body.accessToken));
+    expect(me.body.roles).toEqual(['secretary', 'member']);
+    expect(me.body.orgPath).toBe(changed.body.orgPath);
+    const events = await waitFor(async () => {
+      const found = (await streamEvents(platform.namespace, 'member.user.updated')).filter((e) => e.subjectId === clerk);
+      return found.length === 1 ? found : undefined;
+    }, { what: 'the user.updated event' });
+    expect(events[0]).toMatchObject({ actor: provinceAdmin.id, data: { rolesBefore: ['member'], roles: ['secretary', 'member'] } });
+  });
+
+  test('refusals: superAdmin not grantable by an orgAdmin, no change of one\'s own roles, nodes and users out of scope, bad bodies', async () => {
+    const superAdmin = await patch(clerk, { roles: ['superAdmin'] });
+    expect({ status: superAdmin.status, code: superAdmin.body.error.code }).toEqual({ status: 403, code: 'ACCESS_ROLE_NOT_GRANTABLE' });
+    const own = await patch(provinceAdmin.id, { roles: ['orgAdmin', 'inspector'] });
+    expect({ status: own.status, code: own.body.error.code }).toEqual({ status: 403, code: 'USER_OWN_ROLES' });
+    // The name of one's own account may change.
+    expect((await patch(provinceAdmin.id, { displayName: '孙立' })).status).toBe(200);
+
+    const away = await patch(clerk, { organizationId: outside });
+    expect(away.status).toBe(400);
+    expect(away.body.error.details).toHaveProperty(['organizationId']);
+    const nowhere = await patch(clerk, { organizationId: '' });
+    expect(nowhere.status).toBe(400);
+    expect(nowhere.body.error.details).toHaveProperty(['organizationId']);
+
+    const stranger = (await call('POST', '/api/v1/users', auth(adminToken), { userName: 'wu.gang', displayName: '吴刚', password: 'Changing-Users-2026', roles: ['member'], organizationId: outside })).body.id;
+    const hidden = await patch(stranger, { displayName: '吴钢' });
+    expect({ status: hidden.status, code: hidden.body.error.code }).toEqual({ status: 404, code: 'USER_NOT_FOUND' });
+
+    for (const body of [{}, { roles: [] }, { roles: ['king'] }, { displayName: '' }, { password: 'x' }]) {
+      const bad = await patch(clerk, body);
+      expect({ body, status: bad.status }).toEqual({ body, status: 400 });
+    }
+    // A member has no user.manage at all.
+    const member = (await login('zhou.qing', 'Changing-Users-2026')).body.accessToken;
+    expect((await patch(clerk, { displayName: 'x' }, member)).status).toBe(403);
+    // Nothing of the refused changes was stored.
+    const stored = await call('GET', `/api/v1/users/${clerk}`, auth(adminToken));
+    expect(stored.body).toMatchObject({ roles: ['secretary', 'member'], organizationId: cityB, displayName: '周青' });
   });
 });

@@ -159,7 +159,7 @@ export function checkPasswordPolicy(password: string, context: PasswordPolicyCon
 }
 
 /** checkPasswordPolicy as a 400 naming the password field. */
-export function assertPasswordPolicy(password: string, context: PasswordPolicyContext = {}): void {
+export function assertPasswordPolicy(password: string, context: PasswordPolicyContext = {}, field = 'password'): void {
   const problem = checkPasswordPolicy(password, context);
-  if (problem) throw invalidArgument('AUTH_PASSWORD_POLICY', problem, { password: problem });
+  if (problem) throw invalidArgument('AUTH_PASSWORD_POLICY', problem, { [field]: problem });
 }

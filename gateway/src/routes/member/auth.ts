@@ -15,6 +15,8 @@ export interface MemberRouteOptions {
 
 const roleNames = ['superAdmin', 'orgAdmin', 'secretary', 'member', 'inspector'] as const;
 
+const passwordRule = 'At least 12 characters of 3 kinds (lower, upper, digit, other), not containing the user name';
+
 export const UserBody = Type.Object(
   {
     id: Type.String(),
@@ -53,12 +55,29 @@ const CreateUserBody = Type.Object(
   {
     userName: Type.String({ minLength: 3, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' }),
     displayName: Type.String({ minLength: 1, maxLength: 50 }),
-    password: Type.String({ minLength: 12, maxLength: 128, description: 'At least 12 characters of 3 kinds (lower, upper, digit, other), not containing the user name' }),
+    password: Type.String({ minLength: 12, maxLength: 128, description: passwordRule }),
     roles: Type.Array(oneOf(roleNames, 'Role'), { minItems: 1, maxItems: 5, uniqueItems: true }),
     organizationId: Type.Optional(Id('The user\'s organisation node (empty only for a superAdmin)')),
     memberId: Type.Optional(Id('The member record of this user')),
   },
   { additionalProperties: false },
+);
+
+const ChangePasswordBody = Type.Object(
+  {
+    currentPassword: Type.String({ minLength: 1, maxLength: 256 }),
+    newPassword: Type.String({ minLength: 12, maxLength: 128, description: passwordRule }),
+  },
+  { additionalProperties: false },
+);
+
+const UpdateUserBody = Type.Object(
+  {
+    displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+    roles: Type.Optional(Type.Array(oneOf(roleNames, 'Role'), { minItems: 1, maxItems: 5, uniqueItems: true, description: 'Replaces the roles; takes effect at the user\'s next refresh' })),
+    organizationId: Type.Optional(Type.String({ maxLength: 64, description: 'The user\'s organisation node ("" only for a superAdmin)' })),
+  },
+  { additionalProperties: false, minProperties: 1 },
 );
 
 export function toUserBody(user: pb.User | undefined): Static<typeof UserBody> {
@@ -119,6 +138,17 @@ export const authRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions & { authLi
     return reply.status(204).send(null);
   });
 
+  app.post('/auth/password', {
+    // A wrong current password counts towards the lockout; the per-address limit of sign-in applies too.
+    config: limited,
+    schema: {
+      tags: ['auth'],
+      summary: 'Change one\'s own password: every other session ends, new tokens for this one',
+      body: ChangePasswordBody,
+      response: { 200: TokensBody, ...errorResponses },
+    },
+  }, async (request) => toTokens(await member.call(member.auth, member.auth.changePassword, { ...request.body, clientIp: request.ip }, identify(request))));
+
   app.get('/auth/me', {
     schema: {
       tags: ['auth'],
@@ -160,6 +190,14 @@ export const authRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions & { authLi
   app.get('/users/:id', {
     schema: { tags: ['users'], summary: 'One user', params: IdParam, response: { 200: UserBody, ...errorResponses } },
   }, async (request) => toUserBody((await member.call(member.auth, member.auth.getUser, { id: request.params.id }, identify(request))).user));
+
+  app.patch('/users/:id', {
+    schema: { tags: ['users'], summary: 'Change a user\'s display name, roles or organisation', params: IdParam, body: UpdateUserBody, response: { 200: UserBody, ...errorResponses } },
+  }, async (request) => {
+    const { displayName, roles, organizationId } = request.body;
+    const { user } = await member.call(member.auth, member.auth.updateUser, { id: request.params.id, displayName, roles: roles ? { roles } : undefined, organizationId }, identify(request));
+    return toUserBody(user);
+  });
 
   app.post('/users/:id/unlock', {
     schema: { tags: ['users'], summary: 'Lift a lockout after failed logins', params: IdParam, response: { 200: UserBody, ...errorResponses } },

@@ -13,6 +13,8 @@ export const userEvents = {
   locked: 'member.user.locked',
   unlocked: 'member.user.unlocked',
   loggedOut: 'member.user.loggedOut',
+  updated: 'member.user.updated',
+  passwordChanged: 'member.user.passwordChanged',
 } as const;
 
 export const memberEvents = {

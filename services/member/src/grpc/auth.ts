@@ -4,12 +4,13 @@ import {
   assertPasswordPolicy,
   hashPassword,
   hashToken,
+  isAnonymous,
   newRefreshToken,
   rootOrgPath,
   signAccessToken,
   verifyPassword,
 } from '@repo/access';
-import { DomainError, unauthenticated, validationFailed, type FieldViolation } from '@repo/errors';
+import { DomainError, permissionDenied, unauthenticated, validationFailed, type FieldViolation } from '@repo/errors';
 import { unary, pageOf } from '@repo/grpc';
 import type { Logger } from '@repo/logging';
 import type * as pb from '@repo/proto/member/v1';
@@ -17,7 +18,7 @@ import type { MemberConfig } from '../config';
 import { isLocked, registerFailure } from '../domain/lockout';
 import type { OrganizationRepository } from '../store/organizations';
 import { type SessionRepository, type User, type UserRepository } from '../store/users';
-import { assertInScope, authorize, paging, scopeOf } from './context';
+import { assertInScope, authorize, callerOf, paging, scopeOf } from './context';
 import { toProtoUser } from './mapping';
 import { userEvents } from '../events/types';
 
@@ -71,6 +72,28 @@ export function authHandlers({ users, sessions, organizations, config, logger }:
     };
   }
 
+  /**
+   * Records a wrong password (towards the lockout) and answers the error to throw: the lock
+   * when this failure locked the account, else `wrong`.
+   */
+  async function passwordFailed(user: User, now: Date, clientIp: string, wrong: () => DomainError): Promise<DomainError> {
+    const base = { actor: user.id, orgPath: user.orgPath, subjectId: user.id };
+    const next = registerFailure(user, now, policy);
+    await users.recordLogin(user, { failures: next.failures, lockedUntil: next.lockedUntil }, [
+      { ...base, type: userEvents.loginFailed, data: { clientIp } },
+      ...(next.locked ? [{ ...base, type: userEvents.locked, data: { until: next.lockedUntil, clientIp } }] : []),
+    ]);
+    return next.locked ? locked(next.lockedUntil!) : wrong();
+  }
+
+  /** A new session for the user and its first tokens. */
+  async function startSession(user: User, now: Date): Promise<pb.TokenPair> {
+    const refreshToken = newRefreshToken();
+    const refreshExpires = new Date(now.getTime() + config.AUTH_REFRESH_TTL_SECONDS * 1000);
+    const session = await sessions.create(user.id, hashToken(refreshToken), refreshExpires);
+    return issueTokens(user, session.id, refreshToken, refreshExpires);
+  }
+
   return {
     login: unary(logger, async (request: pb.LoginRequest) => {
       const violations: FieldViolation[] = [];
@@ -85,21 +108,36 @@ export function authHandlers({ users, sessions, organizations, config, logger }:
       }
       const now = new Date();
       if (isLocked(user, now)) throw locked(user.lockedUntil!);
-      const base = { actor: user.id, orgPath: user.orgPath, subjectId: user.id };
-      if (!(await verifyPassword(request.password, user.passwordHash))) {
-        const next = registerFailure(user, now, policy);
-        await users.recordLogin(user, { failures: next.failures, lockedUntil: next.lockedUntil }, [
-          { ...base, type: userEvents.loginFailed, data: { clientIp: request.clientIp } },
-          ...(next.locked ? [{ ...base, type: userEvents.locked, data: { until: next.lockedUntil, clientIp: request.clientIp } }] : []),
-        ]);
-        if (next.locked) throw locked(next.lockedUntil!);
-        throw invalidCredentials();
+      if (!(await verifyPassword(request.password, user.passwordHash))) throw await passwordFailed(user, now, request.clientIp, invalidCredentials);
+      await users.recordLogin(user, { failures: [], lockedUntil: null }, [
+        { type: userEvents.loggedIn, actor: user.id, orgPath: user.orgPath, subjectId: user.id, data: { clientIp: request.clientIp } },
+      ]);
+      return { tokens: await startSession(user, now), user: toProtoUser(user) };
+    }),
+
+    changePassword: unary(logger, async (request: pb.ChangePasswordRequest, context) => {
+      const caller = callerOf(context);
+      if (isAnonymous(caller)) throw unauthenticated('AUTH_REQUIRED', 'sign in to change your password');
+      const violations: FieldViolation[] = [];
+      if (!request.currentPassword || request.currentPassword.length > 256) violations.push({ field: 'currentPassword', problem: 'must be 1 to 256 characters' });
+      if (!request.newPassword || request.newPassword.length > 256) violations.push({ field: 'newPassword', problem: 'must be 1 to 256 characters' });
+      else if (request.newPassword === request.currentPassword) violations.push({ field: 'newPassword', problem: 'must differ from the current password' });
+      if (violations.length) throw validationFailed(violations);
+      const user = await users.find(caller.userId);
+      // The token outlived its account.
+      if (!user) throw unauthenticated('AUTH_REQUIRED', 'sign in again');
+      const now = new Date();
+      if (isLocked(user, now)) throw locked(user.lockedUntil!);
+      if (!(await verifyPassword(request.currentPassword, user.passwordHash))) {
+        throw await passwordFailed(user, now, request.clientIp, () => permissionDenied('AUTH_CURRENT_PASSWORD_WRONG', 'the current password is wrong'));
       }
-      await users.recordLogin(user, { failures: [], lockedUntil: null }, [{ ...base, type: userEvents.loggedIn, data: { clientIp: request.clientIp } }]);
-      const refreshToken = newRefreshToken();
-      const refreshExpires = new Date(now.getTime() + config.AUTH_REFRESH_TTL_SECONDS * 1000);
-      const session = await sessions.create(user.id, hashToken(refreshToken), refreshExpires);
-      return { tokens: await issueTokens(user, session.id, refreshToken, refreshExpires), user: toProtoUser(user) };
+      assertPasswordPolicy(request.newPassword, { userName: user.userName }, 'newPassword');
+      await users.recordLogin(user, { passwordHash: await hashPassword(request.newPassword), failures: [], lockedUntil: null }, [
+        { type: userEvents.passwordChanged, actor: user.id, orgPath: user.orgPath, subjectId: user.id, data: { clientIp: request.clientIp } },
+      ]);
+      // Whoever else knew the old password is signed out everywhere; this caller continues.
+      await sessions.revokeAllOf(user.id, 'password changed');
+      return { tokens: await startSession(user, now), user: toProtoUser(user) };
     }),
 
     refresh: unary(logger, async (request: pb.RefreshRequest) => {
@@ -186,6 +224,59 @@ export function authHandlers({ users, sessions, organizations, config, logger }:
       }
       const result = await users.list(scope, page, size);
       return { users: result.items.map(toProtoUser), page: { page, size, total: String(result.total) } };
+    }),
+
+    updateUser: unary(logger, async (request: pb.UpdateUserRequest, context) => {
+      const caller = authorize(context, 'user.manage');
+      const user = await users.find(request.id);
+      if (!user) throw userNotFound(request.id)();
+      assertInScope(caller, user.orgPath, userNotFound(request.id));
+      const changes: Parameters<UserRepository['update']>[1] = {};
+      const violations: FieldViolation[] = [];
+      if (request.displayName !== undefined) {
+        const displayName = request.displayName.trim();
+        if (displayName.length < 1 || displayName.length > 50) violations.push({ field: 'displayName', problem: 'must be 1 to 50 characters' });
+        else changes.displayName = displayName;
+      }
+      if (request.roles) {
+        if (request.roles.roles.length === 0) violations.push({ field: 'roles', problem: 'must name at least one role' });
+        else changes.roles = [...new Set(request.roles.roles)];
+      }
+      if (request.organizationId !== undefined && request.organizationId !== user.organizationId) {
+        const noSuchOrg = () => validationFailed([{ field: 'organizationId', problem: `no organization ${request.organizationId}` }]);
+        if (request.organizationId) {
+          const org = await organizations.find(request.organizationId);
+          if (!org) throw noSuchOrg();
+          assertInScope(caller, org.path, noSuchOrg);
+          changes.organizationId = org.id;
+          changes.orgPath = org.path;
+        } else {
+          changes.organizationId = '';
+          changes.orgPath = rootOrgPath;
+        }
+      }
+      if (request.displayName === undefined && !request.roles && request.organizationId === undefined) {
+        violations.push({ field: 'displayName', problem: 'one of displayName, roles and organizationId is required' });
+      }
+      if (violations.length) throw validationFailed(violations);
+      if (changes.roles) {
+        if (user.id === caller.userId) throw permissionDenied('USER_OWN_ROLES', 'nobody changes their own roles', { id: user.id });
+        assertCanAssignRoles(caller, changes.roles, user.roles);
+      }
+      const roles = changes.roles ?? user.roles;
+      if (!(changes.organizationId ?? user.organizationId) && !roles.includes('superAdmin')) {
+        throw validationFailed([{ field: 'organizationId', problem: 'is required except for a superAdmin' }]);
+      }
+      const updated = await users.update(user, changes, [
+        {
+          type: userEvents.updated,
+          actor: caller.userId,
+          orgPath: changes.orgPath ?? user.orgPath,
+          subjectId: user.id,
+          data: { changed: Object.keys(changes), ...(changes.roles ? { rolesBefore: user.roles, roles: changes.roles } : {}), ...(changes.organizationId !== undefined ? { organizationIdBefore: user.organizationId, organizationId: changes.organizationId } : {}) },
+        },
+      ]);
+      return { user: toProtoUser(updated) };
     }),
 
     unlockUser: unary(logger, async (request: pb.UnlockUserRequest, context) => {

@@ -119,6 +119,11 @@ export class UserRepository {
     await this.store.tryUpdate({ _id: user.id }, { $set: changes }, events, user.id);
   }
 
+  /** Applies `changes` if the user is still at the revision read (else USER_REVISION_CONFLICT). */
+  async update(user: User, changes: Partial<Pick<User, 'displayName' | 'roles' | 'organizationId' | 'orgPath'>>, events: NewEvent[]): Promise<User> {
+    return toUser(await this.store.saveIf(user.id, user.revision, {}, { $set: changes }, events));
+  }
+
   /** Keeps users' copy of their node's path right when a subtree moves. */
   rewritePaths = async (oldPrefix: string, newPrefix: string): Promise<number> => {
     const records = await this.store.model.find({ orgPath: under(oldPrefix) }, { orgPath: 1 }).lean<UserRecord[]>().exec();
