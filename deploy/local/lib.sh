@@ -163,7 +163,8 @@ comp_binary() {
 comp_version() {
   case "$1" in
     postgres) pg_major "$(pg_find_bindir)" ;;
-    ferretdb) echo "$FERRETDB_VERSION" ;;
+    # The patches are part of what is installed: a new one re-builds the binary.
+    ferretdb) echo "$FERRETDB_VERSION+$(ferretdb_patches | xargs -r -n1 basename | sed 's/\.patch$//' | paste -sd+ -)" ;;
     elasticsearch) echo "$ES_VERSION" ;;
     nats) echo "$NATS_VERSION" ;;
   esac
@@ -427,6 +428,9 @@ install_component() {
 
 need_go() { command -v go >/dev/null || die "go is required to build $1 (not found on PATH)"; }
 
+# Patches applied to FerretDB's source before building (deploy/local/patches/ferretdb-*.patch).
+ferretdb_patches() { find "$LIB_DIR/patches" -maxdepth 1 -name 'ferretdb-*.patch' 2>/dev/null | sort; }
+
 install_ferretdb() {
   need_go ferretdb
   local mod="github.com/FerretDB/FerretDB" src dir
@@ -442,6 +446,12 @@ install_ferretdb() {
   chmod -R u+w "$dir"
   printf '%s\n' "$FERRETDB_VERSION" >"$dir/build/version/version.txt"
   printf 'local\n' >"$dir/build/version/package.txt"
+  local patch_file
+  for patch_file in $(ferretdb_patches); do
+    command -v patch >/dev/null || die "ferretdb: 'patch' is required to apply $patch_file"
+    patch -d "$dir" -p1 --forward --quiet <"$patch_file" || die "ferretdb: $patch_file does not apply to $FERRETDB_VERSION"
+    log "ferretdb: applied $(basename "$patch_file")"
+  done
   (cd "$dir" && GOWORK=off GOFLAGS=-mod=mod go build -trimpath -buildvcs=false -o "$BIN_DIR/ferretdb.tmp" ./cmd/ferretdb) \
     || die "ferretdb: go build failed"
   mv -f "$BIN_DIR/ferretdb.tmp" "$BIN_DIR/ferretdb"

@@ -122,14 +122,18 @@ export class RunStore {
     }
   }
 
-  /** id and birth date of the members with these national ID numbers (one query). */
+  /**
+   * id and birth date of the members with these national ID numbers: one equality query each,
+   * which FerretDB pushes down (`$in` makes it decode every member: 43 s at 100,000).
+   */
   async membersByNationalId(nationalIds: string[]): Promise<{ id: string; nationalId: string; birthDate: string }[]> {
-    const records = await this.client
-      .db(this.database)
-      .collection<{ _id: string; nationalId: string; birthDate: string }>('members')
-      .find({ nationalId: { $in: nationalIds } }, { projection: { _id: 1, nationalId: 1, birthDate: 1 } })
-      .toArray();
-    return records.map((r) => ({ id: r._id, nationalId: r.nationalId, birthDate: r.birthDate }));
+    const members = this.client.db(this.database).collection<{ _id: string; nationalId: string; birthDate: string }>('members');
+    const found: { id: string; nationalId: string; birthDate: string }[] = [];
+    for (const nationalId of nationalIds) {
+      const r = await members.findOne({ nationalId }, { projection: { _id: 1, nationalId: 1, birthDate: 1 } });
+      if (r) found.push({ id: r._id, nationalId: r.nationalId, birthDate: r.birthDate });
+    }
+    return found;
   }
 
   /** Members stored per branch, and their national ID numbers (one pass over the collection). */
