@@ -222,37 +222,61 @@ async function readXlsx(bytes: Buffer, max: number): Promise<MemberFile> {
   }
   if (!startsWith(bytes, zipSignature)) throw unreadable('xlsx', 'this is not an .xlsx workbook');
 
-  const collector = new RowCollector(max);
-  let sawWorksheet = false;
+  const failed = (err: unknown) => {
+    if (err instanceof DomainError) return err;
+    return unreadable('xlsx', err instanceof Error ? err.message : String(err));
+  };
   try {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), {
-      worksheets: 'emit',
-      sharedStrings: 'cache',
-      styles: 'cache', // needed to tell date cells from numbers
-      hyperlinks: 'ignore',
-      entries: 'ignore',
-    });
-    for await (const worksheet of reader) {
-      sawWorksheet = true;
-      for await (const row of worksheet) {
-        const cells = row.values;
-        const values: string[] = [];
-        if (Array.isArray(cells)) {
-          // exceljs rows are 1-based: cells[0] is always empty.
-          for (let c = 1; c < cells.length; c++) {
-            const value = cells[c];
-            values.push(isDateFormula(value) && isDateFormat(row.getCell(c).numFmt) ? serialDay(value.result) : cellText(value));
-          }
-        }
-        collector.add(row.number, values);
-      }
-      break; // the first worksheet only
-    }
+    return await streamFirstWorksheet(bytes, max);
   } catch (err) {
-    if (err instanceof DomainError) throw err;
-    throw unreadable('xlsx', err instanceof Error ? err.message : String(err));
+    // exceljs's streaming reader can reach a worksheet before it has parsed workbook.xml (a race
+    // seen under load, exceljs#962): the same bytes read whole parse in order.
+    if (!(err instanceof TypeError && /'sheets'/.test(err.message))) throw failed(err);
   }
-  if (!sawWorksheet) throw unreadable('xlsx', 'the workbook has no worksheet');
+  try {
+    return await loadFirstWorksheet(bytes, max);
+  } catch (err) {
+    throw failed(err);
+  }
+}
+
+/** One row's cells as text (exceljs rows are 1-based: values[0] is always empty). */
+function rowTexts(row: ExcelJS.Row): string[] {
+  const cells = row.values;
+  const values: string[] = [];
+  if (Array.isArray(cells)) {
+    for (let c = 1; c < cells.length; c++) {
+      const value = cells[c];
+      values.push(isDateFormula(value) && isDateFormat(row.getCell(c).numFmt) ? serialDay(value.result) : cellText(value));
+    }
+  }
+  return values;
+}
+
+async function streamFirstWorksheet(bytes: Buffer, max: number): Promise<MemberFile> {
+  const collector = new RowCollector(max);
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache', // needed to tell date cells from numbers
+    hyperlinks: 'ignore',
+    entries: 'ignore',
+  });
+  for await (const worksheet of reader) {
+    for await (const row of worksheet) collector.add(row.number, rowTexts(row));
+    return collector.result(); // the first worksheet only
+  }
+  throw unreadable('xlsx', 'the workbook has no worksheet');
+}
+
+/** The whole-workbook reader the streaming one falls back to (exported for its test). */
+export async function loadFirstWorksheet(bytes: Buffer, max: number): Promise<MemberFile> {
+  const collector = new RowCollector(max);
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+  const worksheet = workbook.worksheets[0];
+  if (!worksheet) throw unreadable('xlsx', 'the workbook has no worksheet');
+  worksheet.eachRow((row) => collector.add(row.number, rowTexts(row)));
   return collector.result();
 }
 
