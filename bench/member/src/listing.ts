@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { attackSlice, type Slice } from '../../search-load/src/load';
+import { attackSlice, type LegFigures, type Slice } from '../../search-load/src/load';
 import { round, rounded, summarize, type Summary } from '../../search-load/src/stats';
 import type { Processes } from '../../search-load/src/proc';
 
@@ -30,25 +30,11 @@ export function writeTargets(file: string, gatewayUrl: string, targets: readonly
   writeFileSync(file, `${lines.join('\n')}\n`);
 }
 
-export interface LoadLeg {
-  concurrency: number;
-  durationSeconds: number;
-  requests: number;
-  ok: number;
-  errors: number;
-  errorSamples: string[];
-  statusCodes: Record<string, number>;
-  throughputPerSecond: number;
-  /** Successful requests only (search-load's convention). */
-  latencyMs: Summary;
+export interface LoadLeg extends LegFigures {
   /** Every answer, errors included (a 504 comes at the gateway's 5 s deadline). */
   allLatencyMs: Summary;
-  /** CPU seconds per process during the leg ('other': the rest of the machine; 'machineBusy': all). */
-  cpuSeconds: Record<string, number>;
-  cpuMsPerRequest: Record<string, number>;
   /** Share of one core per process (100 = a whole core). */
   cpuPercentOfCore: Record<string, number>;
-  machineBusyPercent: number;
   /** Spread over branches: the slowest and fastest branch by p50. */
   branchP50Ms: { min: number; max: number };
 }

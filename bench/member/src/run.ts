@@ -13,7 +13,6 @@
  *
  * Run through ./run.sh (builds, makes sure FerretDB and NATS run, installs vegeta). Options: README.md.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { createServer } from 'node:net';
@@ -29,6 +28,7 @@ import { cpuMeter, loadAverage, memoryMiB, postgresProcesses, RunStore, streamMe
 import { branchName, cityName, csvFile, duesPayingStages, PeopleGenerator, provinceName, randomStream, todayInChina, type Person } from './population';
 import { assertPortFree, readPid, startService, waitUntil, type Service } from '../../search-load/src/proc';
 import { round, rounded, summarize } from '../../search-load/src/stats';
+import { commandOptions, sh } from '../../search-load/src/cli';
 
 const benchDir = resolve(__dirname, '..');
 const repo = resolve(benchDir, '../..');
@@ -79,18 +79,7 @@ function parseArgs(argv: string[]): Options {
     importMinutes: 25,
     duesMinutes: 15,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value`);
-      return v;
-    };
-    const int = (min: number, max: number) => {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${arg} must be an integer from ${min} to ${max}`);
-      return n;
-    };
+  for (const { arg, value, int } of commandOptions(argv)) {
     switch (arg) {
       case '--members': o.members = int(1, 1_000_000); break;
       case '--branches': o.branches = int(1, 20_000); break;
@@ -120,13 +109,6 @@ function parseArgs(argv: string[]): Options {
   return o;
 }
 
-const sh = (cmd: string, args: string[]) => {
-  try {
-    return execFileSync(cmd, args, { encoding: 'utf8', timeout: 10_000 }).trim();
-  } catch {
-    return '';
-  }
-};
 
 function machine() {
   const cpuModel = readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.+)$/m)?.[1] ?? cpus()[0]?.model ?? '';

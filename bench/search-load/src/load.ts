@@ -12,11 +12,9 @@ import type { Category, PreparedQuery } from './queries';
 
 export type Leg = 'direct' | 'gateway';
 
-export interface LegResult {
-  leg: Leg;
+/** What every load leg reports, in both benchmarks. */
+export interface LegFigures {
   concurrency: number;
-  /** The leg ran in this many slices, alternating with the other leg (shared machines drift). */
-  slices: number;
   durationSeconds: number;
   requests: number;
   ok: number;
@@ -24,14 +22,21 @@ export interface LegResult {
   errorSamples: string[];
   statusCodes: Record<string, number>;
   throughputPerSecond: number;
+  /** Successful requests only. */
   latencyMs: Summary;
-  byCategory: Record<string, Summary>;
-  /** p50 per query id, to see which queries cost the most. */
-  byQueryP50Ms: Record<string, number>;
   /** CPU seconds used during the leg, per process ('other': the rest of the machine), and the machine's busy share. */
   cpuSeconds: Record<string, number>;
   cpuMsPerRequest: Record<string, number>;
   machineBusyPercent: number;
+}
+
+export interface LegResult extends LegFigures {
+  leg: Leg;
+  /** The leg ran in this many slices, alternating with the other leg (shared machines drift). */
+  slices: number;
+  byCategory: Record<string, Summary>;
+  /** p50 per query id, to see which queries cost the most. */
+  byQueryP50Ms: Record<string, number>;
 }
 
 /**

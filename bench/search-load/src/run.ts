@@ -6,7 +6,6 @@
  *
  * Run through ./run.sh (installs vegeta, builds, checks the stack). Options: see README.md.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -20,6 +19,7 @@ import { aggregate, attackSlice, writeTargets, type Leg, type LegResult, type Sl
 import { assertPortFree, readPid, startService, waitUntil, type Service } from './proc';
 import { buildQueryMix, prepareQueries, type PreparedQuery } from './queries';
 import { round } from './stats';
+import { commandOptions, sh } from './cli';
 
 const benchDir = resolve(__dirname, '..');
 const repo = resolve(benchDir, '../..');
@@ -57,18 +57,7 @@ function parseArgs(argv: string[]): Options {
     maxMinutes: 40,
     profile: false,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value`);
-      return v;
-    };
-    const int = (min: number, max: number) => {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${arg} must be an integer from ${min} to ${max}`);
-      return n;
-    };
+  for (const { arg, value, int } of commandOptions(argv)) {
     switch (arg) {
       case '--fresh': o.fresh = true; break;
       case '--profile': o.profile = true; break;
@@ -90,13 +79,6 @@ function parseArgs(argv: string[]): Options {
   return o;
 }
 
-const sh = (cmd: string, args: string[]) => {
-  try {
-    return execFileSync(cmd, args, { encoding: 'utf8', timeout: 10_000 }).trim();
-  } catch {
-    return '';
-  }
-};
 
 function machine() {
   const cpuModel = readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.+)$/m)?.[1] ?? cpus()[0]?.model ?? '';

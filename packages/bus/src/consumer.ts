@@ -1,5 +1,6 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Logger } from '@repo/logging';
+import { isDuplicateKey } from '@repo/db';
 import type { Collection, Document } from 'mongodb';
 import { AckPolicy, DeliverPolicy, JSONCodec, headers as natsHeaders, nanos, type JsMsg } from 'nats';
 import { isNotFound, type Bus } from './connection';
@@ -27,7 +28,7 @@ export class ProcessedEvents {
     try {
       await this.collection.insertOne({ _id: this.key(durable, eventId), at: new Date() } as never);
     } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
+      if (!isDuplicateKey(err)) throw err;
     }
   }
 

@@ -55,3 +55,12 @@ export async function closeMongo(connection: Connection): Promise<void> {
   await connection.close();
 }
 export { KeyedMutex } from './keyed-mutex';
+
+/**
+ * True when a write was refused by a unique index (E11000), for one document or any of a bulk
+ * write's: how stores turn "already there" into their own answer.
+ */
+export function isDuplicateKey(err: unknown): boolean {
+  const e = err as { code?: number; writeErrors?: { code?: number }[]; result?: { writeErrors?: { code?: number }[] } } | null;
+  return e?.code === 11000 || (e?.writeErrors ?? e?.result?.writeErrors ?? []).some((w) => w.code === 11000);
+}

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { outboxField, type OutboxEntry } from '@repo/bus';
-import { KeyedMutex, Schema, type Connection, type Model } from '@repo/db';
+import { isDuplicateKey, KeyedMutex, Schema, type Connection, type Model } from '@repo/db';
 import { aborted } from '@repo/errors';
 import { paidUpTo, type DuesCategory } from '../domain/dues';
 import { Aggregates, outboxSchemaFields, placedAt, placementSchemaFields, within, withoutOutbox, type NewEvent, type Page } from './aggregates';
@@ -106,11 +106,6 @@ export interface BillFilter {
 export interface UnpaidBills {
   memberId: string;
   bills: Bill[];
-}
-
-function isDuplicateKey(err: unknown): boolean {
-  const e = err as { code?: number; writeErrors?: { code?: number }[]; result?: { writeErrors?: { code?: number }[] } };
-  return e.code === 11000 || (e.writeErrors ?? e.result?.writeErrors ?? []).some((w) => w.code === 11000);
 }
 
 export class BillRepository {

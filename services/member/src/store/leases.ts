@@ -8,7 +8,7 @@
  * a conditional update is a read and a separate write, so two replicas could both "win" it.
  */
 import { randomUUID } from 'node:crypto';
-import { Schema, type Connection, type Model } from '@repo/db';
+import { isDuplicateKey, Schema, type Connection, type Model } from '@repo/db';
 
 interface LeaseRecord {
   _id: string;
@@ -47,10 +47,6 @@ const claimSchema = new Schema<LeaseClaim>(
 const keptGenerations = 16;
 
 const claimId = (name: string, generation: number) => `${name}#${generation}`;
-
-function isDuplicateKey(err: unknown): boolean {
-  return (err as { code?: number }).code === 11000;
-}
 
 export class Leases {
   private readonly model: Model<LeaseRecord>;

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { outboxField, type OutboxEntry } from '@repo/bus';
-import { KeyedMutex, Schema, type Connection, type Model } from '@repo/db';
+import { isDuplicateKey, KeyedMutex, Schema, type Connection, type Model } from '@repo/db';
 import { aborted } from '@repo/errors';
 import type { Attendance, MeetingType } from '../domain/meetings';
 import { Aggregates, under, withoutOutbox, type NewEvent, type Page, outboxSchemaFields } from './aggregates';
@@ -228,7 +228,7 @@ export class MeetingRepository {
       await this.warnings.insert({ _id: warningKey(warning.branchId, warning.quarter), ...warning, revision: 1 }, [event]);
       return true;
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) return false;
+      if (isDuplicateKey(err)) return false;
       throw err;
     }
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { outboxField, type OutboxEntry } from '@repo/bus';
-import { KeyedMutex, Schema, type Connection } from '@repo/db';
+import { isDuplicateKey, KeyedMutex, Schema, type Connection } from '@repo/db';
 import { aborted, alreadyExists, notFound } from '@repo/errors';
 import type { DuesCategory } from '../domain/dues';
 import type { PipelineStage, PipelineStep } from '../domain/pipeline';
@@ -113,7 +113,7 @@ export class MemberRepository {
     try {
       await this.store.insert(record, [this.createdEvent(record)]);
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) throw duplicateId(input.nationalId);
+      if (isDuplicateKey(err)) throw duplicateId(input.nationalId);
       throw err;
     }
     return toMember(record);

@@ -10,7 +10,7 @@
  * stays the rule itself.
  */
 import { randomUUID } from 'node:crypto';
-import { Schema, type Connection, type Model } from '@repo/db';
+import { isDuplicateKey, Schema, type Connection, type Model } from '@repo/db';
 
 interface NationalIdChunk {
   _id: string;
@@ -74,8 +74,8 @@ export class NationalIdIndex {
       }
       await this.add(batch);
       // Two replicas backfilling at once only write some numbers twice.
-      await this.model.create({ _id: backfilledId, ids: [], at: new Date().toISOString() }).catch((err: { code?: number }) => {
-        if (err.code !== 11000) throw err;
+      await this.model.create({ _id: backfilledId, ids: [], at: new Date().toISOString() }).catch((err: unknown) => {
+        if (!isDuplicateKey(err)) throw err;
       });
     }
     this.backfilled = true;

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { outboxField, type OutboxEntry } from '@repo/bus';
-import { KeyedMutex, Schema, type Connection } from '@repo/db';
+import { isDuplicateKey, KeyedMutex, Schema, type Connection } from '@repo/db';
 import { aborted, failedPrecondition, notFound } from '@repo/errors';
 import { paidUpTo, type DuesBill } from '../domain/dues';
 import { isYearMonth } from '../domain/dates';
@@ -134,7 +134,7 @@ export class TransferRepository {
       await this.store.insert(record, [stepEvent(created)]);
     } catch (err) {
       // Two initiations at once: the index lets one through.
-      if ((err as { code?: number }).code === 11000) throw alreadyOpen(transfer.memberId);
+      if (isDuplicateKey(err)) throw alreadyOpen(transfer.memberId);
       throw err;
     }
     return created;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { outboxField, type OutboxEntry } from '@repo/bus';
-import { KeyedMutex, Schema, type Connection } from '@repo/db';
+import { isDuplicateKey, KeyedMutex, Schema, type Connection } from '@repo/db';
 import { aborted, alreadyExists, notFound } from '@repo/errors';
 import { Aggregates, under, withoutOutbox, type NewEvent, type Page, outboxSchemaFields } from './aggregates';
 import { userEvents } from '../events/types';
@@ -79,7 +79,7 @@ export class UserRepository {
       ]);
     } catch (err) {
       // Two creations of one name at once: the unique index decides.
-      if ((err as { code?: number }).code === 11000) throw alreadyExists('USER_NAME_TAKEN', `user name ${userName} is already taken`, { userName });
+      if (isDuplicateKey(err)) throw alreadyExists('USER_NAME_TAKEN', `user name ${userName} is already taken`, { userName });
       throw err;
     }
     return toUser(record);
