@@ -1,9 +1,11 @@
 /**
- * Access tokens: compact JWS with HS256 (a JWT), signed and checked with node:crypto only.
+ * Access tokens: JWTs signed with HS256 through `jose`, which pins the algorithm, checks the
+ * signature before any claim, refuses unknown critical headers and applies the clock tolerance.
  * Refresh tokens are opaque random strings; only their hashes are stored.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { unauthenticated, type DomainError } from '@repo/errors';
+import { errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { parseRoles, type Role } from './roles';
 import { isValidOrgPath, type Caller } from './scope';
 
@@ -14,6 +16,7 @@ export const minSecretBytes = 32;
 export const defaultClockSkewSeconds = 30;
 // Far above any real token; bounds the work a garbage header can cause.
 const maxTokenLength = 8192;
+const compactJws = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 export type TokenSecret = string | Buffer;
 
@@ -50,6 +53,11 @@ export interface VerifyAccessTokenOptions {
   now?: Date;
   /** Tolerated clock difference between signer and verifier; default 30 s. */
   clockSkewSeconds?: number;
+  /**
+   * The longest lifetime the verifier accepts, whatever `exp` says: a token issued with a longer
+   * one (a leaked signing key, a misconfigured signer) is refused once it is older than this.
+   */
+  maxLifetimeSeconds?: number;
 }
 
 /**
@@ -63,63 +71,62 @@ export function assertTokenSecret(secret: TokenSecret): void {
   }
 }
 
-const headerSegment = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+const keys = new Map<TokenSecret, KeyObject>();
 
-function mac(secret: TokenSecret, signingInput: string): Buffer {
-  return createHmac('sha256', secret).update(signingInput, 'ascii').digest();
+function keyOf(secret: TokenSecret): KeyObject {
+  assertTokenSecret(secret);
+  let key = keys.get(secret);
+  if (!key) {
+    key = createSecretKey(typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret);
+    // A process uses one or two secrets; the bound only guards against a caller that makes many.
+    if (keys.size > 16) keys.clear();
+    keys.set(secret, key);
+  }
+  return key;
 }
 
 function nonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value !== '';
 }
 
-export function signAccessToken(subject: AccessTokenSubject, options: SignAccessTokenOptions): string {
-  assertTokenSecret(options.secret);
-  if (!Number.isSafeInteger(options.ttlSeconds) || options.ttlSeconds <= 0) {
-    throw new RangeError(`ttlSeconds must be a positive integer, got ${options.ttlSeconds}`);
+/** The claims of a new token; shared by the signer here and the testbed's synchronous one. */
+export function accessTokenClaims(subject: AccessTokenSubject, ttlSeconds: number, now = new Date()): AccessTokenClaims {
+  if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds <= 0) {
+    throw new RangeError(`ttlSeconds must be a positive integer, got ${ttlSeconds}`);
   }
   if (!nonEmptyString(subject.userId)) throw new RangeError('access token needs a user id');
   if (!nonEmptyString(subject.sessionId)) throw new RangeError('access token needs a session id');
   if (subject.orgPath !== '' && !isValidOrgPath(subject.orgPath)) {
     throw new RangeError(`not an organisation path: ${JSON.stringify(subject.orgPath)}`);
   }
-  const iat = Math.floor((options.now ?? new Date()).getTime() / 1000);
-  const claims: AccessTokenClaims = {
+  const iat = Math.floor(now.getTime() / 1000);
+  return {
     sub: subject.userId,
     roles: parseRoles(subject.roles),
     org: subject.orgPath,
     sid: subject.sessionId,
     iat,
-    exp: iat + options.ttlSeconds,
+    exp: iat + ttlSeconds,
     iss: tokenIssuer,
     aud: tokenAudience,
   };
-  const signingInput = `${headerSegment}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
-  return `${signingInput}.${mac(options.secret, signingInput).toString('base64url')}`;
+}
+
+export async function signAccessToken(subject: AccessTokenSubject, options: SignAccessTokenOptions): Promise<string> {
+  const key = keyOf(options.secret);
+  const { sub, iat, exp, iss, aud, ...rest } = accessTokenClaims(subject, options.ttlSeconds, options.now);
+  return new SignJWT(rest)
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(sub)
+    .setIssuedAt(iat)
+    .setExpirationTime(exp)
+    .setIssuer(iss)
+    .setAudience(aud)
+    .sign(key);
 }
 
 function invalid(reason: string): DomainError {
   return unauthenticated('AUTH_TOKEN_INVALID', `access token is invalid: ${reason}`);
-}
-
-/** Strict base64url: the alphabet only, no padding, and canonical (re-encodes to itself). */
-function decodeSegment(segment: string): Buffer | undefined {
-  if (!/^[A-Za-z0-9_-]+$/.test(segment)) return undefined;
-  const bytes = Buffer.from(segment, 'base64url');
-  return bytes.toString('base64url') === segment ? bytes : undefined;
-}
-
-function decodeJsonObject(segment: string): Record<string, unknown> | undefined {
-  const bytes = decodeSegment(segment);
-  if (!bytes) return undefined;
-  try {
-    const value: unknown = JSON.parse(bytes.toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -127,49 +134,48 @@ function decodeJsonObject(segment: string): Record<string, unknown> | undefined 
  * genuine token past its lifetime, AUTH_TOKEN_INVALID for anything else. The signature is
  * checked before any claim, so whoever sends a forged token learns only "invalid".
  */
-export function verifyAccessToken(token: string, options: VerifyAccessTokenOptions): AccessTokenClaims {
-  assertTokenSecret(options.secret);
+export async function verifyAccessToken(token: string, options: VerifyAccessTokenOptions): Promise<AccessTokenClaims> {
+  const key = keyOf(options.secret);
   const skew = options.clockSkewSeconds ?? defaultClockSkewSeconds;
   if (!Number.isFinite(skew) || skew < 0) throw new RangeError(`clockSkewSeconds must be >= 0, got ${skew}`);
+  // Three segments of strict base64url (no padding, no other characters), before jose sees it.
+  if (typeof token !== 'string' || token.length > maxTokenLength || !compactJws.test(token)) throw invalid('malformed');
 
-  if (typeof token !== 'string' || token.length > maxTokenLength) throw invalid('malformed');
-  const parts = token.split('.');
-  if (parts.length !== 3) throw invalid('malformed');
-  const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
-
-  const header = decodeJsonObject(headerPart);
-  if (!header) throw invalid('malformed header');
-  // Only HS256: never 'none', never an algorithm picked by the token itself.
-  if (header.alg !== 'HS256') throw invalid('unsupported algorithm');
-  if (header.typ !== undefined && header.typ !== 'JWT') throw invalid('unsupported type');
-  // RFC 7515: critical extensions we do not understand make the token unusable.
-  if (header.crit !== undefined) throw invalid('unsupported critical header');
-
-  const signature = decodeSegment(signaturePart);
-  const expected = mac(options.secret, `${headerPart}.${payloadPart}`);
-  if (!signature || signature.length !== expected.length || !timingSafeEqual(signature, expected)) {
-    throw invalid('bad signature');
+  const now = options.now ?? new Date();
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(token, key, {
+      // Only HS256: never 'none', never an algorithm picked by the token itself.
+      algorithms: ['HS256'],
+      typ: 'JWT',
+      issuer: tokenIssuer,
+      audience: tokenAudience,
+      clockTolerance: skew,
+      currentDate: now,
+      requiredClaims: ['sub', 'iat', 'exp'],
+      ...(options.maxLifetimeSeconds ? { maxTokenAge: options.maxLifetimeSeconds + skew } : {}),
+    }));
+  } catch (err) {
+    // jose checks the signature first: only a genuine token can be "expired".
+    if (err instanceof joseErrors.JWTExpired) {
+      const exp = (err.payload as { exp?: unknown }).exp;
+      throw unauthenticated('AUTH_TOKEN_EXPIRED', 'access token has expired', {
+        ...(typeof exp === 'number' ? { expiredAt: new Date(exp * 1000).toISOString() } : {}),
+      });
+    }
+    if (err instanceof joseErrors.JOSEError) throw invalid(err.code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' ? 'bad signature' : 'malformed or refused claims');
+    throw invalid('malformed');
   }
-
-  const payload = decodeJsonObject(payloadPart);
-  const claims = payload && claimsOf(payload);
+  const claims = claimsOf(payload);
   if (!claims) throw invalid('missing or malformed claims');
-
-  const now = (options.now ?? new Date()).getTime() / 1000;
-  const { nbf } = payload;
-  if (claims.iat > now + skew) throw invalid('not yet valid');
-  if (nbf !== undefined && (typeof nbf !== 'number' || nbf > now + skew)) throw invalid('not yet valid');
-  if (now >= claims.exp + skew) {
-    throw unauthenticated('AUTH_TOKEN_EXPIRED', 'access token has expired', {
-      expiredAt: new Date(claims.exp * 1000).toISOString(),
-    });
-  }
+  // jose accepts an iat in the future; a token from beyond the skew was not issued by our clock.
+  if (claims.iat > now.getTime() / 1000 + skew) throw invalid('not yet valid');
   return claims;
 }
 
 /** The claims when every one is present and well formed; the roles keep known names only. */
-function claimsOf(payload: Record<string, unknown>): AccessTokenClaims | undefined {
-  const { sub, roles, org, sid, iat, exp, iss, aud } = payload;
+function claimsOf(payload: JWTPayload): AccessTokenClaims | undefined {
+  const { sub, roles, org, sid, iat, exp, iss, aud } = payload as Record<string, unknown>;
   if (!nonEmptyString(sub) || !nonEmptyString(sid)) return undefined;
   if (typeof org !== 'string' || (org !== '' && !isValidOrgPath(org))) return undefined;
   if (!Array.isArray(roles) || !(roles as unknown[]).every((role) => typeof role === 'string')) return undefined;

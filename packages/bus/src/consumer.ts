@@ -56,6 +56,11 @@ export interface ConsumerOptions<T> {
   /** Delay before redelivering after a failure, by attempt (the last repeats). */
   retryDelaysMs?: number[];
   batchSize?: number;
+  /**
+   * Deliveries handed out and not yet acknowledged, across replicas. 1 makes the consumer handle
+   * its events one at a time in stream order (a failure is retried before anything after it).
+   */
+  maxAckPending?: number;
 }
 
 /** An idempotent durable pull consumer with bounded redelivery and a dead-letter subject. */
@@ -70,7 +75,7 @@ export class DurableConsumer<T = unknown> {
 
   /** Creates or updates the durable consumer; safe to call from every replica. */
   async ensure(): Promise<void> {
-    const { bus, domain, durable, filterType, ackWaitMs = 30_000 } = this.options;
+    const { bus, domain, durable, filterType, ackWaitMs = 30_000, maxAckPending = 1_000 } = this.options;
     const stream = bus.names.stream(domain);
     const config = {
       durable_name: durable,
@@ -79,7 +84,7 @@ export class DurableConsumer<T = unknown> {
       filter_subject: bus.names.subject(filterType),
       max_deliver: this.maxDeliver,
       ack_wait: nanos(ackWaitMs),
-      max_ack_pending: 1_000,
+      max_ack_pending: maxAckPending,
     };
     try {
       await bus.jsm.consumers.info(stream, durable);

@@ -1,13 +1,8 @@
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { z, type ZodRawShape } from 'zod';
+import { ConfigError } from './errors';
 
-export { z };
-
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
-    this.name = 'ConfigError';
-  }
-}
+export { z, ConfigError };
 
 /**
  * Reads and validates environment variables against a zod shape whose keys are the variable
@@ -52,6 +47,24 @@ export const env = {
   /** A required secret (never defaulted), e.g. the token signing key. */
   secret: (minLength: number) =>
     z.string({ required_error: `is required: at least ${minLength} random characters` }).min(minLength, `must be at least ${minLength} characters`),
+  /**
+   * An Ed25519 private key in PEM (a variable may hold it with literal newlines or with \\n),
+   * checked at start so a wrong key stops the process naming its variable.
+   */
+  ed25519PrivateKey: () =>
+    z
+      .string({ required_error: 'is required: an Ed25519 private key in PEM' })
+      .transform(unescapePem)
+      .refine((pem) => isEd25519(pem, 'private'), 'must be an Ed25519 private key in PEM (-----BEGIN PRIVATE KEY-----)'),
+  /**
+   * One or more Ed25519 public keys in PEM, one block after another: while keys rotate, the old
+   * and the new one are both trusted.
+   */
+  ed25519PublicKeys: () =>
+    z
+      .string({ required_error: 'is required: one or more Ed25519 public keys in PEM' })
+      .transform((value) => unescapePem(value).match(/-----BEGIN PUBLIC KEY-----[\s\S]*?-----END PUBLIC KEY-----/g) ?? [])
+      .refine((pems) => pems.length > 0 && pems.every((pem) => isEd25519(pem, 'public')), 'must be Ed25519 public keys in PEM (-----BEGIN PUBLIC KEY-----)'),
   logLevel: () =>
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Prefix for stream, subject, index and database names, so test runs stay apart. */
@@ -62,6 +75,19 @@ export const env = {
       .optional(),
 };
 
+function unescapePem(value: string): string {
+  return value.replace(/\\n/g, '\n').trim();
+}
+
+function isEd25519(pem: string, kind: 'public' | 'private'): boolean {
+  try {
+    const key: KeyObject = kind === 'public' ? createPublicKey(pem) : createPrivateKey(pem);
+    return key.asymmetricKeyType === 'ed25519';
+  } catch {
+    return false;
+  }
+}
+
 /** Shared by every service: where the local stack or the production servers are. */
 export const commonShape = {
   LOG_LEVEL: env.logLevel(),
@@ -70,3 +96,15 @@ export const commonShape = {
   BUS_NAMESPACE: env.namespace(),
 };
 export { runService, type Stop } from './run';
+
+/**
+ * Every service built on the service kit: the stores, the outbox relay's sweep, the scheduled
+ * jobs' tick, and the key that verifies who calls it (the gateway signs a short-lived caller
+ * assertion with the matching private key; metadata without a valid one is refused).
+ */
+export const serviceShape = {
+  ...commonShape,
+  OUTBOX_SWEEP_MS: env.int(10_000, 50, 600_000),
+  JOB_INTERVAL_MS: env.int(60_000, 100, 3_600_000),
+  CALLER_VERIFY_KEYS: env.ed25519PublicKeys(),
+};

@@ -1,4 +1,4 @@
-import { ConfigError } from './index';
+import { ConfigError } from './errors';
 
 /** What a started process hands back: how to stop it gracefully. */
 export type Stop = (signal: string) => Promise<void>;

@@ -64,3 +64,9 @@ export function isDuplicateKey(err: unknown): boolean {
   const e = err as { code?: number; writeErrors?: { code?: number }[]; result?: { writeErrors?: { code?: number }[] } } | null;
   return e?.code === 11000 || (e?.writeErrors ?? e?.result?.writeErrors ?? []).some((w) => w.code === 11000);
 }
+
+/** One page of a list, with the count of everything the filter matches. */
+export interface Page<T> {
+  items: T[];
+  total: number;
+}

@@ -1,43 +1,8 @@
-import {
-  credentials,
-  type CallOptions,
-  type Client,
-  type ClientUnaryCall,
-  type Metadata,
-  type ServiceError,
-} from '@grpc/grpc-js';
-import { identityToMetadata, type Identity } from './identity';
+import { Client, credentials, type ServiceError } from '@grpc/grpc-js';
+import { credentialsToMetadata, type CallCredentials } from './identity';
+import type { Definition, RequestOf, ResponseOf } from './server';
 
 export const defaultDeadlineMs = 5_000;
-
-type UnaryMethod<Req, Res> = (
-  request: Req,
-  metadata: Metadata,
-  options: Partial<CallOptions>,
-  callback: (err: ServiceError | null, response: Res) => void,
-) => ClientUnaryCall;
-
-/**
- * Calls a ts-proto grpc-js client method as a promise, always with a deadline and the caller's
- * identity in metadata.
- */
-export function callUnary<Req, Res>(
-  client: Client,
-  method: UnaryMethod<Req, Res>,
-  request: Req,
-  identity: Partial<Identity> = {},
-  deadlineMs = defaultDeadlineMs,
-): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    method.call(
-      client,
-      request,
-      identityToMetadata(identity),
-      { deadline: new Date(Date.now() + deadlineMs) },
-      (err, response) => (err ? reject(err) : resolve(response)),
-    );
-  });
-}
 
 export type ClientConstructor<C extends Client> = new (
   address: string,
@@ -56,8 +21,45 @@ export const clientOptions: Record<string, string | number> = {
   'grpc.enable_retries': 1,
   // Spread calls over every address the name resolves to (all pods behind a headless Service).
   'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
+  // Replies larger than this are refused by the client (REPLY_TOO_LARGE at the gateway).
+  'grpc.max_receive_message_length': 16 * 1024 * 1024,
 };
 
 export function createClient<C extends Client>(Ctor: ClientConstructor<C>, address: string): C {
   return new Ctor(address, credentials.createInsecure(), clientOptions);
+}
+
+/**
+ * The one client shape: every unary RPC of a service definition as a promise, always with a
+ * deadline and the caller's credentials. Clients of one address share grpc-js's channel.
+ */
+export class RpcClient<D extends Definition> {
+  private readonly client: Client;
+
+  constructor(
+    private readonly definition: D,
+    readonly address: string,
+    private readonly deadlineMs = defaultDeadlineMs,
+  ) {
+    this.client = new Client(address, credentials.createInsecure(), clientOptions);
+  }
+
+  call<K extends keyof D & string>(method: K, request: RequestOf<D[K]>, credentials: CallCredentials, deadlineMs = this.deadlineMs): Promise<ResponseOf<D[K]>> {
+    const rpc = this.definition[method]!;
+    return new Promise((resolve, reject) => {
+      this.client.makeUnaryRequest(
+        rpc.path,
+        rpc.requestSerialize as (value: RequestOf<D[K]>) => Buffer,
+        rpc.responseDeserialize as (bytes: Buffer) => ResponseOf<D[K]>,
+        request,
+        credentialsToMetadata(credentials),
+        { deadline: Date.now() + deadlineMs },
+        (err: ServiceError | null, response?: ResponseOf<D[K]>) => (err ? reject(err) : resolve(response as ResponseOf<D[K]>)),
+      );
+    });
+  }
+
+  close(): void {
+    this.client.close();
+  }
 }

@@ -1,20 +1,17 @@
-import { HealthCheckResponse_ServingStatus, HealthClient } from '@repo/proto/grpc/health/v1';
-import { callUnary, createClient } from './client';
+import { HealthCheckResponse_ServingStatus, HealthService } from '@repo/proto/grpc/health/v1';
+import { RpcClient } from './client';
 
-const clients = new Map<string, HealthClient>();
+const clients = new Map<string, RpcClient<typeof HealthService>>();
 
 /**
  * Asks a server's grpc.health.v1 service whether `service` (or the whole server, for '') is
- * serving. Any failure, including a timeout, counts as not serving.
+ * serving. Any failure, including a timeout, counts as not serving. Health needs no caller.
  */
 export async function isServing(address: string, service = '', deadlineMs = 1_000): Promise<boolean> {
-  let client = clients.get(address);
-  if (!client) {
-    client = createClient(HealthClient, address);
-    clients.set(address, client);
-  }
+  const client = clients.get(address) ?? new RpcClient(HealthService, address, deadlineMs);
+  clients.set(address, client);
   try {
-    const response = await callUnary(client, client.check, { service }, {}, deadlineMs);
+    const response = await client.call('check', { service }, { assertion: '' }, deadlineMs);
     return response.status === HealthCheckResponse_ServingStatus.SERVING;
   } catch {
     return false;

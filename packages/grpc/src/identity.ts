@@ -1,44 +1,40 @@
 import { Metadata } from '@grpc/grpc-js';
 
-/** Metadata keys that carry identity from the gateway to services (see proto/common/v1/identity.proto). */
-export const identityKeys = {
-  userId: 'x-user-id',
-  roles: 'x-user-roles',
-  orgPath: 'x-org-path',
+/**
+ * Metadata a call carries from the gateway to a service. Who is calling travels only as a
+ * signed caller assertion (see AssertionSigner in @repo/access), never as plain values a caller
+ * on the network could write; the request id is only for correlating logs.
+ */
+export const metadataKeys = {
+  assertion: 'x-caller-assertion',
   requestId: 'x-request-id',
 } as const;
 
-export interface Identity {
-  /** Empty for anonymous public callers. */
-  userId: string;
-  roles: string[];
-  /** Materialised path of the caller's organisation node, e.g. /1/7/42/; empty when none. */
-  orgPath: string;
-  requestId: string;
+/** What a call is sent with: the caller's assertion and the request it belongs to. */
+export interface CallCredentials {
+  assertion: string;
+  requestId?: string;
 }
 
-export const anonymous: Identity = { userId: '', roles: [], orgPath: '', requestId: '' };
+const maxRequestIdLength = 128;
 
-function first(metadata: Metadata, key: string): string {
+export function first(metadata: Metadata, key: string): string {
   const value = metadata.get(key)[0];
   return typeof value === 'string' ? value : '';
 }
 
-export function identityFromMetadata(metadata: Metadata): Identity {
-  const roles = first(metadata, identityKeys.roles);
+export function credentialsFromMetadata(metadata: Metadata): CallCredentials {
+  const requestId = first(metadata, metadataKeys.requestId);
   return {
-    userId: first(metadata, identityKeys.userId),
-    roles: roles ? roles.split(',').map((r) => r.trim()).filter(Boolean) : [],
-    orgPath: first(metadata, identityKeys.orgPath),
-    requestId: first(metadata, identityKeys.requestId),
+    assertion: first(metadata, metadataKeys.assertion),
+    // A request id is echoed into logs: bounded and printable, or dropped.
+    ...(requestId && requestId.length <= maxRequestIdLength && /^[\x21-\x7e]+$/.test(requestId) ? { requestId } : {}),
   };
 }
 
-export function identityToMetadata(identity: Partial<Identity>): Metadata {
+export function credentialsToMetadata(credentials: CallCredentials): Metadata {
   const metadata = new Metadata();
-  if (identity.userId) metadata.set(identityKeys.userId, identity.userId);
-  if (identity.roles?.length) metadata.set(identityKeys.roles, identity.roles.join(','));
-  if (identity.orgPath) metadata.set(identityKeys.orgPath, identity.orgPath);
-  if (identity.requestId) metadata.set(identityKeys.requestId, identity.requestId);
+  if (credentials.assertion) metadata.set(metadataKeys.assertion, credentials.assertion);
+  if (credentials.requestId) metadata.set(metadataKeys.requestId, credentials.requestId);
   return metadata;
 }

@@ -4,4 +4,4 @@ export * from './server';
 export * from './client';
 export * from './enums';
 export * from './health';
-export * from './paging';
+export * from './requests';

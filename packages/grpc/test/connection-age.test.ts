@@ -3,8 +3,9 @@
  * few minutes, and calls such as a member import or a month's billing run longer than the rest
  * of a connection's life. Real server and client on loopback, with the project's options.
  */
-import { makeGenericClientConstructor, type ServiceError, type UntypedServiceImplementation } from '@grpc/grpc-js';
-import { clientOptions, createClient, createGrpcServer, type GrpcServer } from '../src';
+import { AssertionSigner, AssertionVerifier, generateAssertionKeys } from '@repo/access';
+import { createLogger } from '@repo/logging';
+import { clientOptions, createGrpcServer, RpcClient, type GrpcServer } from '../src';
 
 const slowCall = {
   slow: {
@@ -30,20 +31,18 @@ afterAll(async () => {
 });
 
 test('a call still running when its connection ages out completes', async () => {
-  const implementation: UntypedServiceImplementation = {
-    slow: (_call: unknown, callback: (err: null, response: Buffer) => void) => void setTimeout(() => callback(null, Buffer.from('done')), callMs),
-  };
-  server = createGrpcServer([{ name: 'test.Slow', definition: slowCall, implementation }], {
-    'grpc.max_connection_age_ms': 500,
-    'grpc.max_connection_age_grace_ms': callMs + 10_000,
+  const keys = generateAssertionKeys();
+  const handlers = { slow: () => new Promise<Buffer>((resolve) => setTimeout(() => resolve(Buffer.from('done')), callMs)) };
+  server = createGrpcServer([{ name: 'test.Slow', definition: slowCall, handlers }], {
+    verifier: new AssertionVerifier([keys.publicKeyPem]),
+    logger: createLogger('connection-age-test', 'silent'),
+    overrides: { 'grpc.max_connection_age_ms': 500, 'grpc.max_connection_age_grace_ms': callMs + 10_000 },
   });
   const port = await server.listen('127.0.0.1:0');
-  const Client = makeGenericClientConstructor(slowCall, 'Slow');
-  const client = createClient(Client, `127.0.0.1:${port}`);
+  const client = new RpcClient(slowCall, `127.0.0.1:${port}`, callMs + 10_000);
   try {
-    const answer = await new Promise<Buffer>((resolve, reject) => {
-      (client as unknown as { slow: (req: Buffer, cb: (err: ServiceError | null, res: Buffer) => void) => void }).slow(Buffer.from('go'), (err, res) => (err ? reject(err) : resolve(res)));
-    });
+    const assertion = await new AssertionSigner(keys.privateKeyPem, 'test').sign({ userId: '', roles: [], orgPath: '' });
+    const answer = await client.call('slow', Buffer.from('go'), { assertion });
     expect(answer.toString()).toBe('done');
   } finally {
     client.close();

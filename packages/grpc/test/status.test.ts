@@ -37,4 +37,22 @@ describe('error mapping', () => {
     expect(httpStatusOf(status.UNAUTHENTICATED)).toBe(401);
     expect(httpStatusOf(status.NOT_FOUND)).toBe(404);
   });
+
+  test('an error with thousands of details crosses the wire bounded, saying how many were left out', () => {
+    const violations = Array.from({ length: 2_000 }, (_, i) => ({ field: `attendance.present[${i}]`, problem: `${'x'.repeat(600)} is not a member` }));
+    const sent = toServiceError(validationFailed(violations));
+    const encoded = (sent.metadata?.get('x-error-info-bin')[0] as Buffer).length;
+    expect(encoded).toBeLessThan(32 * 1024);
+    const remote = fromServiceError(asServiceError(sent));
+    expect(Object.keys(remote.details)).toHaveLength(51);
+    expect(remote.details.omittedDetails).toBe('1950');
+    expect([...remote.message].length).toBeLessThanOrEqual(1_000);
+    expect(remote.details['attendance.present[0]']!.length).toBeLessThanOrEqual(500);
+  });
+
+  test('a message too large for gRPC is not a rate limit', () => {
+    expect(fromServiceError(asServiceError({ code: status.RESOURCE_EXHAUSTED, details: 'Received message larger than max (104857600 vs. 4194304)' }))).toMatchObject({ httpStatus: 502, code: 'REPLY_TOO_LARGE' });
+    expect(fromServiceError(asServiceError({ code: status.RESOURCE_EXHAUSTED, details: 'Sent message larger than max (60000000 vs. 50331648)' }))).toMatchObject({ httpStatus: 413, code: 'PAYLOAD_TOO_LARGE' });
+    expect(fromServiceError(asServiceError(toServiceError(new DomainError('resourceExhausted', 'AUTH_ACCOUNT_LOCKED', 'locked'))))).toMatchObject({ httpStatus: 429 });
+  });
 });

@@ -2,11 +2,11 @@
  * Access tokens for tests, benchmarks and the demo seed, signed with the same secret the
  * platform verifies. Development only: production tokens come from POST /api/v1/auth/login.
  */
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { signAccessToken } from '@repo/access';
-import { repoRoot } from './index';
+import { accessTokenClaims } from '@repo/access';
+import { repoRoot } from './paths';
 
 export interface TestIdentity {
   userId: string;
@@ -31,8 +31,19 @@ export function localTokenSecret(): string {
   return readFileSync(file, 'utf8').trim();
 }
 
+/**
+ * An access token for the identity, signed synchronously (so tests can declare their callers at
+ * the top of a file): the same HS256 JWT and claims as the member service signs through jose,
+ * which the gateway's jose verifier accepts. Development only.
+ */
+export function testAccessToken(identity: TestIdentity, secret: string, ttlSeconds = 3_600, now = new Date()): string {
+  const { sub, ...claims } = accessTokenClaims({ ...identity, sessionId: `test-${identity.userId}` }, ttlSeconds, now);
+  const segment = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const input = `${segment({ alg: 'HS256', typ: 'JWT' })}.${segment({ sub, ...claims })}`;
+  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+}
+
 /** `Authorization` header of a signed access token for the identity. */
 export function bearer(identity: TestIdentity, secret: string, ttlSeconds = 3_600): { authorization: string } {
-  const token = signAccessToken({ ...identity, sessionId: `test-${identity.userId}` }, { secret, ttlSeconds });
-  return { authorization: `Bearer ${token}` };
+  return { authorization: `Bearer ${testAccessToken(identity, secret, ttlSeconds)}` };
 }

@@ -4,28 +4,20 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from '@elastic/elasticsearch';
 import { MongoClient } from 'mongodb';
 import { connect } from 'nats';
+import { testCallerKeys } from './callers';
+import { repoRoot } from './paths';
+
+export { repoRoot };
 
 const run = promisify(execFile);
 
 /** `ferretdb` brings `postgres` along when FerretDB runs on PostgreSQL (the default backend). */
 export type StackComponent = 'postgres' | 'ferretdb' | 'elasticsearch' | 'nats';
-
-/** The repository root: the nearest folder above this file holding deploy/local/start.sh. */
-export function repoRoot(from = __dirname): string {
-  let dir = from;
-  while (!existsSync(join(dir, 'deploy/local/start.sh'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`deploy/local/start.sh not found above ${from}`);
-    dir = parent;
-  }
-  return dir;
-}
 
 async function script(name: 'start' | 'stop' | 'status', components: StackComponent[]): Promise<string> {
   const { stdout } = await run('bash', [join(repoRoot(), 'deploy/local', `${name}.sh`), ...components], {
@@ -98,6 +90,8 @@ export function stackEnv(namespace: string): Record<string, string> {
     BUS_NAMESPACE: namespace,
     SEARCH_INDEX_PREFIX: `${namespace}-`,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // The services verify callers with the test process's key; testbed signs with its twin.
+    CALLER_VERIFY_KEYS: testCallerKeys.publicKeyPem,
   };
 }
 
@@ -133,6 +127,7 @@ export async function cleanupNamespace(namespace: string, { database = namespace
   }
 }
 export * from './identity';
+export * from './callers';
 
 /**
  * The events of one type a test namespace's stream holds (e.g. member.member.stageChanged),

@@ -8,6 +8,7 @@ import {
   validationFailed,
   type FieldViolation,
 } from '@repo/errors';
+import { isCalendarDate } from '@repo/calendar';
 import { parseDocNumber } from './text';
 
 export const documentKinds = ['policy', 'article'] as const;
@@ -79,17 +80,6 @@ export interface ContentDocument extends DocumentFields {
   updatedAt: string;
   history: WorkflowStep[];
   revision: number;
-}
-
-const isoDate = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** True for a real calendar date written YYYY-MM-DD (2023-02-30 is not). */
-export function isCalendarDate(value: string): boolean {
-  const m = isoDate.exec(value);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
 }
 
 function checkText(

@@ -1,8 +1,8 @@
+import { isCalendarDate } from '@repo/calendar';
 import { DomainError } from '@repo/errors';
 import {
   applyStep,
   assertEditable,
-  isCalendarDate,
   nextStatus,
   validateFields,
   type DocumentFields,

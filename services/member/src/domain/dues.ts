@@ -4,7 +4,7 @@
  * integer arithmetic; no float ever holds an amount. Pure rules: no I/O.
  */
 import { validationFailed, type FieldViolation } from '@repo/errors';
-import { isYearMonth, shiftMonth } from './dates';
+import { isYearMonth, shiftMonth } from '@repo/calendar';
 
 export const duesCategories = [
   'inService',

@@ -11,7 +11,7 @@ import { Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { DomainError, invalidArgument } from '@repo/errors';
-import { isCalendarDate } from './dates';
+import { isCalendarDate } from '@repo/calendar';
 import { assertToday } from './national-id';
 import {
   developmentStages,

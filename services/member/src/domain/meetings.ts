@@ -3,7 +3,7 @@
  * Pure rules: no I/O; "today" is always passed in.
  */
 import { validationFailed, type FieldViolation } from '@repo/errors';
-import { addMonths, isCalendarDate, monthOf, shiftMonth } from './dates';
+import { addMonths, isCalendarDate, monthOf, monthsOfQuarter, shiftMonth } from '@repo/calendar';
 
 export const meetingTypes = ['generalMeeting', 'committeeMeeting', 'groupMeeting', 'partyLecture'] as const;
 /** 支部党员大会, 支委会, 党小组会, 党课. */
@@ -109,26 +109,6 @@ export function validateMeeting(record: MeetingRecord, today: string): MeetingRe
   }
   if (violations.length > 0) throw validationFailed(violations);
   return { ...record, orgId: record.orgId.trim(), topic, attendance };
-}
-
-const quarterPattern = /^(\d{4})-Q([1-4])$/;
-
-/** The quarter a date falls in, e.g. '2026-Q3'. */
-export function quarterOf(date: string): string {
-  const month = Number(monthOf(date).slice(5, 7));
-  return `${date.slice(0, 4)}-Q${Math.ceil(month / 3)}`;
-}
-
-export function isQuarter(value: unknown): value is string {
-  return typeof value === 'string' && quarterPattern.test(value);
-}
-
-/** The three months of a quarter, e.g. 2026-Q3 -> 2026-07, 2026-08, 2026-09. */
-export function monthsOfQuarter(quarter: string): [string, string, string] {
-  const m = quarterPattern.exec(quarter);
-  if (!m) throw new RangeError(`not a quarter YYYY-Qn: ${quarter}`);
-  const first = `${m[1]}-${String((Number(m[2]) - 1) * 3 + 1).padStart(2, '0')}`;
-  return [first, shiftMonth(first, 1), shiftMonth(first, 2)];
 }
 
 export interface MeetingTypeCompliance {

@@ -3,7 +3,7 @@
  * Pure rules: no I/O. Callers pass "today" as a calendar date YYYY-MM-DD in the platform's
  * time zone (Asia/Shanghai), so nothing here reads the clock.
  */
-import { isCalendarDate } from './dates';
+import { isCalendarDate } from '@repo/calendar';
 
 export type Gender = 'male' | 'female';
 

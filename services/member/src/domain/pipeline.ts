@@ -5,7 +5,7 @@
  * Pure rules: no I/O; "today" is always passed in.
  */
 import { failedPrecondition, validationFailed, type FieldViolation } from '@repo/errors';
-import { addMonths, addYears, ageOn, isCalendarDate } from './dates';
+import { addMonths, addYears, ageOn, isCalendarDate } from '@repo/calendar';
 
 export const pipelineStages = ['applicant', 'activist', 'candidate', 'probationary', 'full', 'disqualified'] as const;
 export type PipelineStage = (typeof pipelineStages)[number];

@@ -7,7 +7,7 @@
  * "MEMBER_NATIONAL_ID_MISMATCH: ...", so a client can tell them apart from the text alone.
  */
 import { validationFailed, type FieldViolation } from '@repo/errors';
-import { addYears, isCalendarDate } from './dates';
+import { addYears, isCalendarDate } from '@repo/calendar';
 import { assertToday, earliestBirthDate, parseNationalId, type Gender } from './national-id';
 
 export type { Gender } from './national-id';

@@ -6,7 +6,7 @@
  * Pure rules: no I/O; "now" is always passed in.
  */
 import { failedPrecondition, invalidArgument, validationFailed, type FieldViolation } from '@repo/errors';
-import { isCalendarDate } from './dates';
+import { isCalendarDate } from '@repo/calendar';
 
 export const transferStatuses = ['initiated', 'approvedByOrigin', 'received', 'completed', 'rejected', 'expired'] as const;
 export type TransferStatus = (typeof transferStatuses)[number];

@@ -8,7 +8,7 @@ import { pageOf, unary } from '@repo/grpc';
 import { DuesServiceService, type DuesServiceServer } from '@repo/proto/member/v1';
 import type * as pb from '@repo/proto/member/v1';
 import type { ModuleContext, ServiceModule } from '../app';
-import { isYearMonth, provinceMonth, shiftMonth } from '../domain/dates';
+import { isYearMonth, provinceMonth, shiftMonth } from '@repo/calendar';
 import { arrearsWarningMonths, consecutiveArrears, quoteDues, unpaidMonths, type DuesCategory } from '../domain/dues';
 import type { Job } from '../jobs';
 import { BillRepository, type Bill, type NewBill } from '../store/dues';

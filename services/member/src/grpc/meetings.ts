@@ -8,7 +8,7 @@ import { pageOf, unary } from '@repo/grpc';
 import { MeetingServiceService, type MeetingServiceServer } from '@repo/proto/member/v1';
 import type * as pb from '@repo/proto/member/v1';
 import type { ModuleContext, ServiceModule } from '../app';
-import { isCalendarDate, lastDayOfMonth, monthOf, provinceDate, shiftMonth } from '../domain/dates';
+import { isCalendarDate, lastDayOfMonth, monthOf, provinceDate, shiftMonth } from '@repo/calendar';
 import {
   complianceForQuarter,
   isQuarter,

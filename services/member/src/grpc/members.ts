@@ -4,7 +4,7 @@ import { failedPrecondition, notFound, permissionDenied, validationFailed, type 
 import { pageOf, unary } from '@repo/grpc';
 import type { Logger } from '@repo/logging';
 import type * as pb from '@repo/proto/member/v1';
-import { provinceDate } from '../domain/dates';
+import { provinceDate } from '@repo/calendar';
 import { duesCategories, maxMonthlyIncomeFen, type DuesCategory } from '../domain/dues';
 import { mergeImportReports, parseMemberFile, validateImportRows, withRowErrors, type ImportRowError } from '../domain/import';
 import { maskNationalId, maskPhone } from '../domain/national-id';

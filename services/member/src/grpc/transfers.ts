@@ -11,7 +11,7 @@ import { TransferServiceService, type TransferServiceServer } from '@repo/proto/
 import type * as pb from '@repo/proto/member/v1';
 import type { ModuleContext, ServiceModule } from '../app';
 import type { Job } from '../jobs';
-import { provinceMonth } from '../domain/dates';
+import { provinceMonth } from '@repo/calendar';
 import { branchLevelKinds } from '../domain/organization';
 import { applyTransferAction, initiateTransfer, systemActor, transferStatuses, type TransferStatus } from '../domain/transfer';
 import { type Member, type MemberRepository } from '../store/members';

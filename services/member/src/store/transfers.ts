@@ -8,7 +8,7 @@ import { outboxField, type OutboxEntry } from '@repo/bus';
 import { isDuplicateKey, KeyedMutex, Schema, type Connection } from '@repo/db';
 import { aborted, failedPrecondition, notFound } from '@repo/errors';
 import { paidUpTo, type DuesBill } from '../domain/dues';
-import { isYearMonth } from '../domain/dates';
+import { isYearMonth } from '@repo/calendar';
 import {
   expireIfDue,
   finalStatuses,

@@ -1,4 +1,4 @@
-import { addDays } from '../../src/domain/dates';
+import { addDays } from '@repo/calendar';
 import {
   applyStageChange,
   earliestNextStep,

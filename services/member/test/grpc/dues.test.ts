@@ -1,4 +1,4 @@
-import { provinceMonth } from '../../src/domain/dates';
+import { provinceMonth } from '@repo/calendar';
 import { arrearsRuns } from '../../src/grpc/dues';
 import type { Bill } from '../../src/store/dues';
 

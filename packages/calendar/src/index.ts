@@ -1,5 +1,5 @@
 /**
- * Calendar dates ('YYYY-MM-DD') and months ('YYYY-MM') for the member rules.
+ * Calendar dates ('YYYY-MM-DD') and months ('YYYY-MM') for the rules of every service.
  * Both are plain strings: they compare correctly as text, carry no time zone, and the caller
  * decides what "today" is (the organisation's local date), so the rules stay deterministic.
  */
@@ -133,4 +133,24 @@ export function provinceDate(at: Date): string {
 /** The month (YYYY-MM) in the province at an instant. */
 export function provinceMonth(at: Date): string {
   return provinceDate(at).slice(0, 7);
+}
+
+const quarterPattern = /^(\d{4})-Q([1-4])$/;
+
+/** The quarter a date falls in, e.g. '2026-Q3'. */
+export function quarterOf(date: string): string {
+  const month = Number(monthOf(date).slice(5, 7));
+  return `${date.slice(0, 4)}-Q${Math.ceil(month / 3)}`;
+}
+
+export function isQuarter(value: unknown): value is string {
+  return typeof value === 'string' && quarterPattern.test(value);
+}
+
+/** The three months of a quarter, e.g. 2026-Q3 -> 2026-07, 2026-08, 2026-09. */
+export function monthsOfQuarter(quarter: string): [string, string, string] {
+  const m = quarterPattern.exec(quarter);
+  if (!m) throw new RangeError(`not a quarter YYYY-Qn: ${quarter}`);
+  const first = `${m[1]}-${String((Number(m[2]) - 1) * 3 + 1).padStart(2, '0')}`;
+  return [first, shiftMonth(first, 1), shiftMonth(first, 2)];
 }

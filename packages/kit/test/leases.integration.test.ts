@@ -5,7 +5,7 @@
 import { connectMongo, type Connection } from '@repo/db';
 import { createLogger } from '@repo/logging';
 import { cleanupNamespace, ensureStack, stackUrls, uniqueNamespace } from '@repo/testbed';
-import { Leases } from '../../src/store/leases';
+import { Leases } from '../src';
 
 jest.setTimeout(60_000);
 

@@ -1,6 +1,6 @@
 /**
- * Leases for scheduled jobs: with N replicas running, each tick of a job runs on the one replica
- * that holds its lease (DESIGN.md).
+ * Leases for scheduled jobs: every service runs as N identical replicas, and each tick of a job
+ * runs on the one replica that holds its lease.
  *
  * A lease is a document per job with a generation number. Taking it means claiming the next
  * generation by inserting a claim document whose `_id` is the job and that generation: the

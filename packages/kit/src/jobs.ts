@@ -1,6 +1,6 @@
 /** Scheduled jobs: each tick runs on one replica (a lease per job), errors are logged, never thrown. */
 import type { Logger } from '@repo/logging';
-import type { Leases } from './store/leases';
+import type { Leases } from './leases';
 
 export interface Job {
   name: string;

@@ -8,7 +8,7 @@ import {
   lastDayOfMonth,
   monthOf,
   shiftMonth,
-} from '../../src/domain/dates';
+} from '../src';
 
 describe('calendar dates', () => {
   test('only real dates written YYYY-MM-DD', () => {

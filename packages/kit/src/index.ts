@@ -1,0 +1,5 @@
+export * from './service';
+export * from './main';
+export * from './jobs';
+export * from './leases';
+export * from './organization-paths';

@@ -1,0 +1,178 @@
+/**
+ * The service kit: one function boots a service from its feature modules. It connects the
+ * document store and the bus (under the namespace, when one is set), ensures the service's
+ * stream and the dead-letter stream, builds the outbox relays, the scheduled jobs, the durable
+ * consumers and the gRPC server (health included, every caller verified), and starts and stops
+ * them in the right order. A service's app.ts only hands it its modules.
+ */
+import { AssertionVerifier } from '@repo/access';
+import {
+  connectBus,
+  DurableConsumer,
+  ensureDeadLetterStream,
+  ensureStream,
+  EventPublisher,
+  Outboxes,
+  ProcessedEvents,
+  type Bus,
+  type EventEnvelope,
+} from '@repo/bus';
+import { connectMongo, type Connection } from '@repo/db';
+import { createGrpcServer, type GrpcServer, type ServiceRegistration } from '@repo/grpc';
+import type { Logger } from '@repo/logging';
+import { JobRunner, type Job } from './jobs';
+import { Leases } from './leases';
+import { organizationMoveFollower, type PathHolder } from './organization-paths';
+
+/** The configuration every service has (serviceShape in @repo/config). */
+export interface KitConfig {
+  MONGO_URL: string;
+  NATS_URL: string;
+  BUS_NAMESPACE?: string | undefined;
+  OUTBOX_SWEEP_MS: number;
+  JOB_INTERVAL_MS: number;
+  CALLER_VERIFY_KEYS: string[];
+}
+
+/** A durable consumer a module asks for: events of `filterType` from `domain`'s stream. */
+export interface ConsumerSpec {
+  domain: string;
+  /** Shared by every replica of the service, e.g. content-indexer. */
+  durable: string;
+  /** Event types, NATS wildcards allowed, e.g. content.document.> */
+  filterType: string;
+  handler: (event: EventEnvelope) => Promise<void>;
+  /** 1 to handle events one at a time, in order. */
+  maxAckPending?: number;
+}
+
+/** What a module is built from. */
+export interface ModuleContext {
+  /** The service's name: its stream's domain, its durable names' prefix. */
+  service: string;
+  connection: Connection;
+  bus: Bus;
+  /** Register a model here to get its outbox store (writes and their events in one update). */
+  outboxes: Outboxes;
+  logger: Logger;
+}
+
+/**
+ * A feature of a service: its gRPC services (thin adapters over its use cases), its scheduled
+ * jobs, its consumers, and the collections holding organisation paths that follow subtree moves.
+ */
+export interface ServiceModule {
+  grpc?: ServiceRegistration[];
+  jobs?: Job[];
+  consumers?: ConsumerSpec[];
+  /** Rewritten when the member service moves a subtree (see organizationMoveFollower). */
+  organizationPaths?: PathHolder[];
+  /** Runs after the relays, consumers and jobs started, before the server listens. */
+  start?(): Promise<void> | void;
+  /** Runs after the server stopped taking calls. */
+  stop?(): Promise<void> | void;
+}
+
+export interface ServiceSpec {
+  name: string;
+  config: KitConfig;
+  /** Where the gRPC server listens, host:port (port 0 picks a free one). */
+  address: string;
+  logger: Logger;
+  /** The event domains (besides its own) whose streams the service reads. */
+  reads?: string[];
+  /** The service's modules, built on the connected store and bus. */
+  modules(context: ModuleContext): Promise<ServiceModule[]> | ServiceModule[];
+  /** Channel option overrides for the gRPC server (tests shorten the connection age). */
+  grpcOverrides?: Record<string, number>;
+}
+
+export interface ServiceApp {
+  name: string;
+  grpc: GrpcServer;
+  connection: Connection;
+  bus: Bus;
+  outboxes: Outboxes;
+  jobs: JobRunner;
+  consumers: DurableConsumer[];
+  /** Starts relays, consumers, jobs and modules, then listens; resolves with the bound port. */
+  start(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export async function bootService(spec: ServiceSpec): Promise<ServiceApp> {
+  const { name, config, logger } = spec;
+  // A key that cannot verify anything stops the service before it connects anywhere.
+  const verifier = new AssertionVerifier(config.CALLER_VERIFY_KEYS);
+  const connection = await connectMongo({ url: config.MONGO_URL, logger });
+  const bus = await connectBus({ url: config.NATS_URL, logger, name, ...(config.BUS_NAMESPACE ? { namespace: config.BUS_NAMESPACE } : {}) });
+  const domains = [...new Set([name, ...(spec.reads ?? [])])];
+  try {
+    // Streams of the domains read are ensured too: a consumer may start before their publisher.
+    for (const domain of domains) await ensureStream(bus, domain);
+    await ensureDeadLetterStream(bus);
+  } catch (err) {
+    await bus.close();
+    await connection.close();
+    throw err;
+  }
+
+  const outboxes = new Outboxes({ publisher: new EventPublisher(bus), logger, sweepMs: config.OUTBOX_SWEEP_MS });
+  const modules = await spec.modules({ service: name, connection, bus, outboxes, logger });
+
+  const processed = new ProcessedEvents(connection.collection('processed_events'));
+  const holders = modules.flatMap((m) => m.organizationPaths ?? []);
+  const consumerSpecs = [...modules.flatMap((m) => m.consumers ?? []), ...(holders.length ? [organizationMoveFollower(name, holders, logger)] : [])];
+  for (const consumer of consumerSpecs) {
+    if (!domains.includes(consumer.domain)) throw new Error(`${name}: consumer ${consumer.durable} reads ${consumer.domain}, which the service does not list in reads`);
+  }
+  const consumers = consumerSpecs.map(
+    (c) =>
+      new DurableConsumer({
+        bus,
+        domain: c.domain,
+        durable: c.durable,
+        filterType: c.filterType,
+        handler: c.handler,
+        processed,
+        logger,
+        ...(c.maxAckPending ? { maxAckPending: c.maxAckPending } : {}),
+      }),
+  );
+  const jobs = new JobRunner(
+    modules.flatMap((m) => m.jobs ?? []),
+    new Leases(connection),
+    config.JOB_INTERVAL_MS,
+    logger,
+  );
+  const grpc = createGrpcServer(
+    modules.flatMap((m) => m.grpc ?? []),
+    { verifier, logger, ...(spec.grpcOverrides ? { overrides: spec.grpcOverrides } : {}) },
+  );
+
+  return {
+    name,
+    grpc,
+    connection,
+    bus,
+    outboxes,
+    jobs,
+    consumers,
+    async start() {
+      await outboxes.start();
+      for (const consumer of consumers) await consumer.start();
+      jobs.start();
+      for (const module of modules) await module.start?.();
+      return grpc.listen(spec.address);
+    },
+    async stop() {
+      await grpc.shutdown();
+      for (const module of [...modules].reverse()) await module.stop?.();
+      await jobs.stop();
+      await Promise.all(consumers.map((c) => c.stop()));
+      await outboxes.stop();
+      await bus.close();
+      await connection.close();
+    },
+  };
+}
