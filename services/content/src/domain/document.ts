@@ -211,6 +211,8 @@ export const documentEvents = {
   reject: 'content.document.rejected',
   publish: 'content.document.published',
   withdraw: 'content.document.withdrawn',
+  /** Its organisation's subtree moved; the document follows it. */
+  moved: 'content.document.moved',
 } as const;
 
 /**
