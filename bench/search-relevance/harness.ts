@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from '@elastic/elasticsearch';
 import type { ContentDocument } from '../../services/content/src/domain/document';
 import type { Ranking } from '../../services/content/src/domain/ranking';
-import { createTextAnalyzer } from '../../services/content/src/domain/text';
+import { createTextAnalyzer } from '@repo/text';
 import { SearchIndex } from '../../services/content/src/store/search';
 import { buildCorpus, type BenchDocument } from './corpus';
 import { judgmentProblems, loadJudgments, queryKinds, type JudgedQuery, type QueryKind } from './judgments';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError, env, loadConfig as load, serviceShape, z } from '@repo/config';
 import { DomainError } from '@repo/errors';
 import { defaultRanking, rankingFrom, type Ranking } from './domain/ranking';
-import { createTextAnalyzer, type TextAnalyzer } from './domain/text';
+import { createTextAnalyzer, type TextAnalyzer } from '@repo/text';
 
 export const contentConfigShape = {
   ...serviceShape,

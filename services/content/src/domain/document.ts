@@ -9,7 +9,7 @@ import {
   type FieldViolation,
 } from '@repo/errors';
 import { isCalendarDate } from '@repo/calendar';
-import { parseDocNumber } from './text';
+import { parseDocNumber } from '@repo/text';
 
 export const documentKinds = ['policy', 'article'] as const;
 export type DocumentKind = (typeof documentKinds)[number];

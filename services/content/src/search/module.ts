@@ -2,7 +2,7 @@
 import { unwatchFile, watchFile } from 'node:fs';
 import type { ServiceModule } from '@repo/kit';
 import type { Logger } from '@repo/logging';
-import type { TextAnalyzer } from '../domain/text';
+import type { TextAnalyzer } from '@repo/text';
 import { indexerDurable, indexerFilter, searchIndexer } from '../events/indexer';
 import type { DocumentRepository } from '../store/documents';
 import type { SearchIndex } from '../store/search';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupNamespace, ensureStack, uniqueNamespace, waitFor } from '@repo/testbed';
 import { applyStep, documentEvents, type WorkflowAction } from '../../src/domain/document';
-import { defaultDictDir } from '../../src/domain/text';
+import { defaultDictDir } from '@repo/text';
 import { samplePolicy, startContent, type RunningContent } from '../support';
 
 jest.setTimeout(60_000);

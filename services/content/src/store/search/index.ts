@@ -5,7 +5,7 @@
 import { errors, type Client } from '@elastic/elasticsearch';
 import type { ContentDocument } from '../../domain/document';
 import { defaultRanking, type Ranking } from '../../domain/ranking';
-import type { TextAnalyzer } from '../../domain/text';
+import type { TextAnalyzer } from '@repo/text';
 import { IndexLifecycle } from './lifecycle';
 import { toIndexed } from './mapping';
 import { SearchQueries } from './queries';

@@ -7,7 +7,7 @@
  * highlighted fragment gives back the original text.
  */
 import type { ContentDocument, DocumentKind, EffectiveStatus } from '../../domain/document';
-import { docNumberKeys, parseDocNumber, type TextAnalyzer } from '../../domain/text';
+import { docNumberKeys, parseDocNumber, type TextAnalyzer } from '@repo/text';
 
 export const tokenSeparator = '\u2009';
 

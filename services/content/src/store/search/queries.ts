@@ -6,7 +6,7 @@ import type { Client, estypes } from '@elastic/elasticsearch';
 import type { ContentDocument } from '../../domain/document';
 import type { Ranking } from '../../domain/ranking';
 import type { FacetBucket, SearchHit, SearchQuery, SearchResult, Suggestion } from '../../domain/search';
-import { docNumberKeys, findDocNumber, foldText, PinyinTerms, toPinyinKey, type ExpandedQuery, type TextAnalyzer } from '../../domain/text';
+import { docNumberKeys, findDocNumber, foldText, PinyinTerms, toPinyinKey, type ExpandedQuery, type TextAnalyzer } from '@repo/text';
 import { joinTokens, type IndexedDocument } from './mapping';
 
 export class SearchQueries {

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTextAnalyzer, defaultDictDir, parseUserTerms, type TextAnalyzer } from '../../../src/domain/text';
+import { createTextAnalyzer, defaultDictDir, parseUserTerms, type TextAnalyzer } from '../src';
 
 const dictDir = join(__dirname, '../../../dict');
 const termsPath = join(dictDir, 'party-terms.txt');
@@ -13,7 +13,7 @@ beforeAll(() => {
 });
 
 describe('default dictionaries', () => {
-  it('finds services/content/dict from the source tree', () => {
+  it('finds packages/text/dict from the source tree', () => {
     expect(defaultDictDir()).toBe(dictDir);
     expect(analyzer.termsPath).toBe(termsPath);
     expect(analyzer.synonymsPath).toBe(join(dictDir, 'synonyms.txt'));
