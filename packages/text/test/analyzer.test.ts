@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTextAnalyzer, defaultDictDir, parseUserTerms, type TextAnalyzer } from '../src';
 
-const dictDir = join(__dirname, '../../../dict');
+const dictDir = join(__dirname, '../dict');
 const termsPath = join(dictDir, 'party-terms.txt');
 
 let analyzer: TextAnalyzer;
@@ -20,11 +20,11 @@ describe('default dictionaries', () => {
   });
 
   it('finds it from the compiled tree too, which sits as deep under dist/', () => {
-    expect(defaultDictDir(join(dictDir, '../dist/domain/text'))).toBe(dictDir);
+    expect(defaultDictDir(join(dictDir, '../dist'))).toBe(dictDir);
   });
 
   it('stops at the package root instead of wandering into other packages', () => {
-    expect(() => defaultDictDir(join(dictDir, '../../../packages'))).toThrow(/No dict\/party-terms.txt/);
+    expect(() => defaultDictDir(join(dictDir, '../../access/src'))).toThrow(/No dict\/party-terms.txt/);
   });
 });
 
