@@ -1,7 +1,8 @@
 // `npm test`: builds, runs the static checks (types, lint, format, contracts, the Helm chart) two
 // at a time, starts the local stack if it is not up, runs every jest suite (unit and
-// integration) on two workers, then the suites that stop shared servers on their own, and ends
-// with one line: "N passed, N failed", counting every test and every check.
+// integration) on two workers, then the suites that stop shared servers on their own, then the
+// fuzz stage (scripts/fuzz.mjs), and ends with one line: "N passed, N failed", counting every
+// test and every check.
 //
 // Pass jest arguments after `--` (`npm test -- gateway/test`): then only jest runs, once, with them.
 import { spawn } from 'node:child_process';
@@ -77,6 +78,9 @@ if (jestArgs.length > 0) {
 } else {
   jest('suites', ['--maxWorkers=2', '--testPathIgnorePatterns', outage, '/node_modules/']);
   jest('outage suites', ['--runInBand', '--testPathPattern', outage]);
+  // Schemathesis over the OpenAPI document, on a platform of its own (scripts/fuzz.mjs).
+  log('fuzz');
+  reports.push({ name: 'fuzz', report: join(root, '.local/fuzz/summary.json'), code: run('node', ['scripts/fuzz.mjs']) });
 }
 if (!process.env.KEEP_STACK) stopStack(startedComponents);
 
@@ -85,12 +89,14 @@ let failed = results.length - passed;
 for (const { name, report, code } of reports) {
   try {
     const summary = JSON.parse(readFileSync(report, 'utf8'));
-    passed += summary.numPassedTests;
-    failed += summary.numFailedTests + summary.numRuntimeErrorTestSuites;
-    if (code !== 0 && summary.numFailedTests + summary.numRuntimeErrorTestSuites === 0) failed += 1;
+    // A jest report, or the fuzz stage's { passed, failed }.
+    const failures = summary.failed ?? summary.numFailedTests + summary.numRuntimeErrorTestSuites;
+    passed += summary.passed ?? summary.numPassedTests;
+    failed += failures;
+    if (code !== 0 && failures === 0) failed += 1;
   } catch {
     failed += 1;
-    log(`jest (${name}) wrote no report`);
+    log(`${name} wrote no report`);
   }
 }
 for (const [name, ok] of results) if (!ok) log(`failed check: ${name}`);
