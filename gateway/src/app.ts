@@ -18,7 +18,8 @@ import addFormats from 'ajv-formats';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { registerIdentity } from './auth/identity';
 import { serviceAddress, type GatewayConfig } from './config';
-import { ErrorBody, frameworkError, HttpError, registerErrorHandling, sendClientError } from './errors';
+import { ErrorBody, frameworkError, registerErrorHandling, sendClientError } from './errors';
+import { assertDecodableQuery, assertShallow, jsonText } from './request-rules';
 import type { RouteContext, ServiceRoutes } from './routes/common';
 import { textViolations } from './text-rule';
 
@@ -66,21 +67,34 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     frameworkErrors: frameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validators());
-  // JSON in UTF-8 only (RFC 8259); workflow steps may be posted without a body even with a JSON content type.
+  // JSON in valid UTF-8 only (RFC 8259), nested within bounds (request-rules.ts); workflow steps
+  // may be posted without a body even with a JSON content type.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1];
-    if (charset && !/^utf-?8$/i.test(charset)) {
-      return done(new HttpError(415, 'UNSUPPORTED_CHARSET', `request bodies are JSON in UTF-8, not ${charset}`, { charset }), undefined);
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = jsonText(request.headers['content-type'], body as Buffer);
+    } catch (err) {
+      return done(err as Error, undefined);
     }
-    return body === '' ? done(null, null) : parseJson(request, body as string, done);
+    if (text === '') return done(null, null);
+    return parseJson(request, text, (err, value) => {
+      if (err) return done(err, undefined);
+      try {
+        assertShallow(value);
+      } catch (tooDeep) {
+        return done(tooDeep as Error, undefined);
+      }
+      return done(null, value);
+    });
   });
   registerErrorHandling(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
   app.addHook('preValidation', async (request) => {
+    assertDecodableQuery(request.url);
     const violations = [
       ...textViolations(request.params, 'params'),
       ...textViolations(request.query, 'query'),

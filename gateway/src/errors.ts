@@ -1,6 +1,6 @@
 /** Every failure leaves the gateway in one shape: { error: { code, message, details } }. */
 import { DomainError } from '@repo/errors';
-import { fromServiceError, httpStatusOfKind, isServiceError } from '@repo/grpc';
+import { boundedError, fromServiceError, httpStatusOfKind, isServiceError } from '@repo/grpc';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { Type } from '@sinclair/typebox';
@@ -51,6 +51,15 @@ function problemOf(error: AjvError): string {
   return error.message ?? 'is invalid';
 }
 
+/**
+ * An error body within the bounds errors keep on the wire (errorLimits in @repo/grpc): a request
+ * with ten thousand bad fields gets fifty of them named and the count of the rest, not an answer
+ * larger than itself.
+ */
+function errorBody(code: string, message: string, details: Record<string, string>) {
+  return { error: { code, ...boundedError(new DomainError('invalidArgument', code, message, details)) } };
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError & { validation?: AjvError[]; validationContext?: string }, request, reply) => {
     if (error.validation) {
@@ -58,16 +67,17 @@ export function registerErrorHandling(app: FastifyInstance): void {
       // Callers know "query" (the URL's query string), not fastify's "querystring".
       const part = error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'body');
       for (const v of error.validation) details[fieldOf(v, part)] = problemOf(v);
-      const message = Object.entries(details).map(([field, problem]) => `${field} ${problem}`).join('; ');
-      return reply.status(400).send({ error: { code: 'VALIDATION_FAILED', message, details } });
+      const problems = Object.entries(details).map(([field, problem]) => `${field} ${problem}`);
+      const message = problems.slice(0, 10).join('; ') + (problems.length > 10 ? `; and ${problems.length - 10} more` : '');
+      return reply.status(400).send(errorBody('VALIDATION_FAILED', message, details));
     }
     if (error instanceof HttpError) {
-      return reply.status(error.statusCode).send({ error: { code: error.code, message: error.message, details: error.details } });
+      return reply.status(error.statusCode).send(errorBody(error.code, error.message, error.details));
     }
     if (error instanceof DomainError) {
       const status = httpStatusOfKind(error.kind);
       if (error.details.retryAfterSeconds) void reply.header('retry-after', error.details.retryAfterSeconds);
-      return reply.status(status).send({ error: { code: error.code, message: error.message, details: error.details } });
+      return reply.status(status).send(errorBody(error.code, error.message, error.details));
     }
     if (isServiceError(error)) {
       const remote = fromServiceError(error);

@@ -1,0 +1,76 @@
+/**
+ * What the hostile suites share: requests sent byte for byte as an attacker writes them, the
+ * error shape every refusal must have, and a count of what the stores hold, to show that a
+ * refused request wrote nothing.
+ */
+import { bearer } from '@repo/testbed';
+import { tokenSecret, type Platform } from '../support';
+
+// Answers are checked field by field; their shapes are the OpenAPI schemas.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+export interface Answer {
+  status: number;
+  body: Json;
+  text: string;
+  headers: Headers;
+}
+
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** A superAdmin: the whole tree is in scope, so counts through it see every record. */
+export const superAdmin = bearer({ userId: 'hostile-admin', roles: ['superAdmin'], orgPath: '/' }, tokenSecret);
+
+/**
+ * One request as sent: a body given as a string or bytes goes out unchanged (with the content
+ * type in `headers`), any other value as JSON.
+ */
+export async function send(
+  platform: Platform,
+  method: Method,
+  path: string,
+  { headers = {}, body }: { headers?: Record<string, string>; body?: unknown } = {},
+): Promise<Answer> {
+  const raw = typeof body === 'string' || body instanceof Uint8Array;
+  const response = await fetch(`${platform.baseUrl}${path}`, {
+    method,
+    headers: body === undefined || raw ? headers : { 'content-type': 'application/json', ...headers },
+    ...(body === undefined ? {} : { body: raw ? (body as string | Uint8Array) : JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  let parsed: Json = undefined;
+  try {
+    parsed = text ? JSON.parse(text) : {};
+  } catch {
+    // not JSON: the test looks at `text`
+  }
+  return { status: response.status, body: parsed, text, headers: response.headers };
+}
+
+/** The answer is a refusal with this status and code, in the one error shape. */
+export function expectRefused(answer: Answer, status: number, code: string): void {
+  expect({ status: answer.status, code: answer.body?.error?.code }).toEqual({ status, code });
+  expect(answer.body).toEqual({ error: { code, message: expect.any(String), details: expect.any(Object) } });
+  expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+}
+
+/** How many documents the content store holds, in every status (read by a superAdmin). */
+export async function documentTotal(platform: Platform): Promise<number> {
+  const answer = await send(platform, 'GET', '/api/v1/documents?size=1', { headers: superAdmin });
+  expect(answer.status).toBe(200);
+  return answer.body.total as number;
+}
+
+/** A valid new document of the content service's schema. */
+export function documentDraft(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    kind: 'policy',
+    title: '关于加强基层党组织建设的通知',
+    agency: '中共江川省委组织部',
+    docType: '通知',
+    issuedAt: '2024-05-20',
+    body: '各级党组织要把抓基层、打基础作为长远之计和固本之策。',
+    ...overrides,
+  };
+}
