@@ -27,6 +27,8 @@ export interface Platform {
   namespace: string;
   /** Every service's app, by name. */
   apps: Record<string, unknown>;
+  /** Where each service built here listens, by name (to call it straight over gRPC). */
+  grpcAddresses: Record<string, string>;
   content: ContentApp;
   member: MemberApp;
   gateway: FastifyInstance;
@@ -47,6 +49,7 @@ export async function startPlatform(overrides: Record<string, string> = {}, { on
   const env = { ...stackEnv(namespace), AUTH_TOKEN_SECRET: tokenSecret };
   const apps: Record<string, { start(): Promise<number>; stop(): Promise<void> }> = {};
   const addresses: Record<string, string> = {};
+  const grpcAddresses: Record<string, string> = {};
   for (const service of platformServices) {
     if (only && !only.includes(service.name)) {
       addresses[addressVariable(service.name)] = '127.0.0.1:1';
@@ -56,7 +59,7 @@ export async function startPlatform(overrides: Record<string, string> = {}, { on
     const config = entry.loadConfig({ ...env, [listenVariable(service.name)]: '127.0.0.1:0', ...overrides });
     const app = await entry.buildApp(config, createLogger(`${service.name}-test`, env.LOG_LEVEL));
     apps[service.name] = app;
-    addresses[addressVariable(service.name)] = `127.0.0.1:${await app.start()}`;
+    addresses[addressVariable(service.name)] = grpcAddresses[service.name] = `127.0.0.1:${await app.start()}`;
   }
   const gatewayConfig = loadConfig({
     LOG_LEVEL: env.LOG_LEVEL,
@@ -71,6 +74,7 @@ export async function startPlatform(overrides: Record<string, string> = {}, { on
   return {
     namespace,
     apps,
+    grpcAddresses,
     content: apps.content as ContentApp,
     member: apps.member as MemberApp,
     gateway: app,
