@@ -21,6 +21,8 @@ export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /** A superAdmin: the whole tree is in scope, so counts through it see every record. */
 export const superAdmin = bearer({ userId: 'hostile-admin', roles: ['superAdmin'], orgPath: '/' }, tokenSecret);
+/** Another superAdmin, to review what the first one submits. */
+export const reviewer = bearer({ userId: 'hostile-reviewer', roles: ['superAdmin'], orgPath: '/' }, tokenSecret);
 
 /**
  * One request as sent: a body given as a string or bytes goes out unchanged (with the content
@@ -73,4 +75,19 @@ export function documentDraft(overrides: Record<string, unknown> = {}): Record<s
     body: '各级党组织要把抓基层、打基础作为长远之计和固本之策。',
     ...overrides,
   };
+}
+
+/** A document taken through the workflow by `superAdmin` and `reviewer`; its id. */
+export async function publishDocument(platform: Platform, overrides: Record<string, unknown> = {}): Promise<string> {
+  const created = await send(platform, 'POST', '/api/v1/documents', { headers: superAdmin, body: documentDraft(overrides) });
+  expect(created.status).toBe(201);
+  const id = created.body.id as string;
+  for (const [step, who] of [
+    ['submit', superAdmin],
+    ['approve', reviewer],
+    ['publish', reviewer],
+  ] as const) {
+    expect((await send(platform, 'POST', `/api/v1/documents/${id}/${step}`, { headers: who })).status).toBe(200);
+  }
+  return id;
 }

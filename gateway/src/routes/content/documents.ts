@@ -81,7 +81,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox<{ content: ContentClient 
   app.get('/documents', {
     schema: {
       tags: ['documents'],
-      summary: 'List documents (the public sees published ones only)',
+      summary: 'List documents without their bodies (the public sees published ones only)',
       security: publicSecurity,
       querystring: ListQuery,
       response: { 200: DocumentListBody, ...errorResponses },
@@ -105,7 +105,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox<{ content: ContentClient 
       page: response.page?.page ?? 1,
       size: response.page?.size ?? 20,
       items: response.documents.map((d) => {
-        const { history: _history, ...rest } = toDocumentBody(d);
+        const { history: _history, body: _body, ...rest } = toDocumentBody(d);
         return rest;
       }),
     };

@@ -163,7 +163,7 @@ export const DocumentListBody = Type.Object({
   total: Type.Integer(),
   page: Type.Integer(),
   size: Type.Integer(),
-  items: Type.Array(Type.Omit(DocumentBody, ['history'])),
+  items: Type.Array(Type.Omit(DocumentBody, ['history', 'body']), { description: 'Documents without their body and history: GET /documents/{id} has them' }),
 });
 
 const Facet = Type.Array(Type.Object({ key: Type.String(), count: Type.Integer() }));

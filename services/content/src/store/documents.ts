@@ -123,6 +123,10 @@ export class DocumentRepository {
     return toDocument(record);
   }
 
+  /**
+   * A page of documents without their body and history (open one for those): a page of the
+   * longest documents would otherwise weigh 60 MB, past what a gateway takes in one answer.
+   */
   async list(filter: ListFilter, page: number, size: number): Promise<Page<ContentDocument>> {
     const query: Record<string, unknown> = {};
     if (filter.statuses) query.status = { $in: filter.statuses };
@@ -136,7 +140,7 @@ export class DocumentRepository {
     }
     const [records, total] = await Promise.all([
       this.model
-        .find(query, { ...withoutOutboxFields, history: 0 })
+        .find(query, { ...withoutOutboxFields, history: 0, body: 0 })
         .sort({ updatedAt: -1, _id: 1 })
         .skip((page - 1) * size)
         .limit(size)
@@ -144,7 +148,7 @@ export class DocumentRepository {
         .exec(),
       this.model.countDocuments(query).exec(),
     ]);
-    return { items: records.map((r) => toDocument({ ...r, history: [] })), total };
+    return { items: records.map((r) => toDocument({ ...r, body: '', history: [] })), total };
   }
 
   /** Saves new field values of a draft. */
