@@ -3,7 +3,8 @@
  * error shape every refusal must have, and a count of what the stores hold, to show that a
  * refused request wrote nothing.
  */
-import { bearer } from '@repo/testbed';
+import { bearer, stackUrls } from '@repo/testbed';
+import { MongoClient } from 'mongodb';
 import { tokenSecret, type Platform } from '../support';
 
 // Answers are checked field by field; their shapes are the OpenAPI schemas.
@@ -90,4 +91,18 @@ export async function publishDocument(platform: Platform, overrides: Record<stri
     expect((await send(platform, 'POST', `/api/v1/documents/${id}/${step}`, { headers: who })).status).toBe(200);
   }
   return id;
+}
+
+/** Documents in every collection of the platform's database: what a refused request must leave as it was. */
+export async function storeCounts(platform: Platform): Promise<Record<string, number>> {
+  const mongo = await new MongoClient(stackUrls().mongoUrl).connect();
+  try {
+    const db = mongo.db(platform.namespace);
+    const counts: Record<string, number> = {};
+    for (const { name } of await db.listCollections({}, { nameOnly: true }).toArray())
+      counts[name] = await db.collection(name).countDocuments();
+    return counts;
+  } finally {
+    await mongo.close();
+  }
 }

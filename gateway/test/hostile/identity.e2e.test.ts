@@ -13,36 +13,23 @@ import { AssertionSigner, assertionAudience, generateAssertionKeys } from '@repo
 import { errorInfoKey, type Definition } from '@repo/grpc';
 import { platformServices } from '@repo/platform';
 import { ErrorInfo } from '@repo/proto/common/v1';
-import { stackUrls, testAccessToken, testCallerKeys } from '@repo/testbed';
-import { MongoClient } from 'mongodb';
+import { testAccessToken, testCallerKeys } from '@repo/testbed';
 import { startPlatform, tokenSecret, type Platform } from '../support';
-import { documentDraft, expectRefused, send, superAdmin } from './hostile';
+import { documentDraft, expectRefused, send, storeCounts, superAdmin } from './hostile';
 
 jest.setTimeout(180_000);
 
 let platform: Platform;
-let mongo: MongoClient;
 
 beforeAll(async () => {
   platform = await startPlatform();
-  mongo = await new MongoClient(stackUrls().mongoUrl).connect();
   // A draft, so that a forged read that worked would have something to leak.
   expect((await send(platform, 'POST', '/api/v1/documents', { headers: superAdmin, body: documentDraft() })).status).toBe(201);
 });
 
 afterAll(async () => {
-  await mongo?.close();
   await platform?.stop();
 });
-
-/** Documents in every collection of the platform's database. */
-async function storeCounts(): Promise<Record<string, number>> {
-  const db = mongo.db(platform.namespace);
-  const counts: Record<string, number> = {};
-  for (const { name } of await db.listCollections({}, { nameOnly: true }).toArray())
-    counts[name] = await db.collection(name).countDocuments();
-  return counts;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Assertions as an attacker makes them.
@@ -151,7 +138,7 @@ const errorCode = (err: ServiceError | null) => {
 
 describe('straight over gRPC', () => {
   test.each(platformServices.map((s) => s.name))('every RPC of %s refuses every forged caller, and nothing is written', async (service) => {
-    const before = await storeCounts();
+    const before = await storeCounts(platform);
     const client = new Client(platform.grpcAddresses[service]!, credentials.createInsecure());
     try {
       const rpcs = rpcsOf(service);
@@ -168,7 +155,7 @@ describe('straight over gRPC', () => {
     } finally {
       client.close();
     }
-    expect(await storeCounts()).toEqual(before);
+    expect(await storeCounts(platform)).toEqual(before);
   });
 });
 
@@ -198,17 +185,17 @@ describe('through REST', () => {
     ],
     ['a caller assertion in its place', ed25519Jws(edHeader, claims()), 'AUTH_TOKEN_INVALID'],
   ])('an access token %s answers 401 and writes nothing', async (_what, forged, code) => {
-    const before = await storeCounts();
+    const before = await storeCounts(platform);
     const answer = await send(platform, 'POST', '/api/v1/documents', {
       headers: { authorization: `Bearer ${forged}` },
       body: documentDraft(),
     });
     expectRefused(answer, 401, code);
-    expect(await storeCounts()).toEqual(before);
+    expect(await storeCounts(platform)).toEqual(before);
   });
 
   test('identity headers from the client are ignored: without a token the caller is the public', async () => {
-    const before = await storeCounts();
+    const before = await storeCounts(platform);
     const assertion = await new AssertionSigner(testCallerKeys.privateKeyPem, 'gateway').sign({
       userId: 'attacker',
       roles: ['superAdmin'],
@@ -219,6 +206,6 @@ describe('through REST', () => {
     const listed = await send(platform, 'GET', '/api/v1/documents?status=draft', { headers });
     expect(listed.status).toBe(200);
     expect(listed.body.total).toBe(0);
-    expect(await storeCounts()).toEqual(before);
+    expect(await storeCounts(platform)).toEqual(before);
   });
 });

@@ -6,15 +6,13 @@
  * attendees) leaves the connection every other call shares working.
  */
 import { randomUUID } from 'node:crypto';
-import { bearer, stackUrls, syntheticId } from '@repo/testbed';
-import { MongoClient } from 'mongodb';
+import { bearer, syntheticId } from '@repo/testbed';
 import { startPlatform, tokenSecret, type Platform } from '../support';
-import { documentDraft, expectRefused, send, superAdmin, type Answer, type Json, type Method } from './hostile';
+import { documentDraft, expectRefused, send, storeCounts, superAdmin, type Answer, type Json, type Method } from './hostile';
 
 jest.setTimeout(180_000);
 
 let platform: Platform;
-let mongo: MongoClient;
 const tree: Record<'province' | 'cityA' | 'branchA' | 'cityB' | 'branchB', Json> = {} as never;
 let memberA: Json;
 let memberB: Json;
@@ -53,7 +51,6 @@ async function created(method: Method, path: string, body: unknown, headers = su
 
 beforeAll(async () => {
   platform = await startPlatform();
-  mongo = await new MongoClient(stackUrls().mongoUrl).connect();
   tree.province = await created('POST', '/api/v1/organizations', { name: '中共江川省委直属机关委员会', kind: 'committee' });
   tree.cityA = await created('POST', '/api/v1/organizations', {
     parentId: tree.province.id,
@@ -84,17 +81,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await mongo?.close();
   await platform?.stop();
 });
-
-async function storeCounts(): Promise<Record<string, number>> {
-  const db = mongo.db(platform.namespace);
-  const counts: Record<string, number> = {};
-  for (const { name } of await db.listCollections({}, { nameOnly: true }).toArray())
-    counts[name] = await db.collection(name).countDocuments();
-  return counts;
-}
 
 /** The answers to the same request with the other city's id and with an id that does not exist. */
 async function bothWays(
@@ -296,15 +284,15 @@ const cases: Case[] = [
 ];
 
 test.each(cases)('%s is answered as a missing id, and writes nothing', async (_what, method, path, body, otherId, status, code) => {
-  const before = await storeCounts();
+  const before = await storeCounts(platform);
   const [asOther, asMissing] = await bothWays(method, path, body, otherId());
   expectRefused(asOther, status, code);
   expectRefused(asMissing, status, code);
-  expect(await storeCounts()).toEqual(before);
+  expect(await storeCounts(platform)).toEqual(before);
 });
 
 test('a meeting of 2,000 unknown attendees is refused with bounded details while 24 other reads succeed on the same connection', async () => {
-  const before = await storeCounts();
+  const before = await storeCounts(platform);
   const attendees = Array.from({ length: 2_000 }, () => randomUUID());
   const meeting = {
     organizationId: tree.branchA.id,
@@ -327,5 +315,5 @@ test('a meeting of 2,000 unknown attendees is refused with bounded details while
     expect(Object.keys(answer.body.error.details).length).toBeLessThanOrEqual(51);
     expect(answer.text.length).toBeLessThan(64 * 1024);
   }
-  expect(await storeCounts()).toEqual(before);
+  expect(await storeCounts(platform)).toEqual(before);
 });
