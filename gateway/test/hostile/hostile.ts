@@ -106,3 +106,18 @@ export async function storeCounts(platform: Platform): Promise<Record<string, nu
     await mongo.close();
   }
 }
+
+/**
+ * Waits until the platform's background work on what a test set up (outbox relays, the search
+ * indexer's bookkeeping) is done: two counts of the stores a second apart agree.
+ */
+export async function settled(platform: Platform): Promise<void> {
+  let last = JSON.stringify(await storeCounts(platform));
+  for (let tries = 0; tries < 30; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const now = JSON.stringify(await storeCounts(platform));
+    if (now === last) return;
+    last = now;
+  }
+  throw new Error(`the platform's stores kept changing: ${last}`);
+}

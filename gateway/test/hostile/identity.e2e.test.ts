@@ -15,7 +15,7 @@ import { platformServices } from '@repo/platform';
 import { ErrorInfo } from '@repo/proto/common/v1';
 import { testAccessToken, testCallerKeys } from '@repo/testbed';
 import { startPlatform, tokenSecret, type Platform } from '../support';
-import { documentDraft, expectRefused, send, storeCounts, superAdmin } from './hostile';
+import { documentDraft, expectRefused, send, settled, storeCounts, superAdmin } from './hostile';
 
 jest.setTimeout(180_000);
 
@@ -25,6 +25,7 @@ beforeAll(async () => {
   platform = await startPlatform();
   // A draft, so that a forged read that worked would have something to leak.
   expect((await send(platform, 'POST', '/api/v1/documents', { headers: superAdmin, body: documentDraft() })).status).toBe(201);
+  await settled(platform);
 });
 
 afterAll(async () => {

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { bearer, syntheticId } from '@repo/testbed';
 import { startPlatform, tokenSecret, type Platform } from '../support';
-import { documentDraft, expectRefused, send, storeCounts, superAdmin, type Answer, type Json, type Method } from './hostile';
+import { documentDraft, expectRefused, send, settled, storeCounts, superAdmin, type Answer, type Json, type Method } from './hostile';
 
 jest.setTimeout(180_000);
 
@@ -78,6 +78,7 @@ beforeAll(async () => {
   const editorB = bearer({ userId: 'editor-b', roles: ['orgAdmin'], orgPath: tree.cityB.path }, tokenSecret);
   draftB = (await created('POST', '/api/v1/documents', documentDraft(), editorB)).id;
   adminA = bearer({ userId: 'admin-a', roles: ['orgAdmin'], orgPath: tree.cityA.path }, tokenSecret);
+  await settled(platform);
 });
 
 afterAll(async () => {
