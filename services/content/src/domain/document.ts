@@ -39,6 +39,8 @@ export const limits = {
   regionMaxChars: 50,
   topicsMax: 10,
   topicMaxChars: 30,
+  /** A workflow step's note (every step is kept in the document's history). */
+  noteMaxChars: 500,
 } as const;
 
 /** What a caller may set on a document. */
@@ -190,6 +192,7 @@ export function applyStep(
   if (action === 'reject' && note.trim() === '') {
     throw validationFailed([{ field: 'note', problem: 'a rejection needs a reason' }]);
   }
+  if ([...note].length > limits.noteMaxChars) throw validationFailed([{ field: 'note', problem: `must be at most ${limits.noteMaxChars} characters` }]);
   return { action, from: document.status, to, actor, at, note };
 }
 

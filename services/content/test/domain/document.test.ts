@@ -86,6 +86,11 @@ describe('editorial workflow', () => {
     expect(applyStep({ status: 'inReview', history: [submitted] }, 'reject', 'reviewer-1', 'now', '标题有误').to).toBe('draft');
   });
 
+  test('a note is at most 500 characters, whoever calls (every step stays in the history)', () => {
+    expect(detailsOf(() => applyStep({ status: 'inReview', history: [submitted] }, 'reject', 'reviewer-1', 'now', '驳'.repeat(501)))).toHaveProperty('note');
+    expect(applyStep({ status: 'inReview', history: [submitted] }, 'approve', 'reviewer-1', 'now', '同'.repeat(500)).to).toBe('approved');
+  });
+
   test('only drafts are editable', () => {
     expect(codeOf(() => assertEditable({ status: 'draft' }))).toBeUndefined();
     expect(codeOf(() => assertEditable({ status: 'published' }))).toBe('CONTENT_NOT_DRAFT');
