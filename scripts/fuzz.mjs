@@ -134,6 +134,17 @@ async function stopPlatform() {
   await testbed.cleanupNamespace(namespace).catch((err) => log(`fuzz: cleaning up ${namespace} failed: ${err.message}`));
 }
 
+/** The schemathesis run in progress. */
+let running;
+// Stopped from outside: the run, the platform's processes and its namespace go too.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    log(`fuzz: ${signal}; stopping the platform`);
+    running?.kill('SIGTERM');
+    void stopPlatform().finally(() => process.exit(130));
+  });
+}
+
 const addresses = {};
 for (const service of leftOut) addresses[addressVariable(service.name)] = '127.0.0.1:1';
 for (const service of services) {
@@ -386,32 +397,32 @@ function configuration() {
   return lines.join('\n');
 }
 
+/** One schemathesis run as a child (so a signal stops it too); a run that hangs is ended and fails. */
 function schemathesis(variant, config, authorization) {
   const junit = join(workDir, `junit-${variant}.xml`);
   log(`fuzz: schemathesis as ${variant} (seed ${seed}, ${examples} examples per operation)`);
-  const result = spawnSync(
-    st,
-    [
-      '--config-file',
-      config,
-      'run',
-      `${baseUrl}/docs/json`,
-      '--url',
-      baseUrl,
-      '--report',
-      process.env.FUZZ_REPORTS ?? 'junit',
-      '--report-junit-path',
-      junit,
-      ...(authorization ? ['--header', `Authorization: Bearer ${authorization}`] : []),
-    ],
-    {
-      cwd: workDir,
-      stdio: 'inherit',
-      // A run that hangs is a failure (it writes no report), not a stage that never ends.
-      timeout: 300_000,
-    },
-  );
-  return { variant, junit, code: result.status ?? 1 };
+  const args = [
+    '--config-file',
+    config,
+    'run',
+    `${baseUrl}/docs/json`,
+    '--url',
+    baseUrl,
+    '--report',
+    process.env.FUZZ_REPORTS ?? 'junit',
+    '--report-junit-path',
+    junit,
+  ];
+  if (authorization) args.push('--header', `Authorization: Bearer ${authorization}`);
+  return new Promise((resolve) => {
+    running = spawn(st, args, { cwd: workDir, stdio: 'inherit' });
+    const timer = setTimeout(() => running.kill('SIGKILL'), 300_000);
+    running.on('exit', (code) => {
+      clearTimeout(timer);
+      running = undefined;
+      resolve({ variant, junit, code: code ?? 1 });
+    });
+  });
 }
 
 /** Tests of a JUnit report: one per operation; failed when it holds a failure or an error. */
@@ -446,9 +457,9 @@ try {
     const config = join(workDir, 'schemathesis.toml');
     writeFileSync(config, configuration());
     const runs = [
-      schemathesis('public', config),
-      schemathesis('member', config, tokenOf(identities.member)),
-      schemathesis('superAdmin', config, tokenOf(identities.admin)),
+      await schemathesis('public', config),
+      await schemathesis('member', config, tokenOf(identities.member)),
+      await schemathesis('superAdmin', config, tokenOf(identities.admin)),
     ];
     const counted = runs.map(countJunit);
     result('no process of the platform died', died.length === 0, died.join('; '));
