@@ -4,6 +4,7 @@
  * UTF-8, query strings that cannot be decoded. Each is refused with its status and code, nothing
  * is written, and the gateway keeps serving.
  */
+import { documentBodyLimitBytes } from '../../src/routes/content/documents';
 import { startPlatform, type Platform } from '../support';
 import { documentDraft, documentTotal, expectRefused, send, superAdmin } from './hostile';
 
@@ -11,11 +12,14 @@ jest.setTimeout(120_000);
 
 let platform: Platform;
 let before: number;
+let draft: string;
 
 beforeAll(async () => {
   platform = await startPlatform({}, { only: ['content'] });
   // One document, so "nothing was written" is told apart from an empty store.
-  expect((await send(platform, 'POST', '/api/v1/documents', { headers: superAdmin, body: documentDraft() })).status).toBe(201);
+  const created = await send(platform, 'POST', '/api/v1/documents', { headers: superAdmin, body: documentDraft() });
+  expect(created.status).toBe(201);
+  draft = created.body.id;
   before = await documentTotal(platform);
 });
 
@@ -32,10 +36,42 @@ const json = { ...superAdmin, 'content-type': 'application/json' };
 const create = (body: string | Uint8Array, headers: Record<string, string> = json) =>
   send(platform, 'POST', '/api/v1/documents', { headers, body });
 
+/** JSON with every character past ASCII escaped, as Python's json.dumps writes it by default. */
+const asciiJson = (value: unknown) =>
+  JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 describe('sizes', () => {
-  test('a body one byte over 1 MiB is refused before it is parsed: 413 PAYLOAD_TOO_LARGE', async () => {
-    const body = JSON.stringify(documentDraft({ body: 'x' })).replace('"x"', `"${'x'.repeat(1024 * 1024)}"`);
+  test('a body past what the longest document weighs is refused before it is parsed: 413 PAYLOAD_TOO_LARGE', async () => {
+    const body = JSON.stringify(documentDraft({ body: 'x' })).replace('"x"', `"${'x'.repeat(documentBodyLimitBytes)}"`);
     expectRefused(await create(body), 413, 'PAYLOAD_TOO_LARGE');
+  });
+
+  test('a document at its longest, every character escaped (2.4 MB of JSON), is within the limit', async () => {
+    // 200,000 characters, each an astral one written as two escapes: twelve bytes apiece.
+    const body = asciiJson({ body: '𠀀'.repeat(200_000), title: '党'.repeat(200) });
+    expect(body.length).toBeGreaterThan(2 * 1024 * 1024);
+    const answer = await send(platform, 'PATCH', `/api/v1/documents/${draft}`, { headers: json, body });
+    expect({ status: answer.status, code: answer.body?.error?.code }).toEqual({ status: 200, code: undefined });
+    expect([...answer.body.body]).toHaveLength(200_000);
+  });
+
+  test('the OpenAPI document says a body can be refused as too large or of the wrong type', async () => {
+    const openapi = (await send(platform, 'GET', '/docs/json')).body;
+    for (const [path, method] of [
+      ['/api/v1/documents', 'post'],
+      ['/api/v1/documents/{id}', 'patch'],
+      ['/api/v1/documents/{id}/approve', 'post'],
+    ] as const) {
+      expect(Object.keys(openapi.paths[path][method].responses)).toEqual(expect.arrayContaining(['413', '415']));
+    }
+  });
+
+  test('a workflow step keeps the 1 MiB limit', async () => {
+    const answer = await send(platform, 'POST', `/api/v1/documents/${draft}/submit`, {
+      headers: json,
+      body: JSON.stringify({ note: 'x'.repeat(1024 * 1024) }),
+    });
+    expectRefused(answer, 413, 'PAYLOAD_TOO_LARGE');
   });
 
   test('a megabyte string under the body limit is refused by the field limit, naming the field', async () => {
