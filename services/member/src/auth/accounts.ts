@@ -1,0 +1,124 @@
+/** User accounts: create, read, list, change (name, roles, node), unlock. */
+import { assertCanAssignRoles, assertPasswordPolicy, authorize, hashPassword, rootOrgPath, visible, type Caller } from '@repo/access';
+import type { Page } from '@repo/db';
+import { notFound, permissionDenied, validationFailed, type FieldViolation } from '@repo/errors';
+import { assertRevision } from '@repo/grpc';
+import { userEvents } from '../events/types';
+import { subtreeOf } from '../organizations/scope';
+import type { MemberStores } from '../store';
+import type { User } from '../store/users';
+
+export const userUpdatable = ['displayName', 'roles', 'organizationId'] as const;
+export type UserField = (typeof userUpdatable)[number];
+
+export interface AccountInput {
+  displayName: string;
+  roles: string[];
+  organizationId: string;
+}
+
+const userNotFound = (id: string) => () => notFound('USER_NOT_FOUND', `user ${id} not found`, { id });
+const noSuch = (field: string, what: string, id: string) => () => validationFailed([{ field, problem: `no ${what} ${id}` }]);
+
+function checkDisplayName(violations: FieldViolation[], value: string): string {
+  const displayName = value.trim();
+  if (displayName.length < 1 || displayName.length > 50) violations.push({ field: 'displayName', problem: 'must be 1 to 50 characters' });
+  return displayName;
+}
+
+export class Accounts {
+  constructor(private readonly stores: Pick<MemberStores, 'users' | 'organizations'>) {}
+
+  async create(caller: Caller, input: AccountInput & { userName: string; password: string; memberId: string }): Promise<User> {
+    authorize(caller, 'user.manage');
+    assertCanAssignRoles(caller, input.roles);
+    const violations: FieldViolation[] = [];
+    if (!/^[A-Za-z0-9_.-]{3,64}$/.test(input.userName)) violations.push({ field: 'userName', problem: 'must be 3 to 64 letters, digits, _ . or -' });
+    const displayName = checkDisplayName(violations, input.displayName);
+    if (input.roles.length === 0) violations.push({ field: 'roles', problem: 'must name at least one role' });
+    if (!input.organizationId && !input.roles.includes('superAdmin')) violations.push({ field: 'organizationId', problem: 'is required except for a superAdmin' });
+    if (violations.length) throw validationFailed(violations);
+    assertPasswordPolicy(input.password, { userName: input.userName });
+    const orgPath = input.organizationId ? (await this.nodeFor(caller, input.organizationId)).path : rootOrgPath;
+    return this.stores.users.create({
+      userName: input.userName,
+      displayName,
+      passwordHash: await hashPassword(input.password),
+      roles: [...new Set(input.roles)],
+      organizationId: input.organizationId,
+      orgPath,
+      memberId: input.memberId,
+      createdBy: caller.userId,
+    });
+  }
+
+  async get(caller: Caller, id: string): Promise<User> {
+    authorize(caller, 'user.read');
+    return this.visibleUser(caller, id);
+  }
+
+  async list(caller: Caller, organizationId: string, page: { page: number; size: number }): Promise<Page<User>> {
+    authorize(caller, 'user.read');
+    return this.stores.users.list(await subtreeOf(this.stores.organizations, caller, organizationId), page.page, page.size);
+  }
+
+  /** Changes the named fields; nobody changes their own roles. */
+  async update(caller: Caller, id: string, fields: readonly UserField[], input: AccountInput, expectedRevision: number): Promise<User> {
+    authorize(caller, 'user.manage');
+    const user = await this.visibleUser(caller, id);
+    assertRevision(expectedRevision, user, 'user');
+    const changes: Parameters<MemberStores['users']['update']>[1] = {};
+    const violations: FieldViolation[] = [];
+    if (fields.includes('displayName')) changes.displayName = checkDisplayName(violations, input.displayName);
+    if (fields.includes('roles')) {
+      if (input.roles.length === 0) violations.push({ field: 'roles', problem: 'must name at least one role' });
+      else changes.roles = [...new Set(input.roles)];
+    }
+    if (violations.length) throw validationFailed(violations);
+    if (fields.includes('organizationId') && input.organizationId !== user.organizationId) {
+      const org = input.organizationId ? await this.nodeFor(caller, input.organizationId) : null;
+      changes.organizationId = org?.id ?? '';
+      changes.orgPath = org?.path ?? rootOrgPath;
+    }
+    if (changes.roles) {
+      if (user.id === caller.userId) throw permissionDenied('USER_OWN_ROLES', 'nobody changes their own roles', { id: user.id });
+      assertCanAssignRoles(caller, changes.roles, user.roles);
+    }
+    const roles = changes.roles ?? user.roles;
+    if (!(changes.organizationId ?? user.organizationId) && !roles.includes('superAdmin')) {
+      throw validationFailed([{ field: 'organizationId', problem: 'is required except for a superAdmin' }]);
+    }
+    const orgPath = changes.orgPath ?? user.orgPath;
+    return this.stores.users.update(user, changes, [
+      {
+        type: userEvents.updated,
+        actor: caller.userId,
+        orgPath,
+        subjectId: user.id,
+        data: {
+          changed: Object.keys(changes),
+          ...(changes.roles ? { rolesBefore: user.roles, roles: changes.roles } : {}),
+          ...(changes.organizationId !== undefined ? { organizationIdBefore: user.organizationId, organizationId: changes.organizationId } : {}),
+        },
+      },
+    ]);
+  }
+
+  async unlock(caller: Caller, id: string): Promise<User> {
+    authorize(caller, 'user.manage');
+    const user = await this.visibleUser(caller, id);
+    await this.stores.users.recordLogin(user, { failures: [], lockedUntil: null }, [
+      { type: userEvents.unlocked, actor: caller.userId, orgPath: user.orgPath, subjectId: user.id, data: {} },
+    ]);
+    return { ...user, failures: [], lockedUntil: null };
+  }
+
+  private async visibleUser(caller: Caller, id: string): Promise<User> {
+    return visible(caller, id ? await this.stores.users.find(id) : null, (user) => user.orgPath, userNotFound(id));
+  }
+
+  /** The node a user is placed at: in the caller's scope, or a 400 naming the field. */
+  private async nodeFor(caller: Caller, organizationId: string) {
+    return visible(caller, await this.stores.organizations.find(organizationId), (org) => org.path, noSuch('organizationId', 'organization', organizationId));
+  }
+}

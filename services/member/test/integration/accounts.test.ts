@@ -1,0 +1,45 @@
+/** Accounts and signing in, called over gRPC. */
+import { status } from '@grpc/grpc-js';
+import type { Caller } from '@repo/access';
+import * as pb from '@repo/proto/member/v1';
+import { credentialsFor } from '@repo/testbed';
+import { failure, seedTree, staff, startMember, type MemberService, type Tree } from '../support';
+
+jest.setTimeout(90_000);
+
+const password = 'Correct-Horse-42';
+let service: MemberService;
+let tree: Tree;
+let cityAdmin: Caller;
+
+beforeAll(async () => {
+  service = await startMember();
+  tree = await seedTree(service);
+  cityAdmin = staff('city-admin', ['orgAdmin'], tree.cityA.path);
+});
+
+afterAll(() => service.stop());
+
+let serial = 0;
+
+async function createUser(caller: Caller, fields: Partial<pb.CreateUserRequest> = {}): Promise<pb.User> {
+  serial += 1;
+  const request = pb.CreateUserRequest.fromPartial({ userName: `user-${serial}`, displayName: `用户${serial}`, password, roles: ['secretary'], organizationId: tree.branchA.id, ...fields });
+  return (await service.auth.call('createUser', request, await credentialsFor(caller))).user!;
+}
+
+const updateUser = async (caller: Caller, fields: Partial<pb.UpdateUserRequest>) =>
+  (await service.auth.call('updateUser', pb.UpdateUserRequest.fromPartial(fields), await credentialsFor(caller))).user!;
+
+
+describe('changing a user by update mask', () => {
+  test('only the named fields change; a stale revision is 409 STALE_REVISION; a bad mask is 400', async () => {
+    const user = await createUser(cityAdmin);
+    const renamed = await updateUser(cityAdmin, { id: user.id, updateMask: ['displayName'], displayName: '新名字', roles: [], expectedRevision: user.revision });
+    expect(renamed).toMatchObject({ displayName: '新名字', roles: ['secretary'] });
+    const stale = await failure(updateUser(cityAdmin, { id: user.id, updateMask: ['displayName'], displayName: '又一个', expectedRevision: user.revision }));
+    expect(stale).toMatchObject({ grpcStatus: status.ABORTED, code: 'STALE_REVISION', details: { expectedRevision: String(user.revision), revision: String(renamed.revision) } });
+    expect(await failure(updateUser(cityAdmin, { id: user.id, updateMask: [] }))).toMatchObject({ code: 'VALIDATION_FAILED', details: { updateMask: expect.any(String) } });
+    expect(await failure(updateUser(cityAdmin, { id: user.id, updateMask: ['userName'] }))).toMatchObject({ code: 'VALIDATION_FAILED', details: { userName: 'is not an updatable field' } });
+  });
+});
