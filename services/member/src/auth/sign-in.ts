@@ -4,6 +4,7 @@ import {
   hashPassword,
   hashToken,
   isAnonymous,
+  needsRehash,
   newRefreshToken,
   rootOrgPath,
   signAccessToken,
@@ -67,7 +68,10 @@ export class SignIn {
     this.lockout = { threshold: policy.AUTH_LOCKOUT_THRESHOLD, windowSeconds: policy.AUTH_LOCKOUT_WINDOW_SECONDS, lockSeconds: policy.AUTH_LOCKOUT_SECONDS };
   }
 
-  /** Checks the password and starts a session; failures count towards a lock. */
+  /**
+   * Checks the password and starts a session; failures count towards a lock. A hash made with
+   * older parameters is replaced while the password is at hand.
+   */
   async login(input: { userName: string; password: string; clientIp: string }): Promise<SignedIn> {
     const violations: FieldViolation[] = [];
     if (!input.userName || input.userName.length > 64) violations.push({ field: 'userName', problem: 'must be 1 to 64 characters' });
@@ -83,7 +87,8 @@ export class SignIn {
     }
     if (isLocked(user, now)) throw locked(user.lockedUntil!);
     if (!(await verifyPassword(input.password, user.passwordHash))) throw await this.passwordFailed(user, now, input.clientIp, invalidCredentials);
-    await users.recordLogin(user, { failures: [], lockedUntil: null }, [
+    const rehashed = needsRehash(user.passwordHash) ? { passwordHash: await hashPassword(input.password) } : {};
+    await users.recordLogin(user, { failures: [], lockedUntil: null, ...rehashed }, [
       { type: userEvents.loggedIn, actor: user.id, orgPath: user.orgPath, subjectId: user.id, data: { clientIp: input.clientIp } },
     ]);
     return { tokens: await this.startSession(user, now), user };

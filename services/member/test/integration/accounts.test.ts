@@ -1,6 +1,6 @@
-/** Accounts and signing in, called over gRPC. */
+/** Accounts and signing in, called over gRPC: rehashing at login. */
 import { status } from '@grpc/grpc-js';
-import type { Caller } from '@repo/access';
+import { hashPassword, needsRehash, type Caller } from '@repo/access';
 import * as pb from '@repo/proto/member/v1';
 import { credentialsFor } from '@repo/testbed';
 import { failure, seedTree, staff, startMember, type MemberService, type Tree } from '../support';
@@ -32,6 +32,9 @@ const updateUser = async (caller: Caller, fields: Partial<pb.UpdateUserRequest>)
   (await service.auth.call('updateUser', pb.UpdateUserRequest.fromPartial(fields), await credentialsFor(caller))).user!;
 
 
+const login = async (userName: string, secret = password) =>
+  service.auth.call('login', pb.LoginRequest.fromPartial({ userName, password: secret, clientIp: '127.0.0.1' }), await credentialsFor());
+
 describe('changing a user by update mask', () => {
   test('only the named fields change; a stale revision is 409 STALE_REVISION; a bad mask is 400', async () => {
     const user = await createUser(cityAdmin);
@@ -42,4 +45,23 @@ describe('changing a user by update mask', () => {
     expect(await failure(updateUser(cityAdmin, { id: user.id, updateMask: [] }))).toMatchObject({ code: 'VALIDATION_FAILED', details: { updateMask: expect.any(String) } });
     expect(await failure(updateUser(cityAdmin, { id: user.id, updateMask: ['userName'] }))).toMatchObject({ code: 'VALIDATION_FAILED', details: { userName: 'is not an updatable field' } });
   });
+});
+
+test('a password hash made with older parameters is replaced at the next login', async () => {
+  const old = await hashPassword(password, { N: 1024, r: 8, p: 1, keyLength: 32 });
+  const user = await service.app.users.create({
+    userName: 'old-hash',
+    displayName: '旧用户',
+    passwordHash: old,
+    roles: ['secretary'],
+    organizationId: tree.branchA.id,
+    orgPath: tree.branchA.path,
+    memberId: '',
+    createdBy: 'test',
+  });
+  await login('old-hash');
+  const stored = (await service.app.users.find(user.id))!.passwordHash;
+  expect(stored).not.toBe(old);
+  expect(needsRehash(stored)).toBe(false);
+  expect((await login('old-hash')).user?.id).toBe(user.id);
 });
