@@ -12,11 +12,13 @@ import {
   type Caller,
 } from '@repo/access';
 import { DomainError, permissionDenied, unauthenticated, validationFailed, type FieldViolation } from '@repo/errors';
+import type { Job } from '@repo/kit';
 import type { Logger } from '@repo/logging';
 import type { MemberConfig } from '../config';
-import { isLocked, registerFailure, type LockoutPolicy } from '../domain/lockout';
+import { isLocked, registerFailure, type LockoutPolicy, type LockoutState } from '../domain/lockout';
 import { userEvents } from '../events/types';
 import type { MemberStores } from '../store';
+import type { LoginFailures } from '../store/login-failures';
 import type { User } from '../store/users';
 
 export type { User };
@@ -61,7 +63,7 @@ export class SignIn {
   private readonly lockout: LockoutPolicy;
 
   constructor(
-    private readonly stores: Pick<MemberStores, 'users' | 'sessions' | 'organizations'>,
+    private readonly stores: Pick<MemberStores, 'users' | 'sessions' | 'loginFailures' | 'organizations'>,
     private readonly policy: AuthPolicy,
     private readonly logger: Logger,
   ) {
@@ -69,7 +71,8 @@ export class SignIn {
   }
 
   /**
-   * Checks the password and starts a session; failures count towards a lock. A hash made with
+   * Checks the password and starts a session. Failures count towards a lock, for names without
+   * an account too, so neither the answer nor the lock tells which names exist. A hash made with
    * older parameters is replaced while the password is at hand.
    */
   async login(input: { userName: string; password: string; clientIp: string }): Promise<SignedIn> {
@@ -81,10 +84,7 @@ export class SignIn {
     const { users } = this.stores;
     const now = new Date();
     const user = await users.findByName(input.userName);
-    if (!user) {
-      await verifyPassword(input.password, await decoyHash);
-      throw invalidCredentials();
-    }
+    if (!user) return this.noSuchAccount(input.userName, input.password, now);
     if (isLocked(user, now)) throw locked(user.lockedUntil!);
     if (!(await verifyPassword(input.password, user.passwordHash))) throw await this.passwordFailed(user, now, input.clientIp, invalidCredentials);
     const rehashed = needsRehash(user.passwordHash) ? { passwordHash: await hashPassword(input.password) } : {};
@@ -153,6 +153,23 @@ export class SignIn {
     return { tokens: await this.startSession(user, now), user };
   }
 
+  /** A name without an account: the same work, the same answers and the same lock as a real one. */
+  private async noSuchAccount(userName: string, password: string, now: Date): Promise<never> {
+    const { loginFailures } = this.stores;
+    const state = await loginFailures.stateOf(userName);
+    if (isLocked(state, now)) throw locked(state.lockedUntil!);
+    await verifyPassword(password, await decoyHash);
+    const next = registerFailure(state, now, this.lockout);
+    await loginFailures.save(userName, next, this.expiryOf(next, now));
+    throw next.locked ? locked(next.lockedUntil!) : invalidCredentials();
+  }
+
+  /** When a failure record stops mattering: its lock ends, or its latest failure leaves the window. */
+  private expiryOf(state: LockoutState, now: Date): Date {
+    const windowEnd = now.getTime() + this.lockout.windowSeconds * 1000;
+    return new Date(Math.max(windowEnd, state.lockedUntil ? Date.parse(state.lockedUntil) : 0));
+  }
+
   /**
    * Records a wrong password (towards the lockout) and answers the error to throw: the lock
    * when this failure locked the account, else `wrong`.
@@ -196,3 +213,7 @@ export class SignIn {
   }
 }
 
+/** Removes the failure records of names without an account once they say nothing any more. */
+export function loginFailurePurge(loginFailures: LoginFailures): Job {
+  return { name: 'login-failures-purge', everyMs: 3_600_000, run: async (now) => ({ purged: await loginFailures.purge(now) }) };
+}

@@ -6,6 +6,7 @@
 import type { Outboxes } from '@repo/bus';
 import type { Connection } from '@repo/db';
 import { BillRepository } from './dues';
+import { LoginFailures } from './login-failures';
 import { MeetingRepository } from './meetings';
 import { MemberRepository } from './members';
 import { OrganizationRepository } from './organizations';
@@ -16,6 +17,7 @@ export interface MemberStores {
   organizations: OrganizationRepository;
   users: UserRepository;
   sessions: SessionRepository;
+  loginFailures: LoginFailures;
   members: MemberRepository;
   bills: BillRepository;
   transfers: TransferRepository;
@@ -29,5 +31,5 @@ export function openStores(connection: Connection, outboxes: Outboxes): MemberSt
   const transfers = new TransferRepository(connection, outboxes);
   const meetings = new MeetingRepository(connection, outboxes);
   const organizations = new OrganizationRepository(connection, outboxes, [users.paths, members.paths, bills.paths, transfers.paths, ...meetings.paths]);
-  return { organizations, users, sessions: new SessionRepository(connection), members, bills, transfers, meetings };
+  return { organizations, users, sessions: new SessionRepository(connection), loginFailures: new LoginFailures(connection), members, bills, transfers, meetings };
 }

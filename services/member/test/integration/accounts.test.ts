@@ -1,9 +1,9 @@
-/** Accounts and signing in, called over gRPC: rehashing at login. */
+/** Accounts and signing in, called over gRPC: lockout, rehashing. */
 import { status } from '@grpc/grpc-js';
 import { hashPassword, needsRehash, type Caller } from '@repo/access';
 import * as pb from '@repo/proto/member/v1';
 import { credentialsFor } from '@repo/testbed';
-import { failure, seedTree, staff, startMember, type MemberService, type Tree } from '../support';
+import { failure, seedTree, staff, startMember, superAdmin, type MemberService, type Tree } from '../support';
 
 jest.setTimeout(90_000);
 
@@ -13,7 +13,7 @@ let tree: Tree;
 let cityAdmin: Caller;
 
 beforeAll(async () => {
-  service = await startMember();
+  service = await startMember({ AUTH_LOCKOUT_THRESHOLD: '3' });
   tree = await seedTree(service);
   cityAdmin = staff('city-admin', ['orgAdmin'], tree.cityA.path);
 });
@@ -34,6 +34,39 @@ const updateUser = async (caller: Caller, fields: Partial<pb.UpdateUserRequest>)
 
 const login = async (userName: string, secret = password) =>
   service.auth.call('login', pb.LoginRequest.fromPartial({ userName, password: secret, clientIp: '127.0.0.1' }), await credentialsFor());
+
+describe('the lockout', () => {
+  /** The answers to four wrong passwords for `userName`: status, code and the detail names. */
+  async function fourWrong(userName: string) {
+    const answers = [];
+    for (let i = 0; i < 4; i++) {
+      const { grpcStatus, code, details } = await failure(login(userName, 'Wrong-Password-1'));
+      answers.push({ grpcStatus, code, details: Object.keys(details).sort() });
+    }
+    return answers;
+  }
+
+  test('a name without an account locks exactly like one with, and is kept only as a hash until it expires', async () => {
+    const real = await createUser(superAdmin);
+    const forReal = await fourWrong(real.userName);
+    expect(forReal.map((a) => a.code)).toEqual(['AUTH_INVALID_CREDENTIALS', 'AUTH_INVALID_CREDENTIALS', 'AUTH_ACCOUNT_LOCKED', 'AUTH_ACCOUNT_LOCKED']);
+    expect(forReal[2]).toEqual({ grpcStatus: status.RESOURCE_EXHAUSTED, code: 'AUTH_ACCOUNT_LOCKED', details: ['lockedUntil', 'retryAfterSeconds'] });
+    expect(await fourWrong('nobody-by-this-name')).toEqual(forReal);
+    // The right password does not get past the lock, for either.
+    expect((await failure(login(real.userName))).code).toBe('AUTH_ACCOUNT_LOCKED');
+    expect((await failure(login('NOBODY-by-this-name'))).code).toBe('AUTH_ACCOUNT_LOCKED');
+
+    const counters = service.app.connection.collection('loginFailures');
+    const records = await counters.find({}).toArray();
+    expect(records).toHaveLength(1);
+    expect(JSON.stringify(records)).not.toContain('nobody');
+    // The purge leaves a record while its lock lasts, and removes it after.
+    await service.app.jobs.tick(new Date());
+    expect(await counters.countDocuments()).toBe(1);
+    await service.app.jobs.tick(new Date(Date.now() + 24 * 3_600_000));
+    expect(await counters.countDocuments()).toBe(0);
+  });
+});
 
 describe('changing a user by update mask', () => {
   test('only the named fields change; a stale revision is 409 STALE_REVISION; a bad mask is 400', async () => {
