@@ -1,4 +1,4 @@
-/** User accounts: create, read, list, change (name, roles, node), unlock. */
+/** User accounts: create, read, list, change (name, roles, node, disabled), unlock. */
 import { assertCanAssignRoles, assertPasswordPolicy, authorize, hashPassword, rootOrgPath, visible, type Caller } from '@repo/access';
 import type { Page } from '@repo/db';
 import { notFound, permissionDenied, validationFailed, type FieldViolation } from '@repo/errors';
@@ -8,7 +8,7 @@ import { subtreeOf } from '../organizations/scope';
 import type { MemberStores } from '../store';
 import type { User } from '../store/users';
 
-export const userUpdatable = ['displayName', 'roles', 'organizationId'] as const;
+export const userUpdatable = ['displayName', 'roles', 'organizationId', 'disabled'] as const;
 export type UserField = (typeof userUpdatable)[number];
 
 export interface AccountInput {
@@ -27,7 +27,7 @@ function checkDisplayName(violations: FieldViolation[], value: string): string {
 }
 
 export class Accounts {
-  constructor(private readonly stores: Pick<MemberStores, 'users' | 'organizations'>) {}
+  constructor(private readonly stores: Pick<MemberStores, 'users' | 'sessions' | 'organizations'>) {}
 
   async create(caller: Caller, input: AccountInput & { userName: string; password: string; memberId: string }): Promise<User> {
     authorize(caller, 'user.manage');
@@ -62,8 +62,11 @@ export class Accounts {
     return this.stores.users.list(await subtreeOf(this.stores.organizations, caller, organizationId), page.page, page.size);
   }
 
-  /** Changes the named fields; nobody changes their own roles. */
-  async update(caller: Caller, id: string, fields: readonly UserField[], input: AccountInput, expectedRevision: number): Promise<User> {
+  /**
+   * Changes the named fields. Nobody changes their own roles or disables themselves; disabling
+   * is as privileged as taking the user's roles away, and ends every session of theirs at once.
+   */
+  async update(caller: Caller, id: string, fields: readonly UserField[], input: AccountInput & { disabled: boolean }, expectedRevision: number): Promise<User> {
     authorize(caller, 'user.manage');
     const user = await this.visibleUser(caller, id);
     assertRevision(expectedRevision, user, 'user');
@@ -80,16 +83,19 @@ export class Accounts {
       changes.organizationId = org?.id ?? '';
       changes.orgPath = org?.path ?? rootOrgPath;
     }
-    if (changes.roles) {
-      if (user.id === caller.userId) throw permissionDenied('USER_OWN_ROLES', 'nobody changes their own roles', { id: user.id });
-      assertCanAssignRoles(caller, changes.roles, user.roles);
+    const disabling = fields.includes('disabled') && input.disabled !== user.disabled;
+    if (disabling) changes.disabled = input.disabled;
+    if (changes.roles || disabling) {
+      if (user.id === caller.userId) throw permissionDenied('USER_OWN_ROLES', 'nobody changes their own roles or disables themselves', { id: user.id });
+      // An orgAdmin can neither unmake nor shut out a superAdmin.
+      assertCanAssignRoles(caller, changes.roles ?? [], user.roles);
     }
     const roles = changes.roles ?? user.roles;
     if (!(changes.organizationId ?? user.organizationId) && !roles.includes('superAdmin')) {
       throw validationFailed([{ field: 'organizationId', problem: 'is required except for a superAdmin' }]);
     }
     const orgPath = changes.orgPath ?? user.orgPath;
-    return this.stores.users.update(user, changes, [
+    const updated = await this.stores.users.update(user, changes, [
       {
         type: userEvents.updated,
         actor: caller.userId,
@@ -101,7 +107,10 @@ export class Accounts {
           ...(changes.organizationId !== undefined ? { organizationIdBefore: user.organizationId, organizationId: changes.organizationId } : {}),
         },
       },
+      ...(disabling ? [{ type: input.disabled ? userEvents.disabled : userEvents.enabled, actor: caller.userId, orgPath, subjectId: user.id, data: {} }] : []),
     ]);
+    if (changes.disabled) await this.stores.sessions.revokeAllOf(user.id, 'account disabled');
+    return updated;
   }
 
   async unlock(caller: Caller, id: string): Promise<User> {
@@ -121,4 +130,5 @@ export class Accounts {
   private async nodeFor(caller: Caller, organizationId: string) {
     return visible(caller, await this.stores.organizations.find(organizationId), (org) => org.path, noSuch('organizationId', 'organization', organizationId));
   }
+
 }

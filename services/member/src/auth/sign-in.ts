@@ -87,6 +87,8 @@ export class SignIn {
     if (!user) return this.noSuchAccount(input.userName, input.password, now);
     if (isLocked(user, now)) throw locked(user.lockedUntil!);
     if (!(await verifyPassword(input.password, user.passwordHash))) throw await this.passwordFailed(user, now, input.clientIp, invalidCredentials);
+    // Told only to whoever knows the password.
+    if (user.disabled) throw permissionDenied('AUTH_ACCOUNT_DISABLED', 'this account is disabled');
     const rehashed = needsRehash(user.passwordHash) ? { passwordHash: await hashPassword(input.password) } : {};
     await users.recordLogin(user, { failures: [], lockedUntil: null, ...rehashed }, [
       { type: userEvents.loggedIn, actor: user.id, orgPath: user.orgPath, subjectId: user.id, data: { clientIp: input.clientIp } },
@@ -108,8 +110,9 @@ export class SignIn {
       throw invalidRefresh();
     }
     if (session.revokedAt || Date.parse(session.expiresAt) <= Date.now()) throw invalidRefresh();
+    // A disabled, deleted or locked account gets no new access token: the last one runs out.
     const user = await users.find(session.userId);
-    if (!user || isLocked(user, new Date())) throw invalidRefresh();
+    if (!user || user.disabled || isLocked(user, new Date())) throw invalidRefresh();
     const next = newRefreshToken();
     const refreshExpires = new Date(Date.now() + this.policy.AUTH_REFRESH_TTL_SECONDS * 1000);
     if (!(await sessions.rotate(session, hashToken(next), refreshExpires))) throw invalidRefresh();
@@ -137,8 +140,8 @@ export class SignIn {
     if (violations.length) throw validationFailed(violations);
     const { users, sessions } = this.stores;
     const user = await users.find(caller.userId);
-    // The token outlived its account.
-    if (!user) throw unauthenticated('AUTH_REQUIRED', 'sign in again');
+    // The token outlived its account, or the account was disabled since.
+    if (!user || user.disabled) throw unauthenticated('AUTH_REQUIRED', 'sign in again');
     const now = new Date();
     if (isLocked(user, now)) throw locked(user.lockedUntil!);
     if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {

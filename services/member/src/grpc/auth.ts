@@ -18,6 +18,7 @@ export function toProtoUser(user: User): pb.User {
     createdAt: user.createdAt,
     createdBy: user.createdBy,
     revision: user.revision,
+    disabled: user.disabled,
   });
 }
 
@@ -66,8 +67,8 @@ export function authService(signIn: SignIn, accounts: Accounts): ServiceRegistra
 
     async updateUser(request, { caller }) {
       const fields = updateMaskOf(request.updateMask, userUpdatable);
-      const { displayName, roles, organizationId } = request;
-      return { user: toProtoUser(await accounts.update(caller, request.id, fields, { displayName, roles, organizationId }, request.expectedRevision)) };
+      const { displayName, roles, organizationId, disabled } = request;
+      return { user: toProtoUser(await accounts.update(caller, request.id, fields, { displayName, roles, organizationId, disabled }, request.expectedRevision)) };
     },
 
     async unlockUser(request, { caller }) {

@@ -17,6 +17,8 @@ export interface User {
   memberId: string;
   failures: string[];
   lockedUntil: string | null;
+  /** A disabled user signs in no more and cannot refresh. */
+  disabled: boolean;
   createdAt: string;
   createdBy: string;
   revision: number;
@@ -38,6 +40,7 @@ const userSchema = new Schema(
     memberId: { type: String, default: '' },
     failures: { type: [String], default: [] },
     lockedUntil: { type: String, default: null },
+    disabled: { type: Boolean, default: false },
     createdAt: { type: String, required: true },
     createdBy: { type: String, required: true },
     revision: { type: Number, required: true },
@@ -50,10 +53,11 @@ userSchema.index({ orgPath: 1 });
 
 function toUser(record: UserRecord): User {
   const { _id, ...rest } = withoutOutbox(record);
-  return { id: _id, ...rest };
+  // Accounts written before `disabled` existed are enabled.
+  return { id: _id, ...rest, disabled: rest.disabled ?? false };
 }
 
-export type NewUser = Omit<User, 'id' | 'failures' | 'lockedUntil' | 'createdAt' | 'revision'>;
+export type NewUser = Omit<User, 'id' | 'failures' | 'lockedUntil' | 'disabled' | 'createdAt' | 'revision'>;
 
 export class UserRepository {
   readonly store: OutboxStore<UserRecord>;
@@ -71,7 +75,7 @@ export class UserRepository {
     if (await this.store.model.exists({ userName })) {
       throw alreadyExists('USER_NAME_TAKEN', `user name ${userName} is already taken`, { userName });
     }
-    const record = { _id: randomUUID(), ...input, userName, failures: [], lockedUntil: null, createdAt: new Date().toISOString(), revision: 1 };
+    const record = { _id: randomUUID(), ...input, userName, failures: [], lockedUntil: null, disabled: false, createdAt: new Date().toISOString(), revision: 1 };
     try {
       await this.store.insert(record, [
         { type: userEvents.created, actor: input.createdBy, orgPath: input.orgPath, subjectId: record._id, data: { userName, roles: input.roles, organizationId: input.organizationId } },
@@ -119,7 +123,7 @@ export class UserRepository {
   }
 
   /** Applies `changes` if the user is still at the revision read (else USER_REVISION_CONFLICT). */
-  async update(user: User, changes: Partial<Pick<User, 'displayName' | 'roles' | 'organizationId' | 'orgPath'>>, events: NewEvent[]): Promise<User> {
+  async update(user: User, changes: Partial<Pick<User, 'displayName' | 'roles' | 'organizationId' | 'orgPath' | 'memberId' | 'disabled'>>, events: NewEvent[]): Promise<User> {
     return toUser(await this.store.saveIf(user.id, user.revision, {}, { $set: changes }, events));
   }
 }

@@ -1,8 +1,8 @@
-/** Accounts and signing in, called over gRPC: lockout, rehashing. */
+/** Accounts and signing in, called over gRPC: lockout, disabling, rehashing. */
 import { status } from '@grpc/grpc-js';
 import { hashPassword, needsRehash, type Caller } from '@repo/access';
 import * as pb from '@repo/proto/member/v1';
-import { credentialsFor } from '@repo/testbed';
+import { credentialsFor, streamEvents, waitFor } from '@repo/testbed';
 import { failure, seedTree, staff, startMember, superAdmin, type MemberService, type Tree } from '../support';
 
 jest.setTimeout(90_000);
@@ -65,6 +65,33 @@ describe('the lockout', () => {
     expect(await counters.countDocuments()).toBe(1);
     await service.app.jobs.tick(new Date(Date.now() + 24 * 3_600_000));
     expect(await counters.countDocuments()).toBe(0);
+  });
+});
+
+describe('disabled accounts', () => {
+  test('sign in no more and cannot refresh; their sessions end, and enabling restores them', async () => {
+    const user = await createUser(superAdmin);
+    const signedIn = await login(user.userName);
+    const disabled = await updateUser(superAdmin, { id: user.id, updateMask: ['disabled'], disabled: true, expectedRevision: user.revision });
+    expect(disabled).toMatchObject({ disabled: true, revision: user.revision + 1 });
+
+    const refresh = await failure(service.auth.call('refresh', { refreshToken: signedIn.tokens!.refreshToken }, await credentialsFor()));
+    expect(refresh).toMatchObject({ grpcStatus: status.UNAUTHENTICATED, code: 'AUTH_REFRESH_INVALID' });
+    expect(await failure(login(user.userName))).toMatchObject({ grpcStatus: status.PERMISSION_DENIED, code: 'AUTH_ACCOUNT_DISABLED' });
+    // Whoever does not know the password learns nothing about the account.
+    expect((await failure(login(user.userName, 'Wrong-Password-1'))).code).toBe('AUTH_INVALID_CREDENTIALS');
+
+    await waitFor(async () => (await streamEvents(service.namespace, 'member.user.disabled')).some((e) => e.subjectId === user.id), { what: 'the disabled event' });
+    await updateUser(superAdmin, { id: user.id, updateMask: ['disabled'], disabled: false });
+    expect((await login(user.userName)).user?.disabled).toBe(false);
+  });
+
+  test('nobody disables themselves, and an orgAdmin does not shut out a superAdmin', async () => {
+    const admin = await createUser(superAdmin, { roles: ['superAdmin'] });
+    const self = await failure(updateUser(staff(admin.id, ['superAdmin'], '/'), { id: admin.id, updateMask: ['disabled'], disabled: true }));
+    expect(self).toMatchObject({ grpcStatus: status.PERMISSION_DENIED, code: 'USER_OWN_ROLES' });
+    const below = await failure(updateUser(cityAdmin, { id: admin.id, updateMask: ['disabled'], disabled: true }));
+    expect(below).toMatchObject({ grpcStatus: status.PERMISSION_DENIED, code: 'ACCESS_ROLE_NOT_GRANTABLE' });
   });
 });
 
