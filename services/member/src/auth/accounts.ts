@@ -1,4 +1,4 @@
-/** User accounts: create, read, list, change (name, roles, node, disabled), unlock. */
+/** User accounts: create, read, list, change (name, roles, node, member record, disabled), unlock. */
 import { assertCanAssignRoles, assertPasswordPolicy, authorize, hashPassword, rootOrgPath, visible, type Caller } from '@repo/access';
 import type { Page } from '@repo/db';
 import { notFound, permissionDenied, validationFailed, type FieldViolation } from '@repo/errors';
@@ -8,13 +8,15 @@ import { subtreeOf } from '../organizations/scope';
 import type { MemberStores } from '../store';
 import type { User } from '../store/users';
 
-export const userUpdatable = ['displayName', 'roles', 'organizationId', 'disabled'] as const;
+export const userUpdatable = ['displayName', 'roles', 'organizationId', 'memberId', 'disabled'] as const;
 export type UserField = (typeof userUpdatable)[number];
 
 export interface AccountInput {
   displayName: string;
   roles: string[];
   organizationId: string;
+  /** The user's own member record; '' for none. */
+  memberId: string;
 }
 
 const userNotFound = (id: string) => () => notFound('USER_NOT_FOUND', `user ${id} not found`, { id });
@@ -27,9 +29,9 @@ function checkDisplayName(violations: FieldViolation[], value: string): string {
 }
 
 export class Accounts {
-  constructor(private readonly stores: Pick<MemberStores, 'users' | 'sessions' | 'organizations'>) {}
+  constructor(private readonly stores: Pick<MemberStores, 'users' | 'sessions' | 'organizations' | 'members'>) {}
 
-  async create(caller: Caller, input: AccountInput & { userName: string; password: string; memberId: string }): Promise<User> {
+  async create(caller: Caller, input: AccountInput & { userName: string; password: string }): Promise<User> {
     authorize(caller, 'user.manage');
     assertCanAssignRoles(caller, input.roles);
     const violations: FieldViolation[] = [];
@@ -40,6 +42,7 @@ export class Accounts {
     if (violations.length) throw validationFailed(violations);
     assertPasswordPolicy(input.password, { userName: input.userName });
     const orgPath = input.organizationId ? (await this.nodeFor(caller, input.organizationId)).path : rootOrgPath;
+    if (input.memberId) await this.assertMemberVisible(caller, input.memberId);
     return this.stores.users.create({
       userName: input.userName,
       displayName,
@@ -83,6 +86,10 @@ export class Accounts {
       changes.organizationId = org?.id ?? '';
       changes.orgPath = org?.path ?? rootOrgPath;
     }
+    if (fields.includes('memberId') && input.memberId !== user.memberId) {
+      if (input.memberId) await this.assertMemberVisible(caller, input.memberId);
+      changes.memberId = input.memberId;
+    }
     const disabling = fields.includes('disabled') && input.disabled !== user.disabled;
     if (disabling) changes.disabled = input.disabled;
     if (changes.roles || disabling) {
@@ -105,6 +112,7 @@ export class Accounts {
           changed: Object.keys(changes),
           ...(changes.roles ? { rolesBefore: user.roles, roles: changes.roles } : {}),
           ...(changes.organizationId !== undefined ? { organizationIdBefore: user.organizationId, organizationId: changes.organizationId } : {}),
+          ...(changes.memberId !== undefined ? { memberIdBefore: user.memberId, memberId: changes.memberId } : {}),
         },
       },
       ...(disabling ? [{ type: input.disabled ? userEvents.disabled : userEvents.enabled, actor: caller.userId, orgPath, subjectId: user.id, data: {} }] : []),
@@ -131,4 +139,11 @@ export class Accounts {
     return visible(caller, await this.stores.organizations.find(organizationId), (org) => org.path, noSuch('organizationId', 'organization', organizationId));
   }
 
+  /**
+   * Linking a member record lets the user read it as their own, so the record must be one the
+   * caller may see: otherwise an administrator of one city could read another city's members.
+   */
+  private async assertMemberVisible(caller: Caller, memberId: string): Promise<void> {
+    visible(caller, await this.stores.members.find(memberId), (member) => member.orgPath, noSuch('memberId', 'member', memberId));
+  }
 }

@@ -67,8 +67,8 @@ export function authService(signIn: SignIn, accounts: Accounts): ServiceRegistra
 
     async updateUser(request, { caller }) {
       const fields = updateMaskOf(request.updateMask, userUpdatable);
-      const { displayName, roles, organizationId, disabled } = request;
-      return { user: toProtoUser(await accounts.update(caller, request.id, fields, { displayName, roles, organizationId, disabled }, request.expectedRevision)) };
+      const { displayName, roles, organizationId, memberId, disabled } = request;
+      return { user: toProtoUser(await accounts.update(caller, request.id, fields, { displayName, roles, organizationId, memberId, disabled }, request.expectedRevision)) };
     },
 
     async unlockUser(request, { caller }) {

@@ -1,20 +1,24 @@
-/** Accounts and signing in, called over gRPC: lockout, disabling, rehashing. */
+/** Accounts and signing in, called over gRPC: links to member records, lockout, disabling, rehashing. */
 import { status } from '@grpc/grpc-js';
 import { hashPassword, needsRehash, type Caller } from '@repo/access';
 import * as pb from '@repo/proto/member/v1';
 import { credentialsFor, streamEvents, waitFor } from '@repo/testbed';
-import { failure, seedTree, staff, startMember, superAdmin, type MemberService, type Tree } from '../support';
+import { failure, newMember, seedTree, staff, startMember, superAdmin, type MemberService, type Tree } from '../support';
 
 jest.setTimeout(90_000);
 
 const password = 'Correct-Horse-42';
 let service: MemberService;
 let tree: Tree;
+let memberA: pb.Member;
+let memberB: pb.Member;
 let cityAdmin: Caller;
 
 beforeAll(async () => {
   service = await startMember({ AUTH_LOCKOUT_THRESHOLD: '3' });
   tree = await seedTree(service);
+  memberA = await newMember(service, tree.branchA.id);
+  memberB = await newMember(service, tree.branchB.id);
   cityAdmin = staff('city-admin', ['orgAdmin'], tree.cityA.path);
 });
 
@@ -31,9 +35,28 @@ async function createUser(caller: Caller, fields: Partial<pb.CreateUserRequest> 
 const updateUser = async (caller: Caller, fields: Partial<pb.UpdateUserRequest>) =>
   (await service.auth.call('updateUser', pb.UpdateUserRequest.fromPartial(fields), await credentialsFor(caller))).user!;
 
-
 const login = async (userName: string, secret = password) =>
   service.auth.call('login', pb.LoginRequest.fromPartial({ userName, password: secret, clientIp: '127.0.0.1' }), await credentialsFor());
+
+describe('linking a user to a member record', () => {
+  test('the member must be in the caller\'s scope, at creation and on update', async () => {
+    const elsewhere = await failure(createUser(cityAdmin, { memberId: memberB.id }));
+    expect(elsewhere).toMatchObject({ grpcStatus: status.INVALID_ARGUMENT, code: 'VALIDATION_FAILED', details: { memberId: `no member ${memberB.id}` } });
+    expect((await failure(createUser(cityAdmin, { memberId: 'no-such-member' }))).details).toEqual({ memberId: 'no member no-such-member' });
+
+    const user = await createUser(cityAdmin, { memberId: memberA.id, roles: ['member'] });
+    expect(user.memberId).toBe(memberA.id);
+    const self = staff(user.id, ['member'], tree.branchA.path);
+    const read = await service.members.call('getMember', pb.GetMemberRequest.fromPartial({ id: memberA.id }), await credentialsFor(self));
+    expect(read.member?.id).toBe(memberA.id);
+
+    const moved = await failure(updateUser(cityAdmin, { id: user.id, updateMask: ['memberId'], memberId: memberB.id }));
+    expect(moved).toMatchObject({ code: 'VALIDATION_FAILED', details: { memberId: `no member ${memberB.id}` } });
+    // The refused link changed nothing: the user still reads their own record, not the other.
+    expect((await failure(service.members.call('getMember', pb.GetMemberRequest.fromPartial({ id: memberB.id }), await credentialsFor(self)))).code).toBe('MEMBER_NOT_FOUND');
+    expect((await updateUser(cityAdmin, { id: user.id, updateMask: ['memberId'], memberId: '' })).memberId).toBe('');
+  });
+});
 
 describe('the lockout', () => {
   /** The answers to four wrong passwords for `userName`: status, code and the detail names. */
