@@ -52,6 +52,7 @@ export const importLimits = {
 export const importCodes = {
   unreadable: 'MEMBER_IMPORT_UNREADABLE',
   tooManyRows: 'MEMBER_IMPORT_TOO_MANY_ROWS',
+  tooLarge: 'MEMBER_IMPORT_TOO_LARGE',
   missingColumn: 'MEMBER_IMPORT_MISSING_COLUMN',
   duplicateColumn: 'MEMBER_IMPORT_DUPLICATE_COLUMN',
   duplicate: 'MEMBER_IMPORT_DUPLICATE',

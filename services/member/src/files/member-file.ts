@@ -2,15 +2,49 @@
  * Reading member files for the import: a CSV (UTF-8, or GBK as Chinese Excel saves it) or the
  * first worksheet of an .xlsx workbook, into rows of text keyed by the file's own headers
  * (domain/import.ts validates them).
+ *
+ * A workbook is a zip, and a few kilobytes of zip can unpack to gigabytes (one cell of 100 MB
+ * once ran the service out of heap). So before exceljs sees a workbook, its central directory's
+ * sizes are checked and every entry is inflated as a stream and measured: the total unpacked
+ * size and the longest piece of XML (a cell's text, an attribute, a comment) are bounded, and a
+ * file that lies about its sizes is caught by what it inflates to. A CSV unpacks to nothing more
+ * than itself; both kinds then have their cells, columns and rows bounded as they are read.
  */
 import { Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { DomainError, invalidArgument } from '@repo/errors';
 import { importCodes, maxRowsOf, tooManyRows, type MemberFile, type ParseOptions, type SheetRow } from '../domain/import';
+import { unpacked, zipEntries, ZipFormatError } from './zip';
 
 export const memberFileFormats = ['csv', 'xlsx'] as const;
 export type MemberFileFormat = (typeof memberFileFormats)[number];
+
+/** What a member file may expand to; beyond any of these it is refused unread. */
+export const fileLimits = {
+  /** Everything a workbook's entries unpack to. A province's 100,000 rows take about 50 MB. */
+  unpackedBytes: 64 * 1024 * 1024,
+  /** Entries of a workbook (a few dozen in practice). */
+  entries: 1_000,
+  /** The longest run of a workbook's XML without markup: a cell's text, escaped, at most. */
+  cellBytes: 256 * 1024,
+  /** Characters of one cell: Excel's own maximum. */
+  cellChars: 32_767,
+  columns: 256,
+  /** Lines read, blank ones included (data rows are bounded by maxRows). */
+  rows: 200_000,
+} as const;
+
+export type FileLimit = keyof typeof fileLimits;
+
+/** 400 MEMBER_IMPORT_TOO_LARGE naming the limit, its value and what the file came to. */
+export function tooLarge(limit: FileLimit, value: number): DomainError {
+  return invalidArgument(importCodes.tooLarge, `the file exceeds the import limit ${limit} (${fileLimits[limit]}): it comes to ${value} or more`, {
+    limit,
+    max: String(fileLimits[limit]),
+    value: String(value),
+  });
+}
 
 function unreadable(format: MemberFileFormat, reason: string): DomainError {
   return invalidArgument(importCodes.unreadable, `the ${format} file could not be read: ${reason}`, { format });
@@ -18,17 +52,22 @@ function unreadable(format: MemberFileFormat, reason: string): DomainError {
 
 /**
  * Collects rows: the first non-blank row is the header, later non-blank rows are data.
- * Throws as soon as the data rows exceed `max`, so an oversized file is not read to the end.
+ * Throws as soon as the data rows exceed `max` or a row exceeds a file limit, so an oversized
+ * file is not read to the end.
  */
 class RowCollector {
   headerLine = 0;
   headers: string[] = [];
   readonly rows: SheetRow[] = [];
+  private lines = 0;
 
   constructor(private readonly max: number) {}
 
   /** `values[i]` is column i (0-based). Blank rows are dropped; their lines still count. */
   add(line: number, values: readonly string[]): void {
+    if (++this.lines > fileLimits.rows) throw tooLarge('rows', this.lines);
+    if (values.length > fileLimits.columns) throw tooLarge('columns', values.length);
+    for (const value of values) if (value.length > fileLimits.cellChars) throw tooLarge('cellChars', value.length);
     if (values.every((v) => v === '')) return;
     if (this.headerLine === 0) {
       this.headerLine = line;
@@ -137,6 +176,89 @@ function startsWith(bytes: Buffer, signature: readonly number[]): boolean {
   return signature.every((b, i) => bytes[i] === b);
 }
 
+/**
+ * Measures the longest run of XML a parser would hold as one string: text between tags, a tag
+ * with its attributes (which may hold '>'), a comment, a CDATA section. Fed chunk by chunk.
+ */
+class XmlRuns {
+  private state: 'text' | 'tag' | 'quoted' | 'comment' | 'cdata' = 'text';
+  private run = 0;
+  /** The opening bytes of the current tag, to tell comments and CDATA sections from tags. */
+  private opening = '';
+  private quote = 0;
+  /** The last bytes seen, to find the end of a comment (-->) or a CDATA section (]]>). */
+  private last = [0, 0];
+
+  constructor(private readonly max: number) {}
+
+  write(chunk: Buffer): void {
+    for (const byte of chunk) {
+      this.step(byte);
+      if (++this.run > this.max) throw tooLarge('cellBytes', this.run);
+      this.last = [this.last[1]!, byte];
+    }
+  }
+
+  private step(byte: number): void {
+    const lt = 0x3c;
+    const gt = 0x3e;
+    switch (this.state) {
+      case 'text':
+        if (byte === lt) this.open();
+        return;
+      case 'tag':
+        if (this.opening.length < 9) {
+          this.opening += String.fromCharCode(byte);
+          if (this.opening === '!--') this.state = 'comment';
+          else if (this.opening === '![CDATA[') this.state = 'cdata';
+        }
+        if (this.state !== 'tag') return;
+        if (byte === 0x22 || byte === 0x27) {
+          this.state = 'quoted';
+          this.quote = byte;
+        } else if (byte === gt) this.close();
+        return;
+      case 'quoted':
+        if (byte === this.quote) this.state = 'tag';
+        return;
+      case 'comment':
+        if (byte === gt && this.last[0] === 0x2d && this.last[1] === 0x2d) this.close();
+        return;
+      case 'cdata':
+        if (byte === gt && this.last[0] === 0x5d && this.last[1] === 0x5d) this.close();
+    }
+  }
+
+  private open(): void {
+    this.state = 'tag';
+    this.opening = '';
+    this.run = 0;
+  }
+
+  private close(): void {
+    this.state = 'text';
+    // write() counts the closing byte next; the text after it starts from zero.
+    this.run = -1;
+  }
+}
+
+/** Throws MEMBER_IMPORT_TOO_LARGE unless the workbook stays within the limits when unpacked. */
+async function assertUnpacksWithinLimits(bytes: Buffer): Promise<void> {
+  const entries = zipEntries(bytes, fileLimits.entries, (count) => tooLarge('entries', count));
+  const declared = entries.reduce((sum, entry) => sum + entry.size, 0);
+  if (declared > fileLimits.unpackedBytes) throw tooLarge('unpackedBytes', declared);
+  // The declared sizes may lie: what the entries really inflate to is counted too.
+  let total = 0;
+  for (const entry of entries) {
+    const runs = /\.(xml|rels|vml)$/i.test(entry.name) ? new XmlRuns(fileLimits.cellBytes) : undefined;
+    for await (const chunk of unpacked(bytes, entry)) {
+      total += chunk.length;
+      if (total > fileLimits.unpackedBytes) throw tooLarge('unpackedBytes', total);
+      runs?.write(chunk);
+    }
+  }
+}
+
 /** Reads the first worksheet with exceljs's streaming reader (a fraction of the memory of load). */
 async function readXlsx(bytes: Buffer, max: number): Promise<MemberFile> {
   // exceljs never settles on input that is not a zip (an empty buffer hangs), so check first.
@@ -149,6 +271,12 @@ async function readXlsx(bytes: Buffer, max: number): Promise<MemberFile> {
     if (err instanceof DomainError) return err;
     return unreadable('xlsx', err instanceof Error ? err.message : String(err));
   };
+  try {
+    await assertUnpacksWithinLimits(bytes);
+  } catch (err) {
+    if (err instanceof ZipFormatError) throw unreadable('xlsx', err.message);
+    throw err;
+  }
   try {
     return await streamFirstWorksheet(bytes, max);
   } catch (err) {
@@ -192,7 +320,10 @@ async function streamFirstWorksheet(bytes: Buffer, max: number): Promise<MemberF
   throw unreadable('xlsx', 'the workbook has no worksheet');
 }
 
-/** The whole-workbook reader the streaming one falls back to (exported for its test). */
+/**
+ * The whole-workbook reader the streaming one falls back to, for a workbook already checked
+ * against the file limits (exported for its test).
+ */
 export async function loadFirstWorksheet(bytes: Buffer, max: number): Promise<MemberFile> {
   const collector = new RowCollector(max);
   const workbook = new ExcelJS.Workbook();
@@ -206,8 +337,8 @@ export async function loadFirstWorksheet(bytes: Buffer, max: number): Promise<Me
 /**
  * Reads a CSV (UTF-8 with or without BOM, or GBK/GB18030) or the first worksheet of an .xlsx
  * workbook. Blank rows are skipped but keep line numbers counting. Throws
- * MEMBER_IMPORT_UNREADABLE for a file that cannot be read and MEMBER_IMPORT_TOO_MANY_ROWS past
- * `maxRows` data rows (default 100,000).
+ * MEMBER_IMPORT_UNREADABLE for a file that cannot be read, MEMBER_IMPORT_TOO_MANY_ROWS past
+ * `maxRows` data rows (default 100,000) and MEMBER_IMPORT_TOO_LARGE past a file limit.
  */
 export async function parseMemberFile(bytes: Buffer, format: MemberFileFormat, options?: ParseOptions): Promise<MemberFile> {
   const max = maxRowsOf(options);

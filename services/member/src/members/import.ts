@@ -13,6 +13,9 @@ import type { NewMember } from '../store/members';
 import type { OrganizationRepository } from '../store/organizations';
 import { assertMinimumAge, initialHistory, today } from './records';
 
+/** Row errors an answer lists; a file of 100,000 bad rows is told by its count, not in full. */
+export const listedImportErrors = 200;
+
 export interface ImportRequest {
   file: Buffer;
   /** undefined when the caller named no known format. */
@@ -27,6 +30,7 @@ export interface ImportOutcome {
   rows: number;
   imported: number;
   invalidRows: number;
+  /** The first errors by line (at most listedImportErrors); errorCount says how many there are. */
   errors: ImportRowError[];
   errorCount: number;
   warnings: ImportWarning[];
@@ -116,7 +120,7 @@ export class MemberImport {
       rows: file.rows.length,
       imported,
       invalidRows: invalidLines.size,
-      errors: final.errors,
+      errors: final.errors.slice(0, listedImportErrors),
       errorCount: final.errors.length,
       warnings: final.warnings,
     };

@@ -1,7 +1,9 @@
-/** Member records over gRPC: the vocabularies as enums, update masks, stale revisions. */
+/** Member records over gRPC: the vocabularies as enums, update masks, stale revisions, the import's bounds. */
 import { status } from '@grpc/grpc-js';
 import * as pb from '@repo/proto/member/v1';
 import { credentialsFor, syntheticId } from '@repo/testbed';
+import { listedImportErrors } from '../../src/members/import';
+import { sheetWithCell, workbookWith } from '../fixtures/zip';
 import { failure, newMember, seedTree, startMember, superAdmin, type MemberService, type Tree } from '../support';
 
 jest.setTimeout(90_000);
@@ -62,6 +64,21 @@ test('an update changes the fields its mask names; a stale revision is 409 STALE
 describe('the import', () => {
   const importFile = async (file: Buffer, format: pb.ImportFormat) =>
     service.members.call('importMembers', pb.ImportMembersRequest.fromPartial({ file, format, dryRun: true }), await credentialsFor(superAdmin));
+
+  test('its reply lists the first errors and counts all of them', async () => {
+    const rows = Array.from({ length: listedImportErrors + 50 }, (_, i) => `党员${i},男,汉族,1990-01-01,不是身份证号,本科,,${tree.branchA.id},入党申请人,2020-01-01`);
+    const csv = Buffer.from(['姓名,性别,民族,出生日期,身份证号,学历,手机号,所在组织,发展阶段,申请入党日期', ...rows].join('\n'));
+    const reply = await importFile(csv, pb.ImportFormat.IMPORT_FORMAT_CSV);
+    expect(reply).toMatchObject({ rows: rows.length, imported: 0, invalidRows: rows.length, errorCount: rows.length });
+    expect(reply.errors).toHaveLength(listedImportErrors);
+    expect(reply.errors[0]).toMatchObject({ line: 2, field: 'nationalId' });
+  });
+
+  test('a workbook that unpacks beyond the limits is refused naming the limit', async () => {
+    const bomb = workbookWith(sheetWithCell(Buffer.alloc(100_000_000, 'A')));
+    const refused = await failure(importFile(bomb, pb.ImportFormat.IMPORT_FORMAT_XLSX));
+    expect(refused).toMatchObject({ grpcStatus: status.INVALID_ARGUMENT, code: 'MEMBER_IMPORT_TOO_LARGE', details: { limit: 'unpackedBytes' } });
+  });
 
   test('an unspecified format is a 400 naming the field', async () => {
     expect((await failure(importFile(Buffer.from('姓名\n'), pb.ImportFormat.IMPORT_FORMAT_UNSPECIFIED))).details).toEqual({ format: 'must be csv or xlsx' });
