@@ -10,12 +10,15 @@
  * file that lies about its sizes is caught by what it inflates to. A CSV unpacks to nothing more
  * than itself; both kinds then have their cells, columns and rows bounded as they are read.
  */
+import { once } from 'node:events';
 import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { crc32, createDeflateRaw } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { DomainError, invalidArgument } from '@repo/errors';
 import { importCodes, maxRowsOf, tooManyRows, type MemberFile, type ParseOptions, type SheetRow } from '../domain/import';
-import { unpacked, zipEntries, ZipFormatError } from './zip';
+import { unpacked, zipArchive, zipEntries, ZipFormatError, type DeflatedEntry, type ZipEntry } from './zip';
 
 export const memberFileFormats = ['csv', 'xlsx'] as const;
 export type MemberFileFormat = (typeof memberFileFormats)[number];
@@ -242,21 +245,70 @@ class XmlRuns {
   }
 }
 
-/** Throws MEMBER_IMPORT_TOO_LARGE unless the workbook stays within the limits when unpacked. */
-async function assertUnpacksWithinLimits(bytes: Buffer): Promise<void> {
+const isXml = (entry: ZipEntry) => /\.(xml|rels|vml)$/i.test(entry.name);
+
+/** XML as ASCII: every other character as a character reference, which XML parsers read back as it was. */
+function asciiXml(text: string): string {
+  return text.replace(/[^\p{ASCII}]/gu, (char) => `&#x${char.codePointAt(0)!.toString(16)};`);
+}
+
+/**
+ * One entry inflated, measured and deflated again; an XML entry re-encoded as ASCII on the way
+ * (see readableWorkbook). `measure` sees every inflated chunk and throws past a limit.
+ */
+async function repacked(bytes: Buffer, entry: ZipEntry, measure: (chunk: Buffer) => void): Promise<DeflatedEntry> {
+  const xml = isXml(entry);
+  const decoder = new StringDecoder('utf8');
+  const deflater = createDeflateRaw();
+  const compressed: Buffer[] = [];
+  deflater.on('data', (chunk: Buffer) => compressed.push(chunk));
+  const ended = once(deflater, 'end');
+  let crc = 0;
+  let size = 0;
+  const write = async (chunk: Buffer) => {
+    crc = crc32(chunk, crc);
+    size += chunk.length;
+    if (!deflater.write(chunk)) await once(deflater, 'drain');
+  };
+  try {
+    for await (const chunk of unpacked(bytes, entry)) {
+      measure(chunk);
+      await write(xml ? Buffer.from(asciiXml(decoder.write(chunk)), 'latin1') : chunk);
+    }
+    if (xml) await write(Buffer.from(asciiXml(decoder.end()), 'latin1'));
+    deflater.end();
+    await ended;
+  } finally {
+    deflater.destroy();
+  }
+  return { name: entry.name, data: Buffer.concat(compressed), crc, size };
+}
+
+/**
+ * The workbook as exceljs is given it: checked against the limits (MEMBER_IMPORT_TOO_LARGE)
+ * while every entry is inflated, and written anew with its XML in ASCII. exceljs's streaming
+ * reader decodes each inflated chunk on its own, so a character whose UTF-8 bytes a chunk
+ * boundary split came out as U+FFFD twice (9 of 5,000 Chinese names in one workbook); ASCII has
+ * no character to split. Holds one entry's chunk at a time, and the deflated copy.
+ */
+async function readableWorkbook(bytes: Buffer): Promise<Buffer> {
   const entries = zipEntries(bytes, fileLimits.entries, (count) => tooLarge('entries', count));
   const declared = entries.reduce((sum, entry) => sum + entry.size, 0);
   if (declared > fileLimits.unpackedBytes) throw tooLarge('unpackedBytes', declared);
   // The declared sizes may lie: what the entries really inflate to is counted too.
   let total = 0;
+  const copies: DeflatedEntry[] = [];
   for (const entry of entries) {
-    const runs = /\.(xml|rels|vml)$/i.test(entry.name) ? new XmlRuns(fileLimits.cellBytes) : undefined;
-    for await (const chunk of unpacked(bytes, entry)) {
-      total += chunk.length;
-      if (total > fileLimits.unpackedBytes) throw tooLarge('unpackedBytes', total);
-      runs?.write(chunk);
-    }
+    const runs = isXml(entry) ? new XmlRuns(fileLimits.cellBytes) : undefined;
+    copies.push(
+      await repacked(bytes, entry, (chunk) => {
+        total += chunk.length;
+        if (total > fileLimits.unpackedBytes) throw tooLarge('unpackedBytes', total);
+        runs?.write(chunk);
+      }),
+    );
   }
+  return zipArchive(copies);
 }
 
 /** Reads the first worksheet with exceljs's streaming reader (a fraction of the memory of load). */
@@ -271,21 +323,22 @@ async function readXlsx(bytes: Buffer, max: number): Promise<MemberFile> {
     if (err instanceof DomainError) return err;
     return unreadable('xlsx', err instanceof Error ? err.message : String(err));
   };
+  let workbook: Buffer;
   try {
-    await assertUnpacksWithinLimits(bytes);
+    workbook = await readableWorkbook(bytes);
   } catch (err) {
     if (err instanceof ZipFormatError) throw unreadable('xlsx', err.message);
     throw err;
   }
   try {
-    return await streamFirstWorksheet(bytes, max);
+    return await streamFirstWorksheet(workbook, max);
   } catch (err) {
     // exceljs's streaming reader can reach a worksheet before it has parsed workbook.xml (a race
     // seen under load, exceljs#962): the same bytes read whole parse in order.
     if (!(err instanceof TypeError && /'sheets'/.test(err.message))) throw failed(err);
   }
   try {
-    return await loadFirstWorksheet(bytes, max);
+    return await loadFirstWorksheet(workbook, max);
   } catch (err) {
     throw failed(err);
   }

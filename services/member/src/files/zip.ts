@@ -1,7 +1,7 @@
 /**
  * The entries of a zip archive (an .xlsx workbook is one), read from its central directory, and
  * each entry's bytes inflated as a stream, so what an archive unpacks to can be measured before
- * a reader that trusts it (exceljs) sees it.
+ * a reader that trusts it (exceljs) sees it; and an archive written anew from deflated entries.
  * Only what that needs: stored and deflated entries, zip64 sizes, no encryption.
  */
 import { Readable } from 'node:stream';
@@ -145,4 +145,56 @@ export async function* unpacked(bytes: Buffer, entry: ZipEntry): AsyncGenerator<
     if (err instanceof Error && 'code' in err && String(err.code).startsWith('Z_')) throw new ZipFormatError(`entry ${entry.name} does not inflate`);
     throw err;
   }
+}
+
+/** An entry to write: its name, its deflated bytes, and the CRC-32 and size of what they inflate to. */
+export interface DeflatedEntry {
+  name: string;
+  data: Buffer;
+  crc: number;
+  size: number;
+}
+
+/** A zip archive of deflated entries (each under 4 GiB, as every entry a member file may hold). */
+export function zipArchive(entries: readonly DeflatedEntry[]): Buffer {
+  const parts: Buffer[] = [];
+  const directory: Buffer[] = [];
+  let offset = 0;
+  for (const entry of entries) {
+    const name = Buffer.from(entry.name, 'utf8');
+    const header = (size: number, signature: number) => {
+      const bytes = Buffer.alloc(size);
+      bytes.writeUInt32LE(signature, 0);
+      return bytes;
+    };
+    const local = header(30, signatures.local);
+    local.writeUInt16LE(20, 4); // version needed: 2.0
+    local.writeUInt16LE(0x0800, 6); // names in UTF-8
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(entry.crc >>> 0, 14);
+    local.writeUInt32LE(entry.data.length, 18);
+    local.writeUInt32LE(entry.size, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = header(46, signatures.central);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt32LE(entry.crc >>> 0, 16);
+    central.writeUInt32LE(entry.data.length, 20);
+    central.writeUInt32LE(entry.size, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    parts.push(local, name, entry.data);
+    directory.push(central, name);
+    offset += local.length + name.length + entry.data.length;
+  }
+  const directoryBytes = Buffer.concat(directory);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(signatures.end, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directoryBytes.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, directoryBytes, end]);
 }
