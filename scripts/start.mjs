@@ -1,4 +1,5 @@
-// `npm start`: the whole platform on this machine: local stack, every service, the gateway.
+// `npm start`: the whole platform on this machine: local stack, every service of the platform's
+// list, the gateway. A service that crashes is restarted with a backoff, as Kubernetes would;
 // Ctrl-C stops every process it started. `npm start -- --seed` also loads the demo corpus.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { build, ensureDependencies, log, root, run, startProcess, startStack, stopStack } from './lib.mjs';
@@ -11,55 +12,71 @@ ensureDependencies();
 const startedComponents = startStack();
 build();
 
-// The member service signs access tokens and the gateway verifies them with one secret; locally
-// it lives in .local/auth-token-secret (created once), so sessions survive a restart.
-const { localTokenSecret } = await import('../packages/testbed/dist/index.js');
+// Made once in .local/ (so sessions survive a restart): the member service signs access tokens
+// and the gateway verifies them with one secret; the gateway signs caller assertions with a
+// private key and every service verifies them with its public key.
+const { localCallerKeys, localTokenSecret } = await import('../packages/testbed/dist/index.js');
+const { addressVariable, defaultAddress, listenVariable, platformServices } = await import('../packages/platform/dist/index.js');
 const authTokenSecret = process.env.AUTH_TOKEN_SECRET ?? localTokenSecret();
-const contentAddr = process.env.CONTENT_GRPC_ADDR ?? '127.0.0.1:50051';
-const memberAddr = process.env.MEMBER_GRPC_ADDR ?? '127.0.0.1:50052';
+const callerKeys = localCallerKeys();
 
-const services = [
-  {
-    name: 'content',
-    script: 'services/content/dist/main.js',
-    env: { CONTENT_GRPC_ADDR: contentAddr, OTEL_SERVICE_NAME: 'content' },
-  },
-  {
-    name: 'member',
-    script: 'services/member/dist/main.js',
-    env: { MEMBER_GRPC_ADDR: memberAddr, AUTH_TOKEN_SECRET: authTokenSecret, OTEL_SERVICE_NAME: 'member' },
-  },
-  {
-    name: 'gateway',
-    script: 'gateway/dist/main.js',
-    env: {
-      GATEWAY_PORT: gatewayPort,
-      CONTENT_ADDR: process.env.CONTENT_ADDR ?? contentAddr,
-      MEMBER_ADDR: process.env.MEMBER_ADDR ?? memberAddr,
-      AUTH_TOKEN_SECRET: authTokenSecret,
-      OTEL_SERVICE_NAME: 'gateway',
-    },
-  },
+const processes = [
+  ...platformServices.map((service) => {
+    const address = process.env[listenVariable(service.name)] ?? defaultAddress(service);
+    return {
+      name: service.name,
+      script: `services/${service.name}/dist/main.js`,
+      address,
+      env: {
+        [listenVariable(service.name)]: address,
+        CALLER_VERIFY_KEYS: process.env.CALLER_VERIFY_KEYS ?? callerKeys.publicKeyPem,
+        OTEL_SERVICE_NAME: service.name,
+        ...(service.secrets?.includes('AUTH_TOKEN_SECRET') ? { AUTH_TOKEN_SECRET: authTokenSecret } : {}),
+      },
+    };
+  }),
 ];
-
-const children = services.map((s) => {
-  const child = startProcess(s.name, process.execPath, [...telemetry, s.script], s.env);
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      log(`${s.name} exited (${signal ?? code}); stopping the platform`);
-      void shutdown(1);
-    }
-  });
-  return child;
+processes.push({
+  name: 'gateway',
+  script: 'gateway/dist/main.js',
+  env: {
+    GATEWAY_PORT: gatewayPort,
+    ...Object.fromEntries(processes.map((p) => [addressVariable(p.name), process.env[addressVariable(p.name)] ?? p.address])),
+    AUTH_TOKEN_SECRET: authTokenSecret,
+    CALLER_SIGNING_KEY: process.env.CALLER_SIGNING_KEY ?? callerKeys.privateKeyPem,
+    OTEL_SERVICE_NAME: 'gateway',
+  },
 });
 
 let stopping = false;
+const children = new Map();
+
+/**
+ * Runs a process and brings it back when it dies: after 1 s, doubling to at most 30 s while it
+ * keeps dying within a minute of starting, as a Kubernetes restart policy would.
+ */
+function supervise(spec, delayMs = 1_000) {
+  const startedAt = Date.now();
+  const child = startProcess(spec.name, process.execPath, [...telemetry, spec.script], spec.env);
+  children.set(spec.name, child);
+  child.on('exit', (code, signal) => {
+    if (stopping) return;
+    const stable = Date.now() - startedAt > 60_000;
+    const wait = stable ? 1_000 : delayMs;
+    log(`${spec.name} exited (${signal ?? code}); restarting in ${Math.round(wait / 1000)} s`);
+    setTimeout(() => {
+      if (!stopping) supervise(spec, Math.min((stable ? 1_000 : delayMs) * 2, 30_000));
+    }, wait).unref();
+  });
+}
+for (const spec of processes) supervise(spec);
+
 async function shutdown(exitCode = 0) {
   if (stopping) return;
   stopping = true;
   log('stopping services');
   await Promise.all(
-    children.map(
+    [...children.values()].map(
       (child) =>
         new Promise((resolve) => {
           if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -75,7 +92,7 @@ async function shutdown(exitCode = 0) {
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
-const deadline = Date.now() + 60_000;
+const deadline = Date.now() + 90_000;
 for (;;) {
   try {
     const response = await fetch(`${gatewayUrl}/readyz`);
@@ -84,7 +101,7 @@ for (;;) {
     // not listening yet
   }
   if (Date.now() > deadline) {
-    log('the platform did not become ready within 60 s; see the output above');
+    log('the platform did not become ready within 90 s; see the output above');
     await shutdown(1);
   }
   await sleep(300);

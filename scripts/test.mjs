@@ -1,48 +1,98 @@
-// `npm test`: builds, checks types, lint and contracts, starts the local stack if it is not up,
-// runs every jest suite (unit and integration) in one run, and ends with one line:
-// "N passed, N failed", counting every test and every check.
-import { readFileSync } from 'node:fs';
+// `npm test`: builds, runs the static checks (types, lint, format, contracts, the Helm chart) two
+// at a time, starts the local stack if it is not up, runs every jest suite (unit and
+// integration) on two workers, then the suites that stop shared servers on their own, and ends
+// with one line: "N passed, N failed", counting every test and every check.
+//
+// Pass jest arguments after `--` (`npm test -- gateway/test`): then only jest runs, once, with them.
+import { spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, ensureDependencies, log, root, run, startStack, stopStack } from './lib.mjs';
 
 ensureDependencies();
 build();
 
-const checks = [
-  ['typecheck', 'npx', ['turbo', 'run', 'typecheck', '--output-logs=errors-only']],
-  ['lint', 'npx', ['eslint', '.']],
-  // Benchmarks are not workspaces; their own tsconfig keeps them compiling with the code they measure.
-  ['bench typecheck: search-relevance', 'npx', ['tsc', '--noEmit', '-p', 'bench/search-relevance']],
-  ['bench typecheck: search-load', 'npx', ['tsc', '--noEmit', '-p', 'bench/search-load']],
-  ['bench typecheck: member', 'npx', ['tsc', '--noEmit', '-p', 'bench/member']],
-  ['proto lint', 'npm', ['run', 'lint', '-w', '@repo/proto']],
-  // Builds helm from the Go module proxy on first use (~2.5 min), cached afterwards.
-  ['helm chart', 'bash', ['deploy/helm-check.sh']],
-];
+const jestArgs = process.argv.slice(2);
 const results = [];
-for (const [name, command, args] of checks) {
-  log(`check: ${name}`);
-  results.push([name, run(command, args) === 0]);
+
+/** Runs a command with its output buffered, printed whole when it ends (checks run side by side). */
+function check(name, command, args) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(command, args, { cwd: root, env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('close', (code) => {
+      const ok = code === 0;
+      log(`check: ${name} ${ok ? 'passed' : 'FAILED'} (${Math.round((Date.now() - started) / 1000)} s)`);
+      if (!ok) process.stdout.write(output);
+      results.push([name, ok]);
+      resolve();
+    });
+  });
+}
+
+/** Runs the checks, `parallel` at a time. */
+async function checks(list, parallel) {
+  const queue = [...list];
+  await Promise.all(Array.from({ length: parallel }, async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) await check(...next);
+  }));
+}
+
+if (jestArgs.length === 0) {
+  await checks(
+    [
+      ['typecheck', 'npx', ['turbo', 'run', 'typecheck', '--output-logs=errors-only']],
+      ['lint', 'npx', ['eslint', '.']],
+      ['format', 'npx', ['prettier', '--check', '--log-level', 'warn', '.']],
+      // Benchmarks are not workspaces; their own tsconfig keeps them compiling with the code they measure.
+      ['bench typecheck', 'bash', ['-c', 'for b in bench/*/tsconfig.json; do npx tsc --noEmit -p "$(dirname "$b")" || exit 1; done']],
+      ['proto lint', 'npm', ['run', 'lint', '-w', '@repo/proto']],
+      // Builds helm from the Go module proxy on first use (~2.5 min), cached afterwards.
+      ['helm chart', 'bash', ['deploy/helm-check.sh']],
+    ],
+    2,
+  );
 }
 
 const startedComponents = startStack();
-const report = join(root, '.local/jest-report.json');
-log('jest: unit and integration tests against the local stack');
-const jestArgs = ['jest', '--runInBand', '--forceExit', '--json', `--outputFile=${report}`, ...process.argv.slice(2)];
-const jestCode = run('npx', jestArgs);
+const reports = [];
+
+/** One jest run; its JSON report is counted at the end. */
+function jest(name, args) {
+  const report = join(root, `.local/jest-${name}.json`);
+  rmSync(report, { force: true });
+  log(`jest: ${name}`);
+  const code = run('npx', ['jest', '--forceExit', '--json', `--outputFile=${report}`, ...args]);
+  reports.push({ name, report, code });
+}
+
+// Suites that stop a server of the shared stack (their names end in .outage.test.ts) run alone,
+// after the rest, so no other suite is running while NATS or the store is down.
+const outage = '\\.outage\\.test\\.ts$';
+if (jestArgs.length > 0) {
+  jest('selected', ['--runInBand', ...jestArgs]);
+} else {
+  jest('suites', ['--maxWorkers=2', '--testPathIgnorePatterns', outage, '/node_modules/']);
+  jest('outage suites', ['--runInBand', '--testPathPattern', outage]);
+}
 if (!process.env.KEEP_STACK) stopStack(startedComponents);
 
 let passed = results.filter(([, ok]) => ok).length;
 let failed = results.length - passed;
-try {
-  const summary = JSON.parse(readFileSync(report, 'utf8'));
-  passed += summary.numPassedTests;
-  failed += summary.numFailedTests + summary.numRuntimeErrorTestSuites;
-} catch {
-  failed += 1;
-  log('jest wrote no report');
+for (const { name, report, code } of reports) {
+  try {
+    const summary = JSON.parse(readFileSync(report, 'utf8'));
+    passed += summary.numPassedTests;
+    failed += summary.numFailedTests + summary.numRuntimeErrorTestSuites;
+    if (code !== 0 && summary.numFailedTests + summary.numRuntimeErrorTestSuites === 0) failed += 1;
+  } catch {
+    failed += 1;
+    log(`jest (${name}) wrote no report`);
+  }
 }
-if (jestCode !== 0 && failed === 0) failed += 1;
 for (const [name, ok] of results) if (!ok) log(`failed check: ${name}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

@@ -8,8 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { Client } from '@elastic/elasticsearch';
 import type { ContentDocument } from '../../services/content/src/domain/document';
 import type { Ranking } from '../../services/content/src/domain/ranking';
-import { createTextAnalyzer } from '../../services/content/src/domain/text';
-import { SearchIndex } from '../../services/content/src/store/search-index';
+import { createTextAnalyzer } from '@repo/text';
+import { SearchIndex } from '../../services/content/src/store/search';
 import { buildCorpus, type BenchDocument } from './corpus';
 import { judgmentProblems, loadJudgments, queryKinds, type JudgedQuery, type QueryKind } from './judgments';
 import { meanMetrics, queryMetrics, type QueryMetrics } from './metrics';
@@ -88,7 +88,7 @@ export async function runBenchmark(options: BenchmarkOptions = {}): Promise<Benc
   const index = new SearchIndex({ client, analyzer: createTextAnalyzer(), prefix, ...(options.ranking ? { ranking: options.ranking } : {}) });
 
   try {
-    await index.ensure();
+    await index.lifecycle.ensure();
     await index.putMany(documents);
     const indexed = await index.count();
     if (indexed !== documents.length) throw new Error(`indexed ${indexed} of ${documents.length} documents`);
@@ -97,7 +97,7 @@ export async function runBenchmark(options: BenchmarkOptions = {}): Promise<Benc
     const results: QueryResult[] = [];
     for (const q of queries) {
       const t0 = Date.now();
-      const found = await index.search({ text: q.query, page: 1, size: PAGE_SIZE });
+      const found = await index.queries.search({ text: q.query, page: 1, size: PAGE_SIZE });
       const tookMs = Date.now() - t0;
       const hits = found.hits.map((hit, i): ReturnedHit => {
         const key = keyById.get(hit.id) ?? `unknown:${hit.id}`;

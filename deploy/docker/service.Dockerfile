@@ -33,7 +33,7 @@ RUN if [ -d node_modules ] || [ -d .local ]; then \
 FROM ${NODE_IMAGE} AS build
 ARG SERVICE
 ARG WORKSPACE
-# Runtime folders of the service copied next to dist/ when they exist (content: dict/).
+# Runtime folders copied next to dist/ of every workspace that has them (@repo/text: dict/).
 ARG ASSETS="dict"
 RUN test -n "${SERVICE}" && test -n "${WORKSPACE}" \
  || (echo "build with --build-arg SERVICE=<folder> --build-arg WORKSPACE=<@repo/name>" >&2; exit 1)
@@ -59,11 +59,11 @@ RUN set -eu; \
     mkdir /out; \
     for dir in $dirs; do \
       if [ -d "$dir/dist" ]; then mkdir -p "/out/$dir" && cp -R "$dir/dist" "/out/$dir/"; fi; \
+      for asset in ${ASSETS}; do \
+        if [ -d "$dir/$asset" ]; then cp -R "$dir/$asset" "/out/$dir/"; fi; \
+      done; \
     done; \
     test -f "/out/${SERVICE}/dist/main.js" || { echo "no ${SERVICE}/dist/main.js after the build" >&2; exit 1; }; \
-    for asset in ${ASSETS}; do \
-      if [ -d "${SERVICE}/$asset" ]; then cp -R "${SERVICE}/$asset" "/out/${SERVICE}/"; fi; \
-    done; \
     echo "runtime workspaces:" $dirs
 
 # ---------------------------------------------------------------------------------------------
@@ -96,5 +96,6 @@ COPY --from=build /out/ ./
 WORKDIR /app/${SERVICE}
 # uid/gid 1000 is the `node` user of the base image; numeric so Kubernetes can verify runAsNonRoot.
 USER 1000:1000
-# Telemetry loads before the app (STYLE item 8); exec form, no shell, node is PID 1 and gets SIGTERM.
+# Telemetry loads before the app (its instrumentation must patch http and grpc-js before they are
+# first required); exec form, no shell, node is PID 1 and gets SIGTERM.
 CMD ["node", "--require", "@repo/telemetry/register", "dist/main.js"]

@@ -1,28 +1,26 @@
-/** Builds the gateway: plugins, routes, error shape. Listening is main.ts's job. */
+/**
+ * Builds the gateway: plugins, the caller of every request, each service's routes from the
+ * platform's list of services, the error shape. Listening is main.ts's job.
+ */
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { validationFailed } from '@repo/errors';
 import { isServing } from '@repo/grpc';
 import type { Logger } from '@repo/logging';
+import { platformServices } from '@repo/platform';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
-import { identityResolver } from './auth/identity';
-import { ContentClient } from './clients/content';
-import { MemberClients } from './clients/member';
-import type { GatewayConfig } from './config';
-import { ErrorBody, registerErrorHandling } from './errors';
-import { documentRoutes } from './routes/content/documents';
-import { searchRoutes } from './routes/content/search';
-import { authRoutes } from './routes/member/auth';
-import { duesRoutes } from './routes/member/dues';
-import { meetingRoutes } from './routes/member/meetings';
-import { memberRoutes } from './routes/member/members';
-import { organizationRoutes } from './routes/member/organizations';
-import { transferRoutes } from './routes/member/transfers';
+import { registerIdentity } from './auth/identity';
+import { serviceAddress, type GatewayConfig } from './config';
+import { ErrorBody, frameworkError, HttpError, registerErrorHandling, sendClientError } from './errors';
+import type { RouteContext, ServiceRoutes } from './routes/common';
+import { textViolations } from './text-rule';
 
 export const bodyLimitBytes = 1024 * 1024;
 
@@ -38,51 +36,79 @@ function validators() {
     (httpPart === 'body' ? body : text).compile(schema);
 }
 
+/** A client's request id is kept when it is a sane token (it reaches logs); otherwise a new one. */
+function requestIdOf(request: { headers: Record<string, string | string[] | undefined> }): string {
+  const sent = request.headers['x-request-id'];
+  return typeof sent === 'string' && /^[A-Za-z0-9._:-]{1,64}$/.test(sent) ? sent : randomUUID();
+}
+
+/** The routes of a service of the platform's list: the default export of routes/<name>/index.ts. */
+function routesOf(service: string): ServiceRoutes {
+  const module = require(`./routes/${service}`) as { default?: ServiceRoutes };
+  if (typeof module.default !== 'function') throw new Error(`gateway/src/routes/${service}/index.ts has no default export of its routes`);
+  return module.default;
+}
+
 export interface Gateway {
   app: FastifyInstance;
-  content: ContentClient;
-  member: MemberClients;
 }
 
 export async function buildGateway(config: GatewayConfig, logger: Logger): Promise<Gateway> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: bodyLimitBytes,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     // Rate limits count the real client, not the ingress, when a proxy is trusted.
     trustProxy: config.GATEWAY_TRUST_PROXY,
+    // Headers too large, a URL too long, a request that is no HTTP: answered in the error shape too.
+    clientErrorHandler: sendClientError,
+    frameworkErrors: frameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validators());
-  // Workflow steps may be posted without a body even when a client sends a JSON content type.
+  // JSON in UTF-8 only (RFC 8259); workflow steps may be posted without a body even with a JSON content type.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
-    body === '' ? done(null, null) : parseJson(request, body as string, done),
-  );
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1];
+    if (charset && !/^utf-?8$/i.test(charset)) {
+      return done(new HttpError(415, 'UNSUPPORTED_CHARSET', `request bodies are JSON in UTF-8, not ${charset}`, { charset }), undefined);
+    }
+    return body === '' ? done(null, null) : parseJson(request, body as string, done);
+  });
   registerErrorHandling(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  app.addHook('preValidation', async (request) => {
+    const violations = [
+      ...textViolations(request.params, 'params'),
+      ...textViolations(request.query, 'query'),
+      ...(typeof request.body === 'object' ? textViolations(request.body, 'body') : []),
+    ];
+    if (violations.length) throw validationFailed(violations);
+  });
 
+  await app.register(helmet, {
+    // The API answers JSON; only the OpenAPI page at /docs runs scripts, from its own files.
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] } },
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+  });
   await app.register(cors, {
     origin: config.CORS_ORIGINS === '*' ? true : config.CORS_ORIGINS.split(',').map((o) => o.trim()),
-    exposedHeaders: ['x-request-id', 'location'],
+    exposedHeaders: ['x-request-id', 'location', 'retry-after'],
   });
-  const identify = identityResolver(config.AUTH_TOKEN_SECRET);
-  // Per signed-in user, or per client address for the anonymous public (a lower limit). A bad
-  // token counts against the address; the route answers 401 afterwards.
-  const signedInUser = (request: FastifyRequest): string | undefined => {
-    try {
-      return identify(request).userId || undefined;
-    } catch {
-      return undefined;
-    }
-  };
+  // Resolved before the rate limiter, which counts per signed-in user or per client address.
+  const { refuseBadTokens } = registerIdentity(app, {
+    secret: config.AUTH_TOKEN_SECRET,
+    signingKey: config.CALLER_SIGNING_KEY,
+    maxLifetimeSeconds: config.AUTH_ACCESS_MAX_SECONDS,
+  });
+  const signedIn = (request: FastifyRequest) => request.identity?.userId || undefined;
   await app.register(rateLimit, {
-    max: (request) => (signedInUser(request) ? config.RATE_LIMIT_PER_MINUTE : config.PUBLIC_RATE_LIMIT_PER_MINUTE),
+    max: (request) => (signedIn(request) ? config.RATE_LIMIT_PER_MINUTE : config.PUBLIC_RATE_LIMIT_PER_MINUTE),
     keyGenerator: (request) => {
-      const user = signedInUser(request);
+      const user = signedIn(request);
       return user ? `user:${user}` : `ip:${request.ip}`;
     },
     timeWindow: 60_000,
@@ -93,6 +119,9 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
       message: `rate limit of ${context.max} requests per ${context.after} exceeded`,
     }),
   });
+  // A bad token was counted against the client's address; now it is refused.
+  app.addHook('onRequest', refuseBadTokens);
+
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -101,19 +130,7 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
         description: 'REST/JSON API for province-wide portals. Errors are { "error": { "code", "message", "details" } }.',
         version: '1.0.0',
       },
-      tags: [
-        { name: 'documents', description: 'Policy documents (政策文件) and articles' },
-        { name: 'workflow', description: 'Editorial workflow: draft -> inReview -> approved -> published -> withdrawn' },
-        { name: 'search', description: 'Smart search across published documents' },
-        { name: 'auth', description: 'Sign in, refresh, sign out' },
-        { name: 'users', description: 'User accounts and roles' },
-        { name: 'organizations', description: 'The organisation tree: committee > generalBranch > branch > group' },
-        { name: 'members', description: 'Party members and their development pipeline (党员发展)' },
-        { name: 'dues', description: 'Party dues (党费), integer fen' },
-        { name: 'transfers', description: 'Organisation relation transfers (组织关系转接)' },
-        { name: 'meetings', description: 'Organisation life (三会一课) and quarterly compliance' },
-        { name: 'health', description: 'Probes' },
-      ],
+      tags: [...platformServices.flatMap((service) => service.tags), { name: 'health', description: 'Probes' }],
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token from POST /api/v1/auth/login' },
@@ -122,37 +139,27 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
       security: [{ bearer: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   app.addSchema(ErrorBody);
 
-  const content = new ContentClient(config.CONTENT_ADDR, config.GRPC_DEADLINE_MS);
-  const member = new MemberClients(config.MEMBER_ADDR, config.GRPC_DEADLINE_MS);
   const authLimit = { max: config.AUTH_RATE_LIMIT_PER_MINUTE, timeWindow: 60_000, keyGenerator: (request: FastifyRequest) => `auth:${request.ip}` };
   await app.register(
     async (api) => {
-      await api.register(documentRoutes, { content, identify });
-      await api.register(searchRoutes, { content, identify });
-      await api.register(authRoutes, { member, identify, authLimit });
-      await api.register(organizationRoutes, { member, identify });
-      await api.register(memberRoutes, { member, identify });
-      await api.register(duesRoutes, { member, identify });
-      await api.register(transferRoutes, { member, identify });
-      await api.register(meetingRoutes, { member, identify });
+      for (const service of platformServices) {
+        const context: RouteContext = { address: serviceAddress(config, service.name), deadlineMs: config.GRPC_DEADLINE_MS, authLimit };
+        await api.register(routesOf(service.name), context);
+      }
     },
     { prefix: '/api/v1' },
   );
 
-  app.get('/healthz', { schema: { tags: ['health'], summary: 'The gateway process is alive' } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { tags: ['health'], summary: 'Every service the gateway calls answers its health check' } }, async (_request, reply) => {
-    const [contentUp, memberUp] = await Promise.all([isServing(content.address), isServing(member.address)]);
-    const services = { content: contentUp, member: memberUp };
-    const ready = Object.values(services).every(Boolean);
+  app.get('/healthz', { schema: { tags: ['health'], summary: 'The gateway process is alive', security: [] } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { tags: ['health'], summary: 'Every service the gateway calls answers its health check', security: [] } }, async (_request, reply) => {
+    const answers = await Promise.all(platformServices.map(async (service) => [service.name, await isServing(serviceAddress(config, service.name))] as const));
+    const services = Object.fromEntries(answers);
+    const ready = answers.every(([, up]) => up);
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', services });
   });
-  app.addHook('onClose', async () => {
-    content.close();
-    member.close();
-  });
 
-  return { app, content, member };
+  return { app };
 }

@@ -1,13 +1,23 @@
-import { commonShape, env, loadConfig, z } from '@repo/config';
+import { commonShape, env, loadConfig as load, z } from '@repo/config';
+import { addressVariable, defaultAddress, platformServices } from '@repo/platform';
+
+/** Where the gateway finds each service of the platform's list: <NAME>_ADDR. */
+const serviceAddresses = Object.fromEntries(platformServices.map((service) => [addressVariable(service.name), env.address(defaultAddress(service))]));
 
 export const gatewayConfigShape = {
   LOG_LEVEL: commonShape.LOG_LEVEL,
   GATEWAY_HOST: z.string().default('127.0.0.1'),
   GATEWAY_PORT: env.port(8080),
-  CONTENT_ADDR: env.address('127.0.0.1:50051'),
-  MEMBER_ADDR: env.address('127.0.0.1:50052'),
+  ...serviceAddresses,
   /** Verifies access tokens; the member service signs them with the same secret. */
   AUTH_TOKEN_SECRET: env.secret(32),
+  /**
+   * The longest access token lifetime accepted, whatever a token's exp says (the member service
+   * issues AUTH_ACCESS_TTL_SECONDS): a token of a deleted or disabled user dies within it.
+   */
+  AUTH_ACCESS_MAX_SECONDS: env.int(900, 30, 86_400),
+  /** Signs the caller assertions services verify (CALLER_VERIFY_KEYS holds its public key). */
+  CALLER_SIGNING_KEY: env.ed25519PrivateKey(),
   /** Comma separated origins allowed by CORS, or * for any. */
   CORS_ORIGINS: z.string().default('*'),
   /** Behind an ingress or load balancer: take the client address from X-Forwarded-For. */
@@ -22,8 +32,13 @@ export const gatewayConfigShape = {
   GRPC_DEADLINE_MS: env.int(5_000, 100, 60_000),
 };
 
-export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
+export type GatewayConfig = ReturnType<typeof loadConfig>;
 
-export function loadGatewayConfig(source: NodeJS.ProcessEnv = process.env) {
-  return loadConfig(gatewayConfigShape, source);
+export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
+  return load(gatewayConfigShape, source);
+}
+
+/** The configured address of a service of the platform's list. */
+export function serviceAddress(config: GatewayConfig, service: string): string {
+  return String((config as Record<string, unknown>)[addressVariable(service)]);
 }

@@ -1,8 +1,10 @@
 /** Every failure leaves the gateway in one shape: { error: { code, message, details } }. */
 import { DomainError } from '@repo/errors';
 import { fromServiceError, httpStatusOfKind, isServiceError } from '@repo/grpc';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { Type } from '@sinclair/typebox';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 export const ErrorBody = Type.Object(
   {
@@ -103,4 +105,33 @@ function fastifyCode(status: number): string {
     default:
       return 'BAD_REQUEST';
   }
+}
+
+function errorJson(code: string, message: string): string {
+  return JSON.stringify({ error: { code, message, details: {} } });
+}
+
+/**
+ * What Node's HTTP parser refuses before fastify sees a request (headers too large, a broken
+ * request line, a client too slow), answered in the error shape like everything else.
+ */
+export function sendClientError(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'HEADERS_TOO_LARGE', 'request headers (with the URL) exceed the size allowed']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'REQUEST_TIMEOUT', 'the request took too long to arrive']
+        : [400, 'BAD_REQUEST', 'the request is not valid HTTP'];
+  const body = errorJson(code, message);
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+/** Errors fastify's router raises before any route: a URL it cannot decode, a path segment too long. */
+export function frameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    void reply.status(414).type('application/json').send(errorJson('URI_TOO_LONG', 'a path segment is longer than allowed'));
+    return;
+  }
+  void reply.status(400).type('application/json').send(errorJson('BAD_URL', 'the URL cannot be decoded'));
 }

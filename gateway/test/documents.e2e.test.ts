@@ -13,7 +13,7 @@ let platform: Platform;
 type Json = any;
 
 beforeAll(async () => {
-  platform = await startPlatform();
+  platform = await startPlatform({}, { only: ['content'] });
 });
 
 afterAll(async () => {
@@ -103,8 +103,9 @@ describe('rules and access', () => {
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ title: '关于进一步落实三会一课制度的补充通知', revision: 2, body: created.body.body });
     const stale = await call('PATCH', `/api/v1/documents/${id}`, editor, { title: '旧版本', expectedRevision: 1 });
-    expect(stale.status).toBe(400);
-    expect(stale.body.error.details).toHaveProperty('expectedRevision');
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe('STALE_REVISION');
+    expect(stale.body.error.details).toMatchObject({ expectedRevision: '1', revision: '2' });
     await call('POST', `/api/v1/documents/${id}/submit`, editor);
     const locked = await call('PATCH', `/api/v1/documents/${id}`, editor, { title: '送审后修改' });
     expect(locked.status).toBe(409);

@@ -1,19 +1,21 @@
 /** The gateway on its own, with its downstream services unreachable. */
 import { createLogger } from '@repo/logging';
+import { testCallerKeys } from '@repo/testbed';
 import type { FastifyInstance } from 'fastify';
 import { buildGateway } from '../src/app';
-import { loadGatewayConfig } from '../src/config';
+import { loadConfig } from '../src/config';
 
 let app: FastifyInstance;
 let base: string;
 
 beforeAll(async () => {
-  const config = loadGatewayConfig({
+  const config = loadConfig({
     LOG_LEVEL: 'silent',
     // Nothing listens here: every call to the content service fails fast.
     CONTENT_ADDR: '127.0.0.1:1',
     MEMBER_ADDR: '127.0.0.1:1',
     AUTH_TOKEN_SECRET: 'a-test-secret-of-at-least-thirty-two-characters',
+    CALLER_SIGNING_KEY: testCallerKeys.privateKeyPem,
     GRPC_DEADLINE_MS: '1000',
     PUBLIC_RATE_LIMIT_PER_MINUTE: '5',
     CORS_ORIGINS: 'https://portal.example',

@@ -26,7 +26,7 @@ const search = (params: Record<string, string | string[]>) => {
 const titles = (result: Json): string[] => result.hits.map((h: Json) => h.title);
 
 beforeAll(async () => {
-  platform = await startPlatform();
+  platform = await startPlatform({}, { only: ['content'] });
   call = httpCaller(platform);
   const docs: Record<string, Record<string, unknown>> = {
     discipline: { title: '江川省纪律检查委员会关于加强作风建设的意见', agency: '中共江川省纪律检查委员会', docType: '意见', docNumber: '江纪发〔2023〕5号', issuedAt: '2023-06-01', region: '全省', topics: ['纪律监督'], body: '各级纪检监察机关要持之以恒正风肃纪，坚决纠治四风。' },
@@ -106,7 +106,7 @@ test('related documents: alike by their words, never the document itself', async
 });
 
 test('a reindex builds a new index and moves the alias while searches keep answering', async () => {
-  const before = await platform.content.search.current();
+  const before = await platform.content.search.lifecycle.current();
   let searching = true;
   let answered = 0;
   const failures: string[] = [];
@@ -124,7 +124,7 @@ test('a reindex builds a new index and moves the alias while searches keep answe
   expect(failures).toEqual([]);
   expect(answered).toBeGreaterThan(0);
   expect(indexed).toBe(Object.keys(ids).length);
-  expect((await platform.content.search.current())?.index).toBe(index);
+  expect((await platform.content.search.lifecycle.current())?.index).toBe(index);
   expect(index).not.toBe(before?.index);
   expect(titles(await search({ q: '纪委' }))[0]).toBe('江川省纪律检查委员会关于加强作风建设的意见');
 });

@@ -1,16 +1,32 @@
-/** The gateway built in-process in front of a real content service on the local stack. */
-import { buildContentApp, type ContentApp } from '@repo/content/app';
-import { loadContentConfig } from '@repo/content/config';
+/**
+ * The test platform: every service of the platform's list built in-process on the real local
+ * stack under one namespace, and the gateway in front of them on a real loopback port.
+ */
+import type { ContentApp } from '@repo/content/app';
 import { createLogger } from '@repo/logging';
-import { buildMemberApp, type MemberApp } from '@repo/member/app';
-import { loadMemberConfig } from '@repo/member/config';
-import { bearer, cleanupNamespace, ensureStack, randomSecret, stackEnv, uniqueNamespace } from '@repo/testbed';
+import type { MemberApp } from '@repo/member/app';
+import { addressVariable, listenVariable, platformServices } from '@repo/platform';
+import { bearer, cleanupNamespace, ensureStack, randomSecret, stackEnv, testCallerKeys, uniqueNamespace } from '@repo/testbed';
 import type { FastifyInstance } from 'fastify';
 import { buildGateway } from '../src/app';
-import { loadGatewayConfig } from '../src/config';
+import { loadConfig } from '../src/config';
+
+/** What every service's app.ts and config.ts export (see docs/adding-a-service.md). */
+interface ServiceEntry {
+  buildApp(config: unknown, logger: ReturnType<typeof createLogger>): Promise<{ start(): Promise<number>; stop(): Promise<void> }>;
+  loadConfig(env: Record<string, string | undefined>): unknown;
+}
+
+function serviceEntry(name: string): ServiceEntry {
+  const { buildApp } = require(`@repo/${name}/app`) as Pick<ServiceEntry, 'buildApp'>;
+  const { loadConfig: load } = require(`@repo/${name}/config`) as Pick<ServiceEntry, 'loadConfig'>;
+  return { buildApp, loadConfig: load };
+}
 
 export interface Platform {
   namespace: string;
+  /** Every service's app, by name. */
+  apps: Record<string, unknown>;
   content: ContentApp;
   member: MemberApp;
   gateway: FastifyInstance;
@@ -19,21 +35,34 @@ export interface Platform {
   stop(): Promise<void>;
 }
 
-export async function startPlatform(overrides: Record<string, string> = {}): Promise<Platform> {
+export interface PlatformOptions {
+  /** Build only these services (the others' addresses answer nothing). */
+  only?: string[];
+}
+
+/** The platform with `overrides` given to every service and the gateway as variables. */
+export async function startPlatform(overrides: Record<string, string> = {}, { only }: PlatformOptions = {}): Promise<Platform> {
   await ensureStack();
   const namespace = uniqueNamespace('gw');
-  const env = stackEnv(namespace);
-  const contentConfig = loadContentConfig({ ...env, CONTENT_GRPC_ADDR: '127.0.0.1:0' });
-  const content = await buildContentApp(contentConfig, createLogger('content-test', env.LOG_LEVEL));
-  const port = await content.start();
-  const memberConfig = loadMemberConfig({ ...env, MEMBER_GRPC_ADDR: '127.0.0.1:0', AUTH_TOKEN_SECRET: tokenSecret, ...overrides });
-  const member = await buildMemberApp(memberConfig, createLogger('member-test', env.LOG_LEVEL));
-  const memberPort = await member.start();
-  const gatewayConfig = loadGatewayConfig({
+  const env = { ...stackEnv(namespace), AUTH_TOKEN_SECRET: tokenSecret };
+  const apps: Record<string, { start(): Promise<number>; stop(): Promise<void> }> = {};
+  const addresses: Record<string, string> = {};
+  for (const service of platformServices) {
+    if (only && !only.includes(service.name)) {
+      addresses[addressVariable(service.name)] = '127.0.0.1:1';
+      continue;
+    }
+    const entry = serviceEntry(service.name);
+    const config = entry.loadConfig({ ...env, [listenVariable(service.name)]: '127.0.0.1:0', ...overrides });
+    const app = await entry.buildApp(config, createLogger(`${service.name}-test`, env.LOG_LEVEL));
+    apps[service.name] = app;
+    addresses[addressVariable(service.name)] = `127.0.0.1:${await app.start()}`;
+  }
+  const gatewayConfig = loadConfig({
     LOG_LEVEL: env.LOG_LEVEL,
-    CONTENT_ADDR: `127.0.0.1:${port}`,
-    MEMBER_ADDR: `127.0.0.1:${memberPort}`,
+    ...addresses,
     AUTH_TOKEN_SECRET: tokenSecret,
+    CALLER_SIGNING_KEY: testCallerKeys.privateKeyPem,
     ...overrides,
   });
   const { app } = await buildGateway(gatewayConfig, createLogger('gateway-test', env.LOG_LEVEL!));
@@ -41,14 +70,14 @@ export async function startPlatform(overrides: Record<string, string> = {}): Pro
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     namespace,
-    content,
-    member,
+    apps,
+    content: apps.content as ContentApp,
+    member: apps.member as MemberApp,
     gateway: app,
     baseUrl,
     async stop() {
       await app.close();
-      await content.stop();
-      await member.stop();
+      for (const service of Object.values(apps).reverse()) await service.stop();
       await cleanupNamespace(namespace);
     },
   };

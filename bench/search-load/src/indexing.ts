@@ -6,8 +6,8 @@
  */
 import { Client, errors } from '@elastic/elasticsearch';
 import type { ContentDocument } from '../../../services/content/dist/domain/document';
-import { createTextAnalyzer } from '../../../services/content/dist/domain/text';
-import { SearchIndex } from '../../../services/content/dist/store/search-index';
+import { createTextAnalyzer } from '@repo/text';
+import { SearchIndex } from '../../../services/content/dist/store/search';
 import { chunkSize, corpusChunks, corpusShape, corpusVersion } from './corpus';
 import { cpuSeconds } from './proc';
 import { round } from './stats';
@@ -114,7 +114,7 @@ export async function prepareCorpusIndex(options: {
     const alias = search.alias;
     // ensure() answers false when the alias points at an index of an older mapping: the content
     // service would then rebuild it from its (empty) store, so the corpus must be indexed again.
-    const current = (await search.ensure()) as unknown;
+    const current = (await search.lifecycle.ensure()) as unknown;
     const targets = await aliasTargets(client, alias);
     const meta = await readMeta(client, prefix);
     if (!fresh && current !== false && meta && targets.length === 1 && meta.index === targets[0]) {
@@ -131,7 +131,7 @@ export async function prepareCorpusIndex(options: {
     }
     for (const index of targets) await client.indices.delete({ index });
     await client.indices.delete({ index: metaIndexName(prefix), ignore_unavailable: true });
-    await search.ensure();
+    await search.lifecycle.ensure();
     const [index] = await aliasTargets(client, alias);
     if (!index) throw new Error(`ensure() made no index behind ${alias}`);
 

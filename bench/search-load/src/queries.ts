@@ -3,13 +3,13 @@
  * (a few chunks of it), so document numbers and title fragments find their documents.
  *
  * Each query is a set of gateway parameters. Its direct-to-Elasticsearch twin is the request
- * the platform itself sends for it: SearchIndex.buildRequest on the same SearchQuery (the
+ * the platform itself sends for it: SearchQueries.buildRequest on the same SearchQuery (the
  * request is captured from the Elasticsearch client while the platform's code builds and sends
  * it, so path, query string and body are byte for byte what the content service sends).
  */
 import { Client, type estypes } from '@elastic/elasticsearch';
 import type { ContentDocument } from '../../../services/content/dist/domain/document';
-import type { SearchQuery } from '../../../services/content/dist/store/search-index';
+import type { SearchQuery } from '../../../services/content/dist/store/search';
 import { generateChunk, type CorpusShape } from './corpus';
 import { makeSearchIndex } from './indexing';
 
@@ -202,12 +202,12 @@ export async function prepareQueries(defs: QueryDef[], esUrl: string, prefix: st
     for (const def of defs) {
       const searchQuery = toSearchQuery(def.params);
       captured.length = 0;
-      await search.search(searchQuery);
+      await search.queries.search(searchQuery);
       const sent = captured.filter((r) => r.path.endsWith('/_search'));
       if (sent.length !== 1) notes.push(`${def.id}: the platform sends ${sent.length} search requests for this query`);
       const first = sent[0];
       if (!first) throw new Error(`${def.id}: no search request captured`);
-      const { index: _index, ...built } = search.buildRequest(searchQuery) as estypes.SearchRequest & Record<string, unknown>;
+      const { index: _index, ...built } = search.queries.buildRequest(searchQuery) as estypes.SearchRequest & Record<string, unknown>;
       if (!sameJson(JSON.parse(first.body), built)) notes.push(`${def.id}: the request sent differs from buildRequest (the text was rewritten, e.g. pinyin)`);
       const gatewayPath = `/api/v1/search/documents${def.params.length ? `?${new URLSearchParams(def.params).toString()}` : ''}`;
       queries.push({

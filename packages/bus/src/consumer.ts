@@ -73,6 +73,11 @@ export class DurableConsumer<T = unknown> {
     this.maxDeliver = options.maxDeliver ?? 5;
   }
 
+  /** The durable name, shared by the service's replicas. */
+  get durable(): string {
+    return this.options.durable;
+  }
+
   /** Creates or updates the durable consumer; safe to call from every replica. */
   async ensure(): Promise<void> {
     const { bus, domain, durable, filterType, ackWaitMs = 30_000, maxAckPending = 1_000 } = this.options;

@@ -2,6 +2,6 @@ export * from './identity';
 export * from './status';
 export * from './server';
 export * from './client';
-export * from './enums';
+export { enumCodec, type EnumCodec } from '@repo/proto/codec';
 export * from './health';
 export * from './requests';

@@ -1,36 +1,31 @@
 /**
  * `npm run reindex`: rebuilds the search index from the document store into a new versioned
  * index and moves the alias to it; searches keep working throughout. Uses the same
- * configuration as the service (MONGO_URL, ELASTICSEARCH_URL, SEARCH_INDEX_PREFIX ...).
+ * configuration as the service (MONGO_URL, ELASTICSEARCH_URL, SEARCH_INDEX_PREFIX, the
+ * dictionary and synonyms files ...), so it tokenizes as the service does.
  */
-import { Client } from '@elastic/elasticsearch';
+import { Outboxes } from '@repo/bus';
 import { ConfigError } from '@repo/config';
 import { connectMongo } from '@repo/db';
 import { createLogger } from '@repo/logging';
-import { loadContentConfig, loadRanking } from './config';
-import { createTextAnalyzer } from './domain/text';
+import { searchIndexFrom } from './app';
+import { loadReindexConfig } from './config';
 import { DocumentRepository } from './store/documents';
 import { rebuildSearchIndex } from './store/reindex';
-import { SearchIndex } from './store/search-index';
 
 async function main(): Promise<void> {
-  const config = loadContentConfig();
+  const config = loadReindexConfig();
   const logger = createLogger('content-reindex', config.LOG_LEVEL);
   const connection = await connectMongo({ url: config.MONGO_URL, logger });
-  const client = new Client({ node: config.ELASTICSEARCH_URL, requestTimeout: 60_000 });
+  const search = searchIndexFrom(config, 60_000);
   try {
-    const search = new SearchIndex({
-      client,
-      analyzer: createTextAnalyzer(),
-      prefix: config.SEARCH_INDEX_PREFIX,
-      replicas: config.SEARCH_INDEX_REPLICAS,
-      ranking: loadRanking(config.SEARCH_RANKING_FILE),
-    });
-    await search.ensure();
-    const { index, indexed } = await rebuildSearchIndex(new DocumentRepository(connection), search, logger);
+    await search.lifecycle.ensure();
+    // Reads only: outboxes without a publisher never relay.
+    const documents = new DocumentRepository(connection, new Outboxes({ logger, sweepMs: config.OUTBOX_SWEEP_MS }));
+    const { index, indexed } = await rebuildSearchIndex(documents, search, logger);
     process.stdout.write(`reindex: ${indexed} published documents in ${index}, now behind ${search.alias}\n`);
   } finally {
-    await client.close();
+    await search.client.close();
     await connection.close();
   }
 }

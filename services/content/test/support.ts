@@ -1,8 +1,8 @@
 /** Starts the content service in-process on the real local stack, under a namespace of its own. */
 import { createLogger } from '@repo/logging';
 import { stackEnv } from '@repo/testbed';
-import { buildContentApp, type ContentApp } from '../src/app';
-import { loadContentConfig } from '../src/config';
+import { buildApp, type ContentApp } from '../src/app';
+import { loadConfig } from '../src/config';
 import type { DocumentFields } from '../src/domain/document';
 
 export interface RunningContent {
@@ -11,8 +11,8 @@ export interface RunningContent {
 }
 
 export async function startContent(namespace: string, env: Record<string, string> = {}): Promise<RunningContent> {
-  const config = loadContentConfig({ ...stackEnv(namespace), CONTENT_GRPC_ADDR: '127.0.0.1:0', ...env });
-  const app = await buildContentApp(config, createLogger('content-test', config.LOG_LEVEL));
+  const config = loadConfig({ ...stackEnv(namespace), CONTENT_GRPC_ADDR: '127.0.0.1:0', ...env });
+  const app = await buildApp(config, createLogger('content-test', config.LOG_LEVEL));
   const port = await app.start();
   return { app, address: `127.0.0.1:${port}` };
 }

@@ -1,9 +1,8 @@
-import type { Identity } from '@repo/grpc';
+/** Documents and their editorial workflow over REST. */
 import * as pb from '@repo/proto/content/v1';
+import type { RpcClient } from '@repo/grpc';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
-import type { ContentClient } from '../../clients/content';
-import { ErrorBody } from '../../errors';
+import { call, errorResponses, publicSecurity, updateMask } from '../common';
 import {
   actions,
   CreateDocumentBody,
@@ -18,24 +17,7 @@ import {
   UpdateDocumentBody,
 } from './schemas';
 
-export interface ContentRouteOptions {
-  content: ContentClient;
-  identify: (request: FastifyRequest) => Identity;
-}
-
-/** REST field name -> proto field name in an update mask. */
-const maskNames: Record<string, string> = {
-  kind: 'kind',
-  title: 'title',
-  docNumber: 'doc_number',
-  agency: 'agency',
-  docType: 'doc_type',
-  issuedAt: 'issued_at',
-  effectiveStatus: 'effective_status',
-  region: 'region',
-  topics: 'topics',
-  body: 'body',
-};
+export type ContentClient = RpcClient<typeof pb.ContentServiceService>;
 
 function toDraft(body: Partial<CreateDocumentBody>): pb.DocumentDraft {
   return pb.DocumentDraft.create({
@@ -83,18 +65,16 @@ export function toDocumentBody(doc: pb.Document | undefined): DocumentBody {
   };
 }
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
-
-export const documentRoutes: FastifyPluginAsyncTypebox<ContentRouteOptions> = async (app, { content, identify }) => {
+export const documentRoutes: FastifyPluginAsyncTypebox<{ content: ContentClient }> = async (app, { content }) => {
   app.post('/documents', {
     schema: {
       tags: ['documents'],
       summary: 'Create a draft policy document or article',
       body: CreateDocumentBody,
-      response: { 201: DocumentBody, ...errors },
+      response: { 201: DocumentBody, ...errorResponses },
     },
   }, async (request, reply) => {
-    const { document } = await content.createDocument({ draft: toDraft(request.body) }, identify(request));
+    const { document } = await call(request, content, 'createDocument', { draft: toDraft(request.body) });
     return reply.status(201).header('location', `/api/v1/documents/${document?.id}`).send(toDocumentBody(document));
   });
 
@@ -102,12 +82,16 @@ export const documentRoutes: FastifyPluginAsyncTypebox<ContentRouteOptions> = as
     schema: {
       tags: ['documents'],
       summary: 'List documents (the public sees published ones only)',
+      security: publicSecurity,
       querystring: ListQuery,
-      response: { 200: DocumentListBody, 400: ErrorBody },
+      response: { 200: DocumentListBody, ...errorResponses },
     },
   }, async (request) => {
     const q = request.query;
-    const response = await content.listDocuments(
+    const response = await call(
+      request,
+      content,
+      'listDocuments',
       pb.ListDocumentsRequest.create({
         page: { page: q.page ?? 1, size: q.size ?? 20 },
         status: statuses.toProto(q.status),
@@ -115,7 +99,6 @@ export const documentRoutes: FastifyPluginAsyncTypebox<ContentRouteOptions> = as
         agency: q.agency ?? '',
         docType: q.type ?? '',
       }),
-      identify(request),
     );
     return {
       total: Number(response.page?.total ?? 0),
@@ -129,28 +112,21 @@ export const documentRoutes: FastifyPluginAsyncTypebox<ContentRouteOptions> = as
   });
 
   app.get('/documents/:id', {
-    schema: { tags: ['documents'], summary: 'Get one document', params: IdParams, response: { 200: DocumentBody, 400: ErrorBody, 404: ErrorBody } },
-  }, async (request) => {
-    const { document } = await content.getDocument({ id: request.params.id }, identify(request));
-    return toDocumentBody(document);
-  });
+    schema: { tags: ['documents'], summary: 'Get one document', security: publicSecurity, params: IdParams, response: { 200: DocumentBody, ...errorResponses } },
+  }, async (request) => toDocumentBody((await call(request, content, 'getDocument', { id: request.params.id })).document));
 
   app.patch('/documents/:id', {
     schema: {
       tags: ['documents'],
-      summary: 'Change fields of a draft',
+      summary: 'Change fields of a draft; fields left out keep their values',
       params: IdParams,
       body: UpdateDocumentBody,
-      response: { 200: DocumentBody, ...errors },
+      response: { 200: DocumentBody, ...errorResponses },
     },
   }, async (request) => {
     const body = request.body as Partial<CreateDocumentBody> & { expectedRevision?: number };
-    const updateMask = Object.keys(body).filter((k) => k in maskNames).map((k) => maskNames[k]!);
-    const { document } = await content.updateDocument(
-      pb.UpdateDocumentRequest.create({ id: request.params.id, draft: toDraft(body), updateMask, expectedRevision: body.expectedRevision ?? 0 }),
-      identify(request),
-    );
-    return toDocumentBody(document);
+    const message = pb.UpdateDocumentRequest.create({ id: request.params.id, draft: toDraft(body), updateMask: updateMask(body), expectedRevision: body.expectedRevision ?? 0 });
+    return toDocumentBody((await call(request, content, 'updateDocument', message)).document);
   });
 
   for (const action of actions.values) {
@@ -160,14 +136,11 @@ export const documentRoutes: FastifyPluginAsyncTypebox<ContentRouteOptions> = as
         summary: `Workflow step: ${action}`,
         params: IdParams,
         body: TransitionBody,
-        response: { 200: DocumentBody, ...errors },
+        response: { 200: DocumentBody, ...errorResponses },
       },
     }, async (request) => {
-      const { document } = await content.transitionDocument(
-        { id: request.params.id, action: actions.toProto(action), note: request.body?.note ?? '' },
-        identify(request),
-      );
-      return toDocumentBody(document);
+      const message = { id: request.params.id, action: actions.toProto(action), note: request.body?.note ?? '' };
+      return toDocumentBody((await call(request, content, 'transitionDocument', message)).document);
     });
   }
 };

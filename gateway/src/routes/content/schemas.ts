@@ -2,17 +2,17 @@
  * REST shapes of documents and search, in TypeBox: they validate requests and feed the
  * OpenAPI document at /docs. Enum values come from the proto enums, so they cannot drift.
  */
-import { enumCodec } from '@repo/grpc';
-import * as pb from '@repo/proto/content/v1';
+import {
+  documentKindCodec as kinds,
+  documentStatusCodec as statuses,
+  effectiveStatusCodec as effectiveStatuses,
+  searchSortCodec as sorts,
+  workflowActionCodec as actions,
+} from '@repo/proto/content/v1';
 import { Type, type Static } from '@sinclair/typebox';
-import { calendarDate, oneOf } from '../common';
+import { calendarDate, expectedRevision, int32, oneOf, pageQuery } from '../common';
 
-export const kinds = enumCodec<pb.DocumentKind>(pb.DocumentKind, 'DOCUMENT_KIND_');
-export const statuses = enumCodec<pb.DocumentStatus>(pb.DocumentStatus, 'DOCUMENT_STATUS_');
-export const effectiveStatuses = enumCodec<pb.EffectiveStatus>(pb.EffectiveStatus, 'EFFECTIVE_STATUS_');
-export const actions = enumCodec<pb.WorkflowAction>(pb.WorkflowAction, 'WORKFLOW_ACTION_');
-export const sorts = enumCodec<pb.SearchSort>(pb.SearchSort, 'SEARCH_SORT_');
-
+export { actions, effectiveStatuses, kinds, sorts, statuses };
 
 export const limits = { title: 200, body: 200_000, agency: 100, docNumber: 50, docType: 10, region: 50, topic: 30, topics: 10 } as const;
 
@@ -49,7 +49,7 @@ export type CreateDocumentBody = Static<typeof CreateDocumentBody>;
 export const UpdateDocumentBody = Type.Object(
   {
     ...Object.fromEntries(Object.entries(draftFields).map(([k, v]) => [k, Type.Optional(v)])),
-    expectedRevision: Type.Optional(Type.Integer({ minimum: 1, description: 'Refuse the update unless the document is still at this revision' })),
+    expectedRevision: expectedRevision(),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -60,14 +60,12 @@ export const TransitionBody = Type.Union([
   Type.Null(),
 ]);
 
-export const IdParams = Type.Object({
-  id: Type.String({ format: 'uuid', description: 'Document id' }),
-});
-
-const paging = (maxSize: number) => ({
-  page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
-  size: Type.Optional(Type.Integer({ minimum: 1, maximum: maxSize, default: 20 })),
-});
+export const IdParams = Type.Object(
+  {
+    id: Type.String({ format: 'uuid', description: 'Document id' }),
+  },
+  { additionalProperties: false },
+);
 
 export const ListQuery = Type.Object(
   {
@@ -75,7 +73,7 @@ export const ListQuery = Type.Object(
     kind: Type.Optional(draftFields.kind),
     agency: Type.Optional(Type.String({ maxLength: limits.agency })),
     type: Type.Optional(Type.String({ maxLength: limits.docType, description: '文种 or article category' })),
-    ...paging(100),
+    ...pageQuery(100),
   },
   { additionalProperties: false },
 );
@@ -91,7 +89,7 @@ export const SearchQuery = Type.Object(
     to: Type.Optional(calendarDate('Issued on or before')),
     region: Type.Optional(Type.String({ maxLength: limits.region })),
     topic: Type.Optional(Type.String({ maxLength: limits.topic })),
-    year: Type.Optional(Type.Integer({ minimum: 1949, maximum: 2100, description: 'Year of the document number (文号), i.e. the issue year' })),
+    year: Type.Optional(int32({ minimum: 1949, maximum: 2100, description: 'Year of the document number (文号), i.e. the issue year' })),
     sort: Type.Optional(oneOf(sorts.values, 'relevance (default with a query) or date (newest first)')),
     within: Type.Optional(
       Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
@@ -99,7 +97,7 @@ export const SearchQuery = Type.Object(
         description: 'Search within results: earlier queries that must still match (repeat the parameter)',
       }),
     ),
-    ...paging(50),
+    ...pageQuery(50),
   },
   { additionalProperties: false },
 );
@@ -107,7 +105,7 @@ export const SearchQuery = Type.Object(
 export const SuggestQuery = Type.Object(
   {
     q: Type.String({ minLength: 1, maxLength: 200, description: 'What the user has typed: characters, full pinyin (baxiang) or initials (bxgd)' }),
-    size: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, default: 8 })),
+    size: Type.Optional(int32({ minimum: 1, maximum: 10, default: 8 })),
   },
   { additionalProperties: false },
 );
@@ -123,7 +121,7 @@ export const SuggestionsBody = Type.Object({
 });
 
 export const RelatedQuery = Type.Object(
-  { size: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, default: 5 })) },
+  { size: Type.Optional(int32({ minimum: 1, maximum: 20, default: 5 })) },
   { additionalProperties: false },
 );
 

@@ -1,7 +1,8 @@
+/** Smart search over REST: full text with facets, suggestions, related documents. */
 import * as pb from '@repo/proto/content/v1';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ErrorBody } from '../../errors';
-import type { ContentRouteOptions } from './documents';
+import { call, errorResponses, publicSecurity } from '../common';
+import type { ContentClient } from './documents';
 import {
   effectiveStatuses,
   IdParams,
@@ -30,7 +31,7 @@ function toHitBody(hit: pb.SearchHit) {
   };
 }
 
-export const searchRoutes: FastifyPluginAsyncTypebox<ContentRouteOptions> = async (app, { content, identify }) => {
+export const searchRoutes: FastifyPluginAsyncTypebox<{ content: ContentClient }> = async (app, { content }) => {
   app.get('/search/documents', {
     schema: {
       tags: ['search'],
@@ -39,11 +40,15 @@ export const searchRoutes: FastifyPluginAsyncTypebox<ContentRouteOptions> = asyn
         'Chinese full text over title and body, document numbers in any common form, pinyin, synonyms and abbreviations, ' +
         'filters, highlighted fragments, facets, sorting, and search within results.',
       querystring: SearchQuery,
-      response: { 200: SearchResultBody, 400: ErrorBody },
+      security: publicSecurity,
+      response: { 200: SearchResultBody, ...errorResponses },
     },
   }, async (request) => {
     const q = request.query;
-    const response = await content.searchDocuments(
+    const response = await call(
+      request,
+      content,
+      'searchDocuments',
       pb.SearchDocumentsRequest.create({
         query: q.q ?? '',
         agency: q.agency ?? '',
@@ -59,7 +64,6 @@ export const searchRoutes: FastifyPluginAsyncTypebox<ContentRouteOptions> = asyn
         within: q.within ?? [],
         page: { page: q.page ?? 1, size: q.size ?? 20 },
       }),
-      identify(request),
     );
     return {
       total: Number(response.page?.total ?? 0),
@@ -90,10 +94,11 @@ export const searchRoutes: FastifyPluginAsyncTypebox<ContentRouteOptions> = asyn
       summary: 'Suggestions as you type',
       description: 'Title prefixes typed in characters, full pinyin or pinyin initials (bxgd -> 八项规定); at most 10.',
       querystring: SuggestQuery,
-      response: { 200: SuggestionsBody, 400: ErrorBody },
+      security: publicSecurity,
+      response: { 200: SuggestionsBody, ...errorResponses },
     },
   }, async (request) => {
-    const { suggestions } = await content.suggestDocuments({ prefix: request.query.q, size: request.query.size ?? 8 }, identify(request));
+    const { suggestions } = await call(request, content, 'suggestDocuments', { prefix: request.query.q, size: request.query.size ?? 8 });
     return {
       suggestions: suggestions.map((s) => ({ text: s.text, ...(s.documentId ? { id: s.documentId, docNumber: s.docNumber } : {}) })),
     };
@@ -103,12 +108,13 @@ export const searchRoutes: FastifyPluginAsyncTypebox<ContentRouteOptions> = asyn
     schema: {
       tags: ['search'],
       summary: 'Published documents related to this one',
+      security: publicSecurity,
       params: IdParams,
       querystring: RelatedQuery,
-      response: { 200: RelatedBody, 400: ErrorBody, 404: ErrorBody },
+      response: { 200: RelatedBody, ...errorResponses },
     },
   }, async (request) => {
-    const { hits } = await content.relatedDocuments({ id: request.params.id, size: request.query.size ?? 5 }, identify(request));
+    const { hits } = await call(request, content, 'relatedDocuments', { id: request.params.id, size: request.query.size ?? 5 });
     return { hits: hits.map(toHitBody) };
   });
 };

@@ -1,17 +1,10 @@
 /** Sign in, refresh, sign out, who am I, and user accounts. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { anonymous } from '@repo/grpc';
 import type * as pb from '@repo/proto/member/v1';
 import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
-import type { MemberClients } from '../../clients/member';
 import { ErrorBody } from '../../errors';
-import { errorResponses, Id, IdParam, oneOf, PageFields, pageOf, pageQuery, type Identify } from '../common';
-
-export interface MemberRouteOptions {
-  member: MemberClients;
-  identify: Identify;
-}
+import { call, errorResponses, Id, IdParam, oneOf, PageFields, pageOf, pageQuery, type RouteContext } from '../common';
+import type { MemberRouteOptions } from './clients';
 
 const roleNames = ['superAdmin', 'orgAdmin', 'secretary', 'member', 'inspector'] as const;
 
@@ -108,33 +101,29 @@ function toTokens(response: { tokens?: pb.TokenPair | undefined; user?: pb.User 
   };
 }
 
-export const authRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions & { authLimit: { max: number; timeWindow: number; keyGenerator: (request: FastifyRequest) => string } }> = async (
-  app,
-  { member, identify, authLimit },
-) => {
-  // Sign-in and refresh answer to anyone, so they get their own, stricter limit per address.
-  const limited = { rateLimit: authLimit };
-  // A stale Authorization header must not stop anyone from signing in again.
-  const publicCaller = (request: FastifyRequest) => ({ ...anonymous, requestId: String(request.id) });
+export const authRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions & Pick<RouteContext, 'authLimit'>> = async (app, { member, authLimit }) => {
+  // Sign-in and refresh answer to anyone, so they get their own, stricter limit per address; a
+  // stale Authorization header must not stop anyone from signing in again.
+  const limited = { rateLimit: authLimit, ignoresBadToken: true };
 
   app.post('/auth/login', {
     config: limited,
     schema: { tags: ['auth'], summary: 'Sign in with user name and password', security: [], body: LoginBody, response: { 200: TokensBody, ...errorResponses } },
   }, async (request) => {
-    const response = await member.call(member.auth, member.auth.login, { ...request.body, clientIp: request.ip }, publicCaller(request));
+    const response = await call(request, member.auth, 'login', { ...request.body, clientIp: request.ip });
     return toTokens(response);
   });
 
   app.post('/auth/refresh', {
     config: limited,
     schema: { tags: ['auth'], summary: 'New tokens for a refresh token (which stops working)', security: [], body: RefreshBody, response: { 200: TokensBody, ...errorResponses } },
-  }, async (request) => toTokens(await member.call(member.auth, member.auth.refresh, request.body, publicCaller(request))));
+  }, async (request) => toTokens(await call(request, member.auth, 'refresh', request.body)));
 
   app.post('/auth/logout', {
     config: limited,
     schema: { tags: ['auth'], summary: 'End the session of a refresh token', security: [], body: RefreshBody, response: { 204: Type.Null(), ...errorResponses } },
   }, async (request, reply) => {
-    await member.call(member.auth, member.auth.logout, request.body, publicCaller(request));
+    await call(request, member.auth, 'logout', request.body);
     return reply.status(204).send(null);
   });
 
@@ -147,7 +136,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions & { authLi
       body: ChangePasswordBody,
       response: { 200: TokensBody, ...errorResponses },
     },
-  }, async (request) => toTokens(await member.call(member.auth, member.auth.changePassword, { ...request.body, clientIp: request.ip }, identify(request))));
+  }, async (request) => toTokens(await call(request, member.auth, 'changePassword', { ...request.body, clientIp: request.ip })));
 
   app.get('/auth/me', {
     schema: {
@@ -156,20 +145,17 @@ export const authRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions & { authLi
       response: { 200: Type.Object({ userId: Type.String(), roles: Type.Array(Type.String()), orgPath: Type.String() }), 401: ErrorBody },
     },
   }, async (request, reply) => {
-    const { userId, roles, orgPath } = identify(request);
+    const { userId, roles, orgPath } = request.identity;
     if (!userId) return reply.status(401).send({ error: { code: 'AUTH_REQUIRED', message: 'sign in first', details: {} } });
-    return { userId, roles, orgPath };
+    return { userId, roles: [...roles], orgPath };
   });
 
   app.post('/users', {
     schema: { tags: ['users'], summary: 'Create a user account', body: CreateUserBody, response: { 201: UserBody, ...errorResponses } },
   }, async (request, reply) => {
     const body = request.body;
-    const { user } = await member.call(
-      member.auth,
-      member.auth.createUser,
+    const { user } = await call(request, member.auth, 'createUser',
       { ...body, organizationId: body.organizationId ?? '', memberId: body.memberId ?? '' },
-      identify(request),
     );
     return reply.status(201).header('location', `/api/v1/users/${user?.id}`).send(toUserBody(user));
   });
@@ -183,23 +169,23 @@ export const authRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions & { authLi
     },
   }, async (request) => {
     const q = request.query;
-    const response = await member.call(member.auth, member.auth.listUsers, { page: { page: q.page ?? 1, size: q.size ?? 20 }, organizationId: q.organizationId ?? '' }, identify(request));
+    const response = await call(request, member.auth, 'listUsers', { page: { page: q.page ?? 1, size: q.size ?? 20 }, organizationId: q.organizationId ?? '' });
     return { ...pageOf(response.page), items: response.users.map(toUserBody) };
   });
 
   app.get('/users/:id', {
     schema: { tags: ['users'], summary: 'One user', params: IdParam, response: { 200: UserBody, ...errorResponses } },
-  }, async (request) => toUserBody((await member.call(member.auth, member.auth.getUser, { id: request.params.id }, identify(request))).user));
+  }, async (request) => toUserBody((await call(request, member.auth, 'getUser', { id: request.params.id })).user));
 
   app.patch('/users/:id', {
     schema: { tags: ['users'], summary: 'Change a user\'s display name, roles or organisation', params: IdParam, body: UpdateUserBody, response: { 200: UserBody, ...errorResponses } },
   }, async (request) => {
     const { displayName, roles, organizationId } = request.body;
-    const { user } = await member.call(member.auth, member.auth.updateUser, { id: request.params.id, displayName, roles: roles ? { roles } : undefined, organizationId }, identify(request));
+    const { user } = await call(request, member.auth, 'updateUser', { id: request.params.id, displayName, roles: roles ? { roles } : undefined, organizationId });
     return toUserBody(user);
   });
 
   app.post('/users/:id/unlock', {
     schema: { tags: ['users'], summary: 'Lift a lockout after failed logins', params: IdParam, response: { 200: UserBody, ...errorResponses } },
-  }, async (request) => toUserBody((await member.call(member.auth, member.auth.unlockUser, { id: request.params.id }, identify(request))).user));
+  }, async (request) => toUserBody((await call(request, member.auth, 'unlockUser', { id: request.params.id })).user));
 };

@@ -4,8 +4,8 @@ import { fromServiceError, isServiceError } from '@repo/grpc';
 import type * as pb from '@repo/proto/member/v1';
 import { Type, type Static } from '@sinclair/typebox';
 import { HttpError } from '../../errors';
-import { errorResponses, Id, oneOf, PageFields, pageOf, pageQuery } from '../common';
-import type { MemberRouteOptions } from './auth';
+import { call, errorResponses, Id, oneOf, PageFields, pageOf, pageQuery } from '../common';
+import type { MemberRouteOptions } from './clients';
 
 const categories = ['inService', 'retired', 'student', 'unemployed', 'minimumLiving', 'annualSalary', 'exempt'] as const;
 const categoryText =
@@ -142,7 +142,7 @@ function asQueryError(err: unknown): unknown {
 /** Deadline of a billing run: the whole province is about 100,000 members. */
 const billingDeadlineMs = 600_000;
 
-export const duesRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async (app, { member, identify }) => {
+export const duesRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async (app, { member }) => {
   const client = member.dues;
 
   app.get('/dues/quote', {
@@ -159,7 +159,7 @@ export const duesRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async (
       throw new HttpError(400, 'VALIDATION_FAILED', `query.income is required for ${q.category} members`, { 'query.income': `is required for ${q.category} members` });
     }
     try {
-      const quote = await member.call(client, client.quoteDues, { incomeFen: String(q.income ?? 0), category: q.category }, identify(request));
+      const quote = await call(request, client, 'quoteDues', { incomeFen: String(q.income ?? 0), category: q.category });
       return { ...quote, monthlyFen: Number(quote.monthlyFen), basisFen: Number(quote.basisFen) };
     } catch (err) {
       throw asQueryError(err);
@@ -176,7 +176,7 @@ export const duesRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async (
   }, async (request, reply) => {
     const { organizationId, month: billed } = request.body;
     // A province-wide run bills every member; the caller waits for it (running it again is safe).
-    const result = await member.call(client, client.generateBills, { organizationId, month: billed }, identify(request), billingDeadlineMs);
+    const result = await call(request, client, 'generateBills', { organizationId, month: billed }, billingDeadlineMs);
     return reply.status(201).send({ organizationId, month: billed, created: result.created, existing: result.existing, totalFen: Number(result.totalFen) });
   });
 
@@ -184,11 +184,8 @@ export const duesRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async (
     schema: { tags: ['dues'], summary: 'Dues bills of a subtree, a month or a member', querystring: ListQuery, response: { 200: ListBody, ...errorResponses } },
   }, async (request) => {
     const q = request.query;
-    const response = await member.call(
-      client,
-      client.listBills,
+    const response = await call(request, client, 'listBills',
       { organizationId: q.organizationId ?? '', month: q.month ?? '', memberId: q.memberId ?? '', unpaidOnly: q.unpaidOnly ?? false, page: { page: q.page ?? 1, size: q.size ?? 20 } },
-      identify(request),
     );
     return { ...pageOf(response.page), items: response.bills.map(toBill) };
   });
@@ -202,7 +199,7 @@ export const duesRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async (
     },
   }, async (request, reply) => {
     const b = request.body;
-    const result = await member.call(client, client.recordPayment, { memberId: b.memberId, month: b.month, amountFen: String(b.amountFen), reference: b.reference.trim() }, identify(request));
+    const result = await call(request, client, 'recordPayment', { memberId: b.memberId, month: b.month, amountFen: String(b.amountFen), reference: b.reference.trim() });
     return reply.status(result.recorded ? 201 : 200).send({ recorded: result.recorded, bill: toBill(result.bill) });
   });
 
@@ -215,11 +212,8 @@ export const duesRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async (
     },
   }, async (request) => {
     const q = request.query;
-    const response = await member.call(
-      client,
-      client.arrearsReport,
+    const response = await call(request, client, 'arrearsReport',
       { organizationId: q.organizationId ?? '', asOfMonth: q.asOf ?? '', minMonths: q.minMonths ?? 1, page: { page: q.page ?? 1, size: q.size ?? 20 } },
-      identify(request),
     );
     return {
       ...pageOf(response.page),

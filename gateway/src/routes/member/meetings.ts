@@ -2,8 +2,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type * as pb from '@repo/proto/member/v1';
 import { Type, type Static } from '@sinclair/typebox';
-import { calendarDate, errorResponses, Id, IdParam, oneOf, PageFields, pageOf, pageQuery } from '../common';
-import type { MemberRouteOptions } from './auth';
+import { calendarDate, call, errorResponses, Id, IdParam, oneOf, PageFields, pageOf, pageQuery } from '../common';
+import type { MemberRouteOptions } from './clients';
 
 const meetingTypes = ['generalMeeting', 'committeeMeeting', 'groupMeeting', 'partyLecture'] as const;
 const typeText =
@@ -100,16 +100,14 @@ function toBody(meeting: pb.Meeting | undefined): Static<typeof MeetingBody> {
   };
 }
 
-export const meetingRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async (app, { member, identify }) => {
+export const meetingRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async (app, { member }) => {
   const client = member.meetings;
 
   app.post('/meetings', {
     schema: { tags: ['meetings'], summary: 'Record a meeting held, with minutes and attendance', body: CreateBody, response: { 201: MeetingBody, ...errorResponses } },
   }, async (request, reply) => {
     const body = request.body;
-    const { meeting } = await member.call(
-      client,
-      client.recordMeeting,
+    const { meeting } = await call(request, client, 'recordMeeting',
       {
         organizationId: body.organizationId,
         type: body.type,
@@ -118,7 +116,6 @@ export const meetingRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = asyn
         minutes: body.minutes,
         attendance: { present: body.attendance.present, excused: body.attendance.excused ?? [], absent: body.attendance.absent ?? [] },
       },
-      identify(request),
     );
     return reply.status(201).header('location', `/api/v1/meetings/${meeting?.id}`).send(toBody(meeting));
   });
@@ -127,11 +124,8 @@ export const meetingRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = asyn
     schema: { tags: ['meetings'], summary: 'Meetings of a subtree, newest first (minutes left out)', querystring: ListQuery, response: { 200: ListBody, ...errorResponses } },
   }, async (request) => {
     const q = request.query;
-    const response = await member.call(
-      client,
-      client.listMeetings,
+    const response = await call(request, client, 'listMeetings',
       { organizationId: q.organizationId ?? '', type: q.type ?? '', from: q.from ?? '', to: q.to ?? '', page: { page: q.page ?? 1, size: q.size ?? 20 } },
-      identify(request),
     );
     return { ...pageOf(response.page), items: response.meetings.map(toBody) };
   });
@@ -145,16 +139,13 @@ export const meetingRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = asyn
     },
   }, async (request) => {
     const q = request.query;
-    const response = await member.call(
-      client,
-      client.meetingCompliance,
+    const response = await call(request, client, 'meetingCompliance',
       { organizationId: q.organizationId ?? '', quarter: q.quarter ?? '', behindOnly: q.behindOnly ?? false, page: { page: q.page ?? 1, size: q.size ?? 20 } },
-      identify(request),
     );
     return { quarter: response.quarter, ...pageOf(response.page), items: response.branches };
   });
 
   app.get('/meetings/:id', {
     schema: { tags: ['meetings'], summary: 'One meeting with its minutes and attendance', params: IdParam, response: { 200: MeetingBody, ...errorResponses } },
-  }, async (request) => toBody((await member.call(client, client.getMeeting, { id: request.params.id }, identify(request))).meeting));
+  }, async (request) => toBody((await call(request, client, 'getMeeting', { id: request.params.id })).meeting));
 };

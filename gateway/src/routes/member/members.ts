@@ -3,8 +3,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type * as pb from '@repo/proto/member/v1';
 import { Type, type Static } from '@sinclair/typebox';
 import { ErrorBody } from '../../errors';
-import { calendarDate, errorResponses, Id, IdParam, oneOf, PageFields, pageOf, pageQuery } from '../common';
-import type { MemberRouteOptions } from './auth';
+import { calendarDate, call, errorResponses, Id, IdParam, oneOf, PageFields, pageOf, pageQuery } from '../common';
+import type { MemberRouteOptions } from './clients';
 
 const stages = ['applicant', 'activist', 'candidate', 'probationary', 'full', 'disqualified'] as const;
 const stageText = 'applicant 入党申请人, activist 入党积极分子, candidate 发展对象, probationary 预备党员, full 正式党员, disqualified 取消资格';
@@ -195,7 +195,7 @@ function toProfile(body: Partial<CreateBody>): pb.MemberProfile {
   };
 }
 
-export const memberRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async (app, { member, identify }) => {
+export const memberRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async (app, { member }) => {
   const client = member.members;
 
   // Imports arrive as the file itself: CSV text or an Excel workbook.
@@ -206,7 +206,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async
   app.post('/members', {
     schema: { tags: ['members'], summary: 'Record a member', body: CreateBody, response: { 201: MemberBody, ...errorResponses } },
   }, async (request, reply) => {
-    const { member: created } = await member.call(client, client.createMember, { profile: toProfile(request.body) }, identify(request));
+    const { member: created } = await call(request, client, 'createMember', { profile: toProfile(request.body) });
     return reply.status(201).header('location', `/api/v1/members/${created?.id}`).send(toBody(created));
   });
 
@@ -214,11 +214,8 @@ export const memberRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async
     schema: { tags: ['members'], summary: 'Members of the caller\'s scope or of a subtree, with filters', querystring: ListQuery, response: { 200: Type.Object({ ...PageFields, items: Type.Array(MemberBody) }), ...errorResponses } },
   }, async (request) => {
     const q = request.query;
-    const response = await member.call(
-      client,
-      client.listMembers,
+    const response = await call(request, client, 'listMembers',
       { page: { page: q.page ?? 1, size: q.size ?? 20 }, organizationId: q.organizationId ?? '', stage: q.stage ?? '', name: q.name ?? '', gender: q.gender ?? '' },
-      identify(request),
     );
     return { ...pageOf(response.page), items: response.members.map(toBody) };
   });
@@ -226,11 +223,8 @@ export const memberRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async
   app.get('/members/:id', {
     schema: { tags: ['members'], summary: 'One member, identity number masked unless revealed', params: IdParam, querystring: GetQuery, response: { 200: MemberBody, ...errorResponses } },
   }, async (request) => {
-    const { member: found } = await member.call(
-      client,
-      client.getMember,
+    const { member: found } = await call(request, client, 'getMember',
       { id: request.params.id, revealNationalId: request.query.revealNationalId ?? false, revealReason: request.query.reason ?? '' },
-      identify(request),
     );
     return toBody(found);
   });
@@ -240,11 +234,8 @@ export const memberRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async
   }, async (request) => {
     const { expectedRevision, ...fields } = request.body;
     const updateMask = Object.keys(fields).filter((k) => (fields as Record<string, unknown>)[k] !== undefined);
-    const { member: updated } = await member.call(
-      client,
-      client.updateMember,
+    const { member: updated } = await call(request, client, 'updateMember',
       { id: request.params.id, profile: toProfile({ ...fields, phone: fields.phone ?? '' } as Partial<CreateBody>), updateMask, expectedRevision: expectedRevision ?? 0 },
-      identify(request),
     );
     return toBody(updated);
   });
@@ -253,9 +244,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async
     schema: { tags: ['members'], summary: 'One step of the development pipeline; a step out of order or too early names the rule', params: IdParam, body: StageBody, response: { 200: MemberBody, ...errorResponses } },
   }, async (request) => {
     const b = request.body;
-    const { member: updated } = await member.call(
-      client,
-      client.changeStage,
+    const { member: updated } = await call(request, client, 'changeStage',
       {
         id: request.params.id,
         stage: b.stage,
@@ -268,7 +257,6 @@ export const memberRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async
         extensionMonths: b.extensionMonths ?? 0,
         expectedRevision: b.expectedRevision ?? 0,
       },
-      identify(request),
     );
     return toBody(updated);
   });
@@ -288,11 +276,8 @@ export const memberRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async
     if (!format || !Buffer.isBuffer(request.body)) {
       return reply.status(415).send({ error: { code: 'MEMBER_IMPORT_FORMAT', message: `send the file as ${importContentTypes.csv} or ${importContentTypes.xlsx}`, details: { contentType: type } } });
     }
-    const report = await member.call(
-      client,
-      client.importMembers,
+    const report = await call(request, client, 'importMembers',
       { file: request.body, format, importValidOnly: request.query.importValidOnly ?? false, dryRun: request.query.dryRun ?? false },
-      identify(request),
       // A big file takes a while to validate and store.
       120_000,
     );

@@ -2,8 +2,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type * as pb from '@repo/proto/member/v1';
 import { Type, type Static } from '@sinclair/typebox';
-import { errorResponses, Id, IdParam, oneOf, PageFields, pageOf, pageQuery } from '../common';
-import type { MemberRouteOptions } from './auth';
+import { call, errorResponses, Id, IdParam, oneOf, PageFields, pageOf, pageQuery } from '../common';
+import type { MemberRouteOptions } from './clients';
 
 const kinds = ['committee', 'generalBranch', 'branch', 'group'] as const;
 const kindText = 'committee 党委, generalBranch 党总支, branch 党支部, group 党小组';
@@ -57,14 +57,14 @@ function toBody(org: pb.Organization | undefined): Static<typeof OrganizationBod
   return { ...org, createdAt: org.createdAt ?? '', updatedAt: org.updatedAt ?? '' };
 }
 
-export const organizationRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async (app, { member, identify }) => {
+export const organizationRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async (app, { member }) => {
   const client = member.organizations;
 
   app.post('/organizations', {
     schema: { tags: ['organizations'], summary: 'Create a node under a parent', body: CreateBody, response: { 201: OrganizationBody, ...errorResponses } },
   }, async (request, reply) => {
     const body = request.body;
-    const { organization } = await member.call(client, client.createOrganization, { parentId: body.parentId ?? '', name: body.name, kind: body.kind, code: body.code ?? '' }, identify(request));
+    const { organization } = await call(request, client, 'createOrganization', { parentId: body.parentId ?? '', name: body.name, kind: body.kind, code: body.code ?? '' });
     return reply.status(201).header('location', `/api/v1/organizations/${organization?.id}`).send(toBody(organization));
   });
 
@@ -72,24 +72,21 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> =
     schema: { tags: ['organizations'], summary: 'Children of a node (or the caller\'s top nodes), or a whole subtree', querystring: ListQuery, response: { 200: ListBody, ...errorResponses } },
   }, async (request) => {
     const q = request.query;
-    const response = await member.call(
-      client,
-      client.listOrganizations,
+    const response = await call(request, client, 'listOrganizations',
       { parentId: q.parentId ?? '', descendants: q.descendants ?? false, kind: q.kind ?? '', page: { page: q.page ?? 1, size: q.size ?? 20 } },
-      identify(request),
     );
     return { ...pageOf(response.page), items: response.organizations.map(toBody) };
   });
 
   app.get('/organizations/:id', {
     schema: { tags: ['organizations'], summary: 'One node with its counts of children and members', params: IdParam, response: { 200: OrganizationBody, ...errorResponses } },
-  }, async (request) => toBody((await member.call(client, client.getOrganization, { id: request.params.id }, identify(request))).organization));
+  }, async (request) => toBody((await call(request, client, 'getOrganization', { id: request.params.id })).organization));
 
   app.get('/organizations/:id/children', {
     schema: { tags: ['organizations'], summary: 'Children of a node', params: IdParam, querystring: Type.Object(pageQuery(), { additionalProperties: false }), response: { 200: ListBody, ...errorResponses } },
   }, async (request) => {
     const q = request.query;
-    const response = await member.call(client, client.listOrganizations, { parentId: request.params.id, descendants: false, kind: '', page: { page: q.page ?? 1, size: q.size ?? 20 } }, identify(request));
+    const response = await call(request, client, 'listOrganizations', { parentId: request.params.id, descendants: false, kind: '', page: { page: q.page ?? 1, size: q.size ?? 20 } });
     return { ...pageOf(response.page), items: response.organizations.map(toBody) };
   });
 
@@ -98,11 +95,8 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> =
   }, async (request) => {
     const body = request.body;
     const updateMask = (['name', 'code'] as const).filter((f) => body[f] !== undefined);
-    const { organization } = await member.call(
-      client,
-      client.updateOrganization,
+    const { organization } = await call(request, client, 'updateOrganization',
       { id: request.params.id, name: body.name ?? '', code: body.code ?? '', updateMask, expectedRevision: body.expectedRevision ?? 0 },
-      identify(request),
     );
     return toBody(organization);
   });
@@ -116,14 +110,14 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> =
       response: { 200: Type.Object({ organization: OrganizationBody, movedNodes: Type.Integer(), movedRecords: Type.Integer() }), ...errorResponses },
     },
   }, async (request) => {
-    const response = await member.call(client, client.moveOrganization, { id: request.params.id, newParentId: request.body.newParentId ?? '' }, identify(request));
+    const response = await call(request, client, 'moveOrganization', { id: request.params.id, newParentId: request.body.newParentId ?? '' });
     return { organization: toBody(response.organization), movedNodes: response.movedNodes, movedRecords: response.movedRecords };
   });
 
   app.delete('/organizations/:id', {
     schema: { tags: ['organizations'], summary: 'Delete a node with no children and no members', params: IdParam, response: { 204: Type.Null(), ...errorResponses } },
   }, async (request, reply) => {
-    await member.call(client, client.deleteOrganization, { id: request.params.id }, identify(request));
+    await call(request, client, 'deleteOrganization', { id: request.params.id });
     return reply.status(204).send(null);
   });
 };

@@ -2,8 +2,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type * as pb from '@repo/proto/member/v1';
 import { Type, type Static } from '@sinclair/typebox';
-import { errorResponses, Id, IdParam, oneOf, PageFields, pageOf, pageQuery } from '../common';
-import type { MemberRouteOptions } from './auth';
+import { call, errorResponses, Id, IdParam, oneOf, PageFields, pageOf, pageQuery } from '../common';
+import type { MemberRouteOptions } from './clients';
 
 const statuses = ['initiated', 'approvedByOrigin', 'received', 'completed', 'rejected', 'expired'] as const;
 const statusText = 'initiated -> approvedByOrigin -> received -> completed, or rejected / expired';
@@ -70,7 +70,7 @@ function toBody(transfer: pb.Transfer | undefined): Static<typeof TransferBody> 
   };
 }
 
-export const transferRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async (app, { member, identify }) => {
+export const transferRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async (app, { member }) => {
   const client = member.transfers;
 
   app.post('/transfers', {
@@ -82,7 +82,7 @@ export const transferRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = asy
     },
   }, async (request, reply) => {
     const body = request.body;
-    const { transfer } = await member.call(client, client.initiateTransfer, { memberId: body.memberId, toOrganizationId: body.toOrganizationId, reason: body.reason }, identify(request));
+    const { transfer } = await call(request, client, 'initiateTransfer', { memberId: body.memberId, toOrganizationId: body.toOrganizationId, reason: body.reason });
     return reply.status(201).header('location', `/api/v1/transfers/${transfer?.id}`).send(toBody(transfer));
   });
 
@@ -90,18 +90,15 @@ export const transferRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = asy
     schema: { tags: ['transfers'], summary: 'Transfers out of or into the caller\'s scope, newest first', querystring: ListQuery, response: { 200: ListBody, ...errorResponses } },
   }, async (request) => {
     const q = request.query;
-    const response = await member.call(
-      client,
-      client.listTransfers,
+    const response = await call(request, client, 'listTransfers',
       { status: q.status ?? '', organizationId: q.organizationId ?? '', page: { page: q.page ?? 1, size: q.size ?? 20 } },
-      identify(request),
     );
     return { ...pageOf(response.page), items: response.transfers.map(toBody) };
   });
 
   app.get('/transfers/:id', {
     schema: { tags: ['transfers'], summary: 'One transfer with its history (visible to either side)', params: IdParam, response: { 200: TransferBody, ...errorResponses } },
-  }, async (request) => toBody((await member.call(client, client.getTransfer, { id: request.params.id }, identify(request))).transfer));
+  }, async (request) => toBody((await call(request, client, 'getTransfer', { id: request.params.id })).transfer));
 
   const actions = [
     { action: 'approve', body: RemarkBody, summary: 'Origin approves; dues must be paid up to this month' },
@@ -113,7 +110,7 @@ export const transferRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = asy
       schema: { tags: ['transfers'], summary, params: IdParam, body, response: { 200: TransferBody, ...errorResponses } },
     }, async (request) => {
       const remark = (request.body as { reason?: string } | null | undefined)?.reason ?? '';
-      const { transfer } = await member.call(client, client.actOnTransfer, { id: request.params.id, action, reason: remark }, identify(request));
+      const { transfer } = await call(request, client, 'actOnTransfer', { id: request.params.id, action, reason: remark });
       return toBody(transfer);
     });
   }

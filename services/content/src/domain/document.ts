@@ -9,7 +9,7 @@ import {
   type FieldViolation,
 } from '@repo/errors';
 import { isCalendarDate } from '@repo/calendar';
-import { parseDocNumber } from './text';
+import { parseDocNumber } from '@repo/text';
 
 export const documentKinds = ['policy', 'article'] as const;
 export type DocumentKind = (typeof documentKinds)[number];
@@ -211,6 +211,8 @@ export const documentEvents = {
   reject: 'content.document.rejected',
   publish: 'content.document.published',
   withdraw: 'content.document.withdrawn',
+  /** Its organisation's subtree moved; the document follows it. */
+  moved: 'content.document.moved',
 } as const;
 
 /**

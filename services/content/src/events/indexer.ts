@@ -2,7 +2,7 @@ import type { EventEnvelope } from '@repo/bus';
 import { DomainError } from '@repo/errors';
 import { isSearchable } from '../domain/document';
 import type { DocumentRepository } from '../store/documents';
-import type { SearchIndex } from '../store/search-index';
+import type { SearchIndex } from '../store/search';
 
 /** Durable consumer name shared by every replica of the content service. */
 export const indexerDurable = 'content-indexer';

@@ -1,36 +1,9 @@
 /** proto <-> domain for the content service. */
-import { enumCodec } from '@repo/grpc';
 import * as pb from '@repo/proto/content/v1';
-import type {
-  ContentDocument,
-  DocumentFields,
-  DocumentKind,
-  DocumentStatus,
-  EffectiveStatus,
-  WorkflowAction,
-} from '../domain/document';
-import type { FacetBucket, SearchHit, SearchResult } from '../store/search-index';
+import type { ContentDocument, DocumentFields, DocumentKind, EffectiveStatus } from '../domain/document';
+import type { FacetBucket, SearchHit, SearchResult } from '../domain/search';
 
-export const sortCodec = enumCodec<pb.SearchSort, 'relevance' | 'date'>(pb.SearchSort, 'SEARCH_SORT_');
-
-export const kindCodec = enumCodec<pb.DocumentKind, DocumentKind>(pb.DocumentKind, 'DOCUMENT_KIND_');
-export const statusCodec = enumCodec<pb.DocumentStatus, DocumentStatus>(pb.DocumentStatus, 'DOCUMENT_STATUS_');
-export const effectiveCodec = enumCodec<pb.EffectiveStatus, EffectiveStatus>(pb.EffectiveStatus, 'EFFECTIVE_STATUS_');
-export const actionCodec = enumCodec<pb.WorkflowAction, WorkflowAction>(pb.WorkflowAction, 'WORKFLOW_ACTION_');
-
-/** proto snake case field names accepted in an update mask -> domain field names. */
-export const maskFields: Record<string, keyof DocumentFields> = {
-  kind: 'kind',
-  title: 'title',
-  doc_number: 'docNumber',
-  agency: 'agency',
-  doc_type: 'docType',
-  issued_at: 'issuedAt',
-  effective_status: 'effectiveStatus',
-  region: 'region',
-  topics: 'topics',
-  body: 'body',
-};
+const { documentKindCodec: kindCodec, documentStatusCodec: statusCodec, effectiveStatusCodec: effectiveCodec, workflowActionCodec: actionCodec } = pb;
 
 /**
  * A draft message as domain fields. An unspecified kind becomes '' so validation names it;
@@ -45,7 +18,7 @@ export function fieldsFromDraft(draft: pb.DocumentDraft | undefined): DocumentFi
     agency: d.agency,
     docType: d.docType,
     issuedAt: d.issuedAt,
-    effectiveStatus: effectiveCodec.fromProto(d.effectiveStatus) ?? 'inForce',
+    effectiveStatus: (effectiveCodec.fromProto(d.effectiveStatus) ?? 'inForce') as EffectiveStatus,
     region: d.region,
     topics: d.topics,
     body: d.body,

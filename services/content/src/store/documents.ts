@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { scopeRange } from '@repo/access';
+import { outboxSchemaFields, withoutOutbox, withoutOutboxFields, type NewEvent, type OutboxRecord, type OutboxStore, type Outboxes } from '@repo/bus';
+import { Schema, type Connection, type Page } from '@repo/db';
 import { aborted, notFound } from '@repo/errors';
-import { createEvent, outboxField, toOutboxEntry, type OutboxEntry } from '@repo/bus';
-import { KeyedMutex, Schema, type Connection, type Model } from '@repo/db';
+import { under, type PathHolder } from '@repo/kit';
 import {
   documentEvents,
   type ContentDocument,
@@ -12,9 +12,8 @@ import {
   type WorkflowStep,
 } from '../domain/document';
 
-interface DocumentRecord extends Omit<ContentDocument, 'id'> {
+interface DocumentRecord extends Omit<ContentDocument, 'id'>, OutboxRecord {
   _id: string;
-  [outboxField]: OutboxEntry[];
 }
 
 const stepSchema = new Schema<WorkflowStep>(
@@ -49,8 +48,7 @@ const documentSchema = new Schema(
     updatedAt: { type: String, required: true },
     history: { type: [stepSchema], default: [] },
     revision: { type: Number, required: true },
-    // Pending events; read and cleared by the outbox relay.
-    [outboxField]: { type: [Schema.Types.Mixed], default: [] },
+    ...outboxSchemaFields,
   },
   { collection: 'documents', versionKey: false, strict: 'throw' },
 );
@@ -66,34 +64,39 @@ export interface ListFilter {
   scope?: { orgPath: string; orPublished: boolean };
 }
 
-export interface Page<T> {
-  items: T[];
-  total: number;
-}
-
 function toDocument(record: DocumentRecord): ContentDocument {
-  const { _id, [outboxField]: _outbox, ...rest } = record;
+  const { _id, ...rest } = withoutOutbox(record);
   return { id: _id, ...rest };
 }
 
-/**
- * Documents and their pending events. Every write saves the change and its event in one
- * document update, then `onWrite` nudges the outbox relay.
- */
-export class DocumentRepository {
-  readonly model: Model<DocumentRecord>;
+const conflict = (id: string) => aborted('CONTENT_REVISION_CONFLICT', `document ${id} was changed by someone else; reload and retry`, { id });
 
-  constructor(
-    connection: Connection,
-    private readonly onWrite: (id: string) => void = () => undefined,
-    /** Shared with the outbox relay: both write these documents. */
-    readonly locks = new KeyedMutex(),
-  ) {
-    this.model = connection.model<DocumentRecord>('Document', documentSchema);
+/** Documents and their pending events: every write saves the change and its event in one update. */
+export class DocumentRepository {
+  readonly store: OutboxStore<DocumentRecord>;
+
+  constructor(connection: Connection, outboxes: Outboxes) {
+    // Documents written before the pending flag existed may still hold events.
+    this.store = outboxes.register(connection.model<DocumentRecord>('Document', documentSchema), { conflict, backfillPendingFlag: true });
+  }
+
+  get model() {
+    return this.store.model;
   }
 
   get collection() {
-    return this.model.collection;
+    return this.store.collection;
+  }
+
+  /** The documents' organisation paths, rewritten when the member service moves a subtree. */
+  get organizationPaths(): PathHolder {
+    return {
+      name: 'documents',
+      store: this.store as unknown as OutboxStore<OutboxRecord>,
+      pathFields: ['orgPath'],
+      // The indexer keeps the index in step with the document's current state.
+      event: (record, { from, to, actor }) => ({ type: documentEvents.moved, actor, orgPath: to, subjectId: String(record._id), data: { from, to } }),
+    };
   }
 
   async create(fields: DocumentFields, actor: string, orgPath: string): Promise<ContentDocument> {
@@ -109,20 +112,13 @@ export class DocumentRepository {
       updatedAt: now,
       history: [],
       revision: 1,
-      [outboxField]: [],
     };
-    record[outboxField].push(
-      toOutboxEntry(
-        createEvent({ type: documentEvents.created, actor, orgPath, subjectId: id, data: { revision: 1, kind: fields.kind, title: fields.title } }),
-      ),
-    );
-    await this.model.create(record);
-    this.onWrite(id);
+    await this.store.insert(record, [{ type: documentEvents.created, actor, orgPath, subjectId: id, data: { revision: 1, kind: fields.kind, title: fields.title } }]);
     return toDocument(record);
   }
 
   async get(id: string): Promise<ContentDocument> {
-    const record = await this.model.findById(id).lean<DocumentRecord>().exec();
+    const record = await this.model.findById(id, withoutOutboxFields).lean<DocumentRecord>().exec();
     if (!record) throw notFound('CONTENT_DOCUMENT_NOT_FOUND', `document ${id} not found`, { id });
     return toDocument(record);
   }
@@ -134,14 +130,13 @@ export class DocumentRepository {
     if (filter.agency) query.agency = filter.agency;
     if (filter.docType) query.docType = filter.docType;
     if (filter.scope) {
-      const range = scopeRange(filter.scope.orgPath);
-      const inScope = { orgPath: { $gte: range.gte, $lt: range.lt } };
+      const inScope = { orgPath: under(filter.scope.orgPath) };
       if (filter.scope.orPublished) query.$or = [inScope, { status: 'published' }];
       else Object.assign(query, inScope);
     }
     const [records, total] = await Promise.all([
       this.model
-        .find(query, { [outboxField]: 0, history: 0 })
+        .find(query, { ...withoutOutboxFields, history: 0 })
         .sort({ updatedAt: -1, _id: 1 })
         .skip((page - 1) * size)
         .limit(size)
@@ -159,47 +154,28 @@ export class DocumentRepository {
     changed: string[],
     actor: string,
   ): Promise<ContentDocument> {
-    const now = new Date().toISOString();
-    const revision = current.revision + 1;
-    const event = toOutboxEntry(
-      createEvent({ type: documentEvents.updated, actor, orgPath: current.orgPath, subjectId: current.id, data: { revision, changed } }),
-    );
-    return this.saveIf(current, { status: 'draft' }, { $set: { ...fields, updatedAt: now, revision }, $push: { [outboxField]: event } });
+    const event = { type: documentEvents.updated, actor, orgPath: current.orgPath, subjectId: current.id, data: { revision: current.revision + 1, changed } };
+    return this.saveIf(current, { status: 'draft' }, { $set: { ...fields, updatedAt: new Date().toISOString() } }, event);
   }
 
   /** Records a workflow step and its event, if nobody changed the document meanwhile. */
   async recordStep(current: ContentDocument, step: WorkflowStep, eventType: string): Promise<ContentDocument> {
-    const revision = current.revision + 1;
-    const event = toOutboxEntry(
-      createEvent({
-        type: eventType,
-        actor: step.actor,
-        orgPath: current.orgPath,
-        subjectId: current.id,
-        data: { revision, from: step.from, to: step.to, note: step.note },
-      }),
-    );
-    return this.saveIf(current, { status: step.from }, {
-      $set: { status: step.to, updatedAt: step.at, revision },
-      $push: { history: step, [outboxField]: event },
-    });
+    const event = {
+      type: eventType,
+      actor: step.actor,
+      orgPath: current.orgPath,
+      subjectId: current.id,
+      data: { revision: current.revision + 1, from: step.from, to: step.to, note: step.note },
+    };
+    return this.saveIf(current, { status: step.from }, { $set: { status: step.to, updatedAt: step.at }, $push: { history: step } }, event);
   }
 
   /**
    * Applies `update` if the document is still at the revision it was read at (and matches
    * `condition`); a concurrent change in between answers CONTENT_REVISION_CONFLICT.
    */
-  private async saveIf(current: ContentDocument, condition: Record<string, unknown>, update: Record<string, unknown>): Promise<ContentDocument> {
-    const record = await this.locks.run(current.id, () =>
-      this.model
-        // No projection: FerretDB v1 does not implement it for findAndModify.
-        .findOneAndUpdate({ _id: current.id, revision: current.revision, ...condition }, update, { new: true })
-        .lean<DocumentRecord>()
-        .exec(),
-    );
-    if (!record) throw this.conflict(current);
-    this.onWrite(current.id);
-    return toDocument(record);
+  private async saveIf(current: ContentDocument, condition: Record<string, unknown>, update: { $set: Record<string, unknown>; $push?: Record<string, unknown> }, event: NewEvent): Promise<ContentDocument> {
+    return toDocument(await this.store.saveIf(current.id, current.revision, condition, update, [event]));
   }
 
   /**
@@ -213,7 +189,7 @@ export class DocumentRepository {
       if (publishedOnly) filter.status = 'published';
       if (changedSince) filter.updatedAt = { $gte: changedSince };
       const records = await this.model
-        .find(filter, { [outboxField]: 0, history: 0 })
+        .find(filter, { ...withoutOutboxFields, history: 0 })
         .sort({ _id: 1 })
         .limit(batchSize)
         .lean<DocumentRecord[]>()
@@ -222,12 +198,5 @@ export class DocumentRepository {
       yield records.map((r) => toDocument({ ...r, history: [] }));
       after = records[records.length - 1]!._id;
     }
-  }
-
-  private conflict(current: ContentDocument) {
-    return aborted('CONTENT_REVISION_CONFLICT', `document ${current.id} was changed by someone else; reload and retry`, {
-      id: current.id,
-      revision: String(current.revision),
-    });
   }
 }

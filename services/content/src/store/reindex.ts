@@ -1,7 +1,7 @@
 import type { Logger } from '@repo/logging';
 import { isSearchable } from '../domain/document';
 import type { DocumentRepository } from './documents';
-import type { SearchIndex } from './search-index';
+import type { SearchIndex } from './search';
 
 /**
  * Rebuilds the search index from the document store without a moment of downtime: a new
@@ -11,8 +11,8 @@ import type { SearchIndex } from './search-index';
  */
 export async function rebuildSearchIndex(documents: DocumentRepository, search: SearchIndex, logger: Logger): Promise<{ index: string; indexed: number }> {
   const started = Date.now();
-  const target = search.newIndexName();
-  await search.createIndex(target);
+  const target = search.lifecycle.newIndexName();
+  await search.lifecycle.createIndex(target);
   let indexed = 0;
   let since = new Date().toISOString();
   for await (const batch of documents.scan({ publishedOnly: true })) {
@@ -20,7 +20,7 @@ export async function rebuildSearchIndex(documents: DocumentRepository, search: 
     logger.info({ index: target, indexed }, 'reindex progress');
   }
   since = await catchUp(documents, search, target, since);
-  const previous = await search.switchAlias(target);
+  const previous = await search.lifecycle.switchAlias(target);
   await catchUp(documents, search, target, since);
   logger.info({ index: target, previous, indexed, ms: Date.now() - started }, 'search index rebuilt and alias switched');
   return { index: target, indexed };

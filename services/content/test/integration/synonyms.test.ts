@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupNamespace, ensureStack, uniqueNamespace, waitFor } from '@repo/testbed';
 import { applyStep, documentEvents, type WorkflowAction } from '../../src/domain/document';
-import { defaultDictDir } from '../../src/domain/text';
+import { defaultDictDir } from '@repo/text';
 import { samplePolicy, startContent, type RunningContent } from '../support';
 
 jest.setTimeout(60_000);
@@ -30,13 +30,13 @@ test('a synonym added to the file is used within seconds', async () => {
   for (const [action, actor] of [['submit', 'editor-1'], ['approve', 'reviewer-1'], ['publish', 'reviewer-1']] as [WorkflowAction, string][]) {
     doc = await documents.recordStep(doc, applyStep(doc, action, actor, new Date().toISOString()), documentEvents[action]);
   }
-  await waitFor(async () => (await search.search({ text: '网上群众路线', page: 1, size: 5 })).total === 1, { what: 'the document indexed' });
-  expect((await search.search({ text: '网群路线', page: 1, size: 5 })).total).toBe(0);
+  await waitFor(async () => (await search.queries.search({ text: '网上群众路线', page: 1, size: 5 })).total === 1, { what: 'the document indexed' });
+  expect((await search.queries.search({ text: '网群路线', page: 1, size: 5 })).total).toBe(0);
 
   appendFileSync(synonymsPath, '\n网群路线, 网上群众路线\n');
   const found = await waitFor(
     async () => {
-      const result = await search.search({ text: '网群路线', page: 1, size: 5 });
+      const result = await search.queries.search({ text: '网群路线', page: 1, size: 5 });
       return result.total > 0 ? result : undefined;
     },
     { timeoutMs: 20_000, intervalMs: 500, what: 'the new synonym to apply' },

@@ -3,7 +3,7 @@
  * documents and queries of every kind, valid grades, and every judged key names a document.
  * No Elasticsearch needed.
  */
-import { findDocNumber } from '../../src/domain/text';
+import { findDocNumber } from '@repo/text';
 import { buildCorpus } from '../../../../bench/search-relevance/corpus';
 import { judgmentProblems, loadJudgments, queryKinds } from '../../../../bench/search-relevance/judgments';
 

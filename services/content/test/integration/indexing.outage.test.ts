@@ -73,7 +73,7 @@ describe('indexing through the outbox and JetStream', () => {
 
     const index = running.app.search;
     await waitFor(async () => (await index.count()) === docs.length, { timeoutMs: 60_000, what: `${docs.length} indexed documents` });
-    const ids = new Set((await index.search({ text: '', page: 1, size: 50 })).hits.map((h) => h.id));
+    const ids = new Set((await index.queries.search({ text: '', page: 1, size: 50 })).hits.map((h) => h.id));
     expect(ids).toEqual(new Set(docs.map((d) => d.id)));
     // Outboxes drained, and each publication reached the stream once.
     await waitFor(async () => (await running!.app.documents.model.countDocuments({ 'outbox.0': { $exists: true } })) === 0, {

@@ -1,4 +1,4 @@
-import { suggestInputs, toPinyinKey } from '../../../src/domain/text';
+import { suggestInputs, toPinyinKey } from '../src';
 
 describe('suggestInputs', () => {
   it('gives the title, its full pinyin and its initials', () => {

@@ -1,4 +1,4 @@
-import { docNumberKeys, findDocNumber, parseDocNumber } from '../../../src/domain/text';
+import { docNumberKeys, findDocNumber, parseDocNumber } from '../src';
 
 describe('parseDocNumber', () => {
   it.each([

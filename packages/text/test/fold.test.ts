@@ -1,4 +1,4 @@
-import { foldText, hasChinese } from '../../../src/domain/text';
+import { foldText, hasChinese } from '../src';
 
 describe('foldText', () => {
   it.each([

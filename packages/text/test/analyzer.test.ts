@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTextAnalyzer, defaultDictDir, parseUserTerms, type TextAnalyzer } from '../../../src/domain/text';
+import { createTextAnalyzer, defaultDictDir, parseUserTerms, type TextAnalyzer } from '../src';
 
-const dictDir = join(__dirname, '../../../dict');
+const dictDir = join(__dirname, '../dict');
 const termsPath = join(dictDir, 'party-terms.txt');
 
 let analyzer: TextAnalyzer;
@@ -13,18 +13,18 @@ beforeAll(() => {
 });
 
 describe('default dictionaries', () => {
-  it('finds services/content/dict from the source tree', () => {
+  it('finds packages/text/dict from the source tree', () => {
     expect(defaultDictDir()).toBe(dictDir);
     expect(analyzer.termsPath).toBe(termsPath);
     expect(analyzer.synonymsPath).toBe(join(dictDir, 'synonyms.txt'));
   });
 
   it('finds it from the compiled tree too, which sits as deep under dist/', () => {
-    expect(defaultDictDir(join(dictDir, '../dist/domain/text'))).toBe(dictDir);
+    expect(defaultDictDir(join(dictDir, '../dist'))).toBe(dictDir);
   });
 
   it('stops at the package root instead of wandering into other packages', () => {
-    expect(() => defaultDictDir(join(dictDir, '../../../packages'))).toThrow(/No dict\/party-terms.txt/);
+    expect(() => defaultDictDir(join(dictDir, '../../access/src'))).toThrow(/No dict\/party-terms.txt/);
   });
 });
 

@@ -1,4 +1,4 @@
-import { createTextAnalyzer, PinyinTerms } from '../../../src/domain/text';
+import { createTextAnalyzer, PinyinTerms } from '../src';
 
 describe('vocabulary by pinyin', () => {
   const analyzer = createTextAnalyzer();

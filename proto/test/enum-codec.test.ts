@@ -1,4 +1,4 @@
-import { enumCodec } from '../src/enums';
+import { enumCodec } from '../enum-codec';
 
 enum Status {
   STATUS_UNSPECIFIED = 'STATUS_UNSPECIFIED',
