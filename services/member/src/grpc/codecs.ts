@@ -1,8 +1,9 @@
 /**
- * The member service's vocabularies on the wire: each proto enum <-> the domain's words
- * (MEMBER_STAGE_PROBATIONARY <-> probationary), and what every adapter shares.
+ * The member service's vocabularies on the wire, and what every adapter shares. The codecs are
+ * the ones the build generates for each proto enum (MEMBER_STAGE_PROBATIONARY <-> probationary),
+ * typed with the domain's words; test/grpc/codecs.test.ts holds each to the domain's list.
  */
-import { enumCodec } from '@repo/grpc';
+import type { EnumCodec } from '@repo/grpc';
 import * as pb from '@repo/proto/member/v1';
 import type { DuesCategory } from '../domain/dues';
 import type { MeetingType } from '../domain/meetings';
@@ -13,16 +14,16 @@ import type { EducationLevel } from '../domain/profile';
 import type { ClientAction, TransferStatus, TransferStep } from '../domain/transfer';
 import type { MemberFileFormat } from '../files/member-file';
 
-export const kindCodec = enumCodec<pb.OrganizationKind, OrganizationKind>(pb.OrganizationKind, 'ORGANIZATION_KIND_');
-export const stageCodec = enumCodec<pb.MemberStage, PipelineStage>(pb.MemberStage, 'MEMBER_STAGE_');
-export const genderCodec = enumCodec<pb.Gender, Gender>(pb.Gender, 'GENDER_');
-export const educationCodec = enumCodec<pb.Education, EducationLevel>(pb.Education, 'EDUCATION_');
-export const duesCategoryCodec = enumCodec<pb.DuesCategory, DuesCategory>(pb.DuesCategory, 'DUES_CATEGORY_');
-export const transferStatusCodec = enumCodec<pb.TransferStatus, TransferStatus>(pb.TransferStatus, 'TRANSFER_STATUS_');
-export const transferActionCodec = enumCodec<pb.TransferAction, ClientAction>(pb.TransferAction, 'TRANSFER_ACTION_');
-export const transferStepCodec = enumCodec<pb.TransferStepAction, TransferStep['action']>(pb.TransferStepAction, 'TRANSFER_STEP_ACTION_');
-export const meetingTypeCodec = enumCodec<pb.MeetingType, MeetingType>(pb.MeetingType, 'MEETING_TYPE_');
-export const importFormatCodec = enumCodec<pb.ImportFormat, MemberFileFormat>(pb.ImportFormat, 'IMPORT_FORMAT_');
+export const kindCodec = pb.organizationKindCodec as EnumCodec<pb.OrganizationKind, OrganizationKind>;
+export const stageCodec = pb.memberStageCodec as EnumCodec<pb.MemberStage, PipelineStage>;
+export const genderCodec = pb.genderCodec as EnumCodec<pb.Gender, Gender>;
+export const educationCodec = pb.educationCodec as EnumCodec<pb.Education, EducationLevel>;
+export const duesCategoryCodec = pb.duesCategoryCodec as EnumCodec<pb.DuesCategory, DuesCategory>;
+export const transferStatusCodec = pb.transferStatusCodec as EnumCodec<pb.TransferStatus, TransferStatus>;
+export const transferActionCodec = pb.transferActionCodec as EnumCodec<pb.TransferAction, ClientAction>;
+export const transferStepCodec = pb.transferStepActionCodec as EnumCodec<pb.TransferStepAction, TransferStep['action']>;
+export const meetingTypeCodec = pb.meetingTypeCodec as EnumCodec<pb.MeetingType, MeetingType>;
+export const importFormatCodec = pb.importFormatCodec as EnumCodec<pb.ImportFormat, MemberFileFormat>;
 
 /** Page sizes of every list of the service. */
 export const paging = { defaultSize: 20, maxSize: 100 } as const;
