@@ -159,12 +159,12 @@ describe('tokens', () => {
 
   test('expired, tampered, foreign and malformed access tokens are 401, never public access', async () => {
     const identity = { userId: 'u-1', roles: ['superAdmin'], orgPath: '/', sessionId: 's-1' };
-    const expired = signAccessToken(identity, { secret: tokenSecret, ttlSeconds: 60, now: new Date(Date.now() - 3_600_000) });
-    const valid = signAccessToken(identity, { secret: tokenSecret, ttlSeconds: 60 });
+    const expired = await signAccessToken(identity, { secret: tokenSecret, ttlSeconds: 60, now: new Date(Date.now() - 3_600_000) });
+    const valid = await signAccessToken(identity, { secret: tokenSecret, ttlSeconds: 60 });
     const [header, payload, signature] = valid.split('.');
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
     const tampered = [header, Buffer.from(JSON.stringify({ ...claims, org: '/x/' })).toString('base64url'), signature].join('.');
-    const foreign = signAccessToken(identity, { secret: 'another-secret-another-secret-another-secret', ttlSeconds: 60 });
+    const foreign = await signAccessToken(identity, { secret: 'another-secret-another-secret-another-secret', ttlSeconds: 60 });
 
     const cases: [string, Record<string, string>, string][] = [
       ['expired', auth(expired), 'AUTH_TOKEN_EXPIRED'],
