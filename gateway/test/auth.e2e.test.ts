@@ -318,4 +318,17 @@ describe('changing a user', () => {
     const stored = await call('GET', `/api/v1/users/${clerk}`, auth(adminToken));
     expect(stored.body).toMatchObject({ roles: ['secretary', 'member'], organizationId: cityB, displayName: '周青' });
   });
+
+  test('a disabled user signs in no more; a stale revision is 409; enabling restores the account', async () => {
+    const current = (await call('GET', `/api/v1/users/${clerk}`, auth(adminToken))).body;
+    const disabled = await patch(clerk, { disabled: true, expectedRevision: current.revision });
+    expect(disabled.status).toBe(200);
+    expect(disabled.body).toMatchObject({ disabled: true, revision: current.revision + 1 });
+    const refused = await login('zhou.qing', 'Changing-Users-2026');
+    expect({ status: refused.status, code: refused.body.error.code }).toEqual({ status: 403, code: 'AUTH_ACCOUNT_DISABLED' });
+    const stale = await patch(clerk, { disabled: false, expectedRevision: current.revision });
+    expect({ status: stale.status, code: stale.body.error.code }).toEqual({ status: 409, code: 'STALE_REVISION' });
+    expect((await patch(clerk, { disabled: false })).body.disabled).toBe(false);
+    expect((await login('zhou.qing', 'Changing-Users-2026')).status).toBe(200);
+  });
 });
