@@ -1,7 +1,8 @@
 /**
  * Cross-scope links: an orgAdmin of one city puts the ids of another city's records in every
  * reference field the API has. Each is answered exactly as an id that does not exist (404 with
- * the record's not-found code; a meeting's unknown attendee), and nothing is written. Also, one
+ * the record's not-found code; a meeting's unknown attendee; a user's organisation or member as
+ * a field of the body, 400), and nothing is written. Also, one
  * request that the member service refuses with thousands of details (a meeting of 2,000 unknown
  * attendees) leaves the connection every other call shares working.
  */
@@ -13,7 +14,7 @@ import { documentDraft, expectRefused, send, settled, storeCounts, superAdmin, t
 jest.setTimeout(180_000);
 
 let platform: Platform;
-const tree: Record<'province' | 'cityA' | 'branchA' | 'cityB' | 'branchB', Json> = {} as never;
+const tree: Record<'province' | 'cityA' | 'branchA' | 'cityB' | 'branchB' | 'branchB2', Json> = {} as never;
 let memberA: Json;
 let memberB: Json;
 let transferB: Json;
@@ -72,9 +73,15 @@ beforeAll(async () => {
     name: '白沙市财政局机关党支部',
     kind: 'branch',
   });
+  tree.branchB2 = await created('POST', '/api/v1/organizations', {
+    parentId: tree.cityB.id,
+    name: '白沙市教育局机关党支部',
+    kind: 'branch',
+  });
   memberA = await created('POST', '/api/v1/members', person(tree.branchA.id));
   memberB = await created('POST', '/api/v1/members', person(tree.branchB.id));
-  transferB = await created('POST', '/api/v1/transfers', { memberId: memberB.id, toOrganizationId: tree.branchA.id, reason: '工作调动' });
+  // Within the other city: neither its origin nor its target is in the first city's scope.
+  transferB = await created('POST', '/api/v1/transfers', { memberId: memberB.id, toOrganizationId: tree.branchB2.id, reason: '工作调动' });
   const editorB = bearer({ userId: 'editor-b', roles: ['orgAdmin'], orgPath: tree.cityB.path }, tokenSecret);
   draftB = (await created('POST', '/api/v1/documents', documentDraft(), editorB)).id;
   adminA = bearer({ userId: 'admin-a', roles: ['orgAdmin'], orgPath: tree.cityA.path }, tokenSecret);
@@ -137,8 +144,8 @@ const cases: Case[] = [
       organizationId: id,
     }),
     () => tree.branchB.id,
-    404,
-    'ORG_NOT_FOUND',
+    400,
+    'VALIDATION_FAILED',
   ],
   [
     'a node under the other city',
