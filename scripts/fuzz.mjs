@@ -236,7 +236,7 @@ function person(organizationId, stage = 'full') {
             fullDate: '2013-07-01',
           },
         }
-      : {}),
+      : { keyDates: { applicationDate: '2023-03-01' } }),
   };
 }
 
@@ -344,10 +344,10 @@ function configuration() {
     ['body.toOrganizationId', 'organizations'],
     ['body.memberId', 'members'],
     ['query.memberId', 'members'],
-    ['body.memberIds.*', 'members'],
-    ['body.attendance.present.*', 'members'],
-    ['body.attendance.excused.*', 'members'],
-    ['body.attendance.absent.*', 'members'],
+    ['body.memberIds[*]', 'members'],
+    ['body.attendance.present[*]', 'members'],
+    ['body.attendance.excused[*]', 'members'],
+    ['body.attendance.absent[*]', 'members'],
   ];
   const byPath = [
     ['^/api/v1/documents/\\{id\\}', 'documents'],
