@@ -8,11 +8,13 @@
 // Writes .local/fuzz/summary.json ({ passed, failed }: one test per operation and caller, from
 // schemathesis's JUnit reports, plus the platform's own checks) and exits 1 when anything failed.
 //
-//   node scripts/fuzz.mjs [--only=content,...] [--examples=N] [--seed=N]
+//   node scripts/fuzz.mjs [--only=content,...] [--examples=N] [--seed=N] [--timeout=S]
 //
 // --only runs some services (the others' operations are left out); --examples is the number of
 // generated cases per operation and caller (FUZZ_EXAMPLES, default 12); --seed (FUZZ_SEED) repeats
-// a run. Schemathesis is installed from scripts/fuzz/requirements.txt into .local/venv once.
+// a run; --timeout (FUZZ_TIMEOUT, default 300) is how many seconds one caller's run may take
+// before it is ended and failed. Schemathesis is installed from scripts/fuzz/requirements.txt
+// into .local/venv once. What each service seeds is in scripts/fuzz/seeds/<name>.mjs.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,6 +32,7 @@ const options = Object.fromEntries(
 );
 const examples = Number(options.examples ?? process.env.FUZZ_EXAMPLES ?? 12);
 const seed = Number(options.seed ?? process.env.FUZZ_SEED ?? randomBytes(4).readUInt32BE());
+const runTimeoutSeconds = Number(options.timeout ?? process.env.FUZZ_TIMEOUT ?? 300);
 const workDir = join(root, '.local/fuzz');
 const summaryFile = join(workDir, 'summary.json');
 const started = Date.now();
@@ -211,114 +214,19 @@ async function api(method, path, identity, body) {
   return text ? JSON.parse(text) : {};
 }
 
-const ids = { documents: [], organizations: [], members: [], users: [], meetings: [], transfers: [] };
-let serial = 0;
-function person(organizationId, stage = 'full') {
-  serial += 1;
-  const birthDate = `1988-0${(serial % 9) + 1}-1${serial % 10}`;
-  return {
-    name: `模糊测试党员${serial}`,
-    gender: serial % 2 ? 'female' : 'male',
-    ethnicity: '汉族',
-    birthDate,
-    nationalId: testbed.syntheticId(birthDate, serial % 2 ? 'female' : 'male', { sequence: String(10 + serial) }),
-    education: 'bachelor',
-    phone: '13800138000',
-    organizationId,
-    stage,
-    ...(stage === 'full'
-      ? {
-          keyDates: {
-            applicationDate: '2010-01-05',
-            activistDate: '2010-06-01',
-            candidateDate: '2011-07-01',
-            probationaryDate: '2012-07-01',
-            fullDate: '2013-07-01',
-          },
-        }
-      : { keyDates: { applicationDate: '2023-03-01' } }),
-  };
-}
+/** Seeded ids by dictionary name. */
+const ids = {};
+const record = (dictionary, ...values) => (ids[dictionary] ??= []).push(...values);
 
-async function seedMembers() {
-  const org = async (parentId, name, kind) => {
-    const created = await api('POST', '/api/v1/organizations', identities.admin, { ...(parentId ? { parentId } : {}), name, kind });
-    ids.organizations.push(created.id);
-    return created;
-  };
-  const province = await org(undefined, '中共江川省委直属机关委员会', 'committee');
-  const city = await org(province.id, '中共江川省青石市委员会', 'committee');
-  const branchA = await org(city.id, '青石市教育局机关第一党支部', 'branch');
-  const branchB = await org(city.id, '青石市教育局机关第二党支部', 'branch');
-  await org(branchA.id, '第一党小组', 'group');
-  const otherCity = await org(province.id, '中共江川省白沙市委员会', 'committee');
-  const branchC = await org(otherCity.id, '白沙市财政局机关党支部', 'branch');
-  const members = [];
-  for (const [branch, stage] of [
-    [branchA, 'full'],
-    [branchA, 'full'],
-    [branchA, 'applicant'],
-    [branchB, 'full'],
-    [branchC, 'full'],
-  ]) {
-    const created = await api('POST', '/api/v1/members', identities.admin, person(branch.id, stage));
-    ids.members.push(created.id);
-    members.push(created);
-  }
-  const password = `Fz-${randomBytes(12).toString('base64url')}`;
-  const admin = await api('POST', '/api/v1/users', identities.admin, {
-    userName: 'fuzz.admin',
-    displayName: '模糊测试管理员',
-    password,
-    roles: ['superAdmin'],
-  });
-  const member = await api('POST', '/api/v1/users', identities.admin, {
-    userName: 'fuzz.member',
-    displayName: '模糊测试党员',
-    password,
-    roles: ['member'],
-    organizationId: branchA.id,
-    memberId: members[0].id,
-  });
-  ids.users.push(admin.id, member.id);
-  identities.admin = { ...identities.admin, userId: admin.id };
-  identities.member = { userId: member.id, roles: ['member'], orgPath: branchA.path };
-  const today = new Date().toISOString().slice(0, 10);
-  const meeting = await api('POST', '/api/v1/meetings', identities.admin, {
-    organizationId: branchA.id,
-    type: 'generalMeeting',
-    date: today,
-    topic: '学习贯彻党的二十大精神',
-    minutes: '会议记录',
-    attendance: { present: [members[0].id, members[1].id] },
-  });
-  ids.meetings.push(meeting.id);
-  const transfer = await api('POST', '/api/v1/transfers', identities.admin, {
-    memberId: members[1].id,
-    toOrganizationId: branchB.id,
-    reason: '工作调动',
-  });
-  ids.transfers.push(transfer.id);
-}
-
-async function seedContent() {
-  const body = (n) => ({
-    kind: 'policy',
-    title: `关于进一步落实三会一课制度的通知（模糊测试${n}）`,
-    docNumber: `江组发〔2024〕${n}号`,
-    agency: '中共江川省委组织部',
-    docType: '通知',
-    issuedAt: '2024-04-15',
-    region: '全省',
-    topics: ['组织建设', '三会一课'],
-    body: '各级党组织要严格落实三会一课制度，支部党员大会每季度至少召开一次，党小组会每月召开一次。',
-  });
-  const published = await api('POST', '/api/v1/documents', identities.admin, body(1));
-  await api('POST', `/api/v1/documents/${published.id}/submit`, identities.admin);
-  await api('POST', `/api/v1/documents/${published.id}/approve`, identities.reviewer, { note: '同意' });
-  await api('POST', `/api/v1/documents/${published.id}/publish`, identities.reviewer);
-  const draft = await api('POST', '/api/v1/documents', identities.admin, body(2));
-  ids.documents.push(published.id, draft.id);
+/**
+ * Each service's seed, scripts/fuzz/seeds/<name>.mjs when it has one: its `seed` function and
+ * the `dictionaries` of ids it records, with the fields and paths that take them. A service
+ * without one is fuzzed all the same, with generated ids only.
+ */
+const seeds = [];
+for (const service of services) {
+  const file = join(root, `scripts/fuzz/seeds/${service.name}.mjs`);
+  if (existsSync(file)) seeds.push({ name: service.name, ...(await import(file)) });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -337,26 +245,9 @@ function configuration() {
       .filter(([, binding]) => binding)
       .map(([key, binding]) => `${toml(key)} = ${binding}`)
       .join(', ');
-  const references = [
-    ['body.organizationId', 'organizations'],
-    ['query.organizationId', 'organizations'],
-    ['body.parentId', 'organizations'],
-    ['body.toOrganizationId', 'organizations'],
-    ['body.memberId', 'members'],
-    ['query.memberId', 'members'],
-    ['body.memberIds[*]', 'members'],
-    ['body.attendance.present[*]', 'members'],
-    ['body.attendance.excused[*]', 'members'],
-    ['body.attendance.absent[*]', 'members'],
-  ];
-  const byPath = [
-    ['^/api/v1/documents/\\{id\\}', 'documents'],
-    ['^/api/v1/organizations/\\{id\\}', 'organizations'],
-    ['^/api/v1/members/\\{id\\}', 'members'],
-    ['^/api/v1/users/\\{id\\}', 'users'],
-    ['^/api/v1/meetings/\\{id\\}', 'meetings'],
-    ['^/api/v1/transfers/\\{id\\}', 'transfers'],
-  ];
+  const declared = seeds.flatMap((s) => Object.entries(s.dictionaries ?? {}));
+  const references = declared.flatMap(([dictionary, { fields = [] }]) => fields.map((field) => [field, dictionary]));
+  const byPath = declared.flatMap(([dictionary, { paths = [] }]) => paths.map((pattern) => [pattern, dictionary]));
   const lines = [
     `seed = ${seed}`,
     'workers = 1',
@@ -397,7 +288,7 @@ function configuration() {
   return lines.join('\n');
 }
 
-/** One schemathesis run as a child (so a signal stops it too); a run that hangs is ended and fails. */
+/** One schemathesis run as a child (so a signal stops it too); a run past --timeout is ended and fails. */
 function schemathesis(variant, config, authorization) {
   const junit = join(workDir, `junit-${variant}.xml`);
   log(`fuzz: schemathesis as ${variant} (seed ${seed}, ${examples} examples per operation)`);
@@ -416,7 +307,7 @@ function schemathesis(variant, config, authorization) {
   if (authorization) args.push('--header', `Authorization: Bearer ${authorization}`);
   return new Promise((resolve) => {
     running = spawn(st, args, { cwd: workDir, stdio: 'inherit' });
-    const timer = setTimeout(() => running.kill('SIGKILL'), 300_000);
+    const timer = setTimeout(() => running.kill('SIGKILL'), runTimeoutSeconds * 1000);
     running.on('exit', (code) => {
       clearTimeout(timer);
       running = undefined;
@@ -447,12 +338,13 @@ try {
   const up = await ready();
   result('the platform starts', up, died.join('; ') || 'not ready within 120 s');
   if (up) {
-    try {
-      if (services.some((s) => s.name === 'member')) await seedMembers();
-      if (services.some((s) => s.name === 'content')) await seedContent();
-      result('seeding through the REST API', true);
-    } catch (err) {
-      result('seeding through the REST API', false, err.message);
+    for (const { name, seed: seedService } of seeds) {
+      try {
+        await seedService({ api, identities, record, testbed });
+        result(`seeding ${name} through the REST API`, true);
+      } catch (err) {
+        result(`seeding ${name} through the REST API`, false, err.message);
+      }
     }
     const config = join(workDir, 'schemathesis.toml');
     writeFileSync(config, configuration());

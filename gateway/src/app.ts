@@ -25,6 +25,15 @@ import { textViolations } from './text-rule';
 
 export const bodyLimitBytes = 1024 * 1024;
 
+/** Methods whose requests carry no body the gateway reads. */
+const bodiless = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * What any request with a body may be refused as, whatever its route: too large for the route's
+ * limit (413) and not JSON in UTF-8 or not of a type the route reads (415).
+ */
+const bodyRefusals = { 413: ErrorBody, 415: ErrorBody };
+
 /**
  * Bodies are validated strictly (no type coercion, unknown fields refused); query strings and
  * path parameters arrive as text, so there numbers and booleans are coerced.
@@ -67,6 +76,11 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     frameworkErrors: frameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validators());
+  // Every route that reads a body documents its refusals, so no service's routes can forget them.
+  app.addHook('onRoute', (route) => {
+    if (!route.schema?.response || [route.method].flat().every((method) => bodiless.has(method))) return;
+    route.schema.response = { ...bodyRefusals, ...(route.schema.response as object) };
+  });
   // JSON in valid UTF-8 only (RFC 8259), nested within bounds (request-rules.ts); workflow steps
   // may be posted without a body even with a JSON content type.
   const parseJson = app.getDefaultJsonParser('error', 'error');

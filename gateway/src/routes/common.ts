@@ -64,9 +64,6 @@ export const calendarDate = (description: string) =>
 
 export const errorResponses = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody };
 
-/** The refusals of a route that takes a body, besides those: too large (413), not JSON in UTF-8 (415). */
-export const bodyErrorResponses = { ...errorResponses, 413: ErrorBody, 415: ErrorBody };
-
 /** Paging of a proto list answer, for a REST body. */
 export function pageOf(page: { page: number; size: number; total: string } | undefined): { total: number; page: number; size: number } {
   return { total: Number(page?.total ?? 0), page: page?.page ?? 1, size: page?.size ?? 0 };

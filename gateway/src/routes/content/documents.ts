@@ -2,7 +2,7 @@
 import * as pb from '@repo/proto/content/v1';
 import type { RpcClient } from '@repo/grpc';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { bodyErrorResponses, call, errorResponses, publicSecurity, updateMask } from '../common';
+import { call, errorResponses, publicSecurity, updateMask } from '../common';
 import {
   actions,
   CreateDocumentBody,
@@ -84,7 +84,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox<{ content: ContentClient 
         tags: ['documents'],
         summary: 'Create a draft policy document or article',
         body: CreateDocumentBody,
-        response: { 201: DocumentBody, ...bodyErrorResponses },
+        response: { 201: DocumentBody, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -153,7 +153,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox<{ content: ContentClient 
         summary: 'Change fields of a draft; fields left out keep their values',
         params: IdParams,
         body: UpdateDocumentBody,
-        response: { 200: DocumentBody, ...bodyErrorResponses },
+        response: { 200: DocumentBody, ...errorResponses },
       },
     },
     async (request) => {
@@ -177,7 +177,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox<{ content: ContentClient 
           summary: `Workflow step: ${action}`,
           params: IdParams,
           body: TransitionBody,
-          response: { 200: DocumentBody, ...bodyErrorResponses },
+          response: { 200: DocumentBody, ...errorResponses },
         },
       },
       async (request) => {
