@@ -77,7 +77,7 @@ if (jestArgs.length > 0) {
   jest('selected', ['--runInBand', ...jestArgs]);
 } else {
   jest('suites', ['--maxWorkers=2', '--testPathIgnorePatterns', outage, '/node_modules/']);
-  jest('outage suites', ['--runInBand', '--testPathPattern', outage]);
+  jest('outage-suites', ['--runInBand', '--testPathPattern', outage]);
   // Schemathesis over the OpenAPI document, on a platform of its own (scripts/fuzz.mjs).
   log('fuzz');
   reports.push({ name: 'fuzz', report: join(root, '.local/fuzz/summary.json'), code: run('node', ['scripts/fuzz.mjs']) });
