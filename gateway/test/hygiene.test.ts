@@ -1,25 +1,27 @@
 /**
  * What the gateway refuses before any service is asked, in the error shape and with the right
- * status: oversized headers and path segments, other charsets, integers past their proto type,
+ * status: oversized headers and path segments, other charsets, integers past their proto type
+ * (and past what a JSON number holds exactly),
  * control, bidirectional and invisible characters; and the headers every answer carries.
  * Services are unreachable here: none of these requests may get that far.
  */
 import { request as httpRequest } from 'node:http';
 import { createLogger } from '@repo/logging';
-import { testCallerKeys } from '@repo/testbed';
+import { bearer, testCallerKeys } from '@repo/testbed';
 import type { FastifyInstance } from 'fastify';
 import { buildGateway } from '../src/app';
 import { loadConfig } from '../src/config';
 
 let app: FastifyInstance;
 let base: string;
+const tokenSecret = 'a-test-secret-of-at-least-thirty-two-characters';
 
 beforeAll(async () => {
   const config = loadConfig({
     LOG_LEVEL: 'silent',
     CONTENT_ADDR: '127.0.0.1:1',
     MEMBER_ADDR: '127.0.0.1:1',
-    AUTH_TOKEN_SECRET: 'a-test-secret-of-at-least-thirty-two-characters',
+    AUTH_TOKEN_SECRET: tokenSecret,
     CALLER_SIGNING_KEY: testCallerKeys.privateKeyPem,
     GRPC_DEADLINE_MS: '500',
   });
@@ -86,6 +88,45 @@ test.each(['/api/v1/documents?page=99999999999', '/api/v1/documents?size=2147483
     expect(answer.body.error.code).toBe('VALIDATION_FAILED');
   },
 );
+
+test.each([
+  ['an amount past what a JSON number holds exactly (the fuzzer sent it; 500 from serialising it)', '/api/v1/dues/payments', { memberId: '67d7cc9f-31f7-4a83-ae25-da9c114b879e', month: '2024-03', amountFen: 21072784445180026552320, reference: 'B-1' }, 'body.amountFen'],
+  ['an income past it', '/api/v1/members', { duesIncomeFen: 2 ** 53 }, 'body.duesIncomeFen'],
+])('%s is a 400 naming the field', async (_what, path, body, field) => {
+  const answer = await send(path, { ...json(body), headers: { 'content-type': 'application/json', ...bearer({ userId: 'treasurer', roles: ['superAdmin'], orgPath: '/' }, tokenSecret, 600) } });
+  expect(answer.status).toBe(400);
+  expect(answer.body.error.code).toBe('VALIDATION_FAILED');
+  expect(answer.body.error.details).toHaveProperty([field]);
+});
+
+/** Every integer schema within a schema, with where it is. */
+function integers(schema: unknown, at: string): [string, { minimum?: number; maximum?: number }][] {
+  if (!schema || typeof schema !== 'object') return [];
+  const node = schema as Record<string, unknown>;
+  const own: [string, { minimum?: number; maximum?: number }][] = node.type === 'integer' ? [[at, node]] : [];
+  return [
+    ...own,
+    ...Object.entries((node.properties as Record<string, unknown>) ?? {}).flatMap(([name, child]) => integers(child, `${at}.${name}`)),
+    ...integers(node.items, `${at}[]`),
+    ...['anyOf', 'oneOf', 'allOf'].flatMap((key) => ((node[key] as unknown[]) ?? []).flatMap((child) => integers(child, at))),
+  ];
+}
+
+test('every integer a request carries is bounded within what a JSON number holds exactly', async () => {
+  type Operation = { parameters?: { in: string; name: string; schema: unknown }[]; requestBody?: { content: Record<string, { schema: unknown }> } };
+  const openapi = (await (await fetch(`${base}/docs/json`)).json()) as { paths: Record<string, Record<string, Operation>> };
+  const found = Object.entries(openapi.paths).flatMap(([path, operations]) =>
+    Object.entries(operations).flatMap(([method, operation]) => [
+      ...(operation.parameters ?? []).flatMap((p) => integers(p.schema, `${method.toUpperCase()} ${path} ${p.in}.${p.name}`)),
+      ...integers(operation.requestBody?.content['application/json']?.schema, `${method.toUpperCase()} ${path} body`),
+    ]),
+  );
+  expect(found.length).toBeGreaterThan(10);
+  const unbounded = found
+    .filter(([, s]) => !(Number.isSafeInteger(s.minimum) && Number.isSafeInteger(s.maximum)))
+    .map(([where]) => where);
+  expect(unbounded).toEqual([]);
+});
 
 test.each([
   ['a NUL byte', 'a\u0000b'],

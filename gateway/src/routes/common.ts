@@ -40,6 +40,14 @@ export const IdParam = Type.Object({ id: Id('Id') }, { additionalProperties: fal
 export const int32 = (options: { minimum?: number; maximum?: number; default?: number; description?: string } = {}) =>
   Type.Integer({ minimum: options.minimum ?? -2_147_483_648, maximum: options.maximum ?? 2_147_483_647, ...options });
 
+/**
+ * An integer a proto int64 field carries: bounded to what a JSON number holds exactly, since past
+ * it the number is no longer the digits sent (2e22 reached the service as "2.1e+22" and failed
+ * to serialise: a 500).
+ */
+export const int64 = (options: { minimum?: number; maximum?: number; description?: string } = {}) =>
+  Type.Integer({ minimum: options.minimum ?? Number.MIN_SAFE_INTEGER, maximum: options.maximum ?? Number.MAX_SAFE_INTEGER, ...options });
+
 export const pageQuery = (maxSize = 100) => ({
   page: Type.Optional(int32({ minimum: 1, default: 1 })),
   size: Type.Optional(int32({ minimum: 1, maximum: maxSize, default: 20 })),

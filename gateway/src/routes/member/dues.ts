@@ -4,7 +4,7 @@ import { fromServiceError, isServiceError } from '@repo/grpc';
 import { duesCategoryCodec as categories, type Bill } from '@repo/proto/member/v1';
 import { Type, type Static } from '@sinclair/typebox';
 import { HttpError } from '../../errors';
-import { call, errorResponses, Id, oneOf, PageFields, pageOf, pageQuery } from '../common';
+import { call, errorResponses, Id, int64, oneOf, PageFields, pageOf, pageQuery } from '../common';
 import type { MemberRouteOptions } from './clients';
 
 const categoryText =
@@ -81,7 +81,7 @@ const PaymentBody = Type.Object(
   {
     memberId: Id('The member who paid'),
     month: month('The month paid for'),
-    amountFen: Type.Integer({ minimum: 1, description: 'Amount paid, in fen; at most what is still owed' }),
+    amountFen: int64({ minimum: 1, description: 'Amount paid, in fen; at most what is still owed' }),
     reference: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S', description: 'The payment\'s own reference (e.g. the bank\'s); the same reference twice records once' }),
   },
   { additionalProperties: false },

@@ -11,7 +11,7 @@ import {
 } from '@repo/proto/member/v1';
 import { Type, type Static } from '@sinclair/typebox';
 import { ErrorBody } from '../../errors';
-import { calendarDate, call, errorResponses, expectedRevision, Id, IdParam, oneOf, PageFields, pageOf, pageQuery, updateMask } from '../common';
+import { calendarDate, call, errorResponses, expectedRevision, Id, IdParam, int64, oneOf, PageFields, pageOf, pageQuery, updateMask } from '../common';
 import type { MemberRouteOptions } from './clients';
 
 const stageText = 'applicant 入党申请人, activist 入党积极分子, candidate 发展对象, probationary 预备党员, full 正式党员, disqualified 取消资格';
@@ -41,7 +41,7 @@ const profileFields = {
   stage: oneOf(stages.values.filter((s) => s !== 'disqualified'), stageText),
   keyDates: KeyDates,
   duesCategory: oneOf(duesCategories.values, 'Dues category'),
-  duesIncomeFen: Type.Integer({ minimum: 0, description: 'Monthly income in fen the dues are based on (last year\'s annual income for annualSalary)' }),
+  duesIncomeFen: int64({ minimum: 0, description: 'Monthly income in fen the dues are based on (last year\'s annual income for annualSalary)' }),
 };
 
 const CreateBody = Type.Object(
