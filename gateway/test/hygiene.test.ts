@@ -44,7 +44,11 @@ async function send(path: string, init: RequestInit = {}): Promise<ErrorAnswer> 
   return { status: response.status, body: (await response.json()) as ErrorAnswer['body'], headers: response.headers };
 }
 
-const json = (body: unknown, contentType = 'application/json') => ({ method: 'POST', headers: { 'content-type': contentType }, body: JSON.stringify(body) });
+const json = (body: unknown, contentType = 'application/json') => ({
+  method: 'POST',
+  headers: { 'content-type': contentType },
+  body: JSON.stringify(body),
+});
 
 /** A raw request, for what fetch refuses to send. */
 function raw(path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
@@ -90,10 +94,21 @@ test.each(['/api/v1/documents?page=99999999999', '/api/v1/documents?size=2147483
 );
 
 test.each([
-  ['an amount past what a JSON number holds exactly (the fuzzer sent it; 500 from serialising it)', '/api/v1/dues/payments', { memberId: '67d7cc9f-31f7-4a83-ae25-da9c114b879e', month: '2024-03', amountFen: 21072784445180026552320, reference: 'B-1' }, 'body.amountFen'],
+  [
+    'an amount past what a JSON number holds exactly (the fuzzer sent it; 500 from serialising it)',
+    '/api/v1/dues/payments',
+    { memberId: '67d7cc9f-31f7-4a83-ae25-da9c114b879e', month: '2024-03', amountFen: 21072784445180026552320, reference: 'B-1' },
+    'body.amountFen',
+  ],
   ['an income past it', '/api/v1/members', { duesIncomeFen: 2 ** 53 }, 'body.duesIncomeFen'],
 ])('%s is a 400 naming the field', async (_what, path, body, field) => {
-  const answer = await send(path, { ...json(body), headers: { 'content-type': 'application/json', ...bearer({ userId: 'treasurer', roles: ['superAdmin'], orgPath: '/' }, tokenSecret, 600) } });
+  const answer = await send(path, {
+    ...json(body),
+    headers: {
+      'content-type': 'application/json',
+      ...bearer({ userId: 'treasurer', roles: ['superAdmin'], orgPath: '/' }, tokenSecret, 600),
+    },
+  });
   expect(answer.status).toBe(400);
   expect(answer.body.error.code).toBe('VALIDATION_FAILED');
   expect(answer.body.error.details).toHaveProperty([field]);
@@ -113,7 +128,10 @@ function integers(schema: unknown, at: string): [string, { minimum?: number; max
 }
 
 test('every integer a request carries is bounded within what a JSON number holds exactly', async () => {
-  type Operation = { parameters?: { in: string; name: string; schema: unknown }[]; requestBody?: { content: Record<string, { schema: unknown }> } };
+  type Operation = {
+    parameters?: { in: string; name: string; schema: unknown }[];
+    requestBody?: { content: Record<string, { schema: unknown }> };
+  };
   const openapi = (await (await fetch(`${base}/docs/json`)).json()) as { paths: Record<string, Record<string, Operation>> };
   const found = Object.entries(openapi.paths).flatMap(([path, operations]) =>
     Object.entries(operations).flatMap(([method, operation]) => [
@@ -122,9 +140,7 @@ test('every integer a request carries is bounded within what a JSON number holds
     ]),
   );
   expect(found.length).toBeGreaterThan(10);
-  const unbounded = found
-    .filter(([, s]) => !(Number.isSafeInteger(s.minimum) && Number.isSafeInteger(s.maximum)))
-    .map(([where]) => where);
+  const unbounded = found.filter(([, s]) => !(Number.isSafeInteger(s.minimum) && Number.isSafeInteger(s.maximum))).map(([where]) => where);
   expect(unbounded).toEqual([]);
 });
 
@@ -165,7 +181,9 @@ test('a bad token on a public route is 401, and the OpenAPI document says so', a
   const answer = await send('/api/v1/search/documents?q=x', { headers: { authorization: 'Bearer not.a.token' } });
   expect(answer.status).toBe(401);
   expect(answer.body.error.code).toBe('AUTH_TOKEN_INVALID');
-  const openapi = (await (await fetch(`${base}/docs/json`)).json()) as { paths: Record<string, Record<string, { responses: Record<string, unknown>; security?: unknown[] }>> };
+  const openapi = (await (await fetch(`${base}/docs/json`)).json()) as {
+    paths: Record<string, Record<string, { responses: Record<string, unknown>; security?: unknown[] }>>;
+  };
   const search = openapi.paths['/api/v1/search/documents']!.get!;
   expect(search.responses).toHaveProperty('401');
   expect(search.security).toEqual([{}, { bearer: [] }]);
