@@ -1,14 +1,23 @@
 /**
- * One trace from a portal's HTTP request to the indexer that handles its event, across real
- * processes: gateway (HTTP server, gRPC client) -> content service (gRPC server, outbox) ->
- * NATS -> content service (consumer). Both processes load the telemetry with --require, as in
- * production, and export OTLP/HTTP to a collector this test runs.
+ * One trace from a portal's HTTP request to every consumer of the event it causes, across real
+ * processes: the gateway (HTTP server span, gRPC client span) -> the content service (gRPC
+ * server span, the outbox relay's NATS publish, a producer span) -> each durable consumer of
+ * every service that reads the event (consumer spans: the search indexer, and the audit log and
+ * warnings of the supervision service once it is on the platform's list). Every service of the
+ * platform's list and the gateway run as processes loading the telemetry with --require, as in
+ * production, and export OTLP/HTTP to a receiver this test runs, which keeps the spans in memory.
+ *
+ * Which consumers must appear is read from NATS: every durable consumer on the content stream
+ * whose filter matches the event's subject. TRACE_SERVICES=content,... limits the services
+ * started (a worktree where one does not build yet); by default all of them run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
-import { cleanupNamespace, ensureStack, repoRoot, stackEnv, uniqueNamespace, waitFor } from '@repo/testbed';
+import { addressVariable, listenVariable, platformServices } from '@repo/platform';
+import { cleanupNamespace, ensureStack, repoRoot, stackEnv, stackUrls, testCallerKeys, uniqueNamespace, waitFor } from '@repo/testbed';
+import { connect } from 'nats';
 import { editor, policyBody, reviewer, tokenSecret } from './support';
 
 jest.setTimeout(120_000);
@@ -17,16 +26,28 @@ interface ExportedSpan {
   service: string;
   name: string;
   traceId: string;
+  spanId: string;
+  parentSpanId: string;
   kind: number;
+  attributes: Record<string, string>;
 }
+/** OTLP span kinds. */
+const SERVER = 2;
+const CLIENT = 3;
+const PRODUCER = 4;
+const CONSUMER = 5;
 
 const spans: ExportedSpan[] = [];
-let collector: Server;
+let receiver: Server;
 const processes: ChildProcess[] = [];
 const namespace = uniqueNamespace('trace');
+const started = process.env.TRACE_SERVICES
+  ? platformServices.filter((s) => process.env.TRACE_SERVICES!.split(',').includes(s.name))
+  : platformServices;
 
 /** OTLP JSON ids are hex in this exporter; base64 is accepted too. */
-function hexId(id: string): string {
+function hexId(id: string | undefined): string {
+  if (!id) return '';
   return /^[0-9a-f]+$/i.test(id) ? id.toLowerCase() : Buffer.from(id, 'base64').toString('hex');
 }
 
@@ -40,54 +61,144 @@ function freePort(): Promise<number> {
   });
 }
 
-function startService(name: string, script: string, env: Record<string, string>, collectorUrl: string): ChildProcess {
+function startProcess(name: string, script: string, env: Record<string, string>, receiverUrl: string): void {
   const child = spawn(process.execPath, ['--require', '@repo/telemetry/register', join(repoRoot(), script)], {
     cwd: repoRoot(),
-    env: { ...process.env, ...env, OTEL_SERVICE_NAME: name, OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl, OTEL_BSP_SCHEDULE_DELAY: '100' },
+    env: {
+      ...process.env,
+      ...env,
+      OTEL_SERVICE_NAME: name,
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      OTEL_METRIC_EXPORT_INTERVAL: '60000',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   processes.push(child);
-  return child;
 }
+
+type OtlpValue = { stringValue?: string; intValue?: string; boolValue?: boolean };
+type OtlpTraces = {
+  resourceSpans?: {
+    resource: { attributes: { key: string; value: OtlpValue }[] };
+    scopeSpans: {
+      spans: {
+        name: string;
+        traceId: string;
+        spanId: string;
+        parentSpanId?: string;
+        kind: number;
+        attributes?: { key: string; value: OtlpValue }[];
+      }[];
+    }[];
+  }[];
+};
 
 beforeAll(async () => {
   await ensureStack();
-  collector = createServer((request, response) => {
+  receiver = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk) => (body += chunk));
     request.on('end', () => {
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-      // Only the trace exporter's JSON matters here; metrics and logs may arrive as protobuf.
+      // Only the trace exporter's JSON matters here; metrics arrive at /v1/metrics.
       if (request.url !== '/v1/traces' || !String(request.headers['content-type']).includes('json')) return;
-      const payload = JSON.parse(body) as {
-        resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeSpans: { spans: { name: string; traceId: string; kind: number }[] }[] }[];
-      };
+      const payload = JSON.parse(body) as OtlpTraces;
       for (const rs of payload.resourceSpans ?? []) {
         const service = rs.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue ?? '';
-        for (const ss of rs.scopeSpans) for (const s of ss.spans) spans.push({ service, name: s.name, traceId: hexId(s.traceId), kind: s.kind });
+        for (const ss of rs.scopeSpans)
+          for (const s of ss.spans)
+            spans.push({
+              service,
+              name: s.name,
+              traceId: hexId(s.traceId),
+              spanId: hexId(s.spanId),
+              parentSpanId: hexId(s.parentSpanId),
+              kind: s.kind,
+              attributes: Object.fromEntries(
+                (s.attributes ?? []).map((a) => [a.key, String(a.value.stringValue ?? a.value.intValue ?? a.value.boolValue ?? '')]),
+              ),
+            });
       }
     });
   });
-  await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
 });
 
 afterAll(async () => {
   for (const child of processes) child.kill('SIGTERM');
-  await Promise.all(processes.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
-  await new Promise((resolve) => collector.close(resolve));
+  await Promise.all(
+    processes.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))),
+  );
+  await new Promise((resolve) => receiver.close(resolve));
   await cleanupNamespace(namespace);
 });
 
-test('a publish request, its gRPC call and the indexer handling its event share one trace', async () => {
-  const address = collector.address();
-  const collectorUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  const [grpcPort, httpPort] = [await freePort(), await freePort()];
-  startService('content', 'services/content/dist/main.js', { ...stackEnv(namespace), CONTENT_GRPC_ADDR: `127.0.0.1:${grpcPort}` }, collectorUrl);
-  startService('gateway', 'gateway/dist/main.js', { LOG_LEVEL: 'silent', GATEWAY_PORT: String(httpPort), CONTENT_ADDR: `127.0.0.1:${grpcPort}`, AUTH_TOKEN_SECRET: tokenSecret }, collectorUrl);
+/** NATS subject matching: `*` one token, `>` the rest. */
+function matches(filter: string, subject: string): boolean {
+  const f = filter.split('.');
+  const s = subject.split('.');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '>') return s.length > i;
+    if (f[i] !== '*' && f[i] !== s[i]) return false;
+  }
+  return f.length === s.length;
+}
+
+/** The durable consumers on the domain's stream that receive events of this type. */
+async function consumersOf(domain: string, type: string): Promise<string[]> {
+  const nc = await connect({ servers: stackUrls().natsUrl });
+  try {
+    const jsm = await nc.jetstreamManager();
+    const durables: string[] = [];
+    for await (const info of jsm.consumers.list(`${namespace.toUpperCase()}_${domain.toUpperCase()}`)) {
+      const filters = [info.config.filter_subject, ...(info.config.filter_subjects ?? [])].filter((f): f is string => Boolean(f));
+      if (info.config.durable_name && filters.some((f) => matches(f, `${namespace}.${type}`))) durables.push(info.config.durable_name);
+    }
+    return durables.sort();
+  } finally {
+    await nc.close();
+  }
+}
+
+test('a publish request, its gRPC call, the NATS publish and every consumer of the event share one trace, each span the child of the one before', async () => {
+  const address = receiver.address();
+  const receiverUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const env = { ...stackEnv(namespace), AUTH_TOKEN_SECRET: tokenSecret, CALLER_VERIFY_KEYS: testCallerKeys.publicKeyPem };
+  const addresses: Record<string, string> = {};
+  for (const service of platformServices) {
+    const port = started.includes(service) ? await freePort() : 1;
+    addresses[addressVariable(service.name)] = `127.0.0.1:${port}`;
+    if (started.includes(service))
+      startProcess(
+        service.name,
+        `services/${service.name}/dist/main.js`,
+        { ...env, [listenVariable(service.name)]: `127.0.0.1:${port}` },
+        receiverUrl,
+      );
+  }
+  const httpPort = await freePort();
+  startProcess(
+    'gateway',
+    'gateway/dist/main.js',
+    {
+      LOG_LEVEL: 'silent',
+      GATEWAY_PORT: String(httpPort),
+      ...addresses,
+      AUTH_TOKEN_SECRET: tokenSecret,
+      CALLER_SIGNING_KEY: testCallerKeys.privateKeyPem,
+    },
+    receiverUrl,
+  );
   const base = `http://127.0.0.1:${httpPort}`;
-  // Only the content service runs here, so readiness is read per service.
-  const contentReady = async () => ((await (await fetch(`${base}/readyz`)).json()) as { services: { content: boolean } }).services.content;
-  await waitFor(async () => contentReady().catch(() => false), { timeoutMs: 30_000, what: 'the gateway and the content service' });
+  const ready = async () => {
+    const { services } = (await (await fetch(`${base}/readyz`)).json()) as { services: Record<string, boolean> };
+    return started.every((s) => services[s.name]);
+  };
+  await waitFor(async () => ready().catch(() => false), {
+    timeoutMs: 60_000,
+    what: `the gateway and ${started.map((s) => s.name).join(', ')}`,
+  });
 
   const post = async (path: string, headers: Record<string, string>, body?: unknown) => {
     const response = await fetch(`${base}${path}`, {
@@ -103,21 +214,54 @@ test('a publish request, its gRPC call and the indexer handling its event share 
   await post(`/api/v1/documents/${id}/approve`, reviewer);
   await post(`/api/v1/documents/${id}/publish`, reviewer);
 
-  // Each process exports in its own batches: wait until every expected span has arrived.
-  const expected = {
-    'gateway HTTP server span': (s: ExportedSpan) => s.service === 'gateway' && /POST/.test(s.name),
-    'gateway gRPC client span': (s: ExportedSpan) => s.service === 'gateway' && s.name.includes('TransitionDocument'),
-    'content gRPC server span': (s: ExportedSpan) => s.service === 'content' && s.name.includes('TransitionDocument'),
-  };
-  const missingFrom = (trace: ExportedSpan[]) => Object.entries(expected).filter(([, match]) => !trace.some(match)).map(([name]) => name);
-  let missing: string[] = Object.keys(expected);
+  const type = 'content.document.published';
+  const durables = await consumersOf('content', type);
+  expect(durables).toContain('content-indexer');
+
+  // Each process exports in its own batches: wait until the whole chain has arrived.
+  let problems: string[] = ['no span yet'];
   await waitFor(
     async () => {
-      const consumed = spans.find((s) => s.service === 'content' && s.name === 'consume content.document.published');
-      missing = consumed ? missingFrom(spans.filter((s) => s.traceId === consumed.traceId)) : ['content consumer span'];
-      return missing.length === 0;
+      problems = chainProblems(type, durables);
+      return problems.length === 0;
     },
-    { timeoutMs: 20_000, what: 'the spans of one trace' },
+    { timeoutMs: 30_000, what: 'the spans of one trace' },
   ).catch(() => undefined);
-  expect(missing).toEqual([]);
+  expect(problems).toEqual([]);
 });
+
+/** What is missing or out of place in the trace of the publish, [] when the chain is whole. */
+function chainProblems(type: string, durables: string[]): string[] {
+  const publish = spans.find((s) => s.kind === PRODUCER && s.name === `publish ${type}`);
+  if (!publish) return [`no producer span "publish ${type}"`];
+  const trace = spans.filter((s) => s.traceId === publish.traceId);
+  const byId = new Map(trace.map((s) => [s.spanId, s]));
+  const ancestors = (span: ExportedSpan): ExportedSpan[] => {
+    const chain: ExportedSpan[] = [];
+    for (let parent = byId.get(span.parentSpanId); parent && chain.length < 50; parent = byId.get(parent.parentSpanId)) chain.push(parent);
+    return chain;
+  };
+  const problems: string[] = [];
+  const above = ancestors(publish);
+  const expectAbove = (what: string, match: (s: ExportedSpan) => boolean) => {
+    if (!above.some(match)) problems.push(`the publish span has no ancestor that is ${what}`);
+  };
+  expectAbove(
+    "the content service's gRPC server span of TransitionDocument",
+    (s) => s.service === 'content' && s.kind === SERVER && s.name.includes('TransitionDocument'),
+  );
+  expectAbove(
+    "the gateway's gRPC client span of TransitionDocument",
+    (s) => s.service === 'gateway' && s.kind === CLIENT && s.name.includes('TransitionDocument'),
+  );
+  expectAbove("the gateway's HTTP server span of the POST", (s) => s.service === 'gateway' && s.kind === SERVER && /POST/.test(s.name));
+  for (const durable of durables) {
+    const consumed = trace.find(
+      (s) => s.kind === CONSUMER && s.name === `consume ${type}` && s.attributes['messaging.consumer.group.name'] === durable,
+    );
+    if (!consumed) problems.push(`no consumer span of ${durable}`);
+    else if (consumed.parentSpanId !== publish.spanId)
+      problems.push(`the consumer span of ${durable} is not the child of the publish span`);
+  }
+  return problems;
+}
