@@ -17,6 +17,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { registerIdentity } from './auth/identity';
+import { registerRetryAfter } from './availability';
 import { registerRequestMetrics } from './observability';
 import { connectSharedCounts, natsRateLimitStore } from './rate-limit-store';
 import { serviceAddress, type GatewayConfig } from './config';
@@ -80,6 +81,7 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
   });
   registerErrorHandling(app);
   registerRequestMetrics(app);
+  registerRetryAfter(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -22,6 +22,7 @@ import type { Connection } from '@repo/db';
 import { toServiceError, type ServiceRegistration } from '@repo/grpc';
 import type { Logger } from '@repo/logging';
 import { meterInstruments } from '@repo/telemetry/instruments';
+import { asUnavailable } from './availability';
 
 const seconds = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 const instruments = meterInstruments('@repo/kit', (meter) => ({
@@ -38,8 +39,11 @@ const instruments = meterInstruments('@repo/kit', (meter) => ({
   }),
 }));
 
-/** The registrations with every handler timed: one `rpc.server.call.duration` record per call. */
-export function timedRegistrations(registrations: ServiceRegistration[]): ServiceRegistration[] {
+/**
+ * The registrations with every handler timed (one `rpc.server.call.duration` record per call) and
+ * an unreachable store answered UNAVAILABLE with a retry hint (availability.ts).
+ */
+export function timedRegistrations(registrations: ServiceRegistration[], logger: Logger): ServiceRegistration[] {
   return registrations.map((registration) => ({
     ...registration,
     handlers: Object.fromEntries(
@@ -51,8 +55,10 @@ export function timedRegistrations(registrations: ServiceRegistration[]): Servic
           try {
             return await handler(request, context);
           } catch (err) {
-            code = toServiceError(err).code ?? 2;
-            throw err;
+            const answered = asUnavailable(err);
+            if (answered !== err) logger.warn({ method, err: (err as Error).message }, 'a store is unreachable; answered UNAVAILABLE');
+            code = toServiceError(answered).code ?? 2;
+            throw answered;
           } finally {
             instruments().rpcDuration.record((performance.now() - started) / 1000, {
               'rpc.system': 'grpc',

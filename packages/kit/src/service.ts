@@ -101,7 +101,7 @@ export async function bootService(spec: ServiceSpec): Promise<ServiceApp> {
     logger,
   );
   const grpc = createGrpcServer(
-    timedRegistrations(modules.flatMap((m) => m.grpc ?? [])),
+    timedRegistrations(modules.flatMap((m) => m.grpc ?? []), logger),
     { verifier, logger, ...(spec.grpcOverrides ? { overrides: spec.grpcOverrides } : {}) },
   );
 
