@@ -35,6 +35,8 @@ export interface LoadFigures {
   steps: Record<string, StepFigures>;
   /** The first failures, for the report: when, which step, what status or error. */
   samples: { atMs: number; step: string; status: string }[];
+  /** Every request's duration in ms, for exact percentiles over several runs (left out of results files). */
+  durations: number[];
 }
 
 export interface LoadOptions {
@@ -116,6 +118,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadFigures> {
     hangs: [...raw.values()].reduce((sum, f) => sum + f.hangs, 0),
     steps: stepFigures,
     samples,
+    durations: [...raw.values()].flatMap((f) => f.ms),
   };
 }
 

@@ -196,7 +196,7 @@ async function main(): Promise<void> {
     machine: { cores: Number(sh('nproc', [])), load: sh('cat', ['/proc/loadavg']), node: process.version },
     options,
     services: platform.services,
-    load: figures,
+    load: { ...figures, durations: undefined },
     writes: { accepted: ids.length, present, duplicates: created.length - ids.length },
     events,
   };
