@@ -5,7 +5,8 @@
  * every service that reads the event (consumer spans: the search indexer, and the audit log and
  * warnings of the supervision service once it is on the platform's list). Every service of the
  * platform's list and the gateway run as processes loading the telemetry with --require, as in
- * production, and export OTLP/HTTP to a receiver this test runs, which keeps the spans in memory.
+ * production, and export OTLP/HTTP to a receiver this test runs, which keeps the spans in memory;
+ * their metrics (RED per route and per RPC, the outbox, the indexer, the store) arrive there too.
  *
  * Which consumers must appear is read from NATS: every durable consumer on the content stream
  * whose filter matches the event's subject. TRACE_SERVICES=content,... limits the services
@@ -38,6 +39,8 @@ const PRODUCER = 4;
 const CONSUMER = 5;
 
 const spans: ExportedSpan[] = [];
+/** Metric data points as exported: service, metric name, the point's attributes. */
+const points: { service: string; name: string; attributes: Record<string, string> }[] = [];
 let receiver: Server;
 const processes: ChildProcess[] = [];
 const namespace = uniqueNamespace('trace');
@@ -70,7 +73,7 @@ function startProcess(name: string, script: string, env: Record<string, string>,
       OTEL_SERVICE_NAME: name,
       OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl,
       OTEL_BSP_SCHEDULE_DELAY: '100',
-      OTEL_METRIC_EXPORT_INTERVAL: '60000',
+      OTEL_METRIC_EXPORT_INTERVAL: '1000',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -94,6 +97,33 @@ type OtlpTraces = {
   }[];
 };
 
+type OtlpPoint = { attributes?: { key: string; value: OtlpValue }[] };
+type OtlpMetrics = {
+  resourceMetrics?: {
+    resource: { attributes: { key: string; value: OtlpValue }[] };
+    scopeMetrics: {
+      metrics: {
+        name: string;
+        histogram?: { dataPoints: OtlpPoint[] };
+        gauge?: { dataPoints: OtlpPoint[] };
+        sum?: { dataPoints: OtlpPoint[] };
+      }[];
+    }[];
+  }[];
+};
+const attributesOf = (list: { key: string; value: OtlpValue }[] = []) =>
+  Object.fromEntries(list.map((a) => [a.key, String(a.value.stringValue ?? a.value.intValue ?? a.value.boolValue ?? '')]));
+
+function keepMetrics(payload: OtlpMetrics): void {
+  for (const rm of payload.resourceMetrics ?? []) {
+    const service = attributesOf(rm.resource.attributes)['service.name'] ?? '';
+    for (const sm of rm.scopeMetrics)
+      for (const m of sm.metrics)
+        for (const p of (m.histogram ?? m.gauge ?? m.sum)?.dataPoints ?? [])
+          points.push({ service, name: m.name, attributes: attributesOf(p.attributes) });
+  }
+}
+
 beforeAll(async () => {
   await ensureStack();
   receiver = createServer((request, response) => {
@@ -101,8 +131,9 @@ beforeAll(async () => {
     request.on('data', (chunk) => (body += chunk));
     request.on('end', () => {
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-      // Only the trace exporter's JSON matters here; metrics arrive at /v1/metrics.
-      if (request.url !== '/v1/traces' || !String(request.headers['content-type']).includes('json')) return;
+      if (!String(request.headers['content-type']).includes('json')) return;
+      if (request.url === '/v1/metrics') return keepMetrics(JSON.parse(body) as OtlpMetrics);
+      if (request.url !== '/v1/traces') return;
       const payload = JSON.parse(body) as OtlpTraces;
       for (const rs of payload.resourceSpans ?? []) {
         const service = rs.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue ?? '';
@@ -115,9 +146,7 @@ beforeAll(async () => {
               spanId: hexId(s.spanId),
               parentSpanId: hexId(s.parentSpanId),
               kind: s.kind,
-              attributes: Object.fromEntries(
-                (s.attributes ?? []).map((a) => [a.key, String(a.value.stringValue ?? a.value.intValue ?? a.value.boolValue ?? '')]),
-              ),
+              attributes: attributesOf(s.attributes),
             });
       }
     });
@@ -161,7 +190,7 @@ async function consumersOf(domain: string, type: string): Promise<string[]> {
   }
 }
 
-test('a publish request, its gRPC call, the NATS publish and every consumer of the event share one trace, each span the child of the one before', async () => {
+test('a publish request, its gRPC call, the NATS publish and every consumer of the event share one trace, each span the child of the one before; their metrics arrive', async () => {
   const address = receiver.address();
   const receiverUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const env = { ...stackEnv(namespace), AUTH_TOKEN_SECRET: tokenSecret, CALLER_VERIFY_KEYS: testCallerKeys.publicKeyPem };
@@ -228,6 +257,29 @@ test('a publish request, its gRPC call, the NATS publish and every consumer of t
     { timeoutMs: 30_000, what: 'the spans of one trace' },
   ).catch(() => undefined);
   expect(problems).toEqual([]);
+
+  // The same processes' metrics, exported every second: RED per route and per RPC, the outbox,
+  // the indexer's handling and lag, the document store's commands.
+  const expected: [string, string, Record<string, string>][] = [
+    ['gateway', 'http.server.request.duration', { 'http.route': '/api/v1/documents/:id/publish', 'http.response.status_code': '200' }],
+    ['content', 'rpc.server.call.duration', { 'rpc.method': 'TransitionDocument', 'rpc.grpc.status_code': '0' }],
+    ['content', 'partybuilding.outbox.published', {}],
+    ['content', 'partybuilding.outbox.backlog', { 'db.collection.name': 'documents' }],
+    ['content', 'messaging.process.duration', { 'messaging.consumer.group.name': 'content-indexer', outcome: 'acked' }],
+    ['content', 'partybuilding.consumer.lag', { 'messaging.consumer.group.name': 'content-indexer' }],
+    ['content', 'db.client.operation.duration', { 'db.collection.name': 'documents' }],
+  ];
+  const missingMetrics = () =>
+    expected
+      .filter(
+        ([service, name, attributes]) =>
+          !points.some(
+            (p) => p.service === service && p.name === name && Object.entries(attributes).every(([k, v]) => p.attributes[k] === v),
+          ),
+      )
+      .map(([service, name, attributes]) => `${service} ${name} ${JSON.stringify(attributes)}`);
+  await waitFor(async () => missingMetrics().length === 0, { timeoutMs: 20_000, what: 'the metrics' }).catch(() => undefined);
+  expect(missingMetrics()).toEqual([]);
 });
 
 /** What is missing or out of place in the trace of the publish, [] when the chain is whole. */

@@ -124,6 +124,8 @@ interface FaultFigures {
     unavailableWithout: number;
     other: Record<string, number>;
     hangs: number;
+    /** The answers that were not 2xx, by step and status. */
+    byStep: Record<string, Record<string, number>>;
   };
   after: { requests: number; ok: number; failures: number };
 }
@@ -216,10 +218,10 @@ async function main(): Promise<void> {
           const answer = await send(step, 'POST', path, who, step === 'approve' ? { note: '同意' } : {});
           // 409: an earlier try was applied although its answer was lost; the step is done.
           done = answer?.status === 200 || answer?.status === 409;
+          if (step === 'publish' && answer?.status === 200) published.add(id);
           if (!done) await sleep(500);
         }
         if (!done) break;
-        if (step === 'publish') published.add(id);
       }
     }
   };
@@ -297,6 +299,8 @@ async function main(): Promise<void> {
       `| ${f.fault} | ${(f.outageMs / 1000).toFixed(1)} | ${(f.recoveryMs / 1000).toFixed(1)} | ${f.during.requests} | ${f.during.ok} | ${f.during.unavailableWithRetryAfter} | ${f.during.unavailableWithout} | ${other} | ${f.during.hangs} |`,
     );
   }
+  for (const f of figures)
+    if (Object.keys(f.during.byStep).length) console.log(`${f.fault}: not 2xx by step ${JSON.stringify(f.during.byStep)}`);
   console.log(`\n${answers.length} requests, ${hangs} without an answer within ${options.deadlineMs / 1000} s`);
   console.log(JSON.stringify(counts, null, 2));
   console.log(`results: bench/faults/results/${stamp}.json`);
@@ -339,8 +343,13 @@ function summarize(fault: string, answers: Answer[], downAt: number, restartAt: 
   const during = answers.filter((a) => a.atMs >= downAt && a.atMs < recoveredAt);
   const after = answers.filter((a) => a.atMs >= recoveredAt && a.atMs < endAt);
   const other: Record<string, number> = {};
-  for (const a of during)
-    if (!/^2/.test(a.status) && a.status !== '503' && a.status !== 'hang') other[a.status] = (other[a.status] ?? 0) + 1;
+  const byStep: Record<string, Record<string, number>> = {};
+  for (const a of during) {
+    if (/^2/.test(a.status)) continue;
+    if (a.status !== '503' && a.status !== 'hang') other[a.status] = (other[a.status] ?? 0) + 1;
+    const step = (byStep[a.step] ??= {});
+    step[a.status] = (step[a.status] ?? 0) + 1;
+  }
   return {
     fault,
     outageMs: restartAt - downAt,
@@ -352,6 +361,7 @@ function summarize(fault: string, answers: Answer[], downAt: number, restartAt: 
       unavailableWithout: during.filter((a) => a.status === '503' && !a.retryAfter).length,
       other,
       hangs: during.filter((a) => a.status === 'hang').length,
+      byStep,
     },
     after: {
       requests: after.length,
