@@ -13,9 +13,10 @@
  *
  *   bash bench/faults/run.sh [--outage-s 10] [--writers 4] [--readers 2] [--replicas 2] [--only content,...] [--faults nats,ferretdb,...]
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { Client } from '@elastic/elasticsearch';
 import { MongoClient } from 'mongodb';
 import { connect } from 'nats';
@@ -25,6 +26,7 @@ import { httpStep } from '../../platform/src/load';
 import { staff, startLocalPlatform, type Pool } from '../../platform/src/platform';
 import { Replica, sleep, until } from '../../platform/src/replicas';
 
+const run = promisify(execFile);
 const stackComponents = ['nats', 'ferretdb', 'postgres', 'elasticsearch'] as const;
 type StackComponent = (typeof stackComponents)[number];
 
@@ -98,11 +100,12 @@ function componentPid(stackDir: string, component: StackComponent): number {
   return pid;
 }
 
-function startComponent(component: StackComponent): void {
-  execFileSync('bash', [join(repoRoot(), 'deploy/local/start.sh'), component], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    timeout: 300_000,
-  });
+/**
+ * Starts a component again with the stack's script, asynchronously: the load goes on meanwhile
+ * (a synchronous wait would stall this process's own clients and count their waits as hangs).
+ */
+async function startComponent(component: StackComponent): Promise<void> {
+  await run('bash', [join(repoRoot(), 'deploy/local/start.sh'), component], { timeout: 300_000 });
 }
 
 interface Answer {
@@ -253,7 +256,7 @@ async function main(): Promise<void> {
     } else if ((stackComponents as readonly string[]).includes(fault)) {
       const component = fault as StackComponent;
       process.kill(componentPid(stackDir, component), 'SIGKILL');
-      restart = async () => startComponent(component);
+      restart = () => startComponent(component);
     } else {
       restart = await killReplicas(platform.pools.get(fault)!, options.replicas, logDir);
     }
@@ -285,6 +288,8 @@ async function main(): Promise<void> {
     hangs,
     counts,
     faults: figures,
+    /** Every answer: ms since the start, step, status (for a closer look at one fault). */
+    answers: answers.map((a) => [Math.round(a.atMs), a.step, a.status]),
   };
   writeFileSync(join(resultsDir, `${stamp}.json`), JSON.stringify(result, null, 2));
   console.log(

@@ -7,7 +7,7 @@
  * as not to be used, so the scenarios run on the closed-loop runner of bench/platform (k6's
  * "constant VUs" model), in this repository, never in an image.
  *
- *   bash bench/load/run.sh [--concurrency 1,8] [--seconds 20] [--slices 2] [--replicas 1] [--scenarios public,editor]
+ *   bash bench/load/run.sh [--concurrency 1,8] [--seconds 20] [--slices 2] [--replicas 1] [--scenarios public,editor] [--services content]
  *
  * Scenarios of services not built yet (member: a member's day, a secretary's day; feedback: the
  * message board) are skipped with a line saying so.
@@ -29,6 +29,7 @@ const options = {
   slices: 2,
   replicas: 1,
   scenarios: undefined as string[] | undefined,
+  services: undefined as string[] | undefined,
   maxMinutes: 30,
   seed: 40,
 };
@@ -48,6 +49,9 @@ for (const { arg, int, value } of commandOptions(process.argv.slice(2))) {
       break;
     case '--scenarios':
       options.scenarios = value().split(',');
+      break;
+    case '--services':
+      options.services = value().split(',');
       break;
     case '--seed':
       options.seed = int(1, 1_000);
@@ -330,7 +334,12 @@ async function main(): Promise<void> {
   backstop.unref();
 
   const namespace = uniqueNamespace('load');
-  const platform = await startLocalPlatform({ namespace, replicas: options.replicas, logDir });
+  const platform = await startLocalPlatform({
+    namespace,
+    replicas: options.replicas,
+    logDir,
+    ...(options.services ? { only: options.services } : {}),
+  });
   const content = new RpcClient(pb.ContentServiceService, `127.0.0.1:${platform.pools.get('content')!.port}`, 5_000);
   const results: Record<string, unknown>[] = [];
   const crossed: string[] = [];
