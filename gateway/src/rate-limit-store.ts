@@ -160,6 +160,8 @@ export function connectSharedCounts({ natsUrl, bucket, logger, maxWindowMs, time
   const ready = (async () => {
     // Until the first connection, try every second (stopping when the gateway closes); after
     // it, the client reconnects by itself for ever.
+    // The first failure is logged once (the error's message, never the URL: it may carry a password).
+    let failed = false;
     while (!nc && !closed) {
       nc = await connect({
         servers: natsUrl.split(','),
@@ -167,7 +169,12 @@ export function connectSharedCounts({ natsUrl, bucket, logger, maxWindowMs, time
         reconnect: true,
         maxReconnectAttempts: -1,
         reconnectTimeWait: 500,
-      }).catch(() => undefined);
+      }).catch((err: unknown) => {
+        if (!failed)
+          logger.warn({ err: (err as Error).message }, 'rate-limit store cannot reach NATS; counting per replica, retrying every second');
+        failed = true;
+        return undefined;
+      });
       if (!nc) await pause(1_000);
     }
     if (!nc || closed) {
