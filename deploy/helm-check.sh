@@ -321,7 +321,17 @@ auth_args=(--set auth.existingSecret=partybuilding-auth "${keys_args[@]}")
 dev_token=dev-only-0123456789abcdef0123456789abcdef
 dev_args=(--set-string "auth.tokenSecret=$dev_token" --set-file "callerKeys.signingKey=$work/caller.pem" --set-file "callerKeys.verifyKeys=$work/caller.pub")
 scale_args=(--set services.content.replicas=3 --set services.gateway.ingress.enabled=true)
-all_args=(--set "services.gateway.calls={content,member,learning,feedback,supervision}")
+# The witness's key of the supervision service comes from the witness's own Secret (a list in
+# values: a values file, since --set on one list element replaces the whole list).
+cat >"$work/witness.yaml" <<'YAML'
+services:
+  supervision:
+    secretRefs:
+      - env: AUDIT_WITNESS_KEY
+        secret: partybuilding-witness
+        key: AUDIT_WITNESS_KEY
+YAML
+all_args=(--set "services.gateway.calls={content,member,learning,feedback,supervision}" -f "$work/witness.yaml")
 for svc in learning feedback supervision; do all_args+=(--set "services.$svc.enabled=true"); done
 keda_args=(--set keda.enabled=true --api-versions keda.sh/v1alpha1/ScaledObject --set services.content.lagScaling.enabled=true
   --set global.env.BUS_NAMESPACE=prod --set services.content.autoscaling.behavior.scaleDown.stabilizationWindowSeconds=600)
@@ -475,8 +485,21 @@ refuses "refuses lag scaling without keda.enabled" "lagScaling needs KEDA: set k
 refuses "refuses lag scaling on a cluster without the KEDA API" "the cluster has no keda.sh/v1alpha1 ScaledObject API" \
   "${auth_args[@]}" --set services.content.lagScaling.enabled=true --set keda.enabled=true
 refuses "refuses lag scaling without consumers" "lagScaling.consumers is empty" \
-  "${auth_args[@]}" "${all_args[@]}" --set services.supervision.lagScaling.enabled=true --set keda.enabled=true \
+  "${auth_args[@]}" "${all_args[@]}" --set services.learning.lagScaling.enabled=true --set keda.enabled=true \
   --api-versions keda.sh/v1alpha1/ScaledObject
+refuses "refuses supervision without the witness's Secret (secretRefs entry without secret)" \
+  "services.supervision.secretRefs: each entry needs env, secret and key" \
+  "${auth_args[@]}" --set services.supervision.enabled=true --set "services.gateway.calls={content,member,supervision}"
+refuses "refuses a secretRefs entry that names no variable" "services.content.secretRefs: each entry needs env, secret and key" \
+  "${auth_args[@]}" --set "services.content.secretRefs[0].secret=other" --set "services.content.secretRefs[0].key=K"
+refuses "refuses the same variable from secretEnv and secretRefs" "MONGO_URL is both in secretEnv and in secretRefs" \
+  "${auth_args[@]}" --set "services.content.secretRefs[0].env=MONGO_URL" --set "services.content.secretRefs[0].secret=other" \
+  --set "services.content.secretRefs[0].key=MONGO_URL"
+refuses "refuses a key-looking variable in plain-text env (the audit log's signing key)" \
+  "AUDIT_LOG_SIGNING_KEY looks like a secret and would be plain text in a ConfigMap" \
+  "${auth_args[@]}" "${all_args[@]}" --set-file "services.supervision.env.AUDIT_LOG_SIGNING_KEY=$work/next.pem"
+refuses "refuses a password in plain-text global.env" "SMTP_PASSWORD looks like a secret" \
+  "${auth_args[@]}" --set global.env.SMTP_PASSWORD=hunter2
 
 renders=(default scaled fixed all dev keda stores open k124)
 if [[ ${SKIP_DECODE:-} == 1 ]]; then

@@ -91,6 +91,9 @@ checked once here so a mistake fails the render with a message that names the va
 {{- fail (printf "services.%s: MONGO_URL in env would be plain text in a ConfigMap; it is the key MONGO_URL of the service's Secret (secretEnv)" $name) -}}
 {{- end -}}
 {{- range $key, $value := $plain -}}
+{{- if and (regexMatch "(_KEY|_SECRET|_PASSWORD|_TOKEN)$" $key) (toString $value) -}}
+{{- fail (printf "services.%s: %s looks like a secret and would be plain text in a ConfigMap; list it in secretEnv (the service's Secret) or secretRefs (another Secret)" $name $key) -}}
+{{- end -}}
 {{- if regexMatch "[A-Za-z][A-Za-z0-9+.-]*://[^/@\\s]*:[^/@\\s]*@" (toString $value) -}}
 {{- fail (printf "services.%s: %s carries credentials (user:password@) and would be plain text in a ConfigMap; put the URL in a Secret (stores.nats.existingSecret, stores.elasticsearch.existingSecret, or the service's Secret and secretEnv)" $name $key) -}}
 {{- end -}}
@@ -115,6 +118,17 @@ checked once here so a mistake fails the render with a message that names the va
 {{- if not (and (kindIs "map" $consumer) $consumer.domain $consumer.durable) -}}
 {{- fail (printf "services.%s.lagScaling.consumers: each entry needs domain and durable, e.g. {domain: content, durable: content-indexer}" $name) -}}
 {{- end -}}
+{{- end -}}
+{{- end -}}
+{{- range $ref := $svc.secretRefs -}}
+{{- if not (and (kindIs "map" $ref) $ref.env $ref.secret $ref.key) -}}
+{{- fail (printf "services.%s.secretRefs: each entry needs env, secret and key (got %s); a key held in another Secret, e.g. {env: AUDIT_WITNESS_KEY, secret: partybuilding-witness, key: AUDIT_WITNESS_KEY}" $name (toJson $ref)) -}}
+{{- end -}}
+{{- if not (regexMatch "^[A-Za-z_][A-Za-z0-9_]*$" (toString $ref.env)) -}}
+{{- fail (printf "services.%s.secretRefs: %q is not an environment variable name" $name $ref.env) -}}
+{{- end -}}
+{{- if has $ref.env $svc.secretEnv -}}
+{{- fail (printf "services.%s: %s is both in secretEnv and in secretRefs; read it from one Secret" $name $ref.env) -}}
 {{- end -}}
 {{- end -}}
 {{- range $key := $svc.secretEnv -}}

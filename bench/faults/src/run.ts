@@ -20,9 +20,10 @@ import { promisify } from 'node:util';
 import { Client } from '@elastic/elasticsearch';
 import { MongoClient } from 'mongodb';
 import { connect } from 'nats';
-import { cleanupNamespace, repoRoot, stackUrls, uniqueNamespace } from '@repo/testbed';
+import { cleanupNamespace, repoRoot, stackUrls, streamEvents, uniqueNamespace } from '@repo/testbed';
 import { commandOptions, sh } from '../../search-load/src/cli';
 import { httpStep } from '../../platform/src/load';
+import { countMemberWrites, seedMemberWorld } from '../../platform/src/member-world';
 import { staff, startLocalPlatform, type Pool } from '../../platform/src/platform';
 import { Replica, sleep, until } from '../../platform/src/replicas';
 
@@ -151,6 +152,8 @@ async function main(): Promise<void> {
     replicas: options.replicas,
     logDir,
     ...(options.only ? { only: options.only } : {}),
+    // Sign-ins at seed time give the member world's accounts tokens that outlive the run.
+    env: { AUTH_ACCESS_TTL_SECONDS: '7200' },
   });
   const faults = [...platform.services, 'gateway', ...stackComponents].filter((f) => !options.faults || options.faults.includes(f));
   console.log(
@@ -170,7 +173,7 @@ async function main(): Promise<void> {
         headers,
         ...(body === undefined ? {} : { body }),
         signal: AbortSignal.timeout(options.deadlineMs),
-        idOf: method === 'POST' && path === '/api/v1/documents',
+        idOf: method === 'POST' && (path === '/api/v1/documents' || path === '/api/v1/meetings'),
       });
       record(step, answer.status, answer.retryAfter);
       return answer;
@@ -234,15 +237,68 @@ async function main(): Promise<void> {
       await sleep(50);
     }
   };
-  const workers = [...Array.from({ length: options.writers }, writer), ...Array.from({ length: options.readers }, reader)];
+  // The member service's writes, when it runs: a secretary records meetings (no idempotency key:
+  // a topic per attempt tells an applied write whose answer was lost) and dues payments, each
+  // pressed again with the same reference until answered (201 recorded, 200 already recorded:
+  // the reference is the payment's idempotency key, so a retry must not pay twice).
+  const world = platform.services.includes('member') ? await seedMemberWorld(base, platform.tokenSecret) : undefined;
+  const meetings = new Set<string>();
+  const meetingTopics = new Set<string>();
+  const payments = new Set<string>();
+  const paymentsTried = new Set<string>();
+  const memberWriter = async (n: number) => {
+    const branch = world!.branches[n % world!.branches.length]!;
+    const secretary = branch.secretary.headers;
+    let k = 0;
+    while (running) {
+      k++;
+      const topic = `故障演练支委会（${namespace}-${n}-${k}）`;
+      meetingTopics.add(topic);
+      const meeting = await send('meeting', 'POST', '/api/v1/meetings', secretary, {
+        organizationId: branch.id,
+        type: 'committeeMeeting',
+        date: new Date().toISOString().slice(0, 10),
+        topic,
+        minutes: '传达学习上级精神。',
+        attendance: { present: branch.members.slice(0, 3) },
+      });
+      if (meeting?.status === 201 && meeting.wrote) meetings.add(meeting.wrote);
+      const reference = `faults-${namespace}-${n}-${k}`;
+      paymentsTried.add(reference);
+      const memberId = branch.members[k % branch.members.length]!;
+      for (let attempt = 0; attempt < 40 && running; attempt++) {
+        const paid = await send('payment', 'POST', '/api/v1/dues/payments', secretary, {
+          memberId,
+          month: world!.month,
+          amountFen: 1,
+          reference,
+        });
+        if (paid?.status === 201 || paid?.status === 200) {
+          payments.add(reference);
+          break;
+        }
+        await sleep(500);
+      }
+      if (!meeting || meeting.status !== 201) await sleep(200);
+    }
+  };
+  const workers = [
+    ...(platform.services.includes('content') ? Array.from({ length: options.writers }, writer) : []),
+    ...(platform.services.includes('content') ? Array.from({ length: options.readers }, reader) : []),
+    ...(world ? Array.from({ length: Math.max(1, Math.floor(options.writers / 2)) }, (_, n) => memberWriter(n)) : []),
+  ];
 
-  const writeAccepted = async (sinceMs: number) =>
-    until(
-      'a write accepted again',
-      async () => answers.some((a) => a.atMs > sinceMs && a.step === 'create' && a.status === '201'),
+  /** The write steps of each running service: after a fault, each must have a write accepted again. */
+  const writeSteps: Record<string, string> = { content: 'create', member: 'meeting' };
+  const writeAccepted = async (fault: string, sinceMs: number) => {
+    const services = platform.services.includes(fault) ? [fault] : platform.services.filter((s) => writeSteps[s]);
+    await until(
+      `a write accepted again (${services.join(', ')})`,
+      async () => services.every((s) => answers.some((a) => a.atMs > sinceMs && a.step === writeSteps[s] && a.status === '201')),
       options.recoveryS * 1000,
       200,
     );
+  };
 
   const figures: FaultFigures[] = [];
   await sleep(5_000);
@@ -264,7 +320,7 @@ async function main(): Promise<void> {
     const restartAt = now();
     console.log(`faults: ${(restartAt / 1000).toFixed(1)} s starting ${fault} again`);
     await restart();
-    await writeAccepted(restartAt);
+    await writeAccepted(fault, restartAt);
     const recoveredAt = now();
     console.log(`faults: ${(recoveredAt / 1000).toFixed(1)} s writes accepted again`);
     await sleep(5_000);
@@ -274,7 +330,10 @@ async function main(): Promise<void> {
   await Promise.all(workers);
 
   // Let the relays and consumers finish, then count.
-  const counts = await settleAndCount(namespace, { created, attempted, published });
+  const counts = {
+    ...(platform.services.includes('content') ? await settleAndCount(namespace, { created, attempted, published }) : {}),
+    ...(world ? { member: await countMember(namespace, { meetings, meetingTopics, payments, paymentsTried }) } : {}),
+  };
   await platform.stop();
   await cleanupNamespace(namespace);
 
@@ -309,8 +368,20 @@ async function main(): Promise<void> {
   console.log(`\n${answers.length} requests, ${hangs} without an answer within ${options.deadlineMs / 1000} s`);
   console.log(JSON.stringify(counts, null, 2));
   console.log(`results: bench/faults/results/${stamp}.json`);
+  const content = 'store' in counts && counts.store && counts.index ? { store: counts.store, index: counts.index } : undefined;
+  const member = 'member' in counts ? counts.member : undefined;
   const exactlyOnce =
-    counts.store.missing === 0 && counts.store.duplicated === 0 && counts.index.missing === 0 && counts.index.unexpected === 0;
+    (!content ||
+      (content.store.missing === 0 && content.store.duplicated === 0 && content.index.missing === 0 && content.index.unexpected === 0)) &&
+    (!member ||
+      (member.meetings.missing === 0 &&
+        member.meetings.duplicated === 0 &&
+        member.meetings.eventsMissing === 0 &&
+        member.meetings.eventsDuplicated === 0 &&
+        member.payments.missing === 0 &&
+        member.payments.duplicated === 0 &&
+        member.payments.eventsMissing === 0 &&
+        member.payments.eventsDuplicated === 0));
   process.exit(exactlyOnce && hangs === 0 ? 0 : 1);
 }
 
@@ -446,6 +517,74 @@ async function settleAndCount(namespace: string, writes: { created: Set<string>;
     await es.close();
     await mongo.close();
   }
+}
+
+/**
+ * The member service's counts, once its outbox is empty: every meeting answered 201 in the store
+ * once and its `member.meeting.recorded` event in the stream once; every payment answered (201 or
+ * 200) in its bill once and its `member.dues.paid` event once; writes applied whose answer was lost.
+ */
+async function countMember(
+  namespace: string,
+  writes: { meetings: Set<string>; meetingTopics: Set<string>; payments: Set<string>; paymentsTried: Set<string> },
+) {
+  const mongo = new MongoClient(stackUrls().mongoUrl);
+  await mongo.connect();
+  try {
+    const db = mongo.db(namespace);
+    await until(
+      "the member service's outbox empty",
+      async () =>
+        (await db.collection('meetings').countDocuments({ outboxPending: true } as never)) === 0 &&
+        (await db.collection('duesBills').countDocuments({ outboxPending: true } as never)) === 0,
+      180_000,
+      1_000,
+    );
+  } finally {
+    await mongo.close();
+  }
+  const accepted = await countMemberWrites(stackUrls().mongoUrl, namespace, {
+    meetings: [...writes.meetings],
+    payments: [...writes.payments],
+  });
+  const unanswered = await countMemberWrites(stackUrls().mongoUrl, namespace, {
+    meetings: [],
+    payments: [...writes.paymentsTried].filter((r) => !writes.payments.has(r)),
+  });
+  const mongoTopics = new MongoClient(stackUrls().mongoUrl);
+  await mongoTopics.connect();
+  const topics = await mongoTopics
+    .db(namespace)
+    .collection<{ _id: string; topic: string }>('meetings')
+    .find({ topic: { $in: [...writes.meetingTopics] } }, { projection: { topic: 1 } })
+    .toArray();
+  await mongoTopics.close();
+  const tally = (values: string[]) => {
+    const seen = new Map<string, number>();
+    for (const v of values) seen.set(v, (seen.get(v) ?? 0) + 1);
+    return seen;
+  };
+  const byTopic = tally(topics.map((m) => m.topic));
+  const recorded = tally((await streamEvents(namespace, 'member.meeting.recorded')).map((e) => e.subjectId));
+  const paid = tally((await streamEvents(namespace, 'member.dues.paid')).map((e) => String(e.data.reference)));
+  return {
+    meetings: {
+      ...accepted.meetings,
+      /** Topics the store holds more than once (one attempt applied twice). */
+      duplicated: [...byTopic.values()].filter((n) => n > 1).length,
+      /** Meetings of this run in the store whose creation was not answered 201 (the answer was lost). */
+      appliedWithoutAnswer: topics.length - accepted.meetings.present,
+      eventsMissing: [...writes.meetings].filter((id) => !recorded.has(id)).length,
+      eventsDuplicated: [...recorded.values()].filter((n) => n > 1).length,
+    },
+    payments: {
+      ...accepted.payments,
+      /** References never answered 201/200 that a bill holds anyway. */
+      appliedWithoutAnswer: unanswered.payments.present,
+      eventsMissing: [...writes.payments].filter((r) => !paid.has(r)).length,
+      eventsDuplicated: [...paid.values()].filter((n) => n > 1).length,
+    },
+  };
 }
 
 main().catch((err: unknown) => {

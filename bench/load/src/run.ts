@@ -9,8 +9,8 @@
  *
  *   bash bench/load/run.sh [--concurrency 1,8] [--seconds 20] [--slices 2] [--replicas 1] [--scenarios public,editor] [--services content]
  *
- * Scenarios of services not built yet (member: a member's day, a secretary's day; feedback: the
- * message board) are skipped with a line saying so.
+ * Scenarios of services not built yet (feedback: the message board) are skipped with a line
+ * saying so. The member service's days are in bench/platform/src/member-world.ts.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +19,17 @@ import * as pb from '@repo/proto/content/v1';
 import { cleanupNamespace, credentialsFor, repoRoot, uniqueNamespace } from '@repo/testbed';
 import { commandOptions, sh } from '../../search-load/src/cli';
 import { round, summarize } from '../../search-load/src/stats';
-import { httpStep, runLoad, type LoadFigures, type Step } from '../../platform/src/load';
+import { httpStep, runLoad, type LoadFigures } from '../../platform/src/load';
+import {
+  memberDay,
+  memberRpc,
+  rpcStep,
+  secretaryDay,
+  seedMemberWorld,
+  type DualStep,
+  type MemberRpc,
+  type MemberWorld,
+} from '../../platform/src/member-world';
 import { staff, startLocalPlatform, type LocalPlatform } from '../../platform/src/platform';
 import { sleep, until } from '../../platform/src/replicas';
 
@@ -72,14 +82,6 @@ interface Thresholds {
   errorRate: number;
 }
 
-/** A step made two ways: through the gateway and directly over gRPC. */
-interface DualStep {
-  name: string;
-  weight: number;
-  gateway: Step['send'];
-  direct: Step['send'];
-}
-
 interface Scenario {
   name: string;
   /** The services it needs running. */
@@ -95,18 +97,13 @@ interface Context {
   published: string[];
   drafts: string[];
   tokenSecret: string;
+  /** The member service's world and clients, when it runs. */
+  world?: MemberWorld;
+  member?: MemberRpc;
 }
 
 /** A direct gRPC call as a step: 200 when it answers, the gateway's status of its error otherwise. */
-async function rpc(work: () => Promise<unknown>): Promise<{ status: number }> {
-  try {
-    await work();
-    return { status: 200 };
-  } catch (err) {
-    const code = (err as { code?: number }).code;
-    return { status: typeof code === 'number' ? httpStatusOf(code) : 599 };
-  }
-}
+const rpc = (work: () => Promise<unknown>) => rpcStep(work, httpStatusOf);
 
 const queries = ['三会一课', '党风廉政建设', '组织建设', '主题教育', '八项规定', '党员发展', '基层党组织', '民主生活会'];
 const prefixes = ['三会', '党风', '组织', 'bxgd', 'zhuti', '党员'];
@@ -241,16 +238,16 @@ const scenarios: Scenario[] = [
   {
     name: 'member',
     needs: ['member'],
-    summary: "a member's day: sign in, profile, meetings, dues",
+    summary: "a member's day: signing in now and then, one's own record, the branch, its meetings, a dues quote",
     thresholds: { p95Ms: 500, p99Ms: 1_000, errorRate: 0.01 },
-    steps: () => [],
+    steps: ({ base, world, member }) => (world ? memberDay(base, world, member, httpStatusOf) : []),
   },
   {
     name: 'secretary',
     needs: ['member'],
-    summary: "a secretary's day: the branch's members, meetings and compliance, bills",
+    summary: "a secretary's day: the branch's members and one of them, meetings recorded, the quarter's compliance, bills, 1-fen payments",
     thresholds: { p95Ms: 1_000, p99Ms: 2_000, errorRate: 0.01 },
-    steps: () => [],
+    steps: ({ base, world, member }) => (world ? secretaryDay(base, world, member, httpStatusOf) : []),
   },
   {
     name: 'message-board',
@@ -339,13 +336,26 @@ async function main(): Promise<void> {
     replicas: options.replicas,
     logDir,
     ...(options.services ? { only: options.services } : {}),
+    // Sign-ins at seed time give the accounts tokens that outlive the run.
+    env: { AUTH_ACCESS_TTL_SECONDS: '7200' },
   });
-  const content = new RpcClient(pb.ContentServiceService, `127.0.0.1:${platform.pools.get('content')!.port}`, 5_000);
+  const running = (name: string) => platform.services.includes(name);
+  // The content client is made even without content (its scenarios are skipped, nothing calls it).
+  const content = new RpcClient(pb.ContentServiceService, `127.0.0.1:${platform.pools.get('content')?.port ?? 1}`, 5_000);
+  const member = running('member') ? memberRpc(`127.0.0.1:${platform.pools.get('member')!.port}`) : undefined;
   const results: Record<string, unknown>[] = [];
   const crossed: string[] = [];
   try {
-    const seeded = await seed(platform, options.seed);
-    const context: Context = { base: platform.baseUrl, content, ...seeded, tokenSecret: platform.tokenSecret };
+    const seeded = running('content') ? await seed(platform, options.seed) : { published: [], drafts: [] };
+    const world = running('member') ? await seedMemberWorld(platform.baseUrl, platform.tokenSecret) : undefined;
+    const context: Context = {
+      base: platform.baseUrl,
+      content,
+      ...seeded,
+      tokenSecret: platform.tokenSecret,
+      ...(world ? { world } : {}),
+      ...(member ? { member } : {}),
+    };
     for (const scenario of scenarios.filter((s) => !options.scenarios || options.scenarios.includes(s.name))) {
       const missing = scenario.needs.filter((n) => !platform.services.includes(n));
       const steps = scenario.steps(context);
@@ -405,6 +415,7 @@ async function main(): Promise<void> {
     }
   } finally {
     content.close();
+    member?.close();
     await platform.stop();
     await cleanupNamespace(namespace);
   }

@@ -18,6 +18,7 @@ import { MongoClient } from 'mongodb';
 import { cleanupNamespace, repoRoot, stackUrls, uniqueNamespace } from '@repo/testbed';
 import { commandOptions, sh } from '../../search-load/src/cli';
 import { httpStep, runLoad, type Step } from '../../platform/src/load';
+import { countMemberWrites, gatewaySide, memberDay, secretaryDay, seedMemberWorld } from '../../platform/src/member-world';
 import { replaceReplica, staff, startLocalPlatform, type TerminationTiming } from '../../platform/src/platform';
 import { sleep } from '../../platform/src/replicas';
 
@@ -80,6 +81,8 @@ async function main(): Promise<void> {
     replicas: options.replicas,
     logDir,
     ...(options.services ? { only: options.services } : {}),
+    // Sign-ins at seed time give the accounts tokens that outlive the run.
+    env: { AUTH_ACCESS_TTL_SECONDS: '7200' },
   });
   console.log(`rollout: ${platform.services.join(', ')} and the gateway, ${options.replicas} replicas each, namespace ${namespace}`);
   const { editor } = staff(platform.tokenSecret);
@@ -100,16 +103,18 @@ async function main(): Promise<void> {
     };
   };
   const created: string[] = [];
-  const seed = await httpStep(base, 'POST', '/api/v1/documents', {
-    headers: editor,
-    body: draft(),
-    signal: AbortSignal.timeout(10_000),
-    idOf: true,
-  });
-  if (seed.status !== 201 || !seed.wrote) throw new Error(`seeding a document answered ${seed.status}`);
-  created.push(seed.wrote);
+  if (platform.services.includes('content')) {
+    const seed = await httpStep(base, 'POST', '/api/v1/documents', {
+      headers: editor,
+      body: draft(),
+      signal: AbortSignal.timeout(10_000),
+      idOf: true,
+    });
+    if (seed.status !== 201 || !seed.wrote) throw new Error(`seeding a document answered ${seed.status}`);
+    created.push(seed.wrote);
+  }
 
-  const steps: Step[] = [
+  const contentSteps: Step[] = [
     {
       name: 'search',
       weight: 40,
@@ -138,6 +143,40 @@ async function main(): Promise<void> {
     },
   ];
 
+  // The member service's days (gateway side), when it runs: a member's reads and a secretary's
+  // reads and writes (meetings, 1-fen payments), counted in the store afterwards like the drafts.
+  const world = platform.services.includes('member') ? await seedMemberWorld(base, platform.tokenSecret) : undefined;
+  const memberSteps = world
+    ? [
+        ...gatewaySide(
+          memberDay(base, world, undefined, () => 0),
+          'member: ',
+        ),
+        ...gatewaySide(
+          secretaryDay(base, world, undefined, () => 0),
+          'secretary: ',
+        ),
+      ]
+    : [];
+  const steps: Step[] = [...(platform.services.includes('content') ? contentSteps : []), ...memberSteps];
+  const meetings: string[] = [];
+  const payments: string[] = [];
+  /** Every write a 2xx answer accepted, by the store it lands in. */
+  const wrote = (step: string, id: string) => {
+    if (step === 'secretary: record a meeting') meetings.push(id);
+    else if (step === 'secretary: record a payment') payments.push(id);
+    else created.push(id);
+  };
+
+  // Warm-up, not counted: every step once per replica behind the balancer, so the first search of
+  // a fresh index (seconds on a loaded machine) is not taken for a rollout failure. A rollout
+  // starts on a platform that has been serving.
+  for (const step of steps)
+    for (let i = 0; i < options.replicas; i++) {
+      const answer = await step.send(AbortSignal.timeout(30_000));
+      if (answer.status >= 300) console.log(`rollout: warm-up ${step.name} answered ${answer.status}`);
+      if (answer.wrote) wrote(step.name, answer.wrote);
+    }
   const events: { atMs: number; what: string }[] = [];
   const t0 = performance.now();
   const note = (what: string) => {
@@ -151,7 +190,7 @@ async function main(): Promise<void> {
     concurrency: options.concurrency,
     durationMs: options.maxMinutes * 60_000,
     stop: finished,
-    onWrite: (_step, id) => created.push(id),
+    onWrite: wrote,
   });
 
   const rollout = (async () => {
@@ -188,6 +227,7 @@ async function main(): Promise<void> {
       .countDocuments({ _id: { $in: ids.slice(i, i + 200) } } as never);
   }
   await mongo.close();
+  const memberWrites = world ? await countMemberWrites(stackUrls().mongoUrl, namespace, { meetings, payments }) : undefined;
   await platform.stop();
   await cleanupNamespace(namespace);
 
@@ -198,6 +238,7 @@ async function main(): Promise<void> {
     services: platform.services,
     load: { ...figures, durations: undefined },
     writes: { accepted: ids.length, present, duplicates: created.length - ids.length },
+    memberWrites,
     events,
   };
   writeFileSync(join(resultsDir, `${stamp}.json`), JSON.stringify(result, null, 2));
@@ -207,9 +248,18 @@ async function main(): Promise<void> {
   console.log(
     `\n${figures.requests} requests in ${figures.seconds.toFixed(1)} s (${figures.rps.toFixed(0)}/s), non-2xx ${figures.failures}, hangs ${figures.hangs}; writes accepted ${ids.length}, in the store ${present}`,
   );
+  if (memberWrites)
+    console.log(
+      `member: meetings accepted ${memberWrites.meetings.accepted}, in the store ${memberWrites.meetings.present}; payments accepted ${memberWrites.payments.accepted}, in the store ${memberWrites.payments.present} (twice: ${memberWrites.payments.duplicated})`,
+    );
   if (figures.samples.length) console.log('first failures:', JSON.stringify(figures.samples.slice(0, 10)));
   console.log(`results: bench/rollout/results/${stamp}.json`);
-  process.exit(figures.failures === 0 && present === ids.length ? 0 : 1);
+  const memberIntact =
+    !memberWrites ||
+    (memberWrites.meetings.present === memberWrites.meetings.accepted &&
+      memberWrites.payments.present === memberWrites.payments.accepted &&
+      memberWrites.payments.duplicated === 0);
+  process.exit(figures.failures === 0 && present === ids.length && memberIntact ? 0 : 1);
 }
 
 main().catch((err: unknown) => {
