@@ -17,6 +17,9 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { registerIdentity } from './auth/identity';
+import { registerRetryAfter } from './availability';
+import { registerRequestMetrics } from './observability';
+import { connectSharedCounts, natsRateLimitStore } from './rate-limit-store';
 import { serviceAddress, type GatewayConfig } from './config';
 import { ErrorBody, frameworkError, HttpError, registerErrorHandling, sendClientError } from './errors';
 import type { RouteContext, ServiceRoutes } from './routes/common';
@@ -77,6 +80,8 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     return body === '' ? done(null, null) : parseJson(request, body as string, done);
   });
   registerErrorHandling(app);
+  registerRequestMetrics(app);
+  registerRetryAfter(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -105,7 +110,11 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     maxLifetimeSeconds: config.AUTH_ACCESS_MAX_SECONDS,
   });
   const signedIn = (request: FastifyRequest) => request.identity?.userId || undefined;
+  // Counted in one NATS KV bucket every replica sees (RATE_LIMIT_STORE=nats), else per replica.
+  const shared = config.RATE_LIMIT_STORE === 'nats' ? connectSharedCounts({ natsUrl: config.NATS_URL, bucket: config.RATE_LIMIT_BUCKET, logger, maxWindowMs: 60_000 }) : undefined;
+  if (shared) app.addHook('onClose', () => shared.close());
   await app.register(rateLimit, {
+    ...(shared ? { store: natsRateLimitStore(shared) } : {}),
     max: (request) => (signedIn(request) ? config.RATE_LIMIT_PER_MINUTE : config.PUBLIC_RATE_LIMIT_PER_MINUTE),
     keyGenerator: (request) => {
       const user = signedIn(request);
