@@ -24,11 +24,16 @@ export type EffectiveStatus = (typeof effectiveStatuses)[number];
 export const workflowActions = ['submit', 'approve', 'reject', 'publish', 'withdraw'] as const;
 export type WorkflowAction = (typeof workflowActions)[number];
 
-/** 文种 of policy documents. */
-export const policyTypes = [
-  '通知', '意见', '决定', '办法', '规定', '条例', '讲话', '方案', '规划',
-  '报告', '通报', '批复', '函', '准则', '细则', '纲要', '决议', '公告',
+/** The 15 kinds of 公文 of the 党政机关公文处理工作条例 (2012, article 8); 命令 is also written 令. */
+export const officialDocumentTypes = [
+  '决议', '决定', '命令', '令', '公报', '公告', '通告', '意见', '通知', '通报', '报告', '请示', '批复', '议案', '函', '纪要',
 ] as const;
+/** The names of Party regulations (中国共产党党内法规制定条例, article 5). */
+export const partyRegulationTypes = ['党章', '准则', '条例', '规定', '办法', '规则', '细则'] as const;
+/** What portals publish besides: speeches, plans, programmes. */
+export const otherPolicyTypes = ['讲话', '方案', '规划', '纲要'] as const;
+/** 文种 of policy documents: all of the above. */
+export const policyTypes = [...officialDocumentTypes, ...partyRegulationTypes, ...otherPolicyTypes] as const;
 /** Categories of articles: news, propaganda, party lectures. */
 export const articleTypes = ['新闻', '宣传', '党课'] as const;
 

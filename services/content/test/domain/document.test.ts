@@ -118,6 +118,13 @@ describe('document fields', () => {
     expect(detailsOf(() => validateFields({ ...validPolicy, docNumber: '江委发〔2023〕3号' })).docNumber).toMatch(/differs/);
   });
 
+  test('every kind of 公文, of Party regulation and the usual others is a policy document type', () => {
+    const types = ['决议', '决定', '命令', '令', '公报', '公告', '通告', '意见', '通知', '通报', '报告', '请示', '批复', '议案', '函', '纪要',
+      '党章', '准则', '条例', '规定', '办法', '规则', '细则', '讲话', '方案', '规划', '纲要'];
+    for (const docType of types) expect(validateFields({ ...validPolicy, docType }).docType).toBe(docType);
+    expect(detailsOf(() => validateFields({ ...validPolicy, docType: '新闻' }))).toHaveProperty('docType');
+  });
+
   test('articles use article categories', () => {
     expect(validateFields({ ...validPolicy, kind: 'article', docNumber: '', docType: '新闻' }).kind).toBe('article');
     expect(detailsOf(() => validateFields({ ...validPolicy, kind: 'article', docType: '意见' }))).toHaveProperty('docType');

@@ -61,7 +61,8 @@ export class SearchQueries {
       },
       aggs: {
         agency: { terms: { field: 'agency', size: 20 } },
-        type: { terms: { field: 'docType', size: 20 } },
+        // Every policy document type and article category fits (27 + 3).
+        type: { terms: { field: 'docType', size: 40 } },
         year: { terms: { field: 'year', size: 30, order: { _key: 'desc' } } },
         region: { terms: { field: 'region', size: 30 } },
         topic: { terms: { field: 'topics', size: 30 } },
