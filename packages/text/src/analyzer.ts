@@ -282,6 +282,16 @@ export class TextAnalyzer {
     return suggestInputs(title, words, words.flatMap((word) => (word.length >= MIN_COMPOUND_LENGTH && HAN_ONLY.test(word) ? this.tiles(word) : [])));
   }
 
+  /**
+   * suggestInputs split into the inputs of the title from its start (characters, pinyin,
+   * initials) and those from later words, so that a completion can rank a title whose start
+   * was typed above one with the typed word inside.
+   */
+  suggestInputGroups(title: string): { start: string[]; later: string[] } {
+    const start = suggestInputs(title);
+    return { start, later: this.suggestInputs(title).filter((input) => !start.includes(input)) };
+  }
+
   /** The top-level tiles of a compound token when they cover all of it: 党员组织关系 → 党员, 组织关系. */
   private parts(token: string): string[] | undefined {
     if (token.length < MIN_COMPOUND_LENGTH || !HAN_ONLY.test(token)) return undefined;

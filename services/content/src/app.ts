@@ -49,7 +49,7 @@ export async function buildApp(config: ContentConfig, logger: Logger): Promise<C
           grpc: [contentService(new DocumentUseCases(repository), new SearchUseCases(repository, search))],
           organizationPaths: [repository.organizationPaths],
         },
-        searchModule(repository, search, search.analyzer, logger),
+        searchModule(repository, search, search.analyzer, logger, config.SEARCH_VOCABULARY_REFRESH_MS),
       ];
     },
   });

@@ -9,9 +9,10 @@ import type { TextAnalyzer } from '@repo/text';
 import { IndexLifecycle } from './lifecycle';
 import { toIndexed } from './mapping';
 import { SearchQueries } from './queries';
+import { TitleVocabulary } from './vocabulary';
 
 export { joinTokens, mappingVersion } from './mapping';
-export type { FacetBucket, SearchHit, SearchQuery, SearchResult, SearchSort, Suggestion } from '../../domain/search';
+export type { FacetBucket, Relaxation, SearchHit, SearchQuery, SearchResult, SearchSort, Suggestion } from '../../domain/search';
 
 export interface SearchIndexOptions {
   client: Client;
@@ -28,6 +29,7 @@ export class SearchIndex {
   readonly lifecycle: IndexLifecycle;
   readonly queries: SearchQueries;
   readonly analyzer: TextAnalyzer;
+  readonly vocabulary: TitleVocabulary;
 
   constructor(options: SearchIndexOptions) {
     this.client = options.client;
@@ -35,6 +37,7 @@ export class SearchIndex {
     this.alias = `${options.prefix ?? ''}content-documents`;
     this.lifecycle = new IndexLifecycle(this.client, this.alias, options.replicas ?? 0);
     this.queries = new SearchQueries(this.client, this.alias, this.analyzer, options.ranking ?? defaultRanking);
+    this.vocabulary = new TitleVocabulary(this.client, this.alias, this.analyzer);
   }
 
   async ping(): Promise<boolean> {
@@ -46,14 +49,16 @@ export class SearchIndex {
    * late (another replica, a redelivery) never overwrites a newer one.
    */
   async put(document: ContentDocument): Promise<void> {
+    const indexed = toIndexed(this.analyzer, document);
     try {
       await this.client.index({
         index: this.alias,
         id: document.id,
         version: document.revision,
         version_type: 'external',
-        document: toIndexed(this.analyzer, document),
+        document: indexed,
       });
+      this.vocabulary.note(indexed.titleTerms);
     } catch (err) {
       if (!isVersionConflict(err)) throw err;
     }
@@ -66,9 +71,10 @@ export class SearchIndex {
    */
   async putMany(documents: ContentDocument[], index: string = this.alias): Promise<number> {
     if (documents.length === 0) return 0;
-    const operations = documents.flatMap((document) => [
+    const indexed = documents.map((document) => toIndexed(this.analyzer, document));
+    const operations = documents.flatMap((document, i) => [
       { index: { _index: index, _id: document.id, version: document.revision, version_type: 'external' as const } },
-      toIndexed(this.analyzer, document),
+      indexed[i]!,
     ]);
     const response = await this.client.bulk({ operations });
     const failures = response.items
@@ -77,6 +83,7 @@ export class SearchIndex {
     if (failures.length > 0) {
       throw new Error(`bulk indexing failed for ${failures.length} documents: ${JSON.stringify(failures[0]?.error)}`);
     }
+    for (const doc of indexed) this.vocabulary.note(doc.titleTerms);
     return documents.length;
   }
 
