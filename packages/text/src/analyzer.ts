@@ -271,6 +271,26 @@ export class TextAnalyzer {
     return { ...expanded, groups };
   }
 
+  /**
+   * The query with homophone and look-alike typos corrected (PinyinTerms.correct), and whether
+   * the correction is `sure`: every run it replaced holds a piece that is no word at all (管里,
+   * 书计, 接侍: pieces jieba only makes up, or single characters), rather than being real words
+   * that merely sound like a term (巡查, 权利, 廉政建社), which the documents may mean as typed.
+   */
+  correction(text: string): { text: string; sure: boolean } | undefined {
+    const found = this.pinyin.corrections(text);
+    if (!found) return undefined;
+    const pieces: { start: number; end: number; word: string }[] = [];
+    let offset = 0;
+    for (const word of this.jieba.cut(foldText(text), true)) {
+      pieces.push({ start: offset, end: offset + word.length, word });
+      offset += word.length;
+    }
+    const isWord = (word: string) => [...word].length >= 2 && HAN_ONLY.test(word) && this.jieba.cut(word, false).length === 1;
+    const sure = found.replaced.every(({ start, end }) => pieces.some((p) => p.start >= start && p.end <= end && !isWord(p.word)));
+    return { text: found.text, sure };
+  }
+
   /** Whether a query token is a question word or particle (dict/question-words.txt). */
   isQuestionWord(token: string): boolean {
     return this.questionWords.has(token);

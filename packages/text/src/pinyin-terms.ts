@@ -249,13 +249,22 @@ export class PinyinTerms {
    * itself a term is only replaced by a far heavier one (巡查 by the dictionary's 巡察).
    */
   correct(query: string): string | undefined {
+    return this.corrections(query)?.text;
+  }
+
+  /**
+   * correct() with the runs it replaced: their place in the folded query (`start`, `end`, in
+   * UTF-16 units), what was typed and what replaces it.
+   */
+  corrections(query: string): { text: string; replaced: { start: number; end: number; typed: string; term: string }[] } | undefined {
     const folded = foldText(query);
     const entries = pinyin(folded, { type: 'all', toneType: 'none', v: true });
     const chars = entries.map((e) => e.origin);
     if (chars.length > MAX_CORRECTED_CHARS) return undefined;
     const syllables = entries.map((e) => (e.isZh ? e.pinyin : ''));
-    let changed = false;
+    const replaced: { start: number; end: number; typed: string; term: string }[] = [];
     const out: string[] = [];
+    let offset = 0;
     for (let i = 0; i < chars.length; ) {
       let step = 0;
       for (let len = Math.min(this.longest, chars.length - i); len >= MIN_TERM_CHARS; len--) {
@@ -263,14 +272,10 @@ export class PinyinTerms {
         if (!window.every((c) => HAN.test(c))) continue;
         const typed = window.join('');
         const candidate = this.lookAlike(typed, syllables.slice(i, i + len));
-        if (this.has(typed)) {
-          const replace = candidate !== undefined && this.weight(candidate) >= REPLACE_KNOWN_FACTOR * this.weight(typed);
-          out.push(replace ? candidate : typed);
-          changed ||= replace;
-        } else if (candidate !== undefined) {
-          out.push(candidate);
-          changed = true;
-        } else continue;
+        const replace = this.has(typed) ? candidate !== undefined && this.weight(candidate) >= REPLACE_KNOWN_FACTOR * this.weight(typed) : candidate !== undefined;
+        if (!this.has(typed) && candidate === undefined) continue;
+        out.push(replace ? candidate! : typed);
+        if (replace) replaced.push({ start: offset, end: offset + typed.length, typed, term: candidate! });
         step = len;
         break;
       }
@@ -278,9 +283,10 @@ export class PinyinTerms {
         out.push(chars[i]!);
         step = 1;
       }
+      for (const c of chars.slice(i, i + step)) offset += c.length;
       i += step;
     }
-    return changed ? out.join('') : undefined;
+    return replaced.length > 0 ? { text: out.join(''), replaced } : undefined;
   }
 
   /** The heaviest other term that sounds like `typed` (read as `syllables`), or looks like it. */

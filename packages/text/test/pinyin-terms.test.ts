@@ -96,3 +96,19 @@ describe('look-alike and fuzzy typos', () => {
     expect(vocabulary.has('整改')).toBe(false);
   });
 });
+
+describe('how sure a correction is', () => {
+  const analyzer = createTextAnalyzer();
+  analyzer.addVocabulary([['管理', 50], ['权力', 5], ['巡查', 1]]);
+
+  test('sure when the typo is no word at all, unsure when it is a real word that sounds alike', () => {
+    expect(analyzer.correction('驻村第一书计')).toEqual({ text: '驻村第一书记', sure: true });
+    expect(analyzer.correction('公务接侍管理')).toEqual({ text: '公务接待管理', sure: true });
+    expect(analyzer.correction('巡查整改')).toEqual({ text: '巡察整改', sure: false });
+    expect(analyzer.correction('党风廉政建设')).toBeUndefined();
+  });
+
+  test('corrections name what they replaced, where', () => {
+    expect(analyzer.pinyin.corrections('驻村第一书计')?.replaced).toEqual([{ start: 0, end: 6, typed: '驻村第一书计', term: '驻村第一书记' }]);
+  });
+});

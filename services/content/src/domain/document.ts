@@ -37,6 +37,21 @@ export const policyTypes = [...officialDocumentTypes, ...partyRegulationTypes, .
 /** Categories of articles: news, propaganda, party lectures. */
 export const articleTypes = ['新闻', '宣传', '党课'] as const;
 
+const allTypes: ReadonlySet<string> = new Set([...policyTypes, ...articleTypes]);
+// Words that qualify a type without naming a subject: 工作方案, 实施意见, 管理办法, 若干规定.
+const TYPE_QUALIFIERS = /^(工作|实施|行动|指导|若干|管理|暂行|试行|专项)/u;
+
+/**
+ * The document type a word of a query names: a type (通知, 纪要) or a type qualified by a
+ * word that says nothing of the subject (工作方案 → 方案, 实施意见 → 意见); undefined otherwise.
+ */
+export function documentTypeOf(word: string): string | undefined {
+  if (allTypes.has(word)) return word;
+  const qualified = TYPE_QUALIFIERS.exec(word);
+  const rest = qualified ? word.slice(qualified[0].length) : '';
+  return rest.length >= 2 && allTypes.has(rest) ? rest : undefined;
+}
+
 export const limits = {
   titleMaxChars: 200,
   bodyMaxChars: 200_000,

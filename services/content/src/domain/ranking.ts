@@ -18,8 +18,11 @@ export interface Ranking {
   partialDocNumber: number;
   /** A word of the query that is a document-number code (江组发) and the document's code. */
   agencyCode: number;
-  /** A year in the query (2023) and the document's year. */
+  /** A year in the query (2023) and the document's year; the same year in its text weighs `yearInText` of a word. */
   year: number;
+  yearInText: number;
+  /** A document type in the query (通知, 工作方案) and the document's type. */
+  docType: number;
   /** Weight of question words and particles (怎么, 多久, 的), which are never required. */
   optionalWords: number;
   /** Weight of queries rewritten with synonyms, relative to the words as typed. */
@@ -55,6 +58,8 @@ export const defaultRanking: Ranking = {
   partialDocNumber: 30,
   agencyCode: 10,
   year: 3,
+  yearInText: 0.3,
+  docType: 3,
   optionalWords: 0.2,
   synonym: 0.8,
   parts: 0.8,

@@ -3,6 +3,7 @@ import { DomainError } from '@repo/errors';
 import {
   applyStep,
   assertEditable,
+  documentTypeOf,
   nextStatus,
   validateFields,
   type DocumentFields,
@@ -123,6 +124,16 @@ describe('document fields', () => {
       '党章', '准则', '条例', '规定', '办法', '规则', '细则', '讲话', '方案', '规划', '纲要'];
     for (const docType of types) expect(validateFields({ ...validPolicy, docType }).docType).toBe(docType);
     expect(detailsOf(() => validateFields({ ...validPolicy, docType: '新闻' }))).toHaveProperty('docType');
+  });
+
+  test('a query word names a document type, plain or qualified', () => {
+    expect(documentTypeOf('通知')).toBe('通知');
+    expect(documentTypeOf('纪要')).toBe('纪要');
+    expect(documentTypeOf('工作方案')).toBe('方案');
+    expect(documentTypeOf('实施意见')).toBe('意见');
+    expect(documentTypeOf('党课')).toBe('党课');
+    expect(documentTypeOf('三会一课')).toBeUndefined();
+    expect(documentTypeOf('工作函')).toBeUndefined();
   });
 
   test('articles use article categories', () => {

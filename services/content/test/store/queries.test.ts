@@ -64,11 +64,11 @@ test('a query that finds documents is sent once, requiring (nearly) all of its w
 
 test('a query that finds nothing is relaxed to most of its words, then to any one, and says so', async () => {
   const { search, requests } = queries([0, 0, 3]);
-  const result = await search.search({ text: '退休 党费 新规 模板', page: 1, size: 10 });
+  const result = await search.search({ text: '退休 党费 补缴 滞纳金', page: 1, size: 10 });
   expect(requests.map((r) => wordGroups(r).minimum_should_match)).toEqual([3, 2, 1]);
   expect(result.relaxed).toBe('any');
   const most = queries([0, 2]);
-  expect((await most.search.search({ text: '退休 党费 新规 模板', page: 1, size: 10 })).relaxed).toBe('most');
+  expect((await most.search.search({ text: '退休 党费 补缴 滞纳金', page: 1, size: 10 })).relaxed).toBe('most');
   expect(most.requests).toHaveLength(2);
 });
 
@@ -108,4 +108,18 @@ test('abbreviations are searched in the agency too, a phrasing of several words 
   const body = JSON.stringify(search.buildRequest({ text: '省纪委', page: 1, size: 10 }));
   expect(body).toContain('"agencyText^2"');
   expect(body).toContain('{"match":{"agencyText":{"query":"省 纪律检查委员会","operator":"and"');
+});
+
+test('a document type typed also matches the document’s type; a year in the text counts for less than the year of the document', () => {
+  const { search } = queries([1]);
+  const body = JSON.stringify(search.buildRequest({ text: '省委组织部 2023 工作方案', page: 1, size: 10 }));
+  expect(body).toContain('{"term":{"docType":"方案"}}');
+  expect(body).toMatch(/"query":"2023","fields":\[[^\]]*\],"type":"best_fields","operator":"and","tie_breaker":0.3,"boost":0.3/);
+});
+
+test('a sure correction wins even when the typed words found documents', async () => {
+  const { search, requests } = queries([5, 1]);
+  const result = await search.search({ text: '驻村第一书计', page: 1, size: 10 });
+  expect(requests).toHaveLength(2);
+  expect(result.searchedFor).toBe('驻村第一书记');
 });

@@ -3,7 +3,7 @@
  * related documents. Every ranking weight comes from the Ranking (domain/ranking.ts).
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
-import type { ContentDocument } from '../../domain/document';
+import { documentTypeOf, type ContentDocument } from '../../domain/document';
 import type { Ranking } from '../../domain/ranking';
 import type { FacetBucket, Relaxation, SearchHit, SearchQuery, SearchResult, Suggestion } from '../../domain/search';
 import {
@@ -87,9 +87,9 @@ export class SearchQueries {
   }
 
   /**
-   * Searches. Words typed in pinyin are spelled out first (`searchedFor`); a query that finds
-   * nothing, or far less than its correction, is retried with homophone and near-form typos
-   * corrected; a correction is offered as "did you mean" when the typed query found only a
+   * Searches. Words typed in pinyin are spelled out first (`searchedFor`); a query with a
+   * homophone or near-form typo is also searched corrected, and the correction wins when the typo
+   * was no word at all, or the typed query found nothing or far less; a correction is offered as "did you mean" when the typed query found only a
    * few documents. A query that still finds nothing is relaxed step by step, from all its words
    * to most of them to any one (`relaxed`), so nothing answers empty while a document shares a word.
    */
@@ -102,12 +102,13 @@ export class SearchQueries {
       searchedFor = spelled;
     }
     let result = await this.run({ ...query, text });
-    const correction = text.trim() ? this.analyzer.pinyin.correct(text) : undefined;
-    if (correction) {
-      // The corrected spelling wins when it finds clearly more: the typed words then only
-      // matched loosely (驻村第一书计 finds scattered 第一; 驻村第一书记 finds the documents).
+    const found = text.trim() ? this.analyzer.correction(text) : undefined;
+    const correction = found?.text;
+    if (found && correction) {
+      // The corrected spelling wins when the typo was no word at all (书计, 管里, 接侍), or
+      // when it finds clearly more: the typed words then only matched loosely.
       const corrected = await this.run({ ...query, text: correction });
-      if (corrected.total > 0 && (result.total === 0 || corrected.total >= result.total * this.ranking.correctionWins)) {
+      if (corrected.total > 0 && (found.sure || result.total === 0 || corrected.total >= result.total * this.ranking.correctionWins)) {
         return { ...corrected, searchedFor: correction };
       }
       if (result.total < this.ranking.fewResults) result = { ...result, didYouMean: correction };
@@ -255,10 +256,18 @@ export class SearchQueries {
     return findDocNumber(text)?.rest ?? findPartialDocNumber(text)?.rest ?? text;
   }
 
-  /** The groups a document must match: all but question words, unless the query has nothing else. */
+  /** The groups a document must match (see partition). */
   private requiredGroups(groups: QueryGroup[]): QueryGroup[] {
-    const required = groups.filter((g) => !g.optional);
-    return required.length > 0 ? required : groups;
+    return this.partition(groups).required;
+  }
+
+  /**
+   * Which groups a document must match and which only add to its score: question words and
+   * particles (多久, 怎么, 模板) are scored, not required, unless the query has nothing else.
+   */
+  private partition(groups: QueryGroup[]): { required: QueryGroup[]; scored: QueryGroup[] } {
+    const required = groups.some((g) => !g.optional) ? groups.filter((g) => !g.optional) : groups;
+    return { required, scored: groups.filter((g) => !required.includes(g)) };
   }
 
   /**
@@ -282,8 +291,7 @@ export class SearchQueries {
     const plan = this.analyzer.planQuery(found?.rest ?? partial?.rest ?? text);
     if (plan.groups.length === 0) return { must: [numberMatch ?? { match_none: {} }] };
 
-    const required = this.requiredGroups(plan.groups);
-    const optional = plan.groups.filter((g) => !required.includes(g));
+    const { required, scored } = this.partition(plan.groups);
     const share = level === 'all' ? this.firstOf(required.length) : level === 'most' ? this.mostOf(required.length) : 1;
     const words: estypes.QueryDslQueryContainer = {
       bool: { should: required.map((g) => this.groupQuery(g, 1)), minimum_should_match: share },
@@ -298,18 +306,24 @@ export class SearchQueries {
       should: [
         ...phrases(typed, 1),
         ...synonymVariants(plan).flatMap((v) => phrases(v, synonym)),
-        ...optional.map((g) => this.groupQuery(g, optionalWords)),
+        ...scored.map((g) => this.groupQuery(g, optionalWords)),
       ],
     };
   }
 
-  /** One word or synonym span of a query, matched in any field: its words, a phrasing, its year, its agency code. */
+  /**
+   * One word or synonym span of a query, matched in any field: its words, a phrasing, its
+   * parts, the document's year (a year in the text counts for less), type or agency code.
+   */
   private groupQuery(group: QueryGroup, boost: number): estypes.QueryDslQueryContainer {
-    const { synonym, year, agencyCode, parts: partsWeight } = this.ranking;
-    const alternatives = [this.wordsQuery(group.tokens, boost), ...group.phrasings.map((p) => this.phrasingQuery(p, boost * synonym))];
+    const { synonym, year, yearInText, agencyCode, docType, parts: partsWeight } = this.ranking;
+    const textWeight = group.year !== undefined ? yearInText : 1;
+    const alternatives = [this.wordsQuery(group.tokens, boost * textWeight), ...group.phrasings.map((p) => this.phrasingQuery(p, boost * synonym))];
     if (group.parts) alternatives.push(this.phrasingQuery(group.parts, boost * partsWeight));
     if (group.year !== undefined) alternatives.push({ constant_score: { filter: { term: { year: group.year } }, boost: boost * year } });
     const [token] = group.tokens;
+    const type = group.tokens.length === 1 && token ? documentTypeOf(token) : undefined;
+    if (type) alternatives.push({ constant_score: { filter: { term: { docType: type } }, boost: boost * docType } });
     if (group.tokens.length === 1 && token && AGENCY_CODE.test(token)) {
       alternatives.push({ constant_score: { filter: { term: { docAgencyCode: token } }, boost: boost * agencyCode } });
     }
