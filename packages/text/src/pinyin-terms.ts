@@ -184,7 +184,10 @@ export class PinyinTerms {
    * A pinyin word that spells no term alone but finishes (or starts) one together with the
    * characters typed right before (or after) it: 澄清zhengming → 澄清正名.
    */
-  private spellWithNeighbours(text: string, w: { start: number; end: number; word: string }): { start: number; end: number; text: string } | undefined {
+  private spellWithNeighbours(
+    text: string,
+    w: { start: number; end: number; word: string },
+  ): { start: number; end: number; text: string } | undefined {
     const key = toPinyinKey(w.word);
     const before = [...text.slice(0, w.start)];
     const after = [...text.slice(w.end)];
@@ -272,7 +275,9 @@ export class PinyinTerms {
         if (!window.every((c) => HAN.test(c))) continue;
         const typed = window.join('');
         const candidate = this.lookAlike(typed, syllables.slice(i, i + len));
-        const replace = this.has(typed) ? candidate !== undefined && this.weight(candidate) >= REPLACE_KNOWN_FACTOR * this.weight(typed) : candidate !== undefined;
+        const replace = this.has(typed)
+          ? candidate !== undefined && this.weight(candidate) >= REPLACE_KNOWN_FACTOR * this.weight(typed)
+          : candidate !== undefined;
         if (!this.has(typed) && candidate === undefined) continue;
         out.push(replace ? candidate! : typed);
         if (replace) replaced.push({ start: offset, end: offset + typed.length, typed, term: candidate! });
@@ -292,7 +297,10 @@ export class PinyinTerms {
   /** The heaviest other term that sounds like `typed` (read as `syllables`), or looks like it. */
   private lookAlike(typed: string, syllables: readonly string[]): string | undefined {
     const sounding = this.heaviest(this.byFull.get(syllables.join('')), typed);
-    const looking = this.heaviest(this.nearForms.variants(typed).filter((v) => this.has(v)), typed);
+    const looking = this.heaviest(
+      this.nearForms.variants(typed).filter((v) => this.has(v)),
+      typed,
+    );
     const exact = this.heaviest([sounding, looking].filter((t): t is string => t !== undefined));
     return exact ?? this.heaviest(this.byFuzzy.get(syllables.map(fuzzySyllable).join('')), typed);
   }

@@ -9,7 +9,10 @@ export const contentConfigShape = {
   CONTENT_GRPC_ADDR: env.address('127.0.0.1:50051'),
   ELASTICSEARCH_URL: env.url('http://127.0.0.1:9200'),
   /** Prefix of the search alias and indices; tests set one each. */
-  SEARCH_INDEX_PREFIX: z.string().regex(/^[a-z0-9-]*$/, 'lower case letters, digits and dashes').default(''),
+  SEARCH_INDEX_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9-]*$/, 'lower case letters, digits and dashes')
+    .default(''),
   SEARCH_INDEX_REPLICAS: env.int(0, 0, 5),
   /** The party-building dictionary (jieba user dictionary); defaults to dict/party-terms.txt. */
   SEARCH_TERMS_FILE: z.string().optional(),
@@ -41,7 +44,9 @@ export function loadReindexConfig(source: NodeJS.ProcessEnv = process.env) {
  * The analyzer the configuration names (dictionary and synonyms): one factory for the service
  * and for `npm run reindex`, so both tokenize alike.
  */
-export function textAnalyzerFrom(config: Pick<ContentConfig, 'SEARCH_TERMS_FILE' | 'SEARCH_SYNONYMS_FILE' | 'SEARCH_ABBREVIATIONS_FILE' | 'SEARCH_LOCAL_NAMES_FILE'>): TextAnalyzer {
+export function textAnalyzerFrom(
+  config: Pick<ContentConfig, 'SEARCH_TERMS_FILE' | 'SEARCH_SYNONYMS_FILE' | 'SEARCH_ABBREVIATIONS_FILE' | 'SEARCH_LOCAL_NAMES_FILE'>,
+): TextAnalyzer {
   return createTextAnalyzer({
     ...(config.SEARCH_TERMS_FILE ? { termsPath: config.SEARCH_TERMS_FILE } : {}),
     ...(config.SEARCH_SYNONYMS_FILE ? { synonymsPath: config.SEARCH_SYNONYMS_FILE } : {}),

@@ -2,12 +2,7 @@
  * Policy documents (政策文件) and articles: fields, validation and the editorial workflow.
  * Pure rules: no I/O.
  */
-import {
-  failedPrecondition,
-  permissionDenied,
-  validationFailed,
-  type FieldViolation,
-} from '@repo/errors';
+import { failedPrecondition, permissionDenied, validationFailed, type FieldViolation } from '@repo/errors';
 import { isCalendarDate } from '@repo/calendar';
 import { parseDocNumber } from '@repo/text';
 
@@ -26,7 +21,22 @@ export type WorkflowAction = (typeof workflowActions)[number];
 
 /** The 15 kinds of 公文 of the 党政机关公文处理工作条例 (2012, article 8); 命令 is also written 令. */
 export const officialDocumentTypes = [
-  '决议', '决定', '命令', '令', '公报', '公告', '通告', '意见', '通知', '通报', '报告', '请示', '批复', '议案', '函', '纪要',
+  '决议',
+  '决定',
+  '命令',
+  '令',
+  '公报',
+  '公告',
+  '通告',
+  '意见',
+  '通知',
+  '通报',
+  '报告',
+  '请示',
+  '批复',
+  '议案',
+  '函',
+  '纪要',
 ] as const;
 /** The names of Party regulations (中国共产党党内法规制定条例, article 5). */
 export const partyRegulationTypes = ['党章', '准则', '条例', '规定', '办法', '规则', '细则'] as const;
@@ -77,8 +87,16 @@ export interface DocumentFields {
 }
 
 export const editableFields = [
-  'kind', 'title', 'docNumber', 'agency', 'docType', 'issuedAt',
-  'effectiveStatus', 'region', 'topics', 'body',
+  'kind',
+  'title',
+  'docNumber',
+  'agency',
+  'docType',
+  'issuedAt',
+  'effectiveStatus',
+  'region',
+  'topics',
+  'body',
 ] as const satisfies readonly (keyof DocumentFields)[];
 export type EditableField = (typeof editableFields)[number];
 
@@ -139,9 +157,7 @@ export function validateFields(fields: DocumentFields): DocumentFields {
   if (fields.topics.length > limits.topicsMax) {
     violations.push({ field: 'topics', problem: `must have at most ${limits.topicsMax} items` });
   }
-  fields.topics.forEach((topic, i) =>
-    checkText(violations, `topics[${i}]`, topic, { required: true, max: limits.topicMaxChars }),
-  );
+  fields.topics.forEach((topic, i) => checkText(violations, `topics[${i}]`, topic, { required: true, max: limits.topicMaxChars }));
 
   let docNumber = fields.docNumber.trim();
   if (docNumber !== '') {

@@ -10,7 +10,13 @@ import { indexerDurable, indexerFilter, searchIndexer } from '../events/indexer'
 import type { DocumentRepository } from '../store/documents';
 import type { SearchIndex } from '../store/search';
 
-export function searchModule(documents: DocumentRepository, index: SearchIndex, analyzer: TextAnalyzer, logger: Logger, vocabularyRefreshMs: number): ServiceModule {
+export function searchModule(
+  documents: DocumentRepository,
+  index: SearchIndex,
+  analyzer: TextAnalyzer,
+  logger: Logger,
+  vocabularyRefreshMs: number,
+): ServiceModule {
   return {
     consumers: [{ domain: 'content', durable: indexerDurable, filterType: indexerFilter, handler: searchIndexer(documents, index) }],
     async start() {

@@ -160,13 +160,21 @@ export class SearchQueries {
   private async run(query: SearchQuery, level: Level = 'all'): Promise<SearchResult> {
     const response = await this.client.search<IndexedDocument>(this.buildRequest(query, level));
     const total = typeof response.hits.total === 'number' ? response.hits.total : (response.hits.total?.value ?? 0);
-    const aggs = response.aggregations as Record<string, { buckets: { key: string | number; key_as_string?: string; doc_count: number }[] }> | undefined;
+    const aggs = response.aggregations as
+      | Record<string, { buckets: { key: string | number; key_as_string?: string; doc_count: number }[] }>
+      | undefined;
     const buckets = (name: string): FacetBucket[] =>
       (aggs?.[name]?.buckets ?? []).map((b) => ({ key: b.key_as_string ?? String(b.key), count: b.doc_count }));
     return {
       total,
       hits: response.hits.hits.map(toHit),
-      facets: { agency: buckets('agency'), type: buckets('type'), year: buckets('year'), region: buckets('region'), topic: buckets('topic') },
+      facets: {
+        agency: buckets('agency'),
+        type: buckets('type'),
+        year: buckets('year'),
+        region: buckets('region'),
+        topic: buckets('topic'),
+      },
     };
   }
 
@@ -200,7 +208,8 @@ export class SearchQueries {
     if (term) {
       unique.set(term, { text: term, documentId: '', docNumber: '' });
       const titled = await this.run({ text: term, page: 1, size });
-      for (const hit of titled.hits) if (hit.highlights.title.length > 0) suggestions.push({ text: hit.title, documentId: hit.id, docNumber: hit.docNumber });
+      for (const hit of titled.hits)
+        if (hit.highlights.title.length > 0) suggestions.push({ text: hit.title, documentId: hit.id, docNumber: hit.docNumber });
     }
     for (const s of suggestions) if (!unique.has(s.text)) unique.set(s.text, s);
     return [...unique.values()].slice(0, size);
@@ -215,7 +224,18 @@ export class SearchQueries {
       _source: ['id', 'kind', 'title', 'docNumber', 'agency', 'docType', 'effectiveStatus', 'issuedAt'],
       query: this.ranked({
         bool: {
-          must: [{ more_like_this: { fields: ['titleSearch', 'bodySearch'], like, min_term_freq: 1, min_doc_freq: 1, max_query_terms: 40, minimum_should_match: '20%' } }],
+          must: [
+            {
+              more_like_this: {
+                fields: ['titleSearch', 'bodySearch'],
+                like,
+                min_term_freq: 1,
+                min_doc_freq: 1,
+                max_query_terms: 40,
+                minimum_should_match: '20%',
+              },
+            },
+          ],
           must_not: [{ ids: { values: [document.id] } }],
         },
       }),
@@ -233,7 +253,10 @@ export class SearchQueries {
             query,
             functions: [
               { weight: recency.floor },
-              { gauss: { issuedAt: { origin: 'now', scale: recency.halfLife, offset: recency.offset, decay: 0.5 } }, weight: 1 - recency.floor },
+              {
+                gauss: { issuedAt: { origin: 'now', scale: recency.halfLife, offset: recency.offset, decay: 0.5 } },
+                weight: 1 - recency.floor,
+              },
             ],
             score_mode: 'sum',
             boost_mode: 'multiply',
@@ -286,7 +309,12 @@ export class SearchQueries {
     const numberMatch: estypes.QueryDslQueryContainer | undefined = found
       ? { terms: { docNumberKeys: docNumberKeys(found.match), boost: docNumber } }
       : partial
-        ? { constant_score: { filter: { bool: { filter: [{ term: { docAgencyCode: partial.match.agencyCode } }, { term: { year: partial.match.year } }] } }, boost: partialDocNumber } }
+        ? {
+            constant_score: {
+              filter: { bool: { filter: [{ term: { docAgencyCode: partial.match.agencyCode } }, { term: { year: partial.match.year } }] } },
+              boost: partialDocNumber,
+            },
+          }
         : undefined;
     const plan = this.analyzer.planQuery(found?.rest ?? partial?.rest ?? text);
     if (plan.groups.length === 0) return { must: [numberMatch ?? { match_none: {} }] };
@@ -318,7 +346,10 @@ export class SearchQueries {
   private groupQuery(group: QueryGroup, boost: number): estypes.QueryDslQueryContainer {
     const { synonym, year, yearInText, agencyCode, docType, parts: partsWeight } = this.ranking;
     const textWeight = group.year !== undefined ? yearInText : 1;
-    const alternatives = [this.wordsQuery(group.tokens, boost * textWeight), ...group.phrasings.map((p) => this.phrasingQuery(p, boost * synonym))];
+    const alternatives = [
+      this.wordsQuery(group.tokens, boost * textWeight),
+      ...group.phrasings.map((p) => this.phrasingQuery(p, boost * synonym)),
+    ];
     if (group.parts) alternatives.push(this.phrasingQuery(group.parts, boost * partsWeight));
     if (group.year !== undefined) alternatives.push({ constant_score: { filter: { term: { year: group.year } }, boost: boost * year } });
     const [token] = group.tokens;
@@ -367,7 +398,13 @@ export class SearchQueries {
     return {
       multi_match: {
         query: tokens.join(' '),
-        fields: [`title^${fields.title}`, `titleSearch^${fields.titleSearch}`, `body^${fields.body}`, `bodySearch^${fields.bodySearch}`, `agencyText^${fields.agency}`],
+        fields: [
+          `title^${fields.title}`,
+          `titleSearch^${fields.titleSearch}`,
+          `body^${fields.body}`,
+          `bodySearch^${fields.bodySearch}`,
+          `agencyText^${fields.agency}`,
+        ],
         type: 'best_fields',
         operator: 'and',
         tie_breaker: 0.3,
