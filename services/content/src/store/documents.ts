@@ -135,7 +135,8 @@ export class DocumentRepository {
   }
 
   async get(id: string): Promise<ContentDocument> {
-    const record = await this.model.findById(id, withoutOutboxFields).lean<DocumentRecord>().exec();
+    // Straight to the driver: a read by key needs none of mongoose's casting, hooks or hydration.
+    const record = (await this.collection.findOne({ _id: id } as never, { projection: withoutOutboxFields })) as DocumentRecord | null;
     if (!record) throw notFound('CONTENT_DOCUMENT_NOT_FOUND', `document ${id} not found`, { id });
     return toDocument(record);
   }
