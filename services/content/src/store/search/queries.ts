@@ -22,6 +22,17 @@ import { joinTokens, type IndexedDocument } from './mapping';
 /** How many of a query's words a document must have: all (as configured), most, or any one. */
 type Level = 'all' | Relaxation;
 
+/** The parts of a search answer that run() reads (filter_path). */
+const searchAnswerFields = [
+  'hits.total.value',
+  'hits.hits._score',
+  'hits.hits._source',
+  'hits.hits.highlight',
+  'aggregations.*.buckets.key',
+  'aggregations.*.buckets.key_as_string',
+  'aggregations.*.buckets.doc_count',
+];
+
 // A word typed like a document-number code: 江组发, 中办发, 国办函, 江组字.
 const AGENCY_CODE = /^\p{Script=Han}{1,9}[发函字]$/u;
 
@@ -60,6 +71,8 @@ export class SearchQueries {
 
     return {
       index: this.alias,
+      // Only what is read: no _index, _id, sort values or shard counts to parse.
+      filter_path: searchAnswerFields,
       from: (query.page - 1) * query.size,
       size: query.size,
       track_total_hits: true,
@@ -167,7 +180,8 @@ export class SearchQueries {
       (aggs?.[name]?.buckets ?? []).map((b) => ({ key: b.key_as_string ?? String(b.key), count: b.doc_count }));
     return {
       total,
-      hits: response.hits.hits.map(toHit),
+      // filter_path leaves out what is empty.
+      hits: (response.hits.hits ?? []).map(toHit),
       facets: {
         agency: buckets('agency'),
         type: buckets('type'),
