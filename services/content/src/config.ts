@@ -22,6 +22,9 @@ export const contentConfigShape = {
   SEARCH_ABBREVIATIONS_FILE: z.string().optional(),
   /** The deployment's own short names (a province's bodies, see dict/local/), reloaded like the synonyms; none by default. */
   SEARCH_LOCAL_NAMES_FILE: z.string().optional(),
+  /** Published documents kept in memory for reads (0: none), and for how long at most (see store/published-cache.ts). */
+  DOCUMENT_CACHE_ENTRIES: env.int(5_000, 0, 1_000_000),
+  DOCUMENT_CACHE_TTL_MS: env.int(60_000, 1_000, 3_600_000),
   /** How often the words of indexed titles (for pinyin and typos) are read again from the index. */
   SEARCH_VOCABULARY_REFRESH_MS: env.int(300_000, 1_000, 86_400_000),
   /** JSON file overriding any of the ranking settings (see domain/ranking.ts). */
