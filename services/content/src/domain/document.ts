@@ -261,3 +261,19 @@ export const searchableStatuses: readonly DocumentStatus[] = ['published'];
 export function isSearchable(document: Pick<ContentDocument, 'status'>): boolean {
   return searchableStatuses.includes(document.status);
 }
+
+const isStatus = (value: unknown): value is DocumentStatus => documentStatuses.includes(value as DocumentStatus);
+
+/**
+ * Whether the index may have to change after an event: a workflow step into or out of a
+ * searchable status, a move with its organisation, or anything not known here. Creating and
+ * editing happen to drafts, and steps between statuses that are not searchable (submit,
+ * approve, reject while only published documents are) cannot change it.
+ */
+export function mayChangeIndex(event: { type: string; data?: unknown }): boolean {
+  if (event.type === documentEvents.created || event.type === documentEvents.updated) return isSearchable({ status: 'draft' });
+  const { from, to } = (event.data ?? {}) as { from?: unknown; to?: unknown };
+  const step = workflowActions.some((action) => documentEvents[action] === event.type);
+  if (!step || !isStatus(from) || !isStatus(to)) return true;
+  return isSearchable({ status: from }) || isSearchable({ status: to });
+}

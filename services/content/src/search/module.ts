@@ -18,7 +18,17 @@ export function searchModule(
   vocabularyRefreshMs: number,
 ): ServiceModule {
   return {
-    consumers: [{ domain: 'content', durable: indexerDurable, filterType: indexerFilter, handler: searchIndexer(documents, index) }],
+    // The indexer acts on current state: order and repeats do not matter, so no bookkeeping and 8 at a time.
+    consumers: [
+      {
+        domain: 'content',
+        durable: indexerDurable,
+        filterType: indexerFilter,
+        handler: searchIndexer(documents, index),
+        idempotent: true,
+        concurrency: 8,
+      },
+    ],
     async start() {
       // Synonyms apply at query time, so an edited file takes effect without a reindex.
       for (const file of analyzer.ruleFiles) {

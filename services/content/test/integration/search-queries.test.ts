@@ -245,3 +245,25 @@ describe('completions and document types', () => {
     expect((await search('', { docType: '纪要' })).hits.map((h) => keyOf[h.id])).toEqual(['minutes']);
   });
 });
+
+describe('freshness', () => {
+  test('refreshSoon makes what was just written searchable without waiting for the periodic refresh', async () => {
+    // No periodic refresh at all: only the one asked for can make the document visible.
+    await client.indices.putSettings({ index: index.alias, settings: { index: { refresh_interval: -1 } } });
+    try {
+      const fresh = {
+        ...toDocument('minutes', { title: '关于开展青年理论学习小组活动的通知', body: '青年理论学习小组每月集中学习一次。' }),
+        id: 'sq-fresh',
+      };
+      const hits = async () => (await search('青年理论学习小组')).hits.map((h) => h.id);
+      await index.put(fresh);
+      expect(await hits()).not.toContain('sq-fresh');
+      index.refreshSoon();
+      index.refreshSoon();
+      await index.refreshed();
+      expect((await hits())[0]).toBe('sq-fresh');
+    } finally {
+      await client.indices.putSettings({ index: index.alias, settings: { index: { refresh_interval: null } } });
+    }
+  });
+});

@@ -30,6 +30,8 @@ export class SearchIndex {
   readonly queries: SearchQueries;
   readonly analyzer: TextAnalyzer;
   readonly vocabulary: TitleVocabulary;
+  private refreshing: Promise<void> | undefined;
+  private refreshAgain = false;
 
   constructor(options: SearchIndexOptions) {
     this.client = options.client;
@@ -92,6 +94,31 @@ export class SearchIndex {
       if (isVersionConflict(err) || isNotFoundResponse(err)) return;
       throw err;
     }
+  }
+
+  /**
+   * Makes what was just written searchable now instead of at the next periodic refresh (up to
+   * a second later): one refresh at a time, and one more after it when writes came meanwhile.
+   * Failures are left to the periodic refresh.
+   */
+  refreshSoon(): void {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return;
+    }
+    this.refreshing = (async () => {
+      do {
+        this.refreshAgain = false;
+        await this.client.indices.refresh({ index: this.alias }).catch(() => undefined);
+      } while (this.refreshAgain);
+    })().finally(() => {
+      this.refreshing = undefined;
+    });
+  }
+
+  /** Resolves when no refresh asked for by refreshSoon is running. */
+  async refreshed(): Promise<void> {
+    await this.refreshing;
   }
 
   async count(): Promise<number> {
