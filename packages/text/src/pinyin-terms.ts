@@ -14,6 +14,7 @@ const MIN_TERM_CHARS = 2;
 const MAX_SPELLED_KEY = 60;
 // Corrections look at queries up to this many characters (a pasted sentence is left alone).
 const MAX_CORRECTED_CHARS = 40;
+const MAX_LOOK_ALIKE_CHARS = 8;
 
 /** Weight of a curated term (dictionary, synonyms, abbreviations) against a title word's document count. */
 export const curatedWeight = 100;
@@ -47,6 +48,27 @@ function syllablesOf(term: string): Syllables {
     fuzzy: syllables.map(fuzzySyllable).join(''),
     initials: syllables.map((s) => s[0] ?? '').join(''),
   };
+}
+
+/**
+ * The pinyin of every Chinese character of `chars` ('' for the others), each run of Chinese
+ * read as a whole, so polyphones are read in context (银行 yinhang, 行动 xingdong).
+ */
+function readHanRuns(chars: readonly string[], han: readonly boolean[]): string[] {
+  const syllables = chars.map(() => '');
+  for (let i = 0; i < chars.length; ) {
+    if (!han[i]) {
+      i++;
+      continue;
+    }
+    let end = i;
+    while (end < chars.length && han[end]) end++;
+    const read = pinyin(chars.slice(i, end).join(''), { type: 'array', toneType: 'none', v: true });
+    // One syllable a character; should the library ever disagree, leave the run unread.
+    if (read.length === end - i) read.forEach((syllable, k) => (syllables[i + k] = syllable));
+    i = end;
+  }
+  return syllables;
 }
 
 function push(index: Map<string, string[]>, key: string, term: string): void {
@@ -260,48 +282,59 @@ export class PinyinTerms {
    * UTF-16 units), what was typed and what replaces it.
    */
   corrections(query: string): { text: string; replaced: { start: number; end: number; typed: string; term: string }[] } | undefined {
-    const folded = foldText(query);
-    const entries = pinyin(folded, { type: 'all', toneType: 'none', v: true });
-    const chars = entries.map((e) => e.origin);
+    const chars = [...foldText(query)];
     if (chars.length > MAX_CORRECTED_CHARS) return undefined;
-    const syllables = entries.map((e) => (e.isZh ? e.pinyin : ''));
+    const han = chars.map((c) => HAN.test(c));
+    const syllables = readHanRuns(chars, han);
+    const fuzzy = syllables.map(fuzzySyllable);
     const replaced: { start: number; end: number; typed: string; term: string }[] = [];
     const out: string[] = [];
     let offset = 0;
+    let runEnd = 0;
     for (let i = 0; i < chars.length; ) {
-      let step = 0;
-      for (let len = Math.min(this.longest, chars.length - i); len >= MIN_TERM_CHARS; len--) {
-        const window = chars.slice(i, i + len);
-        if (!window.every((c) => HAN.test(c))) continue;
-        const typed = window.join('');
-        const candidate = this.lookAlike(typed, syllables.slice(i, i + len));
-        const replace = this.has(typed)
-          ? candidate !== undefined && this.weight(candidate) >= REPLACE_KNOWN_FACTOR * this.weight(typed)
-          : candidate !== undefined;
-        if (!this.has(typed) && candidate === undefined) continue;
-        out.push(replace ? candidate! : typed);
-        if (replace) replaced.push({ start: offset, end: offset + typed.length, typed, term: candidate! });
-        step = len;
-        break;
+      let step = 1;
+      let written = chars[i]!;
+      if (han[i]) {
+        if (runEnd <= i) for (runEnd = i; runEnd < chars.length && han[runEnd]; runEnd++);
+        // The windows starting here, built once: what was typed, its pinyin, its fuzzy pinyin.
+        const longest = Math.min(this.longest, runEnd - i);
+        const typed: string[] = [''];
+        const full: string[] = [''];
+        const loose: string[] = [''];
+        for (let len = 1; len <= longest; len++) {
+          typed.push(typed[len - 1]! + chars[i + len - 1]!);
+          full.push(full[len - 1]! + syllables[i + len - 1]!);
+          loose.push(loose[len - 1]! + fuzzy[i + len - 1]!);
+        }
+        for (let len = longest; len >= MIN_TERM_CHARS; len--) {
+          const word = typed[len]!;
+          const known = this.has(word);
+          const candidate = this.lookAlike(word, full[len]!, loose[len]!);
+          if (!known && candidate === undefined) continue;
+          const replace = candidate !== undefined && (!known || this.weight(candidate) >= REPLACE_KNOWN_FACTOR * this.weight(word));
+          written = replace ? candidate : word;
+          if (replace) replaced.push({ start: offset, end: offset + word.length, typed: word, term: candidate });
+          step = len;
+          break;
+        }
       }
-      if (step === 0) {
-        out.push(chars[i]!);
-        step = 1;
-      }
-      for (const c of chars.slice(i, i + step)) offset += c.length;
+      out.push(written);
+      for (let k = i; k < i + step; k++) offset += chars[k]!.length;
       i += step;
     }
     return replaced.length > 0 ? { text: out.join(''), replaced } : undefined;
   }
 
-  /** The heaviest other term that sounds like `typed` (read as `syllables`), or looks like it. */
-  private lookAlike(typed: string, syllables: readonly string[]): string | undefined {
-    const sounding = this.heaviest(this.byFull.get(syllables.join('')), typed);
+  /** The heaviest other term that sounds like `typed` (its pinyin `full`, or `fuzzy` when nothing sounds exactly alike), or looks like it. */
+  private lookAlike(typed: string, full: string, fuzzy: string): string | undefined {
+    const sounding = this.heaviest(this.byFull.get(full), typed);
+    // Look-alikes and fuzzy pinyin only for words of a typable length: a long run is rarely one typo away.
+    if (typed.length > MAX_LOOK_ALIKE_CHARS) return sounding;
     const looking = this.heaviest(
       this.nearForms.variants(typed).filter((v) => this.has(v)),
       typed,
     );
-    const exact = this.heaviest([sounding, looking].filter((t): t is string => t !== undefined));
-    return exact ?? this.heaviest(this.byFuzzy.get(syllables.map(fuzzySyllable).join('')), typed);
+    const exact = sounding === undefined ? looking : looking === undefined ? sounding : this.heaviest([sounding, looking]);
+    return exact ?? this.heaviest(this.byFuzzy.get(fuzzy), typed);
   }
 }
