@@ -74,6 +74,17 @@ export interface ConsumerOptions<T> {
    * its events one at a time in stream order (a failure is retried before anything after it).
    */
   maxAckPending?: number;
+  /**
+   * Events of a fetched batch handled at the same time (1, the default: one after the other).
+   * Only for handlers to which order does not matter.
+   */
+  concurrency?: number;
+  /**
+   * The handler gives the same outcome however often an event comes (it acts on current state,
+   * as the search indexer does): no record of processed events is kept or read, which saves two
+   * store round trips an event.
+   */
+  idempotent?: boolean;
 }
 
 /** An idempotent durable pull consumer with bounded redelivery and a dead-letter subject. */
@@ -132,8 +143,26 @@ export class DurableConsumer<T = unknown> {
       try {
         const consumer = await js.consumers.get(bus.names.stream(domain), durable);
         const batch = await consumer.fetch({ max_messages: batchSize, expires: 1_000 });
-        for await (const msg of batch) {
-          await this.handle(msg);
+        const concurrency = this.options.concurrency ?? 1;
+        if (concurrency <= 1) {
+          for await (const msg of batch) await this.handle(msg);
+        } else {
+          // Up to `concurrency` in flight; each message is handled as soon as it arrives. As one
+          // after the other, a failure (the store of processed events, the dead-letter stream)
+          // stops taking messages; those left come again after the ack wait. Every handling is
+          // waited for, so none fails unobserved.
+          const inFlight = new Set<Promise<void>>();
+          let failure: { err: unknown } | undefined;
+          for await (const msg of batch) {
+            if (failure) break;
+            const handled: Promise<void> = this.handle(msg)
+              .catch((err: unknown) => void (failure ??= { err }))
+              .finally(() => inFlight.delete(handled));
+            inFlight.add(handled);
+            if (inFlight.size >= concurrency) await Promise.race(inFlight);
+          }
+          await Promise.all(inFlight);
+          if (failure) throw failure.err;
         }
         if (failing) logger.info({ durable }, 'consumer recovered');
         failing = false;
@@ -170,7 +199,8 @@ export class DurableConsumer<T = unknown> {
       return 'deadLettered';
     }
     const event = payload as EventEnvelope<T>;
-    if (await processed.has(durable, event.id)) {
+    const tracked = !this.options.idempotent;
+    if (tracked && (await processed.has(durable, event.id))) {
       msg.ack();
       return 'skipped';
     }
@@ -184,7 +214,7 @@ export class DurableConsumer<T = unknown> {
       async (span) => {
         try {
           await context.with(trace.setSpan(parent, span), () => handler(event));
-          await processed.mark(durable, event.id);
+          if (tracked) await processed.mark(durable, event.id);
           msg.ack();
           return 'acked' as const;
         } catch (err) {

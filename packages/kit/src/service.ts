@@ -90,6 +90,8 @@ export async function bootService(spec: ServiceSpec): Promise<ServiceApp> {
       processed,
       logger,
       ...(c.maxAckPending ? { maxAckPending: c.maxAckPending } : {}),
+      ...(c.concurrency ? { concurrency: c.concurrency } : {}),
+      ...(c.idempotent ? { idempotent: c.idempotent } : {}),
     });
     consumerDomains.set(consumer, c.domain);
     return consumer;

@@ -191,6 +191,9 @@ export const SearchResultBody = Type.Object({
   facets: Type.Object({ agency: Facet, type: Facet, year: Facet, region: Facet, topic: Facet }),
   didYouMean: Type.Optional(Type.String({ description: 'A better query to offer when this one found few documents' })),
   searchedFor: Type.Optional(Type.String({ description: 'What was searched when it differs from what was typed (pinyin spelled out, or a typo corrected because nothing was found)' })),
+  relaxed: Type.Optional(
+    oneOf(['most', 'any'] as const, 'Set when no document had (nearly) all the words: the hits have about half of them (most) or one (any)'),
+  ),
 });
 
 export const RelatedBody = Type.Object({ hits: Type.Array(Type.Omit(SearchHitBody, ['highlights'])) });

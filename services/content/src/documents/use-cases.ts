@@ -5,7 +5,15 @@
 import type { Caller } from '@repo/access';
 import type { Page } from '@repo/db';
 import { assertRevision } from '@repo/grpc';
-import { assertChangeable, assertMay, assertVisible, ownerPathOf, unpublishedScope, visibleStatuses, workflowActionRights } from '../domain/access';
+import {
+  assertChangeable,
+  assertMay,
+  assertVisible,
+  ownerPathOf,
+  unpublishedScope,
+  visibleStatuses,
+  workflowActionRights,
+} from '../domain/access';
 import {
   applyStep,
   assertEditable,
@@ -48,7 +56,7 @@ export class DocumentUseCases {
   }
 
   async get(caller: Caller, id: string): Promise<ContentDocument> {
-    const document = await this.documents.get(id);
+    const document = await this.documents.read(id);
     assertVisible(caller, document);
     return document;
   }

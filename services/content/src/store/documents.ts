@@ -1,8 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { outboxSchemaFields, withoutOutbox, withoutOutboxFields, type NewEvent, type OutboxRecord, type OutboxStore, type Outboxes } from '@repo/bus';
+import {
+  outboxSchemaFields,
+  withoutOutbox,
+  withoutOutboxFields,
+  type NewEvent,
+  type OutboxRecord,
+  type OutboxStore,
+  type Outboxes,
+} from '@repo/bus';
 import { Schema, type Connection, type Page } from '@repo/db';
 import { aborted, notFound } from '@repo/errors';
 import { under, type PathHolder } from '@repo/kit';
+import { PublishedCache } from './published-cache';
 import {
   documentEvents,
   type ContentDocument,
@@ -69,13 +78,19 @@ function toDocument(record: DocumentRecord): ContentDocument {
   return { id: _id, ...rest };
 }
 
-const conflict = (id: string) => aborted('CONTENT_REVISION_CONFLICT', `document ${id} was changed by someone else; reload and retry`, { id });
+const conflict = (id: string) =>
+  aborted('CONTENT_REVISION_CONFLICT', `document ${id} was changed by someone else; reload and retry`, { id });
 
 /** Documents and their pending events: every write saves the change and its event in one update. */
 export class DocumentRepository {
   readonly store: OutboxStore<DocumentRecord>;
 
-  constructor(connection: Connection, outboxes: Outboxes) {
+  constructor(
+    connection: Connection,
+    outboxes: Outboxes,
+    /** Published documents for `read` (disabled unless given and listening; see PublishedCache). */
+    readonly published: PublishedCache = new PublishedCache(0, 0),
+  ) {
     // Documents written before the pending flag existed may still hold events.
     this.store = outboxes.register(connection.model<DocumentRecord>('Document', documentSchema), { conflict, backfillPendingFlag: true });
   }
@@ -95,7 +110,13 @@ export class DocumentRepository {
       store: this.store as unknown as OutboxStore<OutboxRecord>,
       pathFields: ['orgPath'],
       // The indexer keeps the index in step with the document's current state.
-      event: (record, { from, to, actor }) => ({ type: documentEvents.moved, actor, orgPath: to, subjectId: String(record._id), data: { from, to } }),
+      event: (record, { from, to, actor }) => ({
+        type: documentEvents.moved,
+        actor,
+        orgPath: to,
+        subjectId: String(record._id),
+        data: { from, to },
+      }),
     };
   }
 
@@ -113,12 +134,28 @@ export class DocumentRepository {
       history: [],
       revision: 1,
     };
-    await this.store.insert(record, [{ type: documentEvents.created, actor, orgPath, subjectId: id, data: { revision: 1, kind: fields.kind, title: fields.title } }]);
+    await this.store.insert(record, [
+      { type: documentEvents.created, actor, orgPath, subjectId: id, data: { revision: 1, kind: fields.kind, title: fields.title } },
+    ]);
     return toDocument(record);
   }
 
+  /**
+   * A document to show: a published one from the cache when it holds it. Writers, the indexer
+   * and reindexing use `get`, which always asks the store.
+   */
+  async read(id: string): Promise<ContentDocument> {
+    const cached = this.published.get(id);
+    if (cached) return cached;
+    const mark = this.published.mark();
+    const document = await this.get(id);
+    this.published.keep(document, mark);
+    return document;
+  }
+
   async get(id: string): Promise<ContentDocument> {
-    const record = await this.model.findById(id, withoutOutboxFields).lean<DocumentRecord>().exec();
+    // Straight to the driver: a read by key needs none of mongoose's casting, hooks or hydration.
+    const record = (await this.collection.findOne({ _id: id } as never, { projection: withoutOutboxFields })) as DocumentRecord | null;
     if (!record) throw notFound('CONTENT_DOCUMENT_NOT_FOUND', `document ${id} not found`, { id });
     return toDocument(record);
   }
@@ -148,13 +185,14 @@ export class DocumentRepository {
   }
 
   /** Saves new field values of a draft. */
-  async update(
-    current: ContentDocument,
-    fields: DocumentFields,
-    changed: string[],
-    actor: string,
-  ): Promise<ContentDocument> {
-    const event = { type: documentEvents.updated, actor, orgPath: current.orgPath, subjectId: current.id, data: { revision: current.revision + 1, changed } };
+  async update(current: ContentDocument, fields: DocumentFields, changed: string[], actor: string): Promise<ContentDocument> {
+    const event = {
+      type: documentEvents.updated,
+      actor,
+      orgPath: current.orgPath,
+      subjectId: current.id,
+      data: { revision: current.revision + 1, changed },
+    };
     return this.saveIf(current, { status: 'draft' }, { $set: { ...fields, updatedAt: new Date().toISOString() } }, event);
   }
 
@@ -174,15 +212,29 @@ export class DocumentRepository {
    * Applies `update` if the document is still at the revision it was read at (and matches
    * `condition`); a concurrent change in between answers CONTENT_REVISION_CONFLICT.
    */
-  private async saveIf(current: ContentDocument, condition: Record<string, unknown>, update: { $set: Record<string, unknown>; $push?: Record<string, unknown> }, event: NewEvent): Promise<ContentDocument> {
-    return toDocument(await this.store.saveIf(current.id, current.revision, condition, update, [event]));
+  private async saveIf(
+    current: ContentDocument,
+    condition: Record<string, unknown>,
+    update: { $set: Record<string, unknown>; $push?: Record<string, unknown> },
+    event: NewEvent,
+  ): Promise<ContentDocument> {
+    this.published.forget(current.id);
+    try {
+      return toDocument(await this.store.saveIf(current.id, current.revision, condition, update, [event]));
+    } finally {
+      // Once more after the write: a read that ran meanwhile must not keep the old version.
+      this.published.forget(current.id);
+    }
   }
 
   /**
    * Documents in `_id` order, in batches, optionally only published ones or only those changed
    * since a time (for rebuilding the search index).
    */
-  async *scan({ publishedOnly = false, changedSince }: { publishedOnly?: boolean; changedSince?: string }, batchSize = 500): AsyncGenerator<ContentDocument[]> {
+  async *scan(
+    { publishedOnly = false, changedSince }: { publishedOnly?: boolean; changedSince?: string },
+    batchSize = 500,
+  ): AsyncGenerator<ContentDocument[]> {
     let after = '';
     for (;;) {
       const filter: Record<string, unknown> = { _id: { $gt: after } };
