@@ -7,6 +7,15 @@ import { shuffled } from './random';
 import { isOneOf, questionTypes, type ExamAction, type ExamStatus, type QuestionType } from './vocabulary';
 import { stepOf, type Workflow } from './workflow';
 
+export interface QuestionBank {
+  id: string;
+  name: string;
+  orgPath: string;
+  createdBy: string;
+  createdAt: string;
+  questions: number;
+}
+
 export interface QuestionOption {
   key: string;
   text: string;

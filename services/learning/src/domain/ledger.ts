@@ -4,7 +4,7 @@
  */
 import { addDays } from '@repo/calendar';
 import { apportion } from './hours';
-import type { YearTotals } from './requirements';
+import type { RuleStanding, YearTotals } from './requirements';
 import type { HoursKind } from './vocabulary';
 
 export interface LedgerEntry {
@@ -73,4 +73,50 @@ export function splitByYear(
     years.map((y) => y.days),
   );
   return years.map((y, i) => ({ year: y.year, date: y.firstDay, quarterHours: shares[i]! })).filter((s) => s.quarterHours > 0);
+}
+
+/** A ledger's standing against the requirement set of its year. */
+export interface Standing {
+  rules: RuleStanding[];
+  onTrack: boolean;
+  met: boolean;
+  assessedQuarters: number;
+  requirementSet: string;
+}
+
+export interface Ledger extends Standing {
+  memberId: string;
+  year: number;
+  orgPath: string;
+  entries: LedgerEntry[];
+  totals: YearTotals;
+  /** Quarters already announced as behind (learning.hours.behind), e.g. 2026-Q2. */
+  behindQuarters: string[];
+  revision: number;
+}
+
+/** What the ledgers placed at one node add up to in a year. */
+export interface RuleCount {
+  code: string;
+  title: string;
+  applicable: number;
+  onTrack: number;
+  met: number;
+}
+
+export interface BehindLearner {
+  memberId: string;
+  orgPath: string;
+  totalQuarterHours: number;
+  behindRules: string[];
+}
+
+export interface NodeSummary {
+  orgPath: string;
+  year: number;
+  learners: number;
+  onTrack: number;
+  met: number;
+  rules: RuleCount[];
+  behind: BehindLearner[];
 }

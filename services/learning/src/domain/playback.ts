@@ -5,6 +5,7 @@
  * accepted speed, one unit playing at a time per learner (a new session ends the old one).
  */
 import { failedPrecondition, validationFailed, type FieldViolation } from '@repo/errors';
+import type { UnitKind } from './vocabulary';
 
 export const playback = {
   /** Fastest playback accepted (倍速). */
@@ -52,9 +53,14 @@ export function validateIntervals(intervals: readonly Interval[], videoSeconds: 
   return mergeIntervals(intervals.map(([from, to]) => [from, Math.min(to, videoSeconds)]));
 }
 
-/** What the server remembers of the session being played. */
-export interface PlaybackClock {
-  /** When the session started or last reported, ms since the epoch (the server's clock). */
+/** What the server remembers of the unit a learner has open. */
+export interface PlayerSession {
+  sessionId: string;
+  courseId: string;
+  unitId: string;
+  kind: UnitKind;
+  startedAt: string;
+  /** ms since the epoch of the start or the last accepted report, by the server's clock. */
   lastReportAt: number;
 }
 
@@ -62,7 +68,7 @@ export interface PlaybackClock {
  * Refuses a report carrying more video than real time since the last report allows at the
  * fastest accepted speed (a player that skips or a script that claims to have watched).
  */
-export function assertPlausible(clock: PlaybackClock, played: readonly Interval[], now: number): void {
+export function assertPlausible(clock: Pick<PlayerSession, 'lastReportAt'>, played: readonly Interval[], now: number): void {
   const elapsedSeconds = Math.max(0, now - clock.lastReportAt) / 1000;
   const allowed = elapsedSeconds * playback.maxSpeed + playback.toleranceSeconds;
   const claimed = lengthOf(played);
