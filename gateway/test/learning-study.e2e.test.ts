@@ -5,6 +5,7 @@
  */
 import {
   courseBody,
+  nodes,
   publishedCourse,
   staff,
   startLearningPlatform,
@@ -322,7 +323,11 @@ describe('the ledger against the requirements, and the reports', () => {
     const plain = await lp.member(tree.branchA2);
     const report = await waitFor(
       async () => {
-        const r = await lp.call('GET', `/api/v1/learning/reports/hours?organizationId=a2&year=${year}&size=500`, staff.cityA);
+        const r = await lp.call(
+          'GET',
+          `/api/v1/learning/reports/hours?organizationId=${nodes.branchA2}&year=${year}&size=500`,
+          staff.cityA,
+        );
         return (
           r.body.behind?.some((b: Json) => b.memberId === secretary.memberId) &&
           r.body.behind.some((b: Json) => b.memberId === plain.memberId) &&
@@ -338,7 +343,7 @@ describe('the ledger against the requirements, and the reports', () => {
     expect(memberRule.applicable).toBeGreaterThanOrEqual(2);
     expect(report.body.shareOnTrack).toBeCloseTo(report.body.onTrack / report.body.learners, 3);
     // Another city's staff: the node is not theirs.
-    const other = await lp.call('GET', `/api/v1/learning/reports/hours?organizationId=a2&year=${year}`, staff.cityB);
+    const other = await lp.call('GET', `/api/v1/learning/reports/hours?organizationId=${nodes.branchA2}&year=${year}`, staff.cityB);
     expect(other.status).toBe(404);
     const cityB = await lp.call('GET', `/api/v1/learning/reports/hours?year=${year}&size=500`, staff.cityB);
     expect(cityB.body.behind.some((b: Json) => b.memberId === plain.memberId)).toBe(false);
@@ -347,10 +352,25 @@ describe('the ledger against the requirements, and the reports', () => {
     expect((await lp.call('GET', `/api/v1/learners/${plain.memberId}/ledger`, staff.cityB)).status).toBe(404);
   });
 
-  test('once a quarter ended, everyone behind is announced once for it (learning.hours.behind)', async () => {
+  test('once a quarter ended, everyone behind is announced once for it (learning.hours.behind); nobody on track is', async () => {
     const behind = await lp.member(tree.branchB1);
-    const result = await (lp.platform.apps.learning as Json).ledger.assessEndedQuarter(new Date());
-    expect(result.quarter).toMatch(/^\d{4}-Q[1-4]$/);
+    const onTrack = await lp.member(tree.branchB1);
+    const recorded = await lp.call('POST', `/api/v1/cadres/${onTrack.memberId}/trainings`, staff.cityB, {
+      title: '党员冬训',
+      topic: `冬训-${onTrack.memberId}`,
+      organiserKind: 'partySchool',
+      organiserName: '市委党校',
+      mode: 'offline',
+      startDate: today,
+      endDate: today,
+      hours: 32,
+    });
+    expect(recorded.status).toBe(201);
+    // The fourth quarter of this year, assessed when it has ended (the job does it on its first tick then).
+    const learning = lp.platform.apps.learning as Json;
+    const afterYear = new Date(`${year + 1}-01-02T02:00:00Z`);
+    const result = await learning.ledger.assessEndedQuarter(afterYear);
+    expect(result.quarter).toBe(`${year}-Q4`);
     const events = await waitFor(
       async () => {
         const all = (await lp.events('learning.hours.behind')).filter((e) => e.subjectId === behind.memberId);
@@ -361,10 +381,11 @@ describe('the ledger against the requirements, and the reports', () => {
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       orgPath: tree.branchB1,
-      data: { quarter: result.quarter, rules: [expect.objectContaining({ code: 'memberAnnual' })] },
+      data: { quarter: `${year}-Q4`, rules: [expect.objectContaining({ code: 'memberAnnual', requiredQuarterHours: 128 })] },
     });
+    expect((await lp.events('learning.hours.behind')).some((e) => e.subjectId === onTrack.memberId)).toBe(false);
     // The quarter is done: running again announces nobody twice.
-    expect(await (lp.platform.apps.learning as Json).ledger.assessEndedQuarter(new Date())).toBeUndefined();
+    expect(await learning.ledger.assessEndedQuarter(afterYear)).toBeUndefined();
     expect((await lp.events('learning.hours.behind')).filter((e) => e.subjectId === behind.memberId)).toHaveLength(1);
   });
 });

@@ -13,13 +13,23 @@ import { httpCaller, startPlatform, tokenSecret, type Platform } from './support
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
 
+/** The test tree's organisation ids (uuids, as the member service gives them). */
+export const nodes = {
+  province: randomUUID(),
+  cityA: randomUUID(),
+  cityB: randomUUID(),
+  branchA1: randomUUID(),
+  branchA2: randomUUID(),
+  branchB1: randomUUID(),
+} as const;
+
 export const tree = {
-  province: '/p/',
-  cityA: '/p/ca/',
-  cityB: '/p/cb/',
-  branchA1: '/p/ca/a1/',
-  branchA2: '/p/ca/a2/',
-  branchB1: '/p/cb/b1/',
+  province: `/${nodes.province}/`,
+  cityA: `/${nodes.province}/${nodes.cityA}/`,
+  cityB: `/${nodes.province}/${nodes.cityB}/`,
+  branchA1: `/${nodes.province}/${nodes.cityA}/${nodes.branchA1}/`,
+  branchA2: `/${nodes.province}/${nodes.cityA}/${nodes.branchA2}/`,
+  branchB1: `/${nodes.province}/${nodes.cityB}/${nodes.branchB1}/`,
 } as const;
 
 export const staff = {

@@ -14,7 +14,9 @@ import {
 
 export const ledgerServiceName = 'learning.v1.LedgerService';
 
+/** The year a request names; 0 (left out) is this year in the province, which the use case knows. */
 export function yearOf(request: { year: number }): number {
+  if (request.year === 0) return 0;
   if (!Number.isInteger(request.year) || request.year < 2000 || request.year > 2100)
     throw validationFailed([{ field: 'year', problem: 'must be a year from 2000 to 2100' }]);
   return request.year;

@@ -12,11 +12,10 @@ export function pointsService(points: PointsUseCases): ServiceRegistration {
     setPointsSetting: async (request, { caller }) => points.setSetting(caller, request.organizationId, request.enabled),
 
     getPointsStatistics: async (request, { caller }) => {
-      const year = yearOf(request);
-      const stats = await points.statistics(caller, request.organizationId, year);
+      const stats = await points.statistics(caller, request.organizationId, yearOf(request));
       return {
         organizationId: request.organizationId,
-        year,
+        year: stats.year,
         enabled: stats.enabled,
         participants: stats.participants,
         totalPoints: String(stats.total),
@@ -24,9 +23,8 @@ export function pointsService(points: PointsUseCases): ServiceRegistration {
     },
 
     getMyPoints: async (request, { caller }) => {
-      const year = yearOf(request);
-      const mine = await points.mine(caller, year);
-      return { enabled: mine.enabled, year, total: String(mine.total), today: mine.today };
+      const mine = await points.mine(caller, yearOf(request));
+      return { enabled: mine.enabled, year: mine.year, total: String(mine.total), today: mine.today };
     },
 
     listPointsRules: async (_request, { caller }) => ({ versions: (await points.listRules(caller)).map(toProtoPointsRules) }),

@@ -189,9 +189,10 @@ export class LedgerUseCases {
     for (const y of years) await this.reassess(after, y);
   }
 
-  /** The ledger of a person and year as it stands today. */
-  async ledger(caller: Caller, memberId: string, year: number): Promise<Ledger> {
+  /** The ledger of a person and year (0: this year) as it stands today. */
+  async ledger(caller: Caller, memberId: string, yearAsked: number): Promise<Ledger> {
     const { learner } = await subjectLearner(this.learners, caller, memberId, 'learning.read');
+    const year = yearAsked || yearOf(todayOf(this.clock));
     const stored = await this.ledgers.find(learner.memberId, year);
     const totals = stored?.totals ?? emptyTotals;
     const standing = await this.standing(learner, year, totals);
@@ -208,8 +209,9 @@ export class LedgerUseCases {
   }
 
   /** Who is behind and the share on track, for a subtree and year (from the nodes' summaries). */
-  async report(caller: Caller, organizationId: string, year: number, page: number, size: number): Promise<HoursReport> {
+  async report(caller: Caller, organizationId: string, yearAsked: number, page: number, size: number): Promise<HoursReport> {
     authorize(caller, 'learning.read');
+    const year = yearAsked || yearOf(todayOf(this.clock));
     const scope = scopeOf(caller);
     let orgPath = scope;
     if (organizationId) {

@@ -82,18 +82,21 @@ export class PointsUseCases {
   async statistics(
     caller: Caller,
     organizationId: string,
-    year: number,
-  ): Promise<{ enabled: boolean; participants: number; total: number }> {
+    yearAsked: number,
+  ): Promise<{ year: number; enabled: boolean; participants: number; total: number }> {
     authorize(caller, 'points.read');
     const organization = await this.organization(caller, organizationId);
+    const year = yearAsked || yearOf(todayOf(this.clock));
     const { participants, total } = await this.points.statistics(organization.path, year);
-    return { enabled: await this.enabledAt(organization.path), participants, total };
+    return { year, enabled: await this.enabledAt(organization.path), participants, total };
   }
 
-  async mine(caller: Caller, year: number): Promise<{ enabled: boolean; total: number; today: number }> {
+  async mine(caller: Caller, yearAsked: number): Promise<{ year: number; enabled: boolean; total: number; today: number }> {
     const learner = await selfLearner(this.learners, caller);
+    const year = yearAsked || yearOf(todayOf(this.clock));
     const points = await this.points.year(learner.memberId, year);
     return {
+      year,
       enabled: await this.enabledAt(learner.orgPath),
       total: points?.total ?? 0,
       today: points?.days[todayOf(this.clock)]?.total ?? 0,

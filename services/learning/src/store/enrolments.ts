@@ -45,9 +45,28 @@ const schema = new Schema(
 schema.index({ courseId: 1 });
 schema.index({ memberId: 1 });
 
+/**
+ * A unit's progress as stored: watched intervals as { from, to } pairs, since the local document
+ * store (FerretDB v1) refuses arrays nested in arrays.
+ */
+interface StoredProgress extends Omit<UnitProgress, 'watched'> {
+  watched: { from: number; to: number }[];
+}
+
+const storedProgress = (progress: UnitProgress): StoredProgress => ({
+  ...progress,
+  watched: progress.watched.map(([from, to]) => ({ from, to })),
+});
+
+const progressOf = (stored: StoredProgress): UnitProgress => ({
+  ...stored,
+  watched: (stored.watched ?? []).map(({ from, to }): [number, number] => [from, to]),
+});
+
 function toEnrolment(record: EnrolmentRecord): Enrolment {
-  const { orgScopes: _scopes, ...rest } = idOf(withoutOutbox(record));
-  return rest;
+  const { orgScopes: _scopes, units, ...rest } = idOf(withoutOutbox(record));
+  const stored = units as unknown as Record<string, StoredProgress>;
+  return { ...rest, units: Object.fromEntries(Object.entries(stored ?? {}).map(([id, p]) => [id, progressOf(p)])) };
 }
 
 export const enrolmentId = (courseId: string, memberId: string) => `${courseId}:${memberId}`;
@@ -153,7 +172,7 @@ export class EnrolmentRepository {
     courseCompletedAt = '',
   ): Promise<Enrolment> {
     const credited = progress.quarterHours - (current.units[unitId]?.quarterHours ?? 0);
-    const set: Record<string, unknown> = { [`units.${unitId}`]: progress, quarterHours: current.quarterHours + credited };
+    const set: Record<string, unknown> = { [`units.${unitId}`]: storedProgress(progress), quarterHours: current.quarterHours + credited };
     if (courseCompletedAt) Object.assign(set, { status: 'completed', completedAt: courseCompletedAt });
     return toEnrolment(await this.store.saveIf(current.id, current.revision, { status: current.status }, { $set: set }, events));
   }

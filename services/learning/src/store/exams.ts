@@ -13,7 +13,7 @@ import { isDuplicateKey, Schema, type Connection, type Page } from '@repo/db';
 import { failedPrecondition, notFound } from '@repo/errors';
 import { placedAt, placementSchemaFields, within, type PathHolder } from '@repo/kit';
 import type { Exam, ExamFields, Question, QuestionBank, QuestionFields } from '../domain/exam';
-import type { Paper } from '../domain/paper';
+import type { Paper, PaperQuestion } from '../domain/paper';
 import type { ExamStatus, QuestionType } from '../domain/vocabulary';
 import { idOf, pageOf, placedHolder, revisionConflict } from './records';
 
@@ -44,6 +44,7 @@ const questionSchema = new Schema(
     options: { type: [Schema.Types.Mixed], default: [] },
     correctKeys: { type: [String], default: [] },
     correctTruth: { type: Boolean, default: false },
+    // { accepted: [...] } per blank: FerretDB v1 refuses arrays nested in arrays.
     blanks: { type: [Schema.Types.Mixed], default: [] },
     referenceAnswer: { type: String, default: '' },
     knowledgePoints: { type: [String], default: [] },
@@ -109,14 +110,34 @@ paperSchema.index({ memberId: 1 });
 paperSchema.index({ status: 1 });
 
 type BankRecord = Placed<QuestionBank> & { revision: number };
-type QuestionRecord = Omit<Question, 'id'> & { _id: string };
+/**
+ * Fill-in blanks as stored: { accepted } per blank, since the local document store (FerretDB v1)
+ * refuses arrays nested in arrays.
+ */
+type StoredBlanks = { accepted: string[] }[];
+const storedBlanks = (blanks: readonly string[][]): StoredBlanks => blanks.map((accepted) => ({ accepted: [...accepted] }));
+const blanksOf = (stored: StoredBlanks | undefined): string[][] => (stored ?? []).map((b) => b.accepted);
+
+type QuestionRecord = Omit<Question, 'id' | 'blanks'> & { _id: string; blanks: StoredBlanks };
+type StoredPaperQuestion = Omit<PaperQuestion, 'accepted'> & { accepted: StoredBlanks };
 type ExamRecord = Placed<Exam>;
-type PaperRecord = Placed<Paper> & { flagged: boolean };
+type PaperRecord = Omit<Placed<Paper>, 'questions'> & { flagged: boolean; questions: StoredPaperQuestion[] };
+
+const toQuestion = (record: QuestionRecord): Question => ({ ...idOf(record), blanks: blanksOf(record.blanks) });
+const storedPaperQuestions = (questions: readonly PaperQuestion[]): StoredPaperQuestion[] =>
+  questions.map((q) => ({ ...q, accepted: storedBlanks(q.accepted) }));
 
 const strip = <R extends OutboxRecord & { orgScopes?: string[]; flagged?: boolean }>(record: R) => {
   const { orgScopes: _scopes, flagged: _flagged, ...rest } = withoutOutbox(record);
   return idOf(rest as typeof rest & { _id: string });
 };
+
+type StoredPaper = Paper & { revision: number };
+
+function toPaper(record: PaperRecord): StoredPaper {
+  const paper = strip(record) as unknown as Omit<StoredPaper, 'questions'> & { questions: StoredPaperQuestion[] };
+  return { ...paper, questions: (paper.questions ?? []).map((q) => ({ ...q, accepted: blanksOf(q.accepted) })) };
+}
 
 export const bankNotFound = (id: string) => notFound('EXAM_BANK_NOT_FOUND', `question bank ${id} not found`, { id });
 export const examNotFound = (id: string) => notFound('EXAM_NOT_FOUND', `exam ${id} not found`, { id });
@@ -191,6 +212,7 @@ export class ExamRepository {
       bankId: bank.id,
       orgPath: bank.orgPath,
       ...fields,
+      blanks: storedBlanks(fields.blanks),
       createdBy: actor,
       createdAt: new Date().toISOString(),
     };
@@ -210,7 +232,7 @@ export class ExamRepository {
       ],
       bank.id,
     );
-    return idOf(record);
+    return toQuestion(record);
   }
 
   async listQuestions(
@@ -221,18 +243,18 @@ export class ExamRepository {
     const query: Record<string, unknown> = { bankId: filter.bankId };
     if (filter.type) query.type = filter.type;
     if (filter.knowledgePoint) query.knowledgePoints = filter.knowledgePoint;
-    return pageOf(this.questions, query, { sort: { createdAt: 1, _id: 1 }, page, size }, (r) => idOf(r as QuestionRecord));
+    return pageOf(this.questions, query, { sort: { createdAt: 1, _id: 1 }, page, size }, (r) => toQuestion(r as QuestionRecord));
   }
 
   /** Every question of these banks (what a paper is drawn from). */
   async questionsOf(bankIds: readonly string[]): Promise<Question[]> {
     const lists = await Promise.all([...new Set(bankIds)].map((bankId) => this.questions.find({ bankId }).lean<QuestionRecord[]>().exec()));
-    return lists.flat().map((r) => idOf(r));
+    return lists.flat().map(toQuestion);
   }
 
   async questionsById(ids: readonly string[]): Promise<Question[]> {
     const found = await Promise.all(ids.map((id) => this.questions.findById(id).lean<QuestionRecord>().exec()));
-    return found.flatMap((r) => (r ? [idOf(r)] : []));
+    return found.flatMap((r) => (r ? [toQuestion(r)] : []));
   }
 
   async createExam(fields: ExamFields, orgPath: string, actor: string): Promise<Exam> {
@@ -283,7 +305,7 @@ export class ExamRepository {
     const _id = `${paper.examId}:${paper.memberId}:${paper.attempt}`;
     try {
       await this.papers.insert(
-        { _id, ...paper, ...placedAt(paper.orgPath), flagged: false, revision: 1 },
+        { _id, ...paper, questions: storedPaperQuestions(paper.questions), ...placedAt(paper.orgPath), flagged: false, revision: 1 },
         events.map((e) => ({ ...e, subjectId: _id })),
       );
     } catch (err) {
@@ -293,15 +315,15 @@ export class ExamRepository {
     return { id: _id, ...paper };
   }
 
-  async findPaper(id: string): Promise<(Paper & { revision: number }) | null> {
+  async findPaper(id: string): Promise<StoredPaper | null> {
     const record = await this.papers.model.findById(id, withoutOutboxFields).lean<PaperRecord>().exec();
-    return record ? (strip(record) as Paper & { revision: number }) : null;
+    return record ? toPaper(record) : null;
   }
 
   /** A candidate's papers of an exam, by attempt. */
   async papersOf(examId: string, memberId: string): Promise<Paper[]> {
     const records = await this.papers.model.find({ memberId, examId }, withoutOutboxFields).lean<PaperRecord[]>().exec();
-    return records.map((r) => strip(r) as Paper).sort((a, b) => a.attempt - b.attempt);
+    return records.map(toPaper).sort((a, b) => a.attempt - b.attempt);
   }
 
   /** Every graded paper of a person (the portrait's exam results). */
@@ -310,7 +332,7 @@ export class ExamRepository {
       .find({ memberId, status: 'graded' }, { ...withoutOutboxFields, questions: 0, answers: 0 })
       .lean<PaperRecord[]>()
       .exec();
-    return records.map((r) => strip({ ...r, questions: [], answers: [] }) as Paper);
+    return records.map((r) => toPaper({ ...r, questions: [], answers: [] }));
   }
 
   async listPapers(
@@ -321,25 +343,22 @@ export class ExamRepository {
     const query: Record<string, unknown> = { examId: filter.examId };
     if (filter.flaggedOnly) query.flagged = true;
     if (filter.awaitingGrading) query.status = 'submitted';
-    return pageOf(
-      this.papers.model,
-      query,
-      { projection: withoutOutboxFields, sort: { startedAt: 1, _id: 1 }, page, size },
-      (r) => strip(r as PaperRecord) as Paper,
+    return pageOf(this.papers.model, query, { projection: withoutOutboxFields, sort: { startedAt: 1, _id: 1 }, page, size }, (r) =>
+      toPaper(r as PaperRecord),
     );
   }
 
   /** Saves a paper's new state if nobody changed it since it was read. */
-  async savePaper(current: Paper & { revision: number }, set: Partial<Paper>, events: NewEvent[]): Promise<Paper & { revision: number }> {
+  async savePaper(current: StoredPaper, set: Partial<Omit<Paper, 'questions'>>, events: NewEvent[]): Promise<StoredPaper> {
     const flagged = (set.flags ?? current.flags).length > 0;
-    return strip(
+    return toPaper(
       await this.papers.saveIf(current.id, current.revision, { status: current.status }, { $set: { ...set, flagged } }, events),
-    ) as Paper & { revision: number };
+    );
   }
 
   /** Every open paper (the timer job submits those past their deadline); few are open at once. */
-  async openPapers(): Promise<(Paper & { revision: number })[]> {
+  async openPapers(): Promise<StoredPaper[]> {
     const records = await this.papers.model.find({ status: 'open' }, withoutOutboxFields).lean<PaperRecord[]>().exec();
-    return records.map((r) => strip(r) as Paper & { revision: number });
+    return records.map(toPaper);
   }
 }
