@@ -63,8 +63,9 @@ export interface DuplicateFinding {
 
 /**
  * The first rule `candidate` breaks against the person's `history`, or undefined. A topic is a
- * repeat when a training of it ended within `topicMonths` before the candidate starts (today for
- * an undated online course); cancelled trainings count for nothing.
+ * repeat when a training of it is under way (the same person sent to two classes of one topic,
+ * 多头调训) or ended within `topicMonths` of the candidate's start (today for an undated online
+ * course); cancelled trainings count for nothing.
  */
 export function findDuplicate(
   candidate: TrainingCandidate,
@@ -82,8 +83,9 @@ export function findDuplicate(
   if (sameCourse) return { rule: 'sameCourseCompleted', training: sameCourse };
   const topic = normalizeTopic(candidate.topic);
   const since = addMonths(candidate.startDate || today, -topicMonths);
-  const sameTopic = completed.find(
-    (t) => normalizeTopic(t.topic) === topic && (t.endDate || t.startDate || t.createdAt.slice(0, 10)) >= since,
+  const sameTopic = live.find(
+    (t) =>
+      normalizeTopic(t.topic) === topic && (t.status === 'enrolled' || (t.endDate || t.startDate || t.createdAt.slice(0, 10)) >= since),
   );
   if (sameTopic) return { rule: 'sameTopicWithinPeriod', training: sameTopic };
   if (candidate.startDate && candidate.endDate) {
@@ -100,10 +102,17 @@ export function findDuplicate(
   return undefined;
 }
 
-const ruleText: Record<DuplicateRule, string> = {
-  sameCourseCompleted: 'the same course was completed already',
-  sameTopicWithinPeriod: 'a training of the same topic was completed within the period',
-  fullTimeOverlap: 'the dates overlap a full-time (脱产) class',
+const ruleText = (finding: DuplicateFinding, topicMonths: number): string => {
+  switch (finding.rule) {
+    case 'sameCourseCompleted':
+      return 'the same course was completed already';
+    case 'sameTopicWithinPeriod':
+      return finding.training.status === 'enrolled'
+        ? 'a training of the same topic is under way'
+        : `a training of the same topic was completed within the period (${topicMonths} months)`;
+    case 'fullTimeOverlap':
+      return 'the dates overlap a full-time (脱产) class';
+  }
 };
 
 const ruleCode: Record<DuplicateRule, string> = {
@@ -116,10 +125,9 @@ const ruleCode: Record<DuplicateRule, string> = {
 export function duplicateRefusal(finding: DuplicateFinding, topicMonths: number) {
   const t = finding.training;
   const dates = t.startDate ? `${t.startDate}–${t.endDate}` : t.createdAt.slice(0, 10);
-  const period = finding.rule === 'sameTopicWithinPeriod' ? ` (${topicMonths} months)` : '';
   return failedPrecondition(
     ruleCode[finding.rule],
-    `refused as duplicate training: ${ruleText[finding.rule]}${period}: 《${t.title}》, ${t.organiserName}, ${dates}`,
+    `refused as duplicate training: ${ruleText(finding, topicMonths)}: 《${t.title}》, ${t.organiserName}, ${dates}`,
     {
       rule: finding.rule,
       trainingId: t.id,

@@ -130,14 +130,17 @@ export class StudyUseCases {
     const course = await this.courseFor(learner, input.courseId, today);
     if (!self && !(inCallerScope(caller, course.orgPath) || offeredTo(course.orgPath, caller.orgPath))) throw courseNotFound(course.id);
     const dates = courseDates(course);
+    const id = enrolmentId(course.id, learner.memberId);
+    const enrolled = await this.enrolments.ofMember(learner.memberId);
+    const existing = enrolled.find((e) => e.id === id);
+    if (existing && existing.status !== 'cancelled')
+      throw failedPrecondition('ENROLMENT_EXISTS', `member ${learner.memberId} is enrolled in this course already`, {
+        enrolmentId: id,
+        status: existing.status,
+      });
 
     // The duplicate-training rules, before any seat is taken.
-    const history = [
-      ...(await this.enrolments.ofMember(learner.memberId))
-        .filter((e) => e.id !== enrolmentId(course.id, learner.memberId))
-        .map(trainingOfEnrolment),
-      ...(await this.trainings.ofMember(learner.memberId)),
-    ];
+    const history = [...enrolled.filter((e) => e.id !== id).map(trainingOfEnrolment), ...(await this.trainings.ofMember(learner.memberId))];
     const duplicate = checkDuplicate(
       caller,
       {
@@ -157,7 +160,6 @@ export class StudyUseCases {
       throw failedPrecondition('COURSE_FULL', `all ${course.capacity} seats of this class are taken`, {
         capacity: String(course.capacity),
       });
-    const id = enrolmentId(course.id, learner.memberId);
     const events: NewEvent[] = [
       {
         type: studyEvents.enrolled,

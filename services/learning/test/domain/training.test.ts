@@ -56,6 +56,14 @@ test('the same topic within the period is a duplicate, however it is spaced', ()
   ).toBe('sameTopicWithinPeriod');
 });
 
+test('a class of the same topic under way is a duplicate (多头调训); a cancelled one is not', () => {
+  const underWay = training({ topic: '基层治理', status: 'enrolled', fullTime: false, startDate: '2026-11-01', endDate: '2026-11-02' });
+  const finding = findDuplicate(candidate({}), [underWay], 12, '2026-08-01');
+  expect(finding).toMatchObject({ rule: 'sameTopicWithinPeriod', training: underWay });
+  expect(duplicateRefusal(finding!, 12).message).toContain('under way');
+  expect(findDuplicate(candidate({}), [{ ...underWay, status: 'cancelled' }], 12, '2026-08-01')).toBeUndefined();
+});
+
 test('dates overlapping a full-time class are a duplicate', () => {
   const full = training({ topic: '党性教育', status: 'enrolled', startDate: '2026-09-02', endDate: '2026-09-10' });
   expect(findDuplicate(candidate({}), [full], 12, '2026-08-01')?.rule).toBe('fullTimeOverlap');
