@@ -1,7 +1,8 @@
 /**
  * The platform for the learning e2e tests: the learning service behind the gateway on the real
- * stack, a publisher of the member and feedback services' events (which learning follows), and
- * signed tokens for the roles of a small tree: province /p/, two cities, branches below.
+ * stack, a publisher of the member, feedback and supervision services' events (which learning
+ * follows), and signed tokens for the roles of a small tree: a province, two cities, branches
+ * below them.
  */
 import { connectBus, createEvent, ensureStream, EventPublisher, type Bus } from '@repo/bus';
 import { createLogger } from '@repo/logging';
@@ -49,11 +50,20 @@ export interface LearningPlatform {
     headers?: Record<string, string>,
     payload?: unknown,
   ): Promise<{ status: number; body: Json }>;
-  publish(type: string, subjectId: string, orgPath: string, data: Record<string, unknown>, actor?: string): Promise<void>;
-  /** A member announced by the member service and linked to a user account; answers their token. */
+  publish(
+    type: string,
+    subjectId: string,
+    orgPath: string,
+    data: Record<string, unknown>,
+    options?: { actor?: string; occurredAt?: string },
+  ): Promise<void>;
+  /**
+   * A member announced by the member service and a user account it linked to them (both as the
+   * member service's events); answers their token.
+   */
   member(
     orgPath: string,
-    options?: { stage?: string; cadreLevel?: string; posts?: string[]; organizationId?: string },
+    options?: { stage?: string; cadreLevel?: string; posts?: string[]; organizationId?: string; occurredAt?: string },
   ): Promise<{ memberId: string; userId: string; token: Record<string, string> }>;
   events(type: string): Promise<{ id: string; type: string; actor: string; subjectId: string; orgPath: string; data: Json }[]>;
   stop(): Promise<void>;
@@ -70,11 +80,12 @@ export async function startLearningPlatform(): Promise<LearningPlatform> {
     name: 'learning-e2e',
     namespace: platform.namespace,
   });
-  for (const domain of ['member', 'feedback']) await ensureStream(bus, domain);
+  for (const domain of ['member', 'feedback', 'supervision']) await ensureStream(bus, domain);
   const publisher = new EventPublisher(bus);
   const call = httpCaller(platform) as LearningPlatform['call'];
-  const publish: LearningPlatform['publish'] = async (type, subjectId, orgPath, data, actor = 'member-service') => {
-    await publisher.publish(createEvent({ type, actor, orgPath, subjectId, data }));
+  const publish: LearningPlatform['publish'] = async (type, subjectId, orgPath, data, options = {}) => {
+    const { actor = 'member-service', occurredAt } = options;
+    await publisher.publish(createEvent({ type, actor, orgPath, subjectId, data, ...(occurredAt ? { occurredAt } : {}) }));
   };
   // The tree's names, as the member service announces its nodes.
   for (const path of Object.values(tree))
@@ -85,20 +96,26 @@ export async function startLearningPlatform(): Promise<LearningPlatform> {
     publish,
     async member(orgPath, options = {}) {
       const memberId = randomUUID();
-      const userId = `user-${memberId.slice(0, 8)}`;
-      await publish('member.member.created', memberId, orgPath, {
-        organizationId: options.organizationId ?? nodeId(orgPath),
-        stage: options.stage ?? 'full',
+      const userId = randomUUID();
+      await publish(
+        'member.member.created',
+        memberId,
+        orgPath,
+        { organizationId: options.organizationId ?? nodeId(orgPath), stage: options.stage ?? 'full' },
+        options.occurredAt ? { occurredAt: options.occurredAt } : {},
+      );
+      // The member service links the account to the member (PATCH /users/:id with memberId).
+      await publish('member.user.updated', userId, orgPath, { changed: ['memberId'], memberIdBefore: '', memberId });
+      await waitFor(async () => (await call('GET', `/api/v1/learners/${memberId}`, staff.superAdmin)).body.userId === userId, {
+        what: `learner ${memberId} linked to ${userId}`,
       });
-      await waitFor(async () => (await call('GET', `/api/v1/learners/${memberId}`, staff.superAdmin)).status === 200, {
-        what: `learner ${memberId}`,
-      });
-      const change = await call('PATCH', `/api/v1/learners/${memberId}`, staff.superAdmin, {
-        userId,
-        ...(options.cadreLevel ? { cadreLevel: options.cadreLevel } : {}),
-        ...(options.posts ? { posts: options.posts } : {}),
-      });
-      if (change.status !== 200) throw new Error(`linking ${memberId}: ${JSON.stringify(change.body)}`);
+      if (options.cadreLevel || options.posts) {
+        const change = await call('PATCH', `/api/v1/learners/${memberId}`, staff.superAdmin, {
+          ...(options.cadreLevel ? { cadreLevel: options.cadreLevel } : {}),
+          ...(options.posts ? { posts: options.posts } : {}),
+        });
+        if (change.status !== 200) throw new Error(`learner ${memberId}: ${JSON.stringify(change.body)}`);
+      }
       return { memberId, userId, token: bearer({ userId, roles: ['member'], orgPath }, tokenSecret) };
     },
     events: (type) => streamEvents(platform.namespace, type),

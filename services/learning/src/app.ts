@@ -9,6 +9,7 @@ import { defaultPointsRules } from './domain/points';
 import { defaultRequirementSet } from './domain/requirements';
 import { feedbackConsumer } from './events/feedback';
 import { memberConsumers } from './events/members';
+import { supervisionConsumer } from './events/supervision';
 import { ExamUseCases } from './exams/use-cases';
 import { courseService } from './grpc/courses';
 import { examService } from './grpc/exams';
@@ -50,8 +51,9 @@ export async function buildApp(config: LearningConfig, logger: Logger, clock: Cl
     config,
     logger,
     address: config.LEARNING_GRPC_ADDR,
-    // Learners, organisations and meetings come from member.*, messages handled from feedback.*.
-    reads: ['member', 'feedback'],
+    // Learners, organisations and meetings come from member.*, messages handled from feedback.*,
+    // discipline decisions from supervision.*.
+    reads: ['member', 'feedback', 'supervision'],
     modules: ({ connection, outboxes }) => {
       const learnerStore = new LearnerRepository(connection, outboxes);
       const organizations = new OrganizationCopies(connection);
@@ -92,7 +94,11 @@ export async function buildApp(config: LearningConfig, logger: Logger, clock: Cl
           pointsService(points),
           portraitService(portraits),
         ],
-        consumers: [...memberConsumers(learners, organizations, portraitStore, logger), feedbackConsumer(portraitStore)],
+        consumers: [
+          ...memberConsumers(learners, organizations, portraitStore, logger),
+          feedbackConsumer(portraitStore),
+          supervisionConsumer(portraitStore, logger),
+        ],
         jobs: [
           // The timer: papers past their deadline are handed in (reads also do it as they meet one).
           { name: 'learning-paper-timer', run: async (now) => ({ submitted: await examCases.submitOverdue(now) }) },

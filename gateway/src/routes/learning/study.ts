@@ -251,16 +251,14 @@ export const studyRoutes: FastifyPluginAsyncTypebox<LearningRouteOptions> = asyn
         unitId: request.params.unitId,
       });
       if (!session) throw new Error('service answered without a session');
-      return reply
-        .status(201)
-        .send({
-          id: session.id,
-          courseId: session.courseId,
-          unitId: session.unitId,
-          kind: wordOf(codecs.unitKind, session.kind),
-          startedAt: session.startedAt ?? '',
-          videoSeconds: session.videoSeconds,
-        });
+      return reply.status(201).send({
+        id: session.id,
+        courseId: session.courseId,
+        unitId: session.unitId,
+        kind: wordOf(codecs.unitKind, session.kind),
+        startedAt: session.startedAt ?? '',
+        videoSeconds: session.videoSeconds,
+      });
     },
   );
 

@@ -124,6 +124,30 @@ const PortraitBody = Type.Object({
     }),
   ),
   messagesHandled: Type.Array(Type.Object({ year: Type.Integer(), replied: Type.Integer(), closed: Type.Integer() })),
+  discipline: Type.Array(
+    Type.Object({
+      caseId: Type.String(),
+      number: Type.String({ description: '案件编号' }),
+      category: Type.String(),
+      decidedAt: Type.String(),
+      treatment: Type.String(),
+      partySanction: Type.String(),
+      governmentSanction: Type.String(),
+      influence: Type.Array(
+        Type.Object({
+          sanction: Type.String(),
+          kind: Type.String({ description: 'party or government' }),
+          name: Type.String(),
+          fromDate: Type.String(),
+          untilDate: Type.String({ description: 'The first day after it; empty when it does not end' }),
+          effect: Type.String(),
+          inForce: Type.Boolean(),
+        }),
+      ),
+    }),
+    { description: 'Decided discipline cases naming the cadre (supervision service), with their influence periods (影响期)' },
+  ),
+  inInfluencePeriod: Type.Boolean({ description: 'An influence period lasts today' }),
 });
 
 export const trainingRoutes: FastifyPluginAsyncTypebox<LearningRouteOptions> = async (app, { learning }) => {
@@ -186,7 +210,8 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<LearningRouteOptions> = a
     {
       schema: {
         tags: ['portraits'],
-        summary: "A cadre's portrait: trainings, class hours, exams, organisations, meetings, messages handled (each read is recorded)",
+        summary:
+          "A cadre's portrait: trainings, class hours, exams, organisations, meetings, messages handled, discipline record (each read is recorded)",
         params: Params,
         response: { 200: PortraitBody, ...errorResponses },
       },
@@ -215,6 +240,8 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<LearningRouteOptions> = a
         examResults: p.examResults,
         meetings: p.meetings,
         messagesHandled: p.messagesHandled,
+        discipline: p.discipline,
+        inInfluencePeriod: p.inInfluencePeriod,
       };
     },
   );

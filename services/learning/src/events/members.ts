@@ -1,5 +1,6 @@
 /**
- * What learning takes from the member service's events: its learners (organisation and stage),
+ * What learning takes from the member service's events: its learners (organisation and stage,
+ * and the account each signs in with),
  * the organisation tree's names and paths, the meetings each organisation held, and the
  * history the cadre portrait shows. Handlers are idempotent; the kit skips repeated events.
  */
@@ -23,6 +24,8 @@ export const memberEventTypes = {
   organizationMoved: 'member.organization.moved',
   organizationDeleted: 'member.organization.deleted',
   meetingRecorded: 'member.meeting.recorded',
+  userCreated: 'member.user.created',
+  userUpdated: 'member.user.updated',
 } as const;
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
@@ -93,6 +96,17 @@ export function memberConsumers(
     }
   };
 
+  // The account a member signs in with: the member service links users to members.
+  const users = async (event: EventEnvelope) => {
+    const data = (event.data ?? {}) as Record<string, unknown>;
+    const memberId = text(data.memberId);
+    if (event.type !== memberEventTypes.userCreated && event.type !== memberEventTypes.userUpdated) return;
+    if (memberId === undefined) return;
+    const before = text(data.memberIdBefore);
+    if (before && before !== memberId) await learners.userLinked(before, event.subjectId, false, event.occurredAt);
+    if (memberId) await learners.userLinked(memberId, event.subjectId, true, event.occurredAt);
+  };
+
   const meetings = async (event: EventEnvelope) => {
     const data = (event.data ?? {}) as Record<string, unknown>;
     const organizationId = text(data.organizationId);
@@ -107,5 +121,6 @@ export function memberConsumers(
     { domain: 'member', durable: 'learning-members', filterType: 'member.member.>', handler: members, maxAckPending: 1 },
     { domain: 'member', durable: 'learning-organizations', filterType: 'member.organization.>', handler: tree, maxAckPending: 1 },
     { domain: 'member', durable: 'learning-meetings', filterType: memberEventTypes.meetingRecorded, handler: meetings },
+    { domain: 'member', durable: 'learning-users', filterType: 'member.user.>', handler: users, maxAckPending: 1 },
   ];
 }

@@ -448,5 +448,12 @@ export function toProtoPortrait(p: Portrait): pb.Portrait {
     examResults: p.examResults.map((e) => pb.ExamResult.create(e)),
     meetings: p.meetings.map((m) => pb.MeetingYear.create(m)),
     messagesHandled: p.messagesHandled.map((m) => pb.MessagesYear.create(m)),
+    discipline: p.discipline.map((c) =>
+      pb.DisciplineRecord.create({
+        ...c,
+        influence: c.influence.map(({ from, until, ...i }) => pb.InfluencePeriod.create({ ...i, fromDate: from, untilDate: until })),
+      }),
+    ),
+    inInfluencePeriod: p.inInfluencePeriod,
   });
 }

@@ -50,6 +50,12 @@ export class LearnerUseCases {
     return updated;
   }
 
+  /** The member service linked an account to a member, or took it away (`linked` false). */
+  async userLinked(memberId: string, userId: string, linked: boolean, at: string): Promise<void> {
+    if (linked) await this.learners.linkUser(memberId, userId, at);
+    else await this.learners.unlinkUser(memberId, userId, at);
+  }
+
   /** A member event's facts: the learner is kept in step and their ledgers assessed again. */
   async memberFacts(memberId: string, facts: MemberFacts, occurredAt: string): Promise<Learner | undefined> {
     const applied = await this.learners.applyMemberFacts(memberId, facts, occurredAt);

@@ -1,21 +1,22 @@
 /**
  * The cadre portrait (干部画像): what the member service's events said about the cadre (their
  * organisations and stages over time, the meetings those organisations held while they were
- * there), what the feedback service's events said about the messages they handled, and this
+ * there), what the feedback service's events said about the messages they handled, the
+ * discipline decisions the supervision service's events announced with their influence periods, and this
  * service's own records: trainings, class hours by year and exam results. Study points are no
  * part of it: assessment uses class hours and exam results only. Each read is an event.
  */
 import type { Caller } from '@repo/access';
 import { notFound } from '@repo/errors';
 import { learnerInScope } from '../access';
-import type { Clock } from '../clock';
+import { todayOf, type Clock } from '../clock';
 import { isCadre, type Learner } from '../domain/learner';
 import type { Training } from '../domain/training';
 import type { ExamRepository } from '../store/exams';
 import type { LearnerRepository } from '../store/learners';
 import type { LedgerRepository } from '../store/ledgers';
 import type { OrganizationCopies } from '../store/organizations';
-import { portraitEvents, type PortraitRepository } from '../store/portraits';
+import { portraitEvents, type DisciplineCopy, type InfluenceCopy, type PortraitRepository } from '../store/portraits';
 import type { TrainingUseCases } from '../trainings/use-cases';
 
 export interface OrganizationSpell {
@@ -35,6 +36,14 @@ export interface Portrait {
   examResults: { examId: string; title: string; attempt: number; score: number; totalScore: number; passed: boolean; gradedAt: string }[];
   meetings: { year: number; type: string; held: number }[];
   messagesHandled: { year: number; replied: number; closed: number }[];
+  discipline: (Omit<DisciplineCopy, 'memberId' | 'influence'> & { influence: (InfluenceCopy & { inForce: boolean })[] })[];
+  /** A sanction's influence period lasts today. */
+  inInfluencePeriod: boolean;
+}
+
+/** An influence period lasts from its first day to the day before `until` ('' never ends). */
+export function inForce(period: Pick<InfluenceCopy, 'from' | 'until'>, today: string): boolean {
+  return period.from <= today && (period.until === '' || today < period.until);
 }
 
 export class PortraitUseCases {
@@ -51,13 +60,19 @@ export class PortraitUseCases {
   async get(caller: Caller, memberId: string): Promise<Portrait> {
     const learner = await learnerInScope(this.learners, caller, 'portrait.read', memberId);
     if (!isCadre(learner)) throw notFound('CADRE_NOT_FOUND', `member ${memberId} is not recorded as a cadre`, { memberId });
-    const [history, ledgers, trainings, papers, handled] = await Promise.all([
+    const [history, ledgers, trainings, papers, handled, cases] = await Promise.all([
       this.portraits.history(memberId),
       this.ledgers.ofMember(memberId),
       this.trainings.history(memberId),
       this.exams.resultsOf(memberId),
       this.portraits.handledBy(learner.userId),
+      this.portraits.disciplineOf(memberId),
     ]);
+    const today = todayOf(this.clock);
+    const discipline = cases.map(({ memberId: _m, influence, ...rest }) => ({
+      ...rest,
+      influence: influence.map((period) => ({ ...period, inForce: inForce(period, today) })),
+    }));
     const spells = history.organizations.map((change, i) => ({ ...change, toDate: history.organizations[i + 1]?.date ?? '' }));
     if (spells.length === 0 && learner.organizationId)
       spells.push({ date: '', organizationId: learner.organizationId, orgPath: learner.orgPath, toDate: '' });
@@ -119,6 +134,8 @@ export class PortraitUseCases {
         .sort((a, b) => a.gradedAt.localeCompare(b.gradedAt)),
       meetings: [...held.values()].sort((a, b) => a.year - b.year || a.type.localeCompare(b.type)),
       messagesHandled: handled,
+      discipline,
+      inInfluencePeriod: discipline.some((c) => c.influence.some((p) => p.inForce)),
     };
   }
 }

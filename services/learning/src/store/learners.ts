@@ -11,7 +11,7 @@ import {
   type OutboxStore,
   type Outboxes,
 } from '@repo/bus';
-import { isDuplicateKey, Schema, type Connection } from '@repo/db';
+import { isDuplicateKey, Schema, type Connection, type Model } from '@repo/db';
 import { placedAt, placementSchemaFields, type PathHolder } from '@repo/kit';
 import type { Learner, LearnerChange } from '../domain/learner';
 import { idOf, placedHolder, revisionConflict } from './records';
@@ -42,6 +42,21 @@ const schema = new Schema(
 schema.index({ userId: 1 });
 schema.index({ orgScopes: 1 });
 
+/**
+ * The account the member service linked to each member (member.user.*), kept apart so that a
+ * link announced before its member arrives is applied when the member does.
+ */
+interface UserLinkRecord {
+  _id: string;
+  userId: string;
+  at: string;
+}
+
+const userLinkSchema = new Schema<UserLinkRecord>(
+  { _id: { type: String, required: true }, userId: { type: String, default: '' }, at: { type: String, required: true } },
+  { collection: 'userLinks', versionKey: false, strict: 'throw' },
+);
+
 function toLearner(record: LearnerRecord): Learner {
   const { id, orgScopes: _scopes, memberEventAt: _at, ...rest } = idOf(withoutOutbox(record));
   return { memberId: id, ...rest };
@@ -56,9 +71,11 @@ export interface MemberFacts {
 
 export class LearnerRepository {
   readonly store: OutboxStore<LearnerRecord>;
+  private readonly links: Model<UserLinkRecord>;
 
   constructor(connection: Connection, outboxes: Outboxes) {
     this.store = outboxes.register(connection.model<LearnerRecord>('Learner', schema), { conflict: revisionConflict('learner') });
+    this.links = connection.model<UserLinkRecord>('UserLink', userLinkSchema);
   }
 
   get organizationPaths(): PathHolder {
@@ -96,13 +113,14 @@ export class LearnerRepository {
       };
       if (!current) {
         try {
+          const link = await this.links.findById(memberId).lean<UserLinkRecord>().exec();
           const record = {
             _id: memberId,
             organizationId: '',
             stage: '',
             posts: [],
             cadreLevel: '' as const,
-            userId: '',
+            userId: link?.userId ?? '',
             revision: 1,
             ...set,
           };
@@ -121,6 +139,41 @@ export class LearnerRepository {
         memberId,
       );
       if (updated) return { before: toLearner(current), after: toLearner(updated) };
+    }
+  }
+
+  /**
+   * The member service linked `userId` to `memberId`: kept, applied to the
+   * learner if it is here, and taken from any other learner that had the account (one account,
+   * one member).
+   */
+  async linkUser(memberId: string, userId: string, at: string): Promise<void> {
+    await this.links.updateOne({ _id: memberId }, { $set: { userId, at } }, { upsert: true }).exec();
+    if (userId) {
+      const holder = await this.byUser(userId);
+      if (holder && holder.memberId !== memberId) await this.setUser(holder.memberId, '');
+    }
+    await this.setUser(memberId, userId);
+  }
+
+  /** The member service took `userId` away from `memberId`: cleared if the member still has it. */
+  async unlinkUser(memberId: string, userId: string, at: string): Promise<void> {
+    await this.links.updateOne({ _id: memberId, userId }, { $set: { userId: '', at } }).exec();
+    const current = await this.get(memberId);
+    if (current?.userId === userId) await this.setUser(memberId, '');
+  }
+
+  private async setUser(memberId: string, userId: string): Promise<void> {
+    for (let attempt = 1; attempt <= 10; attempt++) {
+      const current = await this.store.model.findById(memberId, { userId: 1, revision: 1 }).lean<LearnerRecord>().exec();
+      if (!current || current.userId === userId) return;
+      const updated = await this.store.tryUpdate(
+        { _id: memberId, revision: current.revision },
+        { $set: { userId, updatedAt: new Date().toISOString(), revision: current.revision + 1 } },
+        [],
+        memberId,
+      );
+      if (updated) return;
     }
   }
 

@@ -86,6 +86,51 @@ const handledSchema = new Schema<HandledRecord>(
 );
 handledSchema.index({ userId: 1 });
 
+/** A sanction's influence period, as the supervision service's event gives it. */
+export interface InfluenceCopy {
+  sanction: string;
+  kind: string;
+  name: string;
+  from: string;
+  /** The first day after it; '' when it does not end. */
+  until: string;
+  effect: string;
+}
+
+/** A decided case's part about one member (supervision.case.decided). */
+export interface DisciplineCopy {
+  caseId: string;
+  memberId: string;
+  number: string;
+  category: string;
+  decidedAt: string;
+  treatment: string;
+  partySanction: string;
+  governmentSanction: string;
+  influence: InfluenceCopy[];
+}
+
+interface DisciplineRecord extends DisciplineCopy {
+  _id: string;
+}
+
+const disciplineSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    caseId: { type: String, required: true },
+    memberId: { type: String, required: true },
+    number: { type: String, default: '' },
+    category: { type: String, default: '' },
+    decidedAt: { type: String, default: '' },
+    treatment: { type: String, default: '' },
+    partySanction: { type: String, default: '' },
+    governmentSanction: { type: String, default: '' },
+    influence: { type: [Schema.Types.Mixed], default: [] },
+  },
+  { collection: 'discipline', versionKey: false, strict: 'throw' },
+);
+disciplineSchema.index({ memberId: 1 });
+
 export interface MemberHistory {
   organizations: OrganizationChange[];
   stages: StageChange[];
@@ -97,6 +142,7 @@ export class PortraitRepository {
   readonly store: OutboxStore<PortraitRecord>;
   private readonly meetings: Model<MeetingRecord>;
   private readonly handled: Model<HandledRecord>;
+  private readonly discipline: Model<DisciplineRecord>;
 
   constructor(connection: Connection, outboxes: Outboxes) {
     this.store = outboxes.register(connection.model<PortraitRecord>('Portrait', portraitSchema), {
@@ -104,6 +150,7 @@ export class PortraitRepository {
     });
     this.meetings = connection.model<MeetingRecord>('Meeting', meetingSchema);
     this.handled = connection.model<HandledRecord>('MessagesHandled', handledSchema);
+    this.discipline = connection.model<DisciplineRecord>('Discipline', disciplineSchema);
   }
 
   get organizationPaths(): PathHolder {
@@ -176,5 +223,16 @@ export class PortraitRepository {
     if (!userId) return [];
     const records = await this.handled.find({ userId }, { year: 1, replied: 1, closed: 1 }).lean<HandledRecord[]>().exec();
     return records.map(({ year, replied, closed }) => ({ year, replied, closed })).sort((a, b) => a.year - b.year);
+  }
+
+  /** A decision about a member, kept as the latest decision of that case says (repeats change nothing). */
+  async recordDiscipline(copy: DisciplineCopy): Promise<void> {
+    const _id = `${copy.caseId}:${copy.memberId}`;
+    await this.discipline.replaceOne({ _id }, { _id, ...copy }, { upsert: true }).exec();
+  }
+
+  async disciplineOf(memberId: string): Promise<DisciplineCopy[]> {
+    const records = await this.discipline.find({ memberId }, { _id: 0 }).lean<DisciplineCopy[]>().exec();
+    return records.sort((a, b) => a.decidedAt.localeCompare(b.decidedAt) || a.caseId.localeCompare(b.caseId));
   }
 }
