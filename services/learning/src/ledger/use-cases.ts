@@ -22,7 +22,7 @@ import {
   type RuleCount,
   type Standing,
 } from '../domain/ledger';
-import { assess, endedQuarters, setForYear, validateRequirementSet, type RequirementSet, type YearTotals } from '../domain/requirements';
+import { applies, assess, endedQuarters, setForYear, validateRequirementSet, type RequirementSet, type YearTotals } from '../domain/requirements';
 import type { LearnerRepository } from '../store/learners';
 import { ledgerEvents, type LedgerRepository } from '../store/ledgers';
 import type { OrganizationCopies } from '../store/organizations';
@@ -61,6 +61,21 @@ export async function retryOnConflict<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** The longest window of the set's rules that apply to the learner (1 when none is longer). */
+function windowOf(set: RequirementSet, learner: LearnerFacts): number {
+  return Math.max(1, ...set.rules.filter((r) => applies(r, learner)).map((r) => r.windowYears));
+}
+
+function sameStanding(a: Standing, b: Standing): boolean {
+  return (
+    a.onTrack === b.onTrack &&
+    a.met === b.met &&
+    a.assessedQuarters === b.assessedQuarters &&
+    a.requirementSet === b.requirementSet &&
+    JSON.stringify(a.rules) === JSON.stringify(b.rules)
+  );
+}
+
 export class LedgerUseCases {
   constructor(
     private readonly ledgers: LedgerRepository,
@@ -86,7 +101,8 @@ export class LedgerUseCases {
     today = todayOf(this.clock),
   ): Promise<Standing> {
     const set = setForYear(await this.rules.list('requirementSet'), year);
-    const window = Math.max(1, ...set.rules.map((r) => r.windowYears));
+    // Earlier years are read only for a rolling window that applies to this learner.
+    const window = windowOf(set, learner);
     const earlier =
       window > 1
         ? await this.ledgers.years(
@@ -110,15 +126,15 @@ export class LedgerUseCases {
   private async openOrRead(learner: Learner, year: number): Promise<Ledger> {
     const found = await this.ledgers.find(learner.memberId, year);
     if (found) return found;
-    await this.ledgers.open([
-      {
-        memberId: learner.memberId,
-        year,
-        orgPath: learner.orgPath,
-        totals: emptyTotals,
-        ...(await this.standing(learner, year, emptyTotals)),
-      },
-    ]);
+    const fresh = {
+      memberId: learner.memberId,
+      year,
+      orgPath: learner.orgPath,
+      totals: emptyTotals,
+      ...(await this.standing(learner, year, emptyTotals)),
+    };
+    if (await this.ledgers.open([fresh])) return { ...fresh, entries: [], behindQuarters: [], revision: 1 };
+    // Opened by someone else meanwhile.
     const opened = await this.ledgers.find(learner.memberId, year);
     if (!opened) throw new Error(`ledger ${learner.memberId}:${year} did not open`);
     return opened;
@@ -150,7 +166,7 @@ export class LedgerUseCases {
 
   private async reassessLater(learner: Learner, year: number): Promise<void> {
     const set = setForYear(await this.rules.list('requirementSet'), year);
-    const window = Math.max(1, ...set.rules.map((r) => r.windowYears));
+    const window = windowOf(set, learner);
     if (window === 1) return;
     const later = await this.ledgers.years(
       learner.memberId,
@@ -170,6 +186,8 @@ export class LedgerUseCases {
       const current = await this.openOrRead(learner, year);
       const standing = await this.standing(learner, year, current.totals, today);
       const { events: news, behindQuarter } = events(standing, current);
+      // Nothing changed and nothing to announce: no write (most ledgers, most quarters).
+      if (news.length === 0 && !behindQuarter && sameStanding(current, standing)) return current;
       return this.ledgers.reassess(current, standing, news, behindQuarter);
     });
   }

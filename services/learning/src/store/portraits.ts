@@ -172,7 +172,23 @@ export class PortraitRepository {
     eventId: string,
     change: { organization?: OrganizationChange; stage?: StageChange },
   ): Promise<void> {
-    await this.ensure(memberId, orgPath);
+    // A member's first event makes their record with it.
+    try {
+      await this.store.insert(
+        {
+          _id: memberId,
+          ...placedAt(orgPath),
+          organizations: change.organization ? [change.organization] : [],
+          stages: change.stage ? [change.stage] : [],
+          applied: [eventId],
+          revision: 1,
+        },
+        [],
+      );
+      return;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
     const push: Record<string, unknown> = { applied: eventId };
     if (change.organization) push.organizations = change.organization;
     if (change.stage) push.stages = change.stage;
@@ -192,6 +208,7 @@ export class PortraitRepository {
 
   /** Records that someone read the portrait (an event for the audit trail). */
   async recordRead(memberId: string, orgPath: string, event: NewEvent): Promise<void> {
+    if (await this.store.recordEvents(memberId, [event])) return;
     await this.ensure(memberId, orgPath);
     await this.store.recordEvents(memberId, [event]);
   }
