@@ -45,6 +45,21 @@ export const platformServices: readonly PlatformService[] = [
       { name: 'meetings', description: 'Organisation life (三会一课) and quarterly compliance' },
     ],
   },
+  {
+    name: 'learning',
+    port: 50053,
+    summary: 'courses and class hours, the class-hour ledger, exams, cadre training records, study points, the cadre portrait',
+    tags: [
+      { name: 'courses', description: 'Courses of units and their class hours (学时)' },
+      { name: 'study', description: 'Enrolment, units completed by doing them, attendance of offline sessions' },
+      { name: 'ledger', description: 'The class-hour ledger per person and year, requirements, reports' },
+      { name: 'learners', description: "Learners' posts, cadre levels and accounts" },
+      { name: 'exams', description: 'Question banks, exams, papers, grading and anomaly flags' },
+      { name: 'trainings', description: 'Cadre training records (干部培训档案) and duplicate training' },
+      { name: 'points', description: 'Study points: opt-in, never an assessment basis' },
+      { name: 'portraits', description: 'The cadre portrait (干部画像)' },
+    ],
+  },
 ];
 
 const variablePrefix = (name: string) => name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
