@@ -10,3 +10,4 @@ export { docNumberKeys, findDocNumber, parseDocNumber, type ParsedDocNumber } fr
 export { foldText, hasChinese } from './fold';
 export { suggestInputs, toPinyinKey } from './pinyin';
 export { PinyinTerms } from './pinyin-terms';
+export { watchSynonyms } from './watch';
