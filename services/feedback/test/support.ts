@@ -3,11 +3,10 @@
  * clock the test moves, with the organisation tree it learns from member events the test
  * publishes as the member service would.
  */
-import { createEvent, EventPublisher } from '@repo/bus';
 import { fromServiceError, RpcClient, type RequestOf, type ResponseOf } from '@repo/grpc';
 import { createLogger } from '@repo/logging';
 import * as pb from '@repo/proto/feedback/v1';
-import { credentialsFor, stackEnv, waitFor } from '@repo/testbed';
+import { announceOrganizations, credentialsFor, stackEnv, waitFor, type AnnouncedOrganization } from '@repo/testbed';
 import { buildApp, type FeedbackApp } from '../src/app';
 import { loadConfig } from '../src/config';
 
@@ -50,12 +49,7 @@ export async function startFeedback(
   };
 }
 
-export interface TreeNode {
-  id: string;
-  name: string;
-  kind: 'committee' | 'generalBranch' | 'branch' | 'group';
-  path: string;
-}
+export type TreeNode = AnnouncedOrganization;
 
 /** A node of the tree: its path is its parent's plus its id. */
 export const node = (parent: TreeNode | undefined, id: string, name: string, kind: TreeNode['kind']): TreeNode => ({
@@ -66,24 +60,11 @@ export const node = (parent: TreeNode | undefined, id: string, name: string, kin
 });
 
 /** The organisations as the member service announces them; answers once the service has them all. */
-export async function publishTree(running: RunningFeedback, nodes: TreeNode[]): Promise<void> {
-  const publisher = new EventPublisher(running.app.bus);
-  for (const n of nodes) {
-    const parentId = n.path.split('/').filter(Boolean).slice(-2, -1)[0] ?? '';
-    await publisher.publish(
-      createEvent({
-        type: 'member.organization.created',
-        actor: 'admin',
-        orgPath: n.path,
-        subjectId: n.id,
-        data: { name: n.name, kind: n.kind, parentId },
-      }),
-    );
-  }
-  await waitFor(
-    async () => (await running.app.organizations.model.countDocuments({ _id: { $in: nodes.map((n) => n.id) } }).exec()) === nodes.length,
-    { what: 'the tree in the feedback service' },
-  );
+export async function publishTree(running: RunningFeedback, namespace: string, nodes: TreeNode[]): Promise<void> {
+  await announceOrganizations(namespace, nodes);
+  await waitFor(async () => (await running.app.organizations.byIds(nodes.map((n) => n.id))).size === nodes.length, {
+    what: 'the tree in the feedback service',
+  });
 }
 
 export const asPublic = () => credentialsFor();

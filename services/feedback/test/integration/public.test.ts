@@ -22,7 +22,7 @@ beforeAll(async () => {
   const env = { FEEDBACK_ADDRESS_DAILY_LIMIT: '6' };
   running = await startFeedback(namespace, env, at('2026-10-12 09:00'));
   replica = await startFeedback(namespace, env, at('2026-10-12 09:00'));
-  await publishTree(running, [city, district]);
+  await publishTree(running, namespace, [city, district]);
 });
 
 afterAll(async () => {

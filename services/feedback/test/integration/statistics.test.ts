@@ -67,7 +67,7 @@ async function rate(name: string, local: string, attitude: number, speed: number
 beforeAll(async () => {
   await ensureStack();
   running = await startFeedback(namespace, {}, at('2026-09-28 09:00'));
-  await publishTree(running, [province, city, lh, gb1, b1, ds, b2]);
+  await publishTree(running, namespace, [province, city, lh, gb1, b1, ds, b2]);
   cityPost = (await call('createLeaderPost', { organizationId: city.id, title: '书记', holderName: '' }, staffOf(city))).leaderPost!.id;
 
   await write('A', '2026-09-28 10:00', { leaderPostId: cityPost });
@@ -115,7 +115,8 @@ beforeAll(async () => {
   await write('H', '2026-10-22 09:00', { organizationId: b2.id });
 
   when('2026-10-23 10:00');
-  await running.app.ticker.tick(running.clock.now);
+  // Three weeks of hours to look at: a tick stops at its budget and the next goes on.
+  while (!(await running.app.ticker.tick(running.clock.now)).complete);
   await running.app.statistics.recompute();
 });
 

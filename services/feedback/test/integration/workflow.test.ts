@@ -24,7 +24,7 @@ const replicas: RunningFeedback[] = [];
 beforeAll(async () => {
   await ensureStack();
   running = await startFeedback(namespace);
-  await publishTree(running, [province, city, district, otherDistrict, branch]);
+  await publishTree(running, namespace, [province, city, district, otherDistrict, branch]);
 });
 
 afterAll(async () => {
