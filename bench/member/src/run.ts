@@ -18,10 +18,10 @@ import { cpus, totalmem } from 'node:os';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
-import { bearer, cleanupNamespace, randomSecret } from '@repo/testbed';
+import { bearer, cleanupNamespace, credentialsFor, randomSecret, testCallerKeys } from '@repo/testbed';
 import { Api, pool, type Json } from './api';
 import { runLeg, writeTargets, type ListTarget, type LoadLeg } from './listing';
-import { callUnary, createClient } from '@repo/grpc';
+import { RpcClient } from '@repo/grpc';
 import * as pb from '@repo/proto/member/v1';
 import { removeLeftoverFiles } from './leftovers';
 import { cpuMeter, loadAverage, memoryMiB, postgresProcesses, RunStore, streamMessages, type CpuReading } from './observe';
@@ -262,6 +262,7 @@ async function main(): Promise<void> {
       MONGO_URL: `${mongoBase}/${database}`,
       NATS_URL: natsUrl,
       BUS_NAMESPACE: namespace,
+      CALLER_VERIFY_KEYS: testCallerKeys.publicKeyPem,
       LOG_LEVEL: 'warn',
       OTEL_SERVICE_NAME: 'member',
     }, join(workDir, 'member.log'), repo);
@@ -273,6 +274,7 @@ async function main(): Promise<void> {
       // Not started: the content service is not part of this benchmark (readyz reports it down).
       CONTENT_ADDR: `127.0.0.1:${await freePort()}`,
       AUTH_TOKEN_SECRET: secret,
+      CALLER_SIGNING_KEY: testCallerKeys.privateKeyPem,
       RATE_LIMIT_PER_MINUTE: '1000000',
       PUBLIC_RATE_LIMIT_PER_MINUTE: '1000000',
       // The gateway's configuration caps this one at 10,000 (it refuses to start above).
@@ -544,7 +546,7 @@ async function main(): Promise<void> {
     // ---- 5. One month of dues bills for the whole province -------------------------------------------
     checkTime('the dues bills');
     const payers = duesPayingStages.reduce((s, stage) => s + stageCounts[stage], 0);
-    const orgAdminIdentity = { userId: 'bench-importer', roles: ['orgAdmin'], orgPath: province.path, requestId: 'bench-dues' };
+    const orgAdmin = { userId: 'bench-importer', roles: ['orgAdmin'], orgPath: province.path };
     {
       /** The REST call; when the gateway gives up (504), the bills are watched until they stop coming. */
       const billOverRest = async (label: string) => {
@@ -596,9 +598,9 @@ async function main(): Promise<void> {
         const t = performance.now();
         const limitMs = Math.max(60_000, Math.min(deadline - Date.now(), o.duesMinutes * 60_000));
         // A new connection: the server closes connections 5 min (+30 s grace) after they open.
-        const client = createClient(pb.DuesServiceClient, `127.0.0.1:${memberPort}`);
+        const client = new RpcClient(pb.DuesServiceService, `127.0.0.1:${memberPort}`, limitMs);
         try {
-          const answer = await callUnary(client, client.generateBills, { organizationId: province.id, month }, orgAdminIdentity, limitMs);
+          const answer = await client.call('generateBills', { organizationId: province.id, month }, await credentialsFor(orgAdmin));
           const seconds = (performance.now() - t) / 1000;
           return { via: 'gRPC', available: true, status: 'OK', serviceSeconds: round(seconds, 2), created: answer.created, existing: answer.existing, totalFen: answer.totalFen, cpu: runMeter.read() };
         } catch (err) {

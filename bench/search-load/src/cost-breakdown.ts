@@ -12,7 +12,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createTextAnalyzer } from '../../../services/content/dist/domain/text';
+import { createTextAnalyzer } from '@repo/text';
 import { corpusShape, generateChunk } from './corpus';
 import { percentile } from './stats';
 

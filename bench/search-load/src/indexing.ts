@@ -6,7 +6,7 @@
  */
 import { Client, errors } from '@elastic/elasticsearch';
 import type { ContentDocument } from '../../../services/content/dist/domain/document';
-import { createTextAnalyzer } from '../../../services/content/dist/domain/text';
+import { createTextAnalyzer } from '@repo/text';
 import { SearchIndex } from '../../../services/content/dist/store/search';
 import { chunkSize, corpusChunks, corpusShape, corpusVersion } from './corpus';
 import { cpuSeconds } from './proc';

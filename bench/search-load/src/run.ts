@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from '@elastic/elasticsearch';
-import { cleanupNamespace } from '@repo/testbed';
+import { cleanupNamespace, testCallerKeys } from '@repo/testbed';
 import { generateChunk, corpusShape } from './corpus';
 import { benchTokenSecret, measureFreshness, type FreshnessResult } from './freshness';
 import { prepareCorpusIndex, removeFreshnessDocs } from './indexing';
@@ -165,6 +165,7 @@ async function main(): Promise<void> {
       SEARCH_INDEX_PREFIX: o.prefix,
       CONTENT_GRPC_ADDR: `127.0.0.1:${o.contentPort}`,
       BUS_NAMESPACE: namespace,
+      CALLER_VERIFY_KEYS: testCallerKeys.publicKeyPem,
       LOG_LEVEL: 'warn',
       OTEL_SERVICE_NAME: 'content',
     }, join(workDir, 'content.log'), repo));
@@ -174,6 +175,7 @@ async function main(): Promise<void> {
       CONTENT_ADDR: `127.0.0.1:${o.contentPort}`,
       RATE_LIMIT_PER_MINUTE: '1000000',
       AUTH_TOKEN_SECRET: benchTokenSecret,
+      CALLER_SIGNING_KEY: testCallerKeys.privateKeyPem,
       PUBLIC_RATE_LIMIT_PER_MINUTE: '1000000',
       LOG_LEVEL: 'warn',
       OTEL_SERVICE_NAME: 'gateway',
