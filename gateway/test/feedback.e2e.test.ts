@@ -1,117 +1,39 @@
 /**
- * The online mass line through REST, against the real feedback service, document store, NATS
- * and Elasticsearch: the public writes, follows and rates; staff take the message through the
- * workflow; public answers never carry a contact, a writer or a staff note, and markup people
- * write comes back as the text it is; bad input is named field by field; limits answer 429.
- *
- * The service runs on the wall clock, so its working-day calendar here is the real data file
- * plus, for any year from this one on that the file does not declare yet, a year of plain
- * weekdays marked as a test fixture: what these tests check does not depend on holidays (the
- * service's own tests check those on a fixed clock), and they must not start failing on the
- * day the real data runs out.
+ * A message's life through REST, on the real feedback service, document store, NATS and
+ * Elasticsearch, around 2026 国庆 (1-7 October off, Saturday 10 October worked): written by the
+ * public with markup in it, accepted, assigned, disputed and upheld, extended, replied, rated
+ * unsatisfied, rectified and revisited. Each step is taken by the organisation it belongs to;
+ * public answers never carry a contact, the writer, an actor or a staff note; what people
+ * wrote comes back as the text it is.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { defaultWorkingDaysFile } from '@repo/calendar';
-import type { FeedbackApp } from '@repo/feedback/app';
-import { announceOrganizations, bearer, waitFor } from '@repo/testbed';
-import { httpCaller, startPlatform, tokenSecret, type Platform } from './support';
+import { waitFor } from '@repo/testbed';
+import { type FeedbackPlatform, type Json, at, draft, node, staff, startFeedbackPlatform } from './feedback-support';
 
 jest.setTimeout(120_000);
 
-// Response bodies are checked field by field below; their shapes are the OpenAPI schemas.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+const province = node(undefined, '江川省委');
+const city = node(province, '江川市委');
+const district = node(city, '临河区委');
+const other = node(city, '东山区委');
 
-const addressLimit = 12;
-let platform: Platform;
-let feedback: FeedbackApp;
-let fixtureDir: string;
-/** Messages written so far from this test's one client address (127.0.0.1). */
-let written = 0;
+const cityAdmin = staff(city);
+const citySecretary = staff(city, ['secretary']);
+const cityInspector = staff(city, ['inspector']);
+const cityMember = staff(city, ['member']);
+const districtSecretary = staff(district, ['secretary']);
+const otherAdmin = staff(other);
 
-const city = { id: randomUUID(), name: '江川市委' };
-const district = { id: randomUUID(), name: '临河区委' };
-const other = { id: randomUUID(), name: '东山区委' };
-const pathOf = (...ids: string[]) => `/${ids.join('/')}/`;
-const cityAdmin = bearer({ userId: 'city-admin', roles: ['orgAdmin'], orgPath: pathOf(city.id) }, tokenSecret);
-const districtSecretary = bearer(
-  { userId: 'district-secretary', roles: ['secretary'], orgPath: pathOf(city.id, district.id) },
-  tokenSecret,
-);
-const otherAdmin = bearer({ userId: 'other-admin', roles: ['orgAdmin'], orgPath: pathOf(city.id, other.id) }, tokenSecret);
-const cityMember = bearer({ userId: 'member-1', roles: ['member'], orgPath: pathOf(city.id) }, tokenSecret);
-const signedInWriter = bearer({ userId: 'writer-7', roles: ['member'], orgPath: pathOf(city.id, district.id) }, tokenSecret);
-
-function calendarFixture(): string {
-  const real = readFileSync(defaultWorkingDaysFile(), 'utf8');
-  const declared = new Set([...real.matchAll(/^year (\d{4})/gm)].map((m) => Number(m[1])));
-  const thisYear = new Date().getUTCFullYear();
-  const extra = [thisYear, thisYear + 1]
-    .filter((year) => !declared.has(year))
-    .map((year) => `year ${year} test fixture: weekdays only, not a State Council notice`);
-  fixtureDir = mkdtempSync(join(tmpdir(), 'feedback-calendar-'));
-  const file = join(fixtureDir, 'working-days.txt');
-  writeFileSync(file, [real, ...extra].join('\n'));
-  return file;
-}
+let fb: FeedbackPlatform;
 
 beforeAll(async () => {
-  platform = await startPlatform(
-    { FEEDBACK_CALENDAR_FILE: calendarFixture(), FEEDBACK_ADDRESS_DAILY_LIMIT: String(addressLimit) },
-    { only: ['feedback'] },
-  );
-  feedback = platform.apps.feedback as FeedbackApp;
-  // The tree as the member service announces it.
-  await announceOrganizations(platform.namespace, [
-    { ...city, kind: 'committee', path: pathOf(city.id) },
-    { ...district, kind: 'committee', path: pathOf(city.id, district.id) },
-    { ...other, kind: 'committee', path: pathOf(city.id, other.id) },
-  ]);
-  await waitFor(async () => (await call('GET', '/api/v1/message-recipients')).body.organizations?.length === 1, {
-    what: 'the tree in the feedback service',
-  });
+  fb = await startFeedbackPlatform('2026-09-30 09:00', [province, city, district, other]);
 });
 
 afterAll(async () => {
-  await platform?.stop();
-  if (fixtureDir) rmSync(fixtureDir, { recursive: true, force: true });
+  await fb?.stop();
 });
 
-const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, headers: Record<string, string> = {}, payload?: unknown) =>
-  httpCaller(platform)(method, url, headers, payload) as Promise<{ status: number; body: Json; headers: Headers }>;
-
-/** Raw text of an answer, to look for what must never be in it. */
-const raw = async (url: string, headers: Record<string, string> = {}) => (await fetch(`${platform.baseUrl}${url}`, { headers })).text();
-
-let serial = 0;
-const draft = (overrides: Record<string, unknown> = {}) => {
-  serial++;
-  return {
-    type: 'complaint',
-    domain: '城建',
-    organizationId: city.id,
-    subject: `滨江路积水（${serial}）`,
-    body: '滨江路小区门口每逢下雨积水没过脚踝，请尽快修缮排水设施。',
-    region: '江川市临河区',
-    contact: `1360000${String(1000 + serial)}`,
-    contactName: '王先生',
-    ...overrides,
-  };
-};
-
-async function write(body: Record<string, unknown>, headers: Record<string, string> = {}) {
-  const answer = await call('POST', '/api/v1/messages', headers, body);
-  if (answer.status === 201) written++;
-  return answer;
-}
-
-const step = (id: string, name: string, who: Record<string, string>, body: Record<string, unknown> = {}) =>
-  call('POST', `/api/v1/feedback/messages/${id}/${name}`, who, body);
-
-describe('a message through REST', () => {
+describe('a message to the city, 2026 国庆 around it', () => {
   const contact = '13611112222';
   const payload = {
     subject: '<script>alert(1)</script>滨江路路灯坏了',
@@ -120,14 +42,14 @@ describe('a message through REST', () => {
   let id = '';
   let trackingCode = '';
 
-  test('the public writes one: 201, a tracking code, the text as written, no contact in the answer', async () => {
-    const answer = await write(draft({ ...payload, contact: '136-1111-2222', domain: '交通', type: 'help' }));
+  test('the public writes one on 30 September: 201, a tracking code, the text as written, no contact in the answer', async () => {
+    fb.when('2026-09-30 10:00');
+    const answer = await fb.write(draft(city.id, { ...payload, contact: '136-1111-2222', domain: '交通', type: 'help' }));
     expect(answer.status).toBe(201);
-    expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
-    trackingCode = answer.body.trackingCode;
+    expect(answer.headers['content-type']).toMatch(/^application\/json/);
+    expect(answer.headers['x-content-type-options']).toBe('nosniff');
+    ({ id, trackingCode } = answer);
     expect(trackingCode).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$/);
-    id = answer.body.message.message.id;
     expect(answer.body.message).toMatchObject({
       trackingCode,
       canRate: false,
@@ -141,176 +63,276 @@ describe('a message through REST', () => {
     });
     expect(JSON.stringify(answer.body)).not.toContain(contact);
     expect(JSON.stringify(answer.body)).not.toContain('王先生');
+    // Not public before it is accepted.
+    expect((await fb.call('GET', `/api/v1/messages/${id}`)).status).toBe(404);
   });
 
-  test('the writer follows it with the code and the contact; a wrong contact finds nothing', async () => {
-    const tracked = await call('POST', '/api/v1/messages/tracking', {}, { trackingCode: trackingCode.toLowerCase(), contact });
-    expect(tracked.status).toBe(200);
-    expect(tracked.body.message).toMatchObject({ id, status: 'submitted' });
-    const wrong = await call('POST', '/api/v1/messages/tracking', {}, { trackingCode, contact: '13600000000' });
+  test('staff of the city see it with the contact, due to be accepted on the first working day after the holiday', async () => {
+    const seen = await fb.staffView(id, cityAdmin);
+    expect(seen).toMatchObject({ contact, contactName: '王先生', status: 'submitted', trackingCode: trackingCode.replace(/-/g, '') });
+    // One working day: 1 to 7 October are off, so the end of Thursday 8 October; the parent is
+    // told at 80 % of the 38 working hours in between (14 on 30 September, 24 on 8 October).
+    expect(seen.acceptance).toMatchObject({
+      stage: 'acceptance',
+      workingDays: 1,
+      dueOn: '2026-10-08',
+      dueAt: at('2026-10-09 00:00').toISOString(),
+      warnAt: at('2026-10-08 16:24').toISOString(),
+    });
+    expect(seen.history).toEqual([
+      expect.objectContaining({
+        action: 'submit',
+        actor: 'writer',
+        at: at('2026-09-30 10:00').toISOString(),
+        organizationName: '江川市委',
+      }),
+    ]);
+  });
+
+  test('the public gets 401, a member 403, a sibling district 404; an inspector reads but does not handle', async () => {
+    expect(await fb.call('GET', `/api/v1/feedback/messages/${id}`)).toMatchObject({
+      status: 401,
+      body: { error: { code: 'AUTH_REQUIRED' } },
+    });
+    expect((await fb.call('GET', `/api/v1/feedback/messages/${id}`, cityMember)).status).toBe(403);
+    expect((await fb.call('GET', `/api/v1/feedback/messages/${id}`, otherAdmin)).status).toBe(404);
+    expect((await fb.call('GET', `/api/v1/feedback/messages/${id}`, cityInspector)).status).toBe(200);
+    expect((await fb.step(id, 'accept', cityInspector)).status).toBe(403);
+    // The district is below the city but the message is the city's to accept.
+    expect((await fb.step(id, 'accept', districtSecretary)).status).toBe(404);
+  });
+
+  test('the writer follows it with the code in any case and the contact in any form; a wrong contact finds nothing', async () => {
+    const tracked = await fb.call(
+      'POST',
+      '/api/v1/messages/tracking',
+      {},
+      { trackingCode: trackingCode.toLowerCase(), contact: '+86 136 1111 2222' },
+    );
+    expect(tracked).toMatchObject({ status: 200, body: { message: { id, status: 'submitted' }, canRate: false } });
+    const wrong = await fb.call('POST', '/api/v1/messages/tracking', {}, { trackingCode, contact: '13600000000' });
     expect(wrong).toMatchObject({ status: 404, body: { error: { code: 'FEEDBACK_TRACKING_NOT_FOUND' } } });
+    const badCode = await fb.call('POST', '/api/v1/messages/tracking', {}, { trackingCode: 'IIII-LLLL-OOOO', contact });
+    expect(badCode).toMatchObject({ status: 400, body: { error: { details: { trackingCode: expect.any(String) } } } });
   });
 
-  test('staff routes: 401 for the public, 403 without the right, 404 outside the scope', async () => {
-    expect((await call('GET', `/api/v1/feedback/messages/${id}`)).body.error.code).toBe('AUTH_REQUIRED');
-    expect((await call('GET', `/api/v1/feedback/messages/${id}`)).status).toBe(401);
-    expect((await call('GET', `/api/v1/feedback/messages/${id}`, cityMember)).status).toBe(403);
-    expect((await call('GET', `/api/v1/feedback/messages/${id}`, otherAdmin)).status).toBe(404);
-    const seen = await call('GET', `/api/v1/feedback/messages/${id}`, cityAdmin);
-    expect(seen.body).toMatchObject({ contact, contactName: '王先生', status: 'submitted', acceptance: { stage: 'acceptance' } });
+  test('accepted on 8 October: 7 working days for a request for help, Saturday 10 October counted; a stale revision is 409', async () => {
+    fb.when('2026-10-08 09:00');
+    const accepted = await fb.step(id, 'accept', citySecretary, { note: '内部：已电话核实', expectedRevision: 1 });
+    expect(accepted).toMatchObject({ status: 200, body: { status: 'accepted', revision: 2 } });
+    // 9, 10 (Saturday, 调休), 12, 13, 14, 15, 16 October; help has the default 7.
+    expect(accepted.body.handling).toMatchObject({ stage: 'handling', workingDays: 7, dueOn: '2026-10-16' });
+    expect(await fb.step(id, 'accept', cityAdmin, { expectedRevision: 1 })).toMatchObject({
+      status: 409,
+      body: { error: { code: 'STALE_REVISION' } },
+    });
+    expect(await fb.step(id, 'accept', cityAdmin)).toMatchObject({
+      status: 409,
+      body: { error: { code: 'FEEDBACK_WORKFLOW_STEP', details: { status: 'accepted', requiredStatus: 'submitted' } } },
+    });
+    // Public now: what was written, to whom, due when.
+    const shown = await fb.call('GET', `/api/v1/messages/${id}`);
+    expect(shown.body).toMatchObject({ status: 'accepted', subject: payload.subject, body: payload.body, dueOn: '2026-10-16' });
   });
 
-  test('accepted, assigned, replied by staff; public then, without contact, writer or staff notes', async () => {
-    const accepted = await step(id, 'accept', cityAdmin, { note: '内部：已电话核实', expectedRevision: 1 });
-    expect(accepted.status).toBe(200);
-    expect(accepted.body).toMatchObject({ status: 'accepted', revision: 2, handling: { stage: 'handling' } });
-    expect((await step(id, 'accept', cityAdmin, { expectedRevision: 1 })).body.error.code).toBe('STALE_REVISION');
-    expect((await step(id, 'assign', cityAdmin, { organizationId: district.id, note: '内部：请区里办' })).body.status).toBe('assigned');
-    // The other district does not even see it.
-    expect((await step(id, 'reply', otherAdmin, { body: '答复' })).status).toBe(404);
-    const replied = await step(id, 'reply', districtSecretary, { body: '已更换<b>路灯</b>。' });
-    expect(replied.body).toMatchObject({ status: 'replied', reply: { organizationName: '临河区委', onTime: true } });
+  test('assigned to the district, which disputes it; the assigner upholds it, the district may not answer its own dispute', async () => {
+    fb.when('2026-10-08 10:00');
+    expect(await fb.step(id, 'assign', districtSecretary, { organizationId: other.id })).toMatchObject({ status: 404 });
+    expect(await fb.step(id, 'assign', cityAdmin, { organizationId: province.id })).toMatchObject({
+      status: 400,
+      body: { error: { details: { organizationId: 'names no organisation in your scope' } } },
+    });
+    const assigned = await fb.step(id, 'assign', cityAdmin, { organizationId: district.id, note: '内部：请区里办' });
+    expect(assigned.body).toMatchObject({ status: 'assigned', handlingOrganizationId: district.id, handlingOrganizationName: '临河区委' });
+    // The deadline runs from acceptance, whoever handles it.
+    expect(assigned.body.handling.dueOn).toBe('2026-10-16');
+    // The sibling district does not even see it.
+    expect((await fb.step(id, 'reply', otherAdmin, { body: '答复' })).status).toBe(404);
 
-    const text = await raw(`/api/v1/messages/${id}`);
-    for (const secret of [contact, '王先生', '内部', 'city-admin', 'district-secretary', 'writer']) expect(text).not.toContain(secret);
+    fb.when('2026-10-08 15:00');
+    expect((await fb.step(id, 'dispute', districtSecretary, { reason: '' })).status).toBe(400);
+    const disputed = await fb.step(id, 'dispute', districtSecretary, { reason: '内部：该路段由市政管理' });
+    expect(disputed.body).toMatchObject({ status: 'disputed', disputeReason: '内部：该路段由市政管理' });
+    // Outside, the message is still assigned: the dispute is the organisations' business.
+    expect((await fb.call('GET', `/api/v1/messages/${id}`)).body.status).toBe('assigned');
+    expect(await fb.step(id, 'answer-dispute', districtSecretary, { note: '维持' })).toMatchObject({
+      status: 403,
+      body: { error: { code: 'FEEDBACK_NOT_YOUR_STEP' } },
+    });
+    expect(await fb.step(id, 'answer-dispute', cityAdmin, {})).toMatchObject({
+      status: 400,
+      body: { error: { details: { note: 'is required' } } },
+    });
+    const upheld = await fb.step(id, 'answer-dispute', cityAdmin, { note: '内部：经核实属临河区管理路段' });
+    expect(upheld.body).toMatchObject({ status: 'assigned', disputeReason: '', handlingOrganizationName: '临河区委' });
+    expect(upheld.body.history.map((s: Json) => s.action)).toEqual(['submit', 'accept', 'assign', 'dispute', 'uphold']);
+  });
+
+  test('extended once, before the deadline, within 15 working days in all; the reason is public', async () => {
+    fb.when('2026-10-09 09:00');
+    expect(await fb.step(id, 'extend', districtSecretary, { days: 9, reason: '需协调供电公司' })).toMatchObject({
+      status: 400,
+      body: { error: { details: { days: 'must be between 1 and 8 working days (15 in all, extension included)' } } },
+    });
+    const extended = await fb.step(id, 'extend', districtSecretary, { days: 3, reason: '需协调供电公司更换线路' });
+    // 16 October + 3 working days: 19, 20, 21 October.
+    expect(extended.body).toMatchObject({
+      status: 'assigned',
+      handling: { dueOn: '2026-10-21', workingDays: 10 },
+      extension: { days: 3, reason: '需协调供电公司更换线路' },
+    });
+    expect(await fb.step(id, 'extend', districtSecretary, { days: 1, reason: '再延' })).toMatchObject({
+      status: 409,
+      body: { error: { code: 'FEEDBACK_EXTENSION_USED' } },
+    });
+    const shown = (await fb.call('GET', `/api/v1/messages/${id}`)).body;
+    expect(shown).toMatchObject({ dueOn: '2026-10-21', extension: { days: 3, reason: '需协调供电公司更换线路' } });
+    expect(shown.history.find((s: Json) => s.action === 'extend').note).toBe('需协调供电公司更换线路');
+  });
+
+  test('replied by the district on 12 October; public then, without contact, writer, actors or staff notes', async () => {
+    fb.when('2026-10-12 14:00');
+    expect(await fb.step(id, 'reply', districtSecretary, { body: '' })).toMatchObject({ status: 400 });
+    const replied = await fb.step(id, 'reply', districtSecretary, { body: '已更换<b>路灯</b>。' });
+    // 8, 9, 10 (Saturday) and 12 October: four working days after 30 September.
+    expect(replied.body).toMatchObject({
+      status: 'replied',
+      reply: { body: '已更换<b>路灯</b>。', organizationName: '临河区委', onTime: true, workingDays: 4 },
+      // Seven working days to rate: 13 to 16, 19 to 21 October.
+      ratingWindow: { stage: 'rating', dueOn: '2026-10-21' },
+    });
+
+    const text = await fb.raw(`/api/v1/messages/${id}`);
+    for (const secret of [contact, '王先生', '内部', 'orgAdmin-', 'secretary-', '"writer"', '维持']) expect(text).not.toContain(secret);
     const shown = JSON.parse(text);
     expect(shown).toMatchObject({
       status: 'replied',
       subject: payload.subject,
       body: payload.body,
       handlingOrganizationName: '临河区委',
-      reply: { body: '已更换<b>路灯</b>。' },
+      reply: { body: '已更换<b>路灯</b>。', onTime: true },
+      overdue: false,
     });
-    expect(shown.history.map((s: Json) => s.action)).toEqual(['submit', 'accept', 'assign', 'reply']);
+    expect(shown.history.map((s: Json) => [s.action, s.organizationName])).toEqual([
+      ['submit', '江川市委'],
+      ['accept', '江川市委'],
+      ['assign', '临河区委'],
+      ['extend', '临河区委'],
+      ['reply', '临河区委'],
+    ]);
 
     // The public list is picked by the search index, a moment behind the store.
     const listed = await waitFor(
       async () => {
-        const text = await raw('/api/v1/messages?repliedOnly=true');
+        const text = await fb.raw('/api/v1/messages?repliedOnly=true');
         return JSON.parse(text).items.some((m: Json) => m.id === id) ? text : undefined;
       },
       { what: 'the replied message in the public list' },
     );
     expect(listed).not.toContain(contact);
+    expect(JSON.parse(listed).items.find((m: Json) => m.id === id)).toMatchObject({ subject: payload.subject, body: payload.body });
   });
 
-  test('found in search with the markup escaped in the highlights', async () => {
-    const found = await waitFor(
-      async () => {
-        const answer = await call('GET', `/api/v1/search/messages?q=${encodeURIComponent('路灯')}`);
-        return answer.body.hits?.find((h: Json) => h.id === id);
-      },
-      { what: 'the message in search' },
-    );
+  test('found in search with the markup escaped in the highlights and kept as text in the fields', async () => {
+    const found = await fb.searchUntil('路灯', id);
     expect(found.subject).toBe(payload.subject);
     const fragments = [...found.highlights.subject, ...found.highlights.body, ...found.highlights.reply].join('\n');
     expect(fragments).toContain('<em>路灯</em>');
     expect(fragments).toContain('&lt;script&gt;');
+    expect(fragments).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(fragments).toContain('&lt;b&gt;');
     expect(fragments.replace(/<\/?em>/g, '')).not.toMatch(/<[a-z/]/i);
   });
 
-  test('rated unsatisfied by the writer: closed, a rectification due; counted in the statistics', async () => {
-    const rated = await call(
-      'POST',
-      '/api/v1/messages/tracking/rating',
-      {},
-      { trackingCode, contact, attitude: 2, speed: 1, overall: 'dissatisfied', comment: '晚上仍然很黑' },
-    );
-    expect(rated.status).toBe(200);
-    expect(rated.body).toMatchObject({
-      canRate: false,
-      rating: { attitude: 2, speed: 1, overall: 'dissatisfied' },
-      message: { status: 'closed', satisfaction: 'dissatisfied' },
+  test('rated unsatisfied by the writer: closed, a rectification due in 15 working days, rated once', async () => {
+    fb.when('2026-10-13 09:00');
+    const rating = { trackingCode, contact, attitude: 2, speed: 1, overall: 'dissatisfied', comment: '晚上仍然很黑' };
+    expect((await fb.call('POST', '/api/v1/messages/tracking/rating', {}, { ...rating, attitude: 6 })).status).toBe(400);
+    const rated = await fb.call('POST', '/api/v1/messages/tracking/rating', {}, rating);
+    expect(rated).toMatchObject({
+      status: 200,
+      body: {
+        canRate: false,
+        rating: { attitude: 2, speed: 1, overall: 'dissatisfied', comment: '晚上仍然很黑' },
+        message: { status: 'closed', satisfaction: 'dissatisfied' },
+        // 15 working days after 13 October.
+        rectificationDueOn: '2026-11-03',
+        rectified: false,
+      },
     });
-    expect(rated.body.rectificationDueOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    await feedback.statistics.recompute();
-    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
-    const stats = await call('GET', `/api/v1/feedback/statistics?organizationId=${city.id}&from=${today}&to=${today}`, cityAdmin);
-    expect(stats.status).toBe(200);
-    expect(stats.body.total).toMatchObject({
-      replied: 1,
-      ratings: 1,
-      unsatisfied: 1,
-      revisited: 0,
-      satisfaction: 0,
-      attitudeStars: 2,
-      speedStars: 1,
-    });
-    expect(stats.body.total.submitted).toBeGreaterThanOrEqual(1);
-    expect((await call('GET', `/api/v1/feedback/statistics?from=${today}&to=${today}`, cityMember)).status).toBe(403);
-  });
-});
-
-describe('bad input, named field by field', () => {
-  test('the schema: wrong words, missing and unknown fields', async () => {
-    const { contact: _contact, ...withoutContact } = draft();
-    const answer = await call('POST', '/api/v1/messages', {}, { ...withoutContact, type: 'praise', colour: 'red' });
-    expect(answer.status).toBe(400);
-    expect(answer.body.error.code).toBe('VALIDATION_FAILED');
-    expect(answer.body.error.details).toMatchObject({
-      'body.type': 'must be one of thanks, suggestion, help, complaint, consultation',
-      'body.contact': 'is required',
-      'body.colour': 'is not a known field',
-    });
-  });
-
-  test('the rules: a contact that is none, an unknown domain, an organisation that does not exist; nothing written', async () => {
-    const before = await feedback.messages.model.countDocuments({}).exec();
-    const answer = await call('POST', '/api/v1/messages', {}, draft({ contact: 'call me', domain: '天文' }));
-    expect(answer.status).toBe(400);
-    expect(Object.keys(answer.body.error.details).sort()).toEqual(['contact', 'domain']);
-    expect((await call('POST', '/api/v1/messages', {}, draft({ organizationId: randomUUID() }))).body.error.details).toEqual({
-      organizationId: 'names no organisation',
-    });
-    expect((await call('GET', '/api/v1/feedback/statistics?from=2026-13-01&to=2026-10-01', cityAdmin)).status).toBe(400);
-    expect(await feedback.messages.model.countDocuments({}).exec()).toBe(before);
-  });
-
-  test('a workflow step from the wrong status answers 409 naming the rule', async () => {
-    const { body } = await write(draft());
-    const answer = await step(body.message.message.id, 'reply', cityAdmin, { body: '答复' });
-    expect(answer).toMatchObject({
+    expect(await fb.call('POST', '/api/v1/messages/tracking/rating', {}, { ...rating, overall: 'satisfied' })).toMatchObject({
       status: 409,
-      body: { error: { code: 'FEEDBACK_WORKFLOW_STEP', details: { status: 'submitted', requiredStatus: 'accepted,assigned' } } },
+      body: { error: { code: 'FEEDBACK_ALREADY_RATED' } },
     });
+    // The comment is the writer's and staff's, never the public's.
+    expect(await fb.raw(`/api/v1/messages/${id}`)).not.toContain('晚上仍然很黑');
+  });
+
+  test('the district rectifies; the revisit is the city’s (it accepted the message), once', async () => {
+    fb.when('2026-10-20 09:00');
+    expect(await fb.step(id, 'revisit', cityAdmin, { result: 'resolved', note: '回访' })).toMatchObject({
+      status: 409,
+      body: { error: { code: 'FEEDBACK_NOT_RECTIFIED' } },
+    });
+    const rectified = await fb.step(id, 'rectify', districtSecretary, { note: '加装两盏路灯' });
+    expect(rectified.body.rectification).toMatchObject({ note: '加装两盏路灯', rectifiedAt: at('2026-10-20 09:00').toISOString() });
+    expect(rectified.body.rectification.deadline).toMatchObject({ stage: 'rectification', dueOn: '2026-11-03' });
+    expect(await fb.step(id, 'revisit', districtSecretary, { result: 'resolved', note: '回访' })).toMatchObject({
+      status: 403,
+      body: { error: { code: 'FEEDBACK_NOT_YOUR_STEP' } },
+    });
+    const revisited = await fb.step(id, 'revisit', citySecretary, { result: 'resolved', note: '电话回访，群众认可' });
+    expect(revisited.body.rectification.revisit).toMatchObject({
+      result: 'resolved',
+      note: '电话回访，群众认可',
+      actor: 'secretary-江川市委',
+    });
+    expect(await fb.step(id, 'revisit', citySecretary, { result: 'resolved', note: '再访' })).toMatchObject({
+      status: 409,
+      body: { error: { code: 'FEEDBACK_ALREADY_REVISITED' } },
+    });
+    const tracked = await fb.call('POST', '/api/v1/messages/tracking', {}, { trackingCode, contact });
+    expect(tracked.body).toMatchObject({ rectified: true });
+    expect(tracked.body.message.history.map((s: Json) => s.action)).toEqual([
+      'submit',
+      'accept',
+      'assign',
+      'extend',
+      'reply',
+      'rate',
+      'rectify',
+      'revisit',
+    ]);
+    // The writer is told the steps, never who took them.
+    expect(JSON.stringify(tracked.body)).not.toMatch(/secretary-|orgAdmin-/);
+  });
+
+  test('every step is in the staff history with actor, time and note', async () => {
+    const seen = await fb.staffView(id, cityAdmin);
+    expect(seen.history.map((s: Json) => [s.action, s.actor, s.at, s.note])).toEqual([
+      ['submit', 'writer', at('2026-09-30 10:00').toISOString(), ''],
+      ['accept', 'secretary-江川市委', at('2026-10-08 09:00').toISOString(), '内部：已电话核实'],
+      ['assign', 'orgAdmin-江川市委', at('2026-10-08 10:00').toISOString(), '内部：请区里办'],
+      ['dispute', 'secretary-临河区委', at('2026-10-08 15:00').toISOString(), '内部：该路段由市政管理'],
+      ['uphold', 'orgAdmin-江川市委', at('2026-10-08 15:00').toISOString(), '内部：经核实属临河区管理路段'],
+      ['extend', 'secretary-临河区委', at('2026-10-09 09:00').toISOString(), '需协调供电公司更换线路'],
+      ['reply', 'secretary-临河区委', at('2026-10-12 14:00').toISOString(), ''],
+      ['rate', 'writer', at('2026-10-13 09:00').toISOString(), ''],
+      ['rectify', 'secretary-临河区委', at('2026-10-20 09:00').toISOString(), '加装两盏路灯'],
+      ['revisit', 'secretary-江川市委', at('2026-10-20 09:00').toISOString(), '电话回访，群众认可'],
+    ]);
   });
 });
 
-describe('signed-in writers and limits', () => {
-  test('a signed-in writer lists their own messages with their tracking codes', async () => {
-    const { body } = await write(draft(), signedInWriter);
-    const mine = await call('GET', '/api/v1/messages/mine', signedInWriter);
-    expect(mine.body.items.map((m: Json) => m.trackingCode)).toEqual([body.trackingCode]);
-    expect((await call('GET', '/api/v1/messages/mine', cityAdmin)).body.items).toEqual([]);
-  });
-
-  test('three a day per contact, then 429 with Retry-After; the address has its limit too', async () => {
-    const contact = '13622223333';
-    for (let i = 0; i < 3; i++) expect((await write(draft({ contact }))).status).toBe(201);
-    const refused = await write(draft({ contact }));
-    expect(refused.status).toBe(429);
-    expect(refused.body.error).toMatchObject({ code: 'FEEDBACK_SUBMISSION_LIMIT', details: { per: 'contact', limit: '3' } });
-    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
-    while (written < addressLimit) expect((await write(draft())).status).toBe(201);
-    const byAddress = await write(draft());
-    expect(byAddress).toMatchObject({
-      status: 429,
-      body: { error: { code: 'FEEDBACK_SUBMISSION_LIMIT', details: { per: 'address', limit: String(addressLimit) } } },
-    });
-  });
-
-  test('the catalogue tells what to write and how long it takes', async () => {
-    const catalogue = await call('GET', '/api/v1/message-catalogue');
-    expect(catalogue.body).toMatchObject({
-      acceptanceDays: 1,
-      maxHandlingDays: 15,
-      returnReasons: ['abusive', 'duplicate', 'outsideScope', 'petition', 'court'],
-    });
-    expect(catalogue.body.types).toEqual(
-      expect.arrayContaining([
-        { type: 'consultation', handlingDays: 5 },
-        { type: 'complaint', handlingDays: 7 },
-      ]),
-    );
+describe('signed-in writers', () => {
+  test('a signed-in writer lists their own messages with their tracking codes; nobody else sees them there', async () => {
+    const writer = staff(district, ['member'], 'writer-7');
+    const answer = await fb.write(draft(city.id), writer);
+    expect(answer.status).toBe(201);
+    const mine = await fb.call('GET', '/api/v1/messages/mine', writer);
+    expect(mine.body.items.map((m: Json) => m.trackingCode)).toEqual([answer.trackingCode]);
+    expect((await fb.call('GET', '/api/v1/messages/mine', cityAdmin)).body.items).toEqual([]);
+    // The writer's identity is not the staff's business either.
+    expect(JSON.stringify(await fb.staffView(answer.id, cityAdmin))).not.toContain('writer-7');
   });
 });

@@ -21,8 +21,8 @@ import { MessageRepository } from './store/messages';
 import { OrganizationDirectory } from './store/organizations';
 import { SubmissionQuotas } from './store/quotas';
 import { MessageSearchIndex } from './store/search';
+import { CheckHours } from './store/check-hours';
 import { StatisticsStore } from './store/statistics';
-import { TickerState } from './store/ticker-state';
 
 export interface FeedbackApp extends ServiceApp {
   messages: MessageRepository;
@@ -61,21 +61,14 @@ export async function buildApp(
     reads: ['member'],
     modules: async ({ connection, outboxes }) => {
       const statistics = new StatisticsStore(connection);
-      const messages = new MessageRepository(connection, outboxes, statistics);
+      const checkHours = new CheckHours(connection);
+      const messages = new MessageRepository(connection, outboxes, statistics, checkHours);
       const organizations = new OrganizationDirectory(connection);
       const posts = new LeaderPostRepository(connection, outboxes);
       const quotas = new SubmissionQuotas(connection);
       // An index of an older mapping is rebuilt from the store before the service answers.
       await search.ensure(() => messages.scanPublic());
-      const ticker = new DeadlineTicker(
-        messages,
-        new TickerState(connection),
-        calendar,
-        policy,
-        config.FEEDBACK_TICK_BUDGET_MS,
-        clock,
-        logger,
-      );
+      const ticker = new DeadlineTicker(messages, checkHours, calendar, policy, config.FEEDBACK_TICK_BUDGET_MS, clock, logger);
       const statisticsJob = new StatisticsJob(messages, organizations, statistics, config.FEEDBACK_TICK_BUDGET_MS);
       parts = { messages, organizations, ticker, statistics: statisticsJob };
       const catalogue = pb.GetCatalogueResponse.create({

@@ -8,6 +8,7 @@ import {
   displayTrackingCode,
   handlingOrganization,
   isOverdue,
+  isPublic,
   type FeedbackMessage,
   type MessageStatus,
   type Rating,
@@ -106,7 +107,8 @@ export function trackedView(message: FeedbackMessage, mergedInto: FeedbackMessag
     returnNote: message.returned?.note ?? '',
     rating: message.rating,
     canRate: message.status === 'replied' && !message.rating,
-    mergedInto: mergedInto ? publicView(mergedInto, 0) : null,
+    // The thread joined is shown once it is public: before, it is another writer's text.
+    mergedInto: mergedInto && isPublic(mergedInto) ? publicView(mergedInto, 0) : null,
     rectificationDueOn: message.rectification?.deadline.dueOn ?? '',
     rectified: Boolean(message.rectification?.rectifiedAt),
   };

@@ -42,7 +42,9 @@ export function organizationFollower(deps: Dependencies): ConsumerSpec {
       }
       case 'member.organization.updated': {
         const name = text(data.name);
-        if (name) await deps.organizations.put(id, { name });
+        if (!name) return;
+        await deps.organizations.put(id, { name });
+        await deps.posts.renameOrganization(id, name);
         return;
       }
       case 'member.organization.moved': {

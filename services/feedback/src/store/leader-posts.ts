@@ -116,6 +116,19 @@ export class LeaderPostRepository {
     return new Map(found.filter((p): p is LeaderPost => Boolean(p)).map((p) => [p.id, p]));
   }
 
+  /** Posts carry their organisation's name: a renaming reaches them. */
+  async renameOrganization(organizationId: string, name: string): Promise<number> {
+    const records = await this.store.model
+      .find({ organizationId }, { _id: 1, organizationName: 1 })
+      .lean<{ _id: string; organizationName: string }[]>()
+      .exec();
+    let changed = 0;
+    for (const record of records.filter((r) => r.organizationName !== name)) {
+      if (await this.store.tryUpdate({ _id: record._id }, { $set: { organizationName: name } }, [], record._id)) changed++;
+    }
+    return changed;
+  }
+
   /** Posts follow their organisation when its subtree moves (a small collection: a range is fine). */
   async followMove(from: string, to: string): Promise<number> {
     const records = await this.store.model

@@ -14,6 +14,7 @@ import { nextCheckAt } from '../domain/escalation';
 import { handlingOrganization, isOverdue, isPublic, type FeedbackMessage, type MessageStatus, type MessageType } from '../domain/message';
 import type { RecordedStep, Transition } from '../domain/workflow';
 import { messageEvents, messageMovedEvent } from '../events/types';
+import type { CheckHours } from './check-hours';
 import type { StatisticsStore } from './statistics';
 
 export interface MessageRecord extends Omit<FeedbackMessage, 'id'> {
@@ -152,6 +153,7 @@ export class MessageRepository {
     connection: Connection,
     outboxes: Outboxes,
     private readonly statistics: StatisticsStore,
+    private readonly checkHours: CheckHours,
   ) {
     this.store = outboxes.register(connection.model<MessageRecord>('Message', messageSchema), { conflict });
   }
@@ -174,6 +176,7 @@ export class MessageRepository {
   async create(transition: Transition, now: Date): Promise<FeedbackMessage> {
     const record = recordOf(transition.next, now);
     await this.statistics.markDirty([record.statsKey]);
+    await this.checkHours.mark([record.nextCheckHour]);
     await this.store.insert(
       record,
       transition.recorded.map((r) => this.eventOf(transition.next, r, 1)),
@@ -185,6 +188,7 @@ export class MessageRepository {
   async save(current: FeedbackMessage, transition: Transition, now: Date): Promise<FeedbackMessage> {
     const { _id, revision: _revision, history: _history, ...fields } = recordOf(transition.next, now);
     await this.statistics.markDirty([...new Set([statsKeyOf(current), fields.statsKey])]);
+    await this.checkHours.mark([fields.nextCheckHour]);
     const revision = current.revision + 1;
     const saved = await this.store.saveIf(
       current.id,
@@ -255,17 +259,14 @@ export class MessageRepository {
     return records.map((record) => ({ message: toMessage(record), nextCheckAt: record.nextCheckAt }));
   }
 
-  /** Every hour holding a check (once, when the ticker has no place yet: it reads every message). */
-  async checkHours(): Promise<string[]> {
-    return (await this.model.distinct('nextCheckHour').exec()).filter((hour): hour is string => typeof hour === 'string' && hour !== '');
-  }
-
   /** Places the next check again without changing the message (nothing was due yet). */
   async rescheduleCheck(message: FeedbackMessage, now: Date): Promise<void> {
     const check = nextCheckAt(message, now);
+    const hour = check ? provinceHour(check) : '';
+    await this.checkHours.mark([hour]);
     await this.store.tryUpdate(
       { _id: message.id, revision: message.revision },
-      { $set: { nextCheckAt: check, nextCheckHour: check ? provinceHour(check) : '' } },
+      { $set: { nextCheckAt: check, nextCheckHour: hour } },
       [],
       message.id,
     );
@@ -327,6 +328,7 @@ export class MessageRepository {
       };
       if (JSON.stringify([moved.orgPath, moved.assignment]) === JSON.stringify([message.orgPath, message.assignment])) return false;
       const { _id, revision: _revision, history: _history, ...fields } = recordOf(moved, now);
+      await this.checkHours.mark([fields.nextCheckHour]);
       const event: NewEvent = {
         type: messageMovedEvent,
         actor,

@@ -26,6 +26,8 @@ const slotSchema = new Schema<Slot>(
 slotSchema.index({ bucket: 1 });
 slotSchema.index({ day: 1 });
 
+const range = (first: number, last: number) => Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
+
 export class SubmissionQuotas {
   private readonly slots: Model<Slot>;
 
@@ -33,11 +35,17 @@ export class SubmissionQuotas {
     this.slots = connection.model<Slot>('SubmissionSlot', slotSchema);
   }
 
-  /** Takes a slot of the day's bucket; the slot's id, or undefined when all `limit` are taken. */
+  /**
+   * Takes a slot of the day's bucket; the slot's id, or undefined when all `limit` are taken.
+   * Slots are numbered 1 to `limit`, so fewer than `limit` stored means one is free: those above
+   * the count are tried first, then the holes a slot given back leaves below it.
+   */
   async take(bucket: string, day: string, limit: number): Promise<string | undefined> {
     const key = `${bucket}|${day}`;
     const taken = await this.slots.countDocuments({ bucket: key }).exec();
-    for (let n = taken + 1; n <= limit; n++) {
+    if (taken >= limit) return undefined;
+    const order = [...range(taken + 1, limit), ...range(1, taken)];
+    for (const n of order) {
       const _id = `${key}|${n}`;
       try {
         await this.slots.create({ _id, bucket: key, day, at: new Date().toISOString() });

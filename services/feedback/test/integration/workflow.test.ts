@@ -273,19 +273,6 @@ describe('deadlines and escalation with three replicas ticking', () => {
     });
     expect((await call('listMessages', { overdueOnly: true }, staffOf(city))).messages.map((m) => m.id)).toContain(id);
   });
-
-  test('accepting when the handling deadline would reach 2027 is refused naming the year', async () => {
-    running.clock.now = at('2026-12-23 10:00');
-    const { message } = await call('submitMessage', { draft: draftTo(city.id), clientAddress: '' }, asPublic());
-    running.clock.now = at('2026-12-24 09:00');
-    expect(
-      await errorOf(call('takeStep', step(message!.message!.id, { $case: 'accept', accept: { note: '' } }), staffOf(city))),
-    ).toMatchObject({
-      code: 'CALENDAR_YEAR_NOT_COVERED',
-      details: { year: '2027', coveredYears: '2025, 2026' },
-      grpc: 9,
-    });
-  });
 });
 
 describe('a subtree move', () => {
@@ -312,5 +299,29 @@ describe('a subtree move', () => {
       what: 'the moved event',
     });
     expect(moved.data).toMatchObject({ from: branch.path, to });
+  });
+
+  test('a renamed organisation is named anew where messages are addressed, its leader posts included', async () => {
+    const post = (await call('createLeaderPost', { organizationId: otherDistrict.id, title: '书记', holderName: '' }, staffOf(city)))
+      .leaderPost!;
+    expect(post.organizationName).toBe('东山区委');
+    await new EventPublisher(running.app.bus).publish(
+      createEvent({
+        type: 'member.organization.updated',
+        actor: 'admin',
+        orgPath: otherDistrict.path,
+        subjectId: otherDistrict.id,
+        data: { changed: ['name'], name: '东山县委' },
+      }),
+    );
+    const renamed = await waitFor(
+      async () => {
+        const { organizations } = await call('listRecipients', { parentId: city.id }, asPublic());
+        const found = organizations.find((o) => o.id === otherDistrict.id);
+        return found?.name === '东山县委' && found.leaderPosts[0]?.organizationName === '东山县委' ? found : undefined;
+      },
+      { what: 'the new name in the recipients' },
+    );
+    expect(renamed.leaderPosts).toEqual([expect.objectContaining({ id: post.id, title: '书记', organizationName: '东山县委' })]);
   });
 });
