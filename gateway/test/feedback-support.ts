@@ -43,7 +43,10 @@ export interface FeedbackPlatform {
   /** The raw text of a GET, to look for what must never be in it. */
   raw(url: string, headers?: Headers): Promise<string>;
   /** Writes a message as the public (or the given caller); answers the message's id and tracking code with the answer. */
-  write(draft: Record<string, unknown>, headers?: Headers): Promise<{ status: number; body: Json; id: string; trackingCode: string }>;
+  write(
+    draft: Record<string, unknown>,
+    headers?: Headers,
+  ): Promise<{ status: number; body: Json; headers: Headers; id: string; trackingCode: string }>;
   /** A workflow step through POST /feedback/messages/:id/<name>. */
   step(id: string, name: string, who: Headers, body?: Record<string, unknown>): Promise<{ status: number; body: Json }>;
   /** The staff view of a message. */

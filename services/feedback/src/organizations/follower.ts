@@ -45,6 +45,7 @@ export function organizationFollower(deps: Dependencies): ConsumerSpec {
         if (!name) return;
         await deps.organizations.put(id, { name });
         await deps.posts.renameOrganization(id, name);
+        await deps.statistics.renameOrganization(id, name);
         return;
       }
       case 'member.organization.moved': {

@@ -36,13 +36,16 @@ export interface StatisticsReport {
 
 const missing = (id: string) => notFound('FEEDBACK_ORGANIZATION_NOT_FOUND', `organization ${id} not found`, { id });
 
-function grouped(rows: Rollup[], key: (row: Rollup) => string): Map<string, Tally> {
+/** Tallies summed by a key. */
+function grouped<T>(items: T[], key: (item: T) => string, tally: (item: T) => Tally): Map<string, Tally> {
   const groups = new Map<string, Tally[]>();
-  for (const row of rows) groups.set(key(row), [...(groups.get(key(row)) ?? []), row.tally]);
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), tally(item)]);
   return new Map([...groups].map(([k, tallies]) => [k, sumTallies(tallies)]));
 }
 
-const byReceived = (a: [string, Tally], b: [string, Tally]) => b[1].received - a[1].received || a[0].localeCompare(b[0]);
+/** The busiest first; ties by name, then by id. */
+const busiestFirst = <T extends { tally: Tally; name: string; id: string }>(a: T, b: T) =>
+  b.tally.received - a.tally.received || a.name.localeCompare(b.name, 'zh') || a.id.localeCompare(b.id);
 
 export class StatisticsUseCases {
   constructor(
@@ -95,21 +98,35 @@ export class StatisticsUseCases {
     authorize(caller, 'feedback.statistics');
     this.check(query);
     const subtree = await this.subtree(caller, query.organizationId);
-    const rows = await this.rows(subtree.path, query.from, query.to);
-    const byOrganization = [...grouped(rows, (r) => r.organizationId)].sort(byReceived);
+    const [rows, computedThrough] = await Promise.all([this.rows(subtree.path, query.from, query.to), this.statistics.computedThrough()]);
+    const organizations = [
+      ...grouped(
+        rows,
+        (r) => r.organizationId,
+        (r) => r.tally,
+      ),
+    ]
+      .map(([id, tally]) => {
+        const row = rows.find((r) => r.organizationId === id)!;
+        return { id, name: row.organizationName, level: row.level, tally };
+      })
+      .sort(busiestFirst);
+    const postShares = rows.flatMap((r) => r.posts);
+    const posts = await this.posts.byIds([...new Set(postShares.map((p) => p.leaderPostId))]);
     const byPost = [
       ...grouped(
-        rows.filter((r) => r.leaderPostId),
-        (r) => r.leaderPostId,
+        postShares,
+        (p) => p.leaderPostId,
+        (p) => p.tally,
       ),
-    ].sort(byReceived);
-    const levels = grouped(rows, (r) => r.level);
-    const shown = byOrganization.slice(0, query.organizationRows);
-    const [names, posts] = await Promise.all([
-      this.organizations.byIds(shown.map(([id]) => id)),
-      this.posts.byIds(byPost.map(([id]) => id)),
-    ]);
-    const levelOf = new Map(rows.map((r) => [r.organizationId, r.level]));
+    ]
+      .map(([id, tally]) => ({ id, name: posts.get(id)?.title ?? '', post: posts.get(id), tally }))
+      .sort(busiestFirst);
+    const levels = grouped(
+      rows,
+      (r) => r.level,
+      (r) => r.tally,
+    );
     return {
       organizationId: subtree.id,
       organizationName: subtree.name,
@@ -117,20 +134,20 @@ export class StatisticsUseCases {
       to: query.to,
       total: figuresOf(sumTallies(rows.map((r) => r.tally))),
       levels: organizationLevels.filter((level) => levels.has(level)).map((level) => ({ level, figures: figuresOf(levels.get(level)!) })),
-      organizations: shown.map(([id, tally]) => ({
-        organizationId: id,
-        organizationName: names.get(id)?.name ?? '',
-        level: levelOf.get(id) ?? '',
-        figures: figuresOf(tally),
+      organizations: organizations.slice(0, query.organizationRows).map((o) => ({
+        organizationId: o.id,
+        organizationName: o.name,
+        level: o.level,
+        figures: figuresOf(o.tally),
       })),
-      organizationsTotal: byOrganization.length,
-      leaderPosts: byPost.map(([id, tally]) => ({
-        leaderPostId: id,
-        title: posts.get(id)?.title ?? '',
-        organizationName: posts.get(id)?.organizationName ?? '',
-        figures: figuresOf(tally),
+      organizationsTotal: organizations.length,
+      leaderPosts: byPost.map((p) => ({
+        leaderPostId: p.id,
+        title: p.post?.title ?? '',
+        organizationName: p.post?.organizationName ?? '',
+        figures: figuresOf(p.tally),
       })),
-      computedThrough: await this.statistics.computedThrough(),
+      computedThrough,
     };
   }
 }

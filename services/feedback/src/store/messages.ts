@@ -114,7 +114,8 @@ export function provinceHour(at: string): string {
 export const statsKeyOf = (message: Pick<FeedbackMessage, 'assignment' | 'recipient' | 'orgPath' | 'submittedOn'>) =>
   `${handlingOrganization(message).id}|${message.submittedOn}`;
 
-function recordOf(message: FeedbackMessage, now: Date): MessageRecord {
+/** The stored form of a message: the message and what is asked of it by equality. */
+export function messageRecordOf(message: FeedbackMessage, now: Date): MessageRecord {
   const { id, ...fields } = message;
   const check = nextCheckAt(message, now);
   return {
@@ -174,7 +175,7 @@ export class MessageRepository {
 
   /** A new message and its submission events. Its statistics are marked stale first, so a crash cannot skip them. */
   async create(transition: Transition, now: Date): Promise<FeedbackMessage> {
-    const record = recordOf(transition.next, now);
+    const record = messageRecordOf(transition.next, now);
     await this.statistics.markDirty([record.statsKey]);
     await this.checkHours.mark([record.nextCheckHour]);
     await this.store.insert(
@@ -186,7 +187,7 @@ export class MessageRepository {
 
   /** Saves a step if nobody changed the message since `current` was read (409 otherwise). */
   async save(current: FeedbackMessage, transition: Transition, now: Date): Promise<FeedbackMessage> {
-    const { _id, revision: _revision, history: _history, ...fields } = recordOf(transition.next, now);
+    const { _id, revision: _revision, history: _history, ...fields } = messageRecordOf(transition.next, now);
     await this.statistics.markDirty([...new Set([statsKeyOf(current), fields.statsKey])]);
     await this.checkHours.mark([fields.nextCheckHour]);
     const revision = current.revision + 1;
@@ -327,7 +328,7 @@ export class MessageRepository {
           : null,
       };
       if (JSON.stringify([moved.orgPath, moved.assignment]) === JSON.stringify([message.orgPath, message.assignment])) return false;
-      const { _id, revision: _revision, history: _history, ...fields } = recordOf(moved, now);
+      const { _id, revision: _revision, history: _history, ...fields } = messageRecordOf(moved, now);
       await this.checkHours.mark([fields.nextCheckHour]);
       const event: NewEvent = {
         type: messageMovedEvent,

@@ -1,6 +1,8 @@
 /**
- * Statistics kept ready: tallies per handling organisation, leader post and day, and per month,
- * recomputed from the messages by a job. A write marks its message's key (handling organisation
+ * Statistics kept ready: a tally per handling organisation and day, and per month, each with
+ * its leader posts' shares and the organisation's name and level, recomputed from the messages
+ * by a job; a report of a city's month reads one document per organisation and asks nothing
+ * else. A write marks its message's key (handling organisation
  * and submission date) stale before it saves, so a crash in between costs a recomputation, never
  * a miss. Recomputing a key from its messages (one equality query) gives the same answer however
  * often it runs, which counters incremented by each write would not: on FerretDB v1 two
@@ -10,20 +12,36 @@ import { randomUUID } from 'node:crypto';
 import { scopesCovering } from '@repo/access';
 import { Schema, type Connection, type Model } from '@repo/db';
 import { rebasePath } from '@repo/kit';
-import { emptyTally, sumTallies, type Tally } from '../domain/statistics';
+import { emptyTally, type Tally } from '../domain/statistics';
 
 export type Grain = 'day' | 'month';
 
+/** A leader post's share of an organisation's tally (messages written to the post that it handles). */
+export interface PostTally {
+  leaderPostId: string;
+  tally: Tally;
+}
+
+/** The tally of one organisation for one day or month, with the leader posts' shares of it. */
 export interface Rollup {
   grain: Grain;
   /** YYYY-MM-DD or YYYY-MM. */
   period: string;
   month: string;
   organizationId: string;
-  leaderPostId: string;
+  /** Kept with the tally, so a report names its rows without looking each organisation up. */
+  organizationName: string;
   orgPath: string;
   level: string;
   tally: Tally;
+  posts: PostTally[];
+}
+
+/** Where an organisation stands, as its rollups record it. */
+export interface RollupPlace {
+  orgPath: string;
+  level: string;
+  organizationName: string;
 }
 
 interface RollupRecord extends Rollup {
@@ -46,16 +64,18 @@ const rollupSchema = new Schema<RollupRecord>(
     period: { type: String, required: true },
     month: { type: String, required: true },
     organizationId: { type: String, required: true },
-    leaderPostId: { type: String, default: '' },
+    organizationName: { type: String, default: '' },
     orgPath: { type: String, required: true },
     orgScopes: { type: [String], required: true },
     level: { type: String, default: '' },
     tally: { type: Schema.Types.Mixed, required: true },
+    posts: { type: Schema.Types.Mixed, default: [] },
     updatedAt: { type: String, required: true },
   },
   { collection: 'statisticsRollups', versionKey: false, minimize: false },
 );
 rollupSchema.index({ orgScopes: 1, grain: 1, month: 1 });
+rollupSchema.index({ organizationId: 1 });
 
 const staleSchema = new Schema<StaleKey>(
   { _id: { type: String, required: true }, token: { type: String, required: true }, at: { type: String, required: true } },
@@ -67,8 +87,9 @@ const stateSchema = new Schema<{ _id: string; computedThrough: string }>(
   { collection: 'statisticsState', versionKey: false },
 );
 
-const rollupId = (r: Pick<Rollup, 'grain' | 'period' | 'organizationId' | 'leaderPostId'>) =>
-  `${r.grain}|${r.period}|${r.organizationId}|${r.leaderPostId}`;
+const rollupId = (grain: Grain, period: string, organizationId: string) => `${grain}|${period}|${organizationId}`;
+
+const withDefaults = (tally: Partial<Tally> | undefined): Tally => ({ ...emptyTally(), ...tally });
 
 export class StatisticsStore {
   private readonly rollups: Model<RollupRecord>;
@@ -102,53 +123,41 @@ export class StatisticsStore {
   }
 
   /**
-   * Replaces the tallies of one grain and period of an organisation with `rows` (one per leader
-   * post, '' for the organisation itself); rows it no longer has are removed.
+   * Sets the tally of one organisation for one day or month (one document: a key is one write);
+   * an empty tally removes it.
    */
-  async replace(
-    grain: Grain,
-    period: string,
-    organizationId: string,
-    place: { orgPath: string; level: string },
-    rows: { leaderPostId: string; tally: Tally }[],
-  ): Promise<void> {
-    const now = new Date().toISOString();
-    const month = period.slice(0, 7);
-    const keep = new Set<string>();
-    for (const row of rows) {
-      const rollup: Rollup = {
-        grain,
-        period,
-        month,
-        organizationId,
-        leaderPostId: row.leaderPostId,
-        orgPath: place.orgPath,
-        level: place.level,
-        tally: row.tally,
-      };
-      const _id = rollupId(rollup);
-      keep.add(_id);
-      await this.rollups
-        .replaceOne({ _id }, { _id, ...rollup, orgScopes: scopesCovering(place.orgPath), updatedAt: now }, { upsert: true })
-        .exec();
+  async replace(grain: Grain, period: string, organizationId: string, place: RollupPlace, tally: Tally, posts: PostTally[]): Promise<void> {
+    const _id = rollupId(grain, period, organizationId);
+    if (tally.submitted === 0) {
+      await this.rollups.deleteOne({ _id }).exec();
+      return;
     }
-    const existing = await this.rollups.find({ organizationId, grain, period }, { _id: 1 }).lean<{ _id: string }[]>().exec();
-    const gone = existing.map((r) => r._id).filter((id) => !keep.has(id));
-    for (const _id of gone) await this.rollups.deleteOne({ _id }).exec();
+    const record: RollupRecord = {
+      _id,
+      grain,
+      period,
+      month: period.slice(0, 7),
+      organizationId,
+      ...place,
+      orgScopes: scopesCovering(place.orgPath),
+      tally,
+      posts,
+      updatedAt: new Date().toISOString(),
+    };
+    await this.rollups.replaceOne({ _id }, record, { upsert: true }).exec();
   }
 
-  /** The month's tallies of an organisation again, from its days. */
-  async recomputeMonth(organizationId: string, month: string, place: { orgPath: string; level: string }): Promise<void> {
-    const days = await this.rollups.find({ organizationId, grain: 'day', month }).lean<RollupRecord[]>().exec();
-    const byPost = new Map<string, Tally[]>();
-    for (const day of days) byPost.set(day.leaderPostId, [...(byPost.get(day.leaderPostId) ?? []), day.tally]);
-    await this.replace(
-      'month',
-      month,
-      organizationId,
-      place,
-      [...byPost].map(([leaderPostId, tallies]) => ({ leaderPostId, tally: sumTallies(tallies) })),
-    );
+  /** The day tallies of an organisation in a month. */
+  async days(organizationId: string, month: string): Promise<Rollup[]> {
+    const records = await this.rollups
+      .find({ organizationId, grain: 'day', month }, { _id: 0, orgScopes: 0, updatedAt: 0 })
+      .lean<Rollup[]>()
+      .exec();
+    return records.map((r) => ({
+      ...r,
+      tally: withDefaults(r.tally),
+      posts: (r.posts ?? []).map((p) => ({ ...p, tally: withDefaults(p.tally) })),
+    }));
   }
 
   /** Tallies of one grain and month placed at or below `scope` (one equality per field). */
@@ -157,7 +166,16 @@ export class StatisticsStore {
       .find({ orgScopes: scope, grain, month }, { _id: 0, orgScopes: 0, updatedAt: 0 })
       .lean<Rollup[]>()
       .exec();
-    return records.map((r) => ({ ...r, tally: { ...emptyTally(), ...r.tally } }));
+    return records.map((r) => ({
+      ...r,
+      tally: withDefaults(r.tally),
+      posts: (r.posts ?? []).map((p) => ({ ...p, tally: withDefaults(p.tally) })),
+    }));
+  }
+
+  /** Tallies carry their organisation's name: a renaming reaches them. */
+  async renameOrganization(organizationId: string, organizationName: string): Promise<number> {
+    return (await this.rollups.updateMany({ organizationId }, { $set: { organizationName } }).exec()).modifiedCount;
   }
 
   /** Tallies follow their organisation when its subtree moves. */

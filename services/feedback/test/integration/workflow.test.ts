@@ -305,6 +305,14 @@ describe('a subtree move', () => {
     const post = (await call('createLeaderPost', { organizationId: otherDistrict.id, title: '书记', holderName: '' }, staffOf(city)))
       .leaderPost!;
     expect(post.organizationName).toBe('东山区委');
+    running.clock.now = at('2026-10-12 11:00');
+    await call('submitMessage', { draft: draftTo(otherDistrict.id), clientAddress: '' }, asPublic());
+    await running.app.statistics.recompute();
+    const statsRow = async () =>
+      (await call('getStatistics', { organizationId: city.id, from: '2026-10-12', to: '2026-10-12' }, staffOf(city))).organizations.find(
+        (o) => o.organizationId === otherDistrict.id,
+      )?.organizationName;
+    expect(await statsRow()).toBe('东山区委');
     await new EventPublisher(running.app.bus).publish(
       createEvent({
         type: 'member.organization.updated',
@@ -323,5 +331,7 @@ describe('a subtree move', () => {
       { what: 'the new name in the recipients' },
     );
     expect(renamed.leaderPosts).toEqual([expect.objectContaining({ id: post.id, title: '书记', organizationName: '东山县委' })]);
+    // The statistics already computed name it anew too.
+    expect(await statsRow()).toBe('东山县委');
   });
 });
