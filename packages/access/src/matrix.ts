@@ -108,6 +108,25 @@ const matrix = {
     allow: ['superAdmin', 'orgAdmin', 'secretary', 'inspector'],
   },
   'portrait.read': { description: 'Read cadre portraits', allow: ['superAdmin', 'orgAdmin', 'inspector'] },
+  'feedback.write': {
+    description: 'Write a message to an organisation or a leader post; follow and rate it with its tracking code',
+    allow: everyone,
+  },
+  'feedback.read': { description: 'Read and search accepted messages and their published replies', allow: everyone },
+  'feedback.readPrivate': {
+    description: 'Read messages not yet public, contact details, screen hits and duplicates',
+    allow: ['superAdmin', 'orgAdmin', 'secretary', 'inspector'],
+  },
+  'feedback.handle': {
+    description: 'Accept, return, assign, dispute, reply to, extend and merge messages; record rectifications and revisits',
+    allow: ['superAdmin', 'orgAdmin', 'secretary'],
+  },
+  'feedback.review': { description: 'Release or return messages held by the sensitive-word screen', allow: ['superAdmin', 'orgAdmin'] },
+  'feedback.statistics': {
+    description: 'Read feedback statistics: reply, on-time, satisfaction and revisit rates',
+    allow: ['superAdmin', 'orgAdmin', 'secretary', 'inspector'],
+  },
+  'feedback.posts': { description: 'Create and retire the leader posts messages are addressed to', allow: ['superAdmin', 'orgAdmin'] },
   'user.read': { description: 'Read user accounts and their roles', allow: ['superAdmin', 'orgAdmin'] },
   'user.manage': {
     description: 'Create users, assign roles, unlock accounts',

@@ -60,6 +60,20 @@ export const platformServices: readonly PlatformService[] = [
       { name: 'portraits', description: 'The cadre portrait (干部画像)' },
     ],
   },
+  {
+    name: 'feedback',
+    port: 50054,
+    summary: 'messages to leaders (网上群众路线): working-day deadlines, escalation, public replies, ratings, statistics',
+    search: true,
+    tags: [
+      { name: 'messages', description: 'Messages to leaders (留言) and their public replies: write, follow, rate, read, search' },
+      {
+        name: 'message-handling',
+        description: 'Staff handling of messages: accept, return, assign, dispute, reply, extend, merge, rectify, revisit',
+      },
+      { name: 'message-statistics', description: 'Reply, on-time, satisfaction and revisit rates by organisation, level and leader post' },
+    ],
+  },
 ];
 
 const variablePrefix = (name: string) => name.toUpperCase().replace(/[^A-Z0-9]/g, '_');

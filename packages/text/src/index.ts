@@ -13,3 +13,4 @@ export { foldText, hasChinese } from './fold';
 export { suggestInputs, toPinyinKey } from './pinyin';
 export { NearForms } from './near-forms';
 export { curatedWeight, fuzzySyllable, PinyinTerms } from './pinyin-terms';
+export { watchSynonyms } from './watch';
