@@ -82,10 +82,10 @@ export class NoteVerifier {
   }
 
   static fromVkey(vkey: string): NoteVerifier {
-    const [name = '', id = '', material = '', extra] = vkey.trim().split('+');
+    // The key's base64 may hold "+" itself: only the first two separate the parts.
+    const [name, id, material] = splitVkey(vkey.trim());
     const bytes = Buffer.from(material, 'base64');
-    if (extra !== undefined || !/^[0-9a-f]{8}$/.test(id) || bytes.length !== 33)
-      throw new Error(`"${vkey}" is not a verifier key <name>+<key id>+<base64 key>`);
+    if (!/^[0-9a-f]{8}$/.test(id) || bytes.length !== 33) throw new Error(`"${vkey}" is not a verifier key <name>+<key id>+<base64 key>`);
     const type = bytes[0];
     if (type !== signatureTypes.ed25519 && type !== signatureTypes.cosignatureV1)
       throw new Error(`verifier key ${name}: signature type ${type} is not Ed25519 (1) or a cosignature/v1 (4)`);
@@ -108,6 +108,13 @@ export class NoteVerifier {
     const timestamp = Number(signature.readBigUInt64BE(4));
     return { valid: verify(null, Buffer.from(cosignedMessage(text, timestamp)), this.key, signature.subarray(12)), timestamp };
   }
+}
+
+function splitVkey(vkey: string): [string, string, string] {
+  const first = vkey.indexOf('+');
+  const second = vkey.indexOf('+', first + 1);
+  if (first < 0 || second < 0) return [vkey, '', ''];
+  return [vkey.slice(0, first), vkey.slice(first + 1, second), vkey.slice(second + 1)];
 }
 
 const cosignedMessage = (text: string, timestamp: number) => `cosignature/v1\ntime ${timestamp}\n${text}`;

@@ -45,13 +45,16 @@ function binary(): string {
     .slice(0, 12);
   const path = join(tmpdir(), `partybuilding-merkle-reference-${version}`);
   if (!existsSync(path)) {
+    // Built beside and renamed: test files running side by side may build it at the same time.
+    const building = `${path}.${process.pid}`;
     // GOTOOLCHAIN=local: build with the Go that is installed, as the local stack does.
-    execFileSync('go', ['build', '-o', path, '.'], {
+    execFileSync('go', ['build', '-o', building, '.'], {
       cwd: source,
       env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly' },
       stdio: 'pipe',
       timeout: 300_000,
     });
+    renameSync(building, path);
   }
   return path;
 }
