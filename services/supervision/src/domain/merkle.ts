@@ -79,7 +79,7 @@ export function perfectNodes({ start, end }: LeafRange): NodeId[] {
 /** MTH(D[start:end]) from the hashes of its perfect subtrees (perfectNodes order). */
 export function foldRange(hasher: TreeHasher, hashes: Uint8Array[]): Buffer {
   if (hashes.length === 0) return hasher.empty();
-  let root = Buffer.from(hashes[hashes.length - 1]!);
+  let root: Buffer = Buffer.from(hashes[hashes.length - 1]!);
   for (let i = hashes.length - 2; i >= 0; i--) root = hasher.children(hashes[i]!, root);
   return root;
 }
@@ -131,7 +131,7 @@ export function rootFromInclusion(
   if (!(index >= 0 && index < size)) return undefined;
   let fn = index;
   let sn = size - 1;
-  let r = Buffer.from(leafHash);
+  let r: Buffer = Buffer.from(leafHash);
   for (const p of proof) {
     if (sn === 0) return undefined;
     if (isOdd(fn) || fn === sn) {
@@ -181,8 +181,8 @@ export function verifyConsistency(
     fn = half(fn);
     sn = half(sn);
   }
-  let fr = Buffer.from(path[0]!);
-  let sr = Buffer.from(path[0]!);
+  let fr: Buffer = Buffer.from(path[0]!);
+  let sr: Buffer = Buffer.from(path[0]!);
   for (const c of path.slice(1)) {
     if (sn === 0) return false;
     if (isOdd(fn) || fn === sn) {
@@ -231,7 +231,7 @@ export class Frontier {
    * the log can store the node levels it keeps (its tiles).
    */
   append(leafHash: Uint8Array, completed?: (node: NodeId, hash: Buffer) => void): void {
-    let node = Buffer.from(leafHash);
+    let node: Buffer = Buffer.from(leafHash);
     let level = 0;
     const leafIndex = this.count;
     completed?.({ level: 0, index: leafIndex }, node);

@@ -58,7 +58,7 @@ export function nodeHash(hasher: TreeHasher, node: NodeId, tiles: TileHashes): B
       `tile ${tileKey(span.tile)} holds ${hashes.length} hashes; node ${node.level}/${node.index} needs ${span.offset + span.count}`,
     );
   }
-  let row = hashes.slice(span.offset, span.offset + span.count).map((h) => Buffer.from(h));
+  let row: Buffer[] = hashes.slice(span.offset, span.offset + span.count).map((h) => Buffer.from(h));
   for (let step = 0; step < span.climb; step++) {
     const next: Buffer[] = [];
     for (let i = 0; i < row.length; i += 2) next.push(hasher.children(row[i]!, row[i + 1]!));

@@ -1,0 +1,15 @@
+/** The supervision service's gRPC services, one client each, all on the service's address. */
+import { RpcClient } from '@repo/grpc';
+import * as pb from '@repo/proto/supervision/v1';
+
+export function supervisionClients(address: string, deadlineMs: number) {
+  return {
+    audit: new RpcClient(pb.AuditLogServiceService, address, deadlineMs),
+  };
+}
+
+export type SupervisionClients = ReturnType<typeof supervisionClients>;
+
+export interface SupervisionRouteOptions {
+  supervision: SupervisionClients;
+}
