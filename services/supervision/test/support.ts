@@ -95,6 +95,15 @@ export const otherCountyInspector = { userId: 'inspector-3', roles: ['inspector'
 
 export const as = (caller: Parameters<typeof credentialsFor>[0]) => credentialsFor(caller);
 
+/** A page of entries as `caller` reads them. */
+export async function listEntries(
+  target: RunningSupervision,
+  caller: Parameters<typeof credentialsFor>[0],
+  filter: Partial<pb.ListAuditEntriesRequest> = {},
+) {
+  return target.audit.call('listAuditEntries', pb.ListAuditEntriesRequest.create({ pageSize: 50, ...filter }), await as(caller));
+}
+
 /** Waits until the latest signed checkpoint covers `size` entries; answers it. */
 export async function checkpointCovering(running: RunningSupervision, size: number, { witnessed = false, timeoutMs = 15_000 } = {}) {
   return waitFor(

@@ -33,6 +33,7 @@ export interface AuditFeature {
   tree: AuditTreeStore;
   checkpoints: CheckpointStore;
   lease: SequencerLease;
+  witnessStore: WitnessStore;
   logSigner: NoteSigner;
   witnessSigner: NoteSigner;
 }
@@ -75,8 +76,9 @@ export async function auditFeature({ connection, bus, outboxes, logger }: Module
   });
   const lease = new SequencerLease(connection, config.AUDIT_SEQUENCER_LEASE_MS);
   const ingest = new AuditIngest(bus, loggedDomains, sequencer, () => lease.held, logger);
+  const witnessStore = new WitnessStore(connection, outboxes);
   const witness = new Witness(
-    new WitnessStore(connection, outboxes),
+    witnessStore,
     witnessSigner,
     logSigner.verifier,
     hasher,
@@ -117,6 +119,7 @@ export async function auditFeature({ connection, bus, outboxes, logger }: Module
     tree,
     checkpoints,
     lease,
+    witnessStore,
     logSigner,
     witnessSigner,
   };
