@@ -1,5 +1,7 @@
 export * from './service';
+export * from './modules';
 export * from './main';
 export * from './jobs';
 export * from './leases';
 export * from './organization-paths';
+export * from './organization-moves';

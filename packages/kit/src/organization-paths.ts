@@ -5,9 +5,7 @@
  * collections while it moves; every other service follows the move's event.
  */
 import { scopeRange, scopesCovering } from '@repo/access';
-import type { EventEnvelope, NewEvent, OutboxRecord, OutboxStore } from '@repo/bus';
-import type { Logger } from '@repo/logging';
-import type { ConsumerSpec } from './service';
+import type { NewEvent, OutboxRecord, OutboxStore } from '@repo/bus';
 
 /** The event the member service publishes when a subtree moves (data: `from` and `to` paths). */
 export const organizationMovedEvent = 'member.organization.moved';
@@ -88,29 +86,4 @@ export async function rewriteOrgPaths(holder: PathHolder, from: string, to: stri
     }
   }
   return changed;
-}
-
-/**
- * The durable consumer that keeps a service's paths in step with the tree: on every subtree
- * move, each holder's paths under the old path move under the new one. One event at a time and
- * in order, so two moves of one subtree apply in the order they happened.
- */
-export function organizationMoveFollower(service: string, holders: readonly PathHolder[], logger: Logger): ConsumerSpec {
-  return {
-    domain: 'member',
-    durable: `${service}-organization-moves`,
-    filterType: organizationMovedEvent,
-    maxAckPending: 1,
-    handler: async (event: EventEnvelope) => {
-      const { from, to } = event.data as Partial<OrganizationMoved>;
-      if (typeof from !== 'string' || typeof to !== 'string') {
-        logger.warn({ eventId: event.id }, 'organisation move without from/to paths; ignored');
-        return;
-      }
-      for (const holder of holders) {
-        const changed = await rewriteOrgPaths(holder, from, to, event.actor);
-        if (changed) logger.info({ collection: holder.name, from, to, changed }, 'organisation paths followed a move');
-      }
-    },
-  };
 }
