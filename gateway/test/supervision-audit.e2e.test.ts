@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { connectBus, createEvent, EventPublisher, type Bus } from '@repo/bus';
 import { createLogger } from '@repo/logging';
+import type { SupervisionApp } from '@repo/supervision/app';
 import { bearer, repoRoot, stackUrls, waitFor } from '@repo/testbed';
 import { httpCaller, startPlatform, tokenSecret, type Call, type Platform } from './support';
 
@@ -117,21 +118,7 @@ async function verify(
   return { code: text.code, out: text.out, report: JSON.parse(json.out) };
 }
 
-const entries = () =>
-  platform.apps.supervision &&
-  (
-    platform.apps.supervision as {
-      connection: {
-        db: {
-          collection(name: string): {
-            findOne(q: object): Promise<Record<string, unknown> | null>;
-            updateOne(q: object, u: object): Promise<unknown>;
-            deleteMany(q: object): Promise<unknown>;
-          };
-        };
-      };
-    }
-  ).connection.db.collection('auditEntries');
+const entries = () => (platform.apps.supervision as SupervisionApp).connection.db!.collection('auditEntries');
 
 test('the checkpoint and the consistency proofs are public; entries are for inspectors within their scope', async () => {
   const { checkpoint, logKey } = await witnessed(30);
@@ -176,10 +163,10 @@ test('an honest export verifies offline against the witnessed checkpoint', async
 
 test('an entry edited in the store is named as the first bad entry', async () => {
   const trusted = await witnessed(30);
-  const original = (await entries().findOne({ _id: '7' }))!;
+  const original = (await entries().findOne({ _id: '7' as never }))!;
   const edited = String(original.leaf).replace(/"actor":"[^"]*"/, '"actor":"someone-else"');
   expect(edited).not.toBe(original.leaf);
-  await entries().updateOne({ _id: '7' }, { $set: { leaf: edited } });
+  await entries().updateOne({ _id: '7' as never }, { $set: { leaf: edited } });
   try {
     const result = await verify(await exportTo('edited.jsonl'), trusted);
     expect(result.code).toBe(1);
@@ -187,22 +174,22 @@ test('an entry edited in the store is named as the first bad entry', async () =>
     expect(result.out).toContain('the first bad entry is 7');
     expect(result.report.problems[0]!.kind).toBe('changedEntry');
   } finally {
-    await entries().updateOne({ _id: '7' }, { $set: { leaf: original.leaf } });
+    await entries().updateOne({ _id: '7' as never }, { $set: { leaf: original.leaf } });
   }
 });
 
 test('two entries swapped are found at the first of them', async () => {
   const trusted = await witnessed(30);
-  const [a, b] = [(await entries().findOne({ _id: '11' }))!, (await entries().findOne({ _id: '20' }))!];
-  await entries().updateOne({ _id: '11' }, { $set: { leaf: b.leaf } });
-  await entries().updateOne({ _id: '20' }, { $set: { leaf: a.leaf } });
+  const [a, b] = [(await entries().findOne({ _id: '11' as never }))!, (await entries().findOne({ _id: '20' as never }))!];
+  await entries().updateOne({ _id: '11' as never }, { $set: { leaf: b.leaf } });
+  await entries().updateOne({ _id: '20' as never }, { $set: { leaf: a.leaf } });
   try {
     const result = await verify(await exportTo('swapped.jsonl'), trusted);
     expect(result.code).toBe(1);
     expect(result.report.firstBadEntry).toBe(11);
   } finally {
-    await entries().updateOne({ _id: '11' }, { $set: { leaf: a.leaf } });
-    await entries().updateOne({ _id: '20' }, { $set: { leaf: b.leaf } });
+    await entries().updateOne({ _id: '11' as never }, { $set: { leaf: a.leaf } });
+    await entries().updateOne({ _id: '20' as never }, { $set: { leaf: b.leaf } });
   }
 });
 

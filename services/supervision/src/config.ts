@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { env, loadConfig as load, serviceShape, z } from '@repo/config';
+import { ConfigError, env, loadConfig as load, serviceShape, z } from '@repo/config';
 import { hashNames } from './domain/merkle';
+import { parseWarningRules, type WarningRule } from './domain/warning-rules';
 
 /** A key name in a signed note: no spaces, no "+" (c2sp.org/signed-note). */
 const keyName = (fallback: string) =>
@@ -28,13 +30,32 @@ export const supervisionConfigShape = {
   AUDIT_WITNESS_INTERVAL_MS: env.int(2_000, 100, 600_000),
   /** How long the appending replica's lease lasts without renewal: the longest pause before another takes over. */
   AUDIT_SEQUENCER_LEASE_MS: env.int(15_000, 1_000, 300_000),
+  /** The early-warning rules (JSON); the service's dict/warning-rules.json when unset. */
+  WARNING_RULES_FILE: z.string().optional(),
 };
 
 export type SupervisionConfig = ReturnType<typeof loadConfig>;
 
+/** The variables, and the warning rules the file names (read and checked at start too). */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
-  return load(supervisionConfigShape, source);
+  const config = load(supervisionConfigShape, source);
+  return { ...config, warningRules: loadWarningRules(config.WARNING_RULES_FILE) };
 }
 
-/** The warning rules that ship with the service (WARNING_RULES_FILE overrides them). */
-export const defaultRulesFile = join(__dirname, '..', 'rules', 'warnings.json');
+/** The warning rules that ship with the service (dict/ travels with the image, next to dist/). */
+export const defaultRulesFile = join(__dirname, '..', 'dict', 'warning-rules.json');
+
+/** The warning rules the configuration names; a bad file stops the service naming the rule and field. */
+export function loadWarningRules(file: string = defaultRulesFile): WarningRule[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError([`WARNING_RULES_FILE: cannot read ${file} as JSON: ${(err as Error).message}`]);
+  }
+  try {
+    return parseWarningRules(parsed);
+  } catch (err) {
+    throw new ConfigError([`WARNING_RULES_FILE: ${(err as Error).message}`]);
+  }
+}

@@ -2,7 +2,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { connectBus, createEvent, ensureStream, EventPublisher, type Bus, type EventEnvelope } from '@repo/bus';
 import { createLogger } from '@repo/logging';
-import { RpcClient } from '@repo/grpc';
+import { fromServiceError, isServiceError, RpcClient, type RemoteError } from '@repo/grpc';
 import * as pb from '@repo/proto/supervision/v1';
 import { credentialsFor, stackEnv, stackUrls, waitFor } from '@repo/testbed';
 import { buildApp, type SupervisionApp } from '../src/app';
@@ -113,4 +113,15 @@ export async function checkpointCovering(running: RunningSupervision, size: numb
     },
     { timeoutMs, what: `a ${witnessed ? 'witnessed ' : ''}checkpoint of ${size} entries` },
   );
+}
+
+/** What a refused call answered: its gRPC status, the rule's code and the details (fields named). */
+export async function refusal(call: Promise<unknown>): Promise<RemoteError> {
+  try {
+    await call;
+  } catch (err) {
+    if (isServiceError(err)) return fromServiceError(err);
+    throw err;
+  }
+  throw new Error('the call was not refused');
 }

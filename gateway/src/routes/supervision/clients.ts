@@ -5,6 +5,8 @@ import * as pb from '@repo/proto/supervision/v1';
 export function supervisionClients(address: string, deadlineMs: number) {
   return {
     audit: new RpcClient(pb.AuditLogServiceService, address, deadlineMs),
+    discipline: new RpcClient(pb.DisciplineServiceService, address, deadlineMs),
+    warnings: new RpcClient(pb.WarningServiceService, address, deadlineMs),
   };
 }
 

@@ -2,6 +2,8 @@
 import type { ServiceRoutes } from '../common';
 import { auditRoutes } from './audit';
 import { supervisionClients } from './clients';
+import { disciplineRoutes } from './discipline';
+import { warningRoutes } from './warnings';
 
 const supervisionRoutes: ServiceRoutes = async (app, { address, deadlineMs }) => {
   const supervision = supervisionClients(address, deadlineMs);
@@ -9,6 +11,8 @@ const supervisionRoutes: ServiceRoutes = async (app, { address, deadlineMs }) =>
     for (const client of Object.values(supervision)) client.close();
   });
   await app.register(auditRoutes, { supervision });
+  await app.register(disciplineRoutes, { supervision });
+  await app.register(warningRoutes, { supervision });
 };
 
 export default supervisionRoutes;
