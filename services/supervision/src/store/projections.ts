@@ -31,6 +31,12 @@ interface RevealDoc {
   at: string;
 }
 
+interface EpisodeDoc {
+  _id: string;
+  /** The first unpaid month of the run that began it; '' when the member is paid up. */
+  from: string;
+}
+
 interface SweepDoc {
   _id: string;
   at: string;
@@ -41,6 +47,7 @@ export class Projections {
   private readonly meetings;
   private readonly reveals;
   private readonly sweeps;
+  private readonly episodes;
 
   constructor(connection: Connection) {
     const db = connection.db!;
@@ -48,6 +55,7 @@ export class Projections {
     this.meetings = db.collection<MeetingDoc>('seenMeetings');
     this.reveals = db.collection<RevealDoc>('seenBursts');
     this.sweeps = db.collection<SweepDoc>('ruleSweeps');
+    this.episodes = db.collection<EpisodeDoc>('arrearsEpisodes');
   }
 
   async ensureIndexes(): Promise<void> {
@@ -89,6 +97,18 @@ export class Projections {
 
   async billsOf(memberId: string): Promise<(BillState & { orgPath: string })[]> {
     return (await this.bills.find({ memberId }).toArray()).map(({ month, settled, orgPath }) => ({ month, settled, orgPath }));
+  }
+
+  /**
+   * The member's arrears episode given the run of unpaid months now starting at `runFrom` (none
+   * when paid up): the episode goes on while there is a run and ends when there is none. Answers
+   * its first month, or undefined when paid up. The dues events are taken in order, one at a time.
+   */
+  async arrearsEpisode(memberId: string, runFrom: string | undefined): Promise<string | undefined> {
+    const current = (await this.episodes.findOne({ _id: memberId }))?.from ?? '';
+    const from = runFrom ? current || runFrom : '';
+    if (from !== current) await this.episodes.updateOne({ _id: memberId }, { $set: { from } }, { upsert: true });
+    return from || undefined;
   }
 
   async meeting(doc: MeetingDoc): Promise<void> {

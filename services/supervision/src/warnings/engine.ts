@@ -38,7 +38,13 @@ const duesTypes = { billed: 'member.dues.billed', paid: 'member.dues.paid' } as 
 const meetingRecorded = 'member.meeting.recorded';
 const projectionTypes: readonly string[] = [...organizationEventTypes, duesTypes.billed, duesTypes.paid, meetingRecorded];
 
-export const warningDurable = (type: string) => `supervision-warnings-${type.replaceAll('.', '-')}`;
+/**
+ * Aggregates whose events are taken one at a time in the order they happened: a move after a
+ * creation, a payment after its bill. Every other type is consumed on its own, in parallel.
+ */
+const inOrder = ['member.organization', 'member.dues'] as const;
+
+export const warningDurable = (filter: string) => `supervision-warnings-${filter.replace(/\.>$/, '').replaceAll('.', '-')}`;
 
 const dataOf = (event: EventEnvelope) => (event.data ?? {}) as Record<string, unknown>;
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
@@ -60,14 +66,19 @@ export class WarningEngine {
     const types = [...new Set([...projectionTypes, ...this.byType.keys()])];
     const waiting = types.filter((type) => !domains.includes(type.split('.')[0]!));
     if (waiting.length) this.deps.logger.warn({ types: waiting }, 'warning rules wait for events of services the platform does not list');
-    return types
-      .filter((type) => !waiting.includes(type))
-      .map((type) => ({
-        domain: type.split('.')[0]!,
-        durable: warningDurable(type),
-        filterType: type,
-        handler: (event: EventEnvelope) => this.handle(event),
-      }));
+    const handler = (event: EventEnvelope) => this.handle(event);
+    const ordered = inOrder.filter((prefix) => types.some((type) => type.startsWith(`${prefix}.`)));
+    const single = types.filter((type) => !waiting.includes(type) && !ordered.some((prefix) => type.startsWith(`${prefix}.`)));
+    return [
+      ...ordered.map((prefix) => ({
+        domain: prefix.split('.')[0]!,
+        durable: warningDurable(`${prefix}.>`),
+        filterType: `${prefix}.>`,
+        handler,
+        maxAckPending: 1,
+      })),
+      ...single.map((type) => ({ domain: type.split('.')[0]!, durable: warningDurable(type), filterType: type, handler })),
+    ];
   }
 
   jobs(): Job[] {
@@ -172,18 +183,18 @@ export class WarningEngine {
     });
   }
 
+  /**
+   * Arrears are warned once per rule and episode: an episode begins with the first unpaid month of
+   * a run and lasts until the member is paid up again, however the oldest months are paid meanwhile.
+   */
   private async onDues(rule: RuleOf<'duesArrears'>, event: EventEnvelope): Promise<void> {
     const bills = await this.deps.projections.billsOf(event.subjectId);
     const run = arrearsRun(bills);
-    if (!run || run.months < rule.months) return;
+    const episode = await this.deps.projections.arrearsEpisode(event.subjectId, run?.from);
+    if (!run || !episode || run.months < rule.months) return;
     const latest = bills.reduce((a, b) => (b.month > a.month ? b : a));
-    await this.raise(rule, {
-      subjectId: event.subjectId,
-      period: run.from,
-      orgPath: latest.orgPath,
-      facts: { unpaidMonths: run.months, fromMonth: run.from, toMonth: latest.month },
-      eventId: event.id,
-    });
+    const facts = { unpaidMonths: run.months, fromMonth: run.from, toMonth: latest.month, episodeFrom: episode };
+    await this.raise(rule, { subjectId: event.subjectId, period: episode, orgPath: latest.orgPath, facts, eventId: event.id });
   }
 
   private async onStanding(rule: RuleOf<'influencePeriod'>, event: EventEnvelope): Promise<void> {
