@@ -5,6 +5,7 @@ import { auditFeature, loggedDomains, type AuditFeature } from './audit/module';
 import type { SupervisionConfig } from './config';
 import { disciplineFeature } from './discipline/module';
 import type { DisciplineUseCases } from './discipline/use-cases';
+import { powerFeature } from './power/module';
 import { OrganizationDirectory } from './store/organizations';
 import type { WarningEngine } from './warnings/engine';
 import { warningsFeature } from './warnings/module';
@@ -31,7 +32,7 @@ export async function buildApp(config: SupervisionConfig, logger: Logger): Promi
       const discipline = disciplineFeature(context, organizations);
       const warnings = await warningsFeature(context, config.warningRules, loggedDomains, organizations, discipline.useCases);
       features = { audit, discipline: discipline.useCases, warnings: warnings.engine };
-      return [audit.module, discipline.module, warnings.module];
+      return [audit.module, discipline.module, warnings.module, powerFeature(context, organizations)];
     },
   });
   return { ...app, ...features! };

@@ -7,6 +7,7 @@ export function supervisionClients(address: string, deadlineMs: number) {
     audit: new RpcClient(pb.AuditLogServiceService, address, deadlineMs),
     discipline: new RpcClient(pb.DisciplineServiceService, address, deadlineMs),
     warnings: new RpcClient(pb.WarningServiceService, address, deadlineMs),
+    power: new RpcClient(pb.PowerListServiceService, address, deadlineMs),
   };
 }
 

@@ -3,6 +3,7 @@ import type { ServiceRoutes } from '../common';
 import { auditRoutes } from './audit';
 import { supervisionClients } from './clients';
 import { disciplineRoutes } from './discipline';
+import { powerRoutes } from './power';
 import { warningRoutes } from './warnings';
 
 const supervisionRoutes: ServiceRoutes = async (app, { address, deadlineMs }) => {
@@ -13,6 +14,7 @@ const supervisionRoutes: ServiceRoutes = async (app, { address, deadlineMs }) =>
   await app.register(auditRoutes, { supervision });
   await app.register(disciplineRoutes, { supervision });
   await app.register(warningRoutes, { supervision });
+  await app.register(powerRoutes, { supervision });
 };
 
 export default supervisionRoutes;

@@ -39,6 +39,8 @@ const eventRule = z.object({
    * `day`, `month` or `quarter` of the event, or a data field that holds it (`data.quarter`).
    */
   period: z.union([z.enum(['once', 'event', 'day', 'month', 'quarter']), z.string().regex(/^data\.[a-zA-Z0-9]+$/)]).default('event'),
+  /** Only events whose fields have these values, e.g. { "data.withinLimit": false }. */
+  when: z.record(eventField, z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
 });
 
 const duesArrearsRule = z.object({
@@ -152,6 +154,17 @@ export function fieldOf(event: EventEnvelope, field: string): string {
   if (field === 'subjectId' || field === 'actor') return event[field] ?? '';
   const value = (event.data as Record<string, unknown> | null | undefined)?.[field.slice('data.'.length)];
   return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+}
+
+/** Whether the event is one the rule looks at: every `when` field has its value. */
+export function matchesWhen(rule: RuleOf<'event'>, event: EventEnvelope): boolean {
+  return Object.entries(rule.when ?? {}).every(([field, expected]) => {
+    const value =
+      field === 'subjectId' || field === 'actor'
+        ? event[field]
+        : (event.data as Record<string, unknown> | null | undefined)?.[field.slice('data.'.length)];
+    return value === expected;
+  });
 }
 
 /** The period of an event rule's warning; '' when the event does not carry it. */

@@ -16,6 +16,7 @@ import {
   fieldOf,
   isBurst,
   lastClosedPeriod,
+  matchesWhen,
   periodDays,
   type RuleOf,
   type WarningRule,
@@ -148,6 +149,7 @@ export class WarningEngine {
   }
 
   private async onEvent(rule: RuleOf<'event'>, event: EventEnvelope): Promise<void> {
+    if (!matchesWhen(rule, event)) return;
     const subjectId = fieldOf(event, rule.subject);
     const period = eventPeriod(rule, event);
     if (!subjectId || !period) {
