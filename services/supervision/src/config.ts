@@ -13,6 +13,8 @@ const keyName = (fallback: string) =>
 
 export const supervisionConfigShape = {
   ...serviceShape,
+  /** Its own database, as every service has; the audit log's entries, tiles and checkpoints live here. */
+  MONGO_URL: env.url('mongodb://127.0.0.1:27017/partybuilding-supervision'),
   SUPERVISION_GRPC_ADDR: env.address('127.0.0.1:50055'),
   /** The log's name: its checkpoints' origin is this name and the hash, e.g. …/supervision/sha256. */
   AUDIT_LOG_NAME: keyName('audit.partybuilding.local/supervision'),
