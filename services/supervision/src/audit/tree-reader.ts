@@ -1,30 +1,31 @@
 /**
- * Proofs from the stored tiles, on any replica. A full tile never changes, so full tiles are
- * cached; the right edge's tiles are read each time they are needed.
+ * Proofs from the stored tiles, on any replica. A tile only grows and a hash in it never changes,
+ * so every tile read is kept (full ones for good, up to a bound) and read again only when a
+ * proof needs a hash past what the kept copy holds: proofs for one tree size read no tile twice.
  */
 import { consistencyRanges, inclusionRanges, perfectNodes, type LeafRange, type TreeHasher } from '../domain/merkle';
-import { nodeHash, rangeHash, tileKey, tilesFor, tileWidth, type TileId } from '../domain/tiles';
+import { nodeHash, rangeHash, tileKey, tilesFor, tileWidth, type TileId, type TileNeed } from '../domain/tiles';
 import type { AuditTreeStore } from '../store/audit-tree';
 
 export class TreeReader {
-  private readonly fullTiles = new Map<string, Buffer[]>();
+  private readonly kept = new Map<string, Buffer[]>();
 
   constructor(
     private readonly store: AuditTreeStore,
     private readonly hasher: TreeHasher,
-    /** Full tiles kept in memory (8 KiB each). */
-    private readonly cachedTiles = 4_096,
+    /** Tiles kept in memory (8 KiB each when full): 4,096 cover the leaves of a million entries. */
+    private readonly keptTiles = 4_096,
   ) {}
 
-  private async load(tiles: TileId[]): Promise<Map<string, Buffer[]>> {
+  private async load(needs: TileNeed[]): Promise<Map<string, Buffer[]>> {
     const loaded = new Map<string, Buffer[]>();
     await Promise.all(
-      tiles.map(async (tile) => {
+      needs.map(async ({ tile, width }) => {
         const key = tileKey(tile);
-        let hashes = this.fullTiles.get(key);
-        if (!hashes) {
+        let hashes = this.kept.get(key);
+        if (!hashes || hashes.length < width) {
           hashes = await this.store.tile(tile);
-          if (hashes.length === tileWidth) this.remember(key, hashes);
+          this.keep(key, hashes);
         }
         loaded.set(key, hashes);
       }),
@@ -32,9 +33,13 @@ export class TreeReader {
     return loaded;
   }
 
-  private remember(key: string, hashes: Buffer[]): void {
-    if (this.fullTiles.size >= this.cachedTiles) this.fullTiles.delete(this.fullTiles.keys().next().value!);
-    this.fullTiles.set(key, hashes);
+  private keep(key: string, hashes: Buffer[]): void {
+    const before = this.kept.get(key);
+    if (before && before.length >= hashes.length) return;
+    this.kept.delete(key);
+    // The oldest kept tile makes room; the right edge's few partial tiles are read again often, so they stay newest.
+    if (this.kept.size >= this.keptTiles) this.kept.delete(this.kept.keys().next().value!);
+    this.kept.set(key, hashes);
   }
 
   /** The hash of each range, in order. */
@@ -54,8 +59,9 @@ export class TreeReader {
 
   /** The leaf hashes of [start, end), from the level-0 tiles. */
   async leafHashes(start: number, end: number): Promise<Buffer[]> {
-    const tiles: TileId[] = [];
-    for (let index = Math.floor(start / tileWidth); index * tileWidth < end; index++) tiles.push({ level: 0, index });
+    const tiles: TileNeed[] = [];
+    for (let index = Math.floor(start / tileWidth); index * tileWidth < end; index++)
+      tiles.push({ tile: { level: 0, index }, width: Math.min(end - index * tileWidth, tileWidth) });
     const loaded = await this.load(tiles);
     const hashes: Buffer[] = [];
     for (let leaf = start; leaf < end; leaf++)

@@ -86,19 +86,31 @@ export class AuditUseCases {
 
   async inclusion(caller: Caller, target: { index?: number; eventId?: string }, treeSize: number) {
     authorize(caller, 'audit.read');
-    const stored = target.eventId ? await this.tree.entryByEvent(target.eventId) : await this.tree.entry(target.index ?? -1);
+    // Asked by index for a size, as a verifier holding a checkpoint asks: the entry, the checkpoint
+    // of that size and the proof are read at once, one round trip to the store. The proof is
+    // answered only once the entry is known to be in the caller's scope and the size signed.
+    const index = target.eventId ? undefined : (target.index ?? -1);
+    const early = index !== undefined && index >= 0 && index < treeSize;
+    const [stored, checkpoint, earlyProof] = await Promise.all([
+      target.eventId ? this.tree.entryByEvent(target.eventId) : this.tree.entry(index ?? -1),
+      treeSize ? this.checkpoints.get(treeSize) : this.checkpoints.latestSigned(),
+      // A size past the stored tree has no tiles for it: that proof fails, and the size is refused below.
+      early ? this.reader.inclusion(index, treeSize).catch(() => undefined) : undefined,
+    ]);
     if (!stored || !inCallerScope(caller, stored.orgPath || '/')) throw noEntry(target.eventId ?? target.index ?? '');
-    const signed = await this.signedSize();
-    const size = treeSize || signed;
-    if (size > signed) throw validationFailed([{ field: 'treeSize', problem: `must be at most ${signed}, the latest signed size` }]);
+    const size = treeSize || (checkpoint?.size ?? 0);
+    // A size the log signed a checkpoint of is in the log; any other must not pass the latest signed one.
+    if (!checkpoint) {
+      const signed = await this.signedSize();
+      if (size > signed) throw validationFailed([{ field: 'treeSize', problem: `must be at most ${signed}, the latest signed size` }]);
+    }
     if (stored.index >= size)
       throw validationFailed([{ field: 'treeSize', problem: `entry ${stored.index} is not in the tree of ${size}` }]);
-    const checkpoint = await this.checkpoints.get(size);
     return {
       index: stored.index,
       treeSize: size,
       leafHash: this.hasher.leaf(Buffer.from(stored.leaf)),
-      hashes: await this.reader.inclusion(stored.index, size),
+      hashes: earlyProof ?? (await this.reader.inclusion(stored.index, size)),
       ...(checkpoint ? { checkpoint: this.view(checkpoint).checkpoint } : {}),
     };
   }
@@ -177,11 +189,15 @@ export class AuditUseCases {
     if (end > signed) throw validationFailed([{ field: 'end', problem: `must be at most ${signed}, the latest signed size` }]);
     if (end - start > exportLimit)
       throw validationFailed([{ field: 'end', problem: `at most ${exportLimit} entries a call: end ≤ ${start + exportLimit}` }]);
-    const entries = [];
-    for await (const batch of this.tree.range(start, end)) entries.push(...batch);
+    const stored = async () => {
+      const entries = [];
+      for await (const batch of this.tree.range(start, end)) entries.push(...batch);
+      return entries;
+    };
     // The leaf hashes come from the tree's tiles, not from the entries: they are what was signed.
     // A missing entry is exported as missing, for the verifier to find.
-    const [leafHashes, leftFrontier, checkpoints] = await Promise.all([
+    const [entries, leafHashes, leftFrontier, checkpoints] = await Promise.all([
+      stored(),
       this.reader.leafHashes(start, end),
       this.reader.frontier(start),
       this.checkpoints.between(start, end),

@@ -40,10 +40,22 @@ export function tileSlotOf(node: NodeId): { tile: TileId; offset: number } | und
   return { tile: { level: node.level / tileHeight, index: Math.floor(node.index / tileWidth) }, offset: node.index % tileWidth };
 }
 
-/** Every tile the hashes of these ranges need, once each. */
-export function tilesFor(ranges: readonly LeafRange[]): TileId[] {
-  const tiles = new Map<string, TileId>();
-  for (const range of ranges) for (const node of perfectNodes(range)) tiles.set(tileKey(spanOf(node).tile), spanOf(node).tile);
+/** A tile, and how many of its first hashes are needed (a tile only grows, so a longer copy serves). */
+export interface TileNeed {
+  tile: TileId;
+  width: number;
+}
+
+/** Every tile the hashes of these ranges need, once each, with how much of it. */
+export function tilesFor(ranges: readonly LeafRange[]): TileNeed[] {
+  const tiles = new Map<string, TileNeed>();
+  for (const range of ranges) {
+    for (const node of perfectNodes(range)) {
+      const { tile, offset, count } = spanOf(node);
+      const key = tileKey(tile);
+      tiles.set(key, { tile, width: Math.max(tiles.get(key)?.width ?? 0, offset + count) });
+    }
+  }
   return [...tiles.values()];
 }
 

@@ -102,6 +102,13 @@ test('every stream of the platform is logged, one leaf per event id whatever the
 test('checkpoints open with transparency-dev/formats, and the proofs the API gives verify here and there', async () => {
   for (let i = 0; i < 12; i++) await feed.publish({ type: 'content.document.updated', data: { i } });
   const before = await checkpointCovering(running, 12);
+  // A proof at this size keeps the right edge's tile as it is now; the larger tree's proofs below need more of it.
+  const early = await running.audit.call(
+    'getInclusionProof',
+    { index: '5', eventId: '', treeSize: before.size },
+    await as(provincialInspector),
+  );
+  expect(verifyInclusion(sha256, 5, Number(before.size), early.leafHash, early.hashes, before.rootHash)).toBe(true);
   for (let i = 0; i < 7; i++) await feed.publish({ type: 'member.dues.paid', data: { i } });
   const after = await checkpointCovering(running, Number(before.size) + 7, { witnessed: true });
   const { logKey: logVkey, witnessKey: witnessVkey } = await running.audit.call('getCheckpoint', { witnessed: true }, await as({}));
@@ -138,6 +145,18 @@ test('checkpoints open with transparency-dev/formats, and the proofs the API giv
   await expect(
     running.audit.call('getConsistencyProof', { firstSize: '1', secondSize: String(size + 1000) }, await as({})),
   ).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+  await expect(
+    running.audit.call('getInclusionProof', { index: '1', eventId: '', treeSize: String(size + 1000) }, await as(superAdmin)),
+  ).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+  // Any size inside the signed tree is a tree to prove against, whether or not a checkpoint was signed at it.
+  const between = Number(before.size) + 1;
+  const unsigned = await running.audit.call(
+    'getInclusionProof',
+    { index: '1', eventId: '', treeSize: String(between) },
+    await as(superAdmin),
+  );
+  expect(verifyInclusion(sha256, 1, between, unsigned.leafHash, unsigned.hashes, rootOf(sha256, logLeaves.slice(0, between)))).toBe(true);
+  expect(unsigned.treeSize).toBe(String(between));
 });
 
 test('entries are found by actor, object, organisation, type and time, within the reader’s scope', async () => {
