@@ -74,6 +74,18 @@ export const platformServices: readonly PlatformService[] = [
       { name: 'message-statistics', description: 'Reply, on-time, satisfaction and revisit rates by organisation, level and leader post' },
     ],
   },
+  {
+    name: 'supervision',
+    port: 50055,
+    summary: 'the verifiable audit log of every event, power lists, discipline cases and monthly notices, early warnings',
+    tags: [
+      { name: 'audit', description: 'The verifiable audit log (全程留痕): entries, checkpoints, proofs, exports' },
+      { name: 'power lists', description: 'Power lists (权力清单): items, versions, recorded executions' },
+      { name: 'discipline', description: 'Discipline cases (八项规定) and their decisions and influence periods' },
+      { name: 'notices', description: 'Monthly (月报) and typical-case notices (典型问题通报)' },
+      { name: 'warnings', description: 'Early warnings over the event stream, and their handling' },
+    ],
+  },
 ];
 
 const variablePrefix = (name: string) => name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
