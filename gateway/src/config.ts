@@ -2,7 +2,9 @@ import { commonShape, env, loadConfig as load, z } from '@repo/config';
 import { addressVariable, defaultAddress, platformServices } from '@repo/platform';
 
 /** Where the gateway finds each service of the platform's list: <NAME>_ADDR. */
-const serviceAddresses = Object.fromEntries(platformServices.map((service) => [addressVariable(service.name), env.address(defaultAddress(service))]));
+const serviceAddresses = Object.fromEntries(
+  platformServices.map((service) => [addressVariable(service.name), env.address(defaultAddress(service))]),
+);
 
 export const gatewayConfigShape = {
   LOG_LEVEL: commonShape.LOG_LEVEL,
@@ -38,7 +40,10 @@ export const gatewayConfigShape = {
   /** NATS of the shared rate limits (RATE_LIMIT_STORE=nats); comma separated for a cluster. */
   NATS_URL: commonShape.NATS_URL,
   /** The KV bucket of the shared rate limits. */
-  RATE_LIMIT_BUCKET: z.string().regex(/^[-_A-Za-z0-9]+$/, 'letters, digits, - and _').default('partybuilding-rate-limits'),
+  RATE_LIMIT_BUCKET: z
+    .string()
+    .regex(/^[-_A-Za-z0-9]+$/, 'letters, digits, - and _')
+    .default('partybuilding-rate-limits'),
 };
 
 export type GatewayConfig = ReturnType<typeof loadConfig>;

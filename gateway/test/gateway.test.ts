@@ -36,7 +36,10 @@ test('a service that does not answer gives 503 in the error shape, and readiness
   expect(((await response.json()) as { error: { code: string } }).error.code).toBe('SERVICE_UNAVAILABLE');
   const ready = await get('/readyz');
   expect(ready.status).toBe(503);
-  expect(await ready.json()).toEqual({ status: 'unavailable', services: Object.fromEntries(platformServices.map((service) => [service.name, false])) });
+  expect(await ready.json()).toEqual({
+    status: 'unavailable',
+    services: Object.fromEntries(platformServices.map((service) => [service.name, false])),
+  });
 });
 
 test('bodies over 1 MiB are refused before they are parsed', async () => {

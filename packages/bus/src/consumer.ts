@@ -17,9 +17,15 @@ const instruments = meterInstruments('@repo/bus', (meter) => ({
     advice: { explicitBucketBoundaries: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] },
   }),
   /** Deliveries after the first: the event failed before, or its ack was lost (a crash, an ack timeout). */
-  redeliveries: meter.createCounter('partybuilding.consumer.redeliveries', { unit: '{delivery}', description: 'Deliveries of an event after its first, by durable consumer' }),
+  redeliveries: meter.createCounter('partybuilding.consumer.redeliveries', {
+    unit: '{delivery}',
+    description: 'Deliveries of an event after its first, by durable consumer',
+  }),
   /** Events moved to dlq.<domain>.<durable> after their last delivery (or that were no event). */
-  deadLetters: meter.createCounter('partybuilding.consumer.dead_letters', { unit: '{event}', description: 'Events moved to the dead-letter stream, by durable consumer' }),
+  deadLetters: meter.createCounter('partybuilding.consumer.dead_letters', {
+    unit: '{event}',
+    description: 'Events moved to the dead-letter stream, by durable consumer',
+  }),
 }));
 
 /**
@@ -177,7 +183,11 @@ export class DurableConsumer<T = unknown> {
 
   private async handle(msg: JsMsg): Promise<void> {
     const { bus, domain, durable } = this.options;
-    const attributes = { 'messaging.system': 'nats', 'messaging.consumer.group.name': durable, 'messaging.destination.name': bus.names.stream(domain) };
+    const attributes = {
+      'messaging.system': 'nats',
+      'messaging.consumer.group.name': durable,
+      'messaging.destination.name': bus.names.stream(domain),
+    };
     const { processDuration, redeliveries, deadLetters } = instruments();
     if (msg.info.redeliveryCount > 1) redeliveries.add(1, attributes);
     const started = performance.now();
@@ -209,7 +219,10 @@ export class DurableConsumer<T = unknown> {
     const parent = propagation.extract(ROOT_CONTEXT, carrier);
     return tracer.startActiveSpan(
       `consume ${event.type}`,
-      { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'nats', 'messaging.consumer.group.name': durable, 'event.id': event.id } },
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: { 'messaging.system': 'nats', 'messaging.consumer.group.name': durable, 'event.id': event.id },
+      },
       parent,
       async (span) => {
         try {

@@ -57,7 +57,12 @@ export class JobRunner {
             ran = true;
             return job.run(now);
           };
-          const summary = await this.leases.runExclusive(`job:${job.name}`, Math.max(this.intervalMs, 30_000), run, scheduled ? (job.everyMs ?? 0) : 0);
+          const summary = await this.leases.runExclusive(
+            `job:${job.name}`,
+            Math.max(this.intervalMs, 30_000),
+            run,
+            scheduled ? (job.everyMs ?? 0) : 0,
+          );
           if (summary && Object.values(summary).some((v) => v)) this.logger.info({ job: job.name, ...summary }, 'job ran');
           jobRuns.add(1, { job: job.name, outcome: ran ? 'ran' : 'skipped' });
           if (ran) jobDuration.record((performance.now() - started) / 1000, { job: job.name, outcome: 'ran' });

@@ -58,7 +58,12 @@ export async function bootService(spec: ServiceSpec): Promise<ServiceApp> {
   const verifier = new AssertionVerifier(config.CALLER_VERIFY_KEYS);
   const connection = await connectMongo({ url: config.MONGO_URL, logger, monitorCommands: true });
   instrumentStore(connection);
-  const bus = await connectBus({ url: config.NATS_URL, logger, name, ...(config.BUS_NAMESPACE ? { namespace: config.BUS_NAMESPACE } : {}) });
+  const bus = await connectBus({
+    url: config.NATS_URL,
+    logger,
+    name,
+    ...(config.BUS_NAMESPACE ? { namespace: config.BUS_NAMESPACE } : {}),
+  });
   const domains = [...new Set([name, ...(spec.reads ?? [])])];
   try {
     // Streams of the domains read are ensured too: a consumer may start before their publisher.
@@ -75,9 +80,13 @@ export async function bootService(spec: ServiceSpec): Promise<ServiceApp> {
 
   const processed = new ProcessedEvents(connection.collection('processed_events'));
   const holders = modules.flatMap((m) => m.organizationPaths ?? []);
-  const consumerSpecs = [...modules.flatMap((m) => m.consumers ?? []), ...(holders.length ? [organizationMoveFollower(name, holders, logger)] : [])];
+  const consumerSpecs = [
+    ...modules.flatMap((m) => m.consumers ?? []),
+    ...(holders.length ? [organizationMoveFollower(name, holders, logger)] : []),
+  ];
   for (const consumer of consumerSpecs) {
-    if (!domains.includes(consumer.domain)) throw new Error(`${name}: consumer ${consumer.durable} reads ${consumer.domain}, which the service does not list in reads`);
+    if (!domains.includes(consumer.domain))
+      throw new Error(`${name}: consumer ${consumer.durable} reads ${consumer.domain}, which the service does not list in reads`);
   }
   const consumerDomains = new Map<DurableConsumer, string>();
   const consumers = consumerSpecs.map((c) => {
@@ -103,7 +112,10 @@ export async function bootService(spec: ServiceSpec): Promise<ServiceApp> {
     logger,
   );
   const grpc = createGrpcServer(
-    timedRegistrations(modules.flatMap((m) => m.grpc ?? []), logger),
+    timedRegistrations(
+      modules.flatMap((m) => m.grpc ?? []),
+      logger,
+    ),
     { verifier, logger, ...(spec.grpcOverrides ? { overrides: spec.grpcOverrides } : {}) },
   );
 

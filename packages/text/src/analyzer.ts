@@ -171,7 +171,12 @@ export class TextAnalyzer {
       localNamesPath,
       questionWordsPath,
       nearFormsPath,
-    }: { abbreviationsPath?: string | undefined; localNamesPath?: string | undefined; questionWordsPath?: string | undefined; nearFormsPath?: string | undefined } = {},
+    }: {
+      abbreviationsPath?: string | undefined;
+      localNamesPath?: string | undefined;
+      questionWordsPath?: string | undefined;
+      nearFormsPath?: string | undefined;
+    } = {},
   ) {
     // Required here rather than imported so that importing the module (for foldText, say)
     // does not read jieba's 5 MB default dictionary.
@@ -299,7 +304,11 @@ export class TextAnalyzer {
   /** Completion-suggester inputs for a title: from its start and from every word inside it, in characters, pinyin and initials. */
   suggestInputs(title: string): string[] {
     const words = this.queryTokens(title);
-    return suggestInputs(title, words, words.flatMap((word) => (word.length >= MIN_COMPOUND_LENGTH && HAN_ONLY.test(word) ? this.tiles(word) : [])));
+    return suggestInputs(
+      title,
+      words,
+      words.flatMap((word) => (word.length >= MIN_COMPOUND_LENGTH && HAN_ONLY.test(word) ? this.tiles(word) : [])),
+    );
   }
 
   /**
@@ -423,7 +432,14 @@ export class TextAnalyzer {
   }
 }
 
-export function createTextAnalyzer({ termsPath, synonymsPath, abbreviationsPath, localNamesPath, questionWordsPath, nearFormsPath }: TextAnalyzerOptions = {}): TextAnalyzer {
+export function createTextAnalyzer({
+  termsPath,
+  synonymsPath,
+  abbreviationsPath,
+  localNamesPath,
+  questionWordsPath,
+  nearFormsPath,
+}: TextAnalyzerOptions = {}): TextAnalyzer {
   const dir = defaultDictDir();
   return new TextAnalyzer(termsPath ?? join(dir, TERMS_FILE), synonymsPath ?? join(dir, SYNONYMS_FILE), {
     abbreviationsPath: abbreviationsPath === null ? undefined : (abbreviationsPath ?? join(dir, ABBREVIATIONS_FILE)),

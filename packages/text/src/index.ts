@@ -8,7 +8,14 @@ export {
   type TextAnalyzerOptions,
 } from './analyzer';
 export { defaultDictDir, parseSynonymRules, parseUserTerms, parseWordList, type SynonymRule, type UserTerm } from './dictionaries';
-export { docNumberKeys, findDocNumber, findPartialDocNumber, parseDocNumber, type ParsedDocNumber, type PartialDocNumber } from './doc-number';
+export {
+  docNumberKeys,
+  findDocNumber,
+  findPartialDocNumber,
+  parseDocNumber,
+  type ParsedDocNumber,
+  type PartialDocNumber,
+} from './doc-number';
 export { foldText, hasChinese } from './fold';
 export { suggestInputs, toPinyinKey } from './pinyin';
 export { NearForms } from './near-forms';

@@ -217,7 +217,11 @@ describe('planQuery', () => {
       ['可以', true],
       ['转正', false],
     ]);
-    expect(groups('退休党员党费怎么交').filter((g) => !g.optional).map((g) => g.tokens[0])).toEqual(['退休', '党员', '党费', '交']);
+    expect(
+      groups('退休党员党费怎么交')
+        .filter((g) => !g.optional)
+        .map((g) => g.tokens[0]),
+    ).toEqual(['退休', '党员', '党费', '交']);
     expect(analyzer.isQuestionWord('吗')).toBe(true);
   });
 
@@ -259,7 +263,18 @@ describe('quotation marks inside words', () => {
 
 describe('titleTerms and suggestInputs', () => {
   it('gives the words of a title and the dictionary words inside them, each once', () => {
-    expect(analyzer.titleTerms('关于推行权力清单制度的实施意见（试行）APP')).toEqual(['关于', '推行', '权力', '清单', '制度', '实施', '意见', '实施意见', '试行', 'app']);
+    expect(analyzer.titleTerms('关于推行权力清单制度的实施意见（试行）APP')).toEqual([
+      '关于',
+      '推行',
+      '权力',
+      '清单',
+      '制度',
+      '实施',
+      '意见',
+      '实施意见',
+      '试行',
+      'app',
+    ]);
   });
 
   it('starts completions at every word of a title, inside compounds too', () => {

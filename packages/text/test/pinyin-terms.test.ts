@@ -28,7 +28,16 @@ describe('vocabulary by pinyin', () => {
 
 describe('the words of indexed titles', () => {
   const analyzer = createTextAnalyzer();
-  analyzer.addVocabulary([['党员', 120], ['发展', 80], ['权力', 3], ['清单', 4], ['巡查', 1], ['通报', 60], ['app', 2], ['廉政', 30]]);
+  analyzer.addVocabulary([
+    ['党员', 120],
+    ['发展', 80],
+    ['权力', 3],
+    ['清单', 4],
+    ['巡查', 1],
+    ['通报', 60],
+    ['app', 2],
+    ['廉政', 30],
+  ]);
 
   test('pinyin words are spelled out in place, word by word, in a query of characters too', () => {
     expect(analyzer.pinyin.spell('dangyuan 发展')).toBe('党员 发展');
@@ -56,14 +65,26 @@ describe('the words of indexed titles', () => {
     expect(analyzer.pinyin.correct('权利清单')).toBe('权力清单');
     // 巡查 is in one title; the dictionary's 巡察 weighs a hundred.
     expect(analyzer.pinyin.correct('巡查整改')).toBe('巡察整改');
-    const light = new PinyinTerms([['巡察', 10], ['巡查', 5]]);
+    const light = new PinyinTerms([
+      ['巡察', 10],
+      ['巡查', 5],
+    ]);
     expect(light.correct('巡查整改')).toBeUndefined();
   });
 
   test('initials name the term that clearly outweighs the others with the same initials', () => {
-    const terms = new PinyinTerms([['党建', 90], ['当家', 5], ['档级', 30]]);
+    const terms = new PinyinTerms([
+      ['党建', 90],
+      ['当家', 5],
+      ['档级', 30],
+    ]);
     expect(terms.fromPinyin('dj')).toBe('党建');
-    expect(new PinyinTerms([['党建', 40], ['档级', 30]]).fromPinyin('dj')).toBeUndefined();
+    expect(
+      new PinyinTerms([
+        ['党建', 40],
+        ['档级', 30],
+      ]).fromPinyin('dj'),
+    ).toBeUndefined();
   });
 });
 
@@ -99,7 +120,11 @@ describe('look-alike and fuzzy typos', () => {
 
 describe('how sure a correction is', () => {
   const analyzer = createTextAnalyzer();
-  analyzer.addVocabulary([['管理', 50], ['权力', 5], ['巡查', 1]]);
+  analyzer.addVocabulary([
+    ['管理', 50],
+    ['权力', 5],
+    ['巡查', 1],
+  ]);
 
   test('sure when the typo is no word at all, unsure when it is a real word that sounds alike', () => {
     expect(analyzer.correction('驻村第一书计')).toEqual({ text: '驻村第一书记', sure: true });
@@ -109,6 +134,8 @@ describe('how sure a correction is', () => {
   });
 
   test('corrections name what they replaced, where', () => {
-    expect(analyzer.pinyin.corrections('驻村第一书计')?.replaced).toEqual([{ start: 0, end: 6, typed: '驻村第一书计', term: '驻村第一书记' }]);
+    expect(analyzer.pinyin.corrections('驻村第一书计')?.replaced).toEqual([
+      { start: 0, end: 6, typed: '驻村第一书计', term: '驻村第一书记' },
+    ]);
   });
 });

@@ -205,15 +205,13 @@ export const memberRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async
         .trim();
       const format = type === importContentTypes.csv ? 'csv' : type === importContentTypes.xlsx ? 'xlsx' : undefined;
       if (!format || !Buffer.isBuffer(request.body)) {
-        return reply
-          .status(415)
-          .send({
-            error: {
-              code: 'MEMBER_IMPORT_FORMAT',
-              message: `send the file as ${importContentTypes.csv} or ${importContentTypes.xlsx}`,
-              details: { contentType: type },
-            },
-          });
+        return reply.status(415).send({
+          error: {
+            code: 'MEMBER_IMPORT_FORMAT',
+            message: `send the file as ${importContentTypes.csv} or ${importContentTypes.xlsx}`,
+            details: { contentType: type },
+          },
+        });
       }
       const report = await call(
         request,

@@ -22,7 +22,15 @@ import {
   type RuleCount,
   type Standing,
 } from '../domain/ledger';
-import { applies, assess, endedQuarters, setForYear, validateRequirementSet, type RequirementSet, type YearTotals } from '../domain/requirements';
+import {
+  applies,
+  assess,
+  endedQuarters,
+  setForYear,
+  validateRequirementSet,
+  type RequirementSet,
+  type YearTotals,
+} from '../domain/requirements';
 import type { LearnerRepository } from '../store/learners';
 import { ledgerEvents, type LedgerRepository } from '../store/ledgers';
 import type { OrganizationCopies } from '../store/organizations';

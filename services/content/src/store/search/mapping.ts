@@ -111,17 +111,17 @@ export function toIndexed(analyzer: TextAnalyzer, document: ContentDocument): In
 
 function suggestion(analyzer: TextAnalyzer, title: string): IndexedDocument['suggest'] {
   const { start, later } = analyzer.suggestInputGroups(title);
-  return [
-    ...(start.length ? [{ input: start, weight: 2 }] : []),
-    ...(later.length ? [{ input: later, weight: 1 }] : []),
-  ];
+  return [...(start.length ? [{ input: start, weight: 2 }] : []), ...(later.length ? [{ input: later, weight: 1 }] : [])];
 }
 
 const PLACE_LEVEL = /^\p{Script=Han}{2,}([省市县区州盟旗镇乡])$/u;
 
 function agencyText(analyzer: TextAnalyzer, agency: string): string[] {
   const words = analyzer.queryTokens(agency);
-  const inner = analyzer.indexTokens(agency).split(' ').filter((token) => !words.includes(token));
+  const inner = analyzer
+    .indexTokens(agency)
+    .split(' ')
+    .filter((token) => !words.includes(token));
   const levels = words.map((word) => PLACE_LEVEL.exec(word)?.[1]).filter((level): level is string => level !== undefined);
   return [words.join(' '), [...inner, ...levels].join(' ')];
 }
