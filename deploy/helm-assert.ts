@@ -379,7 +379,7 @@ check(
       of(renders.keda, 'HorizontalPodAutoscaler')
         .map((h) => h.metadata.name)
         .sort(),
-      ['t-gateway', 't-member'],
+      ['t-feedback', 't-gateway', 't-learning', 't-member', 't-supervision'],
       'HPAs',
     );
     expect(!('replicas' in named(renders.keda, 'Deployment', 't-content').spec), 'content Deployment sets replicas');

@@ -346,7 +346,8 @@ check "helm template (default values, auth and caller-key Secrets)" render "$wor
 check "helm template (content replicas 3, gateway ingress)" render "$work/scaled.yaml" "${auth_args[@]}" "${scale_args[@]}"
 check "helm template (autoscaling off)" render "$work/fixed.yaml" "${auth_args[@]}" --set services.content.replicas=3 \
   --set services.content.autoscaling.enabled=false --set services.gateway.autoscaling.enabled=false \
-  --set services.member.autoscaling.enabled=false
+  --set services.member.autoscaling.enabled=false --set services.learning.autoscaling.enabled=false \
+  --set services.feedback.autoscaling.enabled=false --set services.supervision.autoscaling.enabled=false
 check "helm template (all six services)" render "$work/all.yaml" "${auth_args[@]}" "${all_args[@]}"
 check "helm template (auth.tokenSecret, callerKeys.signingKey, development)" render "$work/dev.yaml" "${dev_args[@]}"
 check "helm template (KEDA: content scales on the indexer's lag, namespace prod)" render "$work/keda.yaml" "${auth_args[@]}" "${keda_args[@]}"
@@ -355,12 +356,12 @@ check "helm template (external stores: NATS and Elasticsearch URLs from Secrets,
 check "helm template (NetworkPolicies off)" render "$work/open.yaml" "${auth_args[@]}" --set networkPolicy.enabled=false
 check "helm template --kube-version 1.24 (oldest with gRPC probes)" render "$work/k124.yaml" "${auth_args[@]}" --kube-version 1.24.0
 
-check "default: one of each kind per service (content, gateway, member), a NetworkPolicy each and the default deny, no Ingress, no Secret" bash -c "
+check "default: one of each kind per service (the five of packages/platform and the gateway), a NetworkPolicy each and the default deny, no Ingress, no Secret" bash -c "
   $(declare -f count)
   for kind in Deployment Service HorizontalPodAutoscaler PodDisruptionBudget ServiceAccount ConfigMap; do
-    count '$work/default.yaml' \$kind 3 || exit 1
+    count '$work/default.yaml' \$kind 6 || exit 1
   done
-  count '$work/default.yaml' NetworkPolicy 4 && count '$work/default.yaml' Ingress 0 && count '$work/default.yaml' Secret 0 &&
+  count '$work/default.yaml' NetworkPolicy 7 && count '$work/default.yaml' Ingress 0 && count '$work/default.yaml' Secret 0 &&
   count '$work/default.yaml' ScaledObject 0"
 check "default: names, images, env, secret reference" has "$work/default.yaml" \
   "name: t-content" "name: t-gateway" "name: t-member" \
@@ -462,7 +463,7 @@ refuses "refuses both callerKeys.existingSecret and callerKeys.signingKey" "set 
   "${auth_args[@]}" --set-file "callerKeys.signingKey=$work/caller.pem"
 refuses "refuses a callerKeys.signingKey that is no Ed25519 private key" "callerKeys.signingKey must be an Ed25519 private key" \
   "${auth_only[@]}" --set-file "callerKeys.signingKey=$work/caller.pub" --set-file "callerKeys.verifyKeys=$work/caller.pub"
-refuses "refuses no verify keys" "CALLER_VERIFY_KEYS (read by content, member) needs the gateway's public key" \
+refuses "refuses no verify keys" "CALLER_VERIFY_KEYS (read by content, feedback, learning, member, supervision) needs the gateway's public key" \
   "${auth_only[@]}" --set callerKeys.existingSecret=partybuilding-caller-key
 refuses "refuses a verify key that is no Ed25519 public key (RSA)" "every key must be an Ed25519 public key" \
   "${auth_only[@]}" --set callerKeys.existingSecret=partybuilding-caller-key --set-file "callerKeys.verifyKeys=$work/rsa.pub"
@@ -489,7 +490,7 @@ refuses "refuses lag scaling without consumers" "lagScaling.consumers is empty" 
   --api-versions keda.sh/v1alpha1/ScaledObject
 refuses "refuses supervision without the witness's Secret (secretRefs entry without secret)" \
   "services.supervision.secretRefs: each entry needs env, secret and key" \
-  "${auth_args[@]}" --set services.supervision.enabled=true --set "services.gateway.calls={content,member,supervision}"
+  "${auth_args[@]}" --set-json 'services.supervision.secretRefs=[{"env":"AUDIT_WITNESS_KEY","key":"AUDIT_WITNESS_KEY"}]'
 refuses "refuses a secretRefs entry that names no variable" "services.content.secretRefs: each entry needs env, secret and key" \
   "${auth_args[@]}" --set "services.content.secretRefs[0].secret=other" --set "services.content.secretRefs[0].key=K"
 refuses "refuses the same variable from secretEnv and secretRefs" "MONGO_URL is both in secretEnv and in secretRefs" \
