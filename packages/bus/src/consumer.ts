@@ -1,4 +1,4 @@
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { meterInstruments } from '@repo/telemetry/instruments';
 import type { Logger } from '@repo/logging';
 import { isDuplicateKey } from '@repo/db';
@@ -261,4 +261,18 @@ export class DurableConsumer<T = unknown> {
     await bus.nc.jetstream().publish(bus.names.deadLetterSubject(domain, durable), msg.data, { headers: h });
     msg.term();
   }
+}
+
+/**
+ * A consumer span for an event taken by a consumer of its own (the audit log's batched ingest),
+ * the child of its publish span as DurableConsumer's are; the caller ends it once the event is handled.
+ */
+export function startConsumerSpan(msg: JsMsg, event: EventEnvelope, durable: string): Span {
+  const carrier: Record<string, string> = {};
+  for (const key of msg.headers?.keys() ?? []) carrier[key.toLowerCase()] = msg.headers?.get(key) ?? '';
+  return tracer.startSpan(
+    `consume ${event.type}`,
+    { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'nats', 'messaging.consumer.group.name': durable, 'event.id': event.id } },
+    propagation.extract(ROOT_CONTEXT, carrier),
+  );
 }
