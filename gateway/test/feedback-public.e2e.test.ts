@@ -333,6 +333,23 @@ describe('search over public messages and replies', () => {
       page: 'page x size must not exceed 10000; narrow the search',
     });
   });
+
+  test('the public list keeps the same window: a page past it is a 400 naming the page (the fuzz stage found a 500)', async () => {
+    for (const query of ['page=2147483646&size=20', 'page=301&size=50']) {
+      const answer = await fb.call('GET', `/api/v1/messages?${query}`);
+      expect({ status: answer.status, body: answer.body }).toEqual({
+        status: 400,
+        body: {
+          error: {
+            code: 'VALIDATION_FAILED',
+            message: expect.any(String),
+            details: { page: 'page x size must not exceed 10000; narrow the search' },
+          },
+        },
+      });
+    }
+    expect((await fb.call('GET', '/api/v1/messages?page=200&size=50')).status).toBe(200);
+  });
 });
 
 describe('submission limits', () => {

@@ -34,6 +34,7 @@ import type { LeaderPostRepository } from '../store/leader-posts';
 import type { MessageRepository } from '../store/messages';
 import type { OrganizationDirectory } from '../store/organizations';
 import type { SubmissionQuotas } from '../store/quotas';
+import { windowViolations } from '../search/use-cases';
 import type { MessageSearchIndex } from '../store/search';
 import type { ScreenFile } from './screen-file';
 
@@ -255,6 +256,8 @@ export class MessageUseCases {
   /** Public messages newest first: the index picks them, the store answers them as they are now. */
   async listPublic(caller: Caller, query: PublicListQuery): Promise<Page<PublicView>> {
     authorize(caller, 'feedback.read');
+    const violations = windowViolations(query.page, query.size);
+    if (violations.length) throw validationFailed(violations);
     const { ids, total } = await this.deps.search.queries.listIds(query);
     const found = await Promise.all(ids.map((id) => this.deps.messages.find(id)));
     const views = await Promise.all(

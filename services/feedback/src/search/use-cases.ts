@@ -5,6 +5,17 @@ import type { MessageSearch, MessageSearchIndex, MessageSearchResult } from '../
 
 export const searchLimits = { defaultSize: 20, maxSize: 50, maxWindow: 10_000, maxQueryChars: 200 } as const;
 
+/**
+ * A page past Elasticsearch's result window is refused naming the page, not asked for (the
+ * index answers it with an error, which was a 500): the search's rule and the public list's.
+ */
+export function windowViolations(page: number, size: number): FieldViolation[] {
+  if (page < 1) return [{ field: 'page', problem: 'must be at least 1' }];
+  if (page * size > searchLimits.maxWindow)
+    return [{ field: 'page', problem: `page x size must not exceed ${searchLimits.maxWindow}; narrow the search` }];
+  return [];
+}
+
 export class SearchUseCases {
   constructor(private readonly index: MessageSearchIndex) {}
 
@@ -13,9 +24,7 @@ export class SearchUseCases {
     const violations: FieldViolation[] = [];
     if (query.size < 1 || query.size > searchLimits.maxSize)
       violations.push({ field: 'size', problem: `must be between 1 and ${searchLimits.maxSize}` });
-    if (query.page < 1) violations.push({ field: 'page', problem: 'must be at least 1' });
-    else if (query.page * query.size > searchLimits.maxWindow)
-      violations.push({ field: 'page', problem: `page x size must not exceed ${searchLimits.maxWindow}; narrow the search` });
+    violations.push(...windowViolations(query.page, query.size));
     if ([...query.text].length > searchLimits.maxQueryChars)
       violations.push({ field: 'q', problem: `must be at most ${searchLimits.maxQueryChars} characters` });
     if (violations.length) throw validationFailed(violations);
