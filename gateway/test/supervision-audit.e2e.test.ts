@@ -153,6 +153,16 @@ test('the checkpoint and the consistency proofs are public; entries are for insp
     expect((await call(method, `/api/v1/audit/entries/${index}`, superAdmin, {})).status).toBe(404);
 });
 
+test('the OpenAPI document gives the export the content type it is sent as (the fuzz stage found application/json there)', async () => {
+  const openapi = (await (await fetch(`${platform.baseUrl}/docs/json`)).json()) as {
+    paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>>;
+  };
+  expect(Object.keys(openapi.paths['/api/v1/audit/export']!.get!.responses['200']!.content ?? {})).toEqual(['application/x-ndjson']);
+  const response = await fetch(`${platform.baseUrl}/api/v1/audit/export`, { headers: superAdmin });
+  expect(response.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
+  await response.text();
+});
+
 test('an honest export verifies offline against the witnessed checkpoint', async () => {
   const trusted = await witnessed(30);
   const result = await verify(await exportTo('honest.jsonl'), trusted);

@@ -282,7 +282,11 @@ export const auditRoutes: FastifyPluginAsyncTypebox<SupervisionRouteOptions> = a
           'The log as JSON Lines for `npm run audit:verify`: a header, each entry with the leaf hash the tree holds, the checkpoints signed in between; superAdmins',
         querystring: ExportQuery,
         response: {
-          200: Type.Unsafe<Readable>({ type: 'string', description: 'application/x-ndjson: one JSON object a line' }),
+          // Documented as the type it is sent as (it was documented as JSON; the fuzz stage caught it).
+          200: {
+            description: 'JSON Lines: one JSON object a line',
+            content: { 'application/x-ndjson': { schema: Type.Unsafe<Readable>({ type: 'string' }) } },
+          },
           ...errorResponses,
         },
       },
