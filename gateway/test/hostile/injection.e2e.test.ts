@@ -1,5 +1,6 @@
 /**
- * Injection and hostile text against every operation of the OpenAPI document, and search syntax
+ * Injection and hostile text against every operation of the OpenAPI document (every service's routes,
+ * whichever services run: the gateway refuses these itself), and search syntax
  * against the real index: NoSQL operators in every JSON field, query parameter and path
  * parameter; prototype-pollution keys; control, bidirectional and invisible characters and lone
  * surrogates in every text field; look-alike user names. Each is refused by the gateway with
@@ -9,7 +10,7 @@
 import { waitFor } from '@repo/testbed';
 import { startPlatform, type Platform } from '../support';
 import { documentDraft, documentTotal, expectRefused, publishDocument, send, superAdmin, type Json } from './hostile';
-import { operations, type Operation } from './openapi';
+import { operations, servicesLeftOut, type Operation } from './openapi';
 
 jest.setTimeout(180_000);
 
@@ -26,6 +27,8 @@ beforeAll(async () => {
     { only: ['content'] },
   );
   ops = await operations(platform);
+  // Every service's routes are attacked, whichever services run: the gateway refuses all of it.
+  expect(servicesLeftOut(ops)).toEqual([]);
   published = await publishDocument(platform, { title: '关于加强基层党组织建设的通知' });
   const created = await send(platform, 'POST', '/api/v1/documents', {
     headers: superAdmin,

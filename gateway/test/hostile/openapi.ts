@@ -2,6 +2,7 @@
  * The operations of the gateway's OpenAPI document, for suites that attack every one of them:
  * their JSON body's fields, their query parameters and their path parameters.
  */
+import { platformServices } from '@repo/platform';
 import type { Platform } from '../support';
 import type { Json } from './hostile';
 
@@ -14,6 +15,7 @@ export interface Operation {
   bodyFields: Record<string, Json>;
   queryParameters: string[];
   pathParameters: string[];
+  tags: string[];
 }
 
 const someId = '3f1c2a56-8f1e-4c59-9a53-3c5f0b1f8f11';
@@ -24,6 +26,12 @@ function propertiesOf(schema: Json): Record<string, Json> {
   if (schema.properties) return schema.properties;
   for (const branch of [...(schema.anyOf ?? []), ...(schema.oneOf ?? [])]) if (branch?.properties) return branch.properties;
   return {};
+}
+
+/** The services of the platform's list none of whose tags an operation has: the suites would not attack them. */
+export function servicesLeftOut(found: Operation[]): string[] {
+  const tagged = new Set(found.flatMap((op) => op.tags));
+  return platformServices.filter((service) => !service.tags.some((tag) => tagged.has(tag.name))).map((service) => service.name);
 }
 
 export async function operations(platform: Platform): Promise<Operation[]> {
@@ -39,6 +47,7 @@ export async function operations(platform: Platform): Promise<Operation[]> {
         bodyFields: propertiesOf(operation.requestBody?.content?.['application/json']?.schema),
         queryParameters: parameters.filter((p) => p.in === 'query').map((p) => p.name as string),
         pathParameters: parameters.filter((p) => p.in === 'path').map((p) => p.name as string),
+        tags: operation.tags ?? [],
       });
     }
   }
