@@ -94,7 +94,8 @@ export class UserRepository {
           actor: input.createdBy,
           orgPath: input.orgPath,
           subjectId: record._id,
-          data: { userName, roles: input.roles, organizationId: input.organizationId },
+          // memberId: a user created linked to a member is that member's account (learning links it).
+          data: { userName, roles: input.roles, organizationId: input.organizationId, memberId: input.memberId },
         },
       ]);
     } catch (err) {
