@@ -221,7 +221,9 @@ const record = (dictionary, ...values) => (ids[dictionary] ??= []).push(...value
 /**
  * Each service's seed, scripts/fuzz/seeds/<name>.mjs when it has one: its `seed` function and
  * the `dictionaries` of ids it records, with the fields and paths that take them. A service
- * without one is fuzzed all the same, with generated ids only.
+ * without one is fuzzed all the same, with generated ids only. Seeds run in the platform list's
+ * order and see what earlier ones recorded (`ids`): learning, feedback and supervision build on
+ * the member service's organisations and members, which reach them as its events.
  */
 const seeds = [];
 for (const service of services) {
@@ -340,7 +342,7 @@ try {
   if (up) {
     for (const { name, seed: seedService } of seeds) {
       try {
-        await seedService({ api, identities, record, testbed });
+        await seedService({ api, identities, ids, record, testbed });
         result(`seeding ${name} through the REST API`, true);
       } catch (err) {
         result(`seeding ${name} through the REST API`, false, err.message);
