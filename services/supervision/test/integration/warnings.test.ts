@@ -8,6 +8,7 @@ import type { EventEnvelope } from '@repo/bus';
 import { RpcClient } from '@repo/grpc';
 import * as pb from '@repo/proto/supervision/v1';
 import { cleanupNamespace, ensureStack, streamEvents, uniqueNamespace, waitFor } from '@repo/testbed';
+import { loggedDomains } from '../../src/audit/module';
 import { as, EventFeed, refusal, startSupervision, type RunningSupervision } from '../support';
 
 jest.setTimeout(90_000);
@@ -290,6 +291,116 @@ test('rules of services the platform does not list yet wait, and the others run'
     count: 5,
     withinMinutes: 10,
   });
+});
+
+describe('rules on the events of the feedback and learning services', () => {
+  // Those services are not in the platform's list on this branch: a second instance reads their
+  // streams too, and the events are published as their outbox relays publish them.
+  const otherNamespace = uniqueNamespace('warnings-domains');
+  const domains = [...new Set([...loggedDomains, 'feedback', 'learning'])];
+  let wider: RunningSupervision;
+  let widerFeed: EventFeed;
+  let widerWarnings: RpcClient<typeof pb.WarningServiceService>;
+
+  beforeAll(async () => {
+    wider = await startSupervision(otherNamespace, {}, { domains });
+    widerFeed = await EventFeed.open(otherNamespace, domains);
+    widerWarnings = new RpcClient(pb.WarningServiceService, wider.address);
+  });
+
+  afterAll(async () => {
+    widerWarnings?.close();
+    await widerFeed?.close();
+    await wider?.stop();
+    await cleanupNamespace(otherNamespace);
+  });
+
+  /** The warnings of a rule about a subject, once `count` are there and a moment later (nothing more comes). */
+  async function warnedOf(ruleId: string, subjectId: string, count: number) {
+    const get = async () =>
+      (
+        await widerWarnings.call(
+          'listWarnings',
+          pb.ListWarningsRequest.create({ page: { page: 1, size: 100 }, ruleId, subjectId }),
+          await as(superAdmin),
+        )
+      ).warnings;
+    await waitFor(async () => (await get()).length >= count, { what: `${count} warnings of ${ruleId} about ${subjectId}` });
+    await new Promise((r) => setTimeout(r, 500));
+    return get();
+  }
+
+  test('a message warned (督办) or overdue is warned once per deadline stage, where the event says', async () => {
+    const message = `message-${Math.random()}`;
+    const step = (type: string, stage: string) =>
+      widerFeed.publish({
+        type,
+        actor: 'system',
+        orgPath: '/w/',
+        subjectId: message,
+        data: { stage, organizationId: 'b1', parentOrganizationId: 'w', dueOn: '2026-10-12', note: `the ${stage} deadline passed` },
+      });
+    const warned = await step('feedback.message.warned', 'handling');
+    const overdue = await step('feedback.message.overdue', 'handling');
+    // The ticker of another replica, or a retry, publishing the same fact as a new event.
+    await step('feedback.message.overdue', 'handling');
+    await widerFeed.republish(overdue);
+    const [first] = await warnedOf('feedback-message-overdue', message, 1);
+    expect(await warnedOf('feedback-message-overdue', message, 1)).toHaveLength(1);
+    expect(first).toMatchObject({ period: 'handling', orgPath: '/w/', status: pb.WarningStatus.WARNING_STATUS_OPEN, eventId: overdue.id });
+    expect(JSON.parse(first!.factsJson)).toMatchObject({ eventType: 'feedback.message.overdue', data: { stage: 'handling' } });
+    expect((await warnedOf('feedback-message-warned', message, 1)).map((w) => w.eventId)).toEqual([warned.id]);
+    // The rectification's deadline is another stage: warned again.
+    await step('feedback.message.overdue', 'rectification');
+    expect((await warnedOf('feedback-message-overdue', message, 2)).map((w) => w.period).sort()).toEqual(['handling', 'rectification']);
+  });
+
+  test('each duplicate-training override is warned, once however often it is delivered', async () => {
+    const override = (training: string) =>
+      widerFeed.publish({
+        type: 'learning.training.duplicateOverridden',
+        actor: 'org-admin-1',
+        orgPath: '/w/b1/',
+        subjectId: training,
+        data: { memberId: 'cadre-1', courseId: 'course-1', rule: 'sameCourseCompleted', earlierTrainingId: 't0', reason: '组织调训' },
+      });
+    const training = `training-${Math.random()}`;
+    const first = await override(training);
+    await widerFeed.republish(first);
+    await override(training);
+    const found = await warnedOf('training-duplicate-override', training, 2);
+    expect(found).toHaveLength(2);
+    expect(found.map((w) => w.orgPath)).toEqual(['/w/b1/', '/w/b1/']);
+  });
+
+  test('class hours behind are warned once per person and quarter', async () => {
+    const member = `learner-${Math.random()}`;
+    const behind = (quarter: string) =>
+      widerFeed.publish({
+        type: 'learning.hours.behind',
+        actor: 'system',
+        orgPath: '/w/b1/',
+        subjectId: member,
+        data: { memberId: member, year: 2026, quarter, rules: [{ code: 'memberAnnual', earnedQuarterHours: 20 }] },
+      });
+    await behind('2026-Q1');
+    await behind('2026-Q1');
+    expect((await warnedOf('class-hours-behind', member, 1)).map((w) => w.period)).toEqual(['2026-Q1']);
+    await behind('2026-Q2');
+    expect((await warnedOf('class-hours-behind', member, 2)).map((w) => w.period).sort()).toEqual(['2026-Q1', '2026-Q2']);
+  });
+});
+
+test('a refusal of the witness is warned at once, as serious', async () => {
+  const refused = await feed.publish({
+    type: 'supervision.witness.refused',
+    actor: 'system:witness',
+    orgPath: '/',
+    subjectId: 'audit.partybuilding.local/supervision/sha256',
+    data: { size: 120, root: 'AAAA', reason: 'a second root for size 120' },
+  });
+  const [warning] = await raised('audit-witness-refused', 'audit.partybuilding.local/supervision/sha256', 1);
+  expect(warning).toMatchObject({ eventId: refused.id, severity: pb.WarningSeverity.WARNING_SEVERITY_SERIOUS, orgPath: '/' });
 });
 
 test('warnings are handled: assigned, acknowledged by the assignee, closed with a note; scoped, counted and published', async () => {

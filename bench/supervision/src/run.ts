@@ -1,0 +1,433 @@
+/**
+ * Supervision benchmark: the audit log's speed goals, start to finish.
+ *
+ * 1. publishes a backlog of N events (default 1,000,000) into the run's content and member streams
+ *    before the service runs, so the publisher does not share the cores with what is measured;
+ * 2. starts the supervision service (services/supervision/dist/main.js) with a database and
+ *    streams of its own and measures how fast it appends the backlog: the log's size every second
+ *    from its head record, entries per second overall and over the slowest 10 s;
+ * 3. publishes live events at a steady rate (default 1,000/s for 60 s) and measures, for every one,
+ *    the time from its publication to the first signed checkpoint that covers it;
+ * 4. asks for inclusion proofs of random entries at the log's final size (over 1,000,000 entries),
+ *    at 1 and 8 in flight, and checks each against the checkpoint;
+ * 5. exports the whole log over gRPC into a JSON Lines file and verifies it offline with
+ *    services/supervision/dist/verify.js (what `npm run audit:verify` runs), timed;
+ * 6. stops the service, drops its database and streams (unless --keep), writes results/<date>.json.
+ *
+ * Run through ./run.sh. Options: README.md.
+ */
+import { execFile } from 'node:child_process';
+import { createWriteStream, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { MongoClient } from 'mongodb';
+import { connect, JSONCodec, type JetStreamClient, type NatsConnection } from 'nats';
+import { RpcClient } from '@repo/grpc';
+import * as pb from '@repo/proto/supervision/v1';
+import { cleanupNamespace, credentialsFor, testCallerKeys } from '@repo/testbed';
+import { exportFormat, type ExportLine } from '../../../services/supervision/src/domain/audit-export';
+import { TreeHasher, verifyInclusion } from '../../../services/supervision/src/domain/merkle';
+import { commandOptions, sh } from '../../search-load/src/cli';
+import { readPid, startService, waitUntil, type Service } from '../../search-load/src/proc';
+import { round, rounded, summarize } from '../../search-load/src/stats';
+import { cpuMeter, loadAverage, memoryMiB, postgresProcesses } from '../../member/src/observe';
+
+const run = promisify(execFile);
+const benchDir = resolve(__dirname, '..');
+const repo = resolve(benchDir, '../..');
+
+interface Options {
+  entries: number;
+  liveRate: number;
+  liveSeconds: number;
+  proofSeconds: number;
+  publishInFlight: number;
+  keep: boolean;
+  skipExport: boolean;
+  maxMinutes: number;
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = {
+    entries: 1_000_000,
+    liveRate: 1_000,
+    liveSeconds: 60,
+    proofSeconds: 20,
+    publishInFlight: 256,
+    keep: false,
+    skipExport: false,
+    maxMinutes: 90,
+  };
+  for (const { arg, int } of commandOptions(argv)) {
+    switch (arg) {
+      case '--entries':
+        o.entries = int(1_000, 5_000_000);
+        break;
+      case '--live-rate':
+        o.liveRate = int(10, 10_000);
+        break;
+      case '--live-seconds':
+        o.liveSeconds = int(5, 600);
+        break;
+      case '--proof-seconds':
+        o.proofSeconds = int(2, 300);
+        break;
+      case '--publish-in-flight':
+        o.publishInFlight = int(1, 4_096);
+        break;
+      case '--max-minutes':
+        o.maxMinutes = int(5, 240);
+        break;
+      case '--keep':
+        o.keep = true;
+        break;
+      case '--skip-export':
+        o.skipExport = true;
+        break;
+      default:
+        throw new Error(`unknown option ${arg} (see bench/supervision/README.md)`);
+    }
+  }
+  return o;
+}
+
+const codec = JSONCodec();
+const orgPaths = ['/bench/c1/b1/', '/bench/c1/b2/', '/bench/c2/b3/', '/bench/c2/'];
+const types = [
+  'member.member.updated',
+  'member.dues.paid',
+  'member.meeting.recorded',
+  'content.document.updated',
+  'content.document.published',
+];
+
+/** An event as the services write them: an envelope of a few hundred bytes. */
+function event(i: number, phase: string) {
+  const type = types[i % types.length]!;
+  return {
+    id: `${phase}-${i}-${Math.random().toString(36).slice(2, 10)}`,
+    type,
+    occurredAt: new Date().toISOString(),
+    actor: `user-${i % 997}`,
+    orgPath: orgPaths[i % orgPaths.length]!,
+    subjectId: `subject-${i % 50_021}`,
+    data: { revision: (i % 7) + 1, changed: ['title', 'body'], note: '按照要求完成整改并报告', amountFen: 1_250 },
+  };
+}
+
+/** Publishes with `inFlight` acknowledgements outstanding; answers each event's publication time. */
+async function publishAll(
+  js: JetStreamClient,
+  namespace: string,
+  count: number,
+  inFlight: number,
+  phase: string,
+  ratePerSecond?: number,
+): Promise<Map<string, number>> {
+  const published = new Map<string, number>();
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      if (ratePerSecond) {
+        const due = started + (i * 1000) / ratePerSecond;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      }
+      const e = event(i, phase);
+      const at = Date.now();
+      await js.publish(`${namespace}.${e.type}`, codec.encode(e), { msgID: e.id, timeout: 30_000 });
+      published.set(e.id, at);
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  return published;
+}
+
+interface Head {
+  size: number;
+}
+
+/** Credentials of a caller, signed anew once they are half their minute old. */
+function renewing(caller: Parameters<typeof credentialsFor>[0]): () => Promise<Awaited<ReturnType<typeof credentialsFor>>> {
+  let signed: { at: number; credentials: Promise<Awaited<ReturnType<typeof credentialsFor>>> } | undefined;
+  return () => {
+    if (!signed || Date.now() - signed.at > 30_000) signed = { at: Date.now(), credentials: credentialsFor(caller) };
+    return signed.credentials;
+  };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  const deadline = Date.now() + options.maxMinutes * 60_000;
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const namespace = `benchsupervision${stamp.replace('-', '')}`;
+  const resultsDir = join(benchDir, 'results', stamp);
+  mkdirSync(resultsDir, { recursive: true });
+  const mongoPort = process.env.MONGO_PORT ?? '27017';
+  const stackDir = process.env.STACK_DIR ?? join(repo, '.local');
+  const natsStackDir = process.env.NATS_STACK_DIR ?? stackDir;
+  const results: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    commit: sh('git', ['-C', repo, 'rev-parse', '--short', 'HEAD']),
+    command: `bash bench/supervision/run.sh ${process.argv.slice(2).join(' ')}`.trim(),
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: round(totalmem() / 2 ** 30, 1), node: process.version },
+    options,
+    loadBefore: loadAverage(),
+  };
+  const save = () => writeFileSync(join(benchDir, 'results', `${stamp}.json`), JSON.stringify(results, null, 2));
+  const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+  log(`namespace ${namespace}, database ${namespace}, load average ${JSON.stringify(results.loadBefore)}`);
+
+  const nc: NatsConnection = await connect({ servers: `nats://127.0.0.1:${process.env.NATS_PORT ?? '4222'}` });
+  const jsm = await nc.jetstreamManager();
+  const js = nc.jetstream();
+  for (const domain of ['content', 'member']) {
+    await jsm.streams.add({
+      name: `${namespace.toUpperCase()}_${domain.toUpperCase()}`,
+      subjects: [`${namespace}.${domain}.>`],
+      duplicate_window: 600_000_000_000,
+      max_age: 86_400_000_000_000,
+    });
+  }
+  const mongo = new MongoClient(`mongodb://127.0.0.1:${mongoPort}`);
+  await mongo.connect();
+  const db = mongo.db(namespace);
+  let service: Service | undefined;
+  const grpcPort = await freePort();
+  const audit = new RpcClient(pb.AuditLogServiceService, `127.0.0.1:${grpcPort}`, 60_000);
+  try {
+    // 1. The backlog.
+    let t = performance.now();
+    await publishAll(js, namespace, options.entries, options.publishInFlight, 'backlog');
+    results.backlogPublish = { events: options.entries, seconds: round((performance.now() - t) / 1000, 1) };
+    log(`published ${options.entries} events in ${(results.backlogPublish as { seconds: number }).seconds} s`);
+    save();
+
+    // 2. The service appends the backlog.
+    const ferretdb = readPid(join(stackDir, 'run/ferretdb.pid'));
+    const nats = readPid(join(natsStackDir, 'run/nats.pid'));
+    service = startService(
+      'supervision',
+      ['--require', '@repo/telemetry/register', join(repo, 'services/supervision/dist/main.js')],
+      {
+        MONGO_URL: `mongodb://127.0.0.1:${mongoPort}/${namespace}`,
+        NATS_URL: `nats://127.0.0.1:${process.env.NATS_PORT ?? '4222'}`,
+        BUS_NAMESPACE: namespace,
+        SUPERVISION_GRPC_ADDR: `127.0.0.1:${grpcPort}`,
+        CALLER_VERIFY_KEYS: testCallerKeys.publicKeyPem,
+        LOG_LEVEL: 'warn',
+        OTEL_SERVICE_NAME: 'supervision-bench',
+      },
+      join(resultsDir, 'supervision.log'),
+      repo,
+    );
+    const meter = cpuMeter({ supervision: service.pid, ferretdb, postgres: postgresProcesses(join(stackDir, 'data/postgres')), nats });
+    const head = async () => (await db.collection<Head & { _id: string }>('auditHead').findOne({ _id: 'head' }))?.size ?? 0;
+    const samples: { at: number; size: number }[] = [];
+    t = performance.now();
+    while ((await head()) < options.entries) {
+      if (Date.now() > deadline) throw new Error('the run went past --max-minutes while appending');
+      samples.push({ at: (performance.now() - t) / 1000, size: await head() });
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+    const appendSeconds = (performance.now() - t) / 1000;
+    samples.push({ at: appendSeconds, size: await head() });
+    // The slowest 10 s after the first entry (the start-up before it is not appending).
+    const firstEntry = samples.find((s) => s.size > 0)?.at ?? 0;
+    const windows = samples
+      .filter((s) => s.at >= firstEntry)
+      .map((s, i, all) => {
+        const later = all.find((x) => x.at >= s.at + 10);
+        return later ? (later.size - s.size) / (later.at - s.at) : NaN;
+      });
+    results.append = {
+      entries: options.entries,
+      seconds: round(appendSeconds, 1),
+      secondsFromFirstEntry: round(appendSeconds - firstEntry, 1),
+      perSecond: round(options.entries / (appendSeconds - firstEntry), 0),
+      slowest10sPerSecond: round(Math.min(...windows.filter(Number.isFinite)), 0),
+      cpu: meter.read(),
+      supervisionMemoryMiB: memoryMiB(service.pid),
+    };
+    writeFileSync(join(resultsDir, 'append-samples.json'), JSON.stringify(samples));
+    log(`appended ${options.entries} in ${round(appendSeconds, 1)} s: ${JSON.stringify(results.append)}`);
+    save();
+
+    // 3. Live events at a steady rate: publication to a signed checkpoint.
+    const liveCount = options.liveRate * options.liveSeconds;
+    const liveMeter = cpuMeter({ supervision: service.pid, ferretdb, postgres: postgresProcesses(join(stackDir, 'data/postgres')), nats });
+    const sizeBefore = await head();
+    const published = await publishAll(js, namespace, liveCount, 64, 'live', options.liveRate);
+    await waitUntil(
+      'the live events in a checkpoint',
+      async () => {
+        const c = await db.collection<{ _id: string; size: number }>('auditCheckpointPointers').findOne({ _id: 'signed' });
+        return (c?.size ?? 0) >= sizeBefore + liveCount;
+      },
+      120_000,
+    );
+    results.liveCpu = liveMeter.read();
+    const checkpoints = (await db.collection<{ size: number; signedAt: string }>('auditCheckpoints').find({}).toArray()).sort(
+      (a, b) => a.size - b.size,
+    );
+    const latencies: number[] = [];
+    for (let bucket = Math.floor(sizeBefore / 1024); bucket * 1024 < sizeBefore + liveCount; bucket++) {
+      for (const entry of await db
+        .collection<{ index: number; eventId: string }>('auditEntries')
+        .find({ bucket: `b${bucket}` })
+        .toArray()) {
+        const at = published.get(entry.eventId);
+        if (at === undefined) continue;
+        // The first checkpoint covering the entry: binary search over the sizes.
+        let lo = 0;
+        let hi = checkpoints.length - 1;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (checkpoints[mid]!.size > entry.index) hi = mid;
+          else lo = mid + 1;
+        }
+        latencies.push(Date.parse(checkpoints[lo]!.signedAt) - at);
+      }
+    }
+    results.live = {
+      rate: options.liveRate,
+      seconds: options.liveSeconds,
+      events: liveCount,
+      measured: latencies.length,
+      toSignedCheckpointMs: rounded(summarize(latencies), 0),
+    };
+    log(`live: ${JSON.stringify(results.live)}`);
+    save();
+
+    // 4. Inclusion proofs at the final size, the one the witness cosigned last.
+    // Caller assertions live a minute: the proofs and the export run longer, so they are signed anew every 30 s.
+    const auditor = renewing({ userId: 'bench-auditor', roles: ['superAdmin'], orgPath: '/' });
+    const anyone = renewing({});
+    await waitUntil(
+      'the witness to cosign the live events',
+      async () => {
+        const { checkpoint: witnessed } = await audit.call('getCheckpoint', { witnessed: true }, await anyone());
+        return Number(witnessed?.size ?? 0) >= sizeBefore + liveCount;
+      },
+      60_000,
+    );
+    const { checkpoint, logKey, witnessKey } = await audit.call('getCheckpoint', { witnessed: true }, await anyone());
+    const size = Number(checkpoint!.size);
+    const hasher = new TreeHasher('sha256');
+    const proofs: Record<string, unknown> = { treeSize: size };
+    for (const inFlight of [1, 8]) {
+      const times: number[] = [];
+      let failures = 0;
+      const stopAt = performance.now() + options.proofSeconds * 1000;
+      await Promise.all(
+        Array.from({ length: inFlight }, async () => {
+          while (performance.now() < stopAt) {
+            const index = Math.floor(Math.random() * size);
+            const t0 = performance.now();
+            const proof = await audit.call(
+              'getInclusionProof',
+              { index: String(index), eventId: '', treeSize: String(size) },
+              await auditor(),
+            );
+            times.push(performance.now() - t0);
+            if (!verifyInclusion(hasher, index, size, proof.leafHash, proof.hashes, checkpoint!.rootHash)) failures++;
+          }
+        }),
+      );
+      proofs[`inFlight${inFlight}`] = { ...rounded(summarize(times)), failures, perSecond: round(times.length / options.proofSeconds, 0) };
+      log(`proofs at ${inFlight} in flight: ${JSON.stringify(proofs[`inFlight${inFlight}`])}`);
+    }
+    results.inclusionProofs = proofs;
+    save();
+
+    // 5. Export and offline verification.
+    if (!options.skipExport) {
+      const file = join(resultsDir, 'export.jsonl');
+      const out = createWriteStream(file);
+      t = performance.now();
+      // As GET /api/v1/audit/export writes it, a chunk of the service's limit at a time.
+      const line = (value: ExportLine) => `${JSON.stringify(value)}\n`;
+      const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+      const first = await audit.call('exportAuditEntries', { start: '0', end: String(Math.min(5_000, size)) }, await auditor());
+      out.write(
+        line({ header: { format: exportFormat, origin: first.origin, start: 0, end: size, leftFrontier: first.leftFrontier.map(b64) } }),
+      );
+      for (let start = 0, chunk = first; ; ) {
+        const notes = new Map(chunk.checkpoints.map((c) => [Number(c.size), c.note]));
+        let lines = '';
+        for (const e of chunk.entries) {
+          lines += line({ entry: { index: Number(e.index), leaf: e.leaf, leafHash: b64(e.leafHash) } });
+          const note = notes.get(Number(e.index) + 1);
+          if (note) lines += line({ checkpoint: note });
+        }
+        out.write(lines);
+        start = Number(chunk.end);
+        if (start >= size) break;
+        chunk = await audit.call(
+          'exportAuditEntries',
+          { start: String(start), end: String(Math.min(start + 5_000, size)) },
+          await auditor(),
+        );
+      }
+      await new Promise<void>((r) => out.end(r));
+      const exportSeconds = (performance.now() - t) / 1000;
+      writeFileSync(join(resultsDir, 'checkpoint.txt'), checkpoint!.note);
+      t = performance.now();
+      const verifyArgs = [
+        '--export',
+        file,
+        '--checkpoint',
+        join(resultsDir, 'checkpoint.txt'),
+        '--log-key',
+        logKey,
+        '--witness-key',
+        witnessKey,
+        '--json',
+      ];
+      const { stdout } = await run(process.execPath, [join(repo, 'services/supervision/dist/verify.js'), ...verifyArgs], {
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      const verifySeconds = (performance.now() - t) / 1000;
+      const report = JSON.parse(stdout) as { ok: boolean; end: number; checkpointsVerified: number };
+      results.offline = {
+        exportSeconds: round(exportSeconds, 1),
+        exportMiB: round(statSync(file).size / 2 ** 20, 1),
+        verifySeconds: round(verifySeconds, 1),
+        entriesPerSecond: round(report.end / verifySeconds, 0),
+        ok: report.ok,
+        entries: report.end,
+        checkpointsVerified: report.checkpointsVerified,
+      };
+      log(`offline: ${JSON.stringify(results.offline)}`);
+    }
+    results.loadAfter = loadAverage();
+    save();
+  } finally {
+    audit.close();
+    await service?.stop();
+    await mongo.close();
+    await nc.drain();
+    if (!options.keep) await cleanupNamespace(namespace);
+    save();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
