@@ -12,7 +12,7 @@ let base: string;
 beforeAll(async () => {
   const config = loadConfig({
     LOG_LEVEL: 'silent',
-    // Nothing listens here: every call to a service fails fast.
+    // Nothing listens here: every call to every service of the list fails fast.
     ...Object.fromEntries(platformServices.map((service) => [addressVariable(service.name), '127.0.0.1:1'])),
     AUTH_TOKEN_SECRET: 'a-test-secret-of-at-least-thirty-two-characters',
     CALLER_SIGNING_KEY: testCallerKeys.privateKeyPem,

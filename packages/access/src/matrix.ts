@@ -75,6 +75,58 @@ const matrix = {
     description: 'Schedule meetings, record minutes and attendance',
     allow: ['superAdmin', 'orgAdmin', 'secretary'],
   },
+  'learning.study': {
+    description: "Study: enrol oneself, take units and exams, see one's own class hours and points",
+    allow: ['superAdmin', 'orgAdmin', 'secretary', 'member'],
+  },
+  'learning.read': {
+    description: 'Read learners, class-hour ledgers and reports, enrolments and exam results',
+    allow: ['superAdmin', 'orgAdmin', 'secretary', 'inspector'],
+  },
+  'learning.enrol': {
+    description: 'Enrol others in courses, cancel enrolments, record attendance of offline sessions',
+    allow: ['superAdmin', 'orgAdmin', 'secretary'],
+  },
+  'learning.manageLearners': {
+    description: "Record learners' posts, cadre levels and sign-in accounts",
+    allow: ['superAdmin', 'orgAdmin'],
+  },
+  'learning.rules': { description: 'Add conversion tables, requirement sets and points rules', allow: ['superAdmin'] },
+  'course.write': { description: 'Create courses and change drafts', allow: ['superAdmin', 'orgAdmin', 'secretary'] },
+  'course.publish': { description: 'Publish and withdraw courses', allow: ['superAdmin', 'orgAdmin'] },
+  'exam.write': { description: 'Manage question banks, questions and exams', allow: ['superAdmin', 'orgAdmin', 'secretary'] },
+  'exam.grade': { description: 'Grade short answers, review anomaly flags', allow: ['superAdmin', 'orgAdmin', 'secretary'] },
+  'training.read': { description: 'Read cadre training records', allow: ['superAdmin', 'orgAdmin', 'inspector'] },
+  'training.write': { description: 'Record trainings attended elsewhere', allow: ['superAdmin', 'orgAdmin'] },
+  'training.override': {
+    description: 'Enrol or record despite a duplicate-training refusal, with a reason',
+    allow: ['superAdmin', 'orgAdmin'],
+  },
+  'points.manage': { description: 'Turn study points on or off for an organisation', allow: ['superAdmin', 'orgAdmin'] },
+  'points.read': {
+    description: 'Read study points statistics of organisations (no personal ranking)',
+    allow: ['superAdmin', 'orgAdmin', 'secretary', 'inspector'],
+  },
+  'portrait.read': { description: 'Read cadre portraits', allow: ['superAdmin', 'orgAdmin', 'inspector'] },
+  'feedback.write': {
+    description: 'Write a message to an organisation or a leader post; follow and rate it with its tracking code',
+    allow: everyone,
+  },
+  'feedback.read': { description: 'Read and search accepted messages and their published replies', allow: everyone },
+  'feedback.readPrivate': {
+    description: 'Read messages not yet public, contact details, screen hits and duplicates',
+    allow: ['superAdmin', 'orgAdmin', 'secretary', 'inspector'],
+  },
+  'feedback.handle': {
+    description: 'Accept, return, assign, dispute, reply to, extend and merge messages; record rectifications and revisits',
+    allow: ['superAdmin', 'orgAdmin', 'secretary'],
+  },
+  'feedback.review': { description: 'Release or return messages held by the sensitive-word screen', allow: ['superAdmin', 'orgAdmin'] },
+  'feedback.statistics': {
+    description: 'Read feedback statistics: reply, on-time, satisfaction and revisit rates',
+    allow: ['superAdmin', 'orgAdmin', 'secretary', 'inspector'],
+  },
+  'feedback.posts': { description: 'Create and retire the leader posts messages are addressed to', allow: ['superAdmin', 'orgAdmin'] },
   'audit.verify': { description: "Read the audit log's checkpoints and consistency proofs", allow: everyone },
   'audit.read': { description: 'Read audit log entries and their inclusion proofs', allow: ['superAdmin', 'inspector'] },
   'audit.export': { description: 'Export the whole audit log for offline verification', allow: ['superAdmin'] },

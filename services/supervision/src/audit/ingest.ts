@@ -7,7 +7,7 @@
  * Not the kit's DurableConsumer, which handles one event at a time with a store round trip each
  * to remember it: the log needs thousands a second, and its unique event id already is the memory.
  */
-import { isEnvelope, isNotFound, type Bus, type EventEnvelope } from '@repo/bus';
+import { isEnvelope, isNotFound, startConsumerSpan, type Bus, type EventEnvelope } from '@repo/bus';
 import type { Logger } from '@repo/logging';
 import { AckPolicy, DeliverPolicy, headers as natsHeaders, JSONCodec, nanos, type JsMsg } from 'nats';
 import type { Sequencer } from './sequencer';
@@ -142,13 +142,17 @@ export class AuditIngest {
         await this.deadLetter(domain, msg);
       }
     }
+    // One consumer span per event, as the kit's consumers make, so a trace reaches the audit log too.
+    const spans = logged.map((msg, i) => startConsumerSpan(msg, events[i]!, auditDurable(domain)));
     try {
       await this.sequencer.append(events);
     } catch (err) {
       for (const msg of logged) msg.nak(1_000);
+      for (const span of spans) span.end();
       throw err;
     }
     for (const msg of logged) msg.ack();
+    for (const span of spans) span.end();
   }
 
   /** A message that is no event envelope cannot be a leaf: kept on the dead-letter stream for people to look at. */

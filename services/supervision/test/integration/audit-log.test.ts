@@ -102,12 +102,10 @@ test('every stream of the platform is logged, one leaf per event id whatever the
 test('checkpoints open with transparency-dev/formats, and the proofs the API gives verify here and there', async () => {
   for (let i = 0; i < 12; i++) await feed.publish({ type: 'content.document.updated', data: { i } });
   const before = await checkpointCovering(running, 12);
+  // Proofs are asked as a superAdmin: the log's own entries (the reads and exports above, with
+  // the superAdmin's '/' as their organisation) may sit at any index, and no inspector sees those.
   // A proof at this size keeps the right edge's tile as it is now; the larger tree's proofs below need more of it.
-  const early = await running.audit.call(
-    'getInclusionProof',
-    { index: '5', eventId: '', treeSize: before.size },
-    await as(provincialInspector),
-  );
+  const early = await running.audit.call('getInclusionProof', { index: '5', eventId: '', treeSize: before.size }, await as(superAdmin));
   expect(verifyInclusion(sha256, 5, Number(before.size), early.leafHash, early.hashes, before.rootHash)).toBe(true);
   for (let i = 0; i < 7; i++) await feed.publish({ type: 'member.dues.paid', data: { i } });
   const after = await checkpointCovering(running, Number(before.size) + 7, { witnessed: true });
@@ -119,7 +117,7 @@ test('checkpoints open with transparency-dev/formats, and the proofs the API giv
     const proof = await running.audit.call(
       'getInclusionProof',
       { index: String(index), eventId: '', treeSize: String(size) },
-      await as(provincialInspector),
+      await as(superAdmin),
     );
     expect(verifyInclusion(sha256, index, size, proof.leafHash, proof.hashes, after.rootHash)).toBe(true);
     inclusion.push({ index, size, proof: proof.hashes });

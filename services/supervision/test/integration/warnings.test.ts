@@ -276,7 +276,7 @@ test('a stage change inside a sanction’s influence period is warned; outside i
   });
 });
 
-test('rules of services the platform does not list yet wait, and the others run', async () => {
+test('the rules of every service on the platform list run, feedback and learning included', async () => {
   const rules = (await warnings.call('listWarningRules', {}, await as(inspector))).rules;
   expect(rules.map((r) => r.id)).toEqual(
     expect.arrayContaining(['feedback-message-overdue', 'training-duplicate-override', 'class-hours-behind']),
@@ -285,7 +285,7 @@ test('rules of services the platform does not list yet wait, and the others run'
   expect(durables).toContain('supervision-warnings-member-dues');
   expect(durables).toContain('supervision-warnings-member-member-nationalIdRevealed');
   expect(durables).toContain('supervision-warnings-supervision-witness-refused');
-  expect(durables.some((d) => d.includes('feedback'))).toBe(false);
+  expect(durables.some((d) => d.includes('feedback'))).toBe(true);
   expect(JSON.parse(rules.find((r) => r.id === 'national-id-reveal-burst')!.settingsJson)).toMatchObject({
     eventType: 'member.member.nationalIdRevealed',
     count: 5,
