@@ -16,19 +16,7 @@ export interface SupervisionApp extends ServiceApp {
   warnings: WarningEngine;
 }
 
-export interface SupervisionOptions {
-  /**
-   * The domains whose streams it reads: every service of the platform's list. Tests add the
-   * domains of services not listed yet, to publish their events as those services will.
-   */
-  domains?: readonly string[];
-}
-
-export async function buildApp(
-  config: SupervisionConfig,
-  logger: Logger,
-  { domains = loggedDomains }: SupervisionOptions = {},
-): Promise<SupervisionApp> {
+export async function buildApp(config: SupervisionConfig, logger: Logger): Promise<SupervisionApp> {
   let features: { audit: AuditFeature; discipline: DisciplineUseCases; warnings: WarningEngine } | undefined;
   const app = await bootService({
     name: 'supervision',
@@ -36,13 +24,13 @@ export async function buildApp(
     logger,
     address: config.SUPERVISION_GRPC_ADDR,
     // The audit log reads every service's stream; the warning rules read theirs from them.
-    reads: [...domains],
+    reads: loggedDomains,
     modules: async (context) => {
       const organizations = new OrganizationDirectory(context.connection);
       await organizations.ensureIndexes();
-      const audit = await auditFeature(context, config, domains);
+      const audit = await auditFeature(context, config);
       const discipline = disciplineFeature(context, organizations);
-      const warnings = await warningsFeature(context, config.warningRules, domains, organizations, discipline.useCases);
+      const warnings = await warningsFeature(context, config.warningRules, loggedDomains, organizations, discipline.useCases);
       features = { audit, discipline: discipline.useCases, warnings: warnings.engine };
       return [audit.module, discipline.module, warnings.module, powerFeature(context, organizations)];
     },

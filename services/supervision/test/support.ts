@@ -5,7 +5,7 @@ import { createLogger } from '@repo/logging';
 import { fromServiceError, isServiceError, RpcClient, type RemoteError } from '@repo/grpc';
 import * as pb from '@repo/proto/supervision/v1';
 import { credentialsFor, stackEnv, stackUrls, waitFor } from '@repo/testbed';
-import { buildApp, type SupervisionApp, type SupervisionOptions } from '../src/app';
+import { buildApp, type SupervisionApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { loggedDomains } from '../src/audit/module';
 
@@ -29,11 +29,7 @@ export const fastAudit = {
   AUDIT_SEQUENCER_LEASE_MS: '2000',
 };
 
-export async function startSupervision(
-  namespace: string,
-  env: Record<string, string> = {},
-  options: SupervisionOptions = {},
-): Promise<RunningSupervision> {
+export async function startSupervision(namespace: string, env: Record<string, string> = {}): Promise<RunningSupervision> {
   const config = loadConfig({
     ...stackEnv(namespace),
     SUPERVISION_GRPC_ADDR: '127.0.0.1:0',
@@ -42,7 +38,7 @@ export async function startSupervision(
     ...fastAudit,
     ...env,
   });
-  const app = await buildApp(config, createLogger('supervision-test', config.LOG_LEVEL), options);
+  const app = await buildApp(config, createLogger('supervision-test', config.LOG_LEVEL));
   const port = await app.start();
   const address = `127.0.0.1:${port}`;
   const audit = new RpcClient(pb.AuditLogServiceService, address);
@@ -64,9 +60,9 @@ export class EventFeed {
     private readonly publisher: EventPublisher,
   ) {}
 
-  static async open(namespace: string, domains: readonly string[] = loggedDomains): Promise<EventFeed> {
+  static async open(namespace: string): Promise<EventFeed> {
     const bus = await connectBus({ url: stackUrls().natsUrl, logger: createLogger('feed', 'silent'), name: 'test-feed', namespace });
-    for (const domain of domains) await ensureStream(bus, domain);
+    for (const domain of loggedDomains) await ensureStream(bus, domain);
     return new EventFeed(bus, new EventPublisher(bus));
   }
 

@@ -53,11 +53,7 @@ async function keyOf(
   return storedSigningKey(connection, which);
 }
 
-export async function auditFeature(
-  { connection, bus, outboxes, logger }: ModuleContext,
-  config: SupervisionConfig,
-  domains: readonly string[] = loggedDomains,
-): Promise<AuditFeature> {
+export async function auditFeature({ connection, bus, outboxes, logger }: ModuleContext, config: SupervisionConfig): Promise<AuditFeature> {
   const hasher = new TreeHasher(config.AUDIT_LOG_HASH);
   const origin = originOf(config.AUDIT_LOG_NAME, config.AUDIT_LOG_HASH);
   const logSigner = new NoteSigner(
@@ -79,7 +75,7 @@ export async function auditFeature(
     checkpointIntervalMs: config.AUDIT_CHECKPOINT_INTERVAL_MS,
   });
   const lease = new SequencerLease(connection, config.AUDIT_SEQUENCER_LEASE_MS);
-  const ingest = new AuditIngest(bus, domains, sequencer, () => lease.held, logger);
+  const ingest = new AuditIngest(bus, loggedDomains, sequencer, () => lease.held, logger);
   const witnessStore = new WitnessStore(connection, outboxes);
   const witness = new Witness(
     witnessStore,

@@ -18,6 +18,7 @@ import {
   lastClosedPeriod,
   matchesWhen,
   periodDays,
+  rises,
   type RuleOf,
   type WarningRule,
 } from '../domain/warning-rules';
@@ -41,9 +42,9 @@ const projectionTypes: readonly string[] = [...organizationEventTypes, duesTypes
 
 /**
  * Aggregates whose events are taken one at a time in the order they happened: a move after a
- * creation, a payment after its bill. Every other type is consumed on its own, in parallel.
+ * creation, a payment after its bill, a learner's cadre level after the one before. Every other type is consumed on its own, in parallel.
  */
-const inOrder = ['member.organization', 'member.dues'] as const;
+const inOrder = ['member.organization', 'member.dues', 'learning.learner'] as const;
 
 export const warningDurable = (filter: string) => `supervision-warnings-${filter.replace(/\.>$/, '').replaceAll('.', '-')}`;
 
@@ -202,6 +203,7 @@ export class WarningEngine {
   private async onStanding(rule: RuleOf<'influencePeriod'>, event: EventEnvelope): Promise<void> {
     const memberId = fieldOf(event, rule.member);
     if (!memberId) return;
+    if (rule.rises && !(await this.rose(rule, rule.rises, memberId, event))) return;
     const given = rule.dateField ? fieldOf(event, rule.dateField) : '';
     const on = isCalendarDate(given) ? given : provinceDate(new Date(event.occurredAt));
     for (const { caseId, caseNumber, period } of await this.deps.influence(memberId, on)) {
@@ -221,6 +223,24 @@ export class WarningEngine {
         eventId: event.id,
       });
     }
+  }
+
+  /**
+   * Whether the event raised the member's rank (a promotion). What the member held is remembered
+   * per rule as the events come (in order); a redelivered event is judged against what it replaced.
+   */
+  private async rose(
+    rule: RuleOf<'influencePeriod'>,
+    { field, ranks }: NonNullable<RuleOf<'influencePeriod'>['rises']>,
+    memberId: string,
+    event: EventEnvelope,
+  ): Promise<boolean> {
+    const data = dataOf(event);
+    const key = field.slice('data.'.length);
+    if (!(key in data)) return false;
+    const value = text(data[key]);
+    const before = await this.deps.projections.standing(`${rule.id}|${memberId}`, event.id, value);
+    return rises(ranks, before, value);
   }
 
   /** Judges every frequency rule's last closed period once; answers how many warnings it raised. */

@@ -7,8 +7,9 @@ import { status } from '@grpc/grpc-js';
 import type { EventEnvelope } from '@repo/bus';
 import { RpcClient } from '@repo/grpc';
 import * as pb from '@repo/proto/supervision/v1';
+import { addDays, provinceDate } from '@repo/calendar';
 import { cleanupNamespace, ensureStack, streamEvents, uniqueNamespace, waitFor } from '@repo/testbed';
-import { loggedDomains } from '../../src/audit/module';
+import { warningDurable } from '../../src/warnings/engine';
 import { as, EventFeed, refusal, startSupervision, type RunningSupervision } from '../support';
 
 jest.setTimeout(90_000);
@@ -276,6 +277,74 @@ test('a stage change inside a sanction’s influence period is warned; outside i
   });
 });
 
+test('a promotion (a higher cadre level) inside an influence period is warned once; a lateral or lower change, not', async () => {
+  const member = `member-promoted-${Math.random()}`;
+  const today = provinceDate(new Date());
+  const level = (fields: Record<string, unknown>) =>
+    feed.publish({ type: 'learning.learner.updated', actor: 'org-admin', orgPath: '/w/b1/', subjectId: member, data: fields });
+  const learnerSettled = () => settled('learning.learner.updated', 'supervision-warnings-learning-learner');
+  // Held before the sanction: remembered, nothing to warn.
+  await level({ changed: ['cadreLevel'], cadreLevel: 'departmentBureau' });
+  await feed.publish({
+    type: 'member.organization.created',
+    actor: 'admin',
+    orgPath: '/w/',
+    subjectId: 'w',
+    data: { name: '某县', kind: 'committee' },
+  });
+  const create = async () =>
+    discipline.call(
+      'createCase',
+      pb.CreateCaseRequest.create({
+        number: `江纪案-p-${namespace}`,
+        organizationId: 'w',
+        category: pb.violationCategoryCodec.toProto('banqueting'),
+        summary: '违规吃喝',
+        foundAt: addDays(today, -20),
+        persons: [
+          pb.NewCasePerson.create({
+            name: '孙某',
+            memberId: member,
+            post: '科长',
+            level: pb.officialLevelCodec.toProto('townshipAndBelow'),
+          }),
+        ],
+      }),
+      await as(inspector),
+    );
+  const { case: created } = await waitFor(() => create().catch(() => undefined), { what: 'the organisation to be known' });
+  await discipline.call(
+    'decideCase',
+    {
+      id: created!.id,
+      decidedAt: addDays(today, -10),
+      decisions: [pb.PersonDecision.create({ partySanction: pb.partySanctionCodec.toProto('warning') })],
+      expectedRevision: 0,
+    },
+    await as(inspector),
+  );
+  await level({ changed: ['cadreLevel'], cadreLevel: 'countyDivision' });
+  await level({ changed: ['posts'], posts: ['branchSecretary'] });
+  await learnerSettled();
+  expect(await list({ ruleId: 'promotion-in-influence-period', subjectId: member })).toEqual([]);
+  const promoted = await level({ changed: ['cadreLevel'], cadreLevel: 'departmentBureau' });
+  await feed.republish(promoted);
+  const [warning] = await raised('promotion-in-influence-period', member, 1);
+  await learnerSettled();
+  expect(await list({ ruleId: 'promotion-in-influence-period', subjectId: member })).toHaveLength(1);
+  expect(warning).toMatchObject({ eventId: promoted.id, severity: pb.WarningSeverity.WARNING_SEVERITY_SERIOUS, orgPath: '/w/b1/' });
+  expect(JSON.parse(warning!.factsJson)).toMatchObject({
+    on: today,
+    sanction: '警告',
+    from: addDays(today, -10),
+    data: { cadreLevel: 'departmentBureau' },
+  });
+  // Promoted again within the same period: that period is warned already.
+  await level({ changed: ['cadreLevel'], cadreLevel: 'provincialMinisterial' });
+  await learnerSettled();
+  expect(await list({ ruleId: 'promotion-in-influence-period', subjectId: member })).toHaveLength(1);
+});
+
 test('the rules of every service on the platform list run, feedback and learning included', async () => {
   const rules = (await warnings.call('listWarningRules', {}, await as(inspector))).rules;
   expect(rules.map((r) => r.id)).toEqual(
@@ -294,46 +363,21 @@ test('the rules of every service on the platform list run, feedback and learning
 });
 
 describe('rules on the events of the feedback and learning services', () => {
-  // Those services are not in the platform's list on this branch: a second instance reads their
-  // streams too, and the events are published as their outbox relays publish them.
-  const otherNamespace = uniqueNamespace('warnings-domains');
-  const domains = [...new Set([...loggedDomains, 'feedback', 'learning'])];
-  let wider: RunningSupervision;
-  let widerFeed: EventFeed;
-  let widerWarnings: RpcClient<typeof pb.WarningServiceService>;
-
-  beforeAll(async () => {
-    wider = await startSupervision(otherNamespace, {}, { domains });
-    widerFeed = await EventFeed.open(otherNamespace, domains);
-    widerWarnings = new RpcClient(pb.WarningServiceService, wider.address);
-  });
-
-  afterAll(async () => {
-    widerWarnings?.close();
-    await widerFeed?.close();
-    await wider?.stop();
-    await cleanupNamespace(otherNamespace);
-  });
-
-  /** The warnings of a rule about a subject, once `count` are there and a moment later (nothing more comes). */
-  async function warnedOf(ruleId: string, subjectId: string, count: number) {
-    const get = async () =>
-      (
-        await widerWarnings.call(
-          'listWarnings',
-          pb.ListWarningsRequest.create({ page: { page: 1, size: 100 }, ruleId, subjectId }),
-          await as(superAdmin),
-        )
-      ).warnings;
-    await waitFor(async () => (await get()).length >= count, { what: `${count} warnings of ${ruleId} about ${subjectId}` });
-    await new Promise((r) => setTimeout(r, 500));
-    return get();
+  /** The warnings of a rule about a subject, once `count` are there and every event given has been handled. */
+  async function warnedOf(ruleId: string, subjectId: string, count: number, events: EventEnvelope[]) {
+    await raised(ruleId, subjectId, count);
+    const processed = running.app.connection.db!.collection('processed_events');
+    for (const event of events) {
+      const id = `${warningDurable(event.type)}:${event.id}`;
+      await waitFor(async () => (await processed.countDocuments({ _id: id as never })) > 0, { what: `${id} handled` });
+    }
+    return list({ ruleId, subjectId });
   }
 
   test('a message warned (督办) or overdue is warned once per deadline stage, where the event says', async () => {
     const message = `message-${Math.random()}`;
     const step = (type: string, stage: string) =>
-      widerFeed.publish({
+      feed.publish({
         type,
         actor: 'system',
         orgPath: '/w/',
@@ -343,21 +387,29 @@ describe('rules on the events of the feedback and learning services', () => {
     const warned = await step('feedback.message.warned', 'handling');
     const overdue = await step('feedback.message.overdue', 'handling');
     // The ticker of another replica, or a retry, publishing the same fact as a new event.
-    await step('feedback.message.overdue', 'handling');
-    await widerFeed.republish(overdue);
-    const [first] = await warnedOf('feedback-message-overdue', message, 1);
-    expect(await warnedOf('feedback-message-overdue', message, 1)).toHaveLength(1);
-    expect(first).toMatchObject({ period: 'handling', orgPath: '/w/', status: pb.WarningStatus.WARNING_STATUS_OPEN, eventId: overdue.id });
-    expect(JSON.parse(first!.factsJson)).toMatchObject({ eventType: 'feedback.message.overdue', data: { stage: 'handling' } });
-    expect((await warnedOf('feedback-message-warned', message, 1)).map((w) => w.eventId)).toEqual([warned.id]);
+    const again = await step('feedback.message.overdue', 'handling');
+    await feed.republish(overdue);
+    const found = await warnedOf('feedback-message-overdue', message, 1, [overdue, again]);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({
+      period: 'handling',
+      orgPath: '/w/',
+      status: pb.WarningStatus.WARNING_STATUS_OPEN,
+      eventId: overdue.id,
+    });
+    expect(JSON.parse(found[0]!.factsJson)).toMatchObject({ eventType: 'feedback.message.overdue', data: { stage: 'handling' } });
+    expect((await warnedOf('feedback-message-warned', message, 1, [warned])).map((w) => w.eventId)).toEqual([warned.id]);
     // The rectification's deadline is another stage: warned again.
-    await step('feedback.message.overdue', 'rectification');
-    expect((await warnedOf('feedback-message-overdue', message, 2)).map((w) => w.period).sort()).toEqual(['handling', 'rectification']);
+    const rectification = await step('feedback.message.overdue', 'rectification');
+    expect((await warnedOf('feedback-message-overdue', message, 2, [rectification])).map((w) => w.period).sort()).toEqual([
+      'handling',
+      'rectification',
+    ]);
   });
 
   test('each duplicate-training override is warned, once however often it is delivered', async () => {
     const override = (training: string) =>
-      widerFeed.publish({
+      feed.publish({
         type: 'learning.training.duplicateOverridden',
         actor: 'org-admin-1',
         orgPath: '/w/b1/',
@@ -366,28 +418,27 @@ describe('rules on the events of the feedback and learning services', () => {
       });
     const training = `training-${Math.random()}`;
     const first = await override(training);
-    await widerFeed.republish(first);
-    await override(training);
-    const found = await warnedOf('training-duplicate-override', training, 2);
-    expect(found).toHaveLength(2);
+    await feed.republish(first);
+    const second = await override(training);
+    const found = await warnedOf('training-duplicate-override', training, 2, [first, second]);
+    expect(found.map((w) => w.eventId).sort()).toEqual([first.id, second.id].sort());
     expect(found.map((w) => w.orgPath)).toEqual(['/w/b1/', '/w/b1/']);
   });
 
   test('class hours behind are warned once per person and quarter', async () => {
     const member = `learner-${Math.random()}`;
     const behind = (quarter: string) =>
-      widerFeed.publish({
+      feed.publish({
         type: 'learning.hours.behind',
         actor: 'system',
         orgPath: '/w/b1/',
         subjectId: member,
         data: { memberId: member, year: 2026, quarter, rules: [{ code: 'memberAnnual', earnedQuarterHours: 20 }] },
       });
-    await behind('2026-Q1');
-    await behind('2026-Q1');
-    expect((await warnedOf('class-hours-behind', member, 1)).map((w) => w.period)).toEqual(['2026-Q1']);
-    await behind('2026-Q2');
-    expect((await warnedOf('class-hours-behind', member, 2)).map((w) => w.period).sort()).toEqual(['2026-Q1', '2026-Q2']);
+    const q1 = [await behind('2026-Q1'), await behind('2026-Q1')];
+    expect((await warnedOf('class-hours-behind', member, 1, q1)).map((w) => w.period)).toEqual(['2026-Q1']);
+    const q2 = await behind('2026-Q2');
+    expect((await warnedOf('class-hours-behind', member, 2, [q2])).map((w) => w.period).sort()).toEqual(['2026-Q1', '2026-Q2']);
   });
 });
 
