@@ -23,4 +23,14 @@ export default tseslint.config(
     files: ['scripts/**', 'bench/**', 'deploy/**', 'services/*/seed/load.ts'],
     rules: { 'no-console': 'off' },
   },
+  {
+    // gRPC adapters translate proto to use cases and back: they reach the store only through a use case.
+    files: ['services/*/src/grpc/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['../store', '../store/*', '**/store/**'], message: 'a gRPC adapter calls use cases, not the store' }] },
+      ],
+    },
+  },
 );

@@ -28,3 +28,17 @@ export function idOfPath(path: string): string {
 export function isLevel(value: string): value is OrganizationLevel {
   return (organizationLevels as readonly string[]).includes(value);
 }
+
+/** A leader post 领导职务 messages can be addressed to, e.g. the 书记 of a city committee. */
+export interface LeaderPost {
+  id: string;
+  organizationId: string;
+  organizationName: string;
+  orgPath: string;
+  title: string;
+  holderName: string;
+  active: boolean;
+  createdAt: string;
+  createdBy: string;
+  revision: number;
+}

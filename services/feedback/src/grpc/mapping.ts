@@ -8,8 +8,8 @@ import type { PublicView, TrackedView } from '../domain/views';
 import type { StaffStepInput, StaffView } from '../messages/use-cases';
 import type { RecipientOrganization } from '../organizations/use-cases';
 import type { StatisticsReport } from '../statistics/use-cases';
-import type { LeaderPost } from '../store/leader-posts';
-import type { MessageHit, MessageSearchResult } from '../store/search';
+import type { LeaderPost } from '../domain/organizations';
+import type { MessageHit, MessageSearchResult } from '../domain/search';
 
 const {
   messageTypeCodec: types,

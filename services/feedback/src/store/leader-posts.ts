@@ -12,20 +12,10 @@ import {
 import { Schema, type Connection } from '@repo/db';
 import { aborted } from '@repo/errors';
 import { rebasePath, under } from '@repo/kit';
+import type { LeaderPost } from '../domain/organizations';
 import { leaderPostEvents } from '../events/types';
 
-export interface LeaderPost {
-  id: string;
-  organizationId: string;
-  organizationName: string;
-  orgPath: string;
-  title: string;
-  holderName: string;
-  active: boolean;
-  createdAt: string;
-  createdBy: string;
-  revision: number;
-}
+export type { LeaderPost };
 
 interface LeaderPostRecord extends Omit<LeaderPost, 'id'>, OutboxRecord {
   _id: string;

@@ -10,7 +10,7 @@ import type { FeedbackMessage } from '../../domain/message';
 import { indexBody, mappingVersion, toIndexed } from './mapping';
 import { MessageQueries } from './queries';
 
-export type { MessageHit, MessageSearch, MessageSearchResult } from './queries';
+export type { MessageHit, MessageSearch, MessageSearchResult } from '../../domain/search';
 
 const status = (err: unknown) => (err instanceof errors.ResponseError ? err.statusCode : undefined);
 

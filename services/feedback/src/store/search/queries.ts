@@ -5,41 +5,8 @@
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
 import { foldText, PinyinTerms, type TextAnalyzer } from '@repo/text';
+import type { MessageHit, MessageSearch, MessageSearchResult } from '../../domain/search';
 import { withoutSeparators, type IndexedMessage } from './mapping';
-
-export interface MessageSearch {
-  text: string;
-  type?: string;
-  domain?: string;
-  region?: string;
-  organizationId?: string;
-  leaderPostId?: string;
-  repliedOnly?: boolean;
-  sort?: 'relevance' | 'date';
-  page: number;
-  size: number;
-}
-
-export interface MessageHit {
-  id: string;
-  type: string;
-  domain: string;
-  subject: string;
-  region: string;
-  organizationName: string;
-  status: string;
-  submittedAt: string;
-  repliedAt: string;
-  score: number;
-  highlights: { subject: string[]; body: string[]; reply: string[] };
-}
-
-export interface MessageSearchResult {
-  total: number;
-  hits: MessageHit[];
-  facets: { type: { key: string; count: number }[]; domain: { key: string; count: number }[] };
-  searchedFor?: string;
-}
 
 /** Field weights: the subject over the body over the reply, display fields over recall fields. */
 const weights = {
