@@ -39,7 +39,7 @@ import { CheckpointStore } from '../../../services/supervision/src/store/audit-c
 import { AuditTreeStore } from '../../../services/supervision/src/store/audit-tree';
 import { storedSigningKey } from '../../../services/supervision/src/store/signing-keys';
 import { commandOptions, sh } from '../../search-load/src/cli';
-import { readPid, startService, waitUntil, type Service } from '../../search-load/src/proc';
+import { cpuSeconds, readPid, startService, waitUntil, type Service } from '../../search-load/src/proc';
 import { round, rounded, summarize } from '../../search-load/src/stats';
 import { cpuMeter, loadAverage, memoryMiB, postgresProcesses } from '../../member/src/observe';
 
@@ -58,6 +58,8 @@ interface Options {
   publishInFlight: number;
   keep: boolean;
   skipExport: boolean;
+  /** The namespace of a run kept with --keep: only the proofs (and export) are measured again, on its log. */
+  reuse: string;
   maxMinutes: number;
 }
 
@@ -72,9 +74,10 @@ function parseArgs(argv: string[]): Options {
     publishInFlight: 256,
     keep: false,
     skipExport: false,
+    reuse: '',
     maxMinutes: 90,
   };
-  for (const { arg, int } of commandOptions(argv)) {
+  for (const { arg, int, value } of commandOptions(argv)) {
     switch (arg) {
       case '--entries':
         o.entries = int(1_000, 5_000_000);
@@ -105,6 +108,12 @@ function parseArgs(argv: string[]): Options {
         break;
       case '--skip-export':
         o.skipExport = true;
+        break;
+      case '--reuse':
+        o.reuse = value();
+        if (!/^benchsupervision\d+$/.test(o.reuse))
+          throw new Error('--reuse takes the namespace of a kept run, e.g. benchsupervision20261207082008');
+        o.keep = true;
         break;
       default:
         throw new Error(`unknown option ${arg} (see bench/supervision/README.md)`);
@@ -247,7 +256,7 @@ async function main() {
   const options = parseArgs(process.argv.slice(2));
   const deadline = Date.now() + options.maxMinutes * 60_000;
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  const namespace = `benchsupervision${stamp.replace('-', '')}`;
+  const namespace = options.reuse || `benchsupervision${stamp.replace('-', '')}`;
   const resultsDir = join(benchDir, 'results', stamp);
   mkdirSync(resultsDir, { recursive: true });
   const mongoPort = process.env.MONGO_PORT ?? '27017';
@@ -268,7 +277,7 @@ async function main() {
   const nc: NatsConnection = await connect({ servers: `nats://127.0.0.1:${process.env.NATS_PORT ?? '4222'}` });
   const jsm = await nc.jetstreamManager();
   const js = nc.jetstream();
-  for (const domain of ['content', 'member']) {
+  for (const domain of options.reuse ? [] : ['content', 'member']) {
     await jsm.streams.add({
       name: `${namespace.toUpperCase()}_${domain.toUpperCase()}`,
       subjects: [`${namespace}.${domain}.>`],
@@ -282,28 +291,8 @@ async function main() {
   let service: Service | undefined;
   const grpcPort = await freePort();
   const audit = new RpcClient(pb.AuditLogServiceService, `127.0.0.1:${grpcPort}`, 60_000);
-  try {
-    // 0. The large tree, built in-process (the sequencer's code, no bus).
-    if (options.prebuilt > 0) {
-      results.prebuilt = {
-        ...(await prebuild(`mongodb://127.0.0.1:${mongoPort}/${namespace}`, options.prebuilt, options.prebuildBatch, log)),
-        cpuNote: 'the bench process runs the sequencer',
-      };
-      log(`prebuilt: ${JSON.stringify(results.prebuilt)}`);
-      save();
-    }
-
-    // 1. The backlog.
-    let t = performance.now();
-    await publishAll(js, namespace, options.entries, options.publishInFlight, 'backlog');
-    results.backlogPublish = { events: options.entries, seconds: round((performance.now() - t) / 1000, 1) };
-    log(`published ${options.entries} events in ${(results.backlogPublish as { seconds: number }).seconds} s`);
-    save();
-
-    // 2. The service appends the backlog.
-    const ferretdb = readPid(join(stackDir, 'run/ferretdb.pid'));
-    const nats = readPid(join(natsStackDir, 'run/nats.pid'));
-    service = startService(
+  const startSupervision = (): Service => {
+    return startService(
       'supervision',
       ['--require', '@repo/telemetry/register', join(repo, 'services/supervision/dist/main.js')],
       {
@@ -318,84 +307,126 @@ async function main() {
       join(resultsDir, 'supervision.log'),
       repo,
     );
-    const meter = cpuMeter({ supervision: service.pid, ferretdb, postgres: postgresProcesses(join(stackDir, 'data/postgres')), nats });
-    const head = async () => (await db.collection<Head & { _id: string }>('auditHead').findOne({ _id: 'head' }))?.size ?? 0;
-    const samples: { at: number; size: number }[] = [];
-    t = performance.now();
-    const target = options.prebuilt + options.entries;
-    while ((await head()) < target) {
-      if (Date.now() > deadline) throw new Error('the run went past --max-minutes while appending');
-      samples.push({ at: (performance.now() - t) / 1000, size: await head() });
-      await new Promise((r) => setTimeout(r, 1_000));
-    }
-    const appendSeconds = (performance.now() - t) / 1000;
-    samples.push({ at: appendSeconds, size: await head() });
-    // The slowest 10 s after the first entry (the start-up before it is not appending).
-    const firstEntry = samples.find((s) => s.size > options.prebuilt)?.at ?? 0;
-    const windows = samples
-      .filter((s) => s.at >= firstEntry)
-      .map((s, i, all) => {
-        const later = all.find((x) => x.at >= s.at + 10);
-        return later ? (later.size - s.size) / (later.at - s.at) : NaN;
-      });
-    results.append = {
-      entries: options.entries,
-      seconds: round(appendSeconds, 1),
-      secondsFromFirstEntry: round(appendSeconds - firstEntry, 1),
-      perSecond: round(options.entries / (appendSeconds - firstEntry), 0),
-      slowest10sPerSecond: round(Math.min(...windows.filter(Number.isFinite)), 0),
-      cpu: meter.read(),
-      supervisionMemoryMiB: memoryMiB(service.pid),
-    };
-    writeFileSync(join(resultsDir, 'append-samples.json'), JSON.stringify(samples));
-    log(`appended ${options.entries} in ${round(appendSeconds, 1)} s: ${JSON.stringify(results.append)}`);
-    save();
-
-    // 3. Live events at a steady rate: publication to a signed checkpoint.
-    const liveCount = options.liveRate * options.liveSeconds;
-    const liveMeter = cpuMeter({ supervision: service.pid, ferretdb, postgres: postgresProcesses(join(stackDir, 'data/postgres')), nats });
-    const sizeBefore = await head();
-    const published = await publishAll(js, namespace, liveCount, 64, 'live', options.liveRate);
-    await waitUntil(
-      'the live events in a checkpoint',
-      async () => {
-        const c = await db.collection<{ _id: string; size: number }>('auditCheckpointPointers').findOne({ _id: 'signed' });
-        return (c?.size ?? 0) >= sizeBefore + liveCount;
-      },
-      120_000,
-    );
-    results.liveCpu = liveMeter.read();
-    const checkpoints = (await db.collection<{ size: number; signedAt: string }>('auditCheckpoints').find({}).toArray()).sort(
-      (a, b) => a.size - b.size,
-    );
-    const latencies: number[] = [];
-    for (let bucket = Math.floor(sizeBefore / 1024); bucket * 1024 < sizeBefore + liveCount; bucket++) {
-      for (const entry of await db
-        .collection<{ index: number; eventId: string }>('auditEntries')
-        .find({ bucket: `b${bucket}` })
-        .toArray()) {
-        const at = published.get(entry.eventId);
-        if (at === undefined) continue;
-        // The first checkpoint covering the entry: binary search over the sizes.
-        let lo = 0;
-        let hi = checkpoints.length - 1;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (checkpoints[mid]!.size > entry.index) hi = mid;
-          else lo = mid + 1;
-        }
-        latencies.push(Date.parse(checkpoints[lo]!.signedAt) - at);
+  };
+  const ferretdb = readPid(join(stackDir, 'run/ferretdb.pid'));
+  const nats = readPid(join(natsStackDir, 'run/nats.pid'));
+  const head = async () => (await db.collection<Head & { _id: string }>('auditHead').findOne({ _id: 'head' }))?.size ?? 0;
+  let t = performance.now();
+  try {
+    // The size the proofs are asked at: the witness must have cosigned it.
+    let covered = 0;
+    // Indices of entries under /bench/ (the events published here), for an inspector's proofs.
+    let benchEntries = 0;
+    if (options.reuse) {
+      service = startSupervision();
+      covered = await head();
+      benchEntries = options.prebuilt || covered;
+    } else {
+      // 0. The large tree, built in-process (the sequencer's code, no bus).
+      if (options.prebuilt > 0) {
+        results.prebuilt = {
+          ...(await prebuild(`mongodb://127.0.0.1:${mongoPort}/${namespace}`, options.prebuilt, options.prebuildBatch, log)),
+          cpuNote: 'the bench process runs the sequencer',
+        };
+        log(`prebuilt: ${JSON.stringify(results.prebuilt)}`);
+        save();
       }
+
+      // 1. The backlog.
+      t = performance.now();
+      await publishAll(js, namespace, options.entries, options.publishInFlight, 'backlog');
+      results.backlogPublish = { events: options.entries, seconds: round((performance.now() - t) / 1000, 1) };
+      log(`published ${options.entries} events in ${(results.backlogPublish as { seconds: number }).seconds} s`);
+      save();
+
+      // 2. The service appends the backlog.
+      service = startSupervision();
+      const meter = cpuMeter({ supervision: service.pid, ferretdb, postgres: postgresProcesses(join(stackDir, 'data/postgres')), nats });
+      const samples: { at: number; size: number }[] = [];
+      t = performance.now();
+      const target = options.prebuilt + options.entries;
+      while ((await head()) < target) {
+        if (Date.now() > deadline) throw new Error('the run went past --max-minutes while appending');
+        samples.push({ at: (performance.now() - t) / 1000, size: await head() });
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+      const appendSeconds = (performance.now() - t) / 1000;
+      samples.push({ at: appendSeconds, size: await head() });
+      // The slowest 10 s after the first entry (the start-up before it is not appending).
+      const firstEntry = samples.find((s) => s.size > options.prebuilt)?.at ?? 0;
+      const windows = samples
+        .filter((s) => s.at >= firstEntry)
+        .map((s, i, all) => {
+          const later = all.find((x) => x.at >= s.at + 10);
+          return later ? (later.size - s.size) / (later.at - s.at) : NaN;
+        });
+      results.append = {
+        entries: options.entries,
+        seconds: round(appendSeconds, 1),
+        secondsFromFirstEntry: round(appendSeconds - firstEntry, 1),
+        perSecond: round(options.entries / (appendSeconds - firstEntry), 0),
+        slowest10sPerSecond: round(Math.min(...windows.filter(Number.isFinite)), 0),
+        cpu: meter.read(),
+        supervisionMemoryMiB: memoryMiB(service.pid),
+      };
+      writeFileSync(join(resultsDir, 'append-samples.json'), JSON.stringify(samples));
+      log(`appended ${options.entries} in ${round(appendSeconds, 1)} s: ${JSON.stringify(results.append)}`);
+      save();
+
+      // 3. Live events at a steady rate: publication to a signed checkpoint.
+      const liveCount = options.liveRate * options.liveSeconds;
+      const liveMeter = cpuMeter({
+        supervision: service.pid,
+        ferretdb,
+        postgres: postgresProcesses(join(stackDir, 'data/postgres')),
+        nats,
+      });
+      const sizeBefore = await head();
+      const published = await publishAll(js, namespace, liveCount, 64, 'live', options.liveRate);
+      await waitUntil(
+        'the live events in a checkpoint',
+        async () => {
+          const c = await db.collection<{ _id: string; size: number }>('auditCheckpointPointers').findOne({ _id: 'signed' });
+          return (c?.size ?? 0) >= sizeBefore + liveCount;
+        },
+        120_000,
+      );
+      results.liveCpu = liveMeter.read();
+      const checkpoints = (await db.collection<{ size: number; signedAt: string }>('auditCheckpoints').find({}).toArray()).sort(
+        (a, b) => a.size - b.size,
+      );
+      const latencies: number[] = [];
+      for (let bucket = Math.floor(sizeBefore / 1024); bucket * 1024 < sizeBefore + liveCount; bucket++) {
+        for (const entry of await db
+          .collection<{ index: number; eventId: string }>('auditEntries')
+          .find({ bucket: `b${bucket}` })
+          .toArray()) {
+          const at = published.get(entry.eventId);
+          if (at === undefined) continue;
+          // The first checkpoint covering the entry: binary search over the sizes.
+          let lo = 0;
+          let hi = checkpoints.length - 1;
+          while (lo < hi) {
+            const mid = (lo + hi) >> 1;
+            if (checkpoints[mid]!.size > entry.index) hi = mid;
+            else lo = mid + 1;
+          }
+          latencies.push(Date.parse(checkpoints[lo]!.signedAt) - at);
+        }
+      }
+      results.live = {
+        rate: options.liveRate,
+        seconds: options.liveSeconds,
+        events: liveCount,
+        measured: latencies.length,
+        toSignedCheckpointMs: rounded(summarize(latencies), 0),
+      };
+      log(`live: ${JSON.stringify(results.live)}`);
+      save();
+
+      covered = sizeBefore + liveCount;
+      benchEntries = options.prebuilt || sizeBefore;
     }
-    results.live = {
-      rate: options.liveRate,
-      seconds: options.liveSeconds,
-      events: liveCount,
-      measured: latencies.length,
-      toSignedCheckpointMs: rounded(summarize(latencies), 0),
-    };
-    log(`live: ${JSON.stringify(results.live)}`);
-    save();
 
     // 4. Inclusion proofs at the final size, the one the witness cosigned last.
     // Caller assertions live a minute: the proofs and the export run longer, so they are signed anew every 30 s.
@@ -405,36 +436,56 @@ async function main() {
       'the witness to cosign the live events',
       async () => {
         const { checkpoint: witnessed } = await audit.call('getCheckpoint', { witnessed: true }, await anyone());
-        return Number(witnessed?.size ?? 0) >= sizeBefore + liveCount;
+        return Number(witnessed?.size ?? 0) >= covered;
       },
-      60_000,
+      120_000,
     );
     const { checkpoint, logKey, witnessKey } = await audit.call('getCheckpoint', { witnessed: true }, await anyone());
     const size = Number(checkpoint!.size);
     const hasher = new TreeHasher('sha256');
     const proofs: Record<string, unknown> = { treeSize: size };
-    for (const inFlight of [1, 8]) {
+    const inspector = renewing({ userId: 'bench-inspector', roles: ['inspector'], orgPath: '/bench/' });
+    /** Proofs of the indices `pick` gives, `inFlight` at a time, for `seconds` or until `pick` has none left. */
+    const leg = async (name: string, inFlight: number, seconds: number, pick: () => number | undefined, as = auditor) => {
       const times: number[] = [];
       let failures = 0;
-      const stopAt = performance.now() + options.proofSeconds * 1000;
+      const started = performance.now();
+      const cpuBefore = cpuSeconds(service?.pid);
+      const stopAt = started + seconds * 1000;
       await Promise.all(
         Array.from({ length: inFlight }, async () => {
-          while (performance.now() < stopAt) {
-            const index = Math.floor(Math.random() * size);
+          for (let index = pick(); index !== undefined && performance.now() < stopAt; index = pick()) {
             const t0 = performance.now();
-            const proof = await audit.call(
-              'getInclusionProof',
-              { index: String(index), eventId: '', treeSize: String(size) },
-              await auditor(),
-            );
+            const proof = await audit.call('getInclusionProof', { index: String(index), eventId: '', treeSize: String(size) }, await as());
             times.push(performance.now() - t0);
             if (!verifyInclusion(hasher, index, size, proof.leafHash, proof.hashes, checkpoint!.rootHash)) failures++;
           }
         }),
       );
-      proofs[`inFlight${inFlight}`] = { ...rounded(summarize(times)), failures, perSecond: round(times.length / options.proofSeconds, 0) };
-      log(`proofs at ${inFlight} in flight: ${JSON.stringify(proofs[`inFlight${inFlight}`])}`);
-    }
+      const took = (performance.now() - started) / 1000;
+      proofs[name] = {
+        inFlight,
+        ...rounded(summarize(times)),
+        failures,
+        perSecond: round(times.length / took, 0),
+        seconds: round(took, 1),
+        // The service's CPU per proof: what a proof costs, whatever else the machine runs.
+        cpuMsPerProof: round((1000 * (cpuSeconds(service?.pid) - cpuBefore)) / Math.max(times.length, 1), 2),
+        loadAverage: loadAverage().one,
+      };
+      log(`proofs ${name}: ${JSON.stringify(proofs[name])}`);
+      save();
+    };
+    const random = (below: number) => () => Math.floor(Math.random() * below);
+    // Cold: the service has kept few of the tree's tiles yet (each proof may read its leaves' tile).
+    await leg('cold', 1, options.proofSeconds, random(size));
+    // One proof per tile of leaves, so the service keeps every tile (8 KiB each; 3,907 at a million).
+    let nextTile = 0;
+    await leg('warmUpEveryTile', 8, 3_600, () => (nextTile * 256 < size ? nextTile++ * 256 : undefined));
+    await leg('warm', 1, options.proofSeconds, random(size));
+    await leg('warm8', 8, options.proofSeconds, random(size));
+    // An inspector's proofs read the entry first, to see it lies in their scope: one round trip to the store.
+    await leg('warmInspector', 1, options.proofSeconds, random(benchEntries), inspector);
     results.inclusionProofs = proofs;
     save();
 
