@@ -53,6 +53,14 @@ const text = (value: unknown) => (typeof value === 'string' ? value : '');
 /** A warning belongs where its event does; an event without an organisation, to the whole tree. */
 const placeOf = (event: EventEnvelope) => (isValidOrgPath(event.orgPath) ? event.orgPath : '/');
 
+/** A member's run of unpaid months as a dues event leaves it, and the episode it belongs to. */
+interface Arrears {
+  months: number;
+  episode: string;
+  orgPath: string;
+  facts: Record<string, unknown>;
+}
+
 export class WarningEngine {
   private readonly byType = new Map<string, WarningRule[]>();
 
@@ -94,6 +102,8 @@ export class WarningEngine {
 
   async handle(event: EventEnvelope): Promise<void> {
     await this.remember(event);
+    // The member's arrears, read once for every arrears rule the event reaches (four by default).
+    let arrears: Promise<Arrears | undefined> | undefined;
     for (const rule of this.byType.get(event.type) ?? []) {
       switch (rule.kind) {
         case 'event':
@@ -103,7 +113,7 @@ export class WarningEngine {
           await this.onBurst(rule, event);
           break;
         case 'duesArrears':
-          await this.onDues(rule, event);
+          await this.onDues(rule, event, await (arrears ??= this.arrearsOf(event)));
           break;
         case 'influencePeriod':
           await this.onStanding(rule, event);
@@ -190,14 +200,29 @@ export class WarningEngine {
    * Arrears are warned once per rule and episode: an episode begins with the first unpaid month of
    * a run and lasts until the member is paid up again, however the oldest months are paid meanwhile.
    */
-  private async onDues(rule: RuleOf<'duesArrears'>, event: EventEnvelope): Promise<void> {
+  private async arrearsOf(event: EventEnvelope): Promise<Arrears | undefined> {
     const bills = await this.deps.projections.billsOf(event.subjectId);
     const run = arrearsRun(bills);
     const episode = await this.deps.projections.arrearsEpisode(event.subjectId, run?.from);
-    if (!run || !episode || run.months < rule.months) return;
+    if (!run || !episode) return undefined;
     const latest = bills.reduce((a, b) => (b.month > a.month ? b : a));
-    const facts = { unpaidMonths: run.months, fromMonth: run.from, toMonth: latest.month, episodeFrom: episode };
-    await this.raise(rule, { subjectId: event.subjectId, period: episode, orgPath: latest.orgPath, facts, eventId: event.id });
+    return {
+      months: run.months,
+      orgPath: latest.orgPath,
+      facts: { unpaidMonths: run.months, fromMonth: run.from, toMonth: latest.month, episodeFrom: episode },
+      episode,
+    };
+  }
+
+  private async onDues(rule: RuleOf<'duesArrears'>, event: EventEnvelope, arrears: Arrears | undefined): Promise<void> {
+    if (!arrears || arrears.months < rule.months) return;
+    await this.raise(rule, {
+      subjectId: event.subjectId,
+      period: arrears.episode,
+      orgPath: arrears.orgPath,
+      facts: arrears.facts,
+      eventId: event.id,
+    });
   }
 
   private async onStanding(rule: RuleOf<'influencePeriod'>, event: EventEnvelope): Promise<void> {
