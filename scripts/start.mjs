@@ -14,11 +14,14 @@ build();
 
 // Made once in .local/ (so sessions survive a restart): the member service signs access tokens
 // and the gateway verifies them with one secret; the gateway signs caller assertions with a
-// private key and every service verifies them with its public key.
-const { localCallerKeys, localTokenSecret } = await import('../packages/testbed/dist/index.js');
+// private key and every service verifies them with its public key; the supervision service signs
+// the audit log's checkpoints with one key and its witness cosigns them with another.
+const { localAuditKey, localCallerKeys, localTokenSecret } = await import('../packages/testbed/dist/index.js');
 const { addressVariable, defaultAddress, listenVariable, platformServices } = await import('../packages/platform/dist/index.js');
 const authTokenSecret = process.env.AUTH_TOKEN_SECRET ?? localTokenSecret();
 const callerKeys = localCallerKeys();
+/** A service's secret from the environment, else the local one (made on first use). */
+const secretOf = (name) => process.env[name] ?? (name === 'AUTH_TOKEN_SECRET' ? authTokenSecret : localAuditKey(name));
 
 const processes = [
   ...platformServices.map((service) => {
@@ -31,7 +34,7 @@ const processes = [
         [listenVariable(service.name)]: address,
         CALLER_VERIFY_KEYS: process.env.CALLER_VERIFY_KEYS ?? callerKeys.publicKeyPem,
         OTEL_SERVICE_NAME: service.name,
-        ...(service.secrets?.includes('AUTH_TOKEN_SECRET') ? { AUTH_TOKEN_SECRET: authTokenSecret } : {}),
+        ...Object.fromEntries((service.secrets ?? []).map((name) => [name, secretOf(name)])),
       },
     };
   }),

@@ -13,7 +13,7 @@ export interface PlatformService {
   /** The OpenAPI tags its REST routes use. */
   tags: readonly { name: string; description: string }[];
   /** Secrets it needs beyond every service's (npm start and the chart provide them). */
-  secrets?: readonly 'AUTH_TOKEN_SECRET'[];
+  secrets?: readonly ('AUTH_TOKEN_SECRET' | 'AUDIT_LOG_SIGNING_KEY' | 'AUDIT_WITNESS_KEY')[];
   /** Whether it uses Elasticsearch (npm start passes ELASTICSEARCH_URL). */
   search?: boolean;
 }
@@ -78,6 +78,7 @@ export const platformServices: readonly PlatformService[] = [
     name: 'supervision',
     port: 50055,
     summary: 'the verifiable audit log of every event, power lists, discipline cases and monthly notices, early warnings',
+    secrets: ['AUDIT_LOG_SIGNING_KEY', 'AUDIT_WITNESS_KEY'],
     tags: [
       { name: 'audit', description: 'The verifiable audit log (全程留痕): entries, checkpoints, proofs, exports' },
       { name: 'power lists', description: 'Power lists (权力清单): items, versions, recorded executions' },

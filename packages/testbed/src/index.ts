@@ -125,6 +125,7 @@ export async function cleanupNamespace(namespace: string, { database = namespace
 }
 export * from './identity';
 export * from './callers';
+export * from './local-keys';
 
 /**
  * The events of one type a test namespace's stream holds (e.g. member.member.stageChanged),

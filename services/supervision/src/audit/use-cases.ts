@@ -91,26 +91,32 @@ export class AuditUseCases {
     // answered only once the entry is known to be in the caller's scope and the size signed.
     const index = target.eventId ? undefined : (target.index ?? -1);
     const early = index !== undefined && index >= 0 && index < treeSize;
+    // A caller who sees the whole tree needs nothing of the entry: a signed size covering the index
+    // holds it. With the tiles kept and the checkpoint known, such a proof reads nothing from the store.
+    const wholeTree = early && scopeOf(caller) === '/';
     const [stored, checkpoint, earlyProof] = await Promise.all([
-      target.eventId ? this.tree.entryByEvent(target.eventId) : this.tree.entry(index ?? -1),
+      wholeTree ? undefined : target.eventId ? this.tree.entryByEvent(target.eventId) : this.tree.entry(index ?? -1),
       treeSize ? this.checkpoints.get(treeSize) : this.checkpoints.latestSigned(),
       // A size past the stored tree has no tiles for it: that proof fails, and the size is refused below.
       early ? this.reader.inclusion(index, treeSize).catch(() => undefined) : undefined,
     ]);
-    if (!stored || !inCallerScope(caller, stored.orgPath || '/')) throw noEntry(target.eventId ?? target.index ?? '');
+    if (!wholeTree && (!stored || !inCallerScope(caller, stored.orgPath || '/'))) throw noEntry(target.eventId ?? target.index ?? '');
+    const at = stored?.index ?? index!;
     const size = treeSize || (checkpoint?.size ?? 0);
     // A size the log signed a checkpoint of is in the log; any other must not pass the latest signed one.
     if (!checkpoint) {
       const signed = await this.signedSize();
       if (size > signed) throw validationFailed([{ field: 'treeSize', problem: `must be at most ${signed}, the latest signed size` }]);
     }
-    if (stored.index >= size)
-      throw validationFailed([{ field: 'treeSize', problem: `entry ${stored.index} is not in the tree of ${size}` }]);
+    if (at >= size) throw validationFailed([{ field: 'treeSize', problem: `entry ${at} is not in the tree of ${size}` }]);
+    const hashes = earlyProof ?? (await this.reader.inclusion(at, size));
+    // The leaf hash is the tree's, as in exports: what was signed, whatever the stored entry now says.
+    const [leafHash] = await this.reader.leafHashes(at, at + 1);
     return {
-      index: stored.index,
+      index: at,
       treeSize: size,
-      leafHash: this.hasher.leaf(Buffer.from(stored.leaf)),
-      hashes: earlyProof ?? (await this.reader.inclusion(stored.index, size)),
+      leafHash: leafHash!,
+      hashes,
       ...(checkpoint ? { checkpoint: this.view(checkpoint).checkpoint } : {}),
     };
   }

@@ -91,6 +91,18 @@ const influencePeriodRule = z.object({
     .string()
     .regex(/^data\.[a-zA-Z0-9]+$/)
     .optional(),
+  /**
+   * A promotion: only an event that raises the member's value of `field` is looked at, by
+   * `ranks` (lowest first; no value, or one not listed, ranks below them all). An event that does
+   * not carry the field changes nothing. Stage changes leave it out: each one is looked at.
+   */
+  rises: z
+    .object({
+      field: z.string().regex(/^data\.[a-zA-Z0-9]+$/, 'data.<field>'),
+      ranks: z.array(z.string().min(1)).min(1),
+    })
+    .strict()
+    .optional(),
 });
 
 export const warningRuleSchema = z.discriminatedUnion('kind', [
@@ -154,6 +166,11 @@ export function fieldOf(event: EventEnvelope, field: string): string {
   if (field === 'subjectId' || field === 'actor') return event[field] ?? '';
   const value = (event.data as Record<string, unknown> | null | undefined)?.[field.slice('data.'.length)];
   return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+}
+
+/** Whether `value` ranks above `before` on the rule's ladder (an absent or unlisted value ranks lowest). */
+export function rises(ranks: readonly string[], before: string, value: string): boolean {
+  return ranks.indexOf(value) > ranks.indexOf(before);
 }
 
 /** Whether the event is one the rule looks at: every `when` field has its value. */

@@ -47,9 +47,17 @@ export function cosignedNote(checkpoint: StoredCheckpoint): string {
   return checkpoint.note + checkpoint.cosignatures.join('');
 }
 
+/** Cosigned checkpoints kept in memory: a proof for a cosigned size then reads no checkpoint. */
+const keptCheckpoints = 1_024;
+
 export class CheckpointStore {
   private readonly checkpoints;
   private readonly pointers;
+  /**
+   * Checkpoints the witness cosigned, by size. Such a one no longer changes (one witness: its
+   * cosignature is added once), so what was read is what the store holds.
+   */
+  private readonly cosigned = new Map<number, StoredCheckpoint>();
 
   constructor(connection: Connection) {
     this.checkpoints = connection.db!.collection<CheckpointDoc>('auditCheckpoints');
@@ -80,8 +88,16 @@ export class CheckpointStore {
   }
 
   async get(size: number): Promise<StoredCheckpoint | undefined> {
+    const kept = this.cosigned.get(size);
+    if (kept) return kept;
     const doc = await this.checkpoints.findOne({ _id: String(size) });
-    return doc ? toCheckpoint(doc) : undefined;
+    if (!doc) return undefined;
+    const checkpoint = toCheckpoint(doc);
+    if (checkpoint.cosignatures.length > 0) {
+      if (this.cosigned.size >= keptCheckpoints) this.cosigned.delete(this.cosigned.keys().next().value!);
+      this.cosigned.set(size, checkpoint);
+    }
+    return checkpoint;
   }
 
   private async at(pointer: PointerDoc['_id']): Promise<StoredCheckpoint | undefined> {

@@ -1,7 +1,8 @@
 /**
  * What the warning rules remember of other services' events, kept as the events come (read
  * models, never another service's database): dues bills and whether they are settled, meetings
- * held, national-ID reveals by user, and which periods a frequency rule has judged.
+ * held, national-ID reveals by user, which periods a frequency rule has judged, and the rank a
+ * promotion rule last saw a member hold.
  */
 import type { Connection } from '@repo/db';
 import { isDuplicateKey } from '@repo/db';
@@ -37,6 +38,14 @@ interface EpisodeDoc {
   from: string;
 }
 
+interface StandingDoc {
+  _id: string;
+  value: string;
+  /** What the event that set `value` replaced, so its redelivery is judged the same. */
+  previous: string;
+  eventId: string;
+}
+
 interface SweepDoc {
   _id: string;
   at: string;
@@ -48,6 +57,7 @@ export class Projections {
   private readonly reveals;
   private readonly sweeps;
   private readonly episodes;
+  private readonly standings;
 
   constructor(connection: Connection) {
     const db = connection.db!;
@@ -56,6 +66,7 @@ export class Projections {
     this.reveals = db.collection<RevealDoc>('seenBursts');
     this.sweeps = db.collection<SweepDoc>('ruleSweeps');
     this.episodes = db.collection<EpisodeDoc>('arrearsEpisodes');
+    this.standings = db.collection<StandingDoc>('seenStandings');
   }
 
   async ensureIndexes(): Promise<void> {
@@ -129,6 +140,18 @@ export class Projections {
     const times: string[] = [];
     for (const day of days) times.push(...(await this.reveals.find({ actor, day }).toArray()).map((r) => r.at));
     return times;
+  }
+
+  /**
+   * Remembers `value` as what `key` (a rule and a member) holds since the event, and answers what
+   * it held before; the same event again answers the same. The events of a member come in order.
+   */
+  async standing(key: string, eventId: string, value: string): Promise<string> {
+    const current = await this.standings.findOne({ _id: key });
+    if (current?.eventId === eventId) return current.previous;
+    const previous = current?.value ?? '';
+    await this.standings.updateOne({ _id: key }, { $set: { value, previous, eventId } }, { upsert: true });
+    return previous;
   }
 
   /** Whether a rule has judged a period. */

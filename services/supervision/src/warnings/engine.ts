@@ -18,6 +18,7 @@ import {
   lastClosedPeriod,
   matchesWhen,
   periodDays,
+  rises,
   type RuleOf,
   type WarningRule,
 } from '../domain/warning-rules';
@@ -41,9 +42,9 @@ const projectionTypes: readonly string[] = [...organizationEventTypes, duesTypes
 
 /**
  * Aggregates whose events are taken one at a time in the order they happened: a move after a
- * creation, a payment after its bill. Every other type is consumed on its own, in parallel.
+ * creation, a payment after its bill, a learner's cadre level after the one before. Every other type is consumed on its own, in parallel.
  */
-const inOrder = ['member.organization', 'member.dues'] as const;
+const inOrder = ['member.organization', 'member.dues', 'learning.learner'] as const;
 
 export const warningDurable = (filter: string) => `supervision-warnings-${filter.replace(/\.>$/, '').replaceAll('.', '-')}`;
 
@@ -51,6 +52,14 @@ const dataOf = (event: EventEnvelope) => (event.data ?? {}) as Record<string, un
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
 /** A warning belongs where its event does; an event without an organisation, to the whole tree. */
 const placeOf = (event: EventEnvelope) => (isValidOrgPath(event.orgPath) ? event.orgPath : '/');
+
+/** A member's run of unpaid months as a dues event leaves it, and the episode it belongs to. */
+interface Arrears {
+  months: number;
+  episode: string;
+  orgPath: string;
+  facts: Record<string, unknown>;
+}
 
 export class WarningEngine {
   private readonly byType = new Map<string, WarningRule[]>();
@@ -93,6 +102,8 @@ export class WarningEngine {
 
   async handle(event: EventEnvelope): Promise<void> {
     await this.remember(event);
+    // The member's arrears, read once for every arrears rule the event reaches (four by default).
+    let arrears: Promise<Arrears | undefined> | undefined;
     for (const rule of this.byType.get(event.type) ?? []) {
       switch (rule.kind) {
         case 'event':
@@ -102,7 +113,7 @@ export class WarningEngine {
           await this.onBurst(rule, event);
           break;
         case 'duesArrears':
-          await this.onDues(rule, event);
+          await this.onDues(rule, event, await (arrears ??= this.arrearsOf(event)));
           break;
         case 'influencePeriod':
           await this.onStanding(rule, event);
@@ -189,19 +200,35 @@ export class WarningEngine {
    * Arrears are warned once per rule and episode: an episode begins with the first unpaid month of
    * a run and lasts until the member is paid up again, however the oldest months are paid meanwhile.
    */
-  private async onDues(rule: RuleOf<'duesArrears'>, event: EventEnvelope): Promise<void> {
+  private async arrearsOf(event: EventEnvelope): Promise<Arrears | undefined> {
     const bills = await this.deps.projections.billsOf(event.subjectId);
     const run = arrearsRun(bills);
     const episode = await this.deps.projections.arrearsEpisode(event.subjectId, run?.from);
-    if (!run || !episode || run.months < rule.months) return;
+    if (!run || !episode) return undefined;
     const latest = bills.reduce((a, b) => (b.month > a.month ? b : a));
-    const facts = { unpaidMonths: run.months, fromMonth: run.from, toMonth: latest.month, episodeFrom: episode };
-    await this.raise(rule, { subjectId: event.subjectId, period: episode, orgPath: latest.orgPath, facts, eventId: event.id });
+    return {
+      months: run.months,
+      orgPath: latest.orgPath,
+      facts: { unpaidMonths: run.months, fromMonth: run.from, toMonth: latest.month, episodeFrom: episode },
+      episode,
+    };
+  }
+
+  private async onDues(rule: RuleOf<'duesArrears'>, event: EventEnvelope, arrears: Arrears | undefined): Promise<void> {
+    if (!arrears || arrears.months < rule.months) return;
+    await this.raise(rule, {
+      subjectId: event.subjectId,
+      period: arrears.episode,
+      orgPath: arrears.orgPath,
+      facts: arrears.facts,
+      eventId: event.id,
+    });
   }
 
   private async onStanding(rule: RuleOf<'influencePeriod'>, event: EventEnvelope): Promise<void> {
     const memberId = fieldOf(event, rule.member);
     if (!memberId) return;
+    if (rule.rises && !(await this.rose(rule, rule.rises, memberId, event))) return;
     const given = rule.dateField ? fieldOf(event, rule.dateField) : '';
     const on = isCalendarDate(given) ? given : provinceDate(new Date(event.occurredAt));
     for (const { caseId, caseNumber, period } of await this.deps.influence(memberId, on)) {
@@ -221,6 +248,24 @@ export class WarningEngine {
         eventId: event.id,
       });
     }
+  }
+
+  /**
+   * Whether the event raised the member's rank (a promotion). What the member held is remembered
+   * per rule as the events come (in order); a redelivered event is judged against what it replaced.
+   */
+  private async rose(
+    rule: RuleOf<'influencePeriod'>,
+    { field, ranks }: NonNullable<RuleOf<'influencePeriod'>['rises']>,
+    memberId: string,
+    event: EventEnvelope,
+  ): Promise<boolean> {
+    const data = dataOf(event);
+    const key = field.slice('data.'.length);
+    if (!(key in data)) return false;
+    const value = text(data[key]);
+    const before = await this.deps.projections.standing(`${rule.id}|${memberId}`, event.id, value);
+    return rises(ranks, before, value);
   }
 
   /** Judges every frequency rule's last closed period once; answers how many warnings it raised. */

@@ -17,6 +17,7 @@ import {
   lastClosedPeriod,
   parseWarningRules,
   periodDays,
+  rises,
   severities,
   type RuleOf,
 } from '../../src/domain/warning-rules';
@@ -127,6 +128,40 @@ describe('rule arithmetic', () => {
     expect(lastClosedPeriod('quarter', '2026-04-01')).toBe('2026-Q1');
     expect(periodDays('2026-Q1')).toEqual({ first: '2026-01-01', last: '2026-03-31' });
     expect(periodDays('2024-02')).toEqual({ first: '2024-02-01', last: '2024-02-29' });
+  });
+
+  test('promotions: a value higher on the ladder than the one held; none or an unlisted one ranks lowest', () => {
+    const ranks = ['townshipSection', 'countyDivision', 'departmentBureau'];
+    expect(rises(ranks, '', 'townshipSection')).toBe(true);
+    expect(rises(ranks, 'townshipSection', 'departmentBureau')).toBe(true);
+    expect(rises(ranks, 'departmentBureau', 'countyDivision')).toBe(false);
+    expect(rises(ranks, 'countyDivision', 'countyDivision')).toBe(false);
+    expect(rises(ranks, 'countyDivision', '')).toBe(false);
+    const [promotion] = parseWarningRules({
+      rules: [
+        {
+          ...base,
+          id: 'promoted',
+          kind: 'influencePeriod',
+          eventTypes: ['learning.learner.updated'],
+          rises: { field: 'data.cadreLevel', ranks },
+        },
+      ],
+    });
+    expect(promotion).toMatchObject({ member: 'subjectId', rises: { field: 'data.cadreLevel', ranks } });
+    expect(() =>
+      parseWarningRules({
+        rules: [
+          {
+            ...base,
+            id: 'promoted',
+            kind: 'influencePeriod',
+            eventTypes: ['learning.learner.updated'],
+            rises: { field: 'cadreLevel', ranks },
+          },
+        ],
+      }),
+    ).toThrow(/rule promoted rises.field: data.<field>/);
   });
 
   test('bursts: at least N within the last M minutes', () => {

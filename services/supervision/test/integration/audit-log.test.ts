@@ -107,7 +107,8 @@ test('checkpoints open with transparency-dev/formats, and the proofs the API giv
   // A proof at this size keeps the right edge's tile as it is now; the larger tree's proofs below need more of it.
   const early = await running.audit.call('getInclusionProof', { index: '5', eventId: '', treeSize: before.size }, await as(superAdmin));
   expect(verifyInclusion(sha256, 5, Number(before.size), early.leafHash, early.hashes, before.rootHash)).toBe(true);
-  for (let i = 0; i < 7; i++) await feed.publish({ type: 'member.dues.paid', data: { i } });
+  const paid: EventEnvelope[] = [];
+  for (let i = 0; i < 7; i++) paid.push(await feed.publish({ type: 'member.dues.paid', orgPath: '/1/7/', data: { i } }));
   const after = await checkpointCovering(running, Number(before.size) + 7, { witnessed: true });
   const { logKey: logVkey, witnessKey: witnessVkey } = await running.audit.call('getCheckpoint', { witnessed: true }, await as({}));
   const size = Number(after.size);
@@ -133,6 +134,17 @@ test('checkpoints open with transparency-dev/formats, and the proofs the API giv
   expect(reference.roots[size]).toBe(after.rootHash.toString('hex'));
   expect(reference.verified).toEqual({ inclusion: [true, true, true], consistency: [true] });
   expect(reference.checkpoints![0]).toMatchObject({ size, root: after.rootHash.toString('hex'), signatures: 2, error: '' });
+  // An inspector has proofs of the entries in their scope only; the leaf hash is the tree's either way.
+  const scoped = await running.audit.call(
+    'getInclusionProof',
+    { index: '0', eventId: paid[6]!.id, treeSize: String(size) },
+    await as(countyInspector),
+  );
+  expect(verifyInclusion(sha256, Number(scoped.index), size, scoped.leafHash, scoped.hashes, after.rootHash)).toBe(true);
+  expect(scoped.leafHash.equals(sha256.leaf(logLeaves[Number(scoped.index)]!))).toBe(true);
+  await expect(
+    running.audit.call('getInclusionProof', { index: scoped.index, eventId: '', treeSize: String(size) }, await as(otherCountyInspector)),
+  ).rejects.toMatchObject({ code: status.NOT_FOUND });
   // By event id, too, and no proof beyond what the log signed.
   const byEvent = await running.audit.call(
     'getInclusionProof',

@@ -7,7 +7,9 @@ import { status } from '@grpc/grpc-js';
 import type { EventEnvelope } from '@repo/bus';
 import { RpcClient } from '@repo/grpc';
 import * as pb from '@repo/proto/supervision/v1';
+import { addDays, provinceDate } from '@repo/calendar';
 import { cleanupNamespace, ensureStack, streamEvents, uniqueNamespace, waitFor } from '@repo/testbed';
+import { warningDurable } from '../../src/warnings/engine';
 import { as, EventFeed, refusal, startSupervision, type RunningSupervision } from '../support';
 
 jest.setTimeout(90_000);
@@ -275,6 +277,74 @@ test('a stage change inside a sanction’s influence period is warned; outside i
   });
 });
 
+test('a promotion (a higher cadre level) inside an influence period is warned once; a lateral or lower change, not', async () => {
+  const member = `member-promoted-${Math.random()}`;
+  const today = provinceDate(new Date());
+  const level = (fields: Record<string, unknown>) =>
+    feed.publish({ type: 'learning.learner.updated', actor: 'org-admin', orgPath: '/w/b1/', subjectId: member, data: fields });
+  const learnerSettled = () => settled('learning.learner.updated', 'supervision-warnings-learning-learner');
+  // Held before the sanction: remembered, nothing to warn.
+  await level({ changed: ['cadreLevel'], cadreLevel: 'departmentBureau' });
+  await feed.publish({
+    type: 'member.organization.created',
+    actor: 'admin',
+    orgPath: '/w/',
+    subjectId: 'w',
+    data: { name: '某县', kind: 'committee' },
+  });
+  const create = async () =>
+    discipline.call(
+      'createCase',
+      pb.CreateCaseRequest.create({
+        number: `江纪案-p-${namespace}`,
+        organizationId: 'w',
+        category: pb.violationCategoryCodec.toProto('banqueting'),
+        summary: '违规吃喝',
+        foundAt: addDays(today, -20),
+        persons: [
+          pb.NewCasePerson.create({
+            name: '孙某',
+            memberId: member,
+            post: '科长',
+            level: pb.officialLevelCodec.toProto('townshipAndBelow'),
+          }),
+        ],
+      }),
+      await as(inspector),
+    );
+  const { case: created } = await waitFor(() => create().catch(() => undefined), { what: 'the organisation to be known' });
+  await discipline.call(
+    'decideCase',
+    {
+      id: created!.id,
+      decidedAt: addDays(today, -10),
+      decisions: [pb.PersonDecision.create({ partySanction: pb.partySanctionCodec.toProto('warning') })],
+      expectedRevision: 0,
+    },
+    await as(inspector),
+  );
+  await level({ changed: ['cadreLevel'], cadreLevel: 'countyDivision' });
+  await level({ changed: ['posts'], posts: ['branchSecretary'] });
+  await learnerSettled();
+  expect(await list({ ruleId: 'promotion-in-influence-period', subjectId: member })).toEqual([]);
+  const promoted = await level({ changed: ['cadreLevel'], cadreLevel: 'departmentBureau' });
+  await feed.republish(promoted);
+  const [warning] = await raised('promotion-in-influence-period', member, 1);
+  await learnerSettled();
+  expect(await list({ ruleId: 'promotion-in-influence-period', subjectId: member })).toHaveLength(1);
+  expect(warning).toMatchObject({ eventId: promoted.id, severity: pb.WarningSeverity.WARNING_SEVERITY_SERIOUS, orgPath: '/w/b1/' });
+  expect(JSON.parse(warning!.factsJson)).toMatchObject({
+    on: today,
+    sanction: '警告',
+    from: addDays(today, -10),
+    data: { cadreLevel: 'departmentBureau' },
+  });
+  // Promoted again within the same period: that period is warned already.
+  await level({ changed: ['cadreLevel'], cadreLevel: 'provincialMinisterial' });
+  await learnerSettled();
+  expect(await list({ ruleId: 'promotion-in-influence-period', subjectId: member })).toHaveLength(1);
+});
+
 test('the rules of every service on the platform list run, feedback and learning included', async () => {
   const rules = (await warnings.call('listWarningRules', {}, await as(inspector))).rules;
   expect(rules.map((r) => r.id)).toEqual(
@@ -290,6 +360,98 @@ test('the rules of every service on the platform list run, feedback and learning
     count: 5,
     withinMinutes: 10,
   });
+});
+
+describe('rules on the events of the feedback and learning services', () => {
+  /** The warnings of a rule about a subject, once `count` are there and every event given has been handled. */
+  async function warnedOf(ruleId: string, subjectId: string, count: number, events: EventEnvelope[]) {
+    await raised(ruleId, subjectId, count);
+    const processed = running.app.connection.db!.collection('processed_events');
+    for (const event of events) {
+      const id = `${warningDurable(event.type)}:${event.id}`;
+      await waitFor(async () => (await processed.countDocuments({ _id: id as never })) > 0, { what: `${id} handled` });
+    }
+    return list({ ruleId, subjectId });
+  }
+
+  test('a message warned (督办) or overdue is warned once per deadline stage, where the event says', async () => {
+    const message = `message-${Math.random()}`;
+    const step = (type: string, stage: string) =>
+      feed.publish({
+        type,
+        actor: 'system',
+        orgPath: '/w/',
+        subjectId: message,
+        data: { stage, organizationId: 'b1', parentOrganizationId: 'w', dueOn: '2026-10-12', note: `the ${stage} deadline passed` },
+      });
+    const warned = await step('feedback.message.warned', 'handling');
+    const overdue = await step('feedback.message.overdue', 'handling');
+    // The ticker of another replica, or a retry, publishing the same fact as a new event.
+    const again = await step('feedback.message.overdue', 'handling');
+    await feed.republish(overdue);
+    const found = await warnedOf('feedback-message-overdue', message, 1, [overdue, again]);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({
+      period: 'handling',
+      orgPath: '/w/',
+      status: pb.WarningStatus.WARNING_STATUS_OPEN,
+      eventId: overdue.id,
+    });
+    expect(JSON.parse(found[0]!.factsJson)).toMatchObject({ eventType: 'feedback.message.overdue', data: { stage: 'handling' } });
+    expect((await warnedOf('feedback-message-warned', message, 1, [warned])).map((w) => w.eventId)).toEqual([warned.id]);
+    // The rectification's deadline is another stage: warned again.
+    const rectification = await step('feedback.message.overdue', 'rectification');
+    expect((await warnedOf('feedback-message-overdue', message, 2, [rectification])).map((w) => w.period).sort()).toEqual([
+      'handling',
+      'rectification',
+    ]);
+  });
+
+  test('each duplicate-training override is warned, once however often it is delivered', async () => {
+    const override = (training: string) =>
+      feed.publish({
+        type: 'learning.training.duplicateOverridden',
+        actor: 'org-admin-1',
+        orgPath: '/w/b1/',
+        subjectId: training,
+        data: { memberId: 'cadre-1', courseId: 'course-1', rule: 'sameCourseCompleted', earlierTrainingId: 't0', reason: '组织调训' },
+      });
+    const training = `training-${Math.random()}`;
+    const first = await override(training);
+    await feed.republish(first);
+    const second = await override(training);
+    const found = await warnedOf('training-duplicate-override', training, 2, [first, second]);
+    expect(found.map((w) => w.eventId).sort()).toEqual([first.id, second.id].sort());
+    expect(found.map((w) => w.orgPath)).toEqual(['/w/b1/', '/w/b1/']);
+  });
+
+  test('class hours behind are warned once per person and quarter', async () => {
+    const member = `learner-${Math.random()}`;
+    const behind = (quarter: string) =>
+      feed.publish({
+        type: 'learning.hours.behind',
+        actor: 'system',
+        orgPath: '/w/b1/',
+        subjectId: member,
+        data: { memberId: member, year: 2026, quarter, rules: [{ code: 'memberAnnual', earnedQuarterHours: 20 }] },
+      });
+    const q1 = [await behind('2026-Q1'), await behind('2026-Q1')];
+    expect((await warnedOf('class-hours-behind', member, 1, q1)).map((w) => w.period)).toEqual(['2026-Q1']);
+    const q2 = await behind('2026-Q2');
+    expect((await warnedOf('class-hours-behind', member, 2, [q2])).map((w) => w.period).sort()).toEqual(['2026-Q1', '2026-Q2']);
+  });
+});
+
+test('a refusal of the witness is warned at once, as serious', async () => {
+  const refused = await feed.publish({
+    type: 'supervision.witness.refused',
+    actor: 'system:witness',
+    orgPath: '/',
+    subjectId: 'audit.partybuilding.local/supervision/sha256',
+    data: { size: 120, root: 'AAAA', reason: 'a second root for size 120' },
+  });
+  const [warning] = await raised('audit-witness-refused', 'audit.partybuilding.local/supervision/sha256', 1);
+  expect(warning).toMatchObject({ eventId: refused.id, severity: pb.WarningSeverity.WARNING_SEVERITY_SERIOUS, orgPath: '/' });
 });
 
 test('warnings are handled: assigned, acknowledged by the assignee, closed with a note; scoped, counted and published', async () => {
