@@ -4,7 +4,7 @@
  * yearly class-hour report of a city and the cadre portrait under load through the gateway and
  * straight to the service over gRPC. Results go to results/<stamp>.json after every phase.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { RpcClient, httpStatusOf } from '@repo/grpc';
@@ -19,7 +19,7 @@ import { attackSlice } from '../../search-load/src/load';
 import { readPid, startService, waitUntil, type Service } from '../../search-load/src/proc';
 import { round, rounded, summarize } from '../../search-load/src/stats';
 import { legOf, machine, sh, targetLine } from '../../shared/src/run-info';
-import { buildProvince, randomStream, shuffled, type Member } from './dataset';
+import { buildProvince, randomStream, shuffled, type Member, type Province } from './dataset';
 import {
   announceTree,
   enrolAll,
@@ -35,6 +35,14 @@ import {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
+
+/** What a run writes to results/<stamp>/seeded.json for a later --reuse. */
+interface Seeded {
+  namespace: string;
+  year: number;
+  province: Province;
+  courses: { id: string; unitIds: string[] }[];
+}
 
 const benchDir = resolve(__dirname, '..');
 const repo = resolve(benchDir, '../..');
@@ -55,6 +63,10 @@ interface Options {
   seed: number;
   skipReads: boolean;
   keep: boolean;
+  /** A kept run's results folder: its namespace is read again (reads only, no seed, no completions). */
+  reuse: string;
+  /** With --reuse: drop the namespace at the end (reused ones are kept otherwise). */
+  drop: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -74,6 +86,8 @@ function parseArgs(argv: string[]): Options {
     seed: 20261207,
     skipReads: false,
     keep: false,
+    reuse: '',
+    drop: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -142,6 +156,12 @@ function parseArgs(argv: string[]): Options {
       case '--keep':
         o.keep = true;
         break;
+      case '--reuse':
+        o.reuse = value();
+        break;
+      case '--drop':
+        o.drop = true;
+        break;
       default:
         throw new Error(`unknown option ${arg} (see bench/learning/README.md)`);
     }
@@ -167,9 +187,11 @@ async function main(): Promise<void> {
   const stackDir = process.env.STACK_DIR ?? join(repo, '.local');
   const vegeta =
     process.env.VEGETA_BIN ?? join(process.env.PB_CACHE_DIR ?? join(process.env.HOME ?? '/root', '.cache/partybuilding'), 'bin/vegeta');
-  const namespace = `benchlearn${compact}`;
+  const reused = o.reuse ? (JSON.parse(readFileSync(join(resolve(o.reuse), 'seeded.json'), 'utf8')) as Seeded) : undefined;
+  if (reused) o.keep = !o.drop;
+  const namespace = reused?.namespace ?? `benchlearn${compact}`;
   const secret = randomSecret();
-  const year = provinceYear();
+  const year = reused?.year ?? provinceYear();
   const logger = createLogger('learning-bench', 'warn');
   const results: Json = {
     benchmark: 'learning',
@@ -192,10 +214,10 @@ async function main(): Promise<void> {
   log(`learning bench ${stamp}: ${o.members} members, ${o.completions} completions via ${o.via}; load ${results.loadAverage.before.one}`);
 
   const random = randomStream(o.seed);
-  const province = buildProvince(
-    { members: o.members, perCity: o.perCity, counties: 4, streets: 5, branches: 5, cadreShare: o.cadreShare },
-    random,
-  );
+  const province =
+    reused?.province ??
+    buildProvince({ members: o.members, perCity: o.perCity, counties: 4, streets: 5, branches: 5, cadreShare: o.cadreShare }, random);
+  if (reused) results.reused = { from: o.reuse, members: province.members.length };
   const services: Service[] = [];
   const closers: (() => Promise<unknown>)[] = [];
   const cleanup = async () => {
@@ -269,102 +291,111 @@ async function main(): Promise<void> {
     closers.push(() => mongo.close());
     const db = mongo.db(namespace);
 
-    // ---- The province, as the member service announces it -------------------------------------
-    let meter = cpuMeter(pids);
-    let t = performance.now();
-    await announceTree(namespace, province);
-    await waitForConsumers(bus, ['learning-organizations'], 600_000);
-    phases.tree = { nodes: province.all.length, cities: province.cities.length, seconds: round((performance.now() - t) / 1000, 1) };
-    log(`tree: ${province.all.length} nodes (${province.cities.length} cities) in ${phases.tree.seconds} s`);
-
-    meter = cpuMeter(pids);
-    t = performance.now();
-    await publishMembers(publisher, province.members, o.publishConcurrency, (n) => log(`members published: ${n}`));
-    const publishedSeconds = (performance.now() - t) / 1000;
-    await waitForConsumers(bus, ['learning-members', 'learning-users'], 4 * 3_600_000);
-    const learned = await db.collection('learners').countDocuments({ userId: { $ne: '' } });
-    const membersSeconds = (performance.now() - t) / 1000;
-    phases.members = {
-      members: o.members,
-      events: 2 * o.members,
-      publishedSeconds: round(publishedSeconds, 1),
-      seconds: round(membersSeconds, 1),
-      membersPerSecond: round(o.members / membersSeconds, 0),
-      learnersWithAccount: learned,
-      cpu: meter.read(),
-      memoryMiB: memory(),
-    };
-    save();
-    log(`members: ${o.members} learnt (${learned} with an account) in ${phases.members.seconds} s (${phases.members.membersPerSecond}/s)`);
-    if (learned !== o.members) throw new Error(`only ${learned} of ${o.members} learners have their account`);
-
-    t = performance.now();
-    await recordCadres(http, superAdmin, province.members, 8);
     const cadres = province.members.filter((m) => m.cadreLevel);
-    phases.cadres = { cadres: cadres.length, seconds: round((performance.now() - t) / 1000, 1) };
-    log(`cadres: ${cadres.length} in ${phases.cadres.seconds} s`);
+    if (!reused) {
+      // ---- The province, as the member service announces it -------------------------------------
+      let meter = cpuMeter(pids);
+      let t = performance.now();
+      await announceTree(namespace, province);
+      await waitForConsumers(bus, ['learning-organizations'], 600_000);
+      phases.tree = { nodes: province.all.length, cities: province.cities.length, seconds: round((performance.now() - t) / 1000, 1) };
+      log(`tree: ${province.all.length} nodes (${province.cities.length} cities) in ${phases.tree.seconds} s`);
 
-    t = performance.now();
-    const courses = await publishCourses(http, provinceAdmin, o.courses, o.units);
-    phases.courses = { courses: courses.length, unitsEach: o.units, seconds: round((performance.now() - t) / 1000, 1) };
-    meter = cpuMeter(pids);
-    phases.enrolments = { ...(await enrolAll(env.MONGO_URL!, publisher, logger, province.members, courses, o.batch)), cpu: meter.read() };
-    save();
-    log(`courses: ${courses.length} of ${o.units} units; enrolments: ${o.members} in ${phases.enrolments.seconds} s`);
+      meter = cpuMeter(pids);
+      t = performance.now();
+      await publishMembers(publisher, province.members, o.publishConcurrency, (n) => log(`members published: ${n}`));
+      const publishedSeconds = (performance.now() - t) / 1000;
+      await waitForConsumers(bus, ['learning-members', 'learning-users'], 4 * 3_600_000);
+      // collStats counts cheaply on FerretDB (count reads every document); one without an account is found by its index.
+      const withoutAccount = await db.collection('learners').findOne({ userId: '' }, { projection: { _id: 1 } });
+      const learned = Number((await db.command({ collStats: 'learners' })).count) - (withoutAccount ? 1 : 0);
+      const membersSeconds = (performance.now() - t) / 1000;
+      phases.members = {
+        members: o.members,
+        events: 2 * o.members,
+        publishedSeconds: round(publishedSeconds, 1),
+        seconds: round(membersSeconds, 1),
+        membersPerSecond: round(o.members / membersSeconds, 0),
+        learnersWithAccount: learned,
+        cpu: meter.read(),
+        memoryMiB: memory(),
+      };
+      save();
+      log(
+        `members: ${o.members} learnt (${learned} with an account) in ${phases.members.seconds} s (${phases.members.membersPerSecond}/s)`,
+      );
+      if (learned !== o.members) throw new Error(`only ${learned} of ${o.members} learners have their account`);
 
-    // ---- A day of completions -------------------------------------------------------------------
-    const courseOf = new Map(province.members.map((m, i) => [m.memberId, courses[i % courses.length]!]));
-    const studying = shuffled(province.members, random).slice(0, Math.ceil(o.completions / o.units));
-    let remaining = o.completions;
-    const plan = studying.map((m) => {
-      const units = Math.min(o.units, remaining);
-      remaining -= units;
-      return { member: m, course: courseOf.get(m.memberId)!, units };
-    });
-    const ledgerEntriesBefore = await entriesOfYear(db, year);
-    meter = cpuMeter(pids);
-    t = performance.now();
-    const figures = await completeUnits(plan, o, { gatewayUrl, learningAddress, secret }, (n) =>
-      log(`completions: ${n} (${round(n / ((performance.now() - t) / 1000), 0)}/s)`),
-    );
-    const sentSeconds = (performance.now() - t) / 1000;
-    const cpuSent = meter.read();
-    const entries = (await entriesOfYear(db, year)) - ledgerEntriesBefore;
-    const ledgersSeconds = (performance.now() - t) / 1000;
-    // The reports read the nodes' summaries, recounted by the service's refresher.
-    await waitUntil(
-      'the summaries to take in every ledger',
-      async () => (await db.collection('ledgers').countDocuments({ summaryStale: true })) === 0,
-      3_600_000,
-      1_000,
-    );
-    const summariesSeconds = (performance.now() - t) / 1000;
-    phases.completions = {
-      completions: o.completions,
-      members: plan.length,
-      via: o.via,
-      concurrency: o.completionConcurrency,
-      completed: figures.completed,
-      errors: figures.errors,
-      errorSamples: figures.errorSamples,
-      ledgerEntriesCredited: entries,
-      sentSeconds: round(sentSeconds, 1),
-      ledgersUpdatedSeconds: round(ledgersSeconds, 1),
-      summariesFreshSeconds: round(summariesSeconds, 1),
-      perSecond: round(figures.completed / sentSeconds, 1),
-      requestsPerSecond: round((2 * figures.completed) / sentSeconds, 1),
-      startSessionMs: rounded(summarize(figures.startMs)),
-      reportProgressMs: rounded(summarize(figures.reportMs)),
-      cpu: cpuSent,
-      cpuWithSummaries: meter.read(),
-      memoryMiB: memory(),
-      goal: 'under 600 s for 300,000 at 100,000 members',
-    };
-    save();
-    log(
-      `completions: ${figures.completed}/${o.completions} (${figures.errors} errors), ledgers ${entries} entries in ${phases.completions.ledgersUpdatedSeconds} s, summaries fresh at ${phases.completions.summariesFreshSeconds} s (${phases.completions.perSecond}/s)`,
-    );
-    if (entries !== o.completions) log(`LEDGERS HOLD ${entries} NEW ENTRIES, ${o.completions} EXPECTED`);
+      t = performance.now();
+      await recordCadres(http, superAdmin, province.members, 8);
+      phases.cadres = { cadres: cadres.length, seconds: round((performance.now() - t) / 1000, 1) };
+      log(`cadres: ${cadres.length} in ${phases.cadres.seconds} s`);
+
+      t = performance.now();
+      const courses = await publishCourses(http, provinceAdmin, o.courses, o.units);
+      phases.courses = { courses: courses.length, unitsEach: o.units, seconds: round((performance.now() - t) / 1000, 1) };
+      meter = cpuMeter(pids);
+      phases.enrolments = { ...(await enrolAll(env.MONGO_URL!, publisher, logger, province.members, courses, o.batch)), cpu: meter.read() };
+      save();
+      log(`courses: ${courses.length} of ${o.units} units; enrolments: ${o.members} in ${phases.enrolments.seconds} s`);
+      // What a later run with --reuse needs to read this namespace again (kept with --keep).
+      const seeded: Seeded = { namespace, year, province, courses: courses.map((c) => ({ id: c.id, unitIds: c.unitIds })) };
+      writeFileSync(join(workDir, 'seeded.json'), JSON.stringify(seeded));
+
+      // ---- A day of completions -------------------------------------------------------------------
+      const courseOf = new Map(province.members.map((m, i) => [m.memberId, courses[i % courses.length]!]));
+      const studying = shuffled(province.members, random).slice(0, Math.ceil(o.completions / o.units));
+      let remaining = o.completions;
+      const plan = studying.map((m) => {
+        const units = Math.min(o.units, remaining);
+        remaining -= units;
+        return { member: m, course: courseOf.get(m.memberId)!, units };
+      });
+      const ledgerEntriesBefore = await entriesOfYear(db, year);
+      meter = cpuMeter(pids);
+      t = performance.now();
+      const figures = await completeUnits(plan, o, { gatewayUrl, learningAddress, secret }, (n) =>
+        log(`completions: ${n} (${round(n / ((performance.now() - t) / 1000), 0)}/s)`),
+      );
+      const sentSeconds = (performance.now() - t) / 1000;
+      const cpuSent = meter.read();
+      const entries = (await entriesOfYear(db, year)) - ledgerEntriesBefore;
+      const ledgersSeconds = (performance.now() - t) / 1000;
+      // The reports read the nodes' summaries, recounted by the service's refresher.
+      await waitUntil(
+        'the summaries to take in every ledger',
+        async () => (await db.collection('ledgers').findOne({ summaryStale: true }, { projection: { _id: 1 } })) === null,
+        3_600_000,
+        1_000,
+      );
+      const summariesSeconds = (performance.now() - t) / 1000;
+      phases.completions = {
+        completions: o.completions,
+        members: plan.length,
+        via: o.via,
+        concurrency: o.completionConcurrency,
+        completed: figures.completed,
+        errors: figures.errors,
+        errorSamples: figures.errorSamples,
+        ledgerEntriesCredited: entries,
+        sentSeconds: round(sentSeconds, 1),
+        ledgersUpdatedSeconds: round(ledgersSeconds, 1),
+        summariesFreshSeconds: round(summariesSeconds, 1),
+        perSecond: round(figures.completed / sentSeconds, 1),
+        requestsPerSecond: round((2 * figures.completed) / sentSeconds, 1),
+        startSessionMs: rounded(summarize(figures.startMs)),
+        reportProgressMs: rounded(summarize(figures.reportMs)),
+        cpu: cpuSent,
+        cpuWithSummaries: meter.read(),
+        memoryMiB: memory(),
+        goal: 'under 600 s for 300,000 at 100,000 members',
+      };
+      save();
+      log(
+        `completions: ${figures.completed}/${o.completions} (${figures.errors} errors), ledgers ${entries} entries in ${phases.completions.ledgersUpdatedSeconds} s, summaries fresh at ${phases.completions.summariesFreshSeconds} s (${phases.completions.perSecond}/s)`,
+      );
+      if (entries !== o.completions) log(`LEDGERS HOLD ${entries} NEW ENTRIES, ${o.completions} EXPECTED`);
+    }
 
     // ---- Reads: the city report and the cadre portrait ------------------------------------------
     if (!o.skipReads) {
