@@ -79,14 +79,17 @@ export class SummaryRepository {
     const { behind, ...counts } = summary;
     // The list first: a report that reads the new count finds at least as fresh a list.
     await this.behind.updateOne({ _id }, { $set: { year: summary.year, behind } }, { upsert: true }).exec();
+    // Summaries saved before the lists moved out lose theirs here (strict off for this $unset
+    // of a field the schema no longer has).
     await this.store.model
       .updateOne(
         { _id },
         {
           $set: { ...counts, behindCount: behind.length, ...placedAt(summary.orgPath), updatedAt: new Date().toISOString() },
+          $unset: { behind: '' },
           $inc: { revision: 1 },
         },
-        { upsert: true },
+        { upsert: true, strict: false },
       )
       .exec();
   }
