@@ -67,6 +67,8 @@ interface Options {
   reuse: string;
   /** With --reuse: drop the namespace at the end (reused ones are kept otherwise). */
   drop: boolean;
+  /** With --reuse: every ledger marked for the refresher, which recounts every node summary, before the reads. */
+  recount: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -88,6 +90,7 @@ function parseArgs(argv: string[]): Options {
     keep: false,
     reuse: '',
     drop: false,
+    recount: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -161,6 +164,9 @@ function parseArgs(argv: string[]): Options {
         break;
       case '--drop':
         o.drop = true;
+        break;
+      case '--recount':
+        o.recount = true;
         break;
       default:
         throw new Error(`unknown option ${arg} (see bench/learning/README.md)`);
@@ -397,6 +403,22 @@ async function main(): Promise<void> {
         `completions: ${figures.completed}/${o.completions} (${figures.errors} errors), ledgers ${entries} entries in ${phases.completions.ledgersUpdatedSeconds} s, summaries fresh at ${phases.completions.summariesFreshSeconds} s (${phases.completions.perSecond}/s)`,
       );
       if (entries !== o.completions) log(`LEDGERS HOLD ${entries} NEW ENTRIES, ${o.completions} EXPECTED`);
+    }
+
+    if (reused && o.recount) {
+      // A service whose summaries changed shape recounts them all: its refresher does, once marked.
+      const meter = cpuMeter(pids);
+      const t = performance.now();
+      const marked = await db.collection('ledgers').updateMany({ year }, { $set: { summaryStale: true } });
+      await waitUntil(
+        'the summaries to be recounted',
+        async () => (await db.collection('ledgers').findOne({ summaryStale: true }, { projection: { _id: 1 } })) === null,
+        3_600_000,
+        1_000,
+      );
+      phases.recount = { ledgers: marked.modifiedCount, seconds: round((performance.now() - t) / 1000, 1), cpu: meter.read() };
+      save();
+      log(`recount: ${marked.modifiedCount} ledgers marked, every summary recounted in ${phases.recount.seconds} s`);
     }
 
     // ---- Reads: the city report and the cadre portrait ------------------------------------------
