@@ -69,6 +69,8 @@ interface Options {
   drop: boolean;
   /** With --reuse: every ledger marked for the refresher, which recounts every node summary, before the reads. */
   recount: boolean;
+  /** A kept namespace whose members were learnt (a run cut after its seed): continue with the cadres. */
+  continueFrom: string;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -91,6 +93,7 @@ function parseArgs(argv: string[]): Options {
     reuse: '',
     drop: false,
     recount: false,
+    continueFrom: '',
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -168,6 +171,10 @@ function parseArgs(argv: string[]): Options {
       case '--recount':
         o.recount = true;
         break;
+      case '--continue':
+        o.continueFrom = value();
+        o.keep = true;
+        break;
       default:
         throw new Error(`unknown option ${arg} (see bench/learning/README.md)`);
     }
@@ -195,7 +202,7 @@ async function main(): Promise<void> {
     process.env.VEGETA_BIN ?? join(process.env.PB_CACHE_DIR ?? join(process.env.HOME ?? '/root', '.cache/partybuilding'), 'bin/vegeta');
   const reused = o.reuse ? (JSON.parse(readFileSync(join(resolve(o.reuse), 'seeded.json'), 'utf8')) as Seeded) : undefined;
   if (reused) o.keep = !o.drop;
-  const namespace = reused?.namespace ?? `benchlearn${compact}`;
+  const namespace = reused?.namespace || o.continueFrom || `benchlearn${compact}`;
   const secret = randomSecret();
   const year = reused?.year ?? provinceYear();
   const logger = createLogger('learning-bench', 'warn');
@@ -222,6 +229,7 @@ async function main(): Promise<void> {
   const random = randomStream(o.seed);
   const province =
     reused?.province ??
+    (o.continueFrom ? await provinceFromStore(namespace, random, o.cadreShare) : undefined) ??
     buildProvince({ members: o.members, perCity: o.perCity, counties: 4, streets: 5, branches: 5, cadreShare: o.cadreShare }, random);
   if (reused) results.reused = { from: o.reuse, members: province.members.length };
   const services: Service[] = [];
@@ -265,6 +273,8 @@ async function main(): Promise<void> {
         CALLER_SIGNING_KEY: testCallerKeys.privateKeyPem,
         RATE_LIMIT_PER_MINUTE: '1000000',
         PUBLIC_RATE_LIMIT_PER_MINUTE: '1000000',
+        // The run's tokens live for its length (the default caps them at 15 minutes).
+        AUTH_ACCESS_MAX_SECONDS: '86400',
         LOG_LEVEL: 'warn',
         OTEL_SERVICE_NAME: 'gateway',
       },
@@ -302,38 +312,40 @@ async function main(): Promise<void> {
       // ---- The province, as the member service announces it -------------------------------------
       let meter = cpuMeter(pids);
       let t = performance.now();
-      await announceTree(namespace, province);
-      await waitForConsumers(bus, ['learning-organizations'], 600_000);
-      phases.tree = { nodes: province.all.length, cities: province.cities.length, seconds: round((performance.now() - t) / 1000, 1) };
-      log(`tree: ${province.all.length} nodes (${province.cities.length} cities) in ${phases.tree.seconds} s`);
+      if (o.continueFrom) phases.members = { continued: `the tree and members were learnt by an earlier run in ${namespace}` };
+      else {
+        await announceTree(namespace, province);
+        await waitForConsumers(bus, ['learning-organizations'], 600_000);
+        phases.tree = { nodes: province.all.length, cities: province.cities.length, seconds: round((performance.now() - t) / 1000, 1) };
+        log(`tree: ${province.all.length} nodes (${province.cities.length} cities) in ${phases.tree.seconds} s`);
 
-      meter = cpuMeter(pids);
-      t = performance.now();
-      await publishMembers(publisher, province.members, o.publishConcurrency, (n) => log(`members published: ${n}`));
-      const publishedSeconds = (performance.now() - t) / 1000;
-      await waitForConsumers(bus, ['learning-members', 'learning-users'], 4 * 3_600_000);
-      // collStats counts cheaply on FerretDB (count reads every document); one without an account is found by its index.
-      const withoutAccount = await db.collection('learners').findOne({ userId: '' }, { projection: { _id: 1 } });
-      const learned = Number((await db.command({ collStats: 'learners' })).count);
-      const membersSeconds = (performance.now() - t) / 1000;
-      phases.members = {
-        members: o.members,
-        events: 2 * o.members,
-        publishedSeconds: round(publishedSeconds, 1),
-        seconds: round(membersSeconds, 1),
-        membersPerSecond: round(o.members / membersSeconds, 0),
-        learners: learned,
-        everyLearnerHasAccount: !withoutAccount,
-        cpu: meter.read(),
-        memoryMiB: memory(),
-      };
-      save();
-      log(
-        `members: ${learned} of ${o.members} learnt (${withoutAccount ? 'not all' : 'all'} with an account) in ${phases.members.seconds} s (${phases.members.membersPerSecond}/s)`,
-      );
-      if (learned !== o.members || withoutAccount)
-        throw new Error(`${learned} of ${o.members} learners, ${withoutAccount ? 'not all' : 'all'} with an account`);
-
+        meter = cpuMeter(pids);
+        t = performance.now();
+        await publishMembers(publisher, province.members, o.publishConcurrency, (n) => log(`members published: ${n}`));
+        const publishedSeconds = (performance.now() - t) / 1000;
+        await waitForConsumers(bus, ['learning-members', 'learning-users'], 4 * 3_600_000);
+        // collStats counts cheaply on FerretDB (count reads every document); one without an account is found by its index.
+        const withoutAccount = await db.collection('learners').findOne({ userId: '' }, { projection: { _id: 1 } });
+        const learned = Number((await db.command({ collStats: 'learners' })).count);
+        const membersSeconds = (performance.now() - t) / 1000;
+        phases.members = {
+          members: o.members,
+          events: 2 * o.members,
+          publishedSeconds: round(publishedSeconds, 1),
+          seconds: round(membersSeconds, 1),
+          membersPerSecond: round(o.members / membersSeconds, 0),
+          learners: learned,
+          everyLearnerHasAccount: !withoutAccount,
+          cpu: meter.read(),
+          memoryMiB: memory(),
+        };
+        save();
+        log(
+          `members: ${learned} of ${o.members} learnt (${withoutAccount ? 'not all' : 'all'} with an account) in ${phases.members.seconds} s (${phases.members.membersPerSecond}/s)`,
+        );
+        if (learned !== o.members || withoutAccount)
+          throw new Error(`${learned} of ${o.members} learners, ${withoutAccount ? 'not all' : 'all'} with an account`);
+      }
       t = performance.now();
       await recordCadres(http, superAdmin, province.members, 8);
       phases.cadres = { cadres: cadres.length, seconds: round((performance.now() - t) / 1000, 1) };
@@ -559,6 +571,53 @@ async function main(): Promise<void> {
     save();
     await cleanup();
     log(`results: ${file}`);
+  }
+}
+
+/** The province of a kept namespace, from the service's own copies of the tree and its learners (cadres drawn again). */
+async function provinceFromStore(namespace: string, random: () => number, cadreShare: number): Promise<Province> {
+  const mongo = new MongoClient(stackUrls().mongoUrl);
+  await mongo.connect();
+  try {
+    const db = mongo.db(namespace);
+    const organizations = await db.collection<{ _id: string; path: string; name: string }>('organizations').find({}).toArray();
+    const depth = (path: string) => path.split('/').filter(Boolean).length;
+    const cityOf = new Map(
+      organizations
+        .filter((n) => depth(n.path) === 2)
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((n, i) => [n.path, i]),
+    );
+    const all = organizations
+      .map((n) => ({
+        id: n._id,
+        name: n.name,
+        path: n.path,
+        kind: depth(n.path) === 5 ? ('branch' as const) : ('committee' as const),
+        city: cityOf.get(`/${n.path.split('/').filter(Boolean).slice(0, 2).join('/')}/`) ?? -1,
+      }))
+      .sort((a, b) => depth(a.path) - depth(b.path) || a.path.localeCompare(b.path));
+    const byPath = new Map(all.map((n) => [n.path, n]));
+    const learners = await db
+      .collection<{ _id: string; orgPath: string; userId: string }>('learners')
+      .find({}, { projection: { _id: 1, orgPath: 1, userId: 1 } })
+      .sort({ _id: 1 })
+      .toArray();
+    const members: Member[] = learners.map((l) => ({
+      memberId: l._id,
+      userId: l.userId,
+      branch: byPath.get(l.orgPath)!,
+      cadreLevel: random() < cadreShare ? (random() < 0.2 ? 'countyDivision' : 'townshipSection') : '',
+    }));
+    return {
+      province: all[0]!,
+      cities: all.filter((n) => depth(n.path) === 2).sort((a, b) => a.city - b.city),
+      branches: all.filter((n) => n.kind === 'branch'),
+      all,
+      members,
+    };
+  } finally {
+    await mongo.close();
   }
 }
 
