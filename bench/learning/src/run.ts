@@ -218,6 +218,7 @@ async function main(): Promise<void> {
     uncommitted: sh('git', ['-C', repo, 'status', '--short']).split('\n').filter(Boolean).length,
     versions: { node: process.version, ferretdb: sh(join(stackDir, 'bin/ferretdb'), ['--version']).split('\n')[0] ?? '' },
     namespace,
+    learningMain: process.env.LEARNING_MAIN ?? 'services/learning/dist/main.js',
     year,
     phases: {} as Record<string, Json>,
   };
@@ -250,7 +251,8 @@ async function main(): Promise<void> {
     const learningAddress = `127.0.0.1:${learningPort}`;
     const learning = startService(
       'learning',
-      ['services/learning/dist/main.js'],
+      // LEARNING_MAIN: another build of the service (a before/after comparison).
+      [process.env.LEARNING_MAIN ?? 'services/learning/dist/main.js'],
       { ...env, LEARNING_GRPC_ADDR: learningAddress, LOG_LEVEL: 'warn', OTEL_SERVICE_NAME: 'learning' },
       join(workDir, 'learning.log'),
       repo,
