@@ -77,8 +77,6 @@ export class SummaryRepository {
   async save(summary: NodeSummary): Promise<void> {
     const _id = summaryId(summary.orgPath, summary.year);
     const { behind, ...counts } = summary;
-    // The list first: a report that reads the new count finds at least as fresh a list.
-    await this.behind.updateOne({ _id }, { $set: { year: summary.year, behind } }, { upsert: true }).exec();
     // Summaries saved before the lists moved out lose theirs here (strict off for this $unset
     // of a field the schema no longer has).
     await this.store.model
@@ -92,6 +90,9 @@ export class SummaryRepository {
         { upsert: true, strict: false },
       )
       .exec();
+    // Counts first, then the list, in the order a report reads them: the list it finds is newer
+    // than its counts only when the node was recounted between its two reads.
+    await this.behind.updateOne({ _id }, { $set: { year: summary.year, behind } }, { upsert: true }).exec();
   }
 
   /** The counts of every node at or below `scope`. */
