@@ -3,10 +3,7 @@
  * statistics and public search under load through the gateway, and the deadline ticker over a
  * month of open messages. Results go to results/<stamp>.json after every phase.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { WorkingDays, defaultWorkingDaysFile } from '@repo/calendar';
 import { createLogger } from '@repo/logging';
@@ -16,9 +13,11 @@ import { buildApp, type FeedbackApp } from '../../../services/feedback/src/app';
 import { loadConfig } from '../../../services/feedback/src/config';
 import { defaultDeadlinePolicy } from '../../../services/feedback/src/domain/deadlines';
 import { cpuMeter, loadAverage, memoryMiB, postgresProcesses } from '../../member/src/observe';
+import { freePort } from '../../platform/src/replicas';
 import { attackSlice, type Slice } from '../../search-load/src/load';
 import { readPid, startService, waitUntil, type Service } from '../../search-load/src/proc';
-import { round, rounded, summarize, type Summary } from '../../search-load/src/stats';
+import { round, rounded, summarize } from '../../search-load/src/stats';
+import { legOf, machine, sh, targetLine } from '../../shared/src/run-info';
 import { buildProvince, randomStream, type Profile, type Province } from './dataset';
 import { seed, type OwnCount, type SeedFigures } from './seed';
 
@@ -143,93 +142,6 @@ function parseArgs(argv: string[]): Options {
   return o;
 }
 
-const sh = (cmd: string, args: string[]) => {
-  try {
-    return execFileSync(cmd, args, { encoding: 'utf8' }).trim();
-  } catch {
-    return '';
-  }
-};
-
-function machine() {
-  return {
-    date: sh('date', ['-u']),
-    nproc: Number(sh('nproc', [])) || cpus().length,
-    cpuModel: /^model name\s*:\s*(.+)$/m.exec(sh('cat', ['/proc/cpuinfo']))?.[1] ?? cpus()[0]?.model ?? '',
-    memoryGiB: round(totalmem() / 2 ** 30, 1),
-    kernel: sh('uname', ['-r']),
-    os: /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(sh('cat', ['/etc/os-release']))?.[1] ?? '',
-    disk: sh('df', ['-h', repo]).split('\n')[1] ?? '',
-  };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((done, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => done(port));
-    });
-  });
-}
-
-/** One vegeta target line: method, URL (its fragment names the target in the results), headers, body. */
-function targetLine(t: { id: string; method: string; url: string; headers?: Record<string, string>; body?: string }): string {
-  return JSON.stringify({
-    method: t.method,
-    url: `${t.url}#${t.id}`,
-    // Go's client would ask for gzip otherwise; answers are measured as sent.
-    header: Object.fromEntries(Object.entries({ 'Accept-Encoding': 'identity', ...t.headers }).map(([k, v]) => [k, [v]])),
-    ...(t.body ? { body: Buffer.from(t.body).toString('base64') } : {}),
-  });
-}
-
-interface LegFigures {
-  concurrency: number;
-  seconds: number;
-  requests: number;
-  ok: number;
-  errors: number;
-  errorSamples: string[];
-  statusCodes: Record<string, number>;
-  perSecond: number;
-  latencyMs: Summary;
-  byTargetP50Ms: Record<string, number>;
-  cpuPercentOfCore: Record<string, number>;
-}
-
-function legOf(slices: Slice[]): LegFigures {
-  const seconds = slices.reduce((s, x) => s + x.seconds, 0);
-  const samples = slices.flatMap((x) => x.samples);
-  const cpu: Record<string, number> = {};
-  for (const x of slices) for (const [k, v] of Object.entries(x.cpuSeconds)) cpu[k] = (cpu[k] ?? 0) + v;
-  const statusCodes: Record<string, number> = {};
-  for (const x of slices) for (const [k, v] of Object.entries(x.statusCodes)) statusCodes[k] = (statusCodes[k] ?? 0) + v;
-  const byTarget = new Map<string, number[]>();
-  for (const s of samples) (byTarget.get(s.id) ?? byTarget.set(s.id, []).get(s.id)!).push(s.ms);
-  return {
-    concurrency: slices[0]!.concurrency,
-    seconds: round(seconds, 1),
-    requests: slices.reduce((s, x) => s + x.requests, 0),
-    ok: samples.length,
-    errors: slices.reduce((s, x) => s + x.errors, 0),
-    errorSamples: [...new Set(slices.flatMap((x) => x.errorSamples))].slice(0, 5),
-    statusCodes,
-    perSecond: round(samples.length / Math.max(seconds, 1e-9), 1),
-    latencyMs: rounded(summarize(samples.map((s) => s.ms))),
-    byTargetP50Ms: Object.fromEntries(
-      [...byTarget].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, round(summarize(v).p50, 2)]),
-    ),
-    cpuPercentOfCore: Object.fromEntries(
-      Object.entries(cpu)
-        .filter(([k]) => k !== 'machineBusy')
-        .map(([k, v]) => [k, round((100 * v) / Math.max(seconds, 1e-9), 0)]),
-    ),
-  };
-}
-
 /** The figures the run counted itself, in the service's words (nearest-rank percentiles of its own histogram). */
 function expectedOf(c: OwnCount) {
   const values = Object.entries(c.handlingDays)
@@ -282,7 +194,7 @@ async function main(): Promise<void> {
     benchmark: 'feedback',
     startedAt: startedAt.toISOString(),
     options: o,
-    machine: machine(),
+    machine: machine(repo),
     loadAverage: { before: loadAverage() },
     commit: sh('git', ['-C', repo, 'rev-parse', '--short', 'HEAD']),
     uncommitted: sh('git', ['-C', repo, 'status', '--short']).split('\n').filter(Boolean).length,

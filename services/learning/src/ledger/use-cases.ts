@@ -246,17 +246,22 @@ export class LedgerUseCases {
         throw notFound('ORGANIZATION_NOT_FOUND', `organisation ${organizationId} not found`, { id: organizationId });
       orgPath = organization.path;
     }
-    const nodes = await this.summaries.within(orgPath, year);
+    // Who is behind is listed by node path, then member: a page spans the few nodes it covers.
+    const nodes = (await this.summaries.within(orgPath, year)).sort((a, b) => a.orgPath.localeCompare(b.orgPath));
     const rules = new Map<string, RuleCount>();
     let learners = 0;
     let onTrack = 0;
     let met = 0;
-    const behind: BehindLearner[] = [];
+    let total = 0;
+    const start = (page - 1) * size;
+    const spanned: { orgPath: string; year: number; from: number }[] = [];
     for (const node of nodes) {
       learners += node.learners;
       onTrack += node.onTrack;
       met += node.met;
-      behind.push(...node.behind);
+      if (node.behindCount > 0 && total + node.behindCount > start && total < start + size)
+        spanned.push({ orgPath: node.orgPath, year: node.year, from: total });
+      total += node.behindCount;
       for (const rule of node.rules) {
         const sum = rules.get(rule.code) ?? { ...rule, applicable: 0, onTrack: 0, met: 0 };
         rules.set(rule.code, {
@@ -267,7 +272,10 @@ export class LedgerUseCases {
         });
       }
     }
-    behind.sort((a, b) => a.orgPath.localeCompare(b.orgPath) || a.memberId.localeCompare(b.memberId));
+    const lists = await this.summaries.behindAt(spanned);
+    const behind: BehindLearner[] = spanned.flatMap((node, i) =>
+      [...lists[i]!].sort((a, b) => a.memberId.localeCompare(b.memberId)).slice(Math.max(0, start - node.from), start + size - node.from),
+    );
     return {
       year,
       orgPath,
@@ -275,8 +283,8 @@ export class LedgerUseCases {
       onTrack,
       met,
       rules: [...rules.values()],
-      behind: behind.slice((page - 1) * size, page * size),
-      total: behind.length,
+      behind: behind.slice(0, size),
+      total,
     };
   }
 
