@@ -193,13 +193,15 @@ async function main(): Promise<void> {
     if (Date.now() > deadline) throw new Error(`time limit of ${o.maxMinutes} min reached before ${what}`);
   };
 
-  const stackEnv = readEnvFiles(join(repo, '.local/run'));
+  // The stack run.sh started: STACK_DIR when set (as deploy/local/lib.sh reads it), else this clone's.
+  const stackDir = process.env.STACK_DIR ?? join(repo, '.local');
+  const stackEnv = readEnvFiles(join(stackDir, 'run'));
   const mongoBase = `mongodb://127.0.0.1:${stackEnv.MONGO_PORT ?? '27017'}`;
   const natsUrl = `nats://127.0.0.1:${stackEnv.NATS_PORT ?? '4222'}`;
-  const ferretPid = readPid(join(repo, '.local/run/ferretdb.pid'));
-  const natsPid = readPid(join(repo, '.local/run/nats.pid'));
+  const ferretPid = readPid(join(stackDir, 'run/ferretdb.pid'));
+  const natsPid = readPid(join(stackDir, 'run/nats.pid'));
   // FerretDB's backend (PostgreSQL) is a process per connection: counted as a group.
-  const postgres = postgresProcesses(join(repo, '.local/data/postgres'));
+  const postgres = postgresProcesses(join(stackDir, 'data/postgres'));
   const vegeta = process.env.VEGETA_BIN ?? join(process.env.PB_CACHE_DIR ?? join(process.env.HOME ?? '/root', '.cache/partybuilding'), 'bin/vegeta');
   // FerretDB database names: letters, digits, - and _. Bus namespaces: lower case letters and digits.
   const database = `bench-member-${compact.slice(0, 8)}-${compact.slice(8)}`;
@@ -234,8 +236,8 @@ async function main(): Promise<void> {
     loadAverage: { before: loadBefore },
     versions: {
       node: process.version,
-      ferretdb: /version:\s*(\S+)/.exec(sh(join(repo, '.local/bin/ferretdb'), ['--version']))?.[1] ?? '',
-      natsServer: /v[\d.]+/.exec(sh(join(repo, '.local/bin/nats-server'), ['--version']))?.[0] ?? '',
+      ferretdb: /version:\s*(\S+)/.exec(sh(join(stackDir, 'bin/ferretdb'), ['--version']))?.[1] ?? '',
+      natsServer: /v[\d.]+/.exec(sh(join(stackDir, 'bin/nats-server'), ['--version']))?.[0] ?? '',
       vegeta: /\tmod\t\S+\t(\S+)/.exec(sh('go', ['version', '-m', vegeta]))?.[1] ?? '',
       go: sh('go', ['env', 'GOVERSION']),
       ...source,

@@ -6,7 +6,7 @@ import type { Caller } from '@repo/access';
 import { fromServiceError, isServiceError, RpcClient } from '@repo/grpc';
 import { createLogger } from '@repo/logging';
 import * as pb from '@repo/proto/member/v1';
-import { cleanupNamespace, credentialsFor, ensureStack, randomSecret, stackEnv, syntheticId, uniqueNamespace } from '@repo/testbed';
+import { cleanupNamespace, credentialsFor, ensureStack, randomSecret, stackEnv, syntheticId, uniqueNamespace, waitFor } from '@repo/testbed';
 
 export { credentialsFor as as };
 import { buildApp, type MemberApp } from '../src/app';
@@ -109,4 +109,18 @@ export async function newMember(service: MemberService, organizationId: string, 
     ...overrides,
   });
   return (await service.members.call('createMember', { profile }, await credentialsFor(superAdmin))).member!;
+}
+
+/** Starts the month's billing run of a subtree (as the superAdmin unless told) and waits until it is finished. */
+export async function billMonth(service: MemberService, organizationId: string, month: string, caller: Caller = superAdmin): Promise<pb.BillingRun> {
+  const credentials = await credentialsFor(caller);
+  const { run } = await service.dues.call('startBillingRun', { organizationId, month }, credentials);
+  return waitFor(
+    async () => {
+      const current = (await service.dues.call('getBillingRun', { id: run!.id }, credentials)).run!;
+      if (current.state === pb.BillingRunState.BILLING_RUN_STATE_FAILED) throw new Error(`billing run failed: ${current.error}`);
+      return current.state === pb.BillingRunState.BILLING_RUN_STATE_FINISHED ? current : undefined;
+    },
+    { timeoutMs: 60_000, what: `the billing run of ${organizationId} ${month}` },
+  );
 }

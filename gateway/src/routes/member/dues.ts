@@ -1,7 +1,7 @@
 /** Party dues 党费 over REST: quotes, monthly bills, payments, arrears. Money is integer fen. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { fromServiceError, isServiceError } from '@repo/grpc';
-import { duesCategoryCodec as categories, type Bill } from '@repo/proto/member/v1';
+import { billingRunStateCodec, duesCategoryCodec as categories, type Bill, type BillingRun } from '@repo/proto/member/v1';
 import { Type, type Static } from '@sinclair/typebox';
 import { HttpError } from '../../errors';
 import { call, errorResponses, Id, oneOf, PageFields, pageOf, pageQuery } from '../common';
@@ -57,13 +57,32 @@ const GenerateBody = Type.Object(
   { organizationId: Id('The organisation whose whole subtree is billed'), month: month('The month billed; not in the future') },
   { additionalProperties: false },
 );
-const GenerateResult = Type.Object({
-  organizationId: Type.String(),
-  month: Type.String(),
-  created: Type.Integer({ description: 'Bills created by this call' }),
-  existing: Type.Integer({ description: 'Members already billed for the month (not billed again)' }),
-  totalFen: fen('Total billed for the month over the members billed (created and existing)'),
-});
+const BillingRunBody = Type.Object(
+  {
+    id: Type.String(),
+    organizationId: Type.String(),
+    orgPath: Type.String(),
+    month: Type.String({ description: 'YYYY-MM' }),
+    state: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('finished'), Type.Literal('failed')], {
+      description: 'queued (waiting for a replica), running, finished, or failed after repeated errors (starting it again retries)',
+    }),
+    started: Type.Boolean({ description: 'On POST: true when this request started (or retried) the run; false when it already existed' }),
+    membersRead: Type.Integer({ description: 'Members of the subtree read so far in the current attempt' }),
+    created: Type.Integer({ description: 'Bills this run created' }),
+    existing: Type.Integer({ description: 'Dues-paying members already billed for the month (not billed again)' }),
+    skipped: Type.Integer({ description: 'Members whose dues data the rules refuse (left unbilled)' }),
+    totalFen: fen('Total billed for the month over the members billed (created and existing)'),
+    attempts: Type.Integer({ description: 'Times a replica took the run (more than 1 after a restart or an error)' }),
+    error: Type.String({ description: 'The last attempt\'s error; empty when none' }),
+    requestedBy: Type.String(),
+    requestedAt: Type.String(),
+    startedAt: Type.String({ description: 'Empty while queued' }),
+    finishedAt: Type.String({ description: 'Empty until finished or failed' }),
+    status: Type.String({ description: 'Where to poll the run: /api/v1/dues/billing-runs/{id}' }),
+  },
+  { $id: 'DuesBillingRun' },
+);
+const RunParams = Type.Object({ id: Id('The billing run') });
 
 const ListQuery = Type.Object(
   {
@@ -134,8 +153,17 @@ function asQueryError(err: unknown): unknown {
   return new HttpError(400, remote.code, message, details);
 }
 
-/** Deadline of a billing run: the whole province is about 100,000 members. */
-const billingDeadlineMs = 600_000;
+const runStatePath = (id: string) => `/api/v1/dues/billing-runs/${encodeURIComponent(id)}`;
+
+function toBillingRun(run: BillingRun, started: boolean) {
+  return {
+    ...run,
+    state: billingRunStateCodec.fromProto(run.state) ?? 'queued',
+    totalFen: Number(run.totalFen),
+    started,
+    status: runStatePath(run.id),
+  };
+}
 
 export const duesRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async (app, { member }) => {
   const client = member.dues;
@@ -161,15 +189,26 @@ export const duesRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async (
   app.post('/dues/bills', {
     schema: {
       tags: ['dues'],
-      summary: 'Bill every probationary and full member of a subtree for a month; running it again bills nobody twice',
+      summary: 'Start billing every probationary and full member of a subtree for a month, in the background',
+      description:
+        'One run per organisation and month: 202 with the run when it is queued or running (poll its `status`, also in the Location header), ' +
+        '200 with the finished run when it already ran. Nobody is billed twice, also when a city and its province are both billed. ' +
+        'A run survives a restart of the service: another replica takes it up within a minute.',
       body: GenerateBody,
-      response: { 201: GenerateResult, ...errorResponses },
+      response: { 200: BillingRunBody, 202: BillingRunBody, ...errorResponses },
     },
   }, async (request, reply) => {
     const { organizationId, month: billed } = request.body;
-    // A province-wide run bills every member; the caller waits for it (running it again is safe).
-    const result = await call(request, client, 'generateBills', { organizationId, month: billed }, billingDeadlineMs);
-    return reply.status(201).send({ organizationId, month: billed, created: result.created, existing: result.existing, totalFen: Number(result.totalFen) });
+    const { run, started } = await call(request, client, 'startBillingRun', { organizationId, month: billed });
+    const body = toBillingRun(run!, started);
+    return reply.status(body.state === 'finished' ? 200 : 202).header('location', body.status).send(body);
+  });
+
+  app.get('/dues/billing-runs/:id', {
+    schema: { tags: ['dues'], summary: 'A billing run: its state and counts so far', params: RunParams, response: { 200: BillingRunBody, ...errorResponses } },
+  }, async (request) => {
+    const { run } = await call(request, client, 'getBillingRun', { id: request.params.id });
+    return toBillingRun(run!, false);
   });
 
   app.get('/dues/bills', {
