@@ -24,11 +24,15 @@ const months = ['2023-01', '2023-02', '2023-03', '2023-04', '2023-05', '2023-06'
 /** POSTs a billing run and polls its status resource until it is finished: the finished run. */
 async function bill(organizationId: string, month: string): Promise<Json> {
   const started = await call('POST', '/api/v1/dues/bills', admin, { organizationId, month });
-  if (started.status !== 202 && started.status !== 200) throw new Error(`billing ${month}: ${started.status} ${JSON.stringify(started.body)}`);
-  return waitFor(async () => {
-    const run = await call('GET', started.body.status, admin);
-    return run.status === 200 && run.body.state === 'finished' ? run.body : undefined;
-  }, { timeoutMs: 60_000, what: `the billing run of ${month}` });
+  if (started.status !== 202 && started.status !== 200)
+    throw new Error(`billing ${month}: ${started.status} ${JSON.stringify(started.body)}`);
+  return waitFor(
+    async () => {
+      const run = await call('GET', started.body.status, admin);
+      return run.status === 200 && run.body.state === 'finished' ? run.body : undefined;
+    },
+    { timeoutMs: 60_000, what: `the billing run of ${month}` },
+  );
 }
 
 interface Tree {
@@ -44,7 +48,13 @@ let tree: Tree;
 type NewMember = Parameters<Platform['member']['members']['create']>[0];
 let serial = 0;
 
-async function member(name: string, org: Json, stage: NewMember['stage'], duesCategory: NewMember['duesCategory'], duesIncomeFen: number): Promise<string> {
+async function member(
+  name: string,
+  org: Json,
+  stage: NewMember['stage'],
+  duesCategory: NewMember['duesCategory'],
+  duesIncomeFen: number,
+): Promise<string> {
   serial += 1;
   const created = await platform.member.members.create({
     name,
@@ -167,16 +177,34 @@ describe('bills', () => {
   test('a subtree is billed once per month as a background run; applicants, activists and candidates are not billed', async () => {
     const first = await call('POST', '/api/v1/dues/bills', admin, { organizationId: tree.committee.id, month: '2023-01' });
     expect(first.status).toBe(202);
-    expect(first.body).toMatchObject({ organizationId: tree.committee.id, month: '2023-01', started: true, status: `/api/v1/dues/billing-runs/${first.body.id}` });
+    expect(first.body).toMatchObject({
+      organizationId: tree.committee.id,
+      month: '2023-01',
+      started: true,
+      status: `/api/v1/dues/billing-runs/${first.body.id}`,
+    });
     expect(first.headers.get('location')).toBe(first.body.status);
     expect(['queued', 'running', 'finished']).toContain(first.body.state);
-    const finished = await waitFor(async () => {
-      const run = await call('GET', first.body.status, admin);
-      return run.body.state === 'finished' ? run : undefined;
-    }, { timeoutMs: 60_000, what: 'the run to finish' });
+    const finished = await waitFor(
+      async () => {
+        const run = await call('GET', first.body.status, admin);
+        return run.body.state === 'finished' ? run : undefined;
+      },
+      { timeoutMs: 60_000, what: 'the run to finish' },
+    );
     expect(finished.status).toBe(200);
     // 4500 + 6000 + 20 + 24000 + 0; the 3 others are not dues-paying.
-    expect(finished.body).toMatchObject({ id: first.body.id, state: 'finished', membersRead: 8, created: 5, existing: 0, skipped: 0, totalFen: 34_520, attempts: 1, error: '' });
+    expect(finished.body).toMatchObject({
+      id: first.body.id,
+      state: 'finished',
+      membersRead: 8,
+      created: 5,
+      existing: 0,
+      skipped: 0,
+      totalFen: 34_520,
+      attempts: 1,
+      error: '',
+    });
     // Asked again: the same run, finished, nobody billed twice.
     const again = await call('POST', '/api/v1/dues/bills', admin, { organizationId: tree.committee.id, month: '2023-01' });
     expect(again.status).toBe(200);
@@ -188,7 +216,15 @@ describe('bills', () => {
     const billed = new Set(listed.body.items.map((b: Json) => b.memberId));
     expect(billed).toEqual(new Set([tree.ids.a1, tree.ids.a2, tree.ids.a4, tree.ids.b1, tree.ids.b4]));
     const byMember = Object.fromEntries(listed.body.items.map((b: Json) => [b.memberId, b]));
-    expect(byMember[tree.ids.a1]).toMatchObject({ amountFen: 4_500, paidFen: 0, owedFen: 4_500, settled: false, category: 'inService', basisFen: 450_000, memberName: '张伟' });
+    expect(byMember[tree.ids.a1]).toMatchObject({
+      amountFen: 4_500,
+      paidFen: 0,
+      owedFen: 4_500,
+      settled: false,
+      category: 'inService',
+      basisFen: 450_000,
+      memberName: '张伟',
+    });
     expect(byMember[tree.ids.b1]).toMatchObject({ amountFen: 24_000, basisFen: 1_200_000, category: 'annualSalary' });
     expect(byMember[tree.ids.b4]).toMatchObject({ amountFen: 0, settled: true });
 
@@ -223,7 +259,10 @@ describe('payments', () => {
   test('the same reference twice records once', async () => {
     const first = await pay(admin, tree.ids.a1, '2023-01', 4_500, 'ICBC-20230131-0001');
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ recorded: true, bill: { paidFen: 4_500, owedFen: 0, settled: true, paymentRefs: ['ICBC-20230131-0001'] } });
+    expect(first.body).toMatchObject({
+      recorded: true,
+      bill: { paidFen: 4_500, owedFen: 0, settled: true, paymentRefs: ['ICBC-20230131-0001'] },
+    });
     const again = await pay(admin, tree.ids.a1, '2023-01', 4_500, 'ICBC-20230131-0001');
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ recorded: false, bill: { paidFen: 4_500, paymentRefs: ['ICBC-20230131-0001'] } });
@@ -280,9 +319,21 @@ describe('arrears', () => {
     // Six in a row first (by name, 陈 before 刘), then a2's three.
     expect(report.body.items.map((l: Json) => l.memberId)).toEqual([tree.ids.b1, tree.ids.a4, tree.ids.a2]);
     const byMember = Object.fromEntries(report.body.items.map((l: Json) => [l.memberId, l]));
-    expect(byMember[tree.ids.a2]).toMatchObject({ unpaidMonths: 5, consecutiveMonths: 3, owedFen: 29_000, oldestUnpaidMonth: '2023-01', memberName: '李娜', organizationId: tree.branchA.id });
+    expect(byMember[tree.ids.a2]).toMatchObject({
+      unpaidMonths: 5,
+      consecutiveMonths: 3,
+      owedFen: 29_000,
+      oldestUnpaidMonth: '2023-01',
+      memberName: '李娜',
+      organizationId: tree.branchA.id,
+    });
     expect(byMember[tree.ids.a4]).toMatchObject({ unpaidMonths: 6, consecutiveMonths: 6, owedFen: 120 });
-    expect(byMember[tree.ids.b1]).toMatchObject({ unpaidMonths: 6, consecutiveMonths: 6, owedFen: 144_000, organizationId: tree.branchB.id });
+    expect(byMember[tree.ids.b1]).toMatchObject({
+      unpaidMonths: 6,
+      consecutiveMonths: 6,
+      owedFen: 144_000,
+      organizationId: tree.branchB.id,
+    });
 
     const serious = await call('GET', `/api/v1/dues/arrears?organizationId=${tree.committee.id}&asOf=2023-06&minMonths=6`, admin);
     expect(serious.body).toMatchObject({ total: 2, totalOwedFen: 144_120 });
@@ -299,10 +350,13 @@ describe('arrears', () => {
     const bills = platform.member.connection.collection('duesBills');
     const warned = async () => bills.countDocuments({ arrearsWarnedAt: { $ne: '' } });
     // Ticks until the markers are there (a scheduled tick may have run it already).
-    await waitFor(async () => {
-      await platform.member.jobs.tick();
-      return (await warned()) === 12;
-    }, { what: 'arrears markers on the six bills of a4 and of b1' });
+    await waitFor(
+      async () => {
+        await platform.member.jobs.tick();
+        return (await warned()) === 12;
+      },
+      { what: 'arrears markers on the six bills of a4 and of b1' },
+    );
     const marked = await bills.find({ arrearsWarnedAt: { $ne: '' } }, { projection: { memberId: 1 } }).toArray();
     expect(new Set(marked.map((b) => b.memberId))).toEqual(new Set([tree.ids.a4, tree.ids.b1]));
     await waitFor(async () => (await eventsInStream(type)) === 2, { what: 'two warnings on the stream' });

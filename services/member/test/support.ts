@@ -6,7 +6,16 @@ import type { Caller } from '@repo/access';
 import { fromServiceError, isServiceError, RpcClient } from '@repo/grpc';
 import { createLogger } from '@repo/logging';
 import * as pb from '@repo/proto/member/v1';
-import { cleanupNamespace, credentialsFor, ensureStack, randomSecret, stackEnv, syntheticId, uniqueNamespace, waitFor } from '@repo/testbed';
+import {
+  cleanupNamespace,
+  credentialsFor,
+  ensureStack,
+  randomSecret,
+  stackEnv,
+  syntheticId,
+  uniqueNamespace,
+  waitFor,
+} from '@repo/testbed';
 
 export { credentialsFor as as };
 import { buildApp, type MemberApp } from '../src/app';
@@ -82,7 +91,13 @@ export interface Tree {
 export async function seedTree(service: MemberService): Promise<Tree> {
   const credentials = await credentialsFor(superAdmin);
   const create = async (name: string, kind: pb.OrganizationKind, parentId = '') =>
-    (await service.organizations.call('createOrganization', pb.CreateOrganizationRequest.fromPartial({ name, kind, parentId }), credentials)).organization!;
+    (
+      await service.organizations.call(
+        'createOrganization',
+        pb.CreateOrganizationRequest.fromPartial({ name, kind, parentId }),
+        credentials,
+      )
+    ).organization!;
   const province = await create('江川省委', pb.OrganizationKind.ORGANIZATION_KIND_COMMITTEE);
   const cityA = await create('甲市委', pb.OrganizationKind.ORGANIZATION_KIND_COMMITTEE, province.id);
   const cityB = await create('乙市委', pb.OrganizationKind.ORGANIZATION_KIND_COMMITTEE, province.id);
@@ -94,25 +109,43 @@ export async function seedTree(service: MemberService): Promise<Tree> {
 let sequence = 0;
 
 /** A full member of `organizationId`, made by the superAdmin. */
-export async function newMember(service: MemberService, organizationId: string, overrides: Partial<pb.MemberProfile> = {}): Promise<pb.Member> {
+export async function newMember(
+  service: MemberService,
+  organizationId: string,
+  overrides: Partial<pb.MemberProfile> = {},
+): Promise<pb.Member> {
   sequence += 1;
   const profile = pb.MemberProfile.fromPartial({
     name: `测试党员${sequence}`,
     gender: pb.Gender.GENDER_MALE,
     ethnicity: '汉族',
     birthDate: '1990-01-01',
-    nationalId: syntheticId('1990-01-01', 'male', { sequence: String(sequence % 100).padStart(2, '0'), region: String(110101 + Math.floor(sequence / 100)) }),
+    nationalId: syntheticId('1990-01-01', 'male', {
+      sequence: String(sequence % 100).padStart(2, '0'),
+      region: String(110101 + Math.floor(sequence / 100)),
+    }),
     education: pb.Education.EDUCATION_BACHELOR,
     organizationId,
     stage: pb.MemberStage.MEMBER_STAGE_FULL,
-    keyDates: { applicationDate: '2010-01-01', activistDate: '2010-07-01', candidateDate: '2011-07-01', probationaryDate: '2012-01-01', fullDate: '2013-01-01' },
+    keyDates: {
+      applicationDate: '2010-01-01',
+      activistDate: '2010-07-01',
+      candidateDate: '2011-07-01',
+      probationaryDate: '2012-01-01',
+      fullDate: '2013-01-01',
+    },
     ...overrides,
   });
   return (await service.members.call('createMember', { profile }, await credentialsFor(superAdmin))).member!;
 }
 
 /** Starts the month's billing run of a subtree (as the superAdmin unless told) and waits until it is finished. */
-export async function billMonth(service: MemberService, organizationId: string, month: string, caller: Caller = superAdmin): Promise<pb.BillingRun> {
+export async function billMonth(
+  service: MemberService,
+  organizationId: string,
+  month: string,
+  caller: Caller = superAdmin,
+): Promise<pb.BillingRun> {
   const credentials = await credentialsFor(caller);
   const { run } = await service.dues.call('startBillingRun', { organizationId, month }, credentials);
   return waitFor(

@@ -90,16 +90,28 @@ export class BillingWorker {
       const current = await this.stores.billingRuns.find(queued.id);
       if (!current || current.state === 'finished' || current.state === 'failed') return;
       const attempts = current.attempts + 1;
-      const run = (await this.stores.billingRuns.update(current.id, { state: 'running', attempts, error: '', ...(current.startedAt ? {} : { startedAt: new Date().toISOString() }) })) ?? current;
+      const run =
+        (await this.stores.billingRuns.update(current.id, {
+          state: 'running',
+          attempts,
+          error: '',
+          ...(current.startedAt ? {} : { startedAt: new Date().toISOString() }),
+        })) ?? current;
       try {
         const counts = await this.bill(run);
         if (!counts) return;
         await this.stores.billingRuns.update(run.id, { ...counts, state: 'finished', finishedAt: new Date().toISOString() });
-        this.logger.info({ runId: run.id, organizationId: run.organizationId, month: run.month, attempts, ...counts }, 'dues bills generated');
+        this.logger.info(
+          { runId: run.id, organizationId: run.organizationId, month: run.month, attempts, ...counts },
+          'dues bills generated',
+        );
       } catch (err) {
         const message = (err as Error).message;
         this.logger.error({ runId: run.id, attempts, err: message }, 'dues billing run failed');
-        await this.stores.billingRuns.update(run.id, { error: message, ...(attempts >= maxAttempts ? { state: 'failed', finishedAt: new Date().toISOString() } : {}) });
+        await this.stores.billingRuns.update(run.id, {
+          error: message,
+          ...(attempts >= maxAttempts ? { state: 'failed', finishedAt: new Date().toISOString() } : {}),
+        });
       }
     } finally {
       await this.leases.release(leaseOf(queued));
@@ -153,7 +165,10 @@ export class BillingWorker {
       counts.totalFen += inserted.reduce((sum, b) => sum + b.amountFen, 0);
       if (inserted.length < fresh.length) {
         const mine = new Set(inserted.map((b) => b.memberId));
-        const raced = await bills.existing(run.month, fresh.filter((f) => !mine.has(f.memberId)).map((f) => f.memberId));
+        const raced = await bills.existing(
+          run.month,
+          fresh.filter((f) => !mine.has(f.memberId)).map((f) => f.memberId),
+        );
         for (const amount of raced.values()) counts.totalFen += amount;
       }
       if (this.stopped || !(await this.leases.renew(leaseOf(run), leaseMs))) return undefined;

@@ -79,9 +79,25 @@ export class BillingRunRepository {
    * The run of this organisation and month: a new queued one, or the one already there
    * (`opened` false). A failed run is queued again: asking again is how it is retried.
    */
-  async open(input: { organizationId: string; orgPath: string; month: string; requestedBy: string }): Promise<{ run: BillingRun; opened: boolean }> {
+  async open(input: {
+    organizationId: string;
+    orgPath: string;
+    month: string;
+    requestedBy: string;
+  }): Promise<{ run: BillingRun; opened: boolean }> {
     const now = new Date().toISOString();
-    const record: BillingRunRecord = { _id: randomUUID(), ...input, state: 'queued', attempts: 0, error: '', ...noCounts, requestedAt: now, startedAt: '', finishedAt: '', updatedAt: now };
+    const record: BillingRunRecord = {
+      _id: randomUUID(),
+      ...input,
+      state: 'queued',
+      attempts: 0,
+      error: '',
+      ...noCounts,
+      requestedAt: now,
+      startedAt: '',
+      finishedAt: '',
+      updatedAt: now,
+    };
     try {
       await this.model.create(record);
       return { run: toRun(record), opened: true };
@@ -104,7 +120,9 @@ export class BillingRunRepository {
   async unfinished(): Promise<BillingRun[]> {
     // Two equalities rather than `$in`: FerretDB pushes equality down to its backend.
     const [queued, running] = await Promise.all(
-      (['queued', 'running'] as const).map((state) => this.model.find({ state }).sort({ requestedAt: 1 }).lean<BillingRunRecord[]>().exec()),
+      (['queued', 'running'] as const).map((state) =>
+        this.model.find({ state }).sort({ requestedAt: 1 }).lean<BillingRunRecord[]>().exec(),
+      ),
     );
     return [...queued!, ...running!].map(toRun);
   }

@@ -88,7 +88,10 @@ function toBill(record: BillRecord): Bill {
   return { id: _id, ...rest, payments: rest.payments ?? [], arrearsWarnedAt: rest.arrearsWarnedAt ?? '', runId: rest.runId ?? '' };
 }
 
-export type NewBill = Pick<Bill, 'memberId' | 'memberName' | 'organizationId' | 'orgPath' | 'month' | 'amountFen' | 'category' | 'basisFen'>;
+export type NewBill = Pick<
+  Bill,
+  'memberId' | 'memberName' | 'organizationId' | 'orgPath' | 'month' | 'amountFen' | 'category' | 'basisFen'
+>;
 
 export interface BillFilter {
   scope: string;
@@ -119,7 +122,10 @@ export class BillRepository {
   async existingUnder(month: string, path: string): Promise<Map<string, { amountFen: number; runId: string }>> {
     const found = new Map<string, { amountFen: number; runId: string }>();
     type Row = Pick<BillRecord, 'memberId' | 'amountFen' | 'runId'>;
-    const cursor = this.store.model.find({ month, ...within(path) }, { memberId: 1, amountFen: 1, runId: 1 }).lean<Row[]>().cursor({ batchSize: 5_000 });
+    const cursor = this.store.model
+      .find({ month, ...within(path) }, { memberId: 1, amountFen: 1, runId: 1 })
+      .lean<Row[]>()
+      .cursor({ batchSize: 5_000 });
     for await (const r of cursor as AsyncIterable<Row>) found.set(r.memberId, { amountFen: r.amountFen, runId: r.runId ?? '' });
     return found;
   }
@@ -169,10 +175,18 @@ export class BillRepository {
         // else billed, and try the rest again.
         const ids = pending.map((r) => r._id);
         const inserted = new Set(
-          (await this.store.model.find({ _id: { $in: ids } }, { _id: 1 }).lean<{ _id: string }[]>().exec()).map((r) => r._id),
+          (
+            await this.store.model
+              .find({ _id: { $in: ids } }, { _id: 1 })
+              .lean<{ _id: string }[]>()
+              .exec()
+          ).map((r) => r._id),
         );
         const month = pending[0]!.month;
-        const taken = await this.existing(month, pending.filter((r) => !inserted.has(r._id)).map((r) => r.memberId));
+        const taken = await this.existing(
+          month,
+          pending.filter((r) => !inserted.has(r._id)).map((r) => r.memberId),
+        );
         for (const record of pending) if (inserted.has(record._id)) created.push(record);
         // Those that went in are relayed by the sweep (their outbox flag is up).
         pending = pending.filter((r) => !inserted.has(r._id) && !taken.has(r.memberId));
@@ -203,7 +217,15 @@ export class BillRepository {
         actor: payment.actor,
         orgPath: current.orgPath,
         subjectId: current.memberId,
-        data: { billId: current.id, month: current.month, reference: payment.reference, amountFen: payment.amountFen, paidFen, owedFen, settled: owedFen <= 0 },
+        data: {
+          billId: current.id,
+          month: current.month,
+          reference: payment.reference,
+          amountFen: payment.amountFen,
+          paidFen,
+          owedFen,
+          settled: owedFen <= 0,
+        },
       };
       const record = await this.store.tryUpdate(
         // The reference condition makes the same payment twice (two replicas, a retry) one payment.
@@ -312,6 +334,13 @@ function billedEvent(record: BillRecord): NewEvent {
     actor: record.createdBy,
     orgPath: record.orgPath,
     subjectId: record.memberId,
-    data: { billId: record._id, month: record.month, amountFen: record.amountFen, category: record.category, basisFen: record.basisFen, organizationId: record.organizationId },
+    data: {
+      billId: record._id,
+      month: record.month,
+      amountFen: record.amountFen,
+      category: record.category,
+      basisFen: record.basisFen,
+      organizationId: record.organizationId,
+    },
   };
 }
