@@ -2,145 +2,24 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { fromServiceError, isServiceError } from '@repo/grpc';
 import { billingRunStateCodec, duesCategoryCodec as categories, type Bill, type BillingRun } from '@repo/proto/member/v1';
-import { Type, type Static } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
 import { HttpError } from '../../errors';
-import { call, errorResponses, Id, oneOf, PageFields, pageOf, pageQuery } from '../common';
+import { call, errorResponses, pageOf } from '../common';
 import type { MemberRouteOptions } from './clients';
-
-const categoryText =
-  "inService 在职, retired 离退休, student 学生, unemployed 失业, minimumLiving 享受最低生活保障, annualSalary 年薪制 (income is last year's annual income), exempt 免交";
-
-const month = (description: string) =>
-  Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: `${description} (YYYY-MM)`, examples: ['2024-03'] });
-const fen = (description: string) => Type.Integer({ minimum: 0, description: `${description}, in fen (分)` });
-
-const QuoteQuery = Type.Object(
-  {
-    income: Type.Optional(
-      Type.Integer({
-        minimum: 0,
-        maximum: 1_200_000_000,
-        description:
-          "Monthly post-tax income in fen; last year's annual income for annualSalary. Required for inService, retired and annualSalary; not needed for flat-rate categories",
-      }),
-    ),
-    category: oneOf(categories.values, categoryText),
-  },
-  { additionalProperties: false },
-);
-const QuoteBody = Type.Object(
-  {
-    category: oneOf(categories.values, categoryText),
-    monthlyFen: fen('The monthly dues'),
-    rateBasisPoints: Type.Integer({ description: 'The rate applied, in basis points (1% = 100); 0 for flat-rate categories' }),
-    basisFen: fen('The monthly income the rate applies to (0 for flat-rate categories)'),
-    bracket: Type.String({ description: 'The bracket or flat rule used, e.g. "inService <= 5000 yuan"' }),
-  },
-  { $id: 'DuesQuote' },
-);
-
-export const BillBody = Type.Object(
-  {
-    id: Type.String(),
-    memberId: Type.String(),
-    memberName: Type.String(),
-    organizationId: Type.String(),
-    orgPath: Type.String(),
-    month: Type.String({ description: 'YYYY-MM' }),
-    amountFen: fen('Dues billed'),
-    paidFen: fen('Paid so far'),
-    owedFen: fen('Still owed'),
-    settled: Type.Boolean({ description: 'Nothing is owed' }),
-    category: oneOf(categories.values, categoryText),
-    basisFen: fen('The monthly income the rate was applied to'),
-    paymentRefs: Type.Array(Type.String(), { description: 'References of the payments recorded' }),
-  },
-  { $id: 'DuesBill' },
-);
-
-const GenerateBody = Type.Object(
-  { organizationId: Id('The organisation whose whole subtree is billed'), month: month('The month billed; not in the future') },
-  { additionalProperties: false },
-);
-const BillingRunBody = Type.Object(
-  {
-    id: Type.String(),
-    organizationId: Type.String(),
-    orgPath: Type.String(),
-    month: Type.String({ description: 'YYYY-MM' }),
-    state: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('finished'), Type.Literal('failed')], {
-      description: 'queued (waiting for a replica), running, finished, or failed after repeated errors (starting it again retries)',
-    }),
-    started: Type.Boolean({ description: 'On POST: true when this request started (or retried) the run; false when it already existed' }),
-    membersRead: Type.Integer({ description: 'Members of the subtree read so far in the current attempt' }),
-    created: Type.Integer({ description: 'Bills this run created' }),
-    existing: Type.Integer({ description: 'Dues-paying members already billed for the month (not billed again)' }),
-    skipped: Type.Integer({ description: 'Members whose dues data the rules refuse (left unbilled)' }),
-    totalFen: fen('Total billed for the month over the members billed (created and existing)'),
-    attempts: Type.Integer({ description: 'Times a replica took the run (more than 1 after a restart or an error)' }),
-    error: Type.String({ description: "The last attempt's error; empty when none" }),
-    requestedBy: Type.String(),
-    requestedAt: Type.String(),
-    startedAt: Type.String({ description: 'Empty while queued' }),
-    finishedAt: Type.String({ description: 'Empty until finished or failed' }),
-    status: Type.String({ description: 'Where to poll the run: /api/v1/dues/billing-runs/{id}' }),
-  },
-  { $id: 'DuesBillingRun' },
-);
-const RunParams = Type.Object({ id: Id('The billing run') });
-
-const ListQuery = Type.Object(
-  {
-    ...pageQuery(),
-    organizationId: Type.Optional(Id('Bills of this subtree; omit for everything the caller sees')),
-    month: Type.Optional(month('Bills of this month')),
-    memberId: Type.Optional(Id('Bills of this member')),
-    unpaidOnly: Type.Optional(Type.Boolean({ description: 'Only bills not fully paid' })),
-  },
-  { additionalProperties: false },
-);
-const ListBody = Type.Object({ ...PageFields, items: Type.Array(BillBody) });
-
-const PaymentBody = Type.Object(
-  {
-    memberId: Id('The member who paid'),
-    month: month('The month paid for'),
-    amountFen: Type.Integer({ minimum: 1, description: 'Amount paid, in fen; at most what is still owed' }),
-    reference: Type.String({
-      minLength: 1,
-      maxLength: 100,
-      pattern: '\\S',
-      description: "The payment's own reference (e.g. the bank's); the same reference twice records once",
-    }),
-  },
-  { additionalProperties: false },
-);
-const PaymentResult = Type.Object({
-  recorded: Type.Boolean({ description: 'false when this reference was already recorded (nothing changed)' }),
-  bill: BillBody,
-});
-
-const ArrearsQuery = Type.Object(
-  {
-    ...pageQuery(),
-    organizationId: Type.Optional(Id('Members of this subtree; omit for everything the caller sees')),
-    asOf: Type.Optional(month('Judge arrears up to and including this month; defaults to the current month')),
-    minMonths: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: 1200, default: 1, description: 'Only members with at least this many unpaid months' }),
-    ),
-  },
-  { additionalProperties: false },
-);
-const ArrearsLine = Type.Object({
-  memberId: Type.String(),
-  memberName: Type.String(),
-  organizationId: Type.String(),
-  unpaidMonths: Type.Integer(),
-  consecutiveMonths: Type.Integer({ description: 'Longest run of consecutive unpaid months; six is a discipline matter' }),
-  owedFen: fen('Owed over all unpaid months'),
-  oldestUnpaidMonth: Type.String(),
-});
-const ArrearsBody = Type.Object({ ...PageFields, totalOwedFen: fen('Owed by every member reported'), items: Type.Array(ArrearsLine) });
+import {
+  ArrearsBody,
+  ArrearsQuery,
+  BillBody,
+  BillingRunBody,
+  BillingRunParams,
+  BillListBody,
+  BillListQuery,
+  DuesPaymentBody,
+  DuesPaymentResult,
+  DuesQuoteBody,
+  DuesQuoteQuery,
+  StartBillingRunBody,
+} from './schemas';
 
 function toBill(bill: Bill | undefined): Static<typeof BillBody> {
   if (!bill) throw new Error('service answered without a bill');
@@ -189,8 +68,8 @@ export const duesRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async (
         tags: ['dues'],
         summary: 'The monthly dues for an income and category (public, no sign-in)',
         security: [],
-        querystring: QuoteQuery,
-        response: { 200: QuoteBody, ...errorResponses },
+        querystring: DuesQuoteQuery,
+        response: { 200: DuesQuoteBody, ...errorResponses },
       },
     },
     async (request) => {
@@ -222,7 +101,7 @@ export const duesRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async (
           'One run per organisation and month: 202 with the run when it is queued or running (poll its `status`, also in the Location header), ' +
           '200 with the finished run when it already ran. Nobody is billed twice, also when a city and its province are both billed. ' +
           'A run survives a restart of the service: another replica takes it up within a minute.',
-        body: GenerateBody,
+        body: StartBillingRunBody,
         response: { 200: BillingRunBody, 202: BillingRunBody, ...errorResponses },
       },
     },
@@ -243,7 +122,7 @@ export const duesRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async (
       schema: {
         tags: ['dues'],
         summary: 'A billing run: its state and counts so far',
-        params: RunParams,
+        params: BillingRunParams,
         response: { 200: BillingRunBody, ...errorResponses },
       },
     },
@@ -259,8 +138,8 @@ export const duesRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async (
       schema: {
         tags: ['dues'],
         summary: 'Dues bills of a subtree, a month or a member',
-        querystring: ListQuery,
-        response: { 200: ListBody, ...errorResponses },
+        querystring: BillListQuery,
+        response: { 200: BillListBody, ...errorResponses },
       },
     },
     async (request) => {
@@ -282,8 +161,8 @@ export const duesRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async (
       schema: {
         tags: ['dues'],
         summary: "Record a payment against a month's bill: 201 when recorded, 200 when the reference was already recorded",
-        body: PaymentBody,
-        response: { 200: PaymentResult, 201: PaymentResult, ...errorResponses },
+        body: DuesPaymentBody,
+        response: { 200: DuesPaymentResult, 201: DuesPaymentResult, ...errorResponses },
       },
     },
     async (request, reply) => {
