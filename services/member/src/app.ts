@@ -33,7 +33,7 @@ export async function buildApp(config: MemberConfig, logger: Logger, options: Bu
         organizationModule(stores),
         authModule(stores, config, logger),
         memberModule(stores),
-        duesModule(stores, leases, logger),
+        duesModule(stores, leases, logger, config.DUES_BILLING_BATCH),
         transferModule(stores, config.TRANSFER_LETTER_DAYS, logger),
         meetingModule(stores),
       ];

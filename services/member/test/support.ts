@@ -34,9 +34,13 @@ export interface MemberService {
   stop(): Promise<void>;
 }
 
-export async function startMember(overrides: Record<string, string> = {}): Promise<MemberService> {
+/**
+ * A member service in a namespace of its own, or, with `replicaOf`, another replica of a running
+ * one (same database and streams; stopping it leaves the namespace to the first).
+ */
+export async function startMember(overrides: Record<string, string> = {}, replicaOf?: MemberService): Promise<MemberService> {
   await ensureStack(['ferretdb', 'nats']);
-  const namespace = uniqueNamespace('mb');
+  const namespace = replicaOf?.namespace ?? uniqueNamespace('mb');
   const env = stackEnv(namespace);
   const config = loadConfig({ ...env, MEMBER_GRPC_ADDR: '127.0.0.1:0', AUTH_TOKEN_SECRET: randomSecret(), ...overrides });
   const app = await buildApp(config, createLogger('member-test', env.LOG_LEVEL!));
@@ -57,7 +61,7 @@ export async function startMember(overrides: Record<string, string> = {}): Promi
     async stop() {
       for (const c of Object.values(clients)) c.close();
       await app.stop();
-      await cleanupNamespace(namespace);
+      if (!replicaOf) await cleanupNamespace(namespace);
     },
   };
 }

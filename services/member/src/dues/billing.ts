@@ -21,8 +21,6 @@ import type { NewBill } from '../store/dues';
  */
 export const duesPayingStages: ReadonlySet<string> = new Set(['probationary', 'full']);
 
-/** Members read and bills inserted this many at a time; progress is written after each batch. */
-const billingBatch = 1_000;
 /** A run's lease: renewed after every batch, so a dead replica's run is free within this. */
 const leaseMs = 60_000;
 /** Attempts before a run is marked failed (it is retried by starting it again). */
@@ -39,6 +37,8 @@ export class BillingWorker {
     private readonly stores: Pick<MemberStores, 'bills' | 'members'> & { billingRuns: BillingRunRepository },
     private readonly leases: Leases,
     private readonly logger: Logger,
+    /** Members read and bills inserted this many at a time; progress is written after each batch. */
+    private readonly batchSize = 1_000,
   ) {}
 
   /** Takes up every unfinished run this replica can get the lease of; never throws. */
@@ -124,7 +124,7 @@ export class BillingWorker {
     const counts: BillingCounts = { membersRead: 0, created: 0, existing: 0, skipped: 0, totalFen: 0 };
     // The month's bills of the subtree in one query, never one per member or per batch.
     const billed = await bills.existingUnder(run.month, run.orgPath);
-    for await (const batch of members.scan(run.orgPath, billingBatch)) {
+    for await (const batch of members.scan(run.orgPath, this.batchSize)) {
       const fresh: NewBill[] = [];
       for (const member of batch) {
         counts.membersRead++;

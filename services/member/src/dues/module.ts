@@ -6,8 +6,8 @@ import { BillingWorker } from './billing';
 import { arrearsJob, Dues } from './dues';
 
 /** Party dues, the background billing runs, and the job raising the six-month arrears warning. */
-export function duesModule(stores: MemberStores, leases: Leases, logger: Logger): ServiceModule {
-  const worker = new BillingWorker(stores, leases, logger);
+export function duesModule(stores: MemberStores, leases: Leases, logger: Logger, billingBatch: number): ServiceModule {
+  const worker = new BillingWorker(stores, leases, logger, billingBatch);
   return {
     grpc: [duesService(new Dues(stores, worker))],
     jobs: [worker.job(), arrearsJob(stores.bills)],
