@@ -754,7 +754,8 @@ async function main(): Promise<void> {
     const checkUntil = Date.now() + 60_000;
     for (const [n, t] of targets.entries()) {
       if (Date.now() > checkUntil) break;
-      const a = await api.call('GET', t.path, t.headers);
+      // The check asks for the total too; the load does not (totals only on request).
+      const a = await api.call('GET', `${t.path}&withTotal=true`, t.headers);
       checkStatus[a.status] = (checkStatus[a.status] ?? 0) + 1;
       if (a.status !== 200) {
         notes.push(
@@ -830,11 +831,27 @@ async function main(): Promise<void> {
     const probe = async (label: string, path: string, who: Record<string, string>) => {
       const a = await api.call('GET', path, who, undefined, 120_000);
       log(`probe ${label}: ${a.status}, total ${a.body?.total ?? '-'}, ${round(a.ms, 1)} ms`);
-      return { label, path, status: a.status, total: a.body?.total, ms: round(a.ms, 1) };
+      return {
+        label,
+        path,
+        status: a.status,
+        total: a.body?.total,
+        items: a.body?.items?.length,
+        nextPageToken: a.body?.nextPageToken as string | undefined,
+        ms: round(a.ms, 1),
+      };
     };
+    const provincePage = await probe('whole province, page 1', `/api/v1/members?organizationId=${province.id}&page=1&size=20`, importer);
     phases.probes = [
-      await probe('whole province, page 1', `/api/v1/members?organizationId=${province.id}&page=1&size=20`, importer),
+      provincePage,
+      await probe(
+        'whole province, page 2 (token)',
+        `/api/v1/members?organizationId=${province.id}&size=20&pageToken=${provincePage.nextPageToken ?? ''}`,
+        importer,
+      ),
       await probe('one city, page 1', `/api/v1/members?organizationId=${cities[0]!.id}&page=1&size=20`, importer),
+      await probe('one city, page 1 with total', `/api/v1/members?organizationId=${cities[0]!.id}&size=20&withTotal=true`, importer),
+      await probe('whole province, page 1 with total', `/api/v1/members?organizationId=${province.id}&size=20&withTotal=true`, importer),
       await probe('one branch, page 3', `/api/v1/members?organizationId=${branches[listed[0]!]!.id}&page=3&size=20`, targets[0]!.headers),
     ];
     save();

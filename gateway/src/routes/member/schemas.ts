@@ -206,6 +206,17 @@ export const MemberBody = Type.Object(
 export const MemberListQuery = Type.Object(
   {
     ...pageQuery(),
+    pageToken: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 1_000,
+        description:
+          "The previous answer's nextPageToken: the page after it, in the order of organisation path, name and id (page is then ignored). Without it, page 1 is the first page; a page above 1 pages by offset, which reads every member before the page and is slow for a city or a province",
+      }),
+    ),
+    withTotal: Type.Optional(
+      Type.Boolean({ default: false, description: 'Count every matching member into total (reads the whole scope)' }),
+    ),
     organizationId: Type.Optional(Id('Members of this node and every node below it')),
     stage: Type.Optional(oneOf(stages.values, stageText)),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'Name prefix' })),
@@ -213,6 +224,17 @@ export const MemberListQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const MemberListBody = Type.Object({
+  total: Type.Optional(Type.Integer({ description: 'Every matching member; only with withTotal=true' })),
+  page: Type.Integer(),
+  size: Type.Integer(),
+  nextPageToken: Type.String({
+    description:
+      'Pass as pageToken for the next page; empty on the last. A page may hold fewer than size members and still have a next one',
+  }),
+  items: Type.Array(MemberBody),
+});
 
 export const MemberGetQuery = Type.Object(
   {
