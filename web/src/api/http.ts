@@ -1,0 +1,112 @@
+/**
+ * The one way the portal calls the gateway: JSON over fetch, the access token (kept in memory
+ * only) as a bearer, one refresh through the session cookie when it has expired, errors in the
+ * gateway's shape as ApiError.
+ */
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+type QueryValue = string | number | boolean | undefined | null | readonly string[];
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  query?: Record<string, QueryValue>;
+  /** A JSON body, or a file sent as it is (member import). */
+  body?: unknown;
+  contentType?: string;
+  signal?: AbortSignal;
+  /** Send no access token (public pages work the same signed in or not). */
+  anonymous?: boolean;
+}
+
+/** How the session module lends its token and its refresh to every call. */
+export interface TokenSource {
+  token(): string | null;
+  /** A new access token, or null when the session has ended. */
+  refresh(): Promise<string | null>;
+}
+
+let tokens: TokenSource = { token: () => null, refresh: async () => null };
+
+export function useTokens(source: TokenSource): void {
+  tokens = source;
+}
+
+export function queryString(query: Record<string, QueryValue> = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === '') continue;
+    if (Array.isArray(value)) for (const item of value) params.append(key, item);
+    else params.append(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+async function send(path: string, options: RequestOptions, token: string | null): Promise<Response> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (token && !options.anonymous) headers.authorization = `Bearer ${token}`;
+  let body: BodyInit | undefined;
+  if (options.body instanceof Blob) {
+    body = options.body;
+    headers['content-type'] = options.contentType ?? (options.body.type || 'application/octet-stream');
+  } else if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] = 'application/json';
+  }
+  return fetch(`/api/v1${path}${queryString(options.query)}`, {
+    method: options.method ?? 'GET',
+    headers,
+    body,
+    signal: options.signal,
+    credentials: 'same-origin',
+  });
+}
+
+async function errorOf(response: Response): Promise<ApiError> {
+  try {
+    const { error } = (await response.json()) as { error: { code: string; message: string; details?: Record<string, string> } };
+    return new ApiError(response.status, error.code, error.message, error.details ?? {});
+  } catch {
+    return new ApiError(response.status, 'HTTP_' + response.status, response.statusText);
+  }
+}
+
+export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  let response = await send(path, options, tokens.token());
+  if (response.status === 401 && !options.anonymous && tokens.token()) {
+    const fresh = await tokens.refresh();
+    if (fresh) response = await send(path, options, fresh);
+  }
+  if (!response.ok) throw await errorOf(response);
+  if (response.status === 204) return undefined as T;
+  return (await response.json()) as T;
+}
+
+/** What to tell a person about a failed call, in their language. */
+export function describeError(err: unknown): string {
+  if (err instanceof DOMException && err.name === 'AbortError') return '';
+  if (!(err instanceof ApiError)) return '网络异常，请稍后重试';
+  switch (err.status) {
+    case 401:
+      return err.code === 'AUTH_INVALID_CREDENTIALS' ? '用户名或密码不正确' : '请先登录';
+    case 403:
+      return '您没有执行此操作的权限';
+    case 404:
+      return '未找到相关内容，或不在您的管理范围内';
+    case 429:
+      return err.code === 'AUTH_ACCOUNT_LOCKED' ? '登录失败次数过多，账号已临时锁定，请稍后再试' : '操作过于频繁，请稍后再试';
+    default:
+      return err.status >= 500 ? '服务暂时不可用，请稍后重试' : err.message;
+  }
+}
