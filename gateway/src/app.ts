@@ -21,6 +21,7 @@ import { serviceAddress, type GatewayConfig } from './config';
 import { ErrorBody, frameworkError, HttpError, registerErrorHandling, sendClientError } from './errors';
 import type { RouteContext, ServiceRoutes } from './routes/common';
 import { textViolations } from './text-rule';
+import webPortal from './web';
 
 export const bodyLimitBytes = 1024 * 1024;
 
@@ -152,6 +153,7 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     },
     { prefix: '/api/v1' },
   );
+  await app.register(webPortal, { config });
 
   app.get('/healthz', { schema: { tags: ['health'], summary: 'The gateway process is alive', security: [] } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { tags: ['health'], summary: 'Every service the gateway calls answers its health check', security: [] } }, async (_request, reply) => {
