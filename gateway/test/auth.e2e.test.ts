@@ -159,12 +159,12 @@ describe('tokens', () => {
 
   test('expired, tampered, foreign and malformed access tokens are 401, never public access', async () => {
     const identity = { userId: 'u-1', roles: ['superAdmin'], orgPath: '/', sessionId: 's-1' };
-    const expired = signAccessToken(identity, { secret: tokenSecret, ttlSeconds: 60, now: new Date(Date.now() - 3_600_000) });
-    const valid = signAccessToken(identity, { secret: tokenSecret, ttlSeconds: 60 });
+    const expired = await signAccessToken(identity, { secret: tokenSecret, ttlSeconds: 60, now: new Date(Date.now() - 3_600_000) });
+    const valid = await signAccessToken(identity, { secret: tokenSecret, ttlSeconds: 60 });
     const [header, payload, signature] = valid.split('.');
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
     const tampered = [header, Buffer.from(JSON.stringify({ ...claims, org: '/x/' })).toString('base64url'), signature].join('.');
-    const foreign = signAccessToken(identity, { secret: 'another-secret-another-secret-another-secret', ttlSeconds: 60 });
+    const foreign = await signAccessToken(identity, { secret: 'another-secret-another-secret-another-secret', ttlSeconds: 60 });
 
     const cases: [string, Record<string, string>, string][] = [
       ['expired', auth(expired), 'AUTH_TOKEN_EXPIRED'],
@@ -317,5 +317,18 @@ describe('changing a user', () => {
     // Nothing of the refused changes was stored.
     const stored = await call('GET', `/api/v1/users/${clerk}`, auth(adminToken));
     expect(stored.body).toMatchObject({ roles: ['secretary', 'member'], organizationId: cityB, displayName: '周青' });
+  });
+
+  test('a disabled user signs in no more; a stale revision is 409; enabling restores the account', async () => {
+    const current = (await call('GET', `/api/v1/users/${clerk}`, auth(adminToken))).body;
+    const disabled = await patch(clerk, { disabled: true, expectedRevision: current.revision });
+    expect(disabled.status).toBe(200);
+    expect(disabled.body).toMatchObject({ disabled: true, revision: current.revision + 1 });
+    const refused = await login('zhou.qing', 'Changing-Users-2026');
+    expect({ status: refused.status, code: refused.body.error.code }).toEqual({ status: 403, code: 'AUTH_ACCOUNT_DISABLED' });
+    const stale = await patch(clerk, { disabled: false, expectedRevision: current.revision });
+    expect({ status: stale.status, code: stale.body.error.code }).toEqual({ status: 409, code: 'STALE_REVISION' });
+    expect((await patch(clerk, { disabled: false })).body.disabled).toBe(false);
+    expect((await login('zhou.qing', 'Changing-Users-2026')).status).toBe(200);
   });
 });

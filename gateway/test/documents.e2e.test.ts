@@ -13,7 +13,7 @@ let platform: Platform;
 type Json = any;
 
 beforeAll(async () => {
-  platform = await startPlatform({}, { only: ['content'] });
+  platform = await startPlatform();
 });
 
 afterAll(async () => {

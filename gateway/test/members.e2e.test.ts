@@ -195,7 +195,7 @@ describe('members', () => {
       return events.length >= 2 ? events : undefined;
     }, { what: 'the imported events' });
     expect(imported).toHaveLength(2);
-    const pending = await platform.member.members.collection.countDocuments({ name: { $in: ['王一', '王二'] }, 'outbox.0': { $exists: true } });
+    const pending = await platform.member.members.store.collection.countDocuments({ name: { $in: ['王一', '王二'] }, 'outbox.0': { $exists: true } });
     expect(pending).toBe(0);
     // The same file again: the two are now recorded, so they are errors, not duplicates in the store.
     expect((await send('?importValidOnly=true', orgAdminA)).body.imported).toBe(0);

@@ -44,7 +44,7 @@ export interface PlatformOptions {
 export async function startPlatform(overrides: Record<string, string> = {}, { only }: PlatformOptions = {}): Promise<Platform> {
   await ensureStack();
   const namespace = uniqueNamespace('gw');
-  const env = { ...stackEnv(namespace), AUTH_TOKEN_SECRET: tokenSecret };
+  const env: Record<string, string> = { ...stackEnv(namespace), AUTH_TOKEN_SECRET: tokenSecret };
   const apps: Record<string, { start(): Promise<number>; stop(): Promise<void> }> = {};
   const addresses: Record<string, string> = {};
   for (const service of platformServices) {

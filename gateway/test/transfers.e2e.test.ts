@@ -5,8 +5,8 @@
  * a crash interrupted, scope on either side, subtree moves, and bad input.
  */
 import { createLogger } from '@repo/logging';
-import { buildMemberApp, type MemberApp } from '@repo/member/app';
-import { loadMemberConfig } from '@repo/member/config';
+import { buildApp, type MemberApp } from '@repo/member/app';
+import { loadConfig } from '@repo/member/config';
 import { bearer, stackEnv, stackUrls, waitFor } from '@repo/testbed';
 import { connect } from 'nats';
 import { httpCaller, startPlatform, tokenSecret, type Platform } from './support';
@@ -314,8 +314,8 @@ describe('the letter expires', () => {
   test('two job runners ticking at once expire a transfer once, with one event', async () => {
     const id = (await initiate(await member(branchA), branchB)).body.id;
     // A second replica of the member service on the same database and stream.
-    const config = loadMemberConfig({ ...stackEnv(platform.namespace), MEMBER_GRPC_ADDR: '127.0.0.1:0', AUTH_TOKEN_SECRET: tokenSecret, JOB_INTERVAL_MS: '3600000' });
-    const replica: MemberApp = await buildMemberApp(config, createLogger('member-replica', 'silent'));
+    const config = loadConfig({ ...stackEnv(platform.namespace), MEMBER_GRPC_ADDR: '127.0.0.1:0', AUTH_TOKEN_SECRET: tokenSecret, JOB_INTERVAL_MS: '3600000' });
+    const replica: MemberApp = await buildApp(config, createLogger('member-replica', 'silent'));
     await replica.start();
     // Its first tick (at start, real time) is over before the two runners race.
     await replica.jobs.tick();

@@ -19,7 +19,8 @@ export interface OrganizationMoved {
 export interface PathHolder {
   /** For logs. */
   name: string;
-  store: OutboxStore<OutboxRecord>;
+  /** Only what rewriting uses, so a store of any record type serves. */
+  store: Pick<OutboxStore<OutboxRecord>, 'collection' | 'tryUpdate'>;
   /** Fields holding a path; each is rewritten on its own (a transfer has an origin and a target). */
   pathFields: readonly string[];
   /**
@@ -74,7 +75,7 @@ export async function rewriteOrgPaths(holder: PathHolder, from: string, to: stri
   for (const [index, field] of holder.pathFields.entries()) {
     const scoped = index === 0 && holder.scopesField;
     const filter = scoped ? { [holder.scopesField!]: from } : { [field]: under(from) };
-    const records = await holder.store.model.find(filter, { [field]: 1 }).lean<(OutboxRecord & Record<string, unknown>)[]>().exec();
+    const records = await holder.store.collection.find<OutboxRecord & Record<string, unknown>>(filter, { projection: { [field]: 1 } }).toArray();
     for (const record of records) {
       const old = String(record[field]);
       const path = rebasePath(old, from, to);

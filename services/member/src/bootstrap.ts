@@ -2,11 +2,15 @@
  * `npm run bootstrap-admin -- --user <name>`: creates the first superAdmin. There is no default
  * account and no default password: the password comes from BOOTSTRAP_ADMIN_PASSWORD or is
  * typed at the prompt, and must pass the password policy. Refuses once a superAdmin exists.
- * The account's "created" event waits in its outbox until the running service relays it.
+ *
+ * The account is written with its "created" event through an outbox relay of its own, which
+ * publishes the event before the command ends: outboxes without a publisher are for tools that
+ * only read, and an event left behind would wait for a running service's sweep.
  */
 import { createInterface } from 'node:readline';
 import { checkPasswordPolicy, hashPassword, rootOrgPath } from '@repo/access';
-import { commonShape, env, loadConfig } from '@repo/config';
+import { connectBus, ensureStream, EventPublisher, Outboxes } from '@repo/bus';
+import { commonShape, loadConfig } from '@repo/config';
 import { connectMongo } from '@repo/db';
 import { createLogger } from '@repo/logging';
 import { memberConfigShape } from './config';
@@ -35,7 +39,7 @@ async function promptPassword(): Promise<string> {
 }
 
 async function main(): Promise<number> {
-  const config = loadConfig({ ...commonShape, MONGO_URL: memberConfigShape.MONGO_URL, LOG_LEVEL: env.logLevel() }, process.env);
+  const config = loadConfig({ ...commonShape, MONGO_URL: memberConfigShape.MONGO_URL, OUTBOX_SWEEP_MS: memberConfigShape.OUTBOX_SWEEP_MS }, process.env);
   const logger = createLogger('bootstrap', config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
   const userName = argument('user') ?? 'admin';
   const displayName = argument('name') ?? '系统管理员';
@@ -46,8 +50,12 @@ async function main(): Promise<number> {
     return 2;
   }
   const connection = await connectMongo({ url: config.MONGO_URL, logger, connectTimeoutMs: 20_000 });
+  const bus = await connectBus({ url: config.NATS_URL, logger, name: 'bootstrap-admin', ...(config.BUS_NAMESPACE ? { namespace: config.BUS_NAMESPACE } : {}) });
+  const outboxes = new Outboxes({ publisher: new EventPublisher(bus), logger, sweepMs: config.OUTBOX_SWEEP_MS });
   try {
-    const users = new UserRepository(connection, () => undefined);
+    await ensureStream(bus, 'member');
+    const users = new UserRepository(connection, outboxes);
+    await outboxes.start();
     await users.store.model.init();
     if ((await users.countWithRole('superAdmin')) > 0) {
       process.stderr.write('bootstrap-admin: a superAdmin already exists; create further users through the API\n');
@@ -63,9 +71,12 @@ async function main(): Promise<number> {
       memberId: '',
       createdBy: 'bootstrap',
     });
+    await outboxes.idle();
     process.stdout.write(`created superAdmin "${user.userName}" (${user.id}); sign in at POST /api/v1/auth/login\n`);
     return 0;
   } finally {
+    await outboxes.stop();
+    await bus.close();
     await connection.close();
   }
 }

@@ -1,11 +1,11 @@
-import { commonShape, env, loadConfig } from '@repo/config';
+import { env, loadConfig as load, serviceShape } from '@repo/config';
 
+/** The service kit's variables (serviceShape) and the member service's own. */
 export const memberConfigShape = {
-  ...commonShape,
+  ...serviceShape,
   // The member service owns its own database.
   MONGO_URL: env.url('mongodb://127.0.0.1:27017/partybuilding-member'),
   MEMBER_GRPC_ADDR: env.address('127.0.0.1:50052'),
-  OUTBOX_SWEEP_MS: env.int(10_000, 50, 600_000),
   /** Signs access tokens; the gateway verifies them with the same secret. */
   AUTH_TOKEN_SECRET: env.secret(32),
   AUTH_ACCESS_TTL_SECONDS: env.int(900, 30, 86_400),
@@ -15,12 +15,10 @@ export const memberConfigShape = {
   AUTH_LOCKOUT_SECONDS: env.int(900, 1, 86_400),
   /** Validity of an organisation transfer's introduction letter (介绍信). */
   TRANSFER_LETTER_DAYS: env.int(90, 1, 365),
-  /** How often the scheduled jobs (letter expiry, resuming moves) run; one replica per tick. */
-  JOB_INTERVAL_MS: env.int(60_000, 100, 3_600_000),
 };
 
-export type MemberConfig = ReturnType<typeof loadMemberConfig>;
+export type MemberConfig = ReturnType<typeof loadConfig>;
 
-export function loadMemberConfig(source: NodeJS.ProcessEnv = process.env) {
-  return loadConfig(memberConfigShape, source);
+export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
+  return load(memberConfigShape, source);
 }

@@ -1,12 +1,11 @@
 /** Sign in, refresh, sign out, who am I, and user accounts. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { roles as roleNames } from '@repo/access';
 import type * as pb from '@repo/proto/member/v1';
 import { Type, type Static } from '@sinclair/typebox';
 import { ErrorBody } from '../../errors';
-import { call, errorResponses, Id, IdParam, oneOf, PageFields, pageOf, pageQuery, type RouteContext } from '../common';
+import { call, errorResponses, expectedRevision, Id, IdParam, oneOf, PageFields, pageOf, pageQuery, updateMask, type RouteContext } from '../common';
 import type { MemberRouteOptions } from './clients';
-
-const roleNames = ['superAdmin', 'orgAdmin', 'secretary', 'member', 'inspector'] as const;
 
 const passwordRule = 'At least 12 characters of 3 kinds (lower, upper, digit, other), not containing the user name';
 
@@ -20,7 +19,9 @@ export const UserBody = Type.Object(
     orgPath: Type.String(),
     memberId: Type.String(),
     lockedUntil: Type.Union([Type.String(), Type.Null()]),
+    disabled: Type.Boolean({ description: 'A disabled user signs in no more and cannot refresh' }),
     createdAt: Type.String(),
+    revision: Type.Integer(),
   },
   { $id: 'User' },
 );
@@ -51,7 +52,7 @@ const CreateUserBody = Type.Object(
     password: Type.String({ minLength: 12, maxLength: 128, description: passwordRule }),
     roles: Type.Array(oneOf(roleNames, 'Role'), { minItems: 1, maxItems: 5, uniqueItems: true }),
     organizationId: Type.Optional(Id('The user\'s organisation node (empty only for a superAdmin)')),
-    memberId: Type.Optional(Id('The member record of this user')),
+    memberId: Type.Optional(Id('The user\'s own member record, in the caller\'s scope')),
   },
   { additionalProperties: false },
 );
@@ -69,6 +70,9 @@ const UpdateUserBody = Type.Object(
     displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
     roles: Type.Optional(Type.Array(oneOf(roleNames, 'Role'), { minItems: 1, maxItems: 5, uniqueItems: true, description: 'Replaces the roles; takes effect at the user\'s next refresh' })),
     organizationId: Type.Optional(Type.String({ maxLength: 64, description: 'The user\'s organisation node ("" only for a superAdmin)' })),
+    memberId: Type.Optional(Type.Union([Id('The user\'s own member record, in the caller\'s scope'), Type.Literal('')], { description: '"" unlinks it' })),
+    disabled: Type.Optional(Type.Boolean({ description: 'Disable (every session ends) or enable the account' })),
+    expectedRevision: expectedRevision(),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -84,7 +88,9 @@ export function toUserBody(user: pb.User | undefined): Static<typeof UserBody> {
     orgPath: user.orgPath,
     memberId: user.memberId,
     lockedUntil: user.lockedUntil ?? null,
+    disabled: user.disabled,
     createdAt: user.createdAt ?? '',
+    revision: user.revision,
   };
 }
 
@@ -178,10 +184,19 @@ export const authRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions & Pick<Rou
   }, async (request) => toUserBody((await call(request, member.auth, 'getUser', { id: request.params.id })).user));
 
   app.patch('/users/:id', {
-    schema: { tags: ['users'], summary: 'Change a user\'s display name, roles or organisation', params: IdParam, body: UpdateUserBody, response: { 200: UserBody, ...errorResponses } },
+    schema: { tags: ['users'], summary: 'Change a user\'s display name, roles, organisation, member record, or disable the account', params: IdParam, body: UpdateUserBody, response: { 200: UserBody, ...errorResponses } },
   }, async (request) => {
-    const { displayName, roles, organizationId } = request.body;
-    const { user } = await call(request, member.auth, 'updateUser', { id: request.params.id, displayName, roles: roles ? { roles } : undefined, organizationId });
+    const body = request.body;
+    const { user } = await call(request, member.auth, 'updateUser', {
+      id: request.params.id,
+      displayName: body.displayName ?? '',
+      roles: body.roles ?? [],
+      organizationId: body.organizationId ?? '',
+      memberId: body.memberId ?? '',
+      disabled: body.disabled ?? false,
+      updateMask: updateMask(body),
+      expectedRevision: body.expectedRevision ?? 0,
+    });
     return toUserBody(user);
   });
 

@@ -1,17 +1,14 @@
 /** Party dues 党费 over REST: quotes, monthly bills, payments, arrears. Money is integer fen. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { fromServiceError, isServiceError } from '@repo/grpc';
-import type * as pb from '@repo/proto/member/v1';
+import { duesCategoryCodec as categories, type Bill } from '@repo/proto/member/v1';
 import { Type, type Static } from '@sinclair/typebox';
 import { HttpError } from '../../errors';
 import { call, errorResponses, Id, oneOf, PageFields, pageOf, pageQuery } from '../common';
 import type { MemberRouteOptions } from './clients';
 
-const categories = ['inService', 'retired', 'student', 'unemployed', 'minimumLiving', 'annualSalary', 'exempt'] as const;
 const categoryText =
   'inService 在职, retired 离退休, student 学生, unemployed 失业, minimumLiving 享受最低生活保障, annualSalary 年薪制 (income is last year\'s annual income), exempt 免交';
-/** Categories whose dues are a rate of income, so the income is needed. */
-const incomeCategories: readonly string[] = ['inService', 'retired', 'annualSalary'];
 
 const month = (description: string) =>
   Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: `${description} (YYYY-MM)`, examples: ['2024-03'] });
@@ -20,15 +17,15 @@ const fen = (description: string) => Type.Integer({ minimum: 0, description: `${
 const QuoteQuery = Type.Object(
   {
     income: Type.Optional(
-      Type.Integer({ minimum: 0, maximum: 1_200_000_000, description: 'Monthly post-tax income in fen; last year\'s annual income for annualSalary. Not needed for flat-rate categories' }),
+      Type.Integer({ minimum: 0, maximum: 1_200_000_000, description: 'Monthly post-tax income in fen; last year\'s annual income for annualSalary. Required for inService, retired and annualSalary; not needed for flat-rate categories' }),
     ),
-    category: oneOf(categories, categoryText),
+    category: oneOf(categories.values, categoryText),
   },
   { additionalProperties: false },
 );
 const QuoteBody = Type.Object(
   {
-    category: Type.String(),
+    category: oneOf(categories.values, categoryText),
     monthlyFen: fen('The monthly dues'),
     rateBasisPoints: Type.Integer({ description: 'The rate applied, in basis points (1% = 100); 0 for flat-rate categories' }),
     basisFen: fen('The monthly income the rate applies to (0 for flat-rate categories)'),
@@ -48,8 +45,8 @@ export const BillBody = Type.Object(
     amountFen: fen('Dues billed'),
     paidFen: fen('Paid so far'),
     owedFen: fen('Still owed'),
-    settled: Type.Boolean(),
-    category: Type.String(),
+    settled: Type.Boolean({ description: 'Nothing is owed' }),
+    category: oneOf(categories.values, categoryText),
     basisFen: fen('The monthly income the rate was applied to'),
     paymentRefs: Type.Array(Type.String(), { description: 'References of the payments recorded' }),
   },
@@ -114,16 +111,14 @@ const ArrearsLine = Type.Object({
 });
 const ArrearsBody = Type.Object({ ...PageFields, totalOwedFen: fen('Owed by every member reported'), items: Type.Array(ArrearsLine) });
 
-function toBill(bill: pb.Bill | undefined): Static<typeof BillBody> {
+function toBill(bill: Bill | undefined): Static<typeof BillBody> {
   if (!bill) throw new Error('service answered without a bill');
-  const amountFen = Number(bill.amountFen);
-  const paidFen = Number(bill.paidFen);
   return {
     ...bill,
-    amountFen,
-    paidFen,
-    owedFen: Math.max(amountFen - paidFen, 0),
-    settled: paidFen >= amountFen,
+    amountFen: Number(bill.amountFen),
+    paidFen: Number(bill.paidFen),
+    owedFen: Number(bill.owedFen),
+    category: categories.fromProto(bill.category) ?? '',
     basisFen: Number(bill.basisFen),
   };
 }
@@ -155,12 +150,9 @@ export const duesRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async (
     },
   }, async (request) => {
     const q = request.query;
-    if (q.income === undefined && incomeCategories.includes(q.category)) {
-      throw new HttpError(400, 'VALIDATION_FAILED', `query.income is required for ${q.category} members`, { 'query.income': `is required for ${q.category} members` });
-    }
     try {
-      const quote = await call(request, client, 'quoteDues', { incomeFen: String(q.income ?? 0), category: q.category });
-      return { ...quote, monthlyFen: Number(quote.monthlyFen), basisFen: Number(quote.basisFen) };
+      const quote = await call(request, client, 'quoteDues', { category: categories.toProto(q.category), ...(q.income === undefined ? {} : { incomeFen: String(q.income) }) });
+      return { ...quote, category: categories.fromProto(quote.category) ?? '', monthlyFen: Number(quote.monthlyFen), basisFen: Number(quote.basisFen) };
     } catch (err) {
       throw asQueryError(err);
     }

@@ -1,11 +1,10 @@
 /** Organisation life 三会一课 over REST: record and read meetings, quarterly compliance per branch. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type * as pb from '@repo/proto/member/v1';
+import { meetingTypeCodec as meetingTypes, type BranchCompliance, type Meeting } from '@repo/proto/member/v1';
 import { Type, type Static } from '@sinclair/typebox';
 import { calendarDate, call, errorResponses, Id, IdParam, oneOf, PageFields, pageOf, pageQuery } from '../common';
 import type { MemberRouteOptions } from './clients';
 
-const meetingTypes = ['generalMeeting', 'committeeMeeting', 'groupMeeting', 'partyLecture'] as const;
 const typeText =
   'generalMeeting 支部党员大会 (quarterly), committeeMeeting 支委会 (monthly), groupMeeting 党小组会 (monthly, held by a group), partyLecture 党课 (quarterly)';
 
@@ -22,7 +21,7 @@ export const MeetingBody = Type.Object(
     id: Type.String(),
     organizationId: Type.String(),
     orgPath: Type.String(),
-    type: Type.String(),
+    type: oneOf(meetingTypes.values, typeText),
     date: Type.String(),
     topic: Type.String(),
     minutes: Type.String({ description: 'Empty in lists; read the meeting for its minutes' }),
@@ -36,7 +35,7 @@ export const MeetingBody = Type.Object(
 const CreateBody = Type.Object(
   {
     organizationId: Id('The branch 党支部 that held it; for a groupMeeting, the group 党小组'),
-    type: oneOf(meetingTypes, typeText),
+    type: oneOf(meetingTypes.values, typeText),
     date: calendarDate('When it was held; not in the future'),
     topic: Type.String({ minLength: 1, maxLength: 200, description: 'e.g. 学习贯彻党的二十大精神' }),
     minutes: Type.String({ maxLength: 50_000, description: 'Minutes 会议记录' }),
@@ -56,7 +55,7 @@ const ListQuery = Type.Object(
   {
     ...pageQuery(),
     organizationId: Type.Optional(Id('This node and everything below it; omit for the caller\'s whole scope')),
-    type: Type.Optional(oneOf(meetingTypes, typeText)),
+    type: Type.Optional(oneOf(meetingTypes.values, typeText)),
     from: Type.Optional(calendarDate('Held on or after')),
     to: Type.Optional(calendarDate('Held on or before')),
   },
@@ -74,7 +73,7 @@ const ComplianceQuery = Type.Object(
   { additionalProperties: false },
 );
 const TypeComplianceBody = Type.Object({
-  type: Type.String(),
+  type: oneOf(meetingTypes.values, typeText),
   required: Type.Integer({ description: 'Meetings due so far: ended months for a monthly type, 1 once the quarter ended for a quarterly one' }),
   held: Type.Integer(),
   compliant: Type.Boolean(),
@@ -91,13 +90,18 @@ const BranchComplianceBody = Type.Object(
 );
 const ComplianceBody = Type.Object({ quarter: Type.String(), ...PageFields, items: Type.Array(BranchComplianceBody) });
 
-function toBody(meeting: pb.Meeting | undefined): Static<typeof MeetingBody> {
+function toBody(meeting: Meeting | undefined): Static<typeof MeetingBody> {
   if (!meeting) throw new Error('service answered without a meeting');
   return {
     ...meeting,
+    type: meetingTypes.fromProto(meeting.type) ?? '',
     attendance: { present: meeting.attendance?.present ?? [], excused: meeting.attendance?.excused ?? [], absent: meeting.attendance?.absent ?? [] },
     createdAt: meeting.createdAt ?? '',
   };
+}
+
+function toComplianceBody(branch: BranchCompliance): Static<typeof BranchComplianceBody> {
+  return { ...branch, types: branch.types.map((t) => ({ ...t, type: meetingTypes.fromProto(t.type) ?? '' })) };
 }
 
 export const meetingRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async (app, { member }) => {
@@ -110,7 +114,7 @@ export const meetingRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = asyn
     const { meeting } = await call(request, client, 'recordMeeting',
       {
         organizationId: body.organizationId,
-        type: body.type,
+        type: meetingTypes.toProto(body.type),
         date: body.date,
         topic: body.topic,
         minutes: body.minutes,
@@ -125,7 +129,7 @@ export const meetingRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = asyn
   }, async (request) => {
     const q = request.query;
     const response = await call(request, client, 'listMeetings',
-      { organizationId: q.organizationId ?? '', type: q.type ?? '', from: q.from ?? '', to: q.to ?? '', page: { page: q.page ?? 1, size: q.size ?? 20 } },
+      { organizationId: q.organizationId ?? '', type: meetingTypes.toProto(q.type), from: q.from ?? '', to: q.to ?? '', page: { page: q.page ?? 1, size: q.size ?? 20 } },
     );
     return { ...pageOf(response.page), items: response.meetings.map(toBody) };
   });
@@ -142,7 +146,7 @@ export const meetingRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = asyn
     const response = await call(request, client, 'meetingCompliance',
       { organizationId: q.organizationId ?? '', quarter: q.quarter ?? '', behindOnly: q.behindOnly ?? false, page: { page: q.page ?? 1, size: q.size ?? 20 } },
     );
-    return { quarter: response.quarter, ...pageOf(response.page), items: response.branches };
+    return { quarter: response.quarter, ...pageOf(response.page), items: response.branches.map(toComplianceBody) };
   });
 
   app.get('/meetings/:id', {

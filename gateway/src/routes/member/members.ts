@@ -1,16 +1,21 @@
 /** Party members over REST: records, masked identity numbers, pipeline steps, bulk import. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type * as pb from '@repo/proto/member/v1';
+import {
+  duesCategoryCodec as duesCategories,
+  educationCodec as educations,
+  genderCodec as genders,
+  importFormatCodec as importFormats,
+  memberStageCodec as stages,
+  MemberProfile,
+  type Member,
+} from '@repo/proto/member/v1';
 import { Type, type Static } from '@sinclair/typebox';
 import { ErrorBody } from '../../errors';
-import { calendarDate, call, errorResponses, Id, IdParam, oneOf, PageFields, pageOf, pageQuery } from '../common';
+import { calendarDate, call, errorResponses, expectedRevision, Id, IdParam, oneOf, PageFields, pageOf, pageQuery, updateMask } from '../common';
 import type { MemberRouteOptions } from './clients';
 
-const stages = ['applicant', 'activist', 'candidate', 'probationary', 'full', 'disqualified'] as const;
 const stageText = 'applicant 入党申请人, activist 入党积极分子, candidate 发展对象, probationary 预备党员, full 正式党员, disqualified 取消资格';
-const genders = ['male', 'female'] as const;
-const educations = ['primary', 'juniorHigh', 'seniorHigh', 'vocational', 'associate', 'bachelor', 'master', 'doctorate'] as const;
-const duesCategories = ['inService', 'retired', 'student', 'unemployed', 'minimumLiving', 'annualSalary', 'exempt'] as const;
+const genderText = 'male 男, female 女';
 
 const KeyDates = Type.Object(
   {
@@ -25,16 +30,17 @@ const KeyDates = Type.Object(
 
 const profileFields = {
   name: Type.String({ minLength: 1, maxLength: 50 }),
-  gender: oneOf(genders, 'male 男, female 女'),
+  gender: oneOf(genders.values, genderText),
   ethnicity: Type.String({ minLength: 2, maxLength: 10, description: '民族 in full, e.g. 汉族' }),
   birthDate: calendarDate('Birth date'),
   nationalId: Type.String({ minLength: 18, maxLength: 18, description: '公民身份号码 (18 characters, checksum verified)' }),
-  education: oneOf(educations, 'Highest education'),
+  education: oneOf(educations.values, 'Highest education'),
   phone: Type.String({ maxLength: 20, description: 'Mainland mobile number' }),
   organizationId: Id('The branch (党支部) the member belongs to'),
-  stage: oneOf(stages.slice(0, 5), stageText),
+  // A record starts anywhere in the pipeline but outside it.
+  stage: oneOf(stages.values.filter((s) => s !== 'disqualified'), stageText),
   keyDates: KeyDates,
-  duesCategory: oneOf(duesCategories, 'Dues category'),
+  duesCategory: oneOf(duesCategories.values, 'Dues category'),
   duesIncomeFen: Type.Integer({ minimum: 0, description: 'Monthly income in fen the dues are based on (last year\'s annual income for annualSalary)' }),
 };
 
@@ -62,14 +68,15 @@ const UpdateBody = Type.Object(
     keyDates: Type.Optional(profileFields.keyDates),
     duesCategory: Type.Optional(profileFields.duesCategory),
     duesIncomeFen: Type.Optional(profileFields.duesIncomeFen),
-    expectedRevision: Type.Optional(Type.Integer({ minimum: 1 })),
+    expectedRevision: expectedRevision(),
   },
   { additionalProperties: false, minProperties: 1 },
 );
 
 const StageBody = Type.Object(
   {
-    stage: oneOf(stages.slice(1), stageText),
+    // Every step leads somewhere past the application.
+    stage: oneOf(stages.values.filter((s) => s !== 'applicant'), stageText),
     date: calendarDate('Date of the decision'),
     decisionRef: Type.String({ minLength: 1, maxLength: 100, description: 'The branch decision (支部大会决议) or approval reference' }),
     note: Type.Optional(Type.String({ maxLength: 500 })),
@@ -77,13 +84,13 @@ const StageBody = Type.Object(
     politicalReviewPassed: Type.Optional(Type.Boolean({ description: 'activist -> candidate: political review 政审 passed' })),
     higherApprovalRef: Type.Optional(Type.String({ maxLength: 100, description: 'candidate -> probationary: approval by the higher committee' })),
     extensionMonths: Type.Optional(Type.Integer({ minimum: 1, maximum: 12, description: 'probationary -> probationary: extend probation once, by 1 to 12 months' })),
-    expectedRevision: Type.Optional(Type.Integer({ minimum: 1 })),
+    expectedRevision: expectedRevision(),
   },
   { additionalProperties: false },
 );
 
 const StepBody = Type.Object({
-  stage: Type.String(),
+  stage: oneOf(stages.values, stageText),
   date: Type.String(),
   decisionRef: Type.String(),
   approvedBy: Type.String(),
@@ -96,19 +103,19 @@ export const MemberBody = Type.Object(
   {
     id: Type.String(),
     name: Type.String(),
-    gender: Type.String(),
+    gender: oneOf(genders.values, genderText),
     ethnicity: Type.String(),
     birthDate: Type.String(),
     nationalId: Type.String({ description: 'Masked (110***********0014) unless revealed' }),
     nationalIdMasked: Type.Boolean(),
-    education: Type.String(),
+    education: oneOf(educations.values, 'Highest education'),
     phone: Type.String(),
     organizationId: Type.String(),
     orgPath: Type.String(),
-    stage: Type.String(),
+    stage: oneOf(stages.values, stageText),
     keyDates: Type.Record(Type.String(), Type.String()),
     history: Type.Array(StepBody),
-    duesCategory: Type.String(),
+    duesCategory: oneOf(duesCategories.values, 'Dues category'),
     duesIncomeFen: Type.Integer(),
     createdAt: Type.String(),
     updatedAt: Type.String(),
@@ -121,9 +128,9 @@ const ListQuery = Type.Object(
   {
     ...pageQuery(),
     organizationId: Type.Optional(Id('Members of this node and every node below it')),
-    stage: Type.Optional(oneOf(stages, stageText)),
+    stage: Type.Optional(oneOf(stages.values, stageText)),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'Name prefix' })),
-    gender: Type.Optional(oneOf(genders, 'male, female')),
+    gender: Type.Optional(oneOf(genders.values, genderText)),
   },
   { additionalProperties: false },
 );
@@ -148,7 +155,8 @@ const ImportReport = Type.Object({
   rows: Type.Integer(),
   imported: Type.Integer(),
   invalidRows: Type.Integer(),
-  errors: Type.Array(Type.Object({ line: Type.Integer(), field: Type.String(), problem: Type.String() })),
+  errors: Type.Array(Type.Object({ line: Type.Integer(), field: Type.String(), problem: Type.String() }), { description: 'The first 200 errors by line' }),
+  errorCount: Type.Integer({ description: 'All the errors, listed or not' }),
   warnings: Type.Array(Type.String()),
 });
 
@@ -159,30 +167,34 @@ export const importContentTypes = {
 /** 100,000 rows of CSV are about 15 MB. */
 export const importBodyLimitBytes = 32 * 1024 * 1024;
 
-function toBody(m: pb.Member | undefined): Static<typeof MemberBody> {
+function toBody(m: Member | undefined): Static<typeof MemberBody> {
   if (!m) throw new Error('service answered without a member');
   const keyDates = Object.fromEntries(Object.entries(m.keyDates ?? {}).filter(([, v]) => v)) as Record<string, string>;
   return {
     ...m,
+    gender: genders.fromProto(m.gender) ?? '',
+    education: educations.fromProto(m.education) ?? '',
+    stage: stages.fromProto(m.stage) ?? '',
+    duesCategory: duesCategories.fromProto(m.duesCategory) ?? '',
     keyDates,
-    history: m.history.map((s) => ({ ...s })),
+    history: m.history.map((s) => ({ ...s, stage: stages.fromProto(s.stage) ?? '' })),
     duesIncomeFen: Number(m.duesIncomeFen),
     createdAt: m.createdAt ?? '',
     updatedAt: m.updatedAt ?? '',
   };
 }
 
-function toProfile(body: Partial<CreateBody>): pb.MemberProfile {
-  return {
+function toProfile(body: Partial<CreateBody>): MemberProfile {
+  return MemberProfile.create({
     name: body.name ?? '',
-    gender: body.gender ?? '',
+    gender: genders.toProto(body.gender),
     ethnicity: body.ethnicity ?? '',
     birthDate: body.birthDate ?? '',
     nationalId: body.nationalId ?? '',
-    education: body.education ?? '',
+    education: educations.toProto(body.education),
     phone: body.phone ?? '',
     organizationId: body.organizationId ?? '',
-    stage: body.stage ?? '',
+    stage: stages.toProto(body.stage),
     keyDates: {
       applicationDate: body.keyDates?.applicationDate ?? '',
       activistDate: body.keyDates?.activistDate ?? '',
@@ -190,9 +202,9 @@ function toProfile(body: Partial<CreateBody>): pb.MemberProfile {
       probationaryDate: body.keyDates?.probationaryDate ?? '',
       fullDate: body.keyDates?.fullDate ?? '',
     },
-    duesCategory: body.duesCategory ?? '',
+    duesCategory: duesCategories.toProto(body.duesCategory),
     duesIncomeFen: String(body.duesIncomeFen ?? 0),
-  };
+  });
 }
 
 export const memberRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async (app, { member }) => {
@@ -215,7 +227,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async
   }, async (request) => {
     const q = request.query;
     const response = await call(request, client, 'listMembers',
-      { page: { page: q.page ?? 1, size: q.size ?? 20 }, organizationId: q.organizationId ?? '', stage: q.stage ?? '', name: q.name ?? '', gender: q.gender ?? '' },
+      { page: { page: q.page ?? 1, size: q.size ?? 20 }, organizationId: q.organizationId ?? '', stage: stages.toProto(q.stage), name: q.name ?? '', gender: genders.toProto(q.gender) },
     );
     return { ...pageOf(response.page), items: response.members.map(toBody) };
   });
@@ -232,10 +244,9 @@ export const memberRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async
   app.patch('/members/:id', {
     schema: { tags: ['members'], summary: 'Change profile fields (organisation by transfer, stage by pipeline step)', params: IdParam, body: UpdateBody, response: { 200: MemberBody, ...errorResponses } },
   }, async (request) => {
-    const { expectedRevision, ...fields } = request.body;
-    const updateMask = Object.keys(fields).filter((k) => (fields as Record<string, unknown>)[k] !== undefined);
+    const { expectedRevision: revision, ...fields } = request.body;
     const { member: updated } = await call(request, client, 'updateMember',
-      { id: request.params.id, profile: toProfile({ ...fields, phone: fields.phone ?? '' } as Partial<CreateBody>), updateMask, expectedRevision: expectedRevision ?? 0 },
+      { id: request.params.id, profile: toProfile({ ...fields, phone: fields.phone ?? '' } as Partial<CreateBody>), updateMask: updateMask(request.body), expectedRevision: revision ?? 0 },
     );
     return toBody(updated);
   });
@@ -247,7 +258,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async
     const { member: updated } = await call(request, client, 'changeStage',
       {
         id: request.params.id,
-        stage: b.stage,
+        stage: stages.toProto(b.stage),
         date: b.date,
         decisionRef: b.decisionRef,
         note: b.note ?? '',
@@ -277,7 +288,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async
       return reply.status(415).send({ error: { code: 'MEMBER_IMPORT_FORMAT', message: `send the file as ${importContentTypes.csv} or ${importContentTypes.xlsx}`, details: { contentType: type } } });
     }
     const report = await call(request, client, 'importMembers',
-      { file: request.body, format, importValidOnly: request.query.importValidOnly ?? false, dryRun: request.query.dryRun ?? false },
+      { file: request.body, format: importFormats.toProto(format), importValidOnly: request.query.importValidOnly ?? false, dryRun: request.query.dryRun ?? false },
       // A big file takes a while to validate and store.
       120_000,
     );

@@ -1,18 +1,17 @@
 /** The organisation tree over REST. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type * as pb from '@repo/proto/member/v1';
+import { organizationKindCodec as kinds, type Organization } from '@repo/proto/member/v1';
 import { Type, type Static } from '@sinclair/typebox';
-import { call, errorResponses, Id, IdParam, oneOf, PageFields, pageOf, pageQuery } from '../common';
+import { call, errorResponses, expectedRevision, Id, IdParam, oneOf, PageFields, pageOf, pageQuery, updateMask } from '../common';
 import type { MemberRouteOptions } from './clients';
 
-const kinds = ['committee', 'generalBranch', 'branch', 'group'] as const;
 const kindText = 'committee 党委, generalBranch 党总支, branch 党支部, group 党小组';
 
 export const OrganizationBody = Type.Object(
   {
     id: Type.String(),
     name: Type.String(),
-    kind: Type.String(),
+    kind: oneOf(kinds.values, kindText),
     parentId: Type.String(),
     path: Type.String({ description: 'Materialised path of ids, this node last: /a/b/c/' }),
     depth: Type.Integer(),
@@ -30,11 +29,11 @@ const name = Type.String({ minLength: 1, maxLength: 100, description: 'e.g. 中�
 const code = Type.String({ maxLength: 40, pattern: '^[A-Za-z0-9_-]*$', description: 'Optional code used by imports (组织编码); unique' });
 
 const CreateBody = Type.Object(
-  { parentId: Type.Optional(Id('Parent node; omit for a top-level committee (superAdmin only)')), name, kind: oneOf(kinds, kindText), code: Type.Optional(code) },
+  { parentId: Type.Optional(Id('Parent node; omit for a top-level committee (superAdmin only)')), name, kind: oneOf(kinds.values, kindText), code: Type.Optional(code) },
   { additionalProperties: false },
 );
 const UpdateBody = Type.Object(
-  { name: Type.Optional(name), code: Type.Optional(code), expectedRevision: Type.Optional(Type.Integer({ minimum: 1 })) },
+  { name: Type.Optional(name), code: Type.Optional(code), expectedRevision: expectedRevision() },
   { additionalProperties: false, minProperties: 1 },
 );
 const MoveBody = Type.Object(
@@ -46,15 +45,15 @@ const ListQuery = Type.Object(
     ...pageQuery(),
     parentId: Type.Optional(Id('Children of this node; omit for the caller\'s own top nodes')),
     descendants: Type.Optional(Type.Boolean({ description: 'Every node below parentId, not only its children' })),
-    kind: Type.Optional(oneOf(kinds, kindText)),
+    kind: Type.Optional(oneOf(kinds.values, kindText)),
   },
   { additionalProperties: false },
 );
 const ListBody = Type.Object({ ...PageFields, items: Type.Array(OrganizationBody) });
 
-function toBody(org: pb.Organization | undefined): Static<typeof OrganizationBody> {
+function toBody(org: Organization | undefined): Static<typeof OrganizationBody> {
   if (!org) throw new Error('service answered without an organization');
-  return { ...org, createdAt: org.createdAt ?? '', updatedAt: org.updatedAt ?? '' };
+  return { ...org, kind: kinds.fromProto(org.kind) ?? '', createdAt: org.createdAt ?? '', updatedAt: org.updatedAt ?? '' };
 }
 
 export const organizationRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async (app, { member }) => {
@@ -64,7 +63,7 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> =
     schema: { tags: ['organizations'], summary: 'Create a node under a parent', body: CreateBody, response: { 201: OrganizationBody, ...errorResponses } },
   }, async (request, reply) => {
     const body = request.body;
-    const { organization } = await call(request, client, 'createOrganization', { parentId: body.parentId ?? '', name: body.name, kind: body.kind, code: body.code ?? '' });
+    const { organization } = await call(request, client, 'createOrganization', { parentId: body.parentId ?? '', name: body.name, kind: kinds.toProto(body.kind), code: body.code ?? '' });
     return reply.status(201).header('location', `/api/v1/organizations/${organization?.id}`).send(toBody(organization));
   });
 
@@ -73,7 +72,7 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> =
   }, async (request) => {
     const q = request.query;
     const response = await call(request, client, 'listOrganizations',
-      { parentId: q.parentId ?? '', descendants: q.descendants ?? false, kind: q.kind ?? '', page: { page: q.page ?? 1, size: q.size ?? 20 } },
+      { parentId: q.parentId ?? '', descendants: q.descendants ?? false, kind: kinds.toProto(q.kind), page: { page: q.page ?? 1, size: q.size ?? 20 } },
     );
     return { ...pageOf(response.page), items: response.organizations.map(toBody) };
   });
@@ -86,7 +85,7 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> =
     schema: { tags: ['organizations'], summary: 'Children of a node', params: IdParam, querystring: Type.Object(pageQuery(), { additionalProperties: false }), response: { 200: ListBody, ...errorResponses } },
   }, async (request) => {
     const q = request.query;
-    const response = await call(request, client, 'listOrganizations', { parentId: request.params.id, descendants: false, kind: '', page: { page: q.page ?? 1, size: q.size ?? 20 } });
+    const response = await call(request, client, 'listOrganizations', { parentId: request.params.id, descendants: false, kind: kinds.toProto(undefined), page: { page: q.page ?? 1, size: q.size ?? 20 } });
     return { ...pageOf(response.page), items: response.organizations.map(toBody) };
   });
 
@@ -94,9 +93,8 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> =
     schema: { tags: ['organizations'], summary: 'Rename a node or change its code', params: IdParam, body: UpdateBody, response: { 200: OrganizationBody, ...errorResponses } },
   }, async (request) => {
     const body = request.body;
-    const updateMask = (['name', 'code'] as const).filter((f) => body[f] !== undefined);
     const { organization } = await call(request, client, 'updateOrganization',
-      { id: request.params.id, name: body.name ?? '', code: body.code ?? '', updateMask, expectedRevision: body.expectedRevision ?? 0 },
+      { id: request.params.id, name: body.name ?? '', code: body.code ?? '', updateMask: updateMask(body), expectedRevision: body.expectedRevision ?? 0 },
     );
     return toBody(organization);
   });

@@ -1,17 +1,16 @@
 /** Organisation relation transfers 组织关系转接 over REST. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type * as pb from '@repo/proto/member/v1';
+import { transferActionCodec as actions, transferStatusCodec as statuses, transferStepActionCodec as steps, type Transfer } from '@repo/proto/member/v1';
 import { Type, type Static } from '@sinclair/typebox';
 import { call, errorResponses, Id, IdParam, oneOf, PageFields, pageOf, pageQuery } from '../common';
 import type { MemberRouteOptions } from './clients';
 
-const statuses = ['initiated', 'approvedByOrigin', 'received', 'completed', 'rejected', 'expired'] as const;
 const statusText = 'initiated -> approvedByOrigin -> received -> completed, or rejected / expired';
 
 const TransferStepBody = Type.Object({
-  action: Type.String({ description: 'initiate, approve, receive, complete, reject or expire' }),
-  fromStatus: Type.Union([Type.String(), Type.Null()], { description: 'null for the first step' }),
-  toStatus: Type.String(),
+  action: oneOf(steps.values, 'The step taken'),
+  fromStatus: Type.Union([oneOf(statuses.values, statusText), Type.Null()], { description: 'null for the first step' }),
+  toStatus: oneOf(statuses.values, statusText),
   actor: Type.String({ description: 'User id, or "system" for the expiry and completion jobs' }),
   at: Type.String(),
   reason: Type.String(),
@@ -26,7 +25,7 @@ export const TransferBody = Type.Object(
     fromOrgPath: Type.String(),
     toOrganizationId: Type.String(),
     toOrgPath: Type.String(),
-    status: Type.String({ description: statusText }),
+    status: oneOf(statuses.values, statusText),
     initiatedAt: Type.String(),
     expiresAt: Type.String({ description: 'The introduction letter (介绍信) is valid until then' }),
     history: Type.Array(TransferStepBody),
@@ -53,20 +52,27 @@ const RejectBody = Type.Object({ reason: reason('Why the transfer is refused; re
 const ListQuery = Type.Object(
   {
     ...pageQuery(),
-    status: Type.Optional(oneOf(statuses, statusText)),
+    status: Type.Optional(oneOf(statuses.values, statusText)),
     organizationId: Type.Optional(Id('Transfers out of or into this node and below; omit for the caller\'s whole scope')),
   },
   { additionalProperties: false },
 );
 const ListBody = Type.Object({ ...PageFields, items: Type.Array(TransferBody) });
 
-function toBody(transfer: pb.Transfer | undefined): Static<typeof TransferBody> {
+function toBody(transfer: Transfer | undefined): Static<typeof TransferBody> {
   if (!transfer) throw new Error('service answered without a transfer');
   return {
     ...transfer,
+    status: statuses.fromProto(transfer.status) ?? '',
     initiatedAt: transfer.initiatedAt ?? '',
     expiresAt: transfer.expiresAt ?? '',
-    history: transfer.history.map((step) => ({ ...step, fromStatus: step.fromStatus || null, at: step.at ?? '' })),
+    history: transfer.history.map((step) => ({
+      ...step,
+      action: steps.fromProto(step.action) ?? '',
+      fromStatus: statuses.fromProto(step.fromStatus) ?? null,
+      toStatus: statuses.fromProto(step.toStatus) ?? '',
+      at: step.at ?? '',
+    })),
   };
 }
 
@@ -91,7 +97,7 @@ export const transferRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = asy
   }, async (request) => {
     const q = request.query;
     const response = await call(request, client, 'listTransfers',
-      { status: q.status ?? '', organizationId: q.organizationId ?? '', page: { page: q.page ?? 1, size: q.size ?? 20 } },
+      { status: statuses.toProto(q.status), organizationId: q.organizationId ?? '', page: { page: q.page ?? 1, size: q.size ?? 20 } },
     );
     return { ...pageOf(response.page), items: response.transfers.map(toBody) };
   });
@@ -100,17 +106,17 @@ export const transferRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = asy
     schema: { tags: ['transfers'], summary: 'One transfer with its history (visible to either side)', params: IdParam, response: { 200: TransferBody, ...errorResponses } },
   }, async (request) => toBody((await call(request, client, 'getTransfer', { id: request.params.id })).transfer));
 
-  const actions = [
+  const steps = [
     { action: 'approve', body: RemarkBody, summary: 'Origin approves; dues must be paid up to this month' },
     { action: 'receive', body: RemarkBody, summary: 'Target receives: the member moves to the target branch and the transfer completes' },
     { action: 'reject', body: RejectBody, summary: 'Either side refuses, with a reason' },
   ] as const;
-  for (const { action, body, summary } of actions) {
+  for (const { action, body, summary } of steps) {
     app.post(`/transfers/:id/${action}`, {
       schema: { tags: ['transfers'], summary, params: IdParam, body, response: { 200: TransferBody, ...errorResponses } },
     }, async (request) => {
       const remark = (request.body as { reason?: string } | null | undefined)?.reason ?? '';
-      const { transfer } = await call(request, client, 'actOnTransfer', { id: request.params.id, action, reason: remark });
+      const { transfer } = await call(request, client, 'actOnTransfer', { id: request.params.id, action: actions.toProto(action), reason: remark });
       return toBody(transfer);
     });
   }

@@ -3,7 +3,7 @@
  * Pure rules: no I/O; "today" is always passed in.
  */
 import { validationFailed, type FieldViolation } from '@repo/errors';
-import { addMonths, isCalendarDate, monthOf, monthsOfQuarter, shiftMonth } from '@repo/calendar';
+import { addMonths, isCalendarDate, isQuarter, monthOf, monthsOfQuarter } from '@repo/calendar';
 
 export const meetingTypes = ['generalMeeting', 'committeeMeeting', 'groupMeeting', 'partyLecture'] as const;
 /** 支部党员大会, 支委会, 党小组会, 党课. */

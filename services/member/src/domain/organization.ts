@@ -32,21 +32,12 @@ export interface Organization {
   revision: number;
 }
 
-
-export const rootPath = '/';
-
 export function childPath(parentPath: string, id: string): string {
   return `${parentPath}${id}/`;
 }
 
 export function depthOf(path: string): number {
   return path.split('/').filter(Boolean).length;
-}
-
-/** The path of a node below `oldPrefix` after its subtree moved to `newPrefix`. */
-export function rebase(path: string, oldPrefix: string, newPrefix: string): string {
-  if (!path.startsWith(oldPrefix)) throw new Error(`${path} is not below ${oldPrefix}`);
-  return newPrefix + path.slice(oldPrefix.length);
 }
 
 function isKind(value: string): value is OrganizationKind {

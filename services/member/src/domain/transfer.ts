@@ -14,6 +14,13 @@ export type TransferStatus = (typeof transferStatuses)[number];
 export const transferActions = ['approve', 'receive', 'complete', 'reject'] as const;
 export type TransferAction = (typeof transferActions)[number];
 
+/** What callers may ask for; `complete` follows `receive` inside the service. */
+export const clientActions = ['approve', 'receive', 'reject'] as const satisfies readonly TransferAction[];
+export type ClientAction = (typeof clientActions)[number];
+
+/** Every step a history records: the start, the actions, and the letter running out. */
+export const transferStepActions = ['initiate', 'approve', 'receive', 'complete', 'reject', 'expire'] as const;
+
 /** Statuses in which the introduction letter is still out, so its validity counts. */
 export const outstandingStatuses: readonly TransferStatus[] = ['initiated', 'approvedByOrigin'];
 export const finalStatuses: readonly TransferStatus[] = ['completed', 'rejected', 'expired'];
@@ -26,7 +33,7 @@ export const maxValidityDays = 366;
 export const systemActor = 'system';
 
 export interface TransferStep {
-  action: 'initiate' | TransferAction | 'expire';
+  action: (typeof transferStepActions)[number];
   from: TransferStatus | null;
   to: TransferStatus;
   actor: string;

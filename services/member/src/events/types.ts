@@ -14,6 +14,8 @@ export const userEvents = {
   unlocked: 'member.user.unlocked',
   loggedOut: 'member.user.loggedOut',
   updated: 'member.user.updated',
+  disabled: 'member.user.disabled',
+  enabled: 'member.user.enabled',
   passwordChanged: 'member.user.passwordChanged',
 } as const;
 

@@ -1,14 +1,15 @@
 /**
  * Party dues bills 党费: one bill per member per month, its payments, and the arrears-warning
  * marker. Every amount is integer fen. A bill and the events about it are written in one
- * document update (the outbox of DESIGN.md).
+ * document update, so no event is lost or published for a write that did not happen.
  */
 import { randomUUID } from 'node:crypto';
-import { outboxField, type OutboxEntry } from '@repo/bus';
-import { isDuplicateKey, KeyedMutex, Schema, type Connection, type Model } from '@repo/db';
+import { isYearMonth } from '@repo/calendar';
+import { outboxSchemaFields, withoutOutbox, withoutOutboxFields, type NewEvent, type Outboxes, type OutboxStore } from '@repo/bus';
+import { isDuplicateKey, Schema, type Connection, type Page } from '@repo/db';
 import { aborted } from '@repo/errors';
-import { paidUpTo, type DuesCategory } from '../domain/dues';
-import { Aggregates, outboxSchemaFields, placedAt, placementSchemaFields, within, withoutOutbox, type NewEvent, type Page } from './aggregates';
+import { placedAt, placementSchemaFields, within, type PathHolder } from '@repo/kit';
+import { paidUpTo, type DuesBill, type DuesCategory } from '../domain/dues';
 import { duesEvents } from '../events/types';
 
 export interface Payment {
@@ -48,9 +49,7 @@ interface BillRecord extends Omit<Bill, 'id'> {
   _id: string;
   /** Every scope the bill is listed in (placedAt). */
   orgScopes: string[];
-  [outboxField]?: OutboxEntry[];
 }
-
 
 const billSchema = new Schema(
   {
@@ -81,13 +80,6 @@ billSchema.index({ memberId: 1, month: 1 }, { unique: true });
 billSchema.index({ orgScopes: 1, month: 1 });
 billSchema.index({ month: 1, owedFen: 1 });
 
-const modelName = 'DuesBill';
-
-/** The bills model of a connection, registered once however many readers ask for it. */
-function billModel(connection: Connection): Model<BillRecord> {
-  return (connection.models[modelName] as Model<BillRecord> | undefined) ?? connection.model<BillRecord>(modelName, billSchema);
-}
-
 function toBill(record: BillRecord): Bill {
   const { _id, orgScopes: _scopes, ...rest } = withoutOutbox(record);
   return { id: _id, ...rest, payments: rest.payments ?? [], arrearsWarnedAt: rest.arrearsWarnedAt ?? '' };
@@ -109,20 +101,15 @@ export interface UnpaidBills {
 }
 
 export class BillRepository {
-  readonly store: Aggregates<BillRecord>;
+  readonly store: OutboxStore<BillRecord>;
+  /** Bills are listed by scope (orgScopes), so they follow their branch when a subtree moves. */
+  readonly paths: PathHolder;
 
-  constructor(
-    connection: Connection,
-    private readonly onWrite: (id: string) => void,
-    locks = new KeyedMutex(),
-  ) {
-    this.store = new Aggregates(billModel(connection), onWrite, locks, (id) =>
-      aborted('DUES_BILL_REVISION_CONFLICT', `bill ${id} was changed by someone else; retry`, { id }),
-    );
-  }
-
-  get collection() {
-    return this.store.collection;
+  constructor(connection: Connection, outboxes: Outboxes) {
+    this.store = outboxes.register(connection.model<BillRecord>('DuesBill', billSchema), {
+      conflict: (id) => aborted('DUES_BILL_REVISION_CONFLICT', `bill ${id} was changed by someone else; retry`, { id }),
+    });
+    this.paths = { name: 'duesBills', store: this.store, pathFields: ['orgPath'], scopesField: 'orgScopes' };
   }
 
   /** memberId -> amountFen of every bill of `month` in a subtree: one query for a whole run. */
@@ -181,11 +168,8 @@ export class BillRepository {
         );
         const month = pending[0]!.month;
         const taken = await this.existing(month, pending.filter((r) => !inserted.has(r._id)).map((r) => r.memberId));
-        for (const record of pending) {
-          if (!inserted.has(record._id)) continue;
-          created.push(record);
-          this.onWrite(record._id);
-        }
+        for (const record of pending) if (inserted.has(record._id)) created.push(record);
+        // Those that went in are relayed by the sweep (their outbox flag is up).
         pending = pending.filter((r) => !inserted.has(r._id) && !taken.has(r.memberId));
       }
     }
@@ -193,7 +177,7 @@ export class BillRepository {
   }
 
   async find(memberId: string, month: string): Promise<Bill | null> {
-    const record = await this.store.model.findOne({ memberId, month }, { [outboxField]: 0 }).lean<BillRecord>().exec();
+    const record = await this.store.model.findOne({ memberId, month }, withoutOutboxFields).lean<BillRecord>().exec();
     return record ? toBill(record) : null;
   }
 
@@ -238,7 +222,7 @@ export class BillRepository {
     if (filter.unpaidOnly) query.owedFen = { $gt: 0 };
     const [records, total] = await Promise.all([
       this.store.model
-        .find(query, { [outboxField]: 0, orgScopes: 0 })
+        .find(query, { ...withoutOutboxFields, orgScopes: 0 })
         .sort({ month: -1, orgPath: 1, memberName: 1, _id: 1 })
         .skip((page - 1) * size)
         .limit(size)
@@ -255,7 +239,7 @@ export class BillRepository {
    */
   async *unpaidByMember(scope: string, asOfMonth: string): AsyncGenerator<UnpaidBills> {
     const cursor = this.store.model
-      .find({ ...within(scope), month: { $lte: asOfMonth }, owedFen: { $gt: 0 } }, { [outboxField]: 0, payments: 0, orgScopes: 0 })
+      .find({ ...within(scope), month: { $lte: asOfMonth }, owedFen: { $gt: 0 } }, { ...withoutOutboxFields, payments: 0, orgScopes: 0 })
       .sort({ memberId: 1, month: 1 })
       .lean<BillRecord[]>()
       .cursor();
@@ -297,23 +281,24 @@ export class BillRepository {
     return true;
   }
 
-  /** True when every bill of the member up to and including `month` is fully paid. */
-  isPaidUpTo = async (memberId: string, month: string): Promise<boolean> => paidUpToIn(this.store.model, memberId, month);
-
-  /** Bills follow their organisation when a subtree moves; running it again changes nothing. */
-  rewritePaths = async (oldPrefix: string, newPrefix: string): Promise<number> => {
-    const records = await this.store.model.find(within(oldPrefix), { orgPath: 1 }).lean<Pick<BillRecord, '_id' | 'orgPath'>[]>().exec();
-    let changed = 0;
-    for (const record of records) {
-      const orgPath = newPrefix + record.orgPath.slice(oldPrefix.length);
-      const result = await this.store.locks.run(record._id, () =>
-        // Conditional on the old path: a second run (a resumed move) finds nothing to change.
-        this.store.model.updateOne({ _id: record._id, orgPath: record.orgPath }, { $set: placedAt(orgPath), $inc: { revision: 1 } }).exec(),
-      );
-      changed += result.modifiedCount;
+  /**
+   * True when every bill of the member up to and including `month` is fully paid (what a
+   * transfer out needs). A bill whose amounts are not whole fen counts as unpaid, so a damaged
+   * record never lets a transfer through.
+   */
+  async isPaidUpTo(memberId: string, month: string): Promise<boolean> {
+    const records = await this.store.model
+      .find({ memberId, month: { $lte: month } }, { month: 1, amountFen: 1, paidFen: 1 })
+      .lean<Pick<BillRecord, 'month' | 'amountFen' | 'paidFen'>[]>()
+      .exec();
+    const bills: DuesBill[] = [];
+    for (const { month: billed, amountFen, paidFen } of records) {
+      const wellFormed = isYearMonth(billed) && Number.isInteger(amountFen) && Number.isInteger(paidFen) && amountFen >= 0 && paidFen >= 0;
+      if (!wellFormed) return false;
+      bills.push({ month: billed, amountFen, paidFen });
     }
-    return changed;
-  };
+    return paidUpTo(bills, month);
+  }
 }
 
 function billedEvent(record: BillRecord): NewEvent {
@@ -324,22 +309,4 @@ function billedEvent(record: BillRecord): NewEvent {
     subjectId: record.memberId,
     data: { billId: record._id, month: record.month, amountFen: record.amountFen, category: record.category, basisFen: record.basisFen, organizationId: record.organizationId },
   };
-}
-
-async function paidUpToIn(model: Model<BillRecord>, memberId: string, month: string): Promise<boolean> {
-  const bills = await model
-    .find({ memberId, month: { $lte: month } }, { month: 1, amountFen: 1, paidFen: 1 })
-    .lean<Pick<BillRecord, 'month' | 'amountFen' | 'paidFen'>[]>()
-    .exec();
-  return paidUpTo(bills.map((b) => ({ month: b.month, amountFen: b.amountFen, paidFen: b.paidFen })), month);
-}
-
-/**
- * For features that need to know whether a member's dues are settled (a transfer out needs
- * every bill up to the month paid) without owning the bills: `isPaidUpTo(connection)(memberId,
- * month)`. Reads only; a month that is not YYYY-MM is a validation error naming `month`.
- */
-export function isPaidUpTo(connection: Connection): (memberId: string, month: string) => Promise<boolean> {
-  const model = billModel(connection);
-  return (memberId, month) => paidUpToIn(model, memberId, month);
 }

@@ -4,12 +4,11 @@
  * quarter, so it is raised once however many replicas run the compliance job.
  */
 import { randomUUID } from 'node:crypto';
-import { outboxField, type OutboxEntry } from '@repo/bus';
-import { isDuplicateKey, KeyedMutex, Schema, type Connection, type Model } from '@repo/db';
+import { outboxSchemaFields, withoutOutbox, withoutOutboxFields, type NewEvent, type Outboxes, type OutboxStore } from '@repo/bus';
+import { isDuplicateKey, Schema, type Connection, type Model, type Page } from '@repo/db';
 import { aborted } from '@repo/errors';
+import { under, type PathHolder } from '@repo/kit';
 import type { Attendance, MeetingType } from '../domain/meetings';
-import { Aggregates, under, withoutOutbox, type NewEvent, type Page, outboxSchemaFields } from './aggregates';
-import type { MemberRepository } from './members';
 import { meetingEvents } from '../events/types';
 
 export interface Meeting {
@@ -35,7 +34,6 @@ export type MeetingFact = Pick<Meeting, 'orgPath' | 'type' | 'date'>;
 
 interface MeetingRecord extends Omit<Meeting, 'id'> {
   _id: string;
-  [outboxField]?: OutboxEntry[];
 }
 
 const meetingSchema = new Schema(
@@ -71,7 +69,6 @@ export interface MeetingWarning {
 interface WarningRecord extends MeetingWarning {
   _id: string;
   revision: number;
-  [outboxField]?: OutboxEntry[];
 }
 
 const warningSchema = new Schema(
@@ -102,7 +99,6 @@ const sweepSchema = new Schema<SweepRecord>(
   { collection: 'meetingSweeps', versionKey: false },
 );
 
-
 export const warningKey = (branchId: string, quarter: string) => `${branchId}:${quarter}`;
 
 function toMeeting(record: MeetingRecord): Meeting {
@@ -119,7 +115,7 @@ function toMeeting(record: MeetingRecord): Meeting {
 export interface MeetingFilter {
   /** Path prefix: the node asked for (and everything below it), within the caller's scope. */
   scope: string;
-  type?: string;
+  type?: MeetingType;
   /** Inclusive YYYY-MM-DD bounds. */
   from?: string;
   to?: string;
@@ -131,28 +127,31 @@ function dateRange(from?: string, to?: string): Record<string, string> | undefin
 }
 
 export class MeetingRepository {
-  readonly store: Aggregates<MeetingRecord>;
-  readonly warnings: Aggregates<WarningRecord>;
+  readonly store: OutboxStore<MeetingRecord>;
+  readonly warnings: OutboxStore<WarningRecord>;
+  /**
+   * Meetings and warnings follow their node when a subtree moves, without an event each: the
+   * organisation's own moved and pathChanged events tell consumers.
+   */
+  readonly paths: PathHolder[];
   private readonly sweeps: Model<SweepRecord>;
 
-  constructor(
-    connection: Connection,
-    onWrite: (id: string) => void,
-    locks = new KeyedMutex(),
-    /** The warnings collection has its own outbox relay. */
-    warningWiring: { onWrite: (id: string) => void; locks: KeyedMutex } = { onWrite: () => undefined, locks: new KeyedMutex() },
-  ) {
-    this.store = new Aggregates(connection.model<MeetingRecord>('Meeting', meetingSchema), onWrite, locks, (id) =>
-      aborted('MEETING_REVISION_CONFLICT', `meeting ${id} was changed by someone else; reload and retry`, { id }),
-    );
-    this.warnings = new Aggregates(connection.model<WarningRecord>('MeetingWarning', warningSchema), warningWiring.onWrite, warningWiring.locks, (id) =>
-      aborted('MEETING_WARNING_CONFLICT', `warning ${id} was changed by someone else`, { id }),
-    );
+  constructor(connection: Connection, outboxes: Outboxes) {
+    this.store = outboxes.register(connection.model<MeetingRecord>('Meeting', meetingSchema), {
+      conflict: (id) => aborted('MEETING_REVISION_CONFLICT', `meeting ${id} was changed by someone else; reload and retry`, { id }),
+    });
+    this.warnings = outboxes.register(connection.model<WarningRecord>('MeetingWarning', warningSchema), {
+      conflict: (id) => aborted('MEETING_WARNING_CONFLICT', `warning ${id} was changed by someone else`, { id }),
+    });
+    this.paths = [
+      { name: 'meetings', store: this.store, pathFields: ['orgPath'] },
+      { name: 'meetingWarnings', store: this.warnings, pathFields: ['orgPath'] },
+    ];
     this.sweeps = connection.model<SweepRecord>('MeetingSweep', sweepSchema);
   }
 
   async create(input: NewMeeting): Promise<Meeting> {
-    const record: Omit<MeetingRecord, typeof outboxField> = { _id: randomUUID(), ...input, createdAt: new Date().toISOString(), revision: 1 };
+    const record: MeetingRecord = { _id: randomUUID(), ...input, createdAt: new Date().toISOString(), revision: 1 };
     const { present, excused, absent } = input.attendance;
     await this.store.insert(record, [
       {
@@ -175,7 +174,7 @@ export class MeetingRepository {
   }
 
   async find(id: string): Promise<Meeting | null> {
-    const record = await this.store.model.findById(id, { [outboxField]: 0 }).lean<MeetingRecord>().exec();
+    const record = await this.store.model.findById(id, withoutOutboxFields).lean<MeetingRecord>().exec();
     return record ? toMeeting(record) : null;
   }
 
@@ -187,7 +186,7 @@ export class MeetingRepository {
     if (dates) query.date = dates;
     const [records, total] = await Promise.all([
       this.store.model
-        .find(query, { [outboxField]: 0, minutes: 0 })
+        .find(query, { ...withoutOutboxFields, minutes: 0 })
         .sort({ date: -1, _id: 1 })
         .skip((page - 1) * size)
         .limit(size)
@@ -204,13 +203,6 @@ export class MeetingRepository {
       .find({ orgPath: under(scope), date: { $gte: from, $lte: to } }, { _id: 0, orgPath: 1, type: 1, date: 1 })
       .lean<MeetingFact[]>()
       .exec();
-  }
-
-  /** Which of `ids` are members recorded at the branch `branchId`: one query. */
-  static async membersAt(members: MemberRepository, branchId: string, ids: string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const found = await members.store.model.find({ _id: { $in: ids }, organizationId: branchId }, { _id: 1 }).lean<{ _id: string }[]>().exec();
-    return new Set(found.map((m) => String(m._id)));
   }
 
   /** Branches that already have a warning for the quarter. */
@@ -241,25 +233,4 @@ export class MeetingRepository {
   async markSwept(month: string): Promise<void> {
     await this.sweeps.updateOne({ _id: 'meeting-compliance' }, { $set: { month, sweptAt: new Date().toISOString() } }, { upsert: true }).exec();
   }
-
-  /**
-   * A subtree moved: meetings and warnings below it take the new paths. Idempotent (each update
-   * is conditional on the old path), so an interrupted move resumes safely. No per-meeting event:
-   * the organisation's own moved/pathChanged events tell consumers.
-   */
-  rewritePaths = async (oldPrefix: string, newPrefix: string): Promise<number> => {
-    await rewrite(this.warnings, oldPrefix, newPrefix);
-    return rewrite(this.store, oldPrefix, newPrefix);
-  };
-}
-
-async function rewrite<R extends { _id: string; orgPath: string; revision: number }>(store: Aggregates<R>, oldPrefix: string, newPrefix: string): Promise<number> {
-  const records = await store.model.find({ orgPath: under(oldPrefix) }, { orgPath: 1, revision: 1 }).lean<Pick<R, '_id' | 'orgPath' | 'revision'>[]>().exec();
-  let changed = 0;
-  for (const record of records) {
-    const orgPath = newPrefix + record.orgPath.slice(oldPrefix.length);
-    const updated = await store.tryUpdate({ _id: record._id, orgPath: record.orgPath }, { $set: { orgPath, revision: record.revision + 1 } }, [], record._id);
-    if (updated) changed++;
-  }
-  return changed;
 }

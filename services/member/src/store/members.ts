@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { outboxField, type OutboxEntry } from '@repo/bus';
-import { isDuplicateKey, KeyedMutex, Schema, type Connection } from '@repo/db';
+import { outboxSchemaFields, withoutOutbox, withoutOutboxFields, type NewEvent, type Outboxes, type OutboxStore } from '@repo/bus';
+import { isDuplicateKey, Schema, type Connection, type Page } from '@repo/db';
 import { aborted, alreadyExists, notFound } from '@repo/errors';
+import { placedAt, placementSchemaFields, within, type PathHolder } from '@repo/kit';
 import type { DuesCategory } from '../domain/dues';
+import type { Gender } from '../domain/national-id';
 import type { PipelineStage, PipelineStep } from '../domain/pipeline';
 import type { KeyDates, MemberProfile } from '../domain/profile';
-import { Aggregates, outboxSchemaFields, placedAt, placementSchemaFields, within, withoutOutbox, type NewEvent, type Page } from './aggregates';
 import { memberEvents } from '../events/types';
 import { NationalIdIndex } from './national-ids';
 
@@ -28,7 +29,6 @@ interface MemberRecord extends Omit<Member, 'id'> {
   _id: string;
   /** Every scope the member is listed in (placedAt). */
   orgScopes: string[];
-  [outboxField]?: OutboxEntry[];
 }
 
 const memberSchema = new Schema(
@@ -61,7 +61,6 @@ memberSchema.index({ nationalId: 1 }, { unique: true });
 memberSchema.index({ orgScopes: 1, orgPath: 1, name: 1 });
 memberSchema.index({ organizationId: 1 });
 
-
 function toMember(record: MemberRecord): Member {
   const { _id, orgScopes: _scopes, ...rest } = withoutOutbox(record);
   return { id: _id, ...rest, keyDates: (rest.keyDates ?? {}) as KeyDates };
@@ -69,9 +68,9 @@ function toMember(record: MemberRecord): Member {
 
 export interface MemberFilter {
   scope: string;
-  stage?: string;
+  stage?: PipelineStage;
   namePrefix?: string;
-  gender?: string;
+  gender?: Gender;
 }
 
 export type NewMember = Omit<Member, 'id' | 'createdAt' | 'updatedAt' | 'revision'>;
@@ -80,12 +79,26 @@ const duplicateId = (nationalId: string) =>
   alreadyExists('MEMBER_NATIONAL_ID_TAKEN', 'a member with this national ID number is already recorded', { nationalId: `${nationalId.slice(0, 3)}***` });
 
 export class MemberRepository {
-  readonly store: Aggregates<MemberRecord>;
+  readonly store: OutboxStore<MemberRecord>;
+  /**
+   * Members are listed by scope (orgScopes), so their path and scopes follow a subtree move,
+   * each with an event: consumers keeping members by node need to know.
+   */
+  readonly paths: PathHolder;
   private readonly nationalIds: NationalIdIndex;
 
-  constructor(connection: Connection, onWrite: (id: string) => void, locks = new KeyedMutex()) {
+  constructor(connection: Connection, outboxes: Outboxes) {
     const model = connection.model<MemberRecord>('Member', memberSchema);
-    this.store = new Aggregates(model, onWrite, locks, (id) => aborted('MEMBER_REVISION_CONFLICT', `member ${id} was changed by someone else; reload and retry`, { id }));
+    this.store = outboxes.register(model, {
+      conflict: (id) => aborted('MEMBER_REVISION_CONFLICT', `member ${id} was changed by someone else; reload and retry`, { id }),
+    });
+    this.paths = {
+      name: 'members',
+      store: this.store,
+      pathFields: ['orgPath'],
+      scopesField: 'orgScopes',
+      event: (record, change) => ({ type: memberEvents.pathChanged, actor: change.actor, orgPath: change.to, subjectId: record._id, data: { from: change.from, to: change.to } }),
+    };
     this.nationalIds = new NationalIdIndex(
       connection,
       () => this.allNationalIds(),
@@ -93,16 +106,12 @@ export class MemberRepository {
     );
   }
 
-  get collection() {
-    return this.store.collection;
-  }
-
-  private record(input: NewMember): Omit<MemberRecord, typeof outboxField> {
+  private record(input: NewMember): MemberRecord {
     const now = new Date().toISOString();
     return { _id: randomUUID(), ...input, ...placedAt(input.orgPath), createdAt: now, updatedAt: now, revision: 1 };
   }
 
-  private createdEvent(record: Omit<MemberRecord, typeof outboxField>, type: string = memberEvents.created): NewEvent {
+  private createdEvent(record: MemberRecord, type: string = memberEvents.created): NewEvent {
     return { type, actor: record.createdBy, orgPath: record.orgPath, subjectId: record._id, data: { organizationId: record.organizationId, stage: record.stage } };
   }
 
@@ -142,7 +151,7 @@ export class MemberRepository {
   }
 
   async find(id: string): Promise<Member | null> {
-    const record = await this.store.model.findById(id, { [outboxField]: 0 }).lean<MemberRecord>().exec();
+    const record = await this.store.model.findById(id, withoutOutboxFields).lean<MemberRecord>().exec();
     return record ? toMember(record) : null;
   }
 
@@ -160,7 +169,7 @@ export class MemberRepository {
     if (filter.namePrefix) query.name = { $gte: filter.namePrefix, $lt: `${filter.namePrefix}\uffff` };
     const [records, total] = await Promise.all([
       this.store.model
-        .find(query, { [outboxField]: 0, history: 0, orgScopes: 0 })
+        .find(query, { ...withoutOutboxFields, history: 0, orgScopes: 0 })
         .sort({ orgPath: 1, name: 1, _id: 1 })
         .skip((page - 1) * size)
         .limit(size)
@@ -182,7 +191,7 @@ export class MemberRepository {
    */
   async *scan(scope: string, batchSize = 1_000): AsyncGenerator<Member[]> {
     const cursor = this.store.model
-      .find(within(scope), { [outboxField]: 0, history: 0, orgScopes: 0 })
+      .find(within(scope), { ...withoutOutboxFields, history: 0, orgScopes: 0 })
       .lean<MemberRecord[]>()
       .cursor({ batchSize });
     let batch: Member[] = [];
@@ -209,23 +218,13 @@ export class MemberRepository {
 
   /** Records an event about a member without changing the record (e.g. an unmasked read). */
   async recordEvent(member: Member, event: NewEvent): Promise<void> {
-    // The revision moves too, so a bulk relay never clears an outbox holding this event.
-    await this.store.tryUpdate({ _id: member.id }, { $inc: { revision: 1 } }, [event], member.id);
+    await this.store.recordEvents(member.id, [event]);
   }
 
-  rewritePaths = async (oldPrefix: string, newPrefix: string, actor: string): Promise<number> => {
-    const records = await this.store.model.find(within(oldPrefix), { orgPath: 1, revision: 1 }).lean<MemberRecord[]>().exec();
-    let changed = 0;
-    for (const record of records) {
-      const orgPath = newPrefix + record.orgPath.slice(oldPrefix.length);
-      const updated = await this.store.tryUpdate(
-        { _id: record._id, orgPath: record.orgPath },
-        { $set: { ...placedAt(orgPath), revision: record.revision + 1 } },
-        [{ type: memberEvents.pathChanged, actor, orgPath, subjectId: record._id, data: { from: record.orgPath, to: orgPath } }],
-        record._id,
-      );
-      if (updated) changed++;
-    }
-    return changed;
-  };
+  /** Which of `ids` are members recorded at the node `organizationId`: one query. */
+  async recordedAt(organizationId: string, ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const found = await this.store.model.find({ _id: { $in: ids }, organizationId }, { _id: 1 }).lean<{ _id: string }[]>().exec();
+    return new Set(found.map((m) => String(m._id)));
+  }
 }

@@ -1,23 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { outboxField, type OutboxEntry } from '@repo/bus';
-import { KeyedMutex, Schema, type Connection } from '@repo/db';
+import { outboxSchemaFields, withoutOutbox, withoutOutboxFields, type OutboxStore, type Outboxes } from '@repo/bus';
+import { Schema, type Connection, type Page } from '@repo/db';
 import { aborted, alreadyExists, notFound } from '@repo/errors';
-import {
-  childPath,
-  depthOf,
-  rebase,
-  type Organization,
-  type OrganizationKind,
-} from '../domain/organization';
-import { Aggregates, under, withoutOutbox, type Page, outboxSchemaFields } from './aggregates';
+import { rebasePath, rewriteOrgPaths, under, type PathHolder } from '@repo/kit';
+import { childPath, depthOf, type Organization, type OrganizationKind } from '../domain/organization';
 import { organizationEvents } from '../events/types';
 
 interface OrganizationRecord extends Omit<Organization, 'id'> {
   _id: string;
   /** Set while a move of this subtree is being applied to the nodes and records below it. */
-  pendingMove?: { from: string; to: string; actor: string } | null;
+  pendingMove?: PendingMove | null;
   deletedAt?: string | null;
-  [outboxField]?: OutboxEntry[];
+}
+
+interface PendingMove {
+  from: string;
+  to: string;
+  actor: string;
 }
 
 const organizationSchema = new Schema(
@@ -49,12 +48,6 @@ function toOrganization(record: OrganizationRecord): Organization {
   return { id: _id, ...rest };
 }
 
-/**
- * Rewrites the organisation paths a collection keeps (its own copy, for scope queries) after a
- * subtree moved; answers how many records changed. Must be idempotent: a move resumes after a crash.
- */
-export type PathRewriter = (oldPrefix: string, newPrefix: string, actor: string) => Promise<number>;
-
 export interface MoveResult {
   organization: Organization;
   movedNodes: number;
@@ -62,23 +55,18 @@ export interface MoveResult {
 }
 
 export class OrganizationRepository {
-  readonly store: Aggregates<OrganizationRecord>;
-  private readonly rewriters: PathRewriter[] = [];
+  readonly store: OutboxStore<OrganizationRecord>;
 
-  constructor(connection: Connection, onWrite: (id: string) => void, locks = new KeyedMutex()) {
+  constructor(
+    connection: Connection,
+    outboxes: Outboxes,
+    /** The service's other collections that keep a copy of organisation paths: a move rewrites them too. */
+    private readonly followers: readonly PathHolder[],
+  ) {
     const model = connection.model<OrganizationRecord>('Organization', organizationSchema);
-    this.store = new Aggregates(model, onWrite, locks, (id) =>
-      aborted('ORG_REVISION_CONFLICT', `organization ${id} was changed by someone else; reload and retry`, { id }),
-    );
-  }
-
-  get collection() {
-    return this.store.collection;
-  }
-
-  /** Collections that copy organisation paths register here, so moves reach them too. */
-  addPathRewriter(rewriter: PathRewriter): void {
-    this.rewriters.push(rewriter);
+    this.store = outboxes.register(model, {
+      conflict: (id) => aborted('ORG_REVISION_CONFLICT', `organization ${id} was changed by someone else; reload and retry`, { id }),
+    });
   }
 
   async create(input: { name: string; kind: OrganizationKind; code: string; parent: Organization | null }, actor: string): Promise<Organization> {
@@ -107,12 +95,12 @@ export class OrganizationRepository {
   }
 
   async find(id: string): Promise<Organization | null> {
-    const record = await this.store.model.findOne({ _id: id, deletedAt: null }, { [outboxField]: 0 }).lean<OrganizationRecord>().exec();
+    const record = await this.store.model.findOne({ _id: id, deletedAt: null }, withoutOutboxFields).lean<OrganizationRecord>().exec();
     return record ? toOrganization(record) : null;
   }
 
   async findByCode(code: string): Promise<Organization | null> {
-    const record = await this.store.model.findOne({ code, deletedAt: null }, { [outboxField]: 0 }).lean<OrganizationRecord>().exec();
+    const record = await this.store.model.findOne({ code, deletedAt: null }, withoutOutboxFields).lean<OrganizationRecord>().exec();
     return record ? toOrganization(record) : null;
   }
 
@@ -122,13 +110,13 @@ export class OrganizationRepository {
     return found;
   }
 
-  async list(filter: { parentId?: string; under?: string; kind?: string; scope: string }, page: number, size: number): Promise<Page<Organization>> {
+  async list(filter: { parentId?: string; under?: string; kind?: OrganizationKind; scope: string }, page: number, size: number): Promise<Page<Organization>> {
     const query: Record<string, unknown> = { path: under(filter.under ?? filter.scope) };
     if (filter.parentId !== undefined) query.parentId = filter.parentId;
     if (filter.kind) query.kind = filter.kind;
     const [records, total] = await Promise.all([
       this.store.model
-        .find(query, { [outboxField]: 0 })
+        .find(query, withoutOutboxFields)
         .sort({ path: 1 })
         .skip((page - 1) * size)
         .limit(size)
@@ -142,15 +130,15 @@ export class OrganizationRepository {
   /** The caller's topmost visible nodes: their own node, or the top committees for the root. */
   async roots(scope: string): Promise<Organization[]> {
     const query = scope === '/' ? { parentId: '' } : { path: scope };
-    const records = await this.store.model.find(query, { [outboxField]: 0 }).sort({ name: 1 }).limit(200).lean<OrganizationRecord[]>().exec();
+    const records = await this.store.model.find(query, withoutOutboxFields).sort({ name: 1 }).limit(200).lean<OrganizationRecord[]>().exec();
     return records.map(toOrganization);
   }
 
-  /** Every node of a subtree (for per-branch reports); ids and paths only. */
-  async subtree(path: string, kinds?: readonly string[]): Promise<Organization[]> {
+  /** Every node of a subtree (for per-branch reports and import references). */
+  async subtree(path: string, kinds?: readonly OrganizationKind[]): Promise<Organization[]> {
     const query: Record<string, unknown> = { path: under(path) };
     if (kinds) query.kind = { $in: kinds };
-    const records = await this.store.model.find(query, { [outboxField]: 0 }).sort({ path: 1 }).lean<OrganizationRecord[]>().exec();
+    const records = await this.store.model.find(query, withoutOutboxFields).sort({ path: 1 }).lean<OrganizationRecord[]>().exec();
     return records.map(toOrganization);
   }
 
@@ -177,12 +165,13 @@ export class OrganizationRepository {
 
   /**
    * Moves a subtree: the node first (with the pending move recorded on it), then every node and
-   * every registered collection below it, then the mark is cleared. Each step is idempotent, so
-   * `resumeMoves` finishes a move a crash interrupted.
+   * every follower's record below it, then the mark is cleared. Each step is conditional on the
+   * old path, so `resumeMoves` finishes a move a crash interrupted. Other services follow the
+   * node's `moved` event (see organizationMoveFollower in @repo/kit).
    */
   async move(node: Organization, newParent: Organization | null, actor: string): Promise<MoveResult> {
     const newPath = childPath(newParent ? newParent.path : '/', node.id);
-    const pendingMove = { from: node.path, to: newPath, actor };
+    const pendingMove: PendingMove = { from: node.path, to: newPath, actor };
     const moved = await this.store.saveIf(
       node.id,
       node.revision,
@@ -194,18 +183,18 @@ export class OrganizationRepository {
     return { organization: toOrganization(moved), movedNodes: movedNodes + 1, movedRecords };
   }
 
-  /** Completes moves left half-done (called at start and by the maintenance job). */
+  /** Completes moves left half-done (by the maintenance job, whose first tick runs at start). */
   async resumeMoves(): Promise<number> {
-    const pending = await this.store.model.find({ pendingMove: { $ne: null } }, { [outboxField]: 0 }).lean<OrganizationRecord[]>().exec();
+    const pending = await this.store.model.find({ pendingMove: { $ne: null } }, withoutOutboxFields).lean<OrganizationRecord[]>().exec();
     for (const record of pending) if (record.pendingMove) await this.finishMove(record._id, record.pendingMove);
     return pending.length;
   }
 
-  private async finishMove(id: string, move: { from: string; to: string; actor: string }): Promise<{ movedNodes: number; movedRecords: number }> {
+  private async finishMove(id: string, move: PendingMove): Promise<{ movedNodes: number; movedRecords: number }> {
     let movedNodes = 0;
-    const below = await this.store.model.find({ path: under(move.from) }, { [outboxField]: 0 }).lean<OrganizationRecord[]>().exec();
+    const below = await this.store.model.find({ path: under(move.from) }, withoutOutboxFields).lean<OrganizationRecord[]>().exec();
     for (const record of below) {
-      const path = rebase(record.path, move.from, move.to);
+      const path = rebasePath(record.path, move.from, move.to);
       const updated = await this.store.tryUpdate(
         { _id: record._id, path: record.path },
         { $set: { path, depth: depthOf(path), updatedAt: new Date().toISOString(), revision: record.revision + 1 } },
@@ -215,7 +204,7 @@ export class OrganizationRepository {
       if (updated) movedNodes++;
     }
     let movedRecords = 0;
-    for (const rewrite of this.rewriters) movedRecords += await rewrite(move.from, move.to, move.actor);
+    for (const follower of this.followers) movedRecords += await rewriteOrgPaths(follower, move.from, move.to, move.actor);
     await this.store.locks.run(id, () => this.store.model.updateOne({ _id: id }, { $set: { pendingMove: null } }).exec());
     return { movedNodes, movedRecords };
   }

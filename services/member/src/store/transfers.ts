@@ -4,11 +4,10 @@
  * two replicas (or a handler and the expiry job) never both apply a step to one transfer.
  */
 import { randomUUID } from 'node:crypto';
-import { outboxField, type OutboxEntry } from '@repo/bus';
-import { isDuplicateKey, KeyedMutex, Schema, type Connection } from '@repo/db';
+import { outboxSchemaFields, withoutOutbox, withoutOutboxFields, type NewEvent, type Outboxes, type OutboxStore } from '@repo/bus';
+import { isDuplicateKey, Schema, type Connection, type Page } from '@repo/db';
 import { aborted, failedPrecondition, notFound } from '@repo/errors';
-import { paidUpTo, type DuesBill } from '../domain/dues';
-import { isYearMonth } from '@repo/calendar';
+import { under, type PathHolder } from '@repo/kit';
 import {
   expireIfDue,
   finalStatuses,
@@ -16,7 +15,6 @@ import {
   type OrganizationTransfer,
   type TransferStatus,
 } from '../domain/transfer';
-import { Aggregates, under, withoutOutbox, type NewEvent, type Page, outboxSchemaFields } from './aggregates';
 import { transferEvents } from '../events/types';
 
 export interface Transfer extends OrganizationTransfer {
@@ -38,7 +36,6 @@ interface TransferRecord extends Omit<Transfer, 'id'> {
    * across replicas, without the partial indexes FerretDB v1 lacks.
    */
   openKey: string;
-  [outboxField]?: OutboxEntry[];
 }
 
 const transferSchema = new Schema(
@@ -108,20 +105,23 @@ export interface TransferFilter {
 }
 
 export class TransferRepository {
-  readonly store: Aggregates<TransferRecord>;
+  readonly store: OutboxStore<TransferRecord>;
+  /** Both ends of a transfer follow a subtree move, each on its own. */
+  readonly paths: PathHolder;
 
-  constructor(connection: Connection, onWrite: (id: string) => void, locks = new KeyedMutex()) {
+  constructor(connection: Connection, outboxes: Outboxes) {
     const model = connection.model<TransferRecord>('Transfer', transferSchema);
-    this.store = new Aggregates(model, onWrite, locks, (id) =>
-      aborted('TRANSFER_REVISION_CONFLICT', `transfer ${id} was changed by someone else; reload and retry`, { id }),
-    );
+    this.store = outboxes.register(model, {
+      conflict: (id) => aborted('TRANSFER_REVISION_CONFLICT', `transfer ${id} was changed by someone else; reload and retry`, { id }),
+    });
+    this.paths = { name: 'transfers', store: this.store, pathFields: ['fromOrgPath', 'toOrgPath'] };
   }
 
   async create(transfer: OrganizationTransfer, extra: { memberName: string; reason: string; createdBy: string }): Promise<Transfer> {
     // The unique index must exist before the first insert relies on it.
     await this.store.model.init();
     if (await this.store.model.exists({ openKey: transfer.memberId })) throw alreadyOpen(transfer.memberId);
-    const record: Omit<TransferRecord, typeof outboxField> = {
+    const record: TransferRecord = {
       _id: randomUUID(),
       ...transfer,
       ...extra,
@@ -141,7 +141,7 @@ export class TransferRepository {
   }
 
   async find(id: string): Promise<Transfer | null> {
-    const record = await this.store.model.findById(id, { [outboxField]: 0 }).lean<TransferRecord>().exec();
+    const record = await this.store.model.findById(id, withoutOutboxFields).lean<TransferRecord>().exec();
     return record ? toTransfer(record) : null;
   }
 
@@ -156,7 +156,7 @@ export class TransferRepository {
     if (filter.status) query.status = filter.status;
     const [records, total] = await Promise.all([
       this.store.model
-        .find(query, { [outboxField]: 0 })
+        .find(query, withoutOutboxFields)
         .sort({ initiatedAt: -1, _id: 1 })
         .skip((page - 1) * size)
         .limit(size)
@@ -191,7 +191,7 @@ export class TransferRepository {
     let after = '';
     for (;;) {
       const records = await this.store.model
-        .find({ status: { $in: [...outstandingStatuses] }, expiresAt: { $lte: at }, _id: { $gt: after } }, { [outboxField]: 0 })
+        .find({ status: { $in: [...outstandingStatuses] }, expiresAt: { $lte: at }, _id: { $gt: after } }, withoutOutboxFields)
         .sort({ _id: 1 })
         .limit(batchSize)
         .lean<TransferRecord[]>()
@@ -217,64 +217,11 @@ export class TransferRepository {
   /** Received transfers last changed at or before `before`: a crash left them uncompleted. */
   async receivedBefore(before: Date, limit = 200): Promise<Transfer[]> {
     const records = await this.store.model
-      .find({ status: 'received', updatedAt: { $lte: before.toISOString() } }, { [outboxField]: 0 })
+      .find({ status: 'received', updatedAt: { $lte: before.toISOString() } }, withoutOutboxFields)
       .sort({ updatedAt: 1 })
       .limit(limit)
       .lean<TransferRecord[]>()
       .exec();
     return records.map(toTransfer);
   }
-
-  /**
-   * Keeps both ends' paths right after a subtree moved (registered with the organisation
-   * repository). Idempotent: a record already rewritten no longer matches the old prefix.
-   */
-  rewritePaths = async (oldPrefix: string, newPrefix: string): Promise<number> => {
-    const range = under(oldPrefix);
-    const records = await this.store.model
-      .find({ $or: [{ fromOrgPath: range }, { toOrgPath: range }] }, { fromOrgPath: 1, toOrgPath: 1, revision: 1 })
-      .lean<TransferRecord[]>()
-      .exec();
-    const rebase = (path: string) => (path.startsWith(oldPrefix) ? newPrefix + path.slice(oldPrefix.length) : path);
-    let changed = 0;
-    for (const record of records) {
-      const updated = await this.store.tryUpdate(
-        { _id: record._id, fromOrgPath: record.fromOrgPath, toOrgPath: record.toOrgPath },
-        { $set: { fromOrgPath: rebase(record.fromOrgPath), toOrgPath: rebase(record.toOrgPath), revision: record.revision + 1 } },
-        [],
-        record._id,
-      );
-      if (updated) changed++;
-    }
-    return changed;
-  };
-}
-
-/**
- * True when every dues bill of the member up to and including `month` is fully paid.
- *
- * This reads the dues feature's collection (`duesBills`) of this same service directly: the
- * data belongs to the member service, so no boundary is crossed, but the bills' shape is the
- * dues feature's to define ({ memberId, month 'YYYY-MM', amountFen, paidFen }). Bills that do
- * not have that shape are not this rule's to judge and count as unpaid, so a broken bill never
- * lets a transfer through.
- */
-export async function duesPaidUpTo(connection: Connection, memberId: string, month: string): Promise<boolean> {
-  const documents = await connection
-    .collection('duesBills')
-    .find({ memberId, month: { $lte: month } }, { projection: { month: 1, amountFen: 1, paidFen: 1 } })
-    .toArray();
-  const bills: DuesBill[] = [];
-  for (const doc of documents) {
-    const bill = { month: doc.month as unknown, amountFen: doc.amountFen as unknown, paidFen: doc.paidFen as unknown };
-    const wellFormed =
-      isYearMonth(bill.month) &&
-      Number.isInteger(bill.amountFen) &&
-      Number.isInteger(bill.paidFen) &&
-      (bill.amountFen as number) >= 0 &&
-      (bill.paidFen as number) >= 0;
-    if (!wellFormed) return false;
-    bills.push(bill as DuesBill);
-  }
-  return paidUpTo(bills, month);
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { outboxField, type OutboxEntry } from '@repo/bus';
-import { isDuplicateKey, KeyedMutex, Schema, type Connection } from '@repo/db';
+import { outboxSchemaFields, withoutOutbox, withoutOutboxFields, type NewEvent, type Outboxes, type OutboxStore } from '@repo/bus';
+import { isDuplicateKey, Schema, type Connection, type Page } from '@repo/db';
 import { aborted, alreadyExists, notFound } from '@repo/errors';
-import { Aggregates, under, withoutOutbox, type NewEvent, type Page, outboxSchemaFields } from './aggregates';
+import { under, type PathHolder } from '@repo/kit';
 import { userEvents } from '../events/types';
 
 export interface User {
@@ -17,6 +17,8 @@ export interface User {
   memberId: string;
   failures: string[];
   lockedUntil: string | null;
+  /** A disabled user signs in no more and cannot refresh. */
+  disabled: boolean;
   createdAt: string;
   createdBy: string;
   revision: number;
@@ -24,7 +26,6 @@ export interface User {
 
 interface UserRecord extends Omit<User, 'id'> {
   _id: string;
-  [outboxField]?: OutboxEntry[];
 }
 
 const userSchema = new Schema(
@@ -39,6 +40,7 @@ const userSchema = new Schema(
     memberId: { type: String, default: '' },
     failures: { type: [String], default: [] },
     lockedUntil: { type: String, default: null },
+    disabled: { type: Boolean, default: false },
     createdAt: { type: String, required: true },
     createdBy: { type: String, required: true },
     revision: { type: Number, required: true },
@@ -49,30 +51,31 @@ const userSchema = new Schema(
 userSchema.index({ userName: 1 }, { unique: true });
 userSchema.index({ orgPath: 1 });
 
-
 function toUser(record: UserRecord): User {
   const { _id, ...rest } = withoutOutbox(record);
-  return { id: _id, ...rest };
+  // Accounts written before `disabled` existed are enabled.
+  return { id: _id, ...rest, disabled: rest.disabled ?? false };
 }
 
+export type NewUser = Omit<User, 'id' | 'failures' | 'lockedUntil' | 'disabled' | 'createdAt' | 'revision'>;
+
 export class UserRepository {
-  readonly store: Aggregates<UserRecord>;
+  readonly store: OutboxStore<UserRecord>;
+  /** Users keep their node's path for scope queries; it follows a subtree move. */
+  readonly paths: PathHolder;
 
-  constructor(connection: Connection, onWrite: (id: string) => void, locks = new KeyedMutex()) {
+  constructor(connection: Connection, outboxes: Outboxes) {
     const model = connection.model<UserRecord>('User', userSchema);
-    this.store = new Aggregates(model, onWrite, locks, (id) => aborted('USER_REVISION_CONFLICT', `user ${id} was changed meanwhile; retry`, { id }));
+    this.store = outboxes.register(model, { conflict: (id) => aborted('USER_REVISION_CONFLICT', `user ${id} was changed meanwhile; retry`, { id }) });
+    this.paths = { name: 'users', store: this.store, pathFields: ['orgPath'] };
   }
 
-  get collection() {
-    return this.store.collection;
-  }
-
-  async create(input: Omit<User, 'id' | 'failures' | 'lockedUntil' | 'createdAt' | 'revision'>): Promise<User> {
+  async create(input: NewUser): Promise<User> {
     const userName = input.userName.toLowerCase();
     if (await this.store.model.exists({ userName })) {
       throw alreadyExists('USER_NAME_TAKEN', `user name ${userName} is already taken`, { userName });
     }
-    const record = { _id: randomUUID(), ...input, userName, failures: [], lockedUntil: null, createdAt: new Date().toISOString(), revision: 1 };
+    const record = { _id: randomUUID(), ...input, userName, failures: [], lockedUntil: null, disabled: false, createdAt: new Date().toISOString(), revision: 1 };
     try {
       await this.store.insert(record, [
         { type: userEvents.created, actor: input.createdBy, orgPath: input.orgPath, subjectId: record._id, data: { userName, roles: input.roles, organizationId: input.organizationId } },
@@ -86,12 +89,12 @@ export class UserRepository {
   }
 
   async findByName(userName: string): Promise<User | null> {
-    const record = await this.store.model.findOne({ userName: userName.toLowerCase() }, { [outboxField]: 0 }).lean<UserRecord>().exec();
+    const record = await this.store.model.findOne({ userName: userName.toLowerCase() }, withoutOutboxFields).lean<UserRecord>().exec();
     return record ? toUser(record) : null;
   }
 
   async find(id: string): Promise<User | null> {
-    const record = await this.store.model.findById(id, { [outboxField]: 0 }).lean<UserRecord>().exec();
+    const record = await this.store.model.findById(id, withoutOutboxFields).lean<UserRecord>().exec();
     return record ? toUser(record) : null;
   }
 
@@ -108,7 +111,7 @@ export class UserRepository {
   async list(scope: string, page: number, size: number): Promise<Page<User>> {
     const query = { orgPath: under(scope) };
     const [records, total] = await Promise.all([
-      this.store.model.find(query, { [outboxField]: 0 }).sort({ userName: 1 }).skip((page - 1) * size).limit(size).lean<UserRecord[]>().exec(),
+      this.store.model.find(query, withoutOutboxFields).sort({ userName: 1 }).skip((page - 1) * size).limit(size).lean<UserRecord[]>().exec(),
       this.store.model.countDocuments(query).exec(),
     ]);
     return { items: records.map(toUser), total };
@@ -120,21 +123,9 @@ export class UserRepository {
   }
 
   /** Applies `changes` if the user is still at the revision read (else USER_REVISION_CONFLICT). */
-  async update(user: User, changes: Partial<Pick<User, 'displayName' | 'roles' | 'organizationId' | 'orgPath'>>, events: NewEvent[]): Promise<User> {
+  async update(user: User, changes: Partial<Pick<User, 'displayName' | 'roles' | 'organizationId' | 'orgPath' | 'memberId' | 'disabled'>>, events: NewEvent[]): Promise<User> {
     return toUser(await this.store.saveIf(user.id, user.revision, {}, { $set: changes }, events));
   }
-
-  /** Keeps users' copy of their node's path right when a subtree moves. */
-  rewritePaths = async (oldPrefix: string, newPrefix: string): Promise<number> => {
-    const records = await this.store.model.find({ orgPath: under(oldPrefix) }, { orgPath: 1 }).lean<UserRecord[]>().exec();
-    let changed = 0;
-    for (const record of records) {
-      const orgPath = newPrefix + record.orgPath.slice(oldPrefix.length);
-      const result = await this.store.locks.run(record._id, () => this.store.model.updateOne({ _id: record._id, orgPath: record.orgPath }, { $set: { orgPath } }).exec());
-      changed += result.modifiedCount;
-    }
-    return changed;
-  };
 }
 
 export interface Session {

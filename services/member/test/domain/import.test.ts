@@ -1,18 +1,15 @@
 import ExcelJS from 'exceljs';
 import { DomainError } from '@repo/errors';
 import {
-  cellText,
-  decodeText,
   mergeImportReports,
   normalizeHeader,
   normalizeImportDate,
-  loadFirstWorksheet,
-  parseMemberFile,
   validateImportRows,
   withRowErrors,
   type ImportReport,
   type MemberFile,
 } from '../../src/domain/import';
+import { cellText, decodeText, loadFirstWorksheet, parseMemberFile } from '../../src/files/member-file';
 import { encodeGbk, knownGbkSample } from '../fixtures/gbk';
 import { syntheticId } from '../fixtures/national-ids';
 import { domainErrorOf } from '@repo/errors/testing';

@@ -3,12 +3,11 @@ import {
   meetingLimits,
   meetingRequirements,
   meetingTypes,
-  monthsOfQuarter,
-  quarterOf,
   validateMeeting,
   type MeetingRecord,
   type MeetingType,
 } from '../../src/domain/meetings';
+import { monthsOfQuarter, quarterOf } from '@repo/calendar';
 import { domainErrorOf } from '@repo/errors/testing';
 
 const failure = domainErrorOf;

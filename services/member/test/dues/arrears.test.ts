@@ -1,6 +1,6 @@
 import { provinceMonth } from '@repo/calendar';
-import { arrearsRuns } from '../../src/grpc/dues';
-import type { Bill } from '../../src/store/dues';
+import { arrearsRuns } from '../../src/dues/dues';
+import type { Bill } from '../../src/dues/dues';
 
 const bill = (month: string): Bill =>
   ({ id: month, memberId: 'm', month, amountFen: 100, paidFen: 0, owedFen: 100, arrearsWarnedAt: '' }) as Bill;

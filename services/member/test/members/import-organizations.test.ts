@@ -1,6 +1,6 @@
 import type { Caller } from '@repo/access';
 import type { Organization } from '../../src/domain/organization';
-import { organizationResolver } from '../../src/grpc/members';
+import { organizationResolver } from '../../src/members/import';
 
 const node = (id: string, path: string, code = ''): Organization =>
   ({ id, name: id, kind: 'branch', parentId: '', path, depth: path.split('/').length - 2, code, createdAt: '', updatedAt: '', createdBy: '', revision: 1 }) as Organization;

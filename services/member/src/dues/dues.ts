@@ -1,0 +1,254 @@
+/**
+ * Party dues 党费: quotes, monthly bills, payments, the arrears report, and the job that raises
+ * the six-month arrears warning. Money is integer fen throughout.
+ */
+import { authorize, visible, type Caller } from '@repo/access';
+import { isYearMonth, provinceMonth, shiftMonth } from '@repo/calendar';
+import type { Page } from '@repo/db';
+import { failedPrecondition, notFound, validationFailed, type FieldViolation } from '@repo/errors';
+import type { Job } from '@repo/kit';
+import type { Logger } from '@repo/logging';
+import { arrearsWarningMonths, consecutiveArrears, quoteDues, unpaidMonths, type DuesCategory, type DuesQuote } from '../domain/dues';
+import { visibleMember } from '../members/scope';
+import { subtreeOf, visibleOrganization } from '../organizations/scope';
+import type { MemberStores } from '../store';
+import type { Bill, BillRepository, NewBill } from '../store/dues';
+
+export type { Bill, DuesQuote };
+
+/**
+ * Only party members pay dues: probationary 预备党员 and full 正式党员 members. Applicants,
+ * activists and candidates are not yet members of the Party and pay none; disqualified people
+ * are no longer on the roll.
+ */
+const duesPayingStages: ReadonlySet<string> = new Set(['probationary', 'full']);
+
+/** Bills are inserted this many members at a time. */
+const billingBatch = 1_000;
+
+export interface BillQuery {
+  organizationId: string;
+  month: string;
+  memberId: string;
+  unpaidOnly: boolean;
+}
+
+export interface ArrearsLine {
+  memberId: string;
+  memberName: string;
+  organizationId: string;
+  unpaidMonths: number;
+  consecutiveMonths: number;
+  owedFen: number;
+  oldestUnpaidMonth: string;
+}
+
+export interface ArrearsReport extends Page<ArrearsLine> {
+  totalOwedFen: number;
+}
+
+function checkMonth(violations: FieldViolation[], field: string, value: string, now: Date): void {
+  if (!isYearMonth(value)) violations.push({ field, problem: 'must be a month YYYY-MM' });
+  else if (value > provinceMonth(now)) violations.push({ field, problem: 'must not be in the future' });
+}
+
+/** Runs of consecutive calendar months among unpaid bills (sorted by month), oldest first. */
+export function arrearsRuns(unpaid: Bill[]): Bill[][] {
+  const runs: Bill[][] = [];
+  for (const bill of unpaid) {
+    const run = runs[runs.length - 1];
+    const last = run?.[run.length - 1];
+    if (run && last && shiftMonth(last.month, 1) === bill.month) run.push(bill);
+    else runs.push([bill]);
+  }
+  return runs;
+}
+
+export class Dues {
+  constructor(
+    private readonly stores: Pick<MemberStores, 'bills' | 'members' | 'organizations'>,
+    private readonly logger: Logger,
+  ) {}
+
+  /** The monthly dues for an income: public, so anyone can check their own. */
+  quote(caller: Caller, input: { category: DuesCategory; incomeFen: number | undefined }): DuesQuote {
+    authorize(caller, 'dues.quote');
+    return quoteDues(input.incomeFen === undefined ? { category: input.category } : { category: input.category, incomeFen: input.incomeFen });
+  }
+
+  /** Bills every dues-paying member of a subtree for a month; running it again bills nobody twice. */
+  async generateBills(caller: Caller, input: { organizationId: string; month: string }): Promise<{ created: number; existing: number; totalFen: number }> {
+    authorize(caller, 'dues.bill');
+    const violations: FieldViolation[] = [];
+    if (!input.organizationId) violations.push({ field: 'organizationId', problem: 'is required' });
+    checkMonth(violations, 'month', input.month, new Date());
+    if (violations.length) throw validationFailed(violations);
+    const { bills, members } = this.stores;
+    const org = await visibleOrganization(this.stores.organizations, caller, input.organizationId);
+
+    let created = 0;
+    let existing = 0;
+    let totalFen = 0;
+    let skipped = 0;
+    // The month's bills of the subtree in one query, never one per member or per batch.
+    const billed = await bills.existingUnder(input.month, org.path);
+    for await (const batch of members.scan(org.path, billingBatch)) {
+      const fresh: NewBill[] = [];
+      for (const member of batch.filter((m) => duesPayingStages.has(m.stage))) {
+        const amount = billed.get(member.id);
+        if (amount !== undefined) {
+          existing++;
+          totalFen += amount;
+          continue;
+        }
+        let quote;
+        try {
+          quote = quoteDues({ category: member.duesCategory, incomeFen: member.duesIncomeFen });
+        } catch (err) {
+          // A record whose dues data the rules refuse is left unbilled (and logged), not the
+          // whole organisation's run.
+          skipped++;
+          this.logger.warn({ memberId: member.id, err: (err as Error).message }, 'member not billed: dues data refused');
+          continue;
+        }
+        fresh.push({
+          memberId: member.id,
+          memberName: member.name,
+          organizationId: member.organizationId,
+          orgPath: member.orgPath,
+          month: input.month,
+          amountFen: quote.monthlyFen,
+          category: quote.category,
+          basisFen: quote.basisFen,
+        });
+      }
+      const inserted = await bills.createMany(fresh, caller.userId);
+      created += inserted.length;
+      // Bills somebody else created meanwhile count as existing, with their amounts.
+      existing += fresh.length - inserted.length;
+      totalFen += inserted.reduce((sum, b) => sum + b.amountFen, 0);
+      if (inserted.length < fresh.length) {
+        const mine = new Set(inserted.map((b) => b.memberId));
+        const raced = await bills.existing(input.month, fresh.filter((f) => !mine.has(f.memberId)).map((f) => f.memberId));
+        for (const amount of raced.values()) totalFen += amount;
+      }
+    }
+    this.logger.info({ organizationId: org.id, month: input.month, created, existing, skipped }, 'dues bills generated');
+    return { created, existing, totalFen };
+  }
+
+  /** Records a payment against a month's bill, once per reference, never beyond what is owed. */
+  async recordPayment(caller: Caller, input: { memberId: string; month: string; amountFen: number; reference: string }): Promise<{ bill: Bill; recorded: boolean }> {
+    authorize(caller, 'dues.pay');
+    const violations: FieldViolation[] = [];
+    if (!input.memberId) violations.push({ field: 'memberId', problem: 'is required' });
+    if (!isYearMonth(input.month)) violations.push({ field: 'month', problem: 'must be a month YYYY-MM' });
+    const { amountFen } = input;
+    if (!Number.isSafeInteger(amountFen) || amountFen <= 0) violations.push({ field: 'amountFen', problem: 'must be a positive whole number of fen' });
+    const reference = input.reference.trim();
+    if (reference.length < 1 || reference.length > 100) violations.push({ field: 'reference', problem: 'must be 1 to 100 characters' });
+    if (violations.length) throw validationFailed(violations);
+
+    const member = await visibleMember(this.stores.members, caller, input.memberId);
+    const billNotFound = () => notFound('DUES_BILL_NOT_FOUND', `member ${member.id} has no dues bill for ${input.month}`, { memberId: member.id, month: input.month });
+    // A bill stays where it was billed when its member transfers out: the caller must see it too.
+    const bill = visible(caller, await this.stores.bills.find(member.id, input.month), (b) => b.orgPath, billNotFound);
+    return this.stores.bills.recordPayment(bill, { reference, amountFen, at: new Date().toISOString(), actor: caller.userId }, (current) => {
+      if (current.paidFen + amountFen > current.amountFen) {
+        throw failedPrecondition(
+          'DUES_OVERPAYMENT',
+          `${amountFen} fen is more than the ${current.amountFen - current.paidFen} fen still owed for ${current.month}`,
+          { memberId: member.id, month: current.month, owedFen: String(current.amountFen - current.paidFen) },
+        );
+      }
+    });
+  }
+
+  async listBills(caller: Caller, query: BillQuery, page: { page: number; size: number }): Promise<Page<Bill>> {
+    authorize(caller, 'dues.read');
+    if (query.month && !isYearMonth(query.month)) throw validationFailed([{ field: 'month', problem: 'must be a month YYYY-MM' }]);
+    const scope = await subtreeOf(this.stores.organizations, caller, query.organizationId);
+    return this.stores.bills.list(
+      { scope, ...(query.month ? { month: query.month } : {}), ...(query.memberId ? { memberId: query.memberId } : {}), unpaidOnly: query.unpaidOnly },
+      page.page,
+      page.size,
+    );
+  }
+
+  /** Members with unpaid dues up to a month, the longest runs first: they are the discipline matters. */
+  async arrearsReport(caller: Caller, query: { organizationId: string; asOfMonth: string; minMonths: number }, page: { page: number; size: number }): Promise<ArrearsReport> {
+    authorize(caller, 'dues.read');
+    const violations: FieldViolation[] = [];
+    const asOf = query.asOfMonth || provinceMonth(new Date());
+    if (!isYearMonth(asOf)) violations.push({ field: 'asOfMonth', problem: 'must be a month YYYY-MM' });
+    if (query.minMonths < 0 || query.minMonths > 1200) violations.push({ field: 'minMonths', problem: 'must be from 0 to 1200' });
+    if (violations.length) throw validationFailed(violations);
+    const minMonths = Math.max(query.minMonths, 1);
+    const scope = await subtreeOf(this.stores.organizations, caller, query.organizationId);
+
+    const lines: ArrearsLine[] = [];
+    let totalOwedFen = 0;
+    for await (const { memberId, bills: unpaid } of this.stores.bills.unpaidByMember(scope, asOf)) {
+      const months = unpaidMonths(unpaid, asOf);
+      if (months.length < minMonths) continue;
+      const owedFen = unpaid.reduce((sum, b) => sum + b.owedFen, 0);
+      const latest = unpaid[unpaid.length - 1]!;
+      totalOwedFen += owedFen;
+      lines.push({
+        memberId,
+        memberName: latest.memberName,
+        organizationId: latest.organizationId,
+        unpaidMonths: months.length,
+        consecutiveMonths: consecutiveArrears(unpaid, asOf),
+        owedFen,
+        oldestUnpaidMonth: months[0] ?? '',
+      });
+    }
+    lines.sort(
+      (a, b) =>
+        b.consecutiveMonths - a.consecutiveMonths ||
+        b.unpaidMonths - a.unpaidMonths ||
+        a.memberName.localeCompare(b.memberName, 'zh-Hans-CN') ||
+        a.memberId.localeCompare(b.memberId),
+    );
+    return { items: lines.slice((page.page - 1) * page.size, page.page * page.size), total: lines.length, totalOwedFen };
+  }
+}
+
+/**
+ * Six months of arrears in a row is a discipline matter: one member.dues.arrearsWarning per
+ * member per episode (a run of consecutive unpaid months). A run already holding a marked bill
+ * was warned about, however long it has grown since; once the bills are paid, a later run of
+ * six is a new episode.
+ */
+export function arrearsJob(bills: BillRepository): Job {
+  return {
+    name: 'dues-arrears',
+    // It reads every unpaid bill; arrears are counted in months, so hourly is early enough.
+    everyMs: 3_600_000,
+    async run(now) {
+      const asOf = provinceMonth(now);
+      let raised = 0;
+      for await (const { memberId, bills: unpaid } of bills.unpaidByMember('/', asOf)) {
+        if (consecutiveArrears(unpaid, asOf) < arrearsWarningMonths) continue;
+        // Every run of six or more with no marked bill is an episode nobody was warned about.
+        for (const run of arrearsRuns(unpaid)) {
+          if (run.length < arrearsWarningMonths || run.some((b) => b.arrearsWarnedAt)) continue;
+          const latest = run[run.length - 1]!;
+          const data = {
+            memberId,
+            memberName: latest.memberName,
+            organizationId: latest.organizationId,
+            consecutiveMonths: run.length,
+            fromMonth: run[0]!.month,
+            toMonth: latest.month,
+            owedFen: run.reduce((sum, b) => sum + b.owedFen, 0),
+            asOfMonth: asOf,
+          };
+          if (await bills.raiseArrearsWarning(run, data, now.toISOString())) raised++;
+        }
+      }
+      return { raised };
+    },
+  };
+}
