@@ -1,5 +1,6 @@
 // The one lint configuration for the whole repository.
 import js from '@eslint/js';
+import pluginVue from 'eslint-plugin-vue';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -19,5 +20,17 @@ export default tseslint.config(
     // Command-line scripts talk to people on the terminal.
     files: ['scripts/**', 'bench/**', 'deploy/**', 'services/*/seed/load.ts'],
     rules: { 'no-console': 'off' },
+  },
+  // The portal (web/): single-file components with TypeScript in <script setup>, run in browsers.
+  ...pluginVue.configs['flat/recommended'].map((config) => ({ ...config, files: ['web/**/*.vue'] })),
+  {
+    files: ['web/**/*.vue'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'], sourceType: 'module' } },
+    // Layout is prettier's (one config); a page's name is its file's, and pages are no reusable parts.
+    rules: { ...pluginVue.configs['no-layout-rules'].rules, 'vue/multi-word-component-names': 'off' },
+  },
+  {
+    files: ['web/src/**'],
+    languageOptions: { globals: { ...globals.browser } },
   },
 );

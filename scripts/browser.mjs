@@ -24,5 +24,6 @@ export function ensureBrowser() {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const update = spawnSync('apt-get', ['update', '-q'], { stdio: 'inherit', env });
   const install = spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
-  if (update.status !== 0 || install.status !== 0) console.warn(`[platform] apt-get could not install ${missing.join(', ')}; the browser tests will fail`);
+  if (update.status !== 0 || install.status !== 0)
+    console.warn(`[platform] apt-get could not install ${missing.join(', ')}; the browser tests will fail`);
 }

@@ -51,7 +51,13 @@ export function cookieOf(request: FastifyRequest, name: string): string | undefi
 }
 
 function setCookie(request: FastifyRequest, reply: FastifyReply, value: string, maxAgeSeconds: number): void {
-  const attributes = [`${sessionCookie}=${value}`, `Path=${cookiePath}`, `Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}`, 'HttpOnly', 'SameSite=Strict'];
+  const attributes = [
+    `${sessionCookie}=${value}`,
+    `Path=${cookiePath}`,
+    `Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}`,
+    'HttpOnly',
+    'SameSite=Strict',
+  ];
   if (request.protocol === 'https') attributes.push('Secure');
   void reply.header('set-cookie', attributes.join('; '));
 }
@@ -64,7 +70,7 @@ function refuseForeignOrigin(request: FastifyRequest): void {
   const origin = request.headers.origin;
   if (origin === undefined) return;
   if (origin !== `${request.protocol}://${request.host}`) {
-    throw new HttpError(403, 'SESSION_FOREIGN_ORIGIN', 'session requests are accepted from the portal\'s own origin only', { origin });
+    throw new HttpError(403, 'SESSION_FOREIGN_ORIGIN', "session requests are accepted from the portal's own origin only", { origin });
   }
 }
 
@@ -82,7 +88,11 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionOptions> = async (a
     ignoresBadToken: true,
   };
 
-  function answer(request: FastifyRequest, reply: FastifyReply, response: { tokens?: pb.TokenPair | undefined; user?: pb.User | undefined }) {
+  function answer(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    response: { tokens?: pb.TokenPair | undefined; user?: pb.User | undefined },
+  ) {
     const tokens = response.tokens;
     if (!tokens) throw new Error('member service answered without tokens');
     const expiresAt = tokens.refreshExpiresAt ?? '';
@@ -97,54 +107,66 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionOptions> = async (a
     };
   }
 
-  app.post('/session', {
-    config,
-    schema: {
-      tags: ['auth'],
-      summary: 'Sign in to the web portal: the access token in the body, the refresh token in an HttpOnly cookie',
-      security: [],
-      body: SignInBody,
-      response: { 200: SessionBody, ...errorResponses },
+  app.post(
+    '/session',
+    {
+      config,
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in to the web portal: the access token in the body, the refresh token in an HttpOnly cookie',
+        security: [],
+        body: SignInBody,
+        response: { 200: SessionBody, ...errorResponses },
+      },
     },
-  }, async (request, reply) => {
-    refuseForeignOrigin(request);
-    return answer(request, reply, await call(request, auth, 'login', { ...request.body, clientIp: request.ip }));
-  });
+    async (request, reply) => {
+      refuseForeignOrigin(request);
+      return answer(request, reply, await call(request, auth, 'login', { ...request.body, clientIp: request.ip }));
+    },
+  );
 
-  app.post('/session/refresh', {
-    config,
-    schema: {
-      tags: ['auth'],
-      summary: 'A new access token for the session cookie (which is rotated)',
-      security: [],
-      response: { 200: SessionBody, ...errorResponses },
+  app.post(
+    '/session/refresh',
+    {
+      config,
+      schema: {
+        tags: ['auth'],
+        summary: 'A new access token for the session cookie (which is rotated)',
+        security: [],
+        response: { 200: SessionBody, ...errorResponses },
+      },
     },
-  }, async (request, reply) => {
-    refuseForeignOrigin(request);
-    const refreshToken = refreshTokenOf(request);
-    try {
-      return answer(request, reply, await call(request, auth, 'refresh', { refreshToken }));
-    } catch (err) {
-      // A refused refresh token is of no further use: the browser forgets it.
+    async (request, reply) => {
+      refuseForeignOrigin(request);
+      const refreshToken = refreshTokenOf(request);
+      try {
+        return answer(request, reply, await call(request, auth, 'refresh', { refreshToken }));
+      } catch (err) {
+        // A refused refresh token is of no further use: the browser forgets it.
+        setCookie(request, reply, '', 0);
+        throw err;
+      }
+    },
+  );
+
+  app.delete(
+    '/session',
+    {
+      config,
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign out of the web portal: ends the session and clears its cookie',
+        security: [],
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      refuseForeignOrigin(request);
+      const refreshToken = cookieOf(request, sessionCookie);
       setCookie(request, reply, '', 0);
-      throw err;
-    }
-  });
-
-  app.delete('/session', {
-    config,
-    schema: {
-      tags: ['auth'],
-      summary: 'Sign out of the web portal: ends the session and clears its cookie',
-      security: [],
-      response: { 204: Type.Null(), ...errorResponses },
+      // Logging out of an unknown or ended session is no error at the member service either.
+      if (refreshToken && refreshToken.length <= 200) await call(request, auth, 'logout', { refreshToken });
+      return reply.status(204).send(null);
     },
-  }, async (request, reply) => {
-    refuseForeignOrigin(request);
-    const refreshToken = cookieOf(request, sessionCookie);
-    setCookie(request, reply, '', 0);
-    // Logging out of an unknown or ended session is no error at the member service either.
-    if (refreshToken && refreshToken.length <= 200) await call(request, auth, 'logout', { refreshToken });
-    return reply.status(204).send(null);
-  });
+  );
 };

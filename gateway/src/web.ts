@@ -73,10 +73,7 @@ const webPortal: FastifyPluginAsync<WebOptions> = async (app, { config, root = d
 
   const page = (request: FastifyRequest, reply: FastifyReply) => {
     if (notPages.test(request.url) || /\.[A-Za-z0-9]{1,8}$/.test(request.url.split('?')[0] ?? '')) return reply.callNotFound();
-    return reply
-      .header('content-security-policy', pageSecurityPolicy)
-      .header('cache-control', 'no-cache')
-      .sendFile('index.html');
+    return reply.header('content-security-policy', pageSecurityPolicy).header('cache-control', 'no-cache').sendFile('index.html');
   };
   app.get('/', { schema: { hide: true } }, page);
   app.get('/*', { schema: { hide: true } }, page);

@@ -5,7 +5,17 @@ export interface Segment {
   hit: boolean;
 }
 
-const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", '#39': "'", '#x27': "'", '#x2F': '/', '#47': '/' };
+const entities: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  '#39': "'",
+  '#x27': "'",
+  '#x2F': '/',
+  '#47': '/',
+};
 
 function decode(text: string): string {
   return text.replace(/&(#?[a-zA-Z0-9]+);/g, (whole, name: string) => {
@@ -58,5 +68,8 @@ export function yuan(fen: number): string {
 }
 
 export function paragraphs(body: string): string[] {
-  return body.split(/\n\s*\n|\n/).map((p) => p.trim()).filter(Boolean);
+  return body
+    .split(/\n\s*\n|\n/)
+    .map((p) => p.trim())
+    .filter(Boolean);
 }

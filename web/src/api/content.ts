@@ -99,7 +99,8 @@ export const suggest = (q: string, signal?: AbortSignal) =>
 
 export const getDocument = (id: string) => api<PolicyDocument>(`/documents/${encodeURIComponent(id)}`);
 
-export const relatedDocuments = (id: string) => api<{ hits: SearchHit[] }>(`/documents/${encodeURIComponent(id)}/related`, { query: { size: 5 } });
+export const relatedDocuments = (id: string) =>
+  api<{ hits: SearchHit[] }>(`/documents/${encodeURIComponent(id)}/related`, { query: { size: 5 } });
 
 export const listDocuments = (query: { status?: string; kind?: string; page?: number; size?: number }) =>
   api<{ total: number; page: number; size: number; items: PolicyDocument[] }>('/documents', { query });

@@ -140,7 +140,8 @@ export const listOrganizations = (query: { parentId?: string; kind?: string; des
 
 export const getOrganization = (id: string) => api<Organization>(`/organizations/${encodeURIComponent(id)}`);
 
-export const childrenOf = (id: string) => api<Page<Organization>>(`/organizations/${encodeURIComponent(id)}/children`, { query: { size: 100 } });
+export const childrenOf = (id: string) =>
+  api<Page<Organization>>(`/organizations/${encodeURIComponent(id)}/children`, { query: { size: 100 } });
 
 export const listMembers = (query: { organizationId?: string; name?: string; stage?: string; page?: number; size?: number }) =>
   api<Page<Member>>('/members', { query });
@@ -167,11 +168,22 @@ export const recordMeeting = (body: {
   attendance: { present: string[]; excused?: string[]; absent?: string[] };
 }) => api<Meeting>('/meetings', { method: 'POST', body });
 
-export const meetingCompliance = (query: { organizationId?: string; quarter?: string; behindOnly?: boolean; page?: number; size?: number }) =>
-  api<Page<BranchCompliance> & { quarter: string }>('/meetings/compliance', { query });
+export const meetingCompliance = (query: {
+  organizationId?: string;
+  quarter?: string;
+  behindOnly?: boolean;
+  page?: number;
+  size?: number;
+}) => api<Page<BranchCompliance> & { quarter: string }>('/meetings/compliance', { query });
 
-export const listBills = (query: { organizationId?: string; month?: string; memberId?: string; unpaidOnly?: boolean; page?: number; size?: number }) =>
-  api<Page<Bill>>('/dues/bills', { query });
+export const listBills = (query: {
+  organizationId?: string;
+  month?: string;
+  memberId?: string;
+  unpaidOnly?: boolean;
+  page?: number;
+  size?: number;
+}) => api<Page<Bill>>('/dues/bills', { query });
 
 export const generateBills = (organizationId: string, month: string) =>
   api<{ created: number; existing: number; totalFen: number }>('/dues/bills', { method: 'POST', body: { organizationId, month } });

@@ -21,9 +21,15 @@ export type Width = keyof typeof widths;
 
 export async function launch(): Promise<Browser> {
   if (!existsSync(chromiumPath)) {
-    throw new Error(`no browser at ${chromiumPath}: npm test installs Debian's chromium and fonts-noto-cjk (scripts/browser.mjs), or apt-get install chromium fonts-noto-cjk`);
+    throw new Error(
+      `no browser at ${chromiumPath}: npm test installs Debian's chromium and fonts-noto-cjk (scripts/browser.mjs), or apt-get install chromium fonts-noto-cjk`,
+    );
   }
-  return chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'] });
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
+  });
 }
 
 export interface Watched {
@@ -34,7 +40,12 @@ export interface Watched {
 }
 
 /** A fresh context (no cookies, no storage) and page at a width, watched for problems. */
-export async function openPage(browser: Browser, baseURL: string, width: Width = 'phone', options: { deviceScaleFactor?: number; viewport?: { width: number; height: number } } = {}): Promise<Watched> {
+export async function openPage(
+  browser: Browser,
+  baseURL: string,
+  width: Width = 'phone',
+  options: { deviceScaleFactor?: number; viewport?: { width: number; height: number } } = {},
+): Promise<Watched> {
   const context = await browser.newContext({
     baseURL,
     viewport: options.viewport ?? widths[width],
@@ -53,7 +64,8 @@ export async function openPage(browser: Browser, baseURL: string, width: Width =
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error' && !/status of (401|403|404|409|400)/.test(message.text())) problems.push(`console error: ${message.text()}`);
+    if (message.type() === 'error' && !/status of (401|403|404|409|400)/.test(message.text()))
+      problems.push(`console error: ${message.text()}`);
   });
   return { context, page, problems };
 }
@@ -93,7 +105,12 @@ export async function seriousViolations(page: Page): Promise<AxeFinding[]> {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
       resultTypes: ['violations'],
     });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact ?? '', help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact ?? '',
+      help: v.help,
+      targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
+    }));
   });
   return findings.filter((f) => f.impact === 'serious' || f.impact === 'critical');
 }
@@ -121,7 +138,14 @@ export class Report {
     const file = `${this.suite}-${name}-${width}.png`;
     await page.screenshot({ path: join(reportDir, file), fullPage: true });
     const findings = await seriousViolations(page);
-    this.shots.push({ suite: this.suite, name, width, file, url: new URL(page.url()).pathname + new URL(page.url()).search, axe: findings });
+    this.shots.push({
+      suite: this.suite,
+      name,
+      width,
+      file,
+      url: new URL(page.url()).pathname + new URL(page.url()).search,
+      axe: findings,
+    });
     this.write();
     return findings;
   }

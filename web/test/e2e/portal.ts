@@ -13,7 +13,10 @@ export const distIndex = join(__dirname, '../../dist/index.html');
  */
 export async function startPortal(options: PlatformOptions = {}): Promise<Platform> {
   if (!existsSync(distIndex)) throw new Error('the portal is not built: run `npx vite build` in web/ (npm test builds it)');
-  return startPlatform({ AUTH_RATE_LIMIT_PER_MINUTE: '10000', PUBLIC_RATE_LIMIT_PER_MINUTE: '100000', RATE_LIMIT_PER_MINUTE: '100000' }, options);
+  return startPlatform(
+    { AUTH_RATE_LIMIT_PER_MINUTE: '10000', PUBLIC_RATE_LIMIT_PER_MINUTE: '100000', RATE_LIMIT_PER_MINUTE: '100000' },
+    options,
+  );
 }
 
 /** Documents the public pages are looked at with; ids by key once published and indexed. */

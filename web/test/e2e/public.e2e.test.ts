@@ -40,7 +40,9 @@ test('a citizen types a query, takes a suggestion, narrows by facet and validity
   await tab.goto('/');
   await tab.getByRole('heading', { name: '最新政策文件' }).waitFor();
   // Latest policy documents and news on the home page, newest first.
-  await expect(tab.locator('#policy-heading ~ article h3').first().textContent()).resolves.toContain('关于深入贯彻落实中央八项规定精神的通知');
+  await expect(tab.locator('#policy-heading ~ article h3').first().textContent()).resolves.toContain(
+    '关于深入贯彻落实中央八项规定精神的通知',
+  );
   await expect(tab.locator('#news-heading ~ article h3').first().textContent()).resolves.toContain('示范观摩');
   expect(await report.capture(tab, 'home', 'phone')).toEqual([]);
 
@@ -63,13 +65,18 @@ test('a citizen types a query, takes a suggestion, narrows by facet and validity
   await tab.getByText(/共找到 \d+ 条结果/).waitFor();
   await expect(tab.locator('article mark.hit').first().textContent()).resolves.toMatch(/三会一课/);
   const titles = () => tab.locator('.results article h2').allTextContents();
-  await expect(titles()).resolves.toEqual(expect.arrayContaining(['江川省党支部三会一课实施办法（2022年修订）', '江川省党支部三会一课实施办法']));
+  await expect(titles()).resolves.toEqual(
+    expect.arrayContaining(['江川省党支部三会一课实施办法（2022年修订）', '江川省党支部三会一课实施办法']),
+  );
   await expect(tab.locator('.results .validity').allTextContents()).resolves.toEqual(expect.arrayContaining(['现行有效', '已废止']));
   expect(await report.capture(tab, 'search', 'phone')).toEqual([]);
 
   // Facet: region 临江市 → only the old measures and the news; the URL keeps it.
   await tab.locator('.facets summary', { hasText: '地区' }).click();
-  await tab.locator('.facets').getByRole('button', { name: /^临江市 \(/ }).click();
+  await tab
+    .locator('.facets')
+    .getByRole('button', { name: /^临江市 \(/ })
+    .click();
   await tab.waitForURL(/region=/);
   await eventually(async () => expect(await titles()).toEqual(expect.not.arrayContaining(['江川省党支部三会一课实施办法（2022年修订）'])));
   // Validity: repealed only.
@@ -82,7 +89,11 @@ test('a citizen types a query, takes a suggestion, narrows by facet and validity
   await tab.getByRole('button', { name: '按发布时间' }).click();
   await tab.waitForURL(/sort=date/);
   expect(new URL(tab.url()).searchParams.get('region')).toBeNull();
-  await eventually(async () => expect((await tab.locator('.results time').evaluateAll((els) => els.map((e) => e.getAttribute('datetime') ?? ''))).join()).toMatch(/^2024-05-20/));
+  await eventually(async () =>
+    expect((await tab.locator('.results time').evaluateAll((els) => els.map((e) => e.getAttribute('datetime') ?? ''))).join()).toMatch(
+      /^2024-05-20/,
+    ),
+  );
 
   // A reload keeps the same search (everything is in the URL).
   const before = await titles();
@@ -113,13 +124,17 @@ test('a document number, a pinyin query and a typo each find the right documents
   const watched = await page('desktop');
   const { page: tab } = watched;
   await tab.goto(`/search?q=${encodeURIComponent('江委发[2021]9号')}`);
-  await eventually(async () => expect(await tab.locator('.results article h2').first().textContent()).toBe('关于落实党风廉政建设责任制的规定'));
+  await eventually(async () =>
+    expect(await tab.locator('.results article h2').first().textContent()).toBe('关于落实党风廉政建设责任制的规定'),
+  );
   await tab.goto('/search?q=sanhuiyike');
   await tab.getByText('已为您搜索').waitFor();
   await expect(tab.locator('.notice strong').textContent()).resolves.toBe('三会一课');
   await tab.goto(`/search?q=${encodeURIComponent('党凤廉政建设')}`);
   await expect(tab.locator('.notice strong').textContent()).resolves.toBe('党风廉政建设');
-  await eventually(async () => expect(await tab.locator('.results article h2').first().textContent()).toBe('关于落实党风廉政建设责任制的规定'));
+  await eventually(async () =>
+    expect(await tab.locator('.results article h2').first().textContent()).toBe('关于落实党风廉政建设责任制的规定'),
+  );
   expect(await report.capture(tab, 'search-corrected', 'desktop')).toEqual([]);
   // Nothing found says so.
   await tab.goto(`/search?q=${encodeURIComponent('量子计算芯片')}`);
