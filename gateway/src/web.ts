@@ -7,8 +7,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { serviceAddress, type GatewayConfig } from './config';
+import { frameworkError } from './errors';
 import { sessionRoutes } from './session';
 
 /** Where the portal's build lands (`vite build` in web/), from gateway/src or gateway/dist alike. */
@@ -71,8 +72,18 @@ const webPortal: FastifyPluginAsync<WebOptions> = async (app, { config, root = d
     schemaHide: true,
   });
 
+  const maxParamLength = app.initialConfig.maxParamLength ?? 100;
   const page = (request: FastifyRequest, reply: FastifyReply) => {
-    if (notPages.test(request.url) || /\.[A-Za-z0-9]{1,8}$/.test(request.url.split('?')[0] ?? '')) return reply.callNotFound();
+    const path = request.url.split('?')[0] ?? '';
+    if (notPages.test(request.url)) {
+      // With this wildcard route the router falls back here rather than refusing a path segment
+      // too long for an API route's parameter: it is refused here as it would have been there.
+      if (path.split('/').some((segment) => segment.length > maxParamLength)) {
+        return frameworkError({ code: 'FST_ERR_MAX_PARAM_LENGTH' } as FastifyError, request, reply);
+      }
+      return reply.callNotFound();
+    }
+    if (/\.[A-Za-z0-9]{1,8}$/.test(path)) return reply.callNotFound();
     return reply.header('content-security-policy', pageSecurityPolicy).header('cache-control', 'no-cache').sendFile('index.html');
   };
   app.get('/', { schema: { hide: true } }, page);

@@ -93,20 +93,78 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   return (await response.json()) as T;
 }
 
+/** What the services' refusals mean to the person who met them (the rest by HTTP status). */
+const codeMessages: Record<string, string> = {
+  AUTH_INVALID_CREDENTIALS: '用户名或密码不正确',
+  AUTH_ACCOUNT_LOCKED: '登录失败次数过多，账号已临时锁定，请稍后再试',
+  AUTH_ACCOUNT_DISABLED: '账号已停用，请联系组织管理员',
+  CONTENT_SELF_REVIEW: '不能审核或发布自己提交的文件（需由另一位审核人办理）',
+  CONTENT_NOT_DRAFT: '只有草稿可以修改',
+  CONTENT_NO_ORGANIZATION: '账号未归属任何组织，不能撰写文件',
+  CONTENT_REVISION_CONFLICT: '内容已被他人修改，请刷新后重试',
+  STALE_REVISION: '内容已被他人修改，请刷新后重试',
+  MEETING_ORG_KIND: '会议只能记录在党支部或党小组下',
+  MEMBER_NATIONAL_ID_TAKEN: '该身份证号已有党员档案',
+  TRANSFER_EXPIRED: '介绍信已过有效期',
+  TRANSFER_ORIGIN_ONLY: '此步骤须由转出组织办理',
+  TRANSFER_TARGET_ONLY: '此步骤须由接收组织办理',
+  TRANSFER_REJECT_REASON: '请填写退回原因',
+  MEMBER_IMPORT_FORMAT: '请上传 CSV 或 Excel（.xlsx）文件',
+};
+
+const fieldLabels: Record<string, string> = {
+  title: '标题',
+  docNumber: '文号',
+  agency: '发文机关',
+  docType: '文种',
+  issuedAt: '成文日期',
+  region: '地区',
+  topics: '主题',
+  body: '正文',
+  topic: '会议主题',
+  minutes: '会议记录',
+  date: '日期',
+  month: '月份',
+  amountFen: '金额',
+  reference: '缴费凭证号',
+  income: '月收入',
+  userName: '用户名',
+  password: '密码',
+};
+
+/** "body.title" → 标题; a field the portal has no word for keeps its name. */
+function fieldsOf(details: Record<string, string>): string {
+  const names = Object.keys(details).map((key) => {
+    const last = key.split('.').pop() ?? key;
+    return fieldLabels[last] ?? last;
+  });
+  return [...new Set(names)].join('、');
+}
+
 /** What to tell a person about a failed call, in their language. */
 export function describeError(err: unknown): string {
   if (err instanceof DOMException && err.name === 'AbortError') return '';
   if (!(err instanceof ApiError)) return '网络异常，请稍后重试';
+  const known = codeMessages[err.code];
+  if (known) return known;
   switch (err.status) {
+    case 400: {
+      const fields = fieldsOf(err.details);
+      return fields ? `填写的内容有误，请检查：${fields}` : '填写的内容有误，请检查后重试';
+    }
     case 401:
-      return err.code === 'AUTH_INVALID_CREDENTIALS' ? '用户名或密码不正确' : '请先登录';
+      return '请先登录';
     case 403:
       return '您没有执行此操作的权限';
     case 404:
       return '未找到相关内容，或不在您的管理范围内';
+    case 409:
+      return '操作与当前状态冲突，请刷新后重试';
+    case 413:
+      return '文件过大';
     case 429:
-      return err.code === 'AUTH_ACCOUNT_LOCKED' ? '登录失败次数过多，账号已临时锁定，请稍后再试' : '操作过于频繁，请稍后再试';
+      return '操作过于频繁，请稍后再试';
     default:
-      return err.status >= 500 ? '服务暂时不可用，请稍后重试' : err.message;
+      return err.status >= 500 ? '服务暂时不可用，请稍后重试' : '操作未能完成，请稍后重试';
   }
 }

@@ -32,13 +32,16 @@ export interface Member {
   organizationId: string;
   stage: string;
   duesCategory: string;
+  duesIncomeFen: number;
 }
 
 export interface ImportReport {
   rows: number;
   imported: number;
   invalidRows: number;
+  /** The first 200 errors by line. */
   errors: { line: number; field: string; problem: string }[];
+  errorCount: number;
   warnings: string[];
 }
 
@@ -125,6 +128,24 @@ export const transferStatusLabels: Record<string, string> = {
   expired: '已过期',
 };
 
+/** The import file's columns by the field names its errors use (the Chinese header names). */
+export const importFieldLabels: Record<string, string> = {
+  name: '姓名',
+  gender: '性别',
+  ethnicity: '民族',
+  birthDate: '出生日期',
+  nationalId: '身份证号',
+  education: '学历',
+  phone: '手机号',
+  organizationId: '所在组织',
+  stage: '发展阶段',
+  applicationDate: '申请入党日期',
+  activistDate: '确定积极分子日期',
+  candidateDate: '确定发展对象日期',
+  probationaryDate: '接收预备党员日期',
+  fullDate: '转正日期',
+};
+
 export const duesCategoryLabels: Record<string, string> = {
   inService: '在职',
   retired: '离退休',
@@ -142,6 +163,8 @@ export const getOrganization = (id: string) => api<Organization>(`/organizations
 
 export const childrenOf = (id: string) =>
   api<Page<Organization>>(`/organizations/${encodeURIComponent(id)}/children`, { query: { size: 100 } });
+
+export const getMember = (id: string) => api<Member>(`/members/${encodeURIComponent(id)}`);
 
 export const listMembers = (query: { organizationId?: string; name?: string; stage?: string; page?: number; size?: number }) =>
   api<Page<Member>>('/members', { query });
