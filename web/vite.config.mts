@@ -1,5 +1,8 @@
 // The portal's build: one entry, a chunk per page (the router imports pages lazily), no inline
 // script anywhere (the pages' Content-Security-Policy allows none), assets named by content hash.
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -17,8 +20,34 @@ function noRemoteFonts(): Plugin {
   };
 }
 
+/**
+ * Every script, style and SVG of the build also as .br and .gz beside it, compressed once at the
+ * highest levels: the gateway sends the one the browser accepts (@fastify/static preCompressed)
+ * and compresses nothing per request.
+ */
+function precompress(): Plugin {
+  let outDir = 'dist';
+  return {
+    name: 'precompress',
+    apply: 'build',
+    configResolved(config) {
+      outDir = config.build.outDir;
+    },
+    closeBundle() {
+      const walk = (dir: string): string[] =>
+        readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? walk(join(dir, name)) : [join(dir, name)]));
+      for (const file of walk(outDir)) {
+        if (!/\.(js|css|svg|html)$/.test(file) || statSync(file).size < 1024) continue;
+        const content = readFileSync(file);
+        writeFileSync(`${file}.gz`, gzipSync(content, { level: 9 }));
+        writeFileSync(`${file}.br`, brotliCompressSync(content, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+      }
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [vue(), noRemoteFonts()],
+  plugins: [vue(), noRemoteFonts(), precompress()],
   build: {
     target: 'es2022',
     outDir: 'dist',

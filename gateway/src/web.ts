@@ -63,6 +63,9 @@ const webPortal: FastifyPluginAsync<WebOptions> = async (app, { config, root = d
     wildcard: false,
     index: false,
     serveDotFiles: false,
+    // The build writes .br and .gz beside each asset; they are sent by Accept-Encoding, never as routes.
+    preCompressed: true,
+    globIgnore: ['**/*.br', '**/*.gz'],
     // Cache-Control is ours (below), not send's default max-age=0.
     cacheControl: false,
     setHeaders(res, path) {
@@ -88,9 +91,14 @@ const webPortal: FastifyPluginAsync<WebOptions> = async (app, { config, root = d
   };
   app.get('/', { schema: { hide: true } }, page);
   app.get('/*', { schema: { hide: true } }, page);
-  // index.html itself gets the pages' policy too.
   app.addHook('onSend', async (request, reply) => {
+    // index.html itself gets the pages' policy too.
     if (request.url === '/index.html') void reply.header('content-security-policy', pageSecurityPolicy);
+    // An asset's body depends on Accept-Encoding (br, gzip or none): caches must keep them apart.
+    if (request.url.startsWith('/assets/')) {
+      const vary = String(reply.getHeader('vary') ?? '');
+      if (!/accept-encoding/i.test(vary)) void reply.header('vary', vary ? `${vary}, Accept-Encoding` : 'Accept-Encoding');
+    }
   });
 };
 

@@ -4,6 +4,8 @@
  * and its related documents; user text stays text; every page passes axe at phone and desktop
  * widths, at 200 % zoom and in large-text mode, under the pages' strict CSP.
  */
+import { get, type IncomingHttpHeaders } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
 import type { Platform } from '../../../gateway/test/support';
 import { eventually, launch, openPage, problemsOf, Report, seriousViolations, type Watched } from './browser';
@@ -27,6 +29,17 @@ afterAll(async () => {
   await browser?.close();
   await platform?.stop();
 });
+
+/** A GET whose body arrives as sent (fetch would decompress it). */
+function raw(url: string, headers: Record<string, string>): Promise<{ headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ headers: response.headers, body: Buffer.concat(chunks) }));
+    }).on('error', reject);
+  });
+}
 
 async function page(width: 'phone' | 'desktop' = 'phone', options: Parameters<typeof openPage>[3] = {}): Promise<Watched> {
   const watched = await openPage(browser, platform.baseUrl, width, options);
@@ -281,6 +294,20 @@ test('the gateway serves the portal: pages under a strict CSP, hashed assets cac
   expect(script.status).toBe(200);
   expect(script.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
   expect(script.headers.get('content-type')).toMatch(/javascript/);
+  // Compressed once at build time: brotli or gzip as the browser accepts, the same script either way.
+  const plain = Buffer.from(await script.arrayBuffer());
+  for (const [accept, encoding, decode] of [
+    ['br, gzip', 'br', brotliDecompressSync],
+    ['gzip', 'gzip', gunzipSync],
+  ] as const) {
+    const answer = await raw(`${platform.baseUrl}${asset}`, { 'accept-encoding': accept });
+    expect(answer.headers['content-encoding']).toBe(encoding);
+    expect(answer.headers.vary).toMatch(/Accept-Encoding/);
+    expect(answer.body.length).toBeLessThan(plain.length / 2);
+    expect(decode(answer.body).equals(plain)).toBe(true);
+  }
+  expect((await raw(`${platform.baseUrl}${asset}`, { 'accept-encoding': 'identity' })).headers['content-encoding']).toBeUndefined();
+  expect((await fetch(`${platform.baseUrl}${asset}.br`)).status).toBe(404);
   // A missing asset is a 404, not the app; so is an unknown API path (in the API's error shape).
   expect((await fetch(`${platform.baseUrl}/assets/nope-123.js`)).status).toBe(404);
   const api = await fetch(`${platform.baseUrl}/api/v1/no-such-route`);
