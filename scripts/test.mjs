@@ -76,7 +76,7 @@ if (jestArgs.length > 0) {
   jest('selected', ['--runInBand', ...jestArgs]);
 } else {
   jest('suites', ['--maxWorkers=2', '--testPathIgnorePatterns', outage, '/node_modules/']);
-  jest('outage suites', ['--runInBand', '--testPathPattern', outage]);
+  jest('outage-suites', ['--runInBand', '--testPathPattern', outage]);
 }
 if (!process.env.KEEP_STACK) stopStack(startedComponents);
 

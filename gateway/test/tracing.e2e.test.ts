@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
-import { cleanupNamespace, ensureStack, repoRoot, stackEnv, uniqueNamespace, waitFor } from '@repo/testbed';
+import { cleanupNamespace, ensureStack, repoRoot, stackEnv, testCallerKeys, uniqueNamespace, waitFor } from '@repo/testbed';
 import { editor, policyBody, reviewer, tokenSecret } from './support';
 
 jest.setTimeout(120_000);
@@ -83,7 +83,7 @@ test('a publish request, its gRPC call and the indexer handling its event share 
   const collectorUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const [grpcPort, httpPort] = [await freePort(), await freePort()];
   startService('content', 'services/content/dist/main.js', { ...stackEnv(namespace), CONTENT_GRPC_ADDR: `127.0.0.1:${grpcPort}` }, collectorUrl);
-  startService('gateway', 'gateway/dist/main.js', { LOG_LEVEL: 'silent', GATEWAY_PORT: String(httpPort), CONTENT_ADDR: `127.0.0.1:${grpcPort}`, AUTH_TOKEN_SECRET: tokenSecret }, collectorUrl);
+  startService('gateway', 'gateway/dist/main.js', { LOG_LEVEL: 'silent', GATEWAY_PORT: String(httpPort), CONTENT_ADDR: `127.0.0.1:${grpcPort}`, AUTH_TOKEN_SECRET: tokenSecret, CALLER_SIGNING_KEY: testCallerKeys.privateKeyPem }, collectorUrl);
   const base = `http://127.0.0.1:${httpPort}`;
   // Only the content service runs here, so readiness is read per service.
   const contentReady = async () => ((await (await fetch(`${base}/readyz`)).json()) as { services: { content: boolean } }).services.content;
