@@ -3,7 +3,6 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureBrowser } from './browser.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // The order of deploy/local (stop.sh stops FerretDB before PostgreSQL whatever the order given).
@@ -33,7 +32,6 @@ export function runOrExit(command, args, options = {}) {
 export function ensureDependencies() {
   const marker = join(root, 'node_modules/.package-lock.json');
   const lock = join(root, 'package-lock.json');
-  ensureBrowser();
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
   log('installing dependencies (npm ci)');
   runOrExit('npm', ['ci', '--no-audit', '--no-fund']);

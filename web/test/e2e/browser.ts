@@ -3,15 +3,45 @@
  * its test on a script error or a Content-Security-Policy violation, axe-core in the page, and
  * the screenshot report (.local/web-report/index.html).
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as axe from 'axe-core';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { repoRoot } from '@repo/testbed';
 
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const reportDir = join(repoRoot(), '.local/web-report');
+/** Where scripts/browser.mjs puts a browser and fonts when it may not install them system-wide. */
+const browserCache = join(repoRoot(), '.local/browser');
+
+/** The file under dir (searched depth first) whose name is one of names. */
+function findFile(dir: string, names: string[]): string | undefined {
+  if (!existsSync(dir)) return undefined;
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) {
+      const found = findFile(path, names);
+      if (found) return found;
+    } else if (names.includes(entry)) return path;
+  }
+  return undefined;
+}
+
+/** Debian's chromium (or CHROMIUM_PATH); else the Playwright headless shell in the cache. */
+export function chromiumPath(): string {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
+  return findFile(join(browserCache, 'ms-playwright'), ['chrome-headless-shell', 'headless_shell']) ?? '/usr/bin/chromium';
+}
+
+/** FONTCONFIG_FILE for fonts-noto-cjk unpacked into the cache (the system's fonts stay in). */
+function localFontConfig(): Record<string, string> {
+  const fonts = join(browserCache, 'fonts/usr/share/fonts');
+  if (!existsSync(fonts)) return {};
+  const file = join(browserCache, 'fonts.conf');
+  const system = existsSync('/etc/fonts/fonts.conf') ? '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>' : '';
+  writeFileSync(file, `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>${system}<dir>${fonts}</dir><cachedir>${join(browserCache, 'fontconfig-cache')}</cachedir></fontconfig>\n`);
+  return { FONTCONFIG_FILE: file };
+}
 
 export const widths = {
   phone: { width: 375, height: 812 },
@@ -20,14 +50,17 @@ export const widths = {
 export type Width = keyof typeof widths;
 
 export async function launch(): Promise<Browser> {
-  if (!existsSync(chromiumPath)) {
+  const executablePath = chromiumPath();
+  if (!existsSync(executablePath)) {
     throw new Error(
-      `no browser at ${chromiumPath}: npm test installs Debian's chromium and fonts-noto-cjk (scripts/browser.mjs), or apt-get install chromium fonts-noto-cjk`,
+      `no browser at ${executablePath}: npm test installs Debian's chromium and fonts-noto-cjk (scripts/browser.mjs), or apt-get install chromium fonts-noto-cjk`,
     );
   }
+  const fontConfig = localFontConfig();
   return chromium.launch({
-    executablePath: chromiumPath,
+    executablePath,
     headless: true,
+    ...(Object.keys(fontConfig).length ? { env: { ...process.env, ...fontConfig } as Record<string, string> } : {}),
     args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
   });
 }
