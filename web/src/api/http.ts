@@ -109,6 +109,12 @@ const codeMessages: Record<string, string> = {
   TRANSFER_ORIGIN_ONLY: '此步骤须由转出组织办理',
   TRANSFER_TARGET_ONLY: '此步骤须由接收组织办理',
   TRANSFER_REJECT_REASON: '请填写退回原因',
+  TRANSFER_DUES_ARREARS: '该党员党费未缴至转接当月，缴清后方可同意转出',
+  TRANSFER_ALREADY_OPEN: '该党员已有办理中的组织关系转接',
+  TRANSFER_SAME_ORGANIZATION: '接收组织与所在组织相同',
+  TRANSFER_TARGET_KIND: '接收组织须为党支部',
+  TRANSFER_TARGET_GONE: '接收党支部已不存在',
+  TRANSFER_STATE: '该转接当前状态不能办理此步骤，请刷新后重试',
   MEMBER_IMPORT_FORMAT: '请上传 CSV 或 Excel（.xlsx）文件',
 };
 

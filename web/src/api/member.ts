@@ -226,6 +226,9 @@ export const quoteDues = (category: string, income?: number) =>
 export const listTransfers = (query: { status?: string; organizationId?: string; page?: number; size?: number }) =>
   api<Page<Transfer>>('/transfers', { query });
 
+export const startTransfer = (body: { memberId: string; toOrganizationId: string; reason: string }) =>
+  api<Transfer>('/transfers', { method: 'POST', body });
+
 export const actOnTransfer = (id: string, action: 'approve' | 'receive' | 'reject', reason?: string) =>
   api<Transfer>(`/transfers/${encodeURIComponent(id)}/${action}`, { method: 'POST', body: reason ? { reason } : {} });
 

@@ -168,6 +168,9 @@ export class Report {
   /** A full-page screenshot and the page's axe findings (returned for the test to expect none). */
   async capture(page: Page, name: string, width: string): Promise<AxeFinding[]> {
     await page.evaluate(() => document.fonts.ready);
+    // Fades and slides (a closing dropdown, a toast going away) finish first: axe measures contrast
+    // as it is at that instant, and a half-faded toast is no state anyone reads.
+    await page.evaluate(() => Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => undefined))));
     const file = `${this.suite}-${name}-${width}.png`;
     await page.screenshot({ path: join(reportDir, file), fullPage: true });
     const findings = await seriousViolations(page);

@@ -2,12 +2,13 @@
  * The member pages and the console in headless Chromium against the real platform (content and
  * member services): an editor's document goes through review to the public search; an
  * organisation administrator imports members and sees each bad line; a branch secretary records
- * a meeting and the member sees it on their phone; every page passes axe at both widths.
+ * a meeting and the member sees it on their phone; an administrator bills dues and a transfer
+ * waits until they are paid; every page passes axe at both widths.
  */
 import type { Browser, Page } from 'playwright-core';
 import type { Platform } from '../../../gateway/test/support';
 import { eventually, launch, openPage, problemsOf, Report, type Watched, type Width } from './browser';
-import { castPeople, memberRow, type Cast, type Person } from './people';
+import { castPeople, get, memberRow, post, type Cast, type Person } from './people';
 import { startPortal } from './portal';
 
 jest.setTimeout(150_000);
@@ -292,4 +293,63 @@ test('the session: the refresh token is an HttpOnly cookie no script reads, a re
   await tab.reload();
   await tab.waitForURL((url) => url.pathname === '/login' && url.searchParams.get('next') === '/me');
   expect(await problemsOf(member)).toEqual([]);
+});
+
+test('an administrator bills the month and records a payment; a transfer out waits until the dues are paid, then the target branch receives the member', async () => {
+  const target = await post(platform, '/organizations', { parentId: cast.city.id, name: '临江市财政局机关党支部', kind: 'branch' });
+  const moving = cast.roster[1]!;
+  const admin = await page('desktop');
+  await signIn(admin.page, cast.editor, /\/console\/dashboard$/);
+
+  await admin.page.getByRole('link', { name: '党费管理' }).click();
+  await admin.page.locator('.filters .el-select').click();
+  await admin.page.getByRole('option', { name: cast.branch.name, exact: true }).click();
+  await admin.page.getByRole('button', { name: '生成本月账单' }).click();
+  await admin.page.getByText(/新生成 \d+ 张账单/).waitFor();
+  const bill = admin.page.locator('.bills .el-table__row', { hasText: moving.name });
+  await expect(bill.innerText()).resolves.toMatch(/欠 ¥/);
+  await admin.page.locator('.arrears .el-table__row', { hasText: moving.name }).waitFor();
+  expect(await report.capture(admin.page, 'dues-billed', 'desktop')).toEqual([]);
+
+  await admin.page.getByRole('link', { name: '组织关系转接' }).click();
+  await admin.page.getByRole('button', { name: '发起转接' }).click();
+  const form = admin.page.getByRole('dialog', { name: '发起组织关系转接' });
+  await form.locator('.picker .el-select').click();
+  await admin.page.getByRole('option', { name: cast.branch.name, exact: true }).click();
+  await form.getByLabel('转出党员').click();
+  await admin.page.getByRole('option', { name: moving.name, exact: true }).click();
+  await form.getByLabel('接收党支部').click();
+  await admin.page.getByRole('option', { name: target.name, exact: true }).click();
+  await form.getByLabel('转接事由').fill('工作调动');
+  expect(await report.capture(admin.page, 'transfer-start', 'desktop')).toEqual([]);
+  await form.getByRole('button', { name: '发起' }).click();
+  await admin.page.getByText(`已发起转接：${moving.name}`).waitFor();
+  const transfer = admin.page.locator('.el-table__row', { hasText: moving.name });
+  await expect(transfer.innerText()).resolves.toContain('已发起');
+  // The origin approves only once the member's dues are paid up to the month.
+  await transfer.getByRole('button', { name: '同意转出' }).click();
+  await admin.page.getByText('该党员党费未缴至转接当月，缴清后方可同意转出').waitFor();
+
+  await admin.page.getByRole('link', { name: '党费管理' }).click();
+  await admin.page.locator('.filters .el-select').click();
+  await admin.page.getByRole('option', { name: cast.branch.name, exact: true }).click();
+  await admin.page.locator('.bills .el-table__row', { hasText: moving.name }).getByRole('button', { name: '记录缴费' }).click();
+  const payment = admin.page.getByRole('dialog', { name: '记录缴费' });
+  await payment.getByLabel('缴费凭证号').fill('ZF-2026-0001');
+  await payment.getByRole('button', { name: '保存' }).click();
+  await admin.page.getByText('缴费已记录').waitFor();
+  await eventually(async () => expect(await admin.page.locator('.bills .el-table__row', { hasText: moving.name }).innerText()).toContain('已缴清'));
+  await expect(admin.page.locator('.arrears .el-table__row', { hasText: moving.name }).count()).resolves.toBe(0);
+
+  await admin.page.getByRole('link', { name: '组织关系转接' }).click();
+  await admin.page.locator('.el-table__row', { hasText: moving.name }).getByRole('button', { name: '同意转出' }).click();
+  await admin.page.getByText('已同意转出').waitFor();
+  await eventually(async () => expect(await admin.page.locator('.el-table__row', { hasText: moving.name }).innerText()).toContain('转出方已同意'));
+  // The city's administrator has the target branch in scope too, so receives it here.
+  await admin.page.locator('.el-table__row', { hasText: moving.name }).getByRole('button', { name: '接收' }).click();
+  await admin.page.locator('.el-message', { hasText: '已接收' }).waitFor();
+  await eventually(async () => expect(await admin.page.locator('.el-table__row', { hasText: moving.name }).innerText()).toMatch(/已接收|已完成/));
+  expect(await report.capture(admin.page, 'transfers', 'desktop')).toEqual([]);
+  await eventually(async () => expect((await get<{ organizationId: string }>(platform, `/members/${moving.id}`)).organizationId).toBe(target.id));
+  expect(await problemsOf(admin)).toEqual([]);
 });

@@ -31,7 +31,8 @@ export interface Cast {
 
 const admin = bearer({ userId: 'web-test-admin', roles: ['superAdmin'], orgPath: '/' }, tokenSecret);
 
-async function post(platform: Platform, path: string, body: unknown): Promise<{ id: string; name: string; path: string }> {
+/** A POST to the REST API as the superAdmin; the created resource. */
+export async function post(platform: Platform, path: string, body: unknown): Promise<{ id: string; name: string; path: string }> {
   const response = await fetch(`${platform.baseUrl}/api/v1${path}`, {
     method: 'POST',
     headers: { ...admin, 'content-type': 'application/json' },
@@ -40,6 +41,13 @@ async function post(platform: Platform, path: string, body: unknown): Promise<{ 
   const answer = (await response.json()) as { id: string; name: string; path: string };
   if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(answer)}`);
   return answer;
+}
+
+/** A GET from the REST API as the superAdmin. */
+export async function get<T>(platform: Platform, path: string): Promise<T> {
+  const response = await fetch(`${platform.baseUrl}/api/v1${path}`, { headers: admin });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
 }
 
 let serial = 0;
