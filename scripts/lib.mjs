@@ -44,9 +44,7 @@ export function build() {
 
 /** Which stack components are running now. */
 export function runningComponents() {
-  return stackComponents.filter(
-    (c) => spawnSync('bash', [join(root, 'deploy/local/status.sh'), c], { stdio: 'ignore' }).status === 0,
-  );
+  return stackComponents.filter((c) => spawnSync('bash', [join(root, 'deploy/local/status.sh'), c], { stdio: 'ignore' }).status === 0);
 }
 
 export function startStack() {

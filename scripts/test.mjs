@@ -39,9 +39,11 @@ function check(name, command, args) {
 /** Runs the checks, `parallel` at a time. */
 async function checks(list, parallel) {
   const queue = [...list];
-  await Promise.all(Array.from({ length: parallel }, async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) await check(...next);
-  }));
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) await check(...next);
+    }),
+  );
 }
 
 if (jestArgs.length === 0) {

@@ -30,7 +30,13 @@ if (terms.length === 0) {
 
 // Longest spelling first, so that overlapping variants (组织关系转接|组织关系) count once.
 const pattern = (variants: string[]) =>
-  new RegExp([...variants].sort((a, b) => b.length - a.length).map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+  new RegExp(
+    [...variants]
+      .sort((a, b) => b.length - a.length)
+      .map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('|'),
+    'g',
+  );
 const occurrences = (text: string, variants: string[]) => text.match(pattern(variants))?.length ?? 0;
 
 interface Row {

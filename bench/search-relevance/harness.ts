@@ -85,7 +85,12 @@ export async function runBenchmark(options: BenchmarkOptions = {}): Promise<Benc
   const keyById = new Map(documents.map((d, i) => [d.id, corpus[i]!.key]));
   const prefix = options.prefix ?? `relevance-${randomBytes(4).toString('hex')}-`;
   const client = new Client({ node: options.node ?? process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200' });
-  const index = new SearchIndex({ client, analyzer: createTextAnalyzer(), prefix, ...(options.ranking ? { ranking: options.ranking } : {}) });
+  const index = new SearchIndex({
+    client,
+    analyzer: createTextAnalyzer(),
+    prefix,
+    ...(options.ranking ? { ranking: options.ranking } : {}),
+  });
 
   try {
     await index.lifecycle.ensure();
@@ -104,7 +109,9 @@ export async function runBenchmark(options: BenchmarkOptions = {}): Promise<Benc
         return { rank: i + 1, key, title: hit.title, grade: q.judgments[key] ?? 0, score: hit.score };
       });
       const ranked = hits.map((h) => h.key);
-      const wanted = Object.entries(q.judgments).filter(([, g]) => g === 3).map(([key]) => key);
+      const wanted = Object.entries(q.judgments)
+        .filter(([, g]) => g === 3)
+        .map(([key]) => key);
       results.push({
         id: q.id,
         kind: q.kind,

@@ -26,15 +26,27 @@ export function dcg(gradesInRankOrder: readonly number[], k: number): number {
 }
 
 export function ndcgAtK(ranked: readonly string[], grades: Grades, k: number): number {
-  const ideal = dcg(Object.values(grades).filter((g) => g > 0).sort((a, b) => b - a), k);
+  const ideal = dcg(
+    Object.values(grades)
+      .filter((g) => g > 0)
+      .sort((a, b) => b - a),
+    k,
+  );
   if (ideal === 0) return 0;
-  return dcg(unique(ranked).map((key) => gradeOf(grades, key)), k) / ideal;
+  return (
+    dcg(
+      unique(ranked).map((key) => gradeOf(grades, key)),
+      k,
+    ) / ideal
+  );
 }
 
 export function reciprocalRank(ranked: readonly string[], grades: Grades, k: number): number {
   const highest = Math.max(0, ...Object.values(grades));
   if (highest === 0) return 0;
-  const index = unique(ranked).slice(0, k).findIndex((key) => gradeOf(grades, key) === highest);
+  const index = unique(ranked)
+    .slice(0, k)
+    .findIndex((key) => gradeOf(grades, key) === highest);
   return index < 0 ? 0 : 1 / (index + 1);
 }
 

@@ -47,7 +47,11 @@ function worst(results: readonly QueryResult[], count: number): string {
   return sorted
     .map((r) => {
       const head = `${r.id} [${r.kind}] "${r.query}"  nDCG@10 ${f3(r.ndcg10)}  MRR ${f3(r.mrr)}  recall@10 ${f3(r.recall10)}  (${r.total} hits)`;
-      const hits = r.hits.slice(0, 5).map((h) => `    ${h.rank}. [${h.grade}] ${h.key === h.title || h.key === `article:${h.title}` ? h.title : `${h.key}  ${h.title}`}`);
+      const hits = r.hits
+        .slice(0, 5)
+        .map(
+          (h) => `    ${h.rank}. [${h.grade}] ${h.key === h.title || h.key === `article:${h.title}` ? h.title : `${h.key}  ${h.title}`}`,
+        );
       const missing = r.missing.length > 0 ? [`    wanted but not on page 1: ${r.missing.join(', ')}`] : [];
       return [head, ...(hits.length > 0 ? hits : ['    (nothing found)']), ...missing].join('\n');
     })
@@ -94,6 +98,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(`search relevance: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  console.error(`search relevance: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   process.exit(1);
 });

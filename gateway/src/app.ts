@@ -33,8 +33,7 @@ function validators() {
   const common = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false } as const;
   const body = addFormats(new Ajv({ ...common, coerceTypes: false }));
   const text = addFormats(new Ajv({ ...common, coerceTypes: 'array' }));
-  return ({ schema, httpPart }: { schema: object; httpPart?: string }) =>
-    (httpPart === 'body' ? body : text).compile(schema);
+  return ({ schema, httpPart }: { schema: object; httpPart?: string }) => (httpPart === 'body' ? body : text).compile(schema);
 }
 
 /** A client's request id is kept when it is a sane token (it reaches logs); otherwise a new one. */
@@ -92,7 +91,9 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
 
   await app.register(helmet, {
     // The API answers JSON; only the OpenAPI page at /docs runs scripts, from its own files.
-    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] } },
+    contentSecurityPolicy: {
+      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] },
+    },
     crossOriginResourcePolicy: { policy: 'cross-origin' },
   });
   await app.register(cors, {
@@ -143,7 +144,11 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   app.addSchema(ErrorBody);
 
-  const authLimit = { max: config.AUTH_RATE_LIMIT_PER_MINUTE, timeWindow: 60_000, keyGenerator: (request: FastifyRequest) => `auth:${request.ip}` };
+  const authLimit = {
+    max: config.AUTH_RATE_LIMIT_PER_MINUTE,
+    timeWindow: 60_000,
+    keyGenerator: (request: FastifyRequest) => `auth:${request.ip}`,
+  };
   await app.register(
     async (api) => {
       for (const service of platformServices) {
@@ -155,13 +160,21 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
   );
   await app.register(webPortal, { config });
 
-  app.get('/healthz', { schema: { tags: ['health'], summary: 'The gateway process is alive', security: [] } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { tags: ['health'], summary: 'Every service the gateway calls answers its health check', security: [] } }, async (_request, reply) => {
-    const answers = await Promise.all(platformServices.map(async (service) => [service.name, await isServing(serviceAddress(config, service.name))] as const));
-    const services = Object.fromEntries(answers);
-    const ready = answers.every(([, up]) => up);
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', services });
-  });
+  app.get('/healthz', { schema: { tags: ['health'], summary: 'The gateway process is alive', security: [] } }, async () => ({
+    status: 'ok',
+  }));
+  app.get(
+    '/readyz',
+    { schema: { tags: ['health'], summary: 'Every service the gateway calls answers its health check', security: [] } },
+    async (_request, reply) => {
+      const answers = await Promise.all(
+        platformServices.map(async (service) => [service.name, await isServing(serviceAddress(config, service.name))] as const),
+      );
+      const services = Object.fromEntries(answers);
+      const ready = answers.every(([, up]) => up);
+      return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', services });
+    },
+  );
 
   return { app };
 }

@@ -2,7 +2,9 @@ import { commonShape, env, loadConfig as load, z } from '@repo/config';
 import { addressVariable, defaultAddress, platformServices } from '@repo/platform';
 
 /** Where the gateway finds each service of the platform's list: <NAME>_ADDR. */
-const serviceAddresses = Object.fromEntries(platformServices.map((service) => [addressVariable(service.name), env.address(defaultAddress(service))]));
+const serviceAddresses = Object.fromEntries(
+  platformServices.map((service) => [addressVariable(service.name), env.address(defaultAddress(service))]),
+);
 
 export const gatewayConfigShape = {
   LOG_LEVEL: commonShape.LOG_LEVEL,

@@ -38,9 +38,7 @@ interface AjvError {
 /** Names the field an ajv error is about: body.title, query.size, params.id ... */
 function fieldOf(error: AjvError, part: string): string {
   const path = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
-  const extra =
-    (error.params.missingProperty as string | undefined) ??
-    (error.params.additionalProperty as string | undefined);
+  const extra = (error.params.missingProperty as string | undefined) ?? (error.params.additionalProperty as string | undefined);
   return [part, path, extra].filter(Boolean).join('.');
 }
 
@@ -58,7 +56,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
       // Callers know "query" (the URL's query string), not fastify's "querystring".
       const part = error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'body');
       for (const v of error.validation) details[fieldOf(v, part)] = problemOf(v);
-      const message = Object.entries(details).map(([field, problem]) => `${field} ${problem}`).join('; ');
+      const message = Object.entries(details)
+        .map(([field, problem]) => `${field} ${problem}`)
+        .join('; ');
       return reply.status(400).send({ error: { code: 'VALIDATION_FAILED', message, details } });
     }
     if (error instanceof HttpError) {
@@ -76,7 +76,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return reply.status(remote.httpStatus).send({ error: { code: remote.code, message: remote.message, details: remote.details } });
     }
     const status = error.statusCode ?? 500;
-    if (status === 400 && error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
+    if ((status === 400 && error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') || error instanceof SyntaxError) {
       return reply.status(400).send({ error: { code: 'MALFORMED_JSON', message: 'request body is not valid JSON', details: {} } });
     }
     if (status < 500) {
@@ -124,7 +124,9 @@ export function sendClientError(err: Error & { code?: string }, socket: Socket):
         ? [408, 'REQUEST_TIMEOUT', 'the request took too long to arrive']
         : [400, 'BAD_REQUEST', 'the request is not valid HTTP'];
   const body = errorJson(code, message);
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** Errors fastify's router raises before any route: a URL it cannot decode, a path segment too long. */

@@ -19,7 +19,12 @@ let platform: Platform;
 const adminPassword = 'Bootstrap-Pa55word';
 
 beforeAll(async () => {
-  platform = await startPlatform({ AUTH_LOCKOUT_THRESHOLD: '3', AUTH_LOCKOUT_SECONDS: '2', AUTH_ACCESS_TTL_SECONDS: '60', AUTH_RATE_LIMIT_PER_MINUTE: '1000' });
+  platform = await startPlatform({
+    AUTH_LOCKOUT_THRESHOLD: '3',
+    AUTH_LOCKOUT_SECONDS: '2',
+    AUTH_ACCESS_TTL_SECONDS: '60',
+    AUTH_RATE_LIMIT_PER_MINUTE: '1000',
+  });
 });
 
 afterAll(async () => {
@@ -34,9 +39,13 @@ const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 /** The bootstrap command, run as an operator would, against this test's database. */
 async function bootstrap(password: string): Promise<{ code: number; output: string }> {
   try {
-    const { stdout } = await promisify(execFile)(process.execPath, [join(repoRoot(), 'services/member/dist/bootstrap.js'), '--user', 'root-admin'], {
-      env: { ...process.env, MONGO_URL: stackEnv(platform.namespace).MONGO_URL, BOOTSTRAP_ADMIN_PASSWORD: password, LOG_LEVEL: 'silent' },
-    });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [join(repoRoot(), 'services/member/dist/bootstrap.js'), '--user', 'root-admin'],
+      {
+        env: { ...process.env, MONGO_URL: stackEnv(platform.namespace).MONGO_URL, BOOTSTRAP_ADMIN_PASSWORD: password, LOG_LEVEL: 'silent' },
+      },
+    );
     return { code: 0, output: stdout };
   } catch (err) {
     const failure = err as { code: number; stderr: string };
@@ -91,7 +100,12 @@ describe('lockout', () => {
 
   beforeAll(async () => {
     adminToken = (await login('root-admin', adminPassword)).body.accessToken;
-    const created = await call('POST', '/api/v1/users', auth(adminToken), { userName: 'li.wei', displayName: '李伟', password: 'Li-Wei-2026-pass', roles: ['inspector'] });
+    const created = await call('POST', '/api/v1/users', auth(adminToken), {
+      userName: 'li.wei',
+      displayName: '李伟',
+      password: 'Li-Wei-2026-pass',
+      roles: ['inspector'],
+    });
     // Only a superAdmin may be created without a node; an inspector needs one.
     expect(created.status).toBe(400);
     expect(created.body.error.details).toHaveProperty(['organizationId']);
@@ -183,14 +197,20 @@ describe('tokens', () => {
   });
 });
 
-describe('changing one\'s password', () => {
+describe("changing one's password", () => {
   const password = 'Zhao-Min-2026-pass';
   let adminToken: string;
 
   beforeAll(async () => {
     adminToken = (await login('root-admin', adminPassword)).body.accessToken;
     const org = await call('POST', '/api/v1/organizations', auth(adminToken), { name: '中共江川省委组织部机关委员会', kind: 'committee' });
-    const user = await call('POST', '/api/v1/users', auth(adminToken), { userName: 'zhao.min', displayName: '赵敏', password, roles: ['orgAdmin'], organizationId: org.body.id });
+    const user = await call('POST', '/api/v1/users', auth(adminToken), {
+      userName: 'zhao.min',
+      displayName: '赵敏',
+      password,
+      roles: ['orgAdmin'],
+      organizationId: org.body.id,
+    });
     expect(user.status).toBe(201);
   });
 
@@ -198,7 +218,9 @@ describe('changing one\'s password', () => {
     const session = (await login('zhao.min', password)).body;
     const change = (body: unknown, token = session.accessToken) => call('POST', '/api/v1/auth/password', auth(token), body);
 
-    expect((await call('POST', '/api/v1/auth/password', {}, { currentPassword: password, newPassword: 'Zhao-Min-2027-pass' })).status).toBe(401);
+    expect((await call('POST', '/api/v1/auth/password', {}, { currentPassword: password, newPassword: 'Zhao-Min-2027-pass' })).status).toBe(
+      401,
+    );
     const weak = await change({ currentPassword: password, newPassword: 'only-lower-case-letters' });
     expect({ status: weak.status, code: weak.body.error.code }).toEqual({ status: 400, code: 'AUTH_PASSWORD_POLICY' });
     expect(weak.body.error.details).toHaveProperty(['newPassword']);
@@ -222,7 +244,10 @@ describe('changing one\'s password', () => {
   test('ends every other session, keeps the caller signed in, and only the new password signs in', async () => {
     const phone = (await login('zhao.min', password)).body;
     const laptop = (await login('zhao.min', password)).body;
-    const changed = await call('POST', '/api/v1/auth/password', auth(laptop.accessToken), { currentPassword: password, newPassword: 'Zhao-Min-2027-pass' });
+    const changed = await call('POST', '/api/v1/auth/password', auth(laptop.accessToken), {
+      currentPassword: password,
+      newPassword: 'Zhao-Min-2027-pass',
+    });
     expect(changed.status).toBe(200);
     expect(changed.body.user.userName).toBe('zhao.min');
 
@@ -234,10 +259,15 @@ describe('changing one\'s password', () => {
 
     expect((await login('zhao.min', password)).status).toBe(401);
     expect((await login('zhao.min', 'Zhao-Min-2027-pass')).status).toBe(200);
-    const events = await waitFor(async () => {
-      const found = (await streamEvents(platform.namespace, 'member.user.passwordChanged')).filter((e) => e.subjectId === changed.body.user.id);
-      return found.length === 1 ? found : undefined;
-    }, { what: 'the passwordChanged event' });
+    const events = await waitFor(
+      async () => {
+        const found = (await streamEvents(platform.namespace, 'member.user.passwordChanged')).filter(
+          (e) => e.subjectId === changed.body.user.id,
+        );
+        return found.length === 1 ? found : undefined;
+      },
+      { what: 'the passwordChanged event' },
+    );
     // The event says who and from where, never the password.
     expect(JSON.stringify(events)).not.toMatch(/Zhao-Min/);
   });
@@ -253,13 +283,21 @@ describe('changing a user', () => {
 
   beforeAll(async () => {
     adminToken = (await login('root-admin', adminPassword)).body.accessToken;
-    const org = async (name: string, parentId?: string) => (await call('POST', '/api/v1/organizations', auth(adminToken), { name, kind: 'committee', ...(parentId ? { parentId } : {}) })).body.id as string;
+    const org = async (name: string, parentId?: string) =>
+      (await call('POST', '/api/v1/organizations', auth(adminToken), { name, kind: 'committee', ...(parentId ? { parentId } : {}) })).body
+        .id as string;
     const province = await org('中共江川省直机关工作委员会');
     cityA = await org('中共江川省直机关第一工委', province);
     cityB = await org('中共江川省直机关第二工委', province);
     outside = await org('中共江川省国资委委员会');
     const user = async (userName: string, roles: string[], organizationId: string) => {
-      const created = await call('POST', '/api/v1/users', auth(adminToken), { userName, displayName: userName, password: 'Changing-Users-2026', roles, organizationId });
+      const created = await call('POST', '/api/v1/users', auth(adminToken), {
+        userName,
+        displayName: userName,
+        password: 'Changing-Users-2026',
+        roles,
+        organizationId,
+      });
       expect(created.status).toBe(201);
       return created.body.id as string;
     };
@@ -281,14 +319,17 @@ describe('changing a user', () => {
     const me = await call('GET', '/api/v1/auth/me', auth(refreshed.body.accessToken));
     expect(me.body.roles).toEqual(['secretary', 'member']);
     expect(me.body.orgPath).toBe(changed.body.orgPath);
-    const events = await waitFor(async () => {
-      const found = (await streamEvents(platform.namespace, 'member.user.updated')).filter((e) => e.subjectId === clerk);
-      return found.length === 1 ? found : undefined;
-    }, { what: 'the user.updated event' });
+    const events = await waitFor(
+      async () => {
+        const found = (await streamEvents(platform.namespace, 'member.user.updated')).filter((e) => e.subjectId === clerk);
+        return found.length === 1 ? found : undefined;
+      },
+      { what: 'the user.updated event' },
+    );
     expect(events[0]).toMatchObject({ actor: provinceAdmin.id, data: { rolesBefore: ['member'], roles: ['secretary', 'member'] } });
   });
 
-  test('refusals: superAdmin not grantable by an orgAdmin, no change of one\'s own roles, nodes and users out of scope, bad bodies', async () => {
+  test("refusals: superAdmin not grantable by an orgAdmin, no change of one's own roles, nodes and users out of scope, bad bodies", async () => {
     const superAdmin = await patch(clerk, { roles: ['superAdmin'] });
     expect({ status: superAdmin.status, code: superAdmin.body.error.code }).toEqual({ status: 403, code: 'ACCESS_ROLE_NOT_GRANTABLE' });
     const own = await patch(provinceAdmin.id, { roles: ['orgAdmin', 'inspector'] });
@@ -303,7 +344,15 @@ describe('changing a user', () => {
     expect(nowhere.status).toBe(400);
     expect(nowhere.body.error.details).toHaveProperty(['organizationId']);
 
-    const stranger = (await call('POST', '/api/v1/users', auth(adminToken), { userName: 'wu.gang', displayName: '吴刚', password: 'Changing-Users-2026', roles: ['member'], organizationId: outside })).body.id;
+    const stranger = (
+      await call('POST', '/api/v1/users', auth(adminToken), {
+        userName: 'wu.gang',
+        displayName: '吴刚',
+        password: 'Changing-Users-2026',
+        roles: ['member'],
+        organizationId: outside,
+      })
+    ).body.id;
     const hidden = await patch(stranger, { displayName: '吴钢' });
     expect({ status: hidden.status, code: hidden.body.error.code }).toEqual({ status: 404, code: 'USER_NOT_FOUND' });
 

@@ -35,12 +35,21 @@ describe('editorial workflow to search', () => {
     expect(doc.history.map((s: { action: string }) => s.action)).toEqual(['submit', 'approve', 'publish']);
     expect(doc.history[1]).toMatchObject({ actor: 'reviewer-1', from: 'inReview', to: 'approved', note: '同意' });
 
-    const found = await waitFor(async () => {
-      const result = await search(`q=${encodeURIComponent('党风廉政建设')}`);
-      return result.body.hits.find((h: { id: string }) => h.id === doc.id) ? result.body : undefined;
-    }, { timeoutMs: 10_000, what: 'the published document in search' });
+    const found = await waitFor(
+      async () => {
+        const result = await search(`q=${encodeURIComponent('党风廉政建设')}`);
+        return result.body.hits.find((h: { id: string }) => h.id === doc.id) ? result.body : undefined;
+      },
+      { timeoutMs: 10_000, what: 'the published document in search' },
+    );
     const hit = found.hits.find((h: { id: string }) => h.id === doc.id);
-    expect(hit).toMatchObject({ title: '关于加强党风廉政建设责任制考核的意见', agency: '中共江川省委组织部', type: '意见', status: 'inForce', issuedAt: '2024-04-15' });
+    expect(hit).toMatchObject({
+      title: '关于加强党风廉政建设责任制考核的意见',
+      agency: '中共江川省委组织部',
+      type: '意见',
+      status: 'inForce',
+      issuedAt: '2024-04-15',
+    });
     expect(hit.highlights.title[0]).toContain('<em>');
     expect(hit.highlights.title[0].replace(/<\/?em>/g, '')).toBe('关于加强党风廉政建设责任制考核的意见');
     expect(found.facets.agency).toEqual(expect.arrayContaining([expect.objectContaining({ key: '中共江川省委组织部' })]));
@@ -53,23 +62,43 @@ describe('editorial workflow to search', () => {
 
     const withdrawn = await call('POST', `/api/v1/documents/${doc.id}/withdraw`, reviewer, { note: '已被新文件替代' });
     expect(withdrawn.body.status).toBe('withdrawn');
-    await waitFor(async () => {
-      const result = await search(`q=${encodeURIComponent('党风廉政建设责任制考核')}`);
-      return !result.body.hits.some((h: { id: string }) => h.id === doc.id);
-    }, { timeoutMs: 10_000, what: 'the withdrawn document to leave search' });
+    await waitFor(
+      async () => {
+        const result = await search(`q=${encodeURIComponent('党风廉政建设责任制考核')}`);
+        return !result.body.hits.some((h: { id: string }) => h.id === doc.id);
+      },
+      { timeoutMs: 10_000, what: 'the withdrawn document to leave search' },
+    );
     // Public readers cannot open it any more; staff still can.
     expect((await call('GET', `/api/v1/documents/${doc.id}`)).status).toBe(404);
     expect((await call('GET', `/api/v1/documents/${doc.id}`, editor)).body.status).toBe('withdrawn');
   });
 
   test('filters, facets and paging', async () => {
-    await publishNew({ title: '江川省发展党员工作实施细则', docType: '细则', agency: '中共江川省委', docNumber: '江委发〔2019〕3号', issuedAt: '2019-06-01', effectiveStatus: 'repealed' });
-    await publishNew({ title: '关于做好发展党员工作的通知', docType: '通知', agency: '中共江川省委组织部', docNumber: '江组发〔2023〕9号', issuedAt: '2023-02-10' });
+    await publishNew({
+      title: '江川省发展党员工作实施细则',
+      docType: '细则',
+      agency: '中共江川省委',
+      docNumber: '江委发〔2019〕3号',
+      issuedAt: '2019-06-01',
+      effectiveStatus: 'repealed',
+    });
+    await publishNew({
+      title: '关于做好发展党员工作的通知',
+      docType: '通知',
+      agency: '中共江川省委组织部',
+      docNumber: '江组发〔2023〕9号',
+      issuedAt: '2023-02-10',
+    });
     const q = encodeURIComponent('发展党员');
     await waitFor(async () => (await search(`q=${q}`)).body.total >= 2, { timeoutMs: 10_000, what: 'both documents indexed' });
 
-    expect((await search(`q=${q}&agency=${encodeURIComponent('中共江川省委')}`)).body.hits.map((h: { title: string }) => h.title)).toEqual(['江川省发展党员工作实施细则']);
-    expect((await search(`q=${q}&type=${encodeURIComponent('通知')}`)).body.hits.every((h: { type: string }) => h.type === '通知')).toBe(true);
+    expect((await search(`q=${q}&agency=${encodeURIComponent('中共江川省委')}`)).body.hits.map((h: { title: string }) => h.title)).toEqual([
+      '江川省发展党员工作实施细则',
+    ]);
+    expect((await search(`q=${q}&type=${encodeURIComponent('通知')}`)).body.hits.every((h: { type: string }) => h.type === '通知')).toBe(
+      true,
+    );
     expect((await search(`q=${q}&status=repealed`)).body.hits.map((h: { status: string }) => h.status)).toEqual(['repealed']);
     const ranged = (await search(`q=${q}&from=2023-01-01&to=2023-12-31`)).body;
     expect(ranged.hits.map((h: { issuedAt: string }) => h.issuedAt)).toEqual(['2023-02-10']);
@@ -99,7 +128,10 @@ describe('rules and access', () => {
   test('only drafts change, and a stale revision is refused', async () => {
     const created = await call('POST', '/api/v1/documents', editor, policyBody());
     const id = created.body.id;
-    const patched = await call('PATCH', `/api/v1/documents/${id}`, editor, { title: '关于进一步落实三会一课制度的补充通知', expectedRevision: 1 });
+    const patched = await call('PATCH', `/api/v1/documents/${id}`, editor, {
+      title: '关于进一步落实三会一课制度的补充通知',
+      expectedRevision: 1,
+    });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ title: '关于进一步落实三会一课制度的补充通知', revision: 2, body: created.body.body });
     const stale = await call('PATCH', `/api/v1/documents/${id}`, editor, { title: '旧版本', expectedRevision: 1 });
@@ -191,7 +223,9 @@ describe('gateway plumbing', () => {
     expect((await call('GET', '/healthz')).status).toBe(200);
     expect((await call('GET', '/readyz')).body).toEqual({ status: 'ready', services: { content: true, member: true } });
     const openapi = (await call('GET', '/docs/json')).body;
-    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/api/v1/documents', '/api/v1/documents/{id}/publish', '/api/v1/search/documents']));
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/documents', '/api/v1/documents/{id}/publish', '/api/v1/search/documents']),
+    );
     const traced = await call('GET', '/healthz', { 'x-request-id': 'req-123', origin: 'https://portal.example' });
     expect(traced.headers.get('x-request-id')).toBe('req-123');
     expect(traced.headers.get('access-control-allow-origin')).toBe('https://portal.example');

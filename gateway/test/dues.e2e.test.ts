@@ -34,7 +34,13 @@ let tree: Tree;
 type NewMember = Parameters<Platform['member']['members']['create']>[0];
 let serial = 0;
 
-async function member(name: string, org: Json, stage: NewMember['stage'], duesCategory: NewMember['duesCategory'], duesIncomeFen: number): Promise<string> {
+async function member(
+  name: string,
+  org: Json,
+  stage: NewMember['stage'],
+  duesCategory: NewMember['duesCategory'],
+  duesIncomeFen: number,
+): Promise<string> {
   serial += 1;
   const created = await platform.member.members.create({
     name,
@@ -169,7 +175,15 @@ describe('bills', () => {
     const billed = new Set(listed.body.items.map((b: Json) => b.memberId));
     expect(billed).toEqual(new Set([tree.ids.a1, tree.ids.a2, tree.ids.a4, tree.ids.b1, tree.ids.b4]));
     const byMember = Object.fromEntries(listed.body.items.map((b: Json) => [b.memberId, b]));
-    expect(byMember[tree.ids.a1]).toMatchObject({ amountFen: 4_500, paidFen: 0, owedFen: 4_500, settled: false, category: 'inService', basisFen: 450_000, memberName: '张伟' });
+    expect(byMember[tree.ids.a1]).toMatchObject({
+      amountFen: 4_500,
+      paidFen: 0,
+      owedFen: 4_500,
+      settled: false,
+      category: 'inService',
+      basisFen: 450_000,
+      memberName: '张伟',
+    });
     expect(byMember[tree.ids.b1]).toMatchObject({ amountFen: 24_000, basisFen: 1_200_000, category: 'annualSalary' });
     expect(byMember[tree.ids.b4]).toMatchObject({ amountFen: 0, settled: true });
 
@@ -203,7 +217,10 @@ describe('payments', () => {
   test('the same reference twice records once', async () => {
     const first = await pay(admin, tree.ids.a1, '2023-01', 4_500, 'ICBC-20230131-0001');
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ recorded: true, bill: { paidFen: 4_500, owedFen: 0, settled: true, paymentRefs: ['ICBC-20230131-0001'] } });
+    expect(first.body).toMatchObject({
+      recorded: true,
+      bill: { paidFen: 4_500, owedFen: 0, settled: true, paymentRefs: ['ICBC-20230131-0001'] },
+    });
     const again = await pay(admin, tree.ids.a1, '2023-01', 4_500, 'ICBC-20230131-0001');
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ recorded: false, bill: { paidFen: 4_500, paymentRefs: ['ICBC-20230131-0001'] } });
@@ -260,9 +277,21 @@ describe('arrears', () => {
     // Six in a row first (by name, 陈 before 刘), then a2's three.
     expect(report.body.items.map((l: Json) => l.memberId)).toEqual([tree.ids.b1, tree.ids.a4, tree.ids.a2]);
     const byMember = Object.fromEntries(report.body.items.map((l: Json) => [l.memberId, l]));
-    expect(byMember[tree.ids.a2]).toMatchObject({ unpaidMonths: 5, consecutiveMonths: 3, owedFen: 29_000, oldestUnpaidMonth: '2023-01', memberName: '李娜', organizationId: tree.branchA.id });
+    expect(byMember[tree.ids.a2]).toMatchObject({
+      unpaidMonths: 5,
+      consecutiveMonths: 3,
+      owedFen: 29_000,
+      oldestUnpaidMonth: '2023-01',
+      memberName: '李娜',
+      organizationId: tree.branchA.id,
+    });
     expect(byMember[tree.ids.a4]).toMatchObject({ unpaidMonths: 6, consecutiveMonths: 6, owedFen: 120 });
-    expect(byMember[tree.ids.b1]).toMatchObject({ unpaidMonths: 6, consecutiveMonths: 6, owedFen: 144_000, organizationId: tree.branchB.id });
+    expect(byMember[tree.ids.b1]).toMatchObject({
+      unpaidMonths: 6,
+      consecutiveMonths: 6,
+      owedFen: 144_000,
+      organizationId: tree.branchB.id,
+    });
 
     const serious = await call('GET', `/api/v1/dues/arrears?organizationId=${tree.committee.id}&asOf=2023-06&minMonths=6`, admin);
     expect(serious.body).toMatchObject({ total: 2, totalOwedFen: 144_120 });
@@ -279,10 +308,13 @@ describe('arrears', () => {
     const bills = platform.member.connection.collection('duesBills');
     const warned = async () => bills.countDocuments({ arrearsWarnedAt: { $ne: '' } });
     // Ticks until the markers are there (a scheduled tick may have run it already).
-    await waitFor(async () => {
-      await platform.member.jobs.tick();
-      return (await warned()) === 12;
-    }, { what: 'arrears markers on the six bills of a4 and of b1' });
+    await waitFor(
+      async () => {
+        await platform.member.jobs.tick();
+        return (await warned()) === 12;
+      },
+      { what: 'arrears markers on the six bills of a4 and of b1' },
+    );
     const marked = await bills.find({ arrearsWarnedAt: { $ne: '' } }, { projection: { memberId: 1 } }).toArray();
     expect(new Set(marked.map((b) => b.memberId))).toEqual(new Set([tree.ids.a4, tree.ids.b1]));
     await waitFor(async () => (await eventsInStream(type)) === 2, { what: 'two warnings on the stream' });

@@ -50,7 +50,9 @@ test('bodies over 1 MiB are refused before they are parsed', async () => {
 });
 
 test('CORS admits the configured portal only', async () => {
-  expect((await get('/healthz', { origin: 'https://portal.example' })).headers.get('access-control-allow-origin')).toBe('https://portal.example');
+  expect((await get('/healthz', { origin: 'https://portal.example' })).headers.get('access-control-allow-origin')).toBe(
+    'https://portal.example',
+  );
   expect((await get('/healthz', { origin: 'https://elsewhere.example' })).headers.get('access-control-allow-origin')).toBeNull();
 });
 

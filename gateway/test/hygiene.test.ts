@@ -42,7 +42,11 @@ async function send(path: string, init: RequestInit = {}): Promise<ErrorAnswer> 
   return { status: response.status, body: (await response.json()) as ErrorAnswer['body'], headers: response.headers };
 }
 
-const json = (body: unknown, contentType = 'application/json') => ({ method: 'POST', headers: { 'content-type': contentType }, body: JSON.stringify(body) });
+const json = (body: unknown, contentType = 'application/json') => ({
+  method: 'POST',
+  headers: { 'content-type': contentType },
+  body: JSON.stringify(body),
+});
 
 /** A raw request, for what fetch refuses to send. */
 function raw(path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
@@ -124,7 +128,9 @@ test('a bad token on a public route is 401, and the OpenAPI document says so', a
   const answer = await send('/api/v1/search/documents?q=x', { headers: { authorization: 'Bearer not.a.token' } });
   expect(answer.status).toBe(401);
   expect(answer.body.error.code).toBe('AUTH_TOKEN_INVALID');
-  const openapi = (await (await fetch(`${base}/docs/json`)).json()) as { paths: Record<string, Record<string, { responses: Record<string, unknown>; security?: unknown[] }>> };
+  const openapi = (await (await fetch(`${base}/docs/json`)).json()) as {
+    paths: Record<string, Record<string, { responses: Record<string, unknown>; security?: unknown[] }>>;
+  };
   const search = openapi.paths['/api/v1/search/documents']!.get!;
   expect(search.responses).toHaveProperty('401');
   expect(search.security).toEqual([{}, { bearer: [] }]);

@@ -56,7 +56,14 @@ async function memberAt(org: Organization): Promise<string> {
 const attendance = (present: string[], excused: string[] = [], absent: string[] = []) => ({ present, excused, absent });
 
 function record(org: Organization, type: string, date: string, who: ReturnType<typeof attendance>, token: Record<string, string> = admin) {
-  return call('POST', '/api/v1/meetings', token, { organizationId: org.id, type, date, topic: `${type} ${date} 学习贯彻党章`, minutes: `${date} 会议记录：……`, attendance: who });
+  return call('POST', '/api/v1/meetings', token, {
+    organizationId: org.id,
+    type,
+    date,
+    topic: `${type} ${date} 学习贯彻党章`,
+    minutes: `${date} 会议记录：……`,
+    attendance: who,
+  });
 }
 
 beforeAll(async () => {
@@ -78,7 +85,7 @@ afterAll(async () => {
 });
 
 describe('recording meetings', () => {
-  test('each type is recorded where it is held; a group meeting is attended by members of the group\'s branch', async () => {
+  test("each type is recorded where it is held; a group meeting is attended by members of the group's branch", async () => {
     const general = await record(branchA, 'generalMeeting', '2026-05-30', attendance([a[0]!, a[1]!], [a[2]!]));
     expect(general.status).toBe(201);
     expect(general.headers.get('location')).toBe(`/api/v1/meetings/${general.body.id}`);
@@ -94,7 +101,9 @@ describe('recording meetings', () => {
 
     // Branch A holds everything 2026-Q2 asks of it, the secretary recording most of it.
     for (const month of ['04', '05', '06']) {
-      expect((await record(branchA, 'committeeMeeting', `2026-${month}-10`, attendance([a[0]!, a[1]!], [], [a[2]!]), secretaryA)).status).toBe(201);
+      expect(
+        (await record(branchA, 'committeeMeeting', `2026-${month}-10`, attendance([a[0]!, a[1]!], [], [a[2]!]), secretaryA)).status,
+      ).toBe(201);
       const group = await record(groupA, 'groupMeeting', `2026-${month}-20`, attendance([a[0]!, a[1]!, a[2]!]), secretaryA);
       expect(group.status).toBe(201);
       expect(group.body).toMatchObject({ organizationId: groupA.id, orgPath: groupA.path });
@@ -120,7 +129,11 @@ describe('recording meetings', () => {
 
     const groups = await call('GET', `/api/v1/meetings?organizationId=${groupA.id}`, admin);
     expect(groups.body.total).toBe(3);
-    const committees = await call('GET', `/api/v1/meetings?organizationId=${committee.id}&type=committeeMeeting&from=2026-04-01&to=2026-05-31`, admin);
+    const committees = await call(
+      'GET',
+      `/api/v1/meetings?organizationId=${committee.id}&type=committeeMeeting&from=2026-04-01&to=2026-05-31`,
+      admin,
+    );
     expect(committees.body.items.map((m: Json) => [m.organizationId, m.date])).toEqual([
       [branchA.id, '2026-05-10'],
       [branchA.id, '2026-04-10'],
@@ -270,10 +283,13 @@ describe('the meeting-compliance job', () => {
     expect(warnings.map((w) => w.branchId)).toEqual([branchB.id]);
     expect(warnings[0]).toMatchObject({ _id: `${branchB.id}:2026-Q2`, orgPath: branchB.path, asOf: '2026-07-15' });
 
-    const events = await waitFor(async () => {
-      const found = await q2Events();
-      return found.length > 0 && found;
-    }, { what: 'the behindSchedule event on the stream' });
+    const events = await waitFor(
+      async () => {
+        const found = await q2Events();
+        return found.length > 0 && found;
+      },
+      { what: 'the behindSchedule event on the stream' },
+    );
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       type: 'member.meeting.behindSchedule',
@@ -340,7 +356,10 @@ describe('scope', () => {
   });
 
   test('meetings follow their branch when its subtree moves', async () => {
-    const other = await platform.member.organizations.create({ name: '中共江川省委宣传部机关委员会', kind: 'committee', code: '', parent: null }, 'test');
+    const other = await platform.member.organizations.create(
+      { name: '中共江川省委宣传部机关委员会', kind: 'committee', code: '', parent: null },
+      'test',
+    );
     const moved = await call('POST', `/api/v1/organizations/${branchB.id}/move`, admin, { newParentId: other.id });
     expect(moved.status).toBe(200);
     const newPath = `${other.path}${branchB.id}/`;

@@ -31,7 +31,7 @@ async function org(parentId: string | undefined, name: string, kind: string): Pr
 let serial = 10;
 function person(organizationId: string, overrides: Record<string, unknown> = {}) {
   serial += 1;
-  const birthDate = `1990-03-${String(serial % 28 + 1).padStart(2, '0')}`;
+  const birthDate = `1990-03-${String((serial % 28) + 1).padStart(2, '0')}`;
   return {
     name: `测试党员${serial}`,
     gender: 'female',
@@ -42,7 +42,13 @@ function person(organizationId: string, overrides: Record<string, unknown> = {})
     phone: '13800138000',
     organizationId,
     stage: 'full',
-    keyDates: { applicationDate: '2012-01-05', activistDate: '2012-06-01', candidateDate: '2013-07-01', probationaryDate: '2014-07-01', fullDate: '2015-07-01' },
+    keyDates: {
+      applicationDate: '2012-01-05',
+      activistDate: '2012-06-01',
+      candidateDate: '2013-07-01',
+      probationaryDate: '2014-07-01',
+      fullDate: '2015-07-01',
+    },
     ...overrides,
   };
 }
@@ -71,7 +77,11 @@ describe('organisation tree', () => {
     expect(tree.branchA.path).toBe(`${tree.city.path}${tree.branchA.id}/`);
     const children = await call('GET', `/api/v1/organizations/${tree.city.id}/children`, admin);
     expect(children.body.items.map((o: Json) => o.name).sort()).toEqual([tree.branchA.name, tree.branchB.name].sort());
-    const wrongKind = await call('POST', '/api/v1/organizations', admin, { parentId: tree.groupA.id, name: '不该有的支部', kind: 'branch' });
+    const wrongKind = await call('POST', '/api/v1/organizations', admin, {
+      parentId: tree.groupA.id,
+      name: '不该有的支部',
+      kind: 'branch',
+    });
     expect(wrongKind.status).toBe(409);
     expect(wrongKind.body.error.code).toBe('ORG_PARENT_KIND');
     const badBody = await call('POST', '/api/v1/organizations', admin, { name: '', kind: 'club', extra: 1 });
@@ -110,15 +120,22 @@ describe('members', () => {
     expect(masked.phone).toBe('138****8000');
     const noReason = await call('GET', `/api/v1/members/${memberOfB.id}?revealNationalId=true`, inspectorProvince);
     expect(noReason.status).toBe(400);
-    const revealed = await call('GET', `/api/v1/members/${memberOfB.id}?revealNationalId=true&reason=${encodeURIComponent('纪律审查需要')}`, inspectorProvince);
+    const revealed = await call(
+      'GET',
+      `/api/v1/members/${memberOfB.id}?revealNationalId=true&reason=${encodeURIComponent('纪律审查需要')}`,
+      inspectorProvince,
+    );
     expect(revealed.status).toBe(200);
     expect(revealed.body.nationalIdMasked).toBe(false);
     expect(revealed.body.nationalId).toMatch(/^\d{17}[\dX]$/);
     // The unmasked read is on the record: who, about whom, why.
-    const reveals = await waitFor(async () => {
-      const events = await streamEvents(platform.namespace, 'member.member.nationalIdRevealed');
-      return events.find((e) => e.actor === 'inspector-p') ? events : undefined;
-    }, { what: 'the nationalIdRevealed event' });
+    const reveals = await waitFor(
+      async () => {
+        const events = await streamEvents(platform.namespace, 'member.member.nationalIdRevealed');
+        return events.find((e) => e.actor === 'inspector-p') ? events : undefined;
+      },
+      { what: 'the nationalIdRevealed event' },
+    );
     expect(reveals.find((e) => e.actor === 'inspector-p')).toMatchObject({ subjectId: memberOfB.id, data: { reason: '纪律审查需要' } });
     const secretaryB = bearer({ userId: 'secretary-b', roles: ['secretary'], orgPath: tree.branchB.path }, tokenSecret);
     const refused = await call('GET', `/api/v1/members/${memberOfB.id}?revealNationalId=true&reason=x1`, secretaryB);
@@ -127,10 +144,19 @@ describe('members', () => {
 
   test('bad profiles are 400 naming every field, and nothing is stored', async () => {
     const before = (await call('GET', `/api/v1/members?organizationId=${tree.branchA.id}`, admin)).body.total;
-    const bad = await call('POST', '/api/v1/members', admin, person(tree.branchA.id, { nationalId: '110105199003019990', ethnicity: '火星族', birthDate: '1990-02-30' }));
+    const bad = await call(
+      'POST',
+      '/api/v1/members',
+      admin,
+      person(tree.branchA.id, { nationalId: '110105199003019990', ethnicity: '火星族', birthDate: '1990-02-30' }),
+    );
     expect(bad.status).toBe(400);
     expect(Object.keys(bad.body.error.details)).toEqual(expect.arrayContaining(['nationalId', 'ethnicity', 'birthDate']));
-    const duplicate = await call('POST', '/api/v1/members', admin, { ...person(tree.branchA.id), birthDate: memberOfB.birthDate, nationalId: (await call('GET', `/api/v1/members/${memberOfB.id}?revealNationalId=true&reason=dup-check`, admin)).body.nationalId });
+    const duplicate = await call('POST', '/api/v1/members', admin, {
+      ...person(tree.branchA.id),
+      birthDate: memberOfB.birthDate,
+      nationalId: (await call('GET', `/api/v1/members/${memberOfB.id}?revealNationalId=true&reason=dup-check`, admin)).body.nationalId,
+    });
     expect(duplicate.status).toBe(409);
     expect(duplicate.body.error.code).toBe('MEMBER_NATIONAL_ID_TAKEN');
     const notBranch = await call('POST', '/api/v1/members', admin, person(tree.city.id));
@@ -140,7 +166,17 @@ describe('members', () => {
 
   test('the pipeline goes step by step; a step out of order or too early names its rule', async () => {
     const applicant = (
-      await call('POST', '/api/v1/members', secretaryA, person(tree.branchA.id, { stage: 'applicant', birthDate: '2000-05-01', nationalId: syntheticId('2000-05-01', 'female', { sequence: '77' }), keyDates: { applicationDate: '2024-03-01' } }))
+      await call(
+        'POST',
+        '/api/v1/members',
+        secretaryA,
+        person(tree.branchA.id, {
+          stage: 'applicant',
+          birthDate: '2000-05-01',
+          nationalId: syntheticId('2000-05-01', 'female', { sequence: '77' }),
+          keyDates: { applicationDate: '2024-03-01' },
+        }),
+      )
     ).body;
     expect(applicant.stage).toBe('applicant');
     const step = (stage: string, date: string, extra: Record<string, unknown> = {}) =>
@@ -162,27 +198,65 @@ describe('members', () => {
     expect(probationary.status).toBe(200);
     expect(probationary.body.history.map((s: Json) => s.stage)).toEqual(['applicant', 'activist', 'candidate', 'probationary']);
     // Each accepted step is an event carrying its actor; refused steps left none.
-    const steps = await waitFor(async () => {
-      const events = (await streamEvents(platform.namespace, 'member.member.stageChanged')).filter((e) => e.subjectId === applicant.id);
-      return events.length === 3 ? events : undefined;
-    }, { what: 'three stageChanged events' });
-    expect(steps.map((e) => [e.data.to, e.actor])).toEqual([['activist', 'secretary-a'], ['candidate', 'secretary-a'], ['probationary', 'secretary-a']]);
+    const steps = await waitFor(
+      async () => {
+        const events = (await streamEvents(platform.namespace, 'member.member.stageChanged')).filter((e) => e.subjectId === applicant.id);
+        return events.length === 3 ? events : undefined;
+      },
+      { what: 'three stageChanged events' },
+    );
+    expect(steps.map((e) => [e.data.to, e.actor])).toEqual([
+      ['activist', 'secretary-a'],
+      ['candidate', 'secretary-a'],
+      ['probationary', 'secretary-a'],
+    ]);
   });
 
   test('import validates every row: with a bad row nothing is imported, unless the valid ones are asked for', async () => {
-    const header = '姓名,性别,民族,出生日期,身份证号,学历,手机号,所在组织,发展阶段,申请入党日期,确定积极分子日期,确定发展对象日期,接收预备党员日期,转正日期';
+    const header =
+      '姓名,性别,民族,出生日期,身份证号,学历,手机号,所在组织,发展阶段,申请入党日期,确定积极分子日期,确定发展对象日期,接收预备党员日期,转正日期';
     const row = (name: string, birth: string, seq: string, orgId: string) =>
-      [name, '男', '汉族', birth, syntheticId(birth, 'male', { sequence: seq }), '本科', '13900139000', orgId, '正式党员', '2010-01-01', '2010-06-01', '2011-06-01', '2012-06-01', '2013-06-01'].join(',');
-    const csv = [header, row('王一', '1985-01-02', '41', tree.branchA.id), row('王二', '1985-01-03', '42', tree.branchA.id), row('王三', '1985-13-40', '43', tree.branchA.id), row('王四', '1985-01-05', '44', tree.branchB.id)].join('\n');
+      [
+        name,
+        '男',
+        '汉族',
+        birth,
+        syntheticId(birth, 'male', { sequence: seq }),
+        '本科',
+        '13900139000',
+        orgId,
+        '正式党员',
+        '2010-01-01',
+        '2010-06-01',
+        '2011-06-01',
+        '2012-06-01',
+        '2013-06-01',
+      ].join(',');
+    const csv = [
+      header,
+      row('王一', '1985-01-02', '41', tree.branchA.id),
+      row('王二', '1985-01-03', '42', tree.branchA.id),
+      row('王三', '1985-13-40', '43', tree.branchA.id),
+      row('王四', '1985-01-05', '44', tree.branchB.id),
+    ].join('\n');
     const send = (query: string, who: Record<string, string>) =>
-      fetch(`${platform.baseUrl}/api/v1/members/import${query}`, { method: 'POST', headers: { ...who, 'content-type': 'text/csv' }, body: csv }).then(async (r) => ({ status: r.status, body: (await r.json()) as Json }));
+      fetch(`${platform.baseUrl}/api/v1/members/import${query}`, {
+        method: 'POST',
+        headers: { ...who, 'content-type': 'text/csv' },
+        body: csv,
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as Json }));
     const orgAdminA = bearer({ userId: 'orgadmin-a', roles: ['orgAdmin'], orgPath: tree.branchA.path }, tokenSecret);
 
     const strict = await send('', orgAdminA);
     expect(strict.status).toBe(200);
     expect(strict.body).toMatchObject({ rows: 4, imported: 0, invalidRows: 2 });
     // Line 4: bad date; line 5: branch B is outside the importer's scope.
-    expect(strict.body.errors.map((e: Json) => [e.line, e.field])).toEqual(expect.arrayContaining([[4, 'birthDate'], [5, 'organizationId']]));
+    expect(strict.body.errors.map((e: Json) => [e.line, e.field])).toEqual(
+      expect.arrayContaining([
+        [4, 'birthDate'],
+        [5, 'organizationId'],
+      ]),
+    );
     expect((await call('GET', '/api/v1/members?name=王', admin)).body.total).toBe(0);
 
     const partial = await send('?importValidOnly=true', orgAdminA);
@@ -190,12 +264,18 @@ describe('members', () => {
     expect(partial.body.imported).toBe(2);
     expect((await call('GET', '/api/v1/members?name=王', admin)).body.total).toBe(2);
     // An import relays its events as one batch, and leaves no outbox behind.
-    const imported = await waitFor(async () => {
-      const events = await streamEvents(platform.namespace, 'member.member.imported');
-      return events.length >= 2 ? events : undefined;
-    }, { what: 'the imported events' });
+    const imported = await waitFor(
+      async () => {
+        const events = await streamEvents(platform.namespace, 'member.member.imported');
+        return events.length >= 2 ? events : undefined;
+      },
+      { what: 'the imported events' },
+    );
     expect(imported).toHaveLength(2);
-    const pending = await platform.member.members.store.collection.countDocuments({ name: { $in: ['王一', '王二'] }, 'outbox.0': { $exists: true } });
+    const pending = await platform.member.members.store.collection.countDocuments({
+      name: { $in: ['王一', '王二'] },
+      'outbox.0': { $exists: true },
+    });
     expect(pending).toBe(0);
     // The same file again: the two are now recorded, so they are errors, not duplicates in the store.
     expect((await send('?importValidOnly=true', orgAdminA)).body.imported).toBe(0);
@@ -207,15 +287,39 @@ describe('members', () => {
     const sheet = workbook.addWorksheet('党员名册');
     sheet.addRow(['姓名', '性别', '民族', '出生日期', '身份证号', '学历', '所在组织', '发展阶段', '申请入党日期', '确定积极分子日期']);
     // Dates as real Excel date cells, as a spreadsheet user types them.
-    sheet.addRow(['赵五', '女', '回族', new Date(Date.UTC(1992, 6, 9)), syntheticId('1992-07-09', 'female', { sequence: '51' }), '硕士研究生', tree.branchA.id, '入党积极分子', new Date(Date.UTC(2023, 0, 3)), new Date(Date.UTC(2023, 6, 1))]);
+    sheet.addRow([
+      '赵五',
+      '女',
+      '回族',
+      new Date(Date.UTC(1992, 6, 9)),
+      syntheticId('1992-07-09', 'female', { sequence: '51' }),
+      '硕士研究生',
+      tree.branchA.id,
+      '入党积极分子',
+      new Date(Date.UTC(2023, 0, 3)),
+      new Date(Date.UTC(2023, 6, 1)),
+    ]);
     const body = Buffer.from(await workbook.xlsx.writeBuffer());
     const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-    const imported = await fetch(`${platform.baseUrl}/api/v1/members/import`, { method: 'POST', headers: { ...admin, 'content-type': xlsx }, body });
+    const imported = await fetch(`${platform.baseUrl}/api/v1/members/import`, {
+      method: 'POST',
+      headers: { ...admin, 'content-type': xlsx },
+      body,
+    });
     const report = (await imported.json()) as Json;
     expect({ status: imported.status, imported: report.imported, errors: report.errors }).toEqual({ status: 201, imported: 1, errors: [] });
     const found = (await call('GET', '/api/v1/members?name=赵五', admin)).body.items[0];
-    expect(found).toMatchObject({ stage: 'activist', ethnicity: '回族', birthDate: '1992-07-09', keyDates: { applicationDate: '2023-01-03', activistDate: '2023-07-01' } });
-    const wrongType = await fetch(`${platform.baseUrl}/api/v1/members/import`, { method: 'POST', headers: { ...admin, 'content-type': 'application/pdf' }, body });
+    expect(found).toMatchObject({
+      stage: 'activist',
+      ethnicity: '回族',
+      birthDate: '1992-07-09',
+      keyDates: { applicationDate: '2023-01-03', activistDate: '2023-07-01' },
+    });
+    const wrongType = await fetch(`${platform.baseUrl}/api/v1/members/import`, {
+      method: 'POST',
+      headers: { ...admin, 'content-type': 'application/pdf' },
+      body,
+    });
     expect(wrongType.status).toBe(415);
   });
 });
@@ -258,7 +362,11 @@ describe('data scope: a secretary of branch A', () => {
     expect(own.body.items.some((m: Json) => m.id === memberOfB.id)).toBe(false);
     // And nothing changed for branch B's member.
     // (Reads that reveal the ID move the revision; a change would move updatedAt and the stage.)
-    expect((await call('GET', `/api/v1/members/${memberOfB.id}`, admin)).body).toMatchObject({ updatedAt: memberOfB.updatedAt, stage: memberOfB.stage, phone: memberOfB.phone });
+    expect((await call('GET', `/api/v1/members/${memberOfB.id}`, admin)).body).toMatchObject({
+      updatedAt: memberOfB.updatedAt,
+      stage: memberOfB.stage,
+      phone: memberOfB.phone,
+    });
   });
 
   test('a plain member reads their own record and no other', async () => {

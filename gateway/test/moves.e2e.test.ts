@@ -58,7 +58,10 @@ test('after a branch moves, its editor edits the draft, the new parent approves 
   );
   expect(followed.revision).toBe(2);
 
-  const edited = await call('PATCH', `/api/v1/documents/${draft.body.id}`, editor, { title: '关于档案馆党支部组织生活的通知（修订）', expectedRevision: 2 });
+  const edited = await call('PATCH', `/api/v1/documents/${draft.body.id}`, editor, {
+    title: '关于档案馆党支部组织生活的通知（修订）',
+    expectedRevision: 2,
+  });
   expect(edited.status).toBe(200);
   expect((await call('POST', `/api/v1/documents/${draft.body.id}/submit`, editor)).status).toBe(200);
 

@@ -29,16 +29,79 @@ beforeAll(async () => {
   platform = await startPlatform({}, { only: ['content'] });
   call = httpCaller(platform);
   const docs: Record<string, Record<string, unknown>> = {
-    discipline: { title: '江川省纪律检查委员会关于加强作风建设的意见', agency: '中共江川省纪律检查委员会', docType: '意见', docNumber: '江纪发〔2023〕5号', issuedAt: '2023-06-01', region: '全省', topics: ['纪律监督'], body: '各级纪检监察机关要持之以恒正风肃纪，坚决纠治四风。' },
-    meetingsOld: { title: '江川省党支部三会一课实施办法', docType: '办法', docNumber: '江组发〔2016〕2号', issuedAt: '2016-03-01', effectiveStatus: 'repealed', region: '临江市', topics: ['三会一课'], body: '第一条 为规范党支部三会一课制度，制定本办法。' },
-    meetingsNew: { title: '江川省党支部三会一课实施办法（2022年修订）', docType: '办法', docNumber: '江组发〔2022〕3号', issuedAt: '2022-03-01', region: '全省', topics: ['三会一课'], body: '第一条 为规范党支部三会一课制度，制定本办法。' },
-    integrity: { title: '关于落实党风廉政建设责任制的规定', docType: '规定', docNumber: '江委发〔2021〕9号', issuedAt: '2021-05-10', region: '全省', topics: ['党风廉政建设'], body: '各级党委（党组）对本地区本部门党风廉政建设负主体责任。' },
-    bodyOnly: { title: '关于做好年度考核工作的通知', docType: '通知', docNumber: '江组发〔2024〕1号', issuedAt: '2024-11-01', region: '青州市', topics: ['干部教育培训'], body: '考核内容包括落实党风廉政建设责任制情况。' },
-    eightRules: { title: '关于深入贯彻落实中央八项规定精神的通知', agency: '中共江川省委', docType: '通知', docNumber: '江委发〔2024〕2号', issuedAt: '2024-01-05', region: '全省', topics: ['作风建设'], body: '严格落实中央八项规定精神，坚决防止违规吃喝、公车私用等问题反弹回潮。' },
-    eightRulesCase: { title: '关于三起违反中央八项规定精神典型问题的通报', agency: '中共江川省纪律检查委员会', docType: '通报', docNumber: '江纪发〔2024〕3号', issuedAt: '2024-02-01', region: '全省', topics: ['纪律监督', '作风建设'], body: '某县某局原局长张某某违规收送礼品礼金问题。某镇党委书记李某某公车私用问题。严格落实中央八项规定精神。' },
+    discipline: {
+      title: '江川省纪律检查委员会关于加强作风建设的意见',
+      agency: '中共江川省纪律检查委员会',
+      docType: '意见',
+      docNumber: '江纪发〔2023〕5号',
+      issuedAt: '2023-06-01',
+      region: '全省',
+      topics: ['纪律监督'],
+      body: '各级纪检监察机关要持之以恒正风肃纪，坚决纠治四风。',
+    },
+    meetingsOld: {
+      title: '江川省党支部三会一课实施办法',
+      docType: '办法',
+      docNumber: '江组发〔2016〕2号',
+      issuedAt: '2016-03-01',
+      effectiveStatus: 'repealed',
+      region: '临江市',
+      topics: ['三会一课'],
+      body: '第一条 为规范党支部三会一课制度，制定本办法。',
+    },
+    meetingsNew: {
+      title: '江川省党支部三会一课实施办法（2022年修订）',
+      docType: '办法',
+      docNumber: '江组发〔2022〕3号',
+      issuedAt: '2022-03-01',
+      region: '全省',
+      topics: ['三会一课'],
+      body: '第一条 为规范党支部三会一课制度，制定本办法。',
+    },
+    integrity: {
+      title: '关于落实党风廉政建设责任制的规定',
+      docType: '规定',
+      docNumber: '江委发〔2021〕9号',
+      issuedAt: '2021-05-10',
+      region: '全省',
+      topics: ['党风廉政建设'],
+      body: '各级党委（党组）对本地区本部门党风廉政建设负主体责任。',
+    },
+    bodyOnly: {
+      title: '关于做好年度考核工作的通知',
+      docType: '通知',
+      docNumber: '江组发〔2024〕1号',
+      issuedAt: '2024-11-01',
+      region: '青州市',
+      topics: ['干部教育培训'],
+      body: '考核内容包括落实党风廉政建设责任制情况。',
+    },
+    eightRules: {
+      title: '关于深入贯彻落实中央八项规定精神的通知',
+      agency: '中共江川省委',
+      docType: '通知',
+      docNumber: '江委发〔2024〕2号',
+      issuedAt: '2024-01-05',
+      region: '全省',
+      topics: ['作风建设'],
+      body: '严格落实中央八项规定精神，坚决防止违规吃喝、公车私用等问题反弹回潮。',
+    },
+    eightRulesCase: {
+      title: '关于三起违反中央八项规定精神典型问题的通报',
+      agency: '中共江川省纪律检查委员会',
+      docType: '通报',
+      docNumber: '江纪发〔2024〕3号',
+      issuedAt: '2024-02-01',
+      region: '全省',
+      topics: ['纪律监督', '作风建设'],
+      body: '某县某局原局长张某某违规收送礼品礼金问题。某镇党委书记李某某公车私用问题。严格落实中央八项规定精神。',
+    },
   };
   for (const [key, overrides] of Object.entries(docs)) ids[key] = (await publish(call, overrides)).id;
-  await waitFor(async () => (await search({ size: '50' })).total >= Object.keys(docs).length, { timeoutMs: 15_000, what: 'all documents indexed' });
+  await waitFor(async () => (await search({ size: '50' })).total >= Object.keys(docs).length, {
+    timeoutMs: 15_000,
+    what: 'all documents indexed',
+  });
 });
 
 afterAll(async () => {
@@ -91,7 +154,9 @@ test('suggestions as you type: characters, full pinyin and initials', async () =
   expect(initials.suggestions[0]).toEqual({ text: '八项规定' });
   expect(initials.suggestions.map((s: Json) => s.id)).toEqual(expect.arrayContaining([ids.eightRules]));
   const chars = await get(`/api/v1/search/suggest?q=${encodeURIComponent('关于深入')}`);
-  expect(chars.suggestions).toEqual([{ text: '关于深入贯彻落实中央八项规定精神的通知', id: ids.eightRules, docNumber: '江委发〔2024〕2号' }]);
+  expect(chars.suggestions).toEqual([
+    { text: '关于深入贯彻落实中央八项规定精神的通知', id: ids.eightRules, docNumber: '江委发〔2024〕2号' },
+  ]);
   const full = await get('/api/v1/search/suggest?q=guanyushenru');
   expect(full.suggestions.map((s: Json) => s.id)).toContain(ids.eightRules);
   expect((await get('/api/v1/search/suggest?q=jiangchuan&size=3')).suggestions.length).toBeLessThanOrEqual(3);
@@ -117,7 +182,11 @@ test('a reindex builds a new index and moves the alias while searches keep answe
       else failures.push(JSON.stringify(result).slice(0, 200));
     }
   })();
-  const { index, indexed } = await rebuildSearchIndex(platform.content.documents, platform.content.search, createLogger('reindex-test', 'silent'));
+  const { index, indexed } = await rebuildSearchIndex(
+    platform.content.documents,
+    platform.content.search,
+    createLogger('reindex-test', 'silent'),
+  );
   await new Promise((resolve) => setTimeout(resolve, 300));
   searching = false;
   await loop;

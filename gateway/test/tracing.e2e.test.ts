@@ -60,11 +60,15 @@ beforeAll(async () => {
       // Only the trace exporter's JSON matters here; metrics and logs may arrive as protobuf.
       if (request.url !== '/v1/traces' || !String(request.headers['content-type']).includes('json')) return;
       const payload = JSON.parse(body) as {
-        resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeSpans: { spans: { name: string; traceId: string; kind: number }[] }[] }[];
+        resourceSpans: {
+          resource: { attributes: { key: string; value: { stringValue?: string } }[] };
+          scopeSpans: { spans: { name: string; traceId: string; kind: number }[] }[];
+        }[];
       };
       for (const rs of payload.resourceSpans ?? []) {
         const service = rs.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue ?? '';
-        for (const ss of rs.scopeSpans) for (const s of ss.spans) spans.push({ service, name: s.name, traceId: hexId(s.traceId), kind: s.kind });
+        for (const ss of rs.scopeSpans)
+          for (const s of ss.spans) spans.push({ service, name: s.name, traceId: hexId(s.traceId), kind: s.kind });
       }
     });
   });
@@ -73,7 +77,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const child of processes) child.kill('SIGTERM');
-  await Promise.all(processes.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
+  await Promise.all(
+    processes.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))),
+  );
   await new Promise((resolve) => collector.close(resolve));
   await cleanupNamespace(namespace);
 });
@@ -82,8 +88,24 @@ test('a publish request, its gRPC call and the indexer handling its event share 
   const address = collector.address();
   const collectorUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const [grpcPort, httpPort] = [await freePort(), await freePort()];
-  startService('content', 'services/content/dist/main.js', { ...stackEnv(namespace), CONTENT_GRPC_ADDR: `127.0.0.1:${grpcPort}` }, collectorUrl);
-  startService('gateway', 'gateway/dist/main.js', { LOG_LEVEL: 'silent', GATEWAY_PORT: String(httpPort), CONTENT_ADDR: `127.0.0.1:${grpcPort}`, AUTH_TOKEN_SECRET: tokenSecret, CALLER_SIGNING_KEY: testCallerKeys.privateKeyPem }, collectorUrl);
+  startService(
+    'content',
+    'services/content/dist/main.js',
+    { ...stackEnv(namespace), CONTENT_GRPC_ADDR: `127.0.0.1:${grpcPort}` },
+    collectorUrl,
+  );
+  startService(
+    'gateway',
+    'gateway/dist/main.js',
+    {
+      LOG_LEVEL: 'silent',
+      GATEWAY_PORT: String(httpPort),
+      CONTENT_ADDR: `127.0.0.1:${grpcPort}`,
+      AUTH_TOKEN_SECRET: tokenSecret,
+      CALLER_SIGNING_KEY: testCallerKeys.privateKeyPem,
+    },
+    collectorUrl,
+  );
   const base = `http://127.0.0.1:${httpPort}`;
   // Only the content service runs here, so readiness is read per service.
   const contentReady = async () => ((await (await fetch(`${base}/readyz`)).json()) as { services: { content: boolean } }).services.content;
@@ -109,7 +131,10 @@ test('a publish request, its gRPC call and the indexer handling its event share 
     'gateway gRPC client span': (s: ExportedSpan) => s.service === 'gateway' && s.name.includes('TransitionDocument'),
     'content gRPC server span': (s: ExportedSpan) => s.service === 'content' && s.name.includes('TransitionDocument'),
   };
-  const missingFrom = (trace: ExportedSpan[]) => Object.entries(expected).filter(([, match]) => !trace.some(match)).map(([name]) => name);
+  const missingFrom = (trace: ExportedSpan[]) =>
+    Object.entries(expected)
+      .filter(([, match]) => !trace.some(match))
+      .map(([name]) => name);
   let missing: string[] = Object.keys(expected);
   await waitFor(
     async () => {

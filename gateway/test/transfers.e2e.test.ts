@@ -30,12 +30,17 @@ interface Org {
 }
 
 async function org(name: string, kind: string, parentId?: string): Promise<Org> {
-  const created = await call('POST', '/api/v1/organizations', root, { name: `${name}${++serial}`, kind, ...(parentId ? { parentId } : {}) });
+  const created = await call('POST', '/api/v1/organizations', root, {
+    name: `${name}${++serial}`,
+    kind,
+    ...(parentId ? { parentId } : {}),
+  });
   expect(created.status).toBe(201);
   return { id: created.body.id, path: created.body.path };
 }
 
-const secretaryOf = (node: Org, userId = `sec-${node.id.slice(0, 8)}`) => bearer({ userId, roles: ['secretary'], orgPath: node.path }, tokenSecret);
+const secretaryOf = (node: Org, userId = `sec-${node.id.slice(0, 8)}`) =>
+  bearer({ userId, roles: ['secretary'], orgPath: node.path }, tokenSecret);
 
 /** A fixture member written straight through the member service's repository. */
 async function member(at: Org): Promise<string> {
@@ -50,7 +55,13 @@ async function member(at: Org): Promise<string> {
     organizationId: at.id,
     orgPath: at.path,
     stage: 'full',
-    keyDates: { applicationDate: '2010-01-01', activistDate: '2010-06-01', candidateDate: '2011-01-01', probationaryDate: '2011-06-01', fullDate: '2012-06-01' },
+    keyDates: {
+      applicationDate: '2010-01-01',
+      activistDate: '2010-06-01',
+      candidateDate: '2011-01-01',
+      probationaryDate: '2011-06-01',
+      fullDate: '2012-06-01',
+    },
     duesCategory: 'inService',
     duesIncomeFen: 500_000,
     history: [],
@@ -160,9 +171,13 @@ describe('the whole transfer', () => {
 
     // Every step's event reached the stream (outbox relay).
     for (const type of ['initiated', 'approved', 'received', 'completed']) {
-      await waitFor(async () => (await eventsInStream(platform.namespace, `member.transfer.${type}`)) >= 1, { what: `member.transfer.${type}` });
+      await waitFor(async () => (await eventsInStream(platform.namespace, `member.transfer.${type}`)) >= 1, {
+        what: `member.transfer.${type}`,
+      });
     }
-    await waitFor(async () => (await eventsInStream(platform.namespace, 'member.member.transferred')) >= 1, { what: 'member.member.transferred' });
+    await waitFor(async () => (await eventsInStream(platform.namespace, 'member.member.transferred')) >= 1, {
+      what: 'member.member.transferred',
+    });
 
     // Done is done: no step after completion, and a new transfer may start from the new branch.
     const again = await call('POST', `/api/v1/transfers/${id}/receive`, target);
@@ -181,7 +196,9 @@ describe('the whole transfer', () => {
     expect(rejected.status).toBe(200);
     expect(rejected.body.status).toBe('rejected');
     expect(rejected.body.history.at(-1)).toMatchObject({ action: 'reject', reason: '接收单位不符' });
-    await waitFor(async () => (await eventsInStream(platform.namespace, 'member.transfer.rejected')) >= 1, { what: 'member.transfer.rejected' });
+    await waitFor(async () => (await eventsInStream(platform.namespace, 'member.transfer.rejected')) >= 1, {
+      what: 'member.transfer.rejected',
+    });
     expect((await initiate(memberId, branchB)).status).toBe(201);
   });
 });
@@ -303,7 +320,11 @@ describe('the letter expires', () => {
     const expired = await call('GET', `/api/v1/transfers/${id}`, secretaryOf(branchA));
     expect(expired.body.status).toBe('expired');
     expect(expired.body.history.at(-1)).toMatchObject({ action: 'expire', fromStatus: 'initiated', toStatus: 'expired', actor: 'system' });
-    for (const [action, as] of [['approve', branchA], ['receive', branchB], ['reject', branchB]] as const) {
+    for (const [action, as] of [
+      ['approve', branchA],
+      ['receive', branchB],
+      ['reject', branchB],
+    ] as const) {
       const refused = await call('POST', `/api/v1/transfers/${id}/${action}`, secretaryOf(as), { reason: '过期' });
       expect({ action, status: refused.status, code: refused.body.error?.code }).toEqual({ action, status: 409, code: 'TRANSFER_EXPIRED' });
     }
@@ -314,7 +335,12 @@ describe('the letter expires', () => {
   test('two job runners ticking at once expire a transfer once, with one event', async () => {
     const id = (await initiate(await member(branchA), branchB)).body.id;
     // A second replica of the member service on the same database and stream.
-    const config = loadConfig({ ...stackEnv(platform.namespace), MEMBER_GRPC_ADDR: '127.0.0.1:0', AUTH_TOKEN_SECRET: tokenSecret, JOB_INTERVAL_MS: '3600000' });
+    const config = loadConfig({
+      ...stackEnv(platform.namespace),
+      MEMBER_GRPC_ADDR: '127.0.0.1:0',
+      AUTH_TOKEN_SECRET: tokenSecret,
+      JOB_INTERVAL_MS: '3600000',
+    });
     const replica: MemberApp = await buildApp(config, createLogger('member-replica', 'silent'));
     await replica.start();
     // Its first tick (at start, real time) is over before the two runners race.
@@ -347,17 +373,17 @@ describe('the letter expires', () => {
     expect((await call('POST', `/api/v1/transfers/${id}/approve`, secretaryOf(branchA))).status).toBe(200);
     // The relay removes sent events from the document; on FerretDB a write from outside the
     // service's locks could be lost against it, so let it finish first.
-    await waitFor(async () => ((await transfersCollection().findOne({ _id: id as never }))?.outbox as unknown[] | undefined)?.length === 0, { what: 'the approval event relayed' });
+    await waitFor(
+      async () => ((await transfersCollection().findOne({ _id: id as never }))?.outbox as unknown[] | undefined)?.length === 0,
+      { what: 'the approval event relayed' },
+    );
     // What a crash between the two writes of receive leaves behind.
     const receivedAt = new Date().toISOString();
-    await transfersCollection().updateOne(
-      { _id: id as never },
-      {
-        $set: { status: 'received', updatedAt: receivedAt },
-        $inc: { revision: 1 },
-        $push: { history: { action: 'receive', from: 'approvedByOrigin', to: 'received', actor: 'sec-b', at: receivedAt, reason: '' } },
-      } as never,
-    );
+    await transfersCollection().updateOne({ _id: id as never }, {
+      $set: { status: 'received', updatedAt: receivedAt },
+      $inc: { revision: 1 },
+      $push: { history: { action: 'receive', from: 'approvedByOrigin', to: 'received', actor: 'sec-b', at: receivedAt, reason: '' } },
+    } as never);
     // Within the grace period the job leaves it to the handler that is still running.
     await platform.member.jobs.tick(new Date());
     expect((await call('GET', `/api/v1/transfers/${id}`, secretaryOf(branchB))).body.status).toBe('received');
@@ -389,7 +415,11 @@ describe('bad input', () => {
     ];
     for (const [payload, field] of cases) {
       const response = await call('POST', '/api/v1/transfers', origin, payload);
-      expect({ field, status: response.status, code: response.body.error?.code }).toEqual({ field, status: 400, code: 'VALIDATION_FAILED' });
+      expect({ field, status: response.status, code: response.body.error?.code }).toEqual({
+        field,
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      });
       expect(response.body.error.details).toHaveProperty([field]);
     }
     expect(await transfersCollection().countDocuments({})).toBe(before);

@@ -33,7 +33,14 @@ export class Api {
   }
 
   /** The call, or an error naming what failed when the status is not the expected one. */
-  async expect(status: number | number[], method: string, path: string, headers: Record<string, string>, body?: unknown, timeoutMs?: number): Promise<Answer> {
+  async expect(
+    status: number | number[],
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: unknown,
+    timeoutMs?: number,
+  ): Promise<Answer> {
     const answer = await this.call(method, path, headers, body, timeoutMs);
     const ok = Array.isArray(status) ? status.includes(answer.status) : answer.status === status;
     if (!ok) throw new Error(`${method} ${path} answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 500)}`);

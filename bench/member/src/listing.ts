@@ -68,7 +68,9 @@ export function toLeg(slice: Slice, all: number[]): LoadLeg {
     allLatencyMs: rounded(summarize(all)),
     cpuSeconds: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, round(v, 1)])),
     cpuMsPerRequest: Object.fromEntries(
-      Object.entries(cpu).filter(([k]) => k !== 'machineBusy').map(([k, v]) => [k, round((1000 * v) / Math.max(1, slice.samples.length), 2)]),
+      Object.entries(cpu)
+        .filter(([k]) => k !== 'machineBusy')
+        .map(([k, v]) => [k, round((1000 * v) / Math.max(1, slice.samples.length), 2)]),
     ),
     cpuPercentOfCore: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, round((100 * v) / Math.max(slice.seconds, 1e-9), 0)])),
     machineBusyPercent: round((100 * (cpu.machineBusy ?? 0)) / Math.max(slice.machineSeconds, 1e-9), 0),

@@ -105,7 +105,10 @@ export async function streamMessages(jsm: JetStreamManager, namespace: string): 
  * ids of members the benchmark imported, found by their national ID numbers.
  */
 export class RunStore {
-  private constructor(private readonly client: MongoClient, private readonly database: string) {}
+  private constructor(
+    private readonly client: MongoClient,
+    private readonly database: string,
+  ) {}
 
   static async open(mongoBase: string, database: string): Promise<RunStore> {
     const client = new MongoClient(mongoBase, { serverSelectionTimeoutMS: 5_000 });
@@ -154,7 +157,12 @@ export class RunStore {
   /** The database's size as the store reports it (dbStats; on PostgreSQL, its relations). */
   async databaseBytes(): Promise<{ data: number; storage: number; indexes: number; total: number }> {
     const stats = await this.client.db(this.database).command({ dbStats: 1 });
-    return { data: Number(stats.dataSize ?? NaN), storage: Number(stats.storageSize ?? NaN), indexes: Number(stats.indexSize ?? NaN), total: Number(stats.totalSize ?? NaN) };
+    return {
+      data: Number(stats.dataSize ?? NaN),
+      storage: Number(stats.storageSize ?? NaN),
+      indexes: Number(stats.indexSize ?? NaN),
+      total: Number(stats.totalSize ?? NaN),
+    };
   }
 
   async close(): Promise<void> {

@@ -42,13 +42,52 @@ function weighted<T>(random: Random, entries: readonly (readonly [T, number])[])
 
 export const provinceName = '中共江川省委员会';
 const cityNames = [
-  '青石', '云溪', '临江', '白沙', '枫桥', '石门', '柳河', '桃源', '清泉', '望海',
-  '金川', '东湖', '南屏', '西岭', '北塘', '安宁', '永丰', '长乐', '新河', '玉山',
+  '青石',
+  '云溪',
+  '临江',
+  '白沙',
+  '枫桥',
+  '石门',
+  '柳河',
+  '桃源',
+  '清泉',
+  '望海',
+  '金川',
+  '东湖',
+  '南屏',
+  '西岭',
+  '北塘',
+  '安宁',
+  '永丰',
+  '长乐',
+  '新河',
+  '玉山',
 ];
 const units = [
-  '教育局机关', '卫生健康委机关', '人民医院', '第一中学', '财政局机关', '公安局', '税务局', '供电公司',
-  '自来水公司', '城建集团', '交通运输局', '农业农村局', '市场监管局', '人社局', '民政局', '文化旅游局',
-  '科技局', '应急管理局', '生态环境局', '统计局', '城关街道', '工业园区管委会', '高新区管委会', '职业技术学院',
+  '教育局机关',
+  '卫生健康委机关',
+  '人民医院',
+  '第一中学',
+  '财政局机关',
+  '公安局',
+  '税务局',
+  '供电公司',
+  '自来水公司',
+  '城建集团',
+  '交通运输局',
+  '农业农村局',
+  '市场监管局',
+  '人社局',
+  '民政局',
+  '文化旅游局',
+  '科技局',
+  '应急管理局',
+  '生态环境局',
+  '统计局',
+  '城关街道',
+  '工业园区管委会',
+  '高新区管委会',
+  '职业技术学院',
   '中心医院',
 ];
 const ordinals = ['第一', '第二', '第三', '第四', '第五', '第六', '第七', '第八', '第九', '第十'];
@@ -75,15 +114,72 @@ export function regionCode(city: number, random: Random): string {
 // ---- People ---------------------------------------------------------------------------------------
 
 const surnames: readonly (readonly [string, number])[] = [
-  ['王', 72], ['李', 71], ['张', 68], ['刘', 53], ['陈', 46], ['杨', 33], ['黄', 25], ['赵', 23], ['吴', 21], ['周', 21],
-  ['徐', 17], ['孙', 16], ['马', 16], ['朱', 15], ['胡', 14], ['郭', 13], ['何', 12], ['高', 12], ['林', 12], ['罗', 11],
-  ['郑', 11], ['梁', 10], ['谢', 8], ['宋', 7], ['唐', 7], ['许', 7], ['韩', 7], ['冯', 7], ['邓', 7], ['曹', 6],
-  ['彭', 6], ['曾', 6], ['肖', 6], ['田', 5], ['董', 5], ['袁', 5], ['潘', 5], ['于', 5], ['蒋', 5], ['蔡', 5],
-  ['余', 4], ['杜', 4], ['叶', 4], ['程', 4], ['苏', 4], ['魏', 4], ['吕', 4], ['丁', 4], ['任', 4], ['沈', 3],
-  ['姚', 3], ['卢', 3], ['姜', 3], ['崔', 3], ['钟', 3], ['谭', 3], ['陆', 3], ['汪', 3], ['范', 3], ['金', 3],
-  ['欧阳', 1], ['司马', 0.3], ['上官', 0.3],
+  ['王', 72],
+  ['李', 71],
+  ['张', 68],
+  ['刘', 53],
+  ['陈', 46],
+  ['杨', 33],
+  ['黄', 25],
+  ['赵', 23],
+  ['吴', 21],
+  ['周', 21],
+  ['徐', 17],
+  ['孙', 16],
+  ['马', 16],
+  ['朱', 15],
+  ['胡', 14],
+  ['郭', 13],
+  ['何', 12],
+  ['高', 12],
+  ['林', 12],
+  ['罗', 11],
+  ['郑', 11],
+  ['梁', 10],
+  ['谢', 8],
+  ['宋', 7],
+  ['唐', 7],
+  ['许', 7],
+  ['韩', 7],
+  ['冯', 7],
+  ['邓', 7],
+  ['曹', 6],
+  ['彭', 6],
+  ['曾', 6],
+  ['肖', 6],
+  ['田', 5],
+  ['董', 5],
+  ['袁', 5],
+  ['潘', 5],
+  ['于', 5],
+  ['蒋', 5],
+  ['蔡', 5],
+  ['余', 4],
+  ['杜', 4],
+  ['叶', 4],
+  ['程', 4],
+  ['苏', 4],
+  ['魏', 4],
+  ['吕', 4],
+  ['丁', 4],
+  ['任', 4],
+  ['沈', 3],
+  ['姚', 3],
+  ['卢', 3],
+  ['姜', 3],
+  ['崔', 3],
+  ['钟', 3],
+  ['谭', 3],
+  ['陆', 3],
+  ['汪', 3],
+  ['范', 3],
+  ['金', 3],
+  ['欧阳', 1],
+  ['司马', 0.3],
+  ['上官', 0.3],
 ];
-const givenCommon = '文明华建国军平志伟海林永春光玉德新晓东红丽英秀云芳杰涛斌宇鹏飞俊亮磊峰刚勇强辉波超立成佳嘉子思雨欣然一心家和安宁振兴学正';
+const givenCommon =
+  '文明华建国军平志伟海林永春光玉德新晓东红丽英秀云芳杰涛斌宇鹏飞俊亮磊峰刚勇强辉波超立成佳嘉子思雨欣然一心家和安宁振兴学正';
 const givenMale = '国庆卫民建军志刚长江振华伟东宏伟德胜振国俊杰浩然子轩博文明辉鹏程天佑';
 const givenFemale = '秀英桂芳丽娟玉兰海燕春梅晓红雪梅静怡欣怡雨涵诗琪婷婷梦瑶慧敏雅琴淑珍';
 
@@ -93,13 +189,33 @@ function givenName(random: Random, gender: 'male' | 'female'): string {
   return random() < 0.25 ? one() : `${one()}${one()}`;
 }
 
-const minorities = ['壮族', '回族', '满族', '维吾尔族', '苗族', '彝族', '土家族', '藏族', '蒙古族', '侗族', '布依族', '瑶族', '白族', '朝鲜族', '畲族'];
+const minorities = [
+  '壮族',
+  '回族',
+  '满族',
+  '维吾尔族',
+  '苗族',
+  '彝族',
+  '土家族',
+  '藏族',
+  '蒙古族',
+  '侗族',
+  '布依族',
+  '瑶族',
+  '白族',
+  '朝鲜族',
+  '畲族',
+];
 const educationLabels = ['初中', '高中', '中专', '大专', '本科', '硕士研究生', '博士研究生'] as const;
 
 function education(random: Random, birthYear: number): string {
   // Older members went to school when fewer went to university.
-  const weights = birthYear < 1965 ? [18, 26, 16, 20, 17, 2.5, 0.5] : birthYear < 1980 ? [5, 12, 10, 25, 38, 8, 2] : [1, 4, 5, 20, 52, 15, 3];
-  return weighted(random, educationLabels.map((label, i) => [label, weights[i]!] as const));
+  const weights =
+    birthYear < 1965 ? [18, 26, 16, 20, 17, 2.5, 0.5] : birthYear < 1980 ? [5, 12, 10, 25, 38, 8, 2] : [1, 4, 5, 20, 52, 15, 3];
+  return weighted(
+    random,
+    educationLabels.map((label, i) => [label, weights[i]!] as const),
+  );
 }
 
 export const stageLabel = {
@@ -111,7 +227,13 @@ export const stageLabel = {
 } as const;
 export type Stage = keyof typeof stageLabel;
 /** Shares of each stage on a branch roll. */
-const stageWeights: readonly (readonly [Stage, number])[] = [['full', 88], ['probationary', 6], ['candidate', 2], ['activist', 2.5], ['applicant', 1.5]];
+const stageWeights: readonly (readonly [Stage, number])[] = [
+  ['full', 88],
+  ['probationary', 6],
+  ['candidate', 2],
+  ['activist', 2.5],
+  ['applicant', 1.5],
+];
 /** Stages that pay dues (services/member/src/grpc/dues.ts duesPayingStages). */
 export const duesPayingStages: readonly Stage[] = ['probationary', 'full'];
 
@@ -191,7 +313,10 @@ export class PeopleGenerator {
   readonly stageCounts: Record<Stage, number> = { applicant: 0, activist: 0, candidate: 0, probationary: 0, full: 0 };
   readonly genderCounts = { male: 0, female: 0 };
 
-  constructor(seed: number, private readonly today: string) {
+  constructor(
+    seed: number,
+    private readonly today: string,
+  ) {
     this.random = randomStream(seed);
   }
 
@@ -244,7 +369,18 @@ export const csvHeader = ['姓名', '性别', '民族', '出生日期', '身份�
 
 export function csvRow(p: Person): string {
   const dates = keyDateColumns.map((_, i) => p.keyDates[i] ?? '');
-  return [p.name, p.gender === 'male' ? '男' : '女', p.ethnicity, p.birthDate, p.nationalId, p.education, p.phone, p.organizationId, stageLabel[p.stage], ...dates].join(',');
+  return [
+    p.name,
+    p.gender === 'male' ? '男' : '女',
+    p.ethnicity,
+    p.birthDate,
+    p.nationalId,
+    p.education,
+    p.phone,
+    p.organizationId,
+    stageLabel[p.stage],
+    ...dates,
+  ].join(',');
 }
 
 /** A file as Excel saves "CSV UTF-8": with a byte order mark, CRLF line ends. */

@@ -25,7 +25,17 @@ import { RpcClient } from '@repo/grpc';
 import * as pb from '@repo/proto/member/v1';
 import { removeLeftoverFiles } from './leftovers';
 import { cpuMeter, loadAverage, memoryMiB, postgresProcesses, RunStore, streamMessages, type CpuReading } from './observe';
-import { branchName, cityName, csvFile, duesPayingStages, PeopleGenerator, provinceName, randomStream, todayInChina, type Person } from './population';
+import {
+  branchName,
+  cityName,
+  csvFile,
+  duesPayingStages,
+  PeopleGenerator,
+  provinceName,
+  randomStream,
+  todayInChina,
+  type Person,
+} from './population';
 import { assertPortFree, readPid, startService, waitUntil, type Service } from '../../search-load/src/proc';
 import { round, rounded, summarize } from '../../search-load/src/stats';
 import { commandOptions, sh } from '../../search-load/src/cli';
@@ -81,25 +91,65 @@ function parseArgs(argv: string[]): Options {
   };
   for (const { arg, value, int } of commandOptions(argv)) {
     switch (arg) {
-      case '--members': o.members = int(1, 1_000_000); break;
-      case '--branches': o.branches = int(1, 20_000); break;
-      case '--cities': o.cities = int(1, 200); break;
-      case '--seconds': o.seconds = int(1, 600); break;
-      case '--concurrency': o.concurrency = value().split(',').map(Number).filter((n) => Number.isInteger(n) && n >= 1 && n <= 256); break;
-      case '--list-branches': o.listBranches = int(1, 20_000); break;
-      case '--file-rows': o.fileRows = int(1, 100_000); break;
-      case '--tree-concurrency': o.treeConcurrency = int(1, 64); break;
-      case '--income-sample': o.incomeSample = int(0, 100_000); break;
-      case '--month': o.month = value(); break;
-      case '--keep': o.keep = true; break;
-      case '--seed': o.seed = int(0, 2 ** 31); break;
-      case '--gateway-port': o.gatewayPort = int(1_024, 65_535); break;
-      case '--member-port': o.memberPort = int(1_024, 65_535); break;
-      case '--max-minutes': o.maxMinutes = int(5, 240); break;
-      case '--drain-minutes': o.drainMinutes = int(0, 120); break;
-      case '--import-minutes': o.importMinutes = int(1, 240); break;
-      case '--dues-minutes': o.duesMinutes = int(1, 240); break;
-      default: throw new Error(`unknown option ${arg} (see bench/member/README.md)`);
+      case '--members':
+        o.members = int(1, 1_000_000);
+        break;
+      case '--branches':
+        o.branches = int(1, 20_000);
+        break;
+      case '--cities':
+        o.cities = int(1, 200);
+        break;
+      case '--seconds':
+        o.seconds = int(1, 600);
+        break;
+      case '--concurrency':
+        o.concurrency = value()
+          .split(',')
+          .map(Number)
+          .filter((n) => Number.isInteger(n) && n >= 1 && n <= 256);
+        break;
+      case '--list-branches':
+        o.listBranches = int(1, 20_000);
+        break;
+      case '--file-rows':
+        o.fileRows = int(1, 100_000);
+        break;
+      case '--tree-concurrency':
+        o.treeConcurrency = int(1, 64);
+        break;
+      case '--income-sample':
+        o.incomeSample = int(0, 100_000);
+        break;
+      case '--month':
+        o.month = value();
+        break;
+      case '--keep':
+        o.keep = true;
+        break;
+      case '--seed':
+        o.seed = int(0, 2 ** 31);
+        break;
+      case '--gateway-port':
+        o.gatewayPort = int(1_024, 65_535);
+        break;
+      case '--member-port':
+        o.memberPort = int(1_024, 65_535);
+        break;
+      case '--max-minutes':
+        o.maxMinutes = int(5, 240);
+        break;
+      case '--drain-minutes':
+        o.drainMinutes = int(0, 120);
+        break;
+      case '--import-minutes':
+        o.importMinutes = int(1, 240);
+        break;
+      case '--dues-minutes':
+        o.duesMinutes = int(1, 240);
+        break;
+      default:
+        throw new Error(`unknown option ${arg} (see bench/member/README.md)`);
     }
   }
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(o.month)) throw new Error('--month: YYYY-MM');
@@ -108,7 +158,6 @@ function parseArgs(argv: string[]): Options {
   o.listBranches = Math.min(o.listBranches, o.branches);
   return o;
 }
-
 
 function machine() {
   const cpuModel = readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.+)$/m)?.[1] ?? cpus()[0]?.model ?? '';
@@ -127,7 +176,11 @@ function machine() {
 function sourceState() {
   const status = sh('git', ['-C', repo, 'status', '--short']);
   const files = status ? status.split('\n').filter((l) => !l.includes('bench/member/')) : [];
-  return { commit: sh('git', ['-C', repo, 'rev-parse', '--short', 'HEAD']), uncommittedFiles: files.length, uncommitted: files.map((l) => l.trim()) };
+  return {
+    commit: sh('git', ['-C', repo, 'rev-parse', '--short', 'HEAD']),
+    uncommittedFiles: files.length,
+    uncommitted: files.map((l) => l.trim()),
+  };
 }
 
 function readEnvFiles(dir: string): Record<string, string> {
@@ -200,7 +253,8 @@ async function main(): Promise<void> {
   const natsPid = readPid(join(repo, '.local/run/nats.pid'));
   // FerretDB's backend (PostgreSQL) is a process per connection: counted as a group.
   const postgres = postgresProcesses(join(repo, '.local/data/postgres'));
-  const vegeta = process.env.VEGETA_BIN ?? join(process.env.PB_CACHE_DIR ?? join(process.env.HOME ?? '/root', '.cache/partybuilding'), 'bin/vegeta');
+  const vegeta =
+    process.env.VEGETA_BIN ?? join(process.env.PB_CACHE_DIR ?? join(process.env.HOME ?? '/root', '.cache/partybuilding'), 'bin/vegeta');
   // FerretDB database names: letters, digits, - and _. Bus namespaces: lower case letters and digits.
   const database = `bench-member-${compact.slice(0, 8)}-${compact.slice(8)}`;
   const namespace = `benchmember${compact}`;
@@ -211,7 +265,9 @@ async function main(): Promise<void> {
   await assertPortFree(memberPort);
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
   const month = o.month;
-  log(`member bench ${stamp}: ${o.members} members in ${o.branches} branches of ${o.cities} cities, bills for ${month}, listing legs of ${o.seconds} s at concurrency ${o.concurrency.join(', ')}; load average ${loadBefore.one}`);
+  log(
+    `member bench ${stamp}: ${o.members} members in ${o.branches} branches of ${o.cities} cities, bills for ${month}, listing legs of ${o.seconds} s at concurrency ${o.concurrency.join(', ')}; load average ${loadBefore.one}`,
+  );
 
   const services: Service[] = [];
   const stopAll = async () => {
@@ -256,44 +312,70 @@ async function main(): Promise<void> {
     // ---- 1. The platform from its builds -------------------------------------------------------
     let phaseStart = performance.now();
     const register = ['--require', '@repo/telemetry/register'];
-    const startMember = () => startService('member', [...register, 'services/member/dist/main.js'], {
-      AUTH_TOKEN_SECRET: secret,
-      MEMBER_GRPC_ADDR: `127.0.0.1:${memberPort}`,
-      MONGO_URL: `${mongoBase}/${database}`,
-      NATS_URL: natsUrl,
-      BUS_NAMESPACE: namespace,
-      CALLER_VERIFY_KEYS: testCallerKeys.publicKeyPem,
-      LOG_LEVEL: 'warn',
-      OTEL_SERVICE_NAME: 'member',
-    }, join(workDir, 'member.log'), repo);
+    const startMember = () =>
+      startService(
+        'member',
+        [...register, 'services/member/dist/main.js'],
+        {
+          AUTH_TOKEN_SECRET: secret,
+          MEMBER_GRPC_ADDR: `127.0.0.1:${memberPort}`,
+          MONGO_URL: `${mongoBase}/${database}`,
+          NATS_URL: natsUrl,
+          BUS_NAMESPACE: namespace,
+          CALLER_VERIFY_KEYS: testCallerKeys.publicKeyPem,
+          LOG_LEVEL: 'warn',
+          OTEL_SERVICE_NAME: 'member',
+        },
+        join(workDir, 'member.log'),
+        repo,
+      );
     services.push(startMember());
-    services.push(startService('gateway', [...register, 'gateway/dist/main.js'], {
-      GATEWAY_HOST: '127.0.0.1',
-      GATEWAY_PORT: String(gatewayPort),
-      MEMBER_ADDR: `127.0.0.1:${memberPort}`,
-      // Not started: the content service is not part of this benchmark (readyz reports it down).
-      CONTENT_ADDR: `127.0.0.1:${await freePort()}`,
-      AUTH_TOKEN_SECRET: secret,
-      CALLER_SIGNING_KEY: testCallerKeys.privateKeyPem,
-      RATE_LIMIT_PER_MINUTE: '1000000',
-      PUBLIC_RATE_LIMIT_PER_MINUTE: '1000000',
-      // The gateway's configuration caps this one at 10,000 (it refuses to start above).
-      AUTH_RATE_LIMIT_PER_MINUTE: '10000',
-      LOG_LEVEL: 'warn',
-      OTEL_SERVICE_NAME: 'gateway',
-    }, join(workDir, 'gateway.log'), repo));
+    services.push(
+      startService(
+        'gateway',
+        [...register, 'gateway/dist/main.js'],
+        {
+          GATEWAY_HOST: '127.0.0.1',
+          GATEWAY_PORT: String(gatewayPort),
+          MEMBER_ADDR: `127.0.0.1:${memberPort}`,
+          // Not started: the content service is not part of this benchmark (readyz reports it down).
+          CONTENT_ADDR: `127.0.0.1:${await freePort()}`,
+          AUTH_TOKEN_SECRET: secret,
+          CALLER_SIGNING_KEY: testCallerKeys.privateKeyPem,
+          RATE_LIMIT_PER_MINUTE: '1000000',
+          PUBLIC_RATE_LIMIT_PER_MINUTE: '1000000',
+          // The gateway's configuration caps this one at 10,000 (it refuses to start above).
+          AUTH_RATE_LIMIT_PER_MINUTE: '10000',
+          LOG_LEVEL: 'warn',
+          OTEL_SERVICE_NAME: 'gateway',
+        },
+        join(workDir, 'gateway.log'),
+        repo,
+      ),
+    );
     let member = services[0]!;
     const gateway = services[1]!;
     for (const s of services) s.child.once('exit', (code, signal) => log(`${s.name} exited (${signal ?? code})`));
-    const memberReady = () => waitUntil('the gateway to report the member service ready', async () => {
-      for (const s of services) if (s.child.exitCode !== null) throw new Error(`${s.name} exited; see ${s.logFile}`);
-      const r = await fetch(`${gatewayUrl}/readyz`);
-      return ((await r.json()) as { services?: { member?: boolean } }).services?.member === true;
-    }, 90_000);
+    const memberReady = () =>
+      waitUntil(
+        'the gateway to report the member service ready',
+        async () => {
+          for (const s of services) if (s.child.exitCode !== null) throw new Error(`${s.name} exited; see ${s.logFile}`);
+          const r = await fetch(`${gatewayUrl}/readyz`);
+          return ((await r.json()) as { services?: { member?: boolean } }).services?.member === true;
+        },
+        90_000,
+      );
     await memberReady();
     save();
-    phases.start = { seconds: round((performance.now() - phaseStart) / 1000, 1), memberMiB: memoryMiB(member.pid), gatewayMiB: memoryMiB(gateway.pid) };
-    log(`ready: gateway ${gatewayUrl} (pid ${gateway.pid}), member 127.0.0.1:${memberPort} (pid ${member.pid}), database ${database}, streams ${namespace.toUpperCase()}_*`);
+    phases.start = {
+      seconds: round((performance.now() - phaseStart) / 1000, 1),
+      memberMiB: memoryMiB(member.pid),
+      gatewayMiB: memoryMiB(gateway.pid),
+    };
+    log(
+      `ready: gateway ${gatewayUrl} (pid ${gateway.pid}), member 127.0.0.1:${memberPort} (pid ${member.pid}), database ${database}, streams ${namespace.toUpperCase()}_*`,
+    );
 
     const api = new Api(gatewayUrl);
     const pids = { member: member.pid, gateway: gateway.pid, ferretdb: ferretPid, postgres, nats: natsPid };
@@ -322,9 +404,22 @@ async function main(): Promise<void> {
       const rate = waited > 0 ? (count - first) / waited : NaN;
       const drained = count >= expected;
       const etaMinutes = drained ? 0 : rate > 0 ? round((expected - count) / rate / 60, 0) : NaN;
-      if (!drained) notes.push(`${what}: the outbox relay had published ${count} of ${expected} events ${seconds} s after the writes ended, at ${round(rate, 1)} events/s (about ${etaMinutes} min more to go); the next phases ran with it still busy`);
-      log(`${what}: ${count}/${expected} events published ${drained ? '' : '(NOT drained) '}${seconds} s after the writes ended (${round(rate, 1)} events/s while waiting)`);
-      return { expected, published: count, drained, secondsAfterWrites: seconds, eventsPerSecondWhileWaiting: round(rate, 1), etaMinutes, cpu: meter.read() };
+      if (!drained)
+        notes.push(
+          `${what}: the outbox relay had published ${count} of ${expected} events ${seconds} s after the writes ended, at ${round(rate, 1)} events/s (about ${etaMinutes} min more to go); the next phases ran with it still busy`,
+        );
+      log(
+        `${what}: ${count}/${expected} events published ${drained ? '' : '(NOT drained) '}${seconds} s after the writes ended (${round(rate, 1)} events/s while waiting)`,
+      );
+      return {
+        expected,
+        published: count,
+        drained,
+        secondsAfterWrites: seconds,
+        eventsPerSecondWhileWaiting: round(rate, 1),
+        etaMinutes,
+        cpu: meter.read(),
+      };
     };
     const store = await RunStore.open(mongoBase, database);
     counter = store;
@@ -340,7 +435,11 @@ async function main(): Promise<void> {
       return { id: a.body.id, path: a.body.path, name: a.body.name };
     };
     const province = await createOrg({ name: provinceName, kind: 'committee' });
-    const cities = await pool(Array.from({ length: o.cities }, (_, i) => i), o.treeConcurrency, (i) => createOrg({ parentId: province.id, name: cityName(i), kind: 'committee' }));
+    const cities = await pool(
+      Array.from({ length: o.cities }, (_, i) => i),
+      o.treeConcurrency,
+      (i) => createOrg({ parentId: province.id, name: cityName(i), kind: 'committee' }),
+    );
     const branchSpecs: { city: number; j: number }[] = [];
     for (let i = 0; i < o.cities; i++) {
       const count = Math.floor(o.branches / o.cities) + (i < o.branches % o.cities ? 1 : 0);
@@ -364,7 +463,9 @@ async function main(): Promise<void> {
       cpu: meter.read(),
       memberMiB: memoryMiB(member.pid),
     };
-    log(`tree: ${nodes} nodes in ${round(treeSeconds, 1)} s (${phases.tree.nodesPerSecond}/s at ${o.treeConcurrency} in flight), create p50 ${phases.tree.createMs.p50} ms, p95 ${phases.tree.createMs.p95} ms`);
+    log(
+      `tree: ${nodes} nodes in ${round(treeSeconds, 1)} s (${phases.tree.nodesPerSecond}/s at ${o.treeConcurrency} in flight), create p50 ${phases.tree.createMs.p50} ms, p95 ${phases.tree.createMs.p95} ms`,
+    );
     const treeEvents = await published();
     save();
 
@@ -384,7 +485,9 @@ async function main(): Promise<void> {
     for (let i = 0; i < all.length; i += o.fileRows) files.push(csvFile(all.slice(i, i + o.fileRows)));
     writeFileSync(join(workDir, 'import-sample.csv'), files[0]!.subarray(0, 4_000));
     const generationSeconds = round((performance.now() - genStart) / 1000, 1);
-    log(`import: ${all.length} members generated in ${generationSeconds} s (${files.length} files, ${round(files.reduce((s, f) => s + f.length, 0) / 2 ** 20, 1)} MiB); stages ${JSON.stringify(people.stageCounts)}`);
+    log(
+      `import: ${all.length} members generated in ${generationSeconds} s (${files.length} files, ${round(files.reduce((s, f) => s + f.length, 0) / 2 ** 20, 1)} MiB); stages ${JSON.stringify(people.stageCounts)}`,
+    );
 
     const importer = bearer({ userId: 'bench-importer', roles: ['orgAdmin'], orgPath: province.path }, secret, 4 * 3_600);
     phaseStart = performance.now();
@@ -447,11 +550,22 @@ async function main(): Promise<void> {
         eventsPublished: await published(),
       };
       fileResults.push(r);
-      const how = cutShort ? `gateway ${a.status} after ${round(a.ms / 1000, 1)} s, rows stored after ${round(serviceMs / 1000, 1)} s` : `${round(a.ms / 1000, 2)} s`;
-      log(`import file ${i + 1}/${files.length}: ${a.status} ${imported} imported, ${r.errors ?? '?'} errors, ${how} (${r.rowsPerSecond} rows/s; member CPU ${cpu.seconds.member} s, FerretDB ${cpu.seconds.ferretdb} s, PostgreSQL ${cpu.seconds.postgres} s, member RSS ${r.memberMiB.rss} MiB, ${r.eventsPublished} events published)`);
-      if (cutShort) notes.push(`import file ${i + 1}: the gateway answered ${a.status} ${a.body?.error?.code ?? ''} "${a.body?.error?.message ?? ''}" after ${round(a.ms / 1000, 1)} s; the service stored ${imported} of ${rows} rows ${round(serviceMs / 1000, 1)} s after the file was sent`);
-      if (!cutShort && a.status !== 201) notes.push(`import file ${i + 1}: answered ${a.status} ${JSON.stringify(a.body).slice(0, 300)} after ${round(a.ms / 1000, 1)} s; ${imported} of its ${rows} rows were stored all the same`);
-      if (imported !== rows) notes.push(`import file ${i + 1}: ${imported} of ${rows} rows stored; the later phases use what the store holds`);
+      const how = cutShort
+        ? `gateway ${a.status} after ${round(a.ms / 1000, 1)} s, rows stored after ${round(serviceMs / 1000, 1)} s`
+        : `${round(a.ms / 1000, 2)} s`;
+      log(
+        `import file ${i + 1}/${files.length}: ${a.status} ${imported} imported, ${r.errors ?? '?'} errors, ${how} (${r.rowsPerSecond} rows/s; member CPU ${cpu.seconds.member} s, FerretDB ${cpu.seconds.ferretdb} s, PostgreSQL ${cpu.seconds.postgres} s, member RSS ${r.memberMiB.rss} MiB, ${r.eventsPublished} events published)`,
+      );
+      if (cutShort)
+        notes.push(
+          `import file ${i + 1}: the gateway answered ${a.status} ${a.body?.error?.code ?? ''} "${a.body?.error?.message ?? ''}" after ${round(a.ms / 1000, 1)} s; the service stored ${imported} of ${rows} rows ${round(serviceMs / 1000, 1)} s after the file was sent`,
+        );
+      if (!cutShort && a.status !== 201)
+        notes.push(
+          `import file ${i + 1}: answered ${a.status} ${JSON.stringify(a.body).slice(0, 300)} after ${round(a.ms / 1000, 1)} s; ${imported} of its ${rows} rows were stored all the same`,
+        );
+      if (imported !== rows)
+        notes.push(`import file ${i + 1}: ${imported} of ${rows} rows stored; the later phases use what the store holds`);
     }
     const importSeconds = (performance.now() - phaseStart) / 1000;
     const importEnd = performance.now();
@@ -474,7 +588,9 @@ async function main(): Promise<void> {
       databaseBytes: await store.databaseBytes(),
       perFile: fileResults,
     };
-    log(`import: ${imported} members in ${round(importSeconds, 1)} s = ${phases.import.rowsPerSecond} rows/s; file p50 ${round(phases.import.fileMs.p50 / 1000, 2)} s, p95 ${round(phases.import.fileMs.p95 / 1000, 2)} s`);
+    log(
+      `import: ${imported} members in ${round(importSeconds, 1)} s = ${phases.import.rowsPerSecond} rows/s; file p50 ${round(phases.import.fileMs.p50 / 1000, 2)} s, p95 ${round(phases.import.fileMs.p95 / 1000, 2)} s`,
+    );
     phases.importRelay = await waitForRelay(treeEvents + imported, importEnd, 'import events');
     save();
     // Only what was imported takes part from here on.
@@ -486,7 +602,8 @@ async function main(): Promise<void> {
     const stageCounts = { applicant: 0, activist: 0, candidate: 0, probationary: 0, full: 0 };
     for (const p of importedPeople) stageCounts[p.stage] += 1;
     const rollOf = (k: number) => held.byBranch.get(branches[k]!.id) ?? 0;
-    if (importedPeople.length !== imported) notes.push(`the store holds ${importedPeople.length} of the generated members; the import counted ${imported}`);
+    if (importedPeople.length !== imported)
+      notes.push(`the store holds ${importedPeople.length} of the generated members; the import counted ${imported}`);
 
     // ---- 4. A realistic income on a sample -------------------------------------------------------
     // Import gives everybody inService with income 0. A sample gets a category and income through
@@ -538,8 +655,11 @@ async function main(): Promise<void> {
         failedMs: msSummary(failedMs),
         cpu: meter.read(),
       };
-      if (patchMs.length < sampleSize) notes.push(`income sample: ${patchMs.length} of ${sampleSize} PATCH calls succeeded (${JSON.stringify(patchStatus)})`);
-      log(`income sample: ${patchMs.length} of ${sampleSize} members patched in ${round(seconds, 1)} s (statuses ${JSON.stringify(patchStatus)}; id lookup ${round(lookupMs, 0)} ms), PATCH p50 ${phases.incomeSample.patchMs.p50} ms, p95 ${phases.incomeSample.patchMs.p95} ms`);
+      if (patchMs.length < sampleSize)
+        notes.push(`income sample: ${patchMs.length} of ${sampleSize} PATCH calls succeeded (${JSON.stringify(patchStatus)})`);
+      log(
+        `income sample: ${patchMs.length} of ${sampleSize} members patched in ${round(seconds, 1)} s (statuses ${JSON.stringify(patchStatus)}; id lookup ${round(lookupMs, 0)} ms), PATCH p50 ${phases.incomeSample.patchMs.p50} ms, p95 ${phases.incomeSample.patchMs.p95} ms`,
+      );
       save();
     }
 
@@ -555,7 +675,14 @@ async function main(): Promise<void> {
         const billsBefore = await store.count('duesBills');
         const started = performance.now();
         const a = await api.call('POST', '/api/v1/dues/bills', importer, { organizationId: province.id, month }, 900_000);
-        const out: Json = { via: 'REST', status: a.status, requestSeconds: round(a.ms / 1000, 2), answer: a.body, eventsBefore, billsBefore };
+        const out: Json = {
+          via: 'REST',
+          status: a.status,
+          requestSeconds: round(a.ms / 1000, 2),
+          answer: a.body,
+          eventsBefore,
+          billsBefore,
+        };
         if (a.status === 501 || a.body?.error?.code === 'NOT_IMPLEMENTED' || a.body?.error?.code === 'UNIMPLEMENTED') {
           out.available = false;
           log(`dues bills (${label}): not available (${a.status} ${a.body?.error?.code ?? ''})`);
@@ -567,8 +694,12 @@ async function main(): Promise<void> {
           out.existing = Number(a.body.existing);
           out.serviceSeconds = out.requestSeconds;
         } else {
-          notes.push(`dues bills (${label}): POST /api/v1/dues/bills answered ${a.status} ${JSON.stringify(a.body).slice(0, 200)} after ${round(a.ms / 1000, 1)} s; the service went on billing`);
-          log(`dues bills (${label}): ${a.status} after ${round(a.ms / 1000, 1)} s; watching the bills appear (at most ${o.duesMinutes} min)`);
+          notes.push(
+            `dues bills (${label}): POST /api/v1/dues/bills answered ${a.status} ${JSON.stringify(a.body).slice(0, 200)} after ${round(a.ms / 1000, 1)} s; the service went on billing`,
+          );
+          log(
+            `dues bills (${label}): ${a.status} after ${round(a.ms / 1000, 1)} s; watching the bills appear (at most ${o.duesMinutes} min)`,
+          );
           const limit = Math.min(deadline, Date.now() + o.duesMinutes * 60_000);
           const timeline: [number, number][] = [];
           let n = billsBefore;
@@ -586,7 +717,10 @@ async function main(): Promise<void> {
           out.finished = n >= billsBefore + payers;
           out.serviceSeconds = round((lastChange - started) / 1000, 1);
           out.timeline = timeline;
-          if (!out.finished) notes.push(`dues bills (${label}): ${out.created} of ${payers} bills after ${round((performance.now() - started) / 1000, 0)} s (limit --dues-minutes ${o.duesMinutes}); the service was still billing`);
+          if (!out.finished)
+            notes.push(
+              `dues bills (${label}): ${out.created} of ${payers} bills after ${round((performance.now() - started) / 1000, 0)} s (limit --dues-minutes ${o.duesMinutes}); the service was still billing`,
+            );
         }
         out.billsPerSecond = perSecond(out.created, out.serviceSeconds);
         out.cpu = runMeter.read();
@@ -602,7 +736,16 @@ async function main(): Promise<void> {
         try {
           const answer = await client.call('generateBills', { organizationId: province.id, month }, await credentialsFor(orgAdmin));
           const seconds = (performance.now() - t) / 1000;
-          return { via: 'gRPC', available: true, status: 'OK', serviceSeconds: round(seconds, 2), created: answer.created, existing: answer.existing, totalFen: answer.totalFen, cpu: runMeter.read() };
+          return {
+            via: 'gRPC',
+            available: true,
+            status: 'OK',
+            serviceSeconds: round(seconds, 2),
+            created: answer.created,
+            existing: answer.existing,
+            totalFen: answer.totalFen,
+            cpu: runMeter.read(),
+          };
         } catch (err) {
           const seconds = (performance.now() - t) / 1000;
           notes.push(`dues bills (${label}): the direct gRPC call failed after ${round(seconds, 1)} s: ${(err as Error).message}`);
@@ -616,18 +759,25 @@ async function main(): Promise<void> {
       const first = await billOverRest('first run');
       phases.dues = { month, payers, first };
       if (first.available) {
-        log(`dues bills (first run): ${first.status}, ${first.created} created in ${first.serviceSeconds} s = ${first.billsPerSecond} bills/s (payers ${payers}); member CPU ${first.cpu.seconds.member} s, FerretDB ${first.cpu.seconds.ferretdb} s, PostgreSQL ${first.cpu.seconds.postgres} s`);
-        if (first.finished !== false && first.created !== payers) notes.push(`dues bills: created ${first.created}, expected ${payers} (probationary + full members)`);
+        log(
+          `dues bills (first run): ${first.status}, ${first.created} created in ${first.serviceSeconds} s = ${first.billsPerSecond} bills/s (payers ${payers}); member CPU ${first.cpu.seconds.member} s, FerretDB ${first.cpu.seconds.ferretdb} s, PostgreSQL ${first.cpu.seconds.postgres} s`,
+        );
+        if (first.finished !== false && first.created !== payers)
+          notes.push(`dues bills: created ${first.created}, expected ${payers} (probationary + full members)`);
         const billingEnd = performance.now();
         if (first.finished !== false) {
           phases.duesRelay = await waitForRelay(first.eventsBefore + first.created, billingEnd, 'bill events');
           // Bills nobody twice. When the gateway cannot wait for the answer, ask the service directly.
           const second = first.status === 201 ? await billOverRest('second run') : await billOverGrpc('second run');
           phases.dues.second = second;
-          log(`dues bills (second run, ${second.via}): ${second.status}, created ${second.created}, existing ${second.existing} in ${second.serviceSeconds} s; member CPU ${second.cpu?.seconds.member} s, FerretDB ${second.cpu?.seconds.ferretdb} s, PostgreSQL ${second.cpu?.seconds.postgres} s`);
-          if (second.created !== undefined && Number(second.created) !== 0) notes.push(`dues bills: the second run created ${second.created} bills (expected none)`);
+          log(
+            `dues bills (second run, ${second.via}): ${second.status}, created ${second.created}, existing ${second.existing} in ${second.serviceSeconds} s; member CPU ${second.cpu?.seconds.member} s, FerretDB ${second.cpu?.seconds.ferretdb} s, PostgreSQL ${second.cpu?.seconds.postgres} s`,
+          );
+          if (second.created !== undefined && Number(second.created) !== 0)
+            notes.push(`dues bills: the second run created ${second.created} bills (expected none)`);
           phases.dues.billsStored = await store.count('duesBills');
-          if (phases.dues.billsStored !== payers) notes.push(`dues bills: ${phases.dues.billsStored} bills stored for ${month}, expected ${payers}`);
+          if (phases.dues.billsStored !== payers)
+            notes.push(`dues bills: ${phases.dues.billsStored} bills stored for ${month}, expected ${payers}`);
         } else {
           notes.push('dues bills: the second run was skipped because the first had not finished');
         }
@@ -645,7 +795,9 @@ async function main(): Promise<void> {
         member.child.once('exit', (code, signal) => log(`member (restarted) exited (${signal ?? code})`));
         pids.member = member.pid;
         await memberReady();
-        notes.push(`the member service was restarted after the dues phase to end the unfinished billing run (${await store.count('duesBills')} bills stored)`);
+        notes.push(
+          `the member service was restarted after the dues phase to end the unfinished billing run (${await store.count('duesBills')} bills stored)`,
+        );
       }
     }
 
@@ -668,13 +820,19 @@ async function main(): Promise<void> {
       const a = await api.call('GET', t.path, t.headers);
       checkStatus[a.status] = (checkStatus[a.status] ?? 0) + 1;
       if (a.status !== 200) {
-        notes.push(`listing check: branch ${listed[n]} answered ${a.status} after ${round(a.ms / 1000, 1)} s: ${JSON.stringify(a.body).slice(0, 200)}`);
+        notes.push(
+          `listing check: branch ${listed[n]} answered ${a.status} after ${round(a.ms / 1000, 1)} s: ${JSON.stringify(a.body).slice(0, 200)}`,
+        );
         break;
       }
       checkMs.push(a.ms);
       const k = listed[n]!;
       const roll = rollOf(k);
-      if (a.body.total !== roll || a.body.items.length !== Math.min(20, roll) || a.body.items.some((m: Json) => m.organizationId !== branches[k]!.id)) {
+      if (
+        a.body.total !== roll ||
+        a.body.items.length !== Math.min(20, roll) ||
+        a.body.items.some((m: Json) => m.organizationId !== branches[k]!.id)
+      ) {
         throw new Error(`listing branch ${k}: total ${a.body.total} (expected ${roll}), ${a.body.items.length} items`);
       }
     }
@@ -684,25 +842,52 @@ async function main(): Promise<void> {
       if (other.status !== 404) notes.push(`a secretary listing another branch got ${other.status}, expected 404`);
     }
     writeTargets(join(workDir, 'targets.json'), gatewayUrl, targets);
-    log(`listing: ${checkMs.length} of ${targets.length} branches checked (${JSON.stringify(checkStatus)}; each ${rollOf(listed[0]!)} members; first calls p50 ${round(summarize(checkMs).p50, 1)} ms)`);
+    log(
+      `listing: ${checkMs.length} of ${targets.length} branches checked (${JSON.stringify(checkStatus)}; each ${rollOf(listed[0]!)} members; first calls p50 ${round(summarize(checkMs).p50, 1)} ms)`,
+    );
 
     // What the platform does on its own meanwhile (relay, sweeps, jobs): 10 s with no requests.
     const idleMeter = cpuMeter(pids);
     await sleep(10_000);
     phases.idle = idleMeter.read();
-    log(`idle 10 s: member ${phases.idle.percentOfCore.member} %, FerretDB ${phases.idle.percentOfCore.ferretdb} %, PostgreSQL ${phases.idle.percentOfCore.postgres} %, gateway ${phases.idle.percentOfCore.gateway} % of a core`);
+    log(
+      `idle 10 s: member ${phases.idle.percentOfCore.member} %, FerretDB ${phases.idle.percentOfCore.ferretdb} %, PostgreSQL ${phases.idle.percentOfCore.postgres} %, gateway ${phases.idle.percentOfCore.gateway} % of a core`,
+    );
 
     const legPids = { gateway: gateway.pid, member: member.pid, ferretdb: ferretPid, postgres, nats: natsPid };
-    await runLeg({ vegeta, concurrency: 8, durationSeconds: 5, targetsFile: join(workDir, 'targets.json'), resultsFile: join(workDir, 'warmup.bin'), pids: legPids });
+    await runLeg({
+      vegeta,
+      concurrency: 8,
+      durationSeconds: 5,
+      targetsFile: join(workDir, 'targets.json'),
+      resultsFile: join(workDir, 'warmup.bin'),
+      pids: legPids,
+    });
     const legs: LoadLeg[] = [];
     for (const concurrency of o.concurrency) {
       checkTime(`the listing leg at concurrency ${concurrency}`);
-      const leg = await runLeg({ vegeta, concurrency, durationSeconds: o.seconds, targetsFile: join(workDir, 'targets.json'), resultsFile: join(workDir, `results-c${concurrency}.bin`), pids: legPids });
+      const leg = await runLeg({
+        vegeta,
+        concurrency,
+        durationSeconds: o.seconds,
+        targetsFile: join(workDir, 'targets.json'),
+        resultsFile: join(workDir, `results-c${concurrency}.bin`),
+        pids: legPids,
+      });
       legs.push(leg);
       const l = leg.latencyMs;
-      log(`list c=${String(concurrency).padEnd(2)} ${leg.ok} ok, ${leg.errors} errors ${JSON.stringify(leg.statusCodes)}, ${leg.throughputPerSecond}/s, p50 ${l.p50} ms, p90 ${l.p90} ms, p95 ${l.p95} ms, p99 ${l.p99} ms, max ${l.max} ms (CPU % of a core: gateway ${leg.cpuPercentOfCore.gateway}, member ${leg.cpuPercentOfCore.member}, FerretDB ${leg.cpuPercentOfCore.ferretdb}, PostgreSQL ${leg.cpuPercentOfCore.postgres}, vegeta ${leg.cpuPercentOfCore.vegeta}, other ${leg.cpuPercentOfCore.other})`);
+      log(
+        `list c=${String(concurrency).padEnd(2)} ${leg.ok} ok, ${leg.errors} errors ${JSON.stringify(leg.statusCodes)}, ${leg.throughputPerSecond}/s, p50 ${l.p50} ms, p90 ${l.p90} ms, p95 ${l.p95} ms, p99 ${l.p99} ms, max ${l.max} ms (CPU % of a core: gateway ${leg.cpuPercentOfCore.gateway}, member ${leg.cpuPercentOfCore.member}, FerretDB ${leg.cpuPercentOfCore.ferretdb}, PostgreSQL ${leg.cpuPercentOfCore.postgres}, vegeta ${leg.cpuPercentOfCore.vegeta}, other ${leg.cpuPercentOfCore.other})`,
+      );
     }
-    phases.listing = { branches: targets.length, membersPerBranch: rollOf(listed[0]!), pageSize: 20, checkStatus, checkMs: msSummary(checkMs), legs };
+    phases.listing = {
+      branches: targets.length,
+      membersPerBranch: rollOf(listed[0]!),
+      pageSize: 20,
+      checkStatus,
+      checkMs: msSummary(checkMs),
+      legs,
+    };
 
     // Wider lists for comparison, once each, not under load: the whole province and one city.
     const probe = async (label: string, path: string, who: Record<string, string>) => {
@@ -716,7 +901,13 @@ async function main(): Promise<void> {
       await probe('one branch, page 3', `/api/v1/members?organizationId=${branches[listed[0]!]!.id}&page=3&size=20`, targets[0]!.headers),
     ];
     save();
-    phases.end = { memberMiB: memoryMiB(member.pid), gatewayMiB: memoryMiB(gateway.pid), ferretdbMiB: memoryMiB(ferretPid), databaseBytes: await store.databaseBytes(), eventsPublished: await published() };
+    phases.end = {
+      memberMiB: memoryMiB(member.pid),
+      gatewayMiB: memoryMiB(gateway.pid),
+      ferretdbMiB: memoryMiB(ferretPid),
+      databaseBytes: await store.databaseBytes(),
+      eventsPublished: await published(),
+    };
   } finally {
     await stopAll();
     await counter?.close();
@@ -750,29 +941,57 @@ function printSummary(r: Json): void {
   const p = r.phases;
   const m = r.machine;
   console.log(`\n## member bench summary (${m.date}; ${m.nproc} cores, ${m.cpuModel}, ${m.memoryGiB} GiB, kernel ${m.kernel})`);
-  console.log(`commit ${r.versions.commit} (${r.versions.uncommittedFiles} uncommitted files outside bench/member), node ${r.versions.node}, FerretDB ${r.versions.ferretdb}, nats-server ${r.versions.natsServer}, vegeta ${r.versions.vegeta}`);
-  console.log(`load average before ${r.loadAverage.before.one} / ${r.loadAverage.before.five} / ${r.loadAverage.before.fifteen}, after ${r.loadAverage.after.one} / ${r.loadAverage.after.five} / ${r.loadAverage.after.fifteen}; run ${(r.runSeconds / 60).toFixed(1)} min`);
+  console.log(
+    `commit ${r.versions.commit} (${r.versions.uncommittedFiles} uncommitted files outside bench/member), node ${r.versions.node}, FerretDB ${r.versions.ferretdb}, nats-server ${r.versions.natsServer}, vegeta ${r.versions.vegeta}`,
+  );
+  console.log(
+    `load average before ${r.loadAverage.before.one} / ${r.loadAverage.before.five} / ${r.loadAverage.before.fifteen}, after ${r.loadAverage.after.one} / ${r.loadAverage.after.five} / ${r.loadAverage.after.fifteen}; run ${(r.runSeconds / 60).toFixed(1)} min`,
+  );
   console.log('\n| phase | count | seconds | per second | |');
   console.log('| --- | ---: | ---: | ---: | --- |');
-  if (p.tree) console.log(`| tree (REST, ${p.tree.concurrency} in flight) | ${p.tree.nodes} nodes | ${p.tree.seconds} | ${p.tree.nodesPerSecond} | create p50 ${p.tree.createMs.p50} ms, p95 ${p.tree.createMs.p95} ms |`);
-  if (p.import) console.log(`| import (${p.import.filesSent} of ${p.import.files} CSV files) | ${p.import.members} rows | ${p.import.seconds} | ${p.import.rowsPerSecond} | file p50 ${round(p.import.fileMs.p50 / 1000, 2)} s, p95 ${round(p.import.fileMs.p95 / 1000, 2)} s; member RSS ${p.import.memberMiB.after.rss} MiB (peak ${p.import.memberMiB.after.peak}) |`);
-  if (p.importRelay) console.log(`| import events relayed | ${p.importRelay.published} of ${p.importRelay.expected} | ${p.importRelay.secondsAfterWrites} after | ${p.importRelay.eventsPerSecondWhileWaiting} | ${p.importRelay.drained ? 'drained' : `NOT drained, ~${p.importRelay.etaMinutes} min to go`} |`);
-  if (p.incomeSample) console.log(`| income sample (PATCH, 4 in flight) | ${p.incomeSample.members} | ${p.incomeSample.seconds} | ${p.incomeSample.patchesPerSecond} | PATCH p50 ${p.incomeSample.patchMs.p50} ms, p95 ${p.incomeSample.patchMs.p95} ms |`);
+  if (p.tree)
+    console.log(
+      `| tree (REST, ${p.tree.concurrency} in flight) | ${p.tree.nodes} nodes | ${p.tree.seconds} | ${p.tree.nodesPerSecond} | create p50 ${p.tree.createMs.p50} ms, p95 ${p.tree.createMs.p95} ms |`,
+    );
+  if (p.import)
+    console.log(
+      `| import (${p.import.filesSent} of ${p.import.files} CSV files) | ${p.import.members} rows | ${p.import.seconds} | ${p.import.rowsPerSecond} | file p50 ${round(p.import.fileMs.p50 / 1000, 2)} s, p95 ${round(p.import.fileMs.p95 / 1000, 2)} s; member RSS ${p.import.memberMiB.after.rss} MiB (peak ${p.import.memberMiB.after.peak}) |`,
+    );
+  if (p.importRelay)
+    console.log(
+      `| import events relayed | ${p.importRelay.published} of ${p.importRelay.expected} | ${p.importRelay.secondsAfterWrites} after | ${p.importRelay.eventsPerSecondWhileWaiting} | ${p.importRelay.drained ? 'drained' : `NOT drained, ~${p.importRelay.etaMinutes} min to go`} |`,
+    );
+  if (p.incomeSample)
+    console.log(
+      `| income sample (PATCH, 4 in flight) | ${p.incomeSample.members} | ${p.incomeSample.seconds} | ${p.incomeSample.patchesPerSecond} | PATCH p50 ${p.incomeSample.patchMs.p50} ms, p95 ${p.incomeSample.patchMs.p95} ms |`,
+    );
   if (p.dues?.first) {
     const f = p.dues.first;
     if (!f.available) console.log(`| dues bills | not available | | | ${f.status} |`);
-    else console.log(`| dues bills, first run (${f.via}) | ${f.created} of ${p.dues.payers} created | ${f.serviceSeconds} | ${f.billsPerSecond} | HTTP ${f.status} after ${f.requestSeconds} s${f.finished === false ? ', NOT finished' : ''} |`);
+    else
+      console.log(
+        `| dues bills, first run (${f.via}) | ${f.created} of ${p.dues.payers} created | ${f.serviceSeconds} | ${f.billsPerSecond} | HTTP ${f.status} after ${f.requestSeconds} s${f.finished === false ? ', NOT finished' : ''} |`,
+      );
     const s = p.dues.second;
-    if (s?.available) console.log(`| dues bills, second run (${s.via}) | ${s.created ?? '?'} created, ${s.existing ?? '?'} existing | ${s.serviceSeconds} | | ${s.status} |`);
+    if (s?.available)
+      console.log(
+        `| dues bills, second run (${s.via}) | ${s.created ?? '?'} created, ${s.existing ?? '?'} existing | ${s.serviceSeconds} | | ${s.status} |`,
+      );
   }
   if (p.listing) {
-    console.log(`\nbranch listing (${p.listing.branches} branches round robin, ${p.listing.membersPerBranch} members each, page of 20, secretaries' tokens):\n`);
-    console.log('| c | requests | errors | req/s (ok) | p50 ms | p90 ms | p95 ms | p99 ms | max ms | all answers p50 / p95 ms | CPU % of a core: gateway / member / FerretDB / PostgreSQL / NATS / vegeta / other | machine busy |');
+    console.log(
+      `\nbranch listing (${p.listing.branches} branches round robin, ${p.listing.membersPerBranch} members each, page of 20, secretaries' tokens):\n`,
+    );
+    console.log(
+      '| c | requests | errors | req/s (ok) | p50 ms | p90 ms | p95 ms | p99 ms | max ms | all answers p50 / p95 ms | CPU % of a core: gateway / member / FerretDB / PostgreSQL / NATS / vegeta / other | machine busy |',
+    );
     console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: |');
     for (const l of p.listing.legs as LoadLeg[]) {
       const s = l.latencyMs;
       const c = l.cpuPercentOfCore;
-      console.log(`| ${l.concurrency} | ${l.requests} | ${l.errors} | ${l.throughputPerSecond} | ${s.p50} | ${s.p90} | ${s.p95} | ${s.p99} | ${s.max} | ${l.allLatencyMs.p50} / ${l.allLatencyMs.p95} | ${c.gateway} / ${c.member} / ${c.ferretdb} / ${c.postgres} / ${c.nats} / ${c.vegeta} / ${c.other} | ${l.machineBusyPercent} % |`);
+      console.log(
+        `| ${l.concurrency} | ${l.requests} | ${l.errors} | ${l.throughputPerSecond} | ${s.p50} | ${s.p90} | ${s.p95} | ${s.p99} | ${s.max} | ${l.allLatencyMs.p50} / ${l.allLatencyMs.p95} | ${c.gateway} / ${c.member} / ${c.ferretdb} / ${c.postgres} / ${c.nats} / ${c.vegeta} / ${c.other} | ${l.machineBusyPercent} % |`,
+      );
     }
   }
   console.log('\nCPU per phase:');

@@ -28,7 +28,9 @@ interface SavedQuery {
 
 function latestQueriesFile(): string {
   const dir = join(benchDir, 'results');
-  const runs = readdirSync(dir).filter((d) => /^\d{4}-.*Z$/.test(d) && statSync(join(dir, d)).isDirectory()).sort();
+  const runs = readdirSync(dir)
+    .filter((d) => /^\d{4}-.*Z$/.test(d) && statSync(join(dir, d)).isDirectory())
+    .sort();
   for (const run of runs.reverse()) {
     const file = join(dir, run, 'queries.json');
     try {
@@ -82,7 +84,10 @@ async function esBreakdown(file: string): Promise<void> {
       await took(q.esPath, body); // warm
       const runs: number[] = [];
       for (let i = 0; i < 5; i++) runs.push(await took(q.esPath, body));
-      const median = percentile([...runs].sort((a, b) => a - b), 50);
+      const median = percentile(
+        [...runs].sort((a, b) => a - b),
+        50,
+      );
       (perVariant[name] ??= []).push(median);
       ((perCategory[q.category] ??= {})[name] ??= []).push(median);
     }

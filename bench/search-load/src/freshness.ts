@@ -46,7 +46,13 @@ export interface FreshnessResult {
   searchPolls: number;
   wallSeconds: number;
   /** Per 100 documents in publish order: median call and freshness times (to see drift). */
-  byHundred: { first: number; wallSeconds: number; workflowCallsP50Ms: number; publishToSearchableP50Ms: number; publishToSearchableP95Ms: number }[];
+  byHundred: {
+    first: number;
+    wallSeconds: number;
+    workflowCallsP50Ms: number;
+    publishToSearchableP50Ms: number;
+    publishToSearchableP95Ms: number;
+  }[];
   ids: string[];
   /** One record per document, in completion order. */
   timeline: { i: number; startedAt: number; workflowMs: number; publishMs: number; indexedMs: number; searchableMs: number }[];
@@ -165,7 +171,9 @@ export async function measureFreshness(o: FreshnessOptions): Promise<FreshnessRe
         done += 1;
         if (done % 100 === 0) {
           const s = summarize(searchable);
-          o.log(`freshness: ${done}/${o.documents}, p50 ${s.p50.toFixed(0)} ms, p95 ${s.p95.toFixed(0)} ms, ${((performance.now() - started) / 1000).toFixed(0)} s`);
+          o.log(
+            `freshness: ${done}/${o.documents}, p50 ${s.p50.toFixed(0)} ms, p95 ${s.p95.toFixed(0)} ms, ${((performance.now() - started) / 1000).toFixed(0)} s`,
+          );
         }
       }
     }),

@@ -125,7 +125,9 @@ export async function prepareCorpusIndex(options: {
         log(`index: reusing ${alias} -> ${meta.index} (${count} documents, built ${meta.indexing.builtAt}); --fresh rebuilds it`);
         return { alias, index: meta.index, docs: count, reused: true, indexing: meta.indexing };
       }
-      log(`index: ${alias} holds ${count} documents of corpus v${meta.corpusVersion} (${meta.docs}); rebuilding for ${docs} documents of v${corpusVersion}`);
+      log(
+        `index: ${alias} holds ${count} documents of corpus v${meta.corpusVersion} (${meta.docs}); rebuilding for ${docs} documents of v${corpusVersion}`,
+      );
     } else if (targets.length) {
       log(`index: ${fresh ? '--fresh' : current === false ? 'older mapping' : 'no matching meta record'}: rebuilding ${alias}`);
     }
@@ -154,7 +156,13 @@ export async function prepareCorpusIndex(options: {
 async function indexCorpus(
   client: Client,
   search: SearchIndex,
-  { docs, batchSize, deadline, esPid, log }: { docs: number; batchSize: number; deadline: number; esPid: number | undefined; log: (line: string) => void },
+  {
+    docs,
+    batchSize,
+    deadline,
+    esPid,
+    log,
+  }: { docs: number; batchSize: number; deadline: number; esPid: number | undefined; log: (line: string) => void },
 ): Promise<IndexingFigures> {
   const cpu0 = { loader: process.cpuUsage(), es: cpuSeconds(esPid) };
   // Time the bulk request inside putMany: the call marks the end of the app-side part.
@@ -191,7 +199,9 @@ async function indexCorpus(
     }
     if ((chunk + 1) % 10 === 0 || chunk === shape.chunks - 1) {
       const s = (performance.now() - started) / 1000;
-      log(`index: ${indexed}/${docs} documents, ${s.toFixed(0)} s (generate ${(generateMs / 1000).toFixed(0)} s, analysis ${(analysisMs / 1000).toFixed(0)} s, bulk ${(bulkMs / 1000).toFixed(0)} s)`);
+      log(
+        `index: ${indexed}/${docs} documents, ${s.toFixed(0)} s (generate ${(generateMs / 1000).toFixed(0)} s, analysis ${(analysisMs / 1000).toFixed(0)} s, bulk ${(bulkMs / 1000).toFixed(0)} s)`,
+      );
     }
     if (Date.now() > deadline) throw new Error(`indexing passed its time limit after ${indexed} documents`);
   }

@@ -64,7 +64,9 @@ function run(command: string, args: string[], timeoutMs: number): Promise<void> 
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.once('error', reject);
     child.once('exit', (code, signal) => {
@@ -104,19 +106,23 @@ export async function attackSlice(o: SliceOptions): Promise<Slice> {
   const cpu0 = Object.fromEntries(Object.entries(o.pids).map(([k, pid]) => [k, cpuSample(pid)]));
   const machine0 = machineCpu();
   const loader0 = childrenCpuSeconds();
-  await run(o.vegeta, [
-    'attack',
-    '-format=json',
-    `-targets=${o.targetsFile}`,
-    '-rate=0',
-    `-workers=${o.concurrency}`,
-    `-max-workers=${o.concurrency}`,
-    `-duration=${o.durationSeconds}s`,
-    '-timeout=10s',
-    '-max-body=0',
-    '-keepalive=true',
-    `-output=${o.resultsFile}`,
-  ], (o.durationSeconds + 30) * 1000);
+  await run(
+    o.vegeta,
+    [
+      'attack',
+      '-format=json',
+      `-targets=${o.targetsFile}`,
+      '-rate=0',
+      `-workers=${o.concurrency}`,
+      `-max-workers=${o.concurrency}`,
+      `-duration=${o.durationSeconds}s`,
+      '-timeout=10s',
+      '-max-body=0',
+      '-keepalive=true',
+      `-output=${o.resultsFile}`,
+    ],
+    (o.durationSeconds + 30) * 1000,
+  );
   const machine1 = machineCpu();
   const cpu: Record<string, number> = Object.fromEntries(Object.entries(o.pids).map(([k, pid]) => [k, cpuUsedSince(pid, cpu0[k]!)]));
   cpu.vegeta = childrenCpuSeconds() - loader0;
@@ -160,7 +166,16 @@ async function readResults(o: SliceOptions): Promise<Omit<Slice, 'cpuSeconds' | 
     }
     samples.push({ id: r.url.slice(r.url.lastIndexOf('#') + 1), ms });
   }
-  return { leg: o.leg, concurrency: o.concurrency, seconds: (last - first) / 1000, samples, requests, errors, errorSamples: [...errorSamples], statusCodes };
+  return {
+    leg: o.leg,
+    concurrency: o.concurrency,
+    seconds: (last - first) / 1000,
+    samples,
+    requests,
+    errors,
+    errorSamples: [...errorSamples],
+    statusCodes,
+  };
 }
 
 /** The slices of one leg at one concurrency, as one result. */
@@ -196,7 +211,11 @@ export function aggregate(slices: Slice[], categories: Map<string, Category>): L
     byCategory: Object.fromEntries(group((id) => categories.get(id) ?? 'unknown').map(([k, v]) => [k, rounded(summarize(v))])),
     byQueryP50Ms: Object.fromEntries(group((id) => id).map(([k, v]) => [k, round(summarize(v).p50, 2)])),
     cpuSeconds: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, round(v, 1)])),
-    cpuMsPerRequest: Object.fromEntries(Object.entries(cpu).filter(([k]) => k !== 'machineBusy').map(([k, v]) => [k, round((1000 * v) / Math.max(1, samples.length), 2)])),
+    cpuMsPerRequest: Object.fromEntries(
+      Object.entries(cpu)
+        .filter(([k]) => k !== 'machineBusy')
+        .map(([k, v]) => [k, round((1000 * v) / Math.max(1, samples.length), 2)]),
+    ),
     machineBusyPercent: round((100 * (cpu.machineBusy ?? 0)) / machineSeconds, 0),
   };
 }

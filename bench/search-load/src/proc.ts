@@ -38,7 +38,7 @@ export function cpuSample(processes: Processes): Map<number, number> {
  * since counts from zero and one that ended is left out; a single process that ended gives NaN.
  */
 export function cpuUsedSince(processes: Processes, before: Map<number, number>): number {
-  if (typeof processes !== 'function') return cpuSeconds(processes) - (processes ? before.get(processes) ?? NaN : NaN);
+  if (typeof processes !== 'function') return cpuSeconds(processes) - (processes ? (before.get(processes) ?? NaN) : NaN);
   let used = 0;
   for (const [pid, cpu] of cpuSample(processes)) if (Number.isFinite(cpu)) used += cpu - (before.get(pid) ?? 0);
   return used;
@@ -93,7 +93,12 @@ export function startService(name: string, args: string[], env: Record<string, s
   if (!child.pid) throw new Error(`${name} did not start`);
   const pid = child.pid;
   let exited = false;
-  const exit = new Promise<void>((resolve) => child.once('exit', () => { exited = true; resolve(); }));
+  const exit = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
   return {
     name,
     child,

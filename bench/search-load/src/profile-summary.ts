@@ -41,7 +41,8 @@ for (const file of process.argv.slice(2)) {
   for (const [id, ms] of selfMs) {
     const node = byId.get(id)!;
     const { functionName, url, lineNumber } = node.callFrame;
-    const w = functionName === '(idle)' || functionName === '(program)' || functionName === '(garbage collector)' ? functionName : where(url);
+    const w =
+      functionName === '(idle)' || functionName === '(program)' || functionName === '(garbage collector)' ? functionName : where(url);
     byWhere.set(w, (byWhere.get(w) ?? 0) + ms);
     const f = `${functionName || '(anonymous)'} ${where(url)}:${lineNumber + 1}`;
     byFunction.set(f, (byFunction.get(f) ?? 0) + ms);
@@ -49,7 +50,10 @@ for (const file of process.argv.slice(2)) {
   const busy = total - (byWhere.get('(idle)') ?? 0);
   console.log(`\n${basename(file)}: ${(total / 1000).toFixed(1)} s sampled, ${(busy / 1000).toFixed(1)} s busy`);
   const top = (m: Map<string, number>, n: number) =>
-    [...m].filter(([k]) => !k.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, n)
+    [...m]
+      .filter(([k]) => !k.startsWith('(idle)'))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
       .forEach(([k, ms]) => console.log(`  ${((100 * ms) / busy).toFixed(1).padStart(5)}%  ${k}`));
   console.log(' self time by package / file:');
   top(byWhere, 15);

@@ -31,10 +31,34 @@ export interface PreparedQuery extends QueryDef {
 }
 
 const KEYWORDS = [
-  '三会一课', '党风廉政建设', '主题教育', '基层治理', '乡村振兴', '发展党员', '八项规定', '巡视巡察',
-  '干部教育培训', '意识形态', '作风建设', '组织生活会', '民主评议党员', '软弱涣散基层党组织', '党支部标准化',
-  '枫桥经验', '红色物业', '村级集体经济', '党费收缴', '纪律处分', '形式主义 官僚主义', '党员 教育 管理',
-  '基层党组织 书记 培训', '网格化 服务 管理', '全面从严治党 主体责任', '年轻干部', '党史学习教育', '廉洁文化',
+  '三会一课',
+  '党风廉政建设',
+  '主题教育',
+  '基层治理',
+  '乡村振兴',
+  '发展党员',
+  '八项规定',
+  '巡视巡察',
+  '干部教育培训',
+  '意识形态',
+  '作风建设',
+  '组织生活会',
+  '民主评议党员',
+  '软弱涣散基层党组织',
+  '党支部标准化',
+  '枫桥经验',
+  '红色物业',
+  '村级集体经济',
+  '党费收缴',
+  '纪律处分',
+  '形式主义 官僚主义',
+  '党员 教育 管理',
+  '基层党组织 书记 培训',
+  '网格化 服务 管理',
+  '全面从严治党 主体责任',
+  '年轻干部',
+  '党史学习教育',
+  '廉洁文化',
 ];
 
 /** The spellings people type a 文号 in. */
@@ -95,7 +119,15 @@ export function buildQueryMix(shape: CorpusShape): QueryDef[] {
   for (const q of KEYWORDS) add('keyword', { q });
 
   // Document numbers: 3 documents, every spelling of one, a few of the others (14).
-  const numbered = pickSpread(policies.filter((d) => /^(江|中|国)/u.test(d.docNumber)), 3).concat(pickSpread(policies.filter((d) => !/^(江|中|国)/u.test(d.docNumber)), 1));
+  const numbered = pickSpread(
+    policies.filter((d) => /^(江|中|国)/u.test(d.docNumber)),
+    3,
+  ).concat(
+    pickSpread(
+      policies.filter((d) => !/^(江|中|国)/u.test(d.docNumber)),
+      1,
+    ),
+  );
   const [first, ...others] = numbered;
   for (const spelling of docNumberSpellings(first!.docNumber)) add('docNumber', { q: spelling });
   for (const doc of others) {
@@ -105,7 +137,10 @@ export function buildQueryMix(shape: CorpusShape): QueryDef[] {
   }
 
   // Title fragments and whole titles (12).
-  const titled = pickSpread(sample.filter((d) => d.title.length >= 12), 10);
+  const titled = pickSpread(
+    sample.filter((d) => d.title.length >= 12),
+    10,
+  );
   for (const doc of titled) add('title', { q: titleFragment(doc.title) });
   for (const doc of pickSpread(policies, 2)) add('title', { q: doc.title });
 
@@ -155,8 +190,15 @@ export function toSearchQuery(params: [string, string][]): SearchQuery {
     size: Number(get('size') ?? 20),
   };
   const map: [string, string][] = [
-    ['agency', 'agency'], ['type', 'docType'], ['status', 'effectiveStatus'], ['kind', 'kind'],
-    ['from', 'issuedFrom'], ['to', 'issuedTo'], ['region', 'region'], ['topic', 'topic'], ['sort', 'sort'],
+    ['agency', 'agency'],
+    ['type', 'docType'],
+    ['status', 'effectiveStatus'],
+    ['kind', 'kind'],
+    ['from', 'issuedFrom'],
+    ['to', 'issuedTo'],
+    ['region', 'region'],
+    ['topic', 'topic'],
+    ['sort', 'sort'],
   ];
   for (const [param, field] of map) {
     const value = get(param);
@@ -181,7 +223,11 @@ interface CapturedRequest {
  * the client while `search()` runs in this process with the service's code and ranking), and
  * a check that the first one is buildRequest's body.
  */
-export async function prepareQueries(defs: QueryDef[], esUrl: string, prefix: string): Promise<{ queries: PreparedQuery[]; notes: string[] }> {
+export async function prepareQueries(
+  defs: QueryDef[],
+  esUrl: string,
+  prefix: string,
+): Promise<{ queries: PreparedQuery[]; notes: string[] }> {
   const client = new Client({ node: esUrl, requestTimeout: 30_000 });
   const captured: CapturedRequest[] = [];
   client.diagnostic.on('request', (_err, result) => {
@@ -190,9 +236,18 @@ export async function prepareQueries(defs: QueryDef[], esUrl: string, prefix: st
     captured.push({
       method: params.method,
       path: params.path,
-      querystring: typeof params.querystring === 'string' ? params.querystring : params.querystring ? new URLSearchParams(params.querystring as unknown as Record<string, string>).toString() : '',
+      querystring:
+        typeof params.querystring === 'string'
+          ? params.querystring
+          : params.querystring
+            ? new URLSearchParams(params.querystring as unknown as Record<string, string>).toString()
+            : '',
       body: typeof params.body === 'string' ? params.body : JSON.stringify(params.body ?? ''),
-      headers: Object.fromEntries(Object.entries(params.headers ?? {}).filter(([k]) => k.toLowerCase() !== 'content-length').map(([k, v]) => [k, String(v)])),
+      headers: Object.fromEntries(
+        Object.entries(params.headers ?? {})
+          .filter(([k]) => k.toLowerCase() !== 'content-length')
+          .map(([k, v]) => [k, String(v)]),
+      ),
     });
   });
   const search = makeSearchIndex(client, prefix);
@@ -208,12 +263,18 @@ export async function prepareQueries(defs: QueryDef[], esUrl: string, prefix: st
       const first = sent[0];
       if (!first) throw new Error(`${def.id}: no search request captured`);
       const { index: _index, ...built } = search.queries.buildRequest(searchQuery) as estypes.SearchRequest & Record<string, unknown>;
-      if (!sameJson(JSON.parse(first.body), built)) notes.push(`${def.id}: the request sent differs from buildRequest (the text was rewritten, e.g. pinyin)`);
+      if (!sameJson(JSON.parse(first.body), built))
+        notes.push(`${def.id}: the request sent differs from buildRequest (the text was rewritten, e.g. pinyin)`);
       const gatewayPath = `/api/v1/search/documents${def.params.length ? `?${new URLSearchParams(def.params).toString()}` : ''}`;
       queries.push({
         ...def,
         gatewayPath,
-        es: { method: first.method, path: first.querystring ? `${first.path}?${first.querystring}` : first.path, body: first.body, headers: first.headers },
+        es: {
+          method: first.method,
+          path: first.querystring ? `${first.path}?${first.querystring}` : first.path,
+          body: first.body,
+          headers: first.headers,
+        },
         searchQuery,
       });
     }
@@ -225,6 +286,14 @@ export async function prepareQueries(defs: QueryDef[], esUrl: string, prefix: st
 
 function sameJson(a: unknown, b: unknown): boolean {
   const norm = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(norm) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => x.localeCompare(y)).map(([k, x]) => [k, norm(x)])) : v;
+    Array.isArray(v)
+      ? v.map(norm)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v)
+              .sort(([x], [y]) => x.localeCompare(y))
+              .map(([k, x]) => [k, norm(x)]),
+          )
+        : v;
   return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
 }

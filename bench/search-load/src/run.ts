@@ -59,26 +59,55 @@ function parseArgs(argv: string[]): Options {
   };
   for (const { arg, value, int } of commandOptions(argv)) {
     switch (arg) {
-      case '--fresh': o.fresh = true; break;
-      case '--profile': o.profile = true; break;
-      case '--docs': o.docs = int(1_000, 1_000_000); break;
-      case '--duration': o.durationSeconds = int(5, 300); break;
-      case '--slices': o.slices = int(1, 10); break;
-      case '--concurrency': o.concurrency = value().split(',').map(Number).filter((n) => n >= 1 && n <= 256); break;
-      case '--freshness': o.freshnessDocs = int(0, 10_000); break;
-      case '--freshness-concurrency': o.freshnessConcurrency = int(1, 32); break;
-      case '--batch': o.batchSize = int(50, 5_000); break;
-      case '--gateway-port': o.gatewayPort = int(1_024, 65_535); break;
-      case '--content-port': o.contentPort = int(1_024, 65_535); break;
-      case '--prefix': o.prefix = value(); break;
-      case '--max-minutes': o.maxMinutes = int(5, 120); break;
-      default: throw new Error(`unknown option ${arg} (see bench/search-load/README.md)`);
+      case '--fresh':
+        o.fresh = true;
+        break;
+      case '--profile':
+        o.profile = true;
+        break;
+      case '--docs':
+        o.docs = int(1_000, 1_000_000);
+        break;
+      case '--duration':
+        o.durationSeconds = int(5, 300);
+        break;
+      case '--slices':
+        o.slices = int(1, 10);
+        break;
+      case '--concurrency':
+        o.concurrency = value()
+          .split(',')
+          .map(Number)
+          .filter((n) => n >= 1 && n <= 256);
+        break;
+      case '--freshness':
+        o.freshnessDocs = int(0, 10_000);
+        break;
+      case '--freshness-concurrency':
+        o.freshnessConcurrency = int(1, 32);
+        break;
+      case '--batch':
+        o.batchSize = int(50, 5_000);
+        break;
+      case '--gateway-port':
+        o.gatewayPort = int(1_024, 65_535);
+        break;
+      case '--content-port':
+        o.contentPort = int(1_024, 65_535);
+        break;
+      case '--prefix':
+        o.prefix = value();
+        break;
+      case '--max-minutes':
+        o.maxMinutes = int(5, 120);
+        break;
+      default:
+        throw new Error(`unknown option ${arg} (see bench/search-load/README.md)`);
     }
   }
   if (!/^[a-z0-9-]*$/.test(o.prefix)) throw new Error('--prefix: lower case letters, digits and dashes');
   return o;
 }
-
 
 function machine() {
   const cpuModel = readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.+)$/m)?.[1] ?? cpus()[0]?.model ?? '';
@@ -124,7 +153,8 @@ async function main(): Promise<void> {
   const mongoBase = `mongodb://127.0.0.1:${stackEnv.MONGO_PORT ?? '27017'}`;
   const natsUrl = `nats://127.0.0.1:${stackEnv.NATS_PORT ?? '4222'}`;
   const esPid = readPid(join(repo, '.local/run/elasticsearch/elasticsearch.pid'));
-  const vegeta = process.env.VEGETA_BIN ?? join(process.env.PB_CACHE_DIR ?? join(process.env.HOME ?? '/root', '.cache/partybuilding'), 'bin/vegeta');
+  const vegeta =
+    process.env.VEGETA_BIN ?? join(process.env.PB_CACHE_DIR ?? join(process.env.HOME ?? '/root', '.cache/partybuilding'), 'bin/vegeta');
   const runTag = randomBytes(3).toString('hex');
   const namespace = `bench${runTag}`;
   const gatewayUrl = `http://127.0.0.1:${o.gatewayPort}`;
@@ -134,10 +164,21 @@ async function main(): Promise<void> {
   const esNodes = await es.nodes.info({ node_id: '_local', filter_path: 'nodes.*.version,nodes.*.jvm.mem.heap_max_in_bytes' });
   const esNode = Object.values(esNodes.nodes ?? {})[0];
   const esVersion = { version: esNode?.version ?? '', heapGiB: round((esNode?.jvm?.mem?.heap_max_in_bytes ?? 0) / 2 ** 30, 2) };
-  log(`search-load ${stamp}: ${o.docs} documents, legs of ${o.durationSeconds} s at concurrency ${o.concurrency.join(', ')}, freshness ${o.freshnessDocs} documents`);
+  log(
+    `search-load ${stamp}: ${o.docs} documents, legs of ${o.durationSeconds} s at concurrency ${o.concurrency.join(', ')}, freshness ${o.freshnessDocs} documents`,
+  );
 
   // 1. The corpus index.
-  const corpus = await prepareCorpusIndex({ esUrl, prefix: o.prefix, docs: o.docs, fresh: o.fresh, batchSize: o.batchSize, deadline, esPid, log });
+  const corpus = await prepareCorpusIndex({
+    esUrl,
+    prefix: o.prefix,
+    docs: o.docs,
+    fresh: o.fresh,
+    batchSize: o.batchSize,
+    deadline,
+    esPid,
+    log,
+  });
   const indexStats = (await es.cat.indices({ index: corpus.index, format: 'json', bytes: 'b' })) as Record<string, string>[];
   const indexSize = {
     index: corpus.index,
@@ -158,33 +199,55 @@ async function main(): Promise<void> {
   let validation: Record<string, unknown>[] = [];
   try {
     const register = ['--require', '@repo/telemetry/register', ...(o.profile ? ['--cpu-prof', `--cpu-prof-dir=${workDir}`] : [])];
-    services.push(startService('content', [...register, 'services/content/dist/main.js'], {
-      MONGO_URL: `${mongoBase}/${namespace}`,
-      NATS_URL: natsUrl,
-      ELASTICSEARCH_URL: esUrl,
-      SEARCH_INDEX_PREFIX: o.prefix,
-      CONTENT_GRPC_ADDR: `127.0.0.1:${o.contentPort}`,
-      BUS_NAMESPACE: namespace,
-      CALLER_VERIFY_KEYS: testCallerKeys.publicKeyPem,
-      LOG_LEVEL: 'warn',
-      OTEL_SERVICE_NAME: 'content',
-    }, join(workDir, 'content.log'), repo));
-    services.push(startService('gateway', [...register, 'gateway/dist/main.js'], {
-      GATEWAY_HOST: '127.0.0.1',
-      GATEWAY_PORT: String(o.gatewayPort),
-      CONTENT_ADDR: `127.0.0.1:${o.contentPort}`,
-      RATE_LIMIT_PER_MINUTE: '1000000',
-      AUTH_TOKEN_SECRET: benchTokenSecret,
-      CALLER_SIGNING_KEY: testCallerKeys.privateKeyPem,
-      PUBLIC_RATE_LIMIT_PER_MINUTE: '1000000',
-      LOG_LEVEL: 'warn',
-      OTEL_SERVICE_NAME: 'gateway',
-    }, join(workDir, 'gateway.log'), repo));
+    services.push(
+      startService(
+        'content',
+        [...register, 'services/content/dist/main.js'],
+        {
+          MONGO_URL: `${mongoBase}/${namespace}`,
+          NATS_URL: natsUrl,
+          ELASTICSEARCH_URL: esUrl,
+          SEARCH_INDEX_PREFIX: o.prefix,
+          CONTENT_GRPC_ADDR: `127.0.0.1:${o.contentPort}`,
+          BUS_NAMESPACE: namespace,
+          CALLER_VERIFY_KEYS: testCallerKeys.publicKeyPem,
+          LOG_LEVEL: 'warn',
+          OTEL_SERVICE_NAME: 'content',
+        },
+        join(workDir, 'content.log'),
+        repo,
+      ),
+    );
+    services.push(
+      startService(
+        'gateway',
+        [...register, 'gateway/dist/main.js'],
+        {
+          GATEWAY_HOST: '127.0.0.1',
+          GATEWAY_PORT: String(o.gatewayPort),
+          CONTENT_ADDR: `127.0.0.1:${o.contentPort}`,
+          RATE_LIMIT_PER_MINUTE: '1000000',
+          AUTH_TOKEN_SECRET: benchTokenSecret,
+          CALLER_SIGNING_KEY: testCallerKeys.privateKeyPem,
+          PUBLIC_RATE_LIMIT_PER_MINUTE: '1000000',
+          LOG_LEVEL: 'warn',
+          OTEL_SERVICE_NAME: 'gateway',
+        },
+        join(workDir, 'gateway.log'),
+        repo,
+      ),
+    );
     // The member service is not part of this benchmark: wait for the content service only.
-    await waitUntil('the gateway and content service to be ready', async () => ((await (await fetch(`${gatewayUrl}/readyz`)).json()) as { services: { content: boolean } }).services.content, 90_000);
+    await waitUntil(
+      'the gateway and content service to be ready',
+      async () => ((await (await fetch(`${gatewayUrl}/readyz`)).json()) as { services: { content: boolean } }).services.content,
+      90_000,
+    );
     const count = (await es.count({ index: corpus.alias })).count;
     if (count !== corpus.docs) throw new Error(`after the content service started the index holds ${count} documents, not ${corpus.docs}`);
-    log(`platform ready: gateway ${gatewayUrl} (pid ${services[1]!.pid}), content 127.0.0.1:${o.contentPort} (pid ${services[0]!.pid}), namespace ${namespace}`);
+    log(
+      `platform ready: gateway ${gatewayUrl} (pid ${services[1]!.pid}), content 127.0.0.1:${o.contentPort} (pid ${services[0]!.pid}), namespace ${namespace}`,
+    );
     phase('start');
 
     // 3. The query mix: built from the corpus, requests captured, checked through both legs.
@@ -192,10 +255,24 @@ async function main(): Promise<void> {
     const prepared = await prepareQueries(buildQueryMix(shape), esUrl, o.prefix);
     queries = prepared.queries;
     notes.push(...prepared.notes);
-    writeFileSync(join(workDir, 'queries.json'), JSON.stringify(queries.map((q) => ({ id: q.id, category: q.category, gatewayUrl: `${gatewayUrl}${q.gatewayPath}`, esPath: q.es.path, esBody: JSON.parse(q.es.body) })), null, 1));
+    writeFileSync(
+      join(workDir, 'queries.json'),
+      JSON.stringify(
+        queries.map((q) => ({
+          id: q.id,
+          category: q.category,
+          gatewayUrl: `${gatewayUrl}${q.gatewayPath}`,
+          esPath: q.es.path,
+          esBody: JSON.parse(q.es.body),
+        })),
+        null,
+        1,
+      ),
+    );
     validation = await validateQueries(queries, gatewayUrl, esUrl);
     for (const v of validation) {
-      if (v.gatewayStatus !== 200 || v.esStatus !== 200) throw new Error(`query ${v.id} failed: gateway ${v.gatewayStatus}, direct ${v.esStatus}: ${v.problem ?? ''}`);
+      if (v.gatewayStatus !== 200 || v.esStatus !== 200)
+        throw new Error(`query ${v.id} failed: gateway ${v.gatewayStatus}, direct ${v.esStatus}: ${v.problem ?? ''}`);
       if (v.gatewayTotal !== v.esTotal) notes.push(`${v.id}: gateway total ${v.gatewayTotal} differs from direct total ${v.esTotal}`);
       if (v.gatewayTotal === 0) notes.push(`${v.id}: finds nothing`);
     }
@@ -209,7 +286,15 @@ async function main(): Promise<void> {
     for (const leg of ['direct', 'gateway'] as Leg[]) writeTargets(join(workDir, `targets-${leg}.json`), leg, queries, urls);
     // Warm-up: JIT, connection pools, Elasticsearch caches; not recorded.
     for (const leg of ['direct', 'gateway'] as Leg[]) {
-      await attackSlice({ vegeta, leg, concurrency: 8, durationSeconds: 5, targetsFile: join(workDir, `targets-${leg}.json`), resultsFile: join(workDir, `warmup-${leg}.bin`), pids });
+      await attackSlice({
+        vegeta,
+        leg,
+        concurrency: 8,
+        durationSeconds: 5,
+        targetsFile: join(workDir, `targets-${leg}.json`),
+        resultsFile: join(workDir, `warmup-${leg}.bin`),
+        pids,
+      });
     }
     // At each concurrency the legs alternate in slices (D G D G …), so that load from anything
     // else on the machine falls on both alike.
@@ -219,19 +304,26 @@ async function main(): Promise<void> {
       for (let i = 0; i < o.slices; i++) {
         for (const leg of ['direct', 'gateway'] as Leg[]) {
           if (Date.now() + sliceSeconds * 1000 > deadline) throw new Error('time limit reached before the load legs finished');
-          slices[leg].push(await attackSlice({
-            vegeta, leg, concurrency, durationSeconds: sliceSeconds,
-            targetsFile: join(workDir, `targets-${leg}.json`),
-            resultsFile: join(workDir, `results-${leg}-c${concurrency}-${i + 1}.bin`),
-            pids,
-          }));
+          slices[leg].push(
+            await attackSlice({
+              vegeta,
+              leg,
+              concurrency,
+              durationSeconds: sliceSeconds,
+              targetsFile: join(workDir, `targets-${leg}.json`),
+              resultsFile: join(workDir, `results-${leg}-c${concurrency}-${i + 1}.bin`),
+              pids,
+            }),
+          );
         }
       }
       for (const leg of ['direct', 'gateway'] as Leg[]) {
         const result = aggregate(slices[leg], categories);
         legs.push(result);
         const l = result.latencyMs;
-        log(`${leg.padEnd(7)} c=${String(concurrency).padEnd(2)} ${result.ok} ok, ${result.errors} errors, ${result.throughputPerSecond}/s, p50 ${l.p50} ms, p95 ${l.p95} ms, p99 ${l.p99} ms (machine ${result.machineBusyPercent}% busy, other ${result.cpuSeconds.other} CPU-s)`);
+        log(
+          `${leg.padEnd(7)} c=${String(concurrency).padEnd(2)} ${result.ok} ok, ${result.errors} errors, ${result.throughputPerSecond}/s, p50 ${l.p50} ms, p95 ${l.p95} ms, p99 ${l.p99} ms (machine ${result.machineBusyPercent}% busy, other ${result.cpuSeconds.other} CPU-s)`,
+        );
       }
     }
     phase('load');
@@ -240,11 +332,22 @@ async function main(): Promise<void> {
     if (o.freshnessDocs > 0) {
       const samples = generateChunk(Math.min(5, shape.chunks - 1), shape).filter((d) => d.body.length < 4_000);
       freshness = await measureFreshness({
-        gatewayUrl, esUrl, alias: corpus.alias, documents: o.freshnessDocs, concurrency: o.freshnessConcurrency,
-        pollMs: 25, timeoutMs: 30_000, deadline: deadline - 60_000, runTag, samples, log,
+        gatewayUrl,
+        esUrl,
+        alias: corpus.alias,
+        documents: o.freshnessDocs,
+        concurrency: o.freshnessConcurrency,
+        pollMs: 25,
+        timeoutMs: 30_000,
+        deadline: deadline - 60_000,
+        runTag,
+        samples,
+        log,
       });
       const f = freshness.publishToSearchableMs;
-      log(`freshness: ${freshness.found}/${freshness.documents} searchable, p50 ${f.p50} ms, p95 ${f.p95} ms, p99 ${f.p99} ms, max ${f.max} ms`);
+      log(
+        `freshness: ${freshness.found}/${freshness.documents} searchable, p50 ${f.p50} ms, p95 ${f.p95} ms, p99 ${f.p99} ms, max ${f.max} ms`,
+      );
     }
     phase('freshness');
   } finally {
@@ -274,11 +377,19 @@ async function main(): Promise<void> {
     phasesSeconds: phases,
     options: o,
     machine: machine(),
-    versions: { elasticsearch: esVersion.version, elasticsearchHeapGiB: esVersion.heapGiB, node: process.version, vegeta: /\tmod\t\S+\t(\S+)/.exec(sh('go', ['version', '-m', vegeta]))?.[1] ?? '', ...source },
+    versions: {
+      elasticsearch: esVersion.version,
+      elasticsearchHeapGiB: esVersion.heapGiB,
+      node: process.version,
+      vegeta: /\tmod\t\S+\t(\S+)/.exec(sh('go', ['version', '-m', vegeta]))?.[1] ?? '',
+      ...source,
+    },
     corpus: { docs: corpus.docs, alias: corpus.alias, reused: corpus.reused, indexing: corpus.indexing, indexSize },
     queries: {
       count: queries.length,
-      byCategory: Object.fromEntries([...new Set(queries.map((q) => q.category))].map((c) => [c, queries.filter((q) => q.category === c).length])),
+      byCategory: Object.fromEntries(
+        [...new Set(queries.map((q) => q.category))].map((c) => [c, queries.filter((q) => q.category === c).length]),
+      ),
       validation,
       notes,
     },
@@ -320,9 +431,20 @@ async function validateQueries(queries: PreparedQuery[], gatewayUrl: string, esU
   for (const q of queries) {
     const g = await fetch(`${gatewayUrl}${q.gatewayPath}`, { signal: AbortSignal.timeout(10_000) });
     const gText = await g.text();
-    const d = await fetch(`${esUrl}${q.es.path}`, { method: q.es.method, headers: { 'content-type': 'application/json' }, body: q.es.body, signal: AbortSignal.timeout(10_000) });
+    const d = await fetch(`${esUrl}${q.es.path}`, {
+      method: q.es.method,
+      headers: { 'content-type': 'application/json' },
+      body: q.es.body,
+      signal: AbortSignal.timeout(10_000),
+    });
     const dText = await d.text();
-    const gJson = safeJson(gText) as { total?: number; hits?: unknown[]; searchedFor?: string; didYouMean?: string; error?: { message?: string } };
+    const gJson = safeJson(gText) as {
+      total?: number;
+      hits?: unknown[];
+      searchedFor?: string;
+      didYouMean?: string;
+      error?: { message?: string };
+    };
     const dJson = safeJson(dText) as { took?: number; hits?: { total?: { value?: number }; hits?: unknown[] } };
     out.push({
       id: q.id,
@@ -338,7 +460,11 @@ async function validateQueries(queries: PreparedQuery[], gatewayUrl: string, esU
       esTookMs: dJson.took,
       ...(gJson.searchedFor ? { searchedFor: gJson.searchedFor } : {}),
       ...(gJson.didYouMean ? { didYouMean: gJson.didYouMean } : {}),
-      ...(g.status !== 200 ? { problem: gJson.error?.message ?? gText.slice(0, 200) } : d.status !== 200 ? { problem: dText.slice(0, 200) } : {}),
+      ...(g.status !== 200
+        ? { problem: gJson.error?.message ?? gText.slice(0, 200) }
+        : d.status !== 200
+          ? { problem: dText.slice(0, 200) }
+          : {}),
     });
   }
   return out;
@@ -361,7 +487,12 @@ async function cleanup(es: Client, alias: string, namespace: string): Promise<vo
 type Results = {
   runSeconds: number;
   machine: ReturnType<typeof machine>;
-  corpus: { docs: number; reused: boolean; indexing: { docsPerSecond: { indexing: number }; analysisSeconds: number; bulkSeconds: number; esTookSeconds: number }; indexSize: { storeSizeBytes: number } };
+  corpus: {
+    docs: number;
+    reused: boolean;
+    indexing: { docsPerSecond: { indexing: number }; analysisSeconds: number; bulkSeconds: number; esTookSeconds: number };
+    indexSize: { storeSizeBytes: number };
+  };
   legs: LegResult[];
   ratios: { concurrency: number; p50: number; p95: number; p99: number; throughput: number }[];
   goal: { p95RatioAtC8: number; errors: number; met: boolean };
@@ -371,20 +502,28 @@ type Results = {
 function printSummary(r: Results): void {
   const i = r.corpus.indexing;
   console.log(`\n## search-load summary (${r.machine.date}, ${r.machine.nproc} cores, ${r.machine.cpuModel})`);
-  console.log(`corpus ${r.corpus.docs} documents${r.corpus.reused ? ' (index reused)' : ''}: ${i.docsPerSecond.indexing} docs/s (analysis ${i.analysisSeconds} s, bulk ${i.bulkSeconds} s, ES took ${i.esTookSeconds} s), index ${(r.corpus.indexSize.storeSizeBytes / 2 ** 20).toFixed(0)} MiB`);
+  console.log(
+    `corpus ${r.corpus.docs} documents${r.corpus.reused ? ' (index reused)' : ''}: ${i.docsPerSecond.indexing} docs/s (analysis ${i.analysisSeconds} s, bulk ${i.bulkSeconds} s, ES took ${i.esTookSeconds} s), index ${(r.corpus.indexSize.storeSizeBytes / 2 ** 20).toFixed(0)} MiB`,
+  );
   console.log('\n| leg | c | requests | errors | req/s | p50 ms | p95 ms | p99 ms | max ms |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const l of r.legs) {
     const s = l.latencyMs;
-    console.log(`| ${l.leg} | ${l.concurrency} | ${l.requests} | ${l.errors} | ${l.throughputPerSecond} | ${s.p50} | ${s.p95} | ${s.p99} | ${s.max} |`);
+    console.log(
+      `| ${l.leg} | ${l.concurrency} | ${l.requests} | ${l.errors} | ${l.throughputPerSecond} | ${s.p50} | ${s.p95} | ${s.p99} | ${s.max} |`,
+    );
   }
   console.log('\n| c | p50 ratio | p95 ratio | p99 ratio | throughput ratio |');
   console.log('| ---: | ---: | ---: | ---: | ---: |');
   for (const x of r.ratios) console.log(`| ${x.concurrency} | ${x.p50} | ${x.p95} | ${x.p99} | ${x.throughput} |`);
-  console.log(`\ngoal (p95 gateway/direct <= 1.5 at c=8, no errors): ratio ${r.goal.p95RatioAtC8}, errors ${r.goal.errors} -> ${r.goal.met ? 'MET' : 'NOT MET'}`);
+  console.log(
+    `\ngoal (p95 gateway/direct <= 1.5 at c=8, no errors): ratio ${r.goal.p95RatioAtC8}, errors ${r.goal.errors} -> ${r.goal.met ? 'MET' : 'NOT MET'}`,
+  );
   if (r.freshness) {
     const f = r.freshness.publishToSearchableMs;
-    console.log(`freshness (${r.freshness.found}/${r.freshness.documents}, concurrency ${r.freshness.concurrency}): p50 ${f.p50} ms, p95 ${f.p95} ms, p99 ${f.p99} ms, max ${f.max} ms; pipeline p95 ${r.freshness.publishToIndexedMs.p95} ms, refresh wait p95 ${r.freshness.indexedToSearchableMs.p95} ms`);
+    console.log(
+      `freshness (${r.freshness.found}/${r.freshness.documents}, concurrency ${r.freshness.concurrency}): p50 ${f.p50} ms, p95 ${f.p95} ms, p99 ${f.p99} ms, max ${f.max} ms; pipeline p95 ${r.freshness.publishToIndexedMs.p95} ms, refresh wait p95 ${r.freshness.indexedToSearchableMs.p95} ms`,
+    );
   }
   console.log(`run: ${(r.runSeconds / 60).toFixed(1)} min`);
 }

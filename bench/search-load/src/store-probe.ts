@@ -15,7 +15,10 @@ async function median(f: (i: number) => Promise<unknown>, n = 5): Promise<string
     await f(i);
     times.push(performance.now() - t);
   }
-  return percentile(times.sort((a, b) => a - b), 50).toFixed(1);
+  return percentile(
+    times.sort((a, b) => a - b),
+    50,
+  ).toFixed(1);
 }
 
 async function main(): Promise<void> {
@@ -26,22 +29,45 @@ async function main(): Promise<void> {
   const body = '各级党组织要严格落实三会一课制度，支部党员大会每季度至少召开一次。'.repeat(60);
   let inserted = 0;
   try {
-    console.log('| documents | find by _id | outbox relay scan (outbox.0 exists, limit 100) | findOneAndUpdate by _id | findOneAndUpdate by _id + revision + status | updateOne by _id |');
+    console.log(
+      '| documents | find by _id | outbox relay scan (outbox.0 exists, limit 100) | findOneAndUpdate by _id | findOneAndUpdate by _id + revision + status | updateOne by _id |',
+    );
     console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const size of [100, 500, 1_000, 2_000]) {
       const batch: Document[] = [];
       while (inserted < size) {
         const id = `doc-${inserted++}`;
-        batch.push({ _id: id as never, title: `标题${id}`, body, status: 'inReview', revision: 2, history: [{ action: 'submit' }], outbox: [] });
+        batch.push({
+          _id: id as never,
+          title: `标题${id}`,
+          body,
+          status: 'inReview',
+          revision: 2,
+          history: [{ action: 'submit' }],
+          outbox: [],
+        });
       }
       await documents.insertMany(batch);
       const byId = await median((i) => documents.findOne({ _id: `doc-${i * 7}` as never }));
-      const scan = await median(() => documents.find({ 'outbox.0': { $exists: true } }, { projection: { outbox: 1 } }).limit(100).toArray());
-      const famId = await median((i) => documents.findOneAndUpdate({ _id: `doc-${i * 11}` as never }, { $set: { x: i } }, { returnDocument: 'after' }));
-      const famCond = await median((i) =>
-        documents.findOneAndUpdate({ _id: `doc-${i * 13}` as never, revision: 2, status: 'inReview' }, { $set: { y: i }, $push: { history: { step: i } } } as never, { returnDocument: 'after' }),
+      const scan = await median(() =>
+        documents
+          .find({ 'outbox.0': { $exists: true } }, { projection: { outbox: 1 } })
+          .limit(100)
+          .toArray(),
       );
-      const upd = await median((i) => documents.updateOne({ _id: `doc-${i * 17}` as never }, { $pullAll: { outbox: [{ e: 1 }] } } as never));
+      const famId = await median((i) =>
+        documents.findOneAndUpdate({ _id: `doc-${i * 11}` as never }, { $set: { x: i } }, { returnDocument: 'after' }),
+      );
+      const famCond = await median((i) =>
+        documents.findOneAndUpdate(
+          { _id: `doc-${i * 13}` as never, revision: 2, status: 'inReview' },
+          { $set: { y: i }, $push: { history: { step: i } } } as never,
+          { returnDocument: 'after' },
+        ),
+      );
+      const upd = await median((i) =>
+        documents.updateOne({ _id: `doc-${i * 17}` as never }, { $pullAll: { outbox: [{ e: 1 }] } } as never),
+      );
       console.log(`| ${size} | ${byId} ms | ${scan} ms | ${famId} ms | ${famCond} ms | ${upd} ms |`);
     }
   } finally {

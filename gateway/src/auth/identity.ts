@@ -41,7 +41,10 @@ async function resolve(request: FastifyRequest, { secret, maxLifetimeSeconds }: 
  * Resolves `request.identity` in the first onRequest hook (the rate limiter, registered next,
  * counts the caller); `refuseBadTokens` is the hook that answers 401, registered after it.
  */
-export function registerIdentity(app: FastifyInstance, options: IdentityOptions): { refuseBadTokens: (request: FastifyRequest) => Promise<void> } {
+export function registerIdentity(
+  app: FastifyInstance,
+  options: IdentityOptions,
+): { refuseBadTokens: (request: FastifyRequest) => Promise<void> } {
   const signer = new AssertionSigner(options.signingKey, 'gateway');
   app.decorateRequest('identity', null as unknown as Caller);
   app.decorateRequest('identityError', null);
@@ -60,7 +63,8 @@ export function registerIdentity(app: FastifyInstance, options: IdentityOptions)
   return {
     refuseBadTokens: async (request) => {
       // Sign-in, refresh and sign-out act as the public whatever Authorization says.
-      if (request.identityError && !(request.routeOptions.config as { ignoresBadToken?: boolean } | undefined)?.ignoresBadToken) throw request.identityError;
+      if (request.identityError && !(request.routeOptions.config as { ignoresBadToken?: boolean } | undefined)?.ignoresBadToken)
+        throw request.identityError;
     },
   };
 }

@@ -41,10 +41,18 @@ function scryptMemory(params: Pick<ScryptParams, 'N' | 'r' | 'p'>): number {
 function validParams(params: ScryptParams): boolean {
   const { N, r, p, keyLength } = params;
   return (
-    Number.isSafeInteger(N) && N >= 2 && (N & (N - 1)) === 0 &&
-    Number.isSafeInteger(r) && r >= 1 && r <= 64 &&
-    Number.isSafeInteger(p) && p >= 1 && p <= 16 &&
-    Number.isSafeInteger(keyLength) && keyLength >= 16 && keyLength <= 64 &&
+    Number.isSafeInteger(N) &&
+    N >= 2 &&
+    (N & (N - 1)) === 0 &&
+    Number.isSafeInteger(r) &&
+    r >= 1 &&
+    r <= 64 &&
+    Number.isSafeInteger(p) &&
+    p >= 1 &&
+    p <= 16 &&
+    Number.isSafeInteger(keyLength) &&
+    keyLength >= 16 &&
+    keyLength <= 64 &&
     scryptMemory(params) <= maxScryptMemory
   );
 }
@@ -144,7 +152,9 @@ export function checkPasswordPolicy(password: string, context: PasswordPolicyCon
   if (length < passwordPolicy.minLength) return `password must be at least ${passwordPolicy.minLength} characters`;
   if (length > passwordPolicy.maxLength) return `password must be at most ${passwordPolicy.maxLength} characters`;
 
-  const userName = normalize(context.userName ?? '').trim().toLowerCase();
+  const userName = normalize(context.userName ?? '')
+    .trim()
+    .toLowerCase();
   const lowered = text.toLowerCase();
   const matchable = Array.from(userName).length >= minUserNameToMatch;
   if (userName !== '' && (lowered === userName || (matchable && lowered.includes(userName)))) {

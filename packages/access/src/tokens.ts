@@ -163,7 +163,8 @@ export async function verifyAccessToken(token: string, options: VerifyAccessToke
         ...(typeof exp === 'number' ? { expiredAt: new Date(exp * 1000).toISOString() } : {}),
       });
     }
-    if (err instanceof joseErrors.JOSEError) throw invalid(err.code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' ? 'bad signature' : 'malformed or refused claims');
+    if (err instanceof joseErrors.JOSEError)
+      throw invalid(err.code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' ? 'bad signature' : 'malformed or refused claims');
     throw invalid('malformed');
   }
   const claims = claimsOf(payload);

@@ -29,7 +29,12 @@ export const noScope = '/-none-/';
  * is visible from either side); otherwise `missing()`, for a record that is absent and one that
  * is hidden alike.
  */
-export function visible<T>(caller: Caller, record: T | null | undefined, pathsOf: (record: T) => string | readonly string[], missing: () => DomainError): T {
+export function visible<T>(
+  caller: Caller,
+  record: T | null | undefined,
+  pathsOf: (record: T) => string | readonly string[],
+  missing: () => DomainError,
+): T {
   if (record === null || record === undefined) throw missing();
   const paths = pathsOf(record);
   const inScope = typeof paths === 'string' ? inCallerScope(caller, paths) : paths.some((path) => inCallerScope(caller, path));

@@ -35,8 +35,16 @@ describe('caller assertions', () => {
   test('the public is a caller too, with no roles and no node whatever was signed', async () => {
     const signer = new AssertionSigner(keys.privateKeyPem, 'gateway');
     const verifier = new AssertionVerifier([keys.publicKeyPem]);
-    expect(await verifier.verify(await signer.sign({ userId: '', roles: [], orgPath: '' }))).toEqual({ userId: '', roles: [], orgPath: '' });
-    expect(await verifier.verify(await signer.sign({ userId: '', roles: ['superAdmin'], orgPath: '/' }))).toEqual({ userId: '', roles: [], orgPath: '' });
+    expect(await verifier.verify(await signer.sign({ userId: '', roles: [], orgPath: '' }))).toEqual({
+      userId: '',
+      roles: [],
+      orgPath: '',
+    });
+    expect(await verifier.verify(await signer.sign({ userId: '', roles: ['superAdmin'], orgPath: '/' }))).toEqual({
+      userId: '',
+      roles: [],
+      orgPath: '',
+    });
   });
 
   test('no assertion, another key, or a tampered one is refused', async () => {

@@ -86,9 +86,7 @@ describe('assertCan', () => {
   });
 
   test('anonymous stays anonymous whatever roles the metadata claims', () => {
-    expect(thrown(() => assertCan({ userId: '', roles: ['superAdmin'], orgPath: '/' }, 'content.publish')).code).toBe(
-      'AUTH_REQUIRED',
-    );
+    expect(thrown(() => assertCan({ userId: '', roles: ['superAdmin'], orgPath: '/' }, 'content.publish')).code).toBe('AUTH_REQUIRED');
   });
 
   test('signed in without the role: permission denied ACCESS_DENIED (403) naming the action', () => {
@@ -116,9 +114,7 @@ describe('granting roles', () => {
     const orgAdmin = signedIn('orgAdmin');
     expect(() => assertCanAssignRoles(orgAdmin, ['secretary', 'member'], ['member'])).not.toThrow();
     expect(thrown(() => assertCanAssignRoles(orgAdmin, ['superAdmin'], [])).code).toBe('ACCESS_ROLE_NOT_GRANTABLE');
-    expect(thrown(() => assertCanAssignRoles(orgAdmin, ['member'], ['superAdmin', 'member'])).code).toBe(
-      'ACCESS_ROLE_NOT_GRANTABLE',
-    );
+    expect(thrown(() => assertCanAssignRoles(orgAdmin, ['member'], ['superAdmin', 'member'])).code).toBe('ACCESS_ROLE_NOT_GRANTABLE');
     // Keeping an existing superAdmin role untouched is not a grant.
     expect(() => assertCanAssignRoles(orgAdmin, ['superAdmin', 'member'], ['superAdmin'])).not.toThrow();
   });

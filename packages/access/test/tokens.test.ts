@@ -67,19 +67,13 @@ describe('signAccessToken / verifyAccessToken', () => {
 
   test('expiry allows the clock skew and no more', async () => {
     await expect(verifyAccessToken(token, { secret, now: later(900 + 29), clockSkewSeconds: 30 })).resolves.toBeDefined();
-    expect(await codeOf(() => verifyAccessToken(token, { secret, now: later(900 + 30), clockSkewSeconds: 30 }))).toBe(
-      'AUTH_TOKEN_EXPIRED',
-    );
-    expect(await codeOf(() => verifyAccessToken(token, { secret, now: later(900), clockSkewSeconds: 0 }))).toBe(
-      'AUTH_TOKEN_EXPIRED',
-    );
+    expect(await codeOf(() => verifyAccessToken(token, { secret, now: later(900 + 30), clockSkewSeconds: 30 }))).toBe('AUTH_TOKEN_EXPIRED');
+    expect(await codeOf(() => verifyAccessToken(token, { secret, now: later(900), clockSkewSeconds: 0 }))).toBe('AUTH_TOKEN_EXPIRED');
     await expect(verifyAccessToken(token, { secret, now: later(899), clockSkewSeconds: 0 })).resolves.toBeDefined();
   });
 
   test('a token issued in the future beyond the skew is not yet valid', async () => {
-    expect(await codeOf(() => verifyAccessToken(token, { secret, now: later(-31), clockSkewSeconds: 30 }))).toBe(
-      'AUTH_TOKEN_INVALID',
-    );
+    expect(await codeOf(() => verifyAccessToken(token, { secret, now: later(-31), clockSkewSeconds: 30 }))).toBe('AUTH_TOKEN_INVALID');
     await expect(verifyAccessToken(token, { secret, now: later(-30), clockSkewSeconds: 30 })).resolves.toBeDefined();
   });
 

@@ -155,7 +155,10 @@ export class DurableConsumer<T = unknown> {
     const parent = propagation.extract(ROOT_CONTEXT, carrier);
     await tracer.startActiveSpan(
       `consume ${event.type}`,
-      { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'nats', 'messaging.consumer.group.name': durable, 'event.id': event.id } },
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: { 'messaging.system': 'nats', 'messaging.consumer.group.name': durable, 'event.id': event.id },
+      },
       parent,
       async (span) => {
         try {

@@ -19,9 +19,7 @@ export interface EventEnvelope<T = unknown> {
   data: T;
 }
 
-export function createEvent<T>(
-  fields: Omit<EventEnvelope<T>, 'id' | 'occurredAt'> & { occurredAt?: string },
-): EventEnvelope<T> {
+export function createEvent<T>(fields: Omit<EventEnvelope<T>, 'id' | 'occurredAt'> & { occurredAt?: string }): EventEnvelope<T> {
   return { id: randomUUID(), occurredAt: new Date().toISOString(), ...fields };
 }
 
@@ -35,10 +33,5 @@ export function domainOf(type: string): string {
 export function isEnvelope(value: unknown): value is EventEnvelope {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return (
-    typeof v.id === 'string' &&
-    typeof v.type === 'string' &&
-    typeof v.occurredAt === 'string' &&
-    typeof v.subjectId === 'string'
-  );
+  return typeof v.id === 'string' && typeof v.type === 'string' && typeof v.occurredAt === 'string' && typeof v.subjectId === 'string';
 }

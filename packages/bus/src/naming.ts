@@ -30,8 +30,6 @@ export class BusNames {
 
   /** Event type from a subject, namespace removed. */
   eventType(subject: string): string {
-    return this.namespace && subject.startsWith(`${this.namespace}.`)
-      ? subject.slice(this.namespace.length + 1)
-      : subject;
+    return this.namespace && subject.startsWith(`${this.namespace}.`) ? subject.slice(this.namespace.length + 1) : subject;
   }
 }

@@ -94,8 +94,19 @@ export class OutboxStore<R extends OutboxRecord> {
    * Applies `update` (with `revision` bumped and the events appended) if the record is still at
    * `revision` and matches `condition`; otherwise answers the conflict error.
    */
-  async saveIf(id: string, revision: number, condition: Record<string, unknown>, update: Omit<Update, '$inc'>, events: NewEvent[]): Promise<R> {
-    const record = await this.tryUpdate({ _id: id, revision, ...condition }, { ...update, $set: { ...update.$set, revision: revision + 1 } }, events, id);
+  async saveIf(
+    id: string,
+    revision: number,
+    condition: Record<string, unknown>,
+    update: Omit<Update, '$inc'>,
+    events: NewEvent[],
+  ): Promise<R> {
+    const record = await this.tryUpdate(
+      { _id: id, revision, ...condition },
+      { ...update, $set: { ...update.$set, revision: revision + 1 } },
+      events,
+      id,
+    );
     if (!record) throw this.conflict(id);
     return record;
   }
@@ -111,7 +122,11 @@ export class OutboxStore<R extends OutboxRecord> {
     const record = await this.locks.run(lockKey, () =>
       this.model
         // No projection: FerretDB v1 does not implement it for findAndModify.
-        .findOneAndUpdate(filter, { ...update, ...(Object.keys(set).length ? { $set: set } : {}), ...(Object.keys(push).length ? { $push: push } : {}) }, { new: true })
+        .findOneAndUpdate(
+          filter,
+          { ...update, ...(Object.keys(set).length ? { $set: set } : {}), ...(Object.keys(push).length ? { $push: push } : {}) },
+          { new: true },
+        )
         .lean<R>()
         .exec(),
     );
@@ -162,7 +177,11 @@ export class Outboxes {
       pendingField: outboxPendingField,
     });
     const backfill = backfillPendingFlag
-      ? () => model.collection.updateMany({ [`${outboxField}.0`]: { $exists: true }, [outboxPendingField]: { $ne: true } }, { $set: { [outboxPendingField]: true } })
+      ? () =>
+          model.collection.updateMany(
+            { [`${outboxField}.0`]: { $exists: true }, [outboxPendingField]: { $ne: true } },
+            { $set: { [outboxPendingField]: true } },
+          )
       : undefined;
     this.relays.push({ relay, ...(backfill ? { backfill } : {}) });
     return new OutboxStore(model, relay, locks, conflict);

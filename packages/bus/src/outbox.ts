@@ -102,11 +102,14 @@ export class OutboxRelay {
   start(): void {
     this.stopped = false;
     const interval = this.options.intervalMs ?? 10_000;
-    this.timer = setInterval(() => {
-      // While publishing fails, retry every second, but still within a tenth of the time.
-      const wait = Math.max(this.failing ? 1_000 : interval, 10 * this.lastSweepMs);
-      if (Date.now() - this.lastSweepEnd >= wait) this.sweeper.trigger();
-    }, Math.min(1_000, interval));
+    this.timer = setInterval(
+      () => {
+        // While publishing fails, retry every second, but still within a tenth of the time.
+        const wait = Math.max(this.failing ? 1_000 : interval, 10 * this.lastSweepMs);
+        if (Date.now() - this.lastSweepEnd >= wait) this.sweeper.trigger();
+      },
+      Math.min(1_000, interval),
+    );
     this.timer.unref();
     this.sweeper.trigger();
   }
@@ -133,12 +136,16 @@ export class OutboxRelay {
     const ids = docs.map((doc) => String(doc._id));
     for (const id of ids) this.batchInFlight.add(id);
     try {
-      await this.forEach(docs, async (doc) => {
-        for (const entry of (doc[outboxField] ?? []) as OutboxEntry[]) {
-          const { trace, ...event } = entry;
-          await this.options.publisher.publish(event, trace);
-        }
-      }, 8);
+      await this.forEach(
+        docs,
+        async (doc) => {
+          for (const entry of (doc[outboxField] ?? []) as OutboxEntry[]) {
+            const { trace, ...event } = entry;
+            await this.options.publisher.publish(event, trace);
+          }
+        },
+        8,
+      );
       // Publishing only touches NATS, so it runs 8 at a time; the store sees one update.
       const clear = () => this.options.collection.updateMany(inserted as never, { $set: this.emptied() } as never);
       // FerretDB on SQLite answers "database is locked" when another write holds it: retry.

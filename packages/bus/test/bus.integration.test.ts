@@ -100,7 +100,7 @@ test('an event that keeps failing is retried a bounded number of times, then dea
   expect(JSONCodec<EventEnvelope>().decode(letter.data).subjectId).toBe('bad');
 });
 
-test('the outbox relay publishes pending events and clears them; the consumer continues the writer\'s trace', async () => {
+test("the outbox relay publishes pending events and clears them; the consumer continues the writer's trace", async () => {
   const handled: string[] = [];
   await consumer('traced', async (event) => void handled.push(event.id)).start();
   const collection = mongo.collection('aggregates');
@@ -119,7 +119,9 @@ test('the outbox relay publishes pending events and clears them; the consumer co
   relay.start();
   try {
     await waitFor(async () => handled.includes(event.id), { what: 'the relayed event' });
-    await waitFor(async () => ((await collection.findOne({ _id: 'a-1' } as never))?.[outboxField] as unknown[]).length === 0, { what: 'an empty outbox' });
+    await waitFor(async () => ((await collection.findOne({ _id: 'a-1' } as never))?.[outboxField] as unknown[]).length === 0, {
+      what: 'an empty outbox',
+    });
   } finally {
     await relay.stop();
   }
@@ -144,11 +146,11 @@ test('a kicked document is relayed at once by its id; the rest waits for the swe
     await write('quiet');
     await write('kicked');
     relay.kick('kicked');
-    await waitFor(async () => handled.includes('kicked'), { what: 'the kicked document\'s event' });
+    await waitFor(async () => handled.includes('kicked'), { what: "the kicked document's event" });
     // The first sweep ran at start, before either write; the next is ten minutes away.
     expect(handled).not.toContain('quiet');
     relay.kick();
-    await waitFor(async () => handled.includes('quiet'), { what: 'the swept document\'s event' });
+    await waitFor(async () => handled.includes('quiet'), { what: "the swept document's event" });
     expect(handled.sort()).toEqual(['kicked', 'quiet']);
   } finally {
     await relay.stop();
@@ -159,7 +161,8 @@ test('with a pending flag the sweep asks for the flag, and lowers it only with a
   const handled: string[] = [];
   await consumer('flagged', async (event) => void handled.push(event.subjectId)).start();
   const collection = mongo.collection('flagged');
-  const entry = (id: string) => toOutboxEntry(createEvent({ type: 'demo.flagged.created', actor: 'u', orgPath: '/1/', subjectId: id, data: {} }));
+  const entry = (id: string) =>
+    toOutboxEntry(createEvent({ type: 'demo.flagged.created', actor: 'u', orgPath: '/1/', subjectId: id, data: {} }));
   await collection.insertMany([
     { _id: 'raised', [outboxField]: [entry('raised')], outboxPending: true },
     // A writer that added an event without raising the flag is not the sweep's to find.
@@ -167,10 +170,16 @@ test('with a pending flag the sweep asks for the flag, and lowers it only with a
     // Published and pulled earlier, the flag left up (a relay stopped in between): lowered now.
     { _id: 'stale', [outboxField]: [], outboxPending: true },
   ] as never);
-  const relay = new OutboxRelay({ collection: collection as never, publisher: new EventPublisher(bus), logger, intervalMs: 600_000, pendingField: 'outboxPending' });
+  const relay = new OutboxRelay({
+    collection: collection as never,
+    publisher: new EventPublisher(bus),
+    logger,
+    intervalMs: 600_000,
+    pendingField: 'outboxPending',
+  });
   relay.start();
   try {
-    await waitFor(async () => handled.includes('raised'), { what: 'the flagged document\'s event' });
+    await waitFor(async () => handled.includes('raised'), { what: "the flagged document's event" });
     await relay.idle();
     const docs = await collection.find({}, { sort: { _id: 1 } }).toArray();
     expect(docs.map((d) => [d._id, (d[outboxField] as unknown[]).length, d.outboxPending])).toEqual([
@@ -181,11 +190,17 @@ test('with a pending flag the sweep asks for the flag, and lowers it only with a
 
     // A bulk insert: every event goes out, and the outboxes of the documents still as inserted
     // are emptied by the batch's equality; one that changed meanwhile keeps its own for the sweep.
-    const batch = ['b1', 'b2', 'b3'].map((id) => ({ _id: id, revision: 1, outboxBatch: 'batch-1', [outboxField]: [entry(id)], outboxPending: true }));
+    const batch = ['b1', 'b2', 'b3'].map((id) => ({
+      _id: id,
+      revision: 1,
+      outboxBatch: 'batch-1',
+      [outboxField]: [entry(id)],
+      outboxPending: true,
+    }));
     await collection.insertMany(batch as never);
     await collection.updateOne({ _id: 'b3' } as never, { $set: { revision: 2 }, $push: { [outboxField]: entry('b3-later') } } as never);
     await relay.relayInserted(batch, { outboxBatch: 'batch-1', revision: 1 });
-    await waitFor(async () => ['b1', 'b2', 'b3'].every((id) => handled.includes(id)), { what: 'the batch\'s events' });
+    await waitFor(async () => ['b1', 'b2', 'b3'].every((id) => handled.includes(id)), { what: "the batch's events" });
     const after = await collection.find({ outboxBatch: 'batch-1' }, { sort: { _id: 1 } }).toArray();
     expect(after.map((d) => [d._id, (d[outboxField] as unknown[]).length, d.outboxPending])).toEqual([
       ['b1', 0, false],
@@ -193,7 +208,7 @@ test('with a pending flag the sweep asks for the flag, and lowers it only with a
       ['b3', 2, true],
     ]);
     relay.kick();
-    await waitFor(async () => handled.includes('b3-later'), { what: 'the changed document\'s events, by the sweep' });
+    await waitFor(async () => handled.includes('b3-later'), { what: "the changed document's events, by the sweep" });
     await relay.idle();
     expect(await collection.findOne({ _id: 'b3' } as never)).toMatchObject({ [outboxField]: [], outboxPending: false });
   } finally {

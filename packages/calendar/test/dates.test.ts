@@ -1,14 +1,4 @@
-import {
-  addDays,
-  addMonths,
-  addYears,
-  ageOn,
-  isCalendarDate,
-  isYearMonth,
-  lastDayOfMonth,
-  monthOf,
-  shiftMonth,
-} from '../src';
+import { addDays, addMonths, addYears, ageOn, isCalendarDate, isYearMonth, lastDayOfMonth, monthOf, shiftMonth } from '../src';
 
 describe('calendar dates', () => {
   test('only real dates written YYYY-MM-DD', () => {

@@ -9,10 +9,7 @@ export { z, ConfigError };
  * names. A missing or wrong value throws a ConfigError naming every bad variable, so a process
  * stops at start instead of failing later.
  */
-export function loadConfig<T extends ZodRawShape>(
-  shape: T,
-  env: NodeJS.ProcessEnv = process.env,
-): z.infer<z.ZodObject<T>> {
+export function loadConfig<T extends ZodRawShape>(shape: T, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<T>> {
   const source: Record<string, string | undefined> = {};
   for (const key of Object.keys(shape)) {
     const value = env[key];
@@ -21,9 +18,7 @@ export function loadConfig<T extends ZodRawShape>(
   }
   const parsed = z.object(shape).safeParse(source);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
-    );
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   return parsed.data;
 }
@@ -37,8 +32,7 @@ export const env = {
       .regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port')
       .default(fallback),
   url: (fallback: string) => z.string().url().default(fallback),
-  int: (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
-    z.coerce.number().int().min(min).max(max).default(fallback),
+  int: (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(fallback),
   bool: (fallback: boolean) =>
     z
       .enum(['true', 'false', '1', '0'])
@@ -46,7 +40,9 @@ export const env = {
       .transform((v) => v === 'true' || v === '1'),
   /** A required secret (never defaulted), e.g. the token signing key. */
   secret: (minLength: number) =>
-    z.string({ required_error: `is required: at least ${minLength} random characters` }).min(minLength, `must be at least ${minLength} characters`),
+    z
+      .string({ required_error: `is required: at least ${minLength} random characters` })
+      .min(minLength, `must be at least ${minLength} characters`),
   /**
    * An Ed25519 private key in PEM (a variable may hold it with literal newlines or with \\n),
    * checked at start so a wrong key stops the process naming its variable.
@@ -64,9 +60,11 @@ export const env = {
     z
       .string({ required_error: 'is required: one or more Ed25519 public keys in PEM' })
       .transform((value) => unescapePem(value).match(/-----BEGIN PUBLIC KEY-----[\s\S]*?-----END PUBLIC KEY-----/g) ?? [])
-      .refine((pems) => pems.length > 0 && pems.every((pem) => isEd25519(pem, 'public')), 'must be Ed25519 public keys in PEM (-----BEGIN PUBLIC KEY-----)'),
-  logLevel: () =>
-    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      .refine(
+        (pems) => pems.length > 0 && pems.every((pem) => isEd25519(pem, 'public')),
+        'must be Ed25519 public keys in PEM (-----BEGIN PUBLIC KEY-----)',
+      ),
+  logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Prefix for stream, subject, index and database names, so test runs stay apart. */
   namespace: () =>
     z

@@ -31,8 +31,7 @@ export class DomainError extends Error {
 
 export const invalidArgument = (code: string, message: string, details?: ErrorDetails) =>
   new DomainError('invalidArgument', code, message, details);
-export const notFound = (code: string, message: string, details?: ErrorDetails) =>
-  new DomainError('notFound', code, message, details);
+export const notFound = (code: string, message: string, details?: ErrorDetails) => new DomainError('notFound', code, message, details);
 export const alreadyExists = (code: string, message: string, details?: ErrorDetails) =>
   new DomainError('alreadyExists', code, message, details);
 export const failedPrecondition = (code: string, message: string, details?: ErrorDetails) =>
@@ -41,8 +40,7 @@ export const permissionDenied = (code: string, message: string, details?: ErrorD
   new DomainError('permissionDenied', code, message, details);
 export const unauthenticated = (code: string, message: string, details?: ErrorDetails) =>
   new DomainError('unauthenticated', code, message, details);
-export const aborted = (code: string, message: string, details?: ErrorDetails) =>
-  new DomainError('aborted', code, message, details);
+export const aborted = (code: string, message: string, details?: ErrorDetails) => new DomainError('aborted', code, message, details);
 
 /** One field problem; validators collect these and throw them together. */
 export interface FieldViolation {
@@ -52,9 +50,7 @@ export interface FieldViolation {
 
 export function validationFailed(violations: FieldViolation[]): DomainError {
   const first = violations[0];
-  const message = first
-    ? violations.map((v) => `${v.field}: ${v.problem}`).join('; ')
-    : 'request is invalid';
+  const message = first ? violations.map((v) => `${v.field}: ${v.problem}`).join('; ') : 'request is invalid';
   const details: ErrorDetails = {};
   for (const v of violations) details[v.field] = v.problem;
   return new DomainError('invalidArgument', 'VALIDATION_FAILED', message, details);

@@ -44,7 +44,12 @@ export class RpcClient<D extends Definition> {
     this.client = new Client(address, credentials.createInsecure(), clientOptions);
   }
 
-  call<K extends keyof D & string>(method: K, request: RequestOf<D[K]>, credentials: CallCredentials, deadlineMs = this.deadlineMs): Promise<ResponseOf<D[K]>> {
+  call<K extends keyof D & string>(
+    method: K,
+    request: RequestOf<D[K]>,
+    credentials: CallCredentials,
+    deadlineMs = this.deadlineMs,
+  ): Promise<ResponseOf<D[K]>> {
     const rpc = this.definition[method]!;
     return new Promise((resolve, reject) => {
       this.client.makeUnaryRequest(

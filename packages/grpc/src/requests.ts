@@ -28,7 +28,8 @@ export function pageAnswer(page: { page: number; size: number }, total: number):
  * keep their values, and a named field sent empty is cleared.
  */
 export function updateMaskOf<F extends string>(mask: readonly string[], updatable: readonly F[]): F[] {
-  if (mask.length === 0) throw validationFailed([{ field: 'updateMask', problem: `names no field to change; updatable: ${updatable.join(', ')}` }]);
+  if (mask.length === 0)
+    throw validationFailed([{ field: 'updateMask', problem: `names no field to change; updatable: ${updatable.join(', ')}` }]);
   const unknown = mask.filter((field) => !(updatable as readonly string[]).includes(field));
   if (unknown.length) throw validationFailed(unknown.map((field) => ({ field, problem: 'is not an updatable field' })));
   return [...new Set(mask)] as F[];

@@ -123,9 +123,7 @@ export function createGrpcServer(services: ServiceRegistration[], { verifier, lo
     health,
     listen(address) {
       return new Promise((resolve, reject) => {
-        server.bindAsync(address, ServerCredentials.createInsecure(), (err, port) =>
-          err ? reject(err) : resolve(port),
-        );
+        server.bindAsync(address, ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
       });
     },
     async shutdown(graceMs = 10_000) {

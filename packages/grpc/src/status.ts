@@ -67,17 +67,15 @@ function cut(text: string, max: number): string {
 export function boundedError(error: DomainError): { message: string; details: Record<string, string> } {
   const entries = Object.entries(error.details);
   const details: Record<string, string> = {};
-  for (const [key, value] of entries.slice(0, errorLimits.details)) details[cut(key, errorLimits.keyChars)] = cut(String(value), errorLimits.valueChars);
+  for (const [key, value] of entries.slice(0, errorLimits.details))
+    details[cut(key, errorLimits.keyChars)] = cut(String(value), errorLimits.valueChars);
   if (entries.length > errorLimits.details) details.omittedDetails = String(entries.length - errorLimits.details);
   return { message: cut(error.message, errorLimits.messageChars), details };
 }
 
 /** Domain error (or anything thrown) -> a grpc-js ServiceError with ErrorInfo attached. */
 export function toServiceError(err: unknown): Partial<ServiceError> {
-  const domain =
-    err instanceof DomainError
-      ? err
-      : new DomainError('internal', 'INTERNAL', 'internal error', {});
+  const domain = err instanceof DomainError ? err : new DomainError('internal', 'INTERNAL', 'internal error', {});
   const { message, details } = boundedError(domain);
   const metadata = new Metadata();
   const info = ErrorInfo.create({ code: domain.code, message, details });

@@ -56,7 +56,11 @@ test('a genuine assertion reaches the handler as the caller', async () => {
 
 test('no assertion, or one signed with another key, is refused', async () => {
   await refused(client.call('whoAmI', Buffer.alloc(0), { assertion: '' }));
-  const foreign = await new AssertionSigner(generateAssertionKeys().privateKeyPem, 'gateway').sign({ userId: 'u1', roles: ['superAdmin'], orgPath: '/' });
+  const foreign = await new AssertionSigner(generateAssertionKeys().privateKeyPem, 'gateway').sign({
+    userId: 'u1',
+    roles: ['superAdmin'],
+    orgPath: '/',
+  });
   await refused(client.call('whoAmI', Buffer.alloc(0), { assertion: foreign }));
 });
 
@@ -69,7 +73,15 @@ test('plain identity metadata, as services once trusted, is refused', async () =
   try {
     await refused(
       new Promise((resolve, reject) =>
-        raw.makeUnaryRequest(echo.whoAmI.path, (b: Buffer) => b, (b: Buffer) => b, Buffer.alloc(0), metadata, {}, (err, res) => (err ? reject(err) : resolve(res))),
+        raw.makeUnaryRequest(
+          echo.whoAmI.path,
+          (b: Buffer) => b,
+          (b: Buffer) => b,
+          Buffer.alloc(0),
+          metadata,
+          {},
+          (err, res) => (err ? reject(err) : resolve(res)),
+        ),
       ),
     );
   } finally {

@@ -36,7 +36,12 @@ export class JobRunner {
     this.running = (async () => {
       for (const job of this.jobs) {
         try {
-          const summary = await this.leases.runExclusive(`job:${job.name}`, Math.max(this.intervalMs, 30_000), () => job.run(now), scheduled ? (job.everyMs ?? 0) : 0);
+          const summary = await this.leases.runExclusive(
+            `job:${job.name}`,
+            Math.max(this.intervalMs, 30_000),
+            () => job.run(now),
+            scheduled ? (job.everyMs ?? 0) : 0,
+          );
           if (summary && Object.values(summary).some((v) => v)) this.logger.info({ job: job.name, ...summary }, 'job ran');
         } catch (err) {
           this.logger.error({ job: job.name, err: (err as Error).message }, 'job failed; retrying next tick');

@@ -79,7 +79,12 @@ export class Leases {
       throw err;
     }
     // Only the winner of `generation` writes it.
-    const lease = { generation, holder: this.holder, expiresAt: new Date(now.getTime() + ttlMs).toISOString(), lastRunAt: now.toISOString() };
+    const lease = {
+      generation,
+      holder: this.holder,
+      expiresAt: new Date(now.getTime() + ttlMs).toISOString(),
+      lastRunAt: now.toISOString(),
+    };
     await this.model.updateOne({ _id: name }, { $set: lease }, { upsert: true }).exec();
     this.held.set(name, generation);
     if (generation > keptGenerations) await this.claims.deleteOne({ _id: claimId(name, generation - keptGenerations) }).exec();

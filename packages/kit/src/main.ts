@@ -11,7 +11,11 @@ export interface Runnable {
  * app, listen, and stop gracefully on SIGTERM or SIGINT. Telemetry is loaded before this, with
  * `--require @repo/telemetry/register`.
  */
-export function serve<C extends { LOG_LEVEL: string }>(name: string, load: () => C, build: (config: C, logger: Logger) => Promise<Runnable>): void {
+export function serve<C extends { LOG_LEVEL: string }>(
+  name: string,
+  load: () => C,
+  build: (config: C, logger: Logger) => Promise<Runnable>,
+): void {
   runService(name, load, async (config) => {
     const logger = createLogger(name, config.LOG_LEVEL);
     const app = await build(config, logger);

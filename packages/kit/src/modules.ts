@@ -58,4 +58,3 @@ export interface ServiceModule {
   /** Runs after the server stopped taking calls. */
   stop?(): Promise<void> | void;
 }
-

@@ -75,14 +75,21 @@ export async function rewriteOrgPaths(holder: PathHolder, from: string, to: stri
   for (const [index, field] of holder.pathFields.entries()) {
     const scoped = index === 0 && holder.scopesField;
     const filter = scoped ? { [holder.scopesField!]: from } : { [field]: under(from) };
-    const records = await holder.store.collection.find<OutboxRecord & Record<string, unknown>>(filter, { projection: { [field]: 1 } }).toArray();
+    const records = await holder.store.collection
+      .find<OutboxRecord & Record<string, unknown>>(filter, { projection: { [field]: 1 } })
+      .toArray();
     for (const record of records) {
       const old = String(record[field]);
       const path = rebasePath(old, from, to);
       if (path === old) continue;
       const event = holder.event?.(record, { field, from: old, to: path, actor });
       const $set = scoped ? { [field]: path, [holder.scopesField!]: scopesCovering(path) } : { [field]: path };
-      const updated = await holder.store.tryUpdate({ _id: record._id, [field]: old }, { $set, $inc: { revision: 1 } }, event ? [event] : [], record._id);
+      const updated = await holder.store.tryUpdate(
+        { _id: record._id, [field]: old },
+        { $set, $inc: { revision: 1 } },
+        event ? [event] : [],
+        record._id,
+      );
       if (updated) changed++;
     }
   }

@@ -56,7 +56,12 @@ export async function bootService(spec: ServiceSpec): Promise<ServiceApp> {
   // A key that cannot verify anything stops the service before it connects anywhere.
   const verifier = new AssertionVerifier(config.CALLER_VERIFY_KEYS);
   const connection = await connectMongo({ url: config.MONGO_URL, logger });
-  const bus = await connectBus({ url: config.NATS_URL, logger, name, ...(config.BUS_NAMESPACE ? { namespace: config.BUS_NAMESPACE } : {}) });
+  const bus = await connectBus({
+    url: config.NATS_URL,
+    logger,
+    name,
+    ...(config.BUS_NAMESPACE ? { namespace: config.BUS_NAMESPACE } : {}),
+  });
   const domains = [...new Set([name, ...(spec.reads ?? [])])];
   try {
     // Streams of the domains read are ensured too: a consumer may start before their publisher.
@@ -73,9 +78,13 @@ export async function bootService(spec: ServiceSpec): Promise<ServiceApp> {
 
   const processed = new ProcessedEvents(connection.collection('processed_events'));
   const holders = modules.flatMap((m) => m.organizationPaths ?? []);
-  const consumerSpecs = [...modules.flatMap((m) => m.consumers ?? []), ...(holders.length ? [organizationMoveFollower(name, holders, logger)] : [])];
+  const consumerSpecs = [
+    ...modules.flatMap((m) => m.consumers ?? []),
+    ...(holders.length ? [organizationMoveFollower(name, holders, logger)] : []),
+  ];
   for (const consumer of consumerSpecs) {
-    if (!domains.includes(consumer.domain)) throw new Error(`${name}: consumer ${consumer.durable} reads ${consumer.domain}, which the service does not list in reads`);
+    if (!domains.includes(consumer.domain))
+      throw new Error(`${name}: consumer ${consumer.durable} reads ${consumer.domain}, which the service does not list in reads`);
   }
   const consumers = consumerSpecs.map(
     (c) =>

@@ -40,8 +40,13 @@ beforeAll(async () => {
     address: '127.0.0.1:0',
     reads: ['member'],
     modules: ({ connection, outboxes }) => {
-      const schema = new Schema({ _id: String, title: String, revision: Number, ...placementSchemaFields, ...outboxSchemaFields }, { collection: 'notes', versionKey: false });
-      notes = outboxes.register(connection.model<Note>('Note', schema), { conflict: (id) => aborted('NOTE_CONFLICT', `note ${id} changed`) });
+      const schema = new Schema(
+        { _id: String, title: String, revision: Number, ...placementSchemaFields, ...outboxSchemaFields },
+        { collection: 'notes', versionKey: false },
+      );
+      notes = outboxes.register(connection.model<Note>('Note', schema), {
+        conflict: (id) => aborted('NOTE_CONFLICT', `note ${id} changed`),
+      });
       return [
         {
           organizationPaths: [
@@ -50,7 +55,13 @@ beforeAll(async () => {
               store: notes as unknown as OutboxStore<OutboxRecord>,
               pathFields: ['orgPath'],
               scopesField: 'orgScopes',
-              event: (record, { from, to, actor }) => ({ type: 'notes.note.moved', actor, orgPath: to, subjectId: String(record._id), data: { from, to } }),
+              event: (record, { from, to, actor }) => ({
+                type: 'notes.note.moved',
+                actor,
+                orgPath: to,
+                subjectId: String(record._id),
+                data: { from, to },
+              }),
             },
           ],
         },
@@ -68,14 +79,28 @@ afterAll(async () => {
 const pathOf = async (id: string) => (await notes.model.findById(id).lean().exec())?.orgPath;
 
 test('writes relay their events; a subtree move rewrites paths below it, in order, once', async () => {
-  await notes.insert({ _id: 'n1', title: 'in the branch', revision: 1, ...placedAt('/a/b/') }, [{ type: 'notes.note.created', actor: 'u1', orgPath: '/a/b/', subjectId: 'n1', data: {} }]);
+  await notes.insert({ _id: 'n1', title: 'in the branch', revision: 1, ...placedAt('/a/b/') }, [
+    { type: 'notes.note.created', actor: 'u1', orgPath: '/a/b/', subjectId: 'n1', data: {} },
+  ]);
   await notes.insert({ _id: 'n2', title: 'below it', revision: 1, ...placedAt('/a/b/g/') }, []);
   await notes.insert({ _id: 'n3', title: 'a sibling', revision: 1, ...placedAt('/a/bb/') }, []);
   await waitFor(async () => (await streamEvents(namespace, 'notes.note.created')).length === 1, { what: 'the created event relayed' });
 
   const publisher = new EventPublisher(app.bus);
-  const first = createEvent({ type: organizationMovedEvent, actor: 'admin', orgPath: '/x/b/', subjectId: 'b', data: { from: '/a/b/', to: '/x/b/' } });
-  const second = createEvent({ type: organizationMovedEvent, actor: 'admin', orgPath: '/y/b/', subjectId: 'b', data: { from: '/x/b/', to: '/y/b/' } });
+  const first = createEvent({
+    type: organizationMovedEvent,
+    actor: 'admin',
+    orgPath: '/x/b/',
+    subjectId: 'b',
+    data: { from: '/a/b/', to: '/x/b/' },
+  });
+  const second = createEvent({
+    type: organizationMovedEvent,
+    actor: 'admin',
+    orgPath: '/y/b/',
+    subjectId: 'b',
+    data: { from: '/x/b/', to: '/y/b/' },
+  });
   await publisher.publish(first);
   await publisher.publish(second);
   await waitFor(async () => (await pathOf('n2')) === '/y/b/g/', { what: 'both moves followed' });
@@ -89,5 +114,7 @@ test('writes relay their events; a subtree move rewrites paths below it, in orde
   await new EventPublisher(app.bus).publish({ ...first, id: first.id });
   await new Promise((resolve) => setTimeout(resolve, 1_500));
   expect(await pathOf('n1')).toBe('/y/b/');
-  await waitFor(async () => (await streamEvents(namespace, 'notes.note.moved')).length === 4, { what: 'one moved event per note and move' });
+  await waitFor(async () => (await streamEvents(namespace, 'notes.note.moved')).length === 4, {
+    what: 'one moved event per note and move',
+  });
 });

@@ -13,7 +13,12 @@ describe('the list of services', () => {
   });
 
   test.each(platformServices.map((s) => s.name))('%s has its folder, its main, its app and its gateway routes', (name) => {
-    for (const file of [`services/${name}/src/main.ts`, `services/${name}/src/app.ts`, `services/${name}/src/config.ts`, `gateway/src/routes/${name}/index.ts`]) {
+    for (const file of [
+      `services/${name}/src/main.ts`,
+      `services/${name}/src/app.ts`,
+      `services/${name}/src/config.ts`,
+      `gateway/src/routes/${name}/index.ts`,
+    ]) {
       expect(existsSync(join(root, file))).toBe(true);
     }
   });

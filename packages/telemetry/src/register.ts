@@ -6,8 +6,7 @@
  */
 import { startTelemetry } from './sdk';
 
-const endpoint =
-  process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+const endpoint = process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
 if (endpoint && process.env.OTEL_SDK_DISABLED !== 'true') {
   const sdk = startTelemetry({ serviceName: process.env.OTEL_SERVICE_NAME ?? 'partybuilding' });
   const shutdown = () => void sdk.shutdown();

@@ -3,11 +3,7 @@ import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import {
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  type SpanExporter,
-} from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 
 export interface TelemetryOptions {
   serviceName: string;
@@ -20,9 +16,7 @@ export function startTelemetry(options: TelemetryOptions): NodeSDK {
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({ 'service.name': options.serviceName }),
     // Tests read spans as soon as they end; production batches.
-    ...(options.exporter
-      ? { spanProcessors: [new SimpleSpanProcessor(exporter)] }
-      : { traceExporter: exporter }),
+    ...(options.exporter ? { spanProcessors: [new SimpleSpanProcessor(exporter)] } : { traceExporter: exporter }),
     instrumentations: [new HttpInstrumentation(), new GrpcInstrumentation()],
   });
   sdk.start();

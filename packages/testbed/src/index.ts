@@ -71,10 +71,7 @@ export async function waitFor<T>(
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
-  throw new Error(
-    `timed out after ${timeoutMs} ms waiting for ${what}` +
-      (lastError ? `: ${(lastError as Error).message}` : ''),
-  );
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}` + (lastError ? `: ${(lastError as Error).message}` : ''));
 }
 
 /**
@@ -133,18 +130,25 @@ export * from './callers';
  * The events of one type a test namespace's stream holds (e.g. member.member.stageChanged),
  * oldest first, read with an ordered consumer that leaves no trace.
  */
-export async function streamEvents(namespace: string, type: string): Promise<{ id: string; type: string; actor: string; subjectId: string; orgPath: string; data: Record<string, unknown> }[]> {
+export async function streamEvents(
+  namespace: string,
+  type: string,
+): Promise<{ id: string; type: string; actor: string; subjectId: string; orgPath: string; data: Record<string, unknown> }[]> {
   const domain = type.split('.')[0]!;
   const nc = await connect({ servers: stackUrls().natsUrl });
   try {
     const js = nc.jetstream();
-    const consumer = await js.consumers.get(`${namespace.toUpperCase()}_${domain.toUpperCase()}`, { filterSubjects: [`${namespace}.${type}`] });
+    const consumer = await js.consumers.get(`${namespace.toUpperCase()}_${domain.toUpperCase()}`, {
+      filterSubjects: [`${namespace}.${type}`],
+    });
     const pending = (await consumer.info()).num_pending;
     const events = [];
     while (events.length < pending) {
       const message = await consumer.next({ expires: 2_000 });
       if (!message) break;
-      events.push(message.json<{ id: string; type: string; actor: string; subjectId: string; orgPath: string; data: Record<string, unknown> }>());
+      events.push(
+        message.json<{ id: string; type: string; actor: string; subjectId: string; orgPath: string; data: Record<string, unknown> }>(),
+      );
     }
     return events;
   } finally {

@@ -220,8 +220,5 @@ export class TextAnalyzer {
 }
 
 export function createTextAnalyzer({ termsPath, synonymsPath }: TextAnalyzerOptions = {}): TextAnalyzer {
-  return new TextAnalyzer(
-    termsPath ?? join(defaultDictDir(), TERMS_FILE),
-    synonymsPath ?? join(defaultDictDir(), SYNONYMS_FILE),
-  );
+  return new TextAnalyzer(termsPath ?? join(defaultDictDir(), TERMS_FILE), synonymsPath ?? join(defaultDictDir(), SYNONYMS_FILE));
 }

@@ -20,10 +20,7 @@ const DASH = '\\-‐–—';
 const YEAR_PART = `(?:[${OPEN}]\\s*(?<bracketYear>\\d{4})\\s*[${CLOSE}]|(?<plainYear>\\d{4})\\s*(?:年|[${DASH}])?)`;
 const SERIAL_PART = '\\s*第?\\s*(?<serial>\\d{1,6})';
 
-const WHOLE_DOC_NUMBER = new RegExp(
-  `^(?<agency>\\p{Script=Han}{1,10})${YEAR_PART}${SERIAL_PART}(?:号(?:文件|文)?)?$`,
-  'u',
-);
+const WHOLE_DOC_NUMBER = new RegExp(`^(?<agency>\\p{Script=Han}{1,10})${YEAR_PART}${SERIAL_PART}(?:号(?:文件|文)?)?$`, 'u');
 // Inside free text the serial must end the number: "2021年1月" is a date, not 〔2021〕1号.
 const DOC_NUMBER_IN_TEXT = new RegExp(
   `(?<agency>\\p{Script=Han}{1,10})\\s*${YEAR_PART}${SERIAL_PART}(?:\\s*号|(?=$|[^\\p{L}\\p{N}${DASH}]))`,
@@ -34,8 +31,34 @@ const DOC_NUMBER_IN_TEXT = new RegExp(
 // Chinese has no spaces ("关于中发〔2021〕1号" would otherwise read as agency 关于中发). Only
 // words no agency code starts with: 和/与/及 are out, since place names (和政县) begin with them.
 const LEADING_WORDS = [
-  '关于', '根据', '按照', '依据', '依照', '参照', '贯彻', '落实', '执行', '印发', '转发', '学习', '传达',
-  '对照', '严格', '认真', '深入', '坚决', '查询', '搜索', '查找', '请', '查', '找', '按', '据', '对', '的',
+  '关于',
+  '根据',
+  '按照',
+  '依据',
+  '依照',
+  '参照',
+  '贯彻',
+  '落实',
+  '执行',
+  '印发',
+  '转发',
+  '学习',
+  '传达',
+  '对照',
+  '严格',
+  '认真',
+  '深入',
+  '坚决',
+  '查询',
+  '搜索',
+  '查找',
+  '请',
+  '查',
+  '找',
+  '按',
+  '据',
+  '对',
+  '的',
 ];
 
 function stripLeadingWords(agency: string): string {

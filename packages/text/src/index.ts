@@ -1,10 +1,4 @@
-export {
-  createTextAnalyzer,
-  TextAnalyzer,
-  type ExpandedQuery,
-  type SynonymSpan,
-  type TextAnalyzerOptions,
-} from './analyzer';
+export { createTextAnalyzer, TextAnalyzer, type ExpandedQuery, type SynonymSpan, type TextAnalyzerOptions } from './analyzer';
 export { defaultDictDir, parseSynonymRules, parseUserTerms, type SynonymRule, type UserTerm } from './dictionaries';
 export { docNumberKeys, findDocNumber, parseDocNumber, type ParsedDocNumber } from './doc-number';
 export { foldText, hasChinese } from './fold';

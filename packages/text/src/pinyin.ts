@@ -12,8 +12,28 @@ const NOT_KEY_CHAR = /[^a-z0-9]/g;
 // Words that open a title without saying what it is about; a suggestion starting there
 // helps nobody, so they are never chosen as a later starting point.
 const FILLER_WORDS = new Set([
-  '关于', '印发', '转发', '做好', '进一步', '加强', '开展', '推进', '深入', '全面', '切实',
-  '认真', '有关', '相关', '工作', '通知', '意见', '决定', '办法', '方案', '规定', '报告',
+  '关于',
+  '印发',
+  '转发',
+  '做好',
+  '进一步',
+  '加强',
+  '开展',
+  '推进',
+  '深入',
+  '全面',
+  '切实',
+  '认真',
+  '有关',
+  '相关',
+  '工作',
+  '通知',
+  '意见',
+  '决定',
+  '办法',
+  '方案',
+  '规定',
+  '报告',
 ]);
 
 interface Syllable {
@@ -41,11 +61,7 @@ function truncate(text: string): string {
 }
 
 function inputsFrom(syllables: readonly Syllable[]): string[] {
-  return [
-    syllables.map((s) => s.text).join(''),
-    syllables.map((s) => s.full).join(''),
-    syllables.map((s) => s.initial).join(''),
-  ];
+  return [syllables.map((s) => s.text).join(''), syllables.map((s) => s.full).join(''), syllables.map((s) => s.initial).join('')];
 }
 
 /**

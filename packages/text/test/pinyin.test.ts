@@ -37,7 +37,23 @@ describe('suggestInputs', () => {
 
   it('keeps to 8 inputs of at most 50 characters', () => {
     const title = '中共中央办公厅 国务院办公厅关于印发《党政领导干部选拔任用工作条例》《干部教育培训工作条例》的通知';
-    const inputs = suggestInputs(title, ['中共中央办公厅', '国务院办公厅', '关于', '印发', '党政领导', '干部', '选拔', '任用', '工作', '条例', '干部教育培训', '工作', '条例', '的', '通知']);
+    const inputs = suggestInputs(title, [
+      '中共中央办公厅',
+      '国务院办公厅',
+      '关于',
+      '印发',
+      '党政领导',
+      '干部',
+      '选拔',
+      '任用',
+      '工作',
+      '条例',
+      '干部教育培训',
+      '工作',
+      '条例',
+      '的',
+      '通知',
+    ]);
     expect(inputs.length).toBeLessThanOrEqual(8);
     for (const input of inputs) expect(Array.from(input).length).toBeLessThanOrEqual(50);
     expect(new Set(inputs).size).toBe(inputs.length);

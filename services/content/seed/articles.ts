@@ -4,7 +4,12 @@
  * that news can quote real corpus document numbers.
  */
 import {
-  COMMENTARY_TITLES, LECTURE_OCCASIONS, LECTURE_THEMES, PRACTICE_HEADLINES, PROFILE_HEADLINES, VILLAGER_QUOTES,
+  COMMENTARY_TITLES,
+  LECTURE_OCCASIONS,
+  LECTURE_THEMES,
+  PRACTICE_HEADLINES,
+  PROFILE_HEADLINES,
+  VILLAGER_QUOTES,
 } from './article-banks';
 import { FIRST_DAY, LAST_DAY, dateOf, dayOf, isoDate, yearOf } from './calendar';
 import { ARTICLE_PUBLISHERS, CITIES, PROVINCE, shortRegionName, type AgencyLevel } from './geography';
@@ -34,10 +39,18 @@ function pickLocale(rng: SeededRandom): Locale {
   }
   const county = randomCountyPlace(rng);
   if (roll < 0.7) {
-    return { level: 'city', region: county.city.name, place: county.city.name, scope: '全市', publisher: rng.pick(ARTICLE_PUBLISHERS.city(county.city)) };
+    return {
+      level: 'city',
+      region: county.city.name,
+      place: county.city.name,
+      scope: '全市',
+      publisher: rng.pick(ARTICLE_PUBLISHERS.city(county.city)),
+    };
   }
   return {
-    level: 'county', region: county.label, place: county.county.name,
+    level: 'county',
+    region: county.label,
+    place: county.county.name,
     scope: county.county.name.endsWith('区') ? '全区' : '全县',
     publisher: rng.pick(ARTICLE_PUBLISHERS.county(county.city, county.county)),
   };
@@ -52,9 +65,16 @@ function localeOfPolicy(rng: SeededRandom, policy: PolicyDraft): Locale {
   const city = CITIES.find((c) => agency.region.startsWith(c.name));
   const county = city?.counties.find((c) => agency.region === `${city.name}${c.name}`);
   if (city && county) {
-    return { level: 'county', region: agency.region, place: county.name, scope: '全县', publisher: rng.pick(ARTICLE_PUBLISHERS.county(city, county)) };
+    return {
+      level: 'county',
+      region: agency.region,
+      place: county.name,
+      scope: '全县',
+      publisher: rng.pick(ARTICLE_PUBLISHERS.county(city, county)),
+    };
   }
-  if (city) return { level: 'city', region: city.name, place: city.name, scope: '全市', publisher: rng.pick(ARTICLE_PUBLISHERS.city(city)) };
+  if (city)
+    return { level: 'city', region: city.name, place: city.name, scope: '全市', publisher: rng.pick(ARTICLE_PUBLISHERS.city(city)) };
   return { level: 'provincial', region: '全省', place: PROVINCE.name, scope: '全省', publisher: rng.pick(ARTICLE_PUBLISHERS.provincial) };
 }
 
@@ -75,7 +95,14 @@ function narrate(text: string): string {
  * Task paragraphs told as news; past the bank's size each task gains
  * elaborating sentences, so the size knob keeps lengthening the story.
  */
-function narratedTasks(topic: Topic, size: number, r: SeededRandom, scope: string, subject: string, maxItems = 99): Array<{ heading: string; text: string }> {
+function narratedTasks(
+  topic: Topic,
+  size: number,
+  r: SeededRandom,
+  scope: string,
+  subject: string,
+  maxItems = 99,
+): Array<{ heading: string; text: string }> {
   const tasks = TOPIC_BANKS[topic].tasks;
   const { count, extrasPerItem } = spread(size, Math.min(maxItems, tasks.length));
   const vars = { scope, subject, subjectWork: asWork(subject) };
@@ -134,9 +161,9 @@ function policyShortName(policy: PolicyDraft): string {
 }
 
 function planPolicyNews(rng: SeededRandom, policies: readonly PolicyDraft[]): ArticlePlan | null {
-  const eligible = policies.filter((p) => p.agency.level !== 'national'
-    && ['directive', 'forward', 'rule', 'revision'].includes(p.form.kind)
-    && p.day + 2 <= LAST_DAY);
+  const eligible = policies.filter(
+    (p) => p.agency.level !== 'national' && ['directive', 'forward', 'rule', 'revision'].includes(p.form.kind) && p.day + 2 <= LAST_DAY,
+  );
   if (eligible.length === 0) return null;
   const policy = rng.pick(eligible);
   const locale = localeOfPolicy(rng, policy);
@@ -152,14 +179,20 @@ function planPolicyNews(rng: SeededRandom, policies: readonly PolicyDraft[]): Ar
   const bank = TOPIC_BANKS[policy.primaryTopic];
   const compose = (size: number, r: SeededRandom): string[] => {
     const { month, day: dom } = dateOf(day);
-    const points = isRuleType(policy.docType) || (policy.form.kind === 'forward' && policy.form.innerDocType !== '方案')
-      ? [
-        ...r.sample(bank.clauses, size),
-        ...r.sample(GENERIC_CLAUSES, size - bank.clauses.length).map((c) => fill(c, { subjectWork: asWork(subject.noun) }, r)),
-      ]
-      : narratedTasks(policy.primaryTopic, size, r, locale.scope, subject.noun).map((t) => `要${t.heading}，${t.text}`);
+    const points =
+      isRuleType(policy.docType) || (policy.form.kind === 'forward' && policy.form.innerDocType !== '方案')
+        ? [
+            ...r.sample(bank.clauses, size),
+            ...r.sample(GENERIC_CLAUSES, size - bank.clauses.length).map((c) => fill(c, { subjectWork: asWork(subject.noun) }, r)),
+          ]
+        : narratedTasks(policy.primaryTopic, size, r, locale.scope, subject.noun).map((t) => `要${t.heading}，${t.text}`);
     const verbs = ['明确', '提出', '要求', '强调', '指出'];
-    const background = `据了解，近年来${locale.scope}${r.sample(bank.achievements, 2).map((a) => fill(a, { scope: locale.scope }, r)).join('，')}，但${fill(r.pick(PROBLEMS), { subject: subject.noun }, r)}等情况仍不同程度存在。《${short}》坚持问题导向，${r.pick(['在总结基层实践经验的基础上', '在广泛征求各方面意见的基础上'])}，对有关工作作出了${r.pick(['系统规范', '具体安排'])}。`;
+    const background = `据了解，近年来${locale.scope}${r
+      .sample(bank.achievements, 2)
+      .map((a) => fill(a, { scope: locale.scope }, r))
+      .join(
+        '，',
+      )}，但${fill(r.pick(PROBLEMS), { subject: subject.noun }, r)}等情况仍不同程度存在。《${short}》坚持问题导向，${r.pick(['在总结基层实践经验的基础上', '在广泛征求各方面意见的基础上'])}，对有关工作作出了${r.pick(['系统规范', '具体安排'])}。`;
     return [
       `${month}月${dom}日，记者从${issuer}获悉，${issuer}${r.pick(['近日', '日前'])}印发${nestedTitle(policy.title)}（${policy.docNumber}，以下简称《${short}》），对${verb}${subject.noun}作出${r.pick(['全面部署', '系统安排', '具体规定'])}。`,
       ...(size > 3 ? [background] : []),
@@ -184,7 +217,10 @@ function planMeetingNews(rng: SeededRandom): ArticlePlan {
     const tasks = narratedTasks(topic, size, r, locale.scope, subject.noun);
     return [
       `${month}月${dom}日，${year}年${locale.scope}${meeting}召开。会议深入学习贯彻${congressSpirit(day)}，总结近年来${asWork(subject.noun)}，部署下一阶段重点任务。${leaderRole(locale.level, topic, r)}出席会议并讲话。`,
-      `会议指出，${r.sample(bank.achievements, 2).map((a) => fill(a, { scope: locale.scope }, r)).join('，')}，${asWork(subject.noun)}取得新的成效。`,
+      `会议指出，${r
+        .sample(bank.achievements, 2)
+        .map((a) => fill(a, { scope: locale.scope }, r))
+        .join('，')}，${asWork(subject.noun)}取得新的成效。`,
       ...tasks.map((t, i) => `会议${['强调', '要求', '指出', '提出'][i % 4]}，要${t.heading}。${t.text}`),
       `会上，${chineseNumeral(r.int(3, 6))}个单位作了交流发言。${locale.scope}各级党组织负责同志和有关部门负责同志参加会议。`,
     ];
@@ -205,11 +241,16 @@ function planPracticeNews(rng: SeededRandom): ArticlePlan {
   const bank = TOPIC_BANKS[topic];
   const compose = (size: number, r: SeededRandom): string[] => {
     const village = `${townName(r)}${villageName(r)}`;
-    const speaker = r.chance(0.5) ? `${village}村民${r.pick(['王', '李', '刘', '陈', '周'])}${r.pick(['大姐', '大爷', '师傅'])}` : `${village}党支部书记${inventedPerson(r)}`;
+    const speaker = r.chance(0.5)
+      ? `${village}村民${r.pick(['王', '李', '刘', '陈', '周'])}${r.pick(['大姐', '大爷', '师傅'])}`
+      : `${village}党支部书记${inventedPerson(r)}`;
     return [
       `近年来，${locale.place}坚持以党建引领为抓手，${r.pick(['聚焦群众所急所盼', '立足基层实际', '坚持问题导向'])}，着力推动${bank.goal}。`,
       ...narratedTasks(topic, size, r, locale.scope, subject.noun).map((t) => `${t.heading}。${locale.place}${t.text}`),
-      `截至目前，${r.sample(bank.achievements, 2).map((a) => fill(a, { scope: locale.scope }, r)).join('，')}。`,
+      `截至目前，${r
+        .sample(bank.achievements, 2)
+        .map((a) => fill(a, { scope: locale.scope }, r))
+        .join('，')}。`,
       `“${r.pick(VILLAGER_QUOTES)}”${speaker}说。`,
       `下一步，${locale.place}将持续${subject.verbs[0] ?? '推进'}${subject.noun}，${r.pick(['不断总结经验、完善机制', '推动各项措施落地见效', '让党员群众有更多获得感'])}。`,
     ];
@@ -221,7 +262,13 @@ function planPracticeNews(rng: SeededRandom): ArticlePlan {
 
 function planCommentary(rng: SeededRandom, policies: readonly PolicyDraft[]): ArticlePlan {
   const topic = rng.pick(TOPICS);
-  const locale: Locale = { level: 'provincial', region: '全省', place: PROVINCE.name, scope: '全省', publisher: rng.pick(['江川日报', '江川先锋网', '江川廉政网']) };
+  const locale: Locale = {
+    level: 'provincial',
+    region: '全省',
+    place: PROVINCE.name,
+    scope: '全省',
+    publisher: rng.pick(['江川日报', '江川先锋网', '江川廉政网']),
+  };
   const day = rng.int(FIRST_DAY, LAST_DAY);
   const subject = subjectFor(topic, yearOf(day), rng);
   const verb = rng.pick(subject.verbs);
@@ -237,7 +284,9 @@ function planCommentary(rng: SeededRandom, policies: readonly PolicyDraft[]): Ar
     return [
       opening,
       `${verb}${subject.noun}，目的在于推动${bank.goal}。各级党组织必须提高政治站位，把这项工作放在心上、抓在手上。`,
-      ...narratedTasks(topic, size, r, '全省', subject.noun).map((t) => `${t.heading}，${r.pick(['是题中应有之义', '是关键所在', '重在常态长效'])}。${t.text}`),
+      ...narratedTasks(topic, size, r, '全省', subject.noun).map(
+        (t) => `${t.heading}，${r.pick(['是题中应有之义', '是关键所在', '重在常态长效'])}。${t.text}`,
+      ),
       `也要清醒看到，${fill(r.pick(PROBLEMS), { subject: subject.noun }, r)}。对此，必须坚持问题导向，拿出务实管用的办法，一个问题一个问题地解决。`,
       `${r.pick(['功成不必在我，功成必定有我。', '路虽远，行则将至；事虽难，做则必成。', '一分部署，九分落实。'])}只要各级党组织和广大党员干部真抓实干、久久为功，${subject.noun}就一定能够取得新的更大成效。`,
     ];
@@ -260,7 +309,10 @@ function profileResults(r: SeededRandom): string[] {
 function planProfile(rng: SeededRandom): ArticlePlan {
   const county = randomCountyPlace(rng);
   const locale: Locale = {
-    level: 'county', region: county.label, place: county.county.name, scope: '全县',
+    level: 'county',
+    region: county.label,
+    place: county.county.name,
+    scope: '全县',
     publisher: rng.pick(['江川日报', ...ARTICLE_PUBLISHERS.county(county.city, county.county)]),
   };
   const town = townName(rng);
@@ -282,11 +334,11 @@ function planProfile(rng: SeededRandom): ArticlePlan {
     const tasks = narratedTasks(topic, size, r, '全村', bank.subjects[0]?.noun ?? topic, connectors.length);
     const results = r.sample(profileResults(r), 2).join('，');
     return [
-    `走进${county.county.name}${town}${village}，${r.pick(['平整的水泥路通到家家户户门口', '村口的党群服务中心格外醒目', '一排排新建的农房错落有致'])}。说起这些年的变化，村民们总会提起一个人——村党支部书记${person}。`,
-    `${yearsInPost}年前，${person}${r.pick(['放弃在城里经营多年的生意', '从部队退役后', '大学毕业后'])}回到家乡，被党员群众推选为村党支部书记。那时的${village}${r.pick(['班子松散、集体经济几乎空白', '矛盾纠纷多、群众意见大', '基础设施落后、年轻人纷纷外出'])}。“既然大家信任我，我就要干出个样子来。”${person}说。`,
-    ...tasks.map((t, i) => `${(connectors[i] ?? connectors[0] ?? ((h: string) => `${h}。`))(t.heading)}${t.text}`),
-    `如今的${village}，${results}，村党支部还获评${county.city.name}先进基层党组织等荣誉。`,
-    `“${r.pick(VILLAGER_QUOTES)}”村民${r.pick(['老张', '刘大姐', '陈大爷', '小王'])}说。面对荣誉，${person}却很平静：“我只是做了一名党员应该做的事。”`,
+      `走进${county.county.name}${town}${village}，${r.pick(['平整的水泥路通到家家户户门口', '村口的党群服务中心格外醒目', '一排排新建的农房错落有致'])}。说起这些年的变化，村民们总会提起一个人——村党支部书记${person}。`,
+      `${yearsInPost}年前，${person}${r.pick(['放弃在城里经营多年的生意', '从部队退役后', '大学毕业后'])}回到家乡，被党员群众推选为村党支部书记。那时的${village}${r.pick(['班子松散、集体经济几乎空白', '矛盾纠纷多、群众意见大', '基础设施落后、年轻人纷纷外出'])}。“既然大家信任我，我就要干出个样子来。”${person}说。`,
+      ...tasks.map((t, i) => `${(connectors[i] ?? connectors[0] ?? ((h: string) => `${h}。`))(t.heading)}${t.text}`),
+      `如今的${village}，${results}，村党支部还获评${county.city.name}先进基层党组织等荣誉。`,
+      `“${r.pick(VILLAGER_QUOTES)}”村民${r.pick(['老张', '刘大姐', '陈大爷', '小王'])}说。面对荣誉，${person}却很平静：“我只是做了一名党员应该做的事。”`,
     ];
   };
   return { docType: '宣传', title, locale, day, topics: relatedTopics(rng, topic), compose };
@@ -310,14 +362,22 @@ function planLecture(rng: SeededRandom): ArticlePlan {
   // “七一” lectures are given around the Party's anniversary.
   const day = julyFirst ? Math.min(LAST_DAY, dayOf(yearOf(anyDay), 6, 20) + rng.int(0, 18)) : anyDay;
   const year = yearOf(day);
-  const unit = locale.level === 'provincial'
-    ? rng.pick(['省委组织部机关', '省直机关工委', '省纪委监委机关', '省委宣传部机关', '省财政厅机关', '省农业农村厅机关', '省教育厅机关', '省卫生健康委机关'])
-    : locale.level === 'city'
-      ? `${locale.place}${rng.pick(['市场监督管理局', '自然资源局', '住房和城乡建设局', '教育局', '卫生健康委员会', '农业农村局', '交通运输局', '人民医院', '第一中学', '城市管理局'])}`
-      : `${locale.place}${townName(rng)}`;
-  const title = julyFirst
-    ? `${theme.title}——在${unit}${year}年“七一”专题党课上的讲稿`
-    : `${theme.title}——${unit}${occasion}（${year}年）`;
+  const unit =
+    locale.level === 'provincial'
+      ? rng.pick([
+          '省委组织部机关',
+          '省直机关工委',
+          '省纪委监委机关',
+          '省委宣传部机关',
+          '省财政厅机关',
+          '省农业农村厅机关',
+          '省教育厅机关',
+          '省卫生健康委机关',
+        ])
+      : locale.level === 'city'
+        ? `${locale.place}${rng.pick(['市场监督管理局', '自然资源局', '住房和城乡建设局', '教育局', '卫生健康委员会', '农业农村局', '交通运输局', '人民医院', '第一中学', '城市管理局'])}`
+        : `${locale.place}${townName(rng)}`;
+  const title = julyFirst ? `${theme.title}——在${unit}${year}年“七一”专题党课上的讲稿` : `${theme.title}——${unit}${occasion}（${year}年）`;
   const bank = TOPIC_BANKS[theme.topic];
   const compose = (size: number, r: SeededRandom): string[] => {
     const campaign = campaignForYear(year);
@@ -331,17 +391,26 @@ function planLecture(rng: SeededRandom): ArticlePlan {
     theme.points.forEach((point, index) => {
       paragraphs.push(`${chineseNumeral(index + 1)}、${point}`);
       for (const task of tasks.slice(index * perPoint, (index + 1) * perPoint)) paragraphs.push(task.text);
-      if (index === 1) paragraphs.push(`在我们身边，就有这样的例子：${fill(r.pick(bank.achievements), { scope: locale.scope }, r)}，这些成绩凝结着广大党员的心血和汗水。`);
+      if (index === 1)
+        paragraphs.push(
+          `在我们身边，就有这样的例子：${fill(r.pick(bank.achievements), { scope: locale.scope }, r)}，这些成绩凝结着广大党员的心血和汗水。`,
+        );
       if (size > 3 && reflections[index]) paragraphs.push(reflections[index] as string);
     });
-    paragraphs.push(`同志们，${r.pick(['学习的目的全在于运用。', '党性修养没有休止符。', '初心不改，方得始终。'])}希望大家以这次党课为新的起点，${r.pick(['坚持学思用贯通、知信行统一', '把学习成果转化为做好本职工作的强大动力', '在学习中提高、在实践中锤炼'])}，立足岗位、担当作为，以实际行动践行入党誓言。`);
+    paragraphs.push(
+      `同志们，${r.pick(['学习的目的全在于运用。', '党性修养没有休止符。', '初心不改，方得始终。'])}希望大家以这次党课为新的起点，${r.pick(['坚持学思用贯通、知信行统一', '把学习成果转化为做好本职工作的强大动力', '在学习中提高、在实践中锤炼'])}，立足岗位、担当作为，以实际行动践行入党誓言。`,
+    );
     return paragraphs;
   };
   return { docType: '党课', title, locale, day, topics: relatedTopics(rng, theme.topic), compose };
 }
 
 function planArticle(rng: SeededRandom, policies: readonly PolicyDraft[]): ArticlePlan | null {
-  const docType = rng.weighted<ArticleDocType>([['新闻', 5], ['宣传', 3], ['党课', 2]]);
+  const docType = rng.weighted<ArticleDocType>([
+    ['新闻', 5],
+    ['宣传', 3],
+    ['党课', 2],
+  ]);
   if (docType === '新闻') {
     const roll = rng.next();
     if (roll < 0.4) return planPolicyNews(rng, policies);
@@ -351,7 +420,12 @@ function planArticle(rng: SeededRandom, policies: readonly PolicyDraft[]): Artic
   return planLecture(rng);
 }
 
-export function generateArticles(count: number, policies: readonly PolicyDraft[], rng: SeededRandom, usedTitles: Set<string>): SeedDocument[] {
+export function generateArticles(
+  count: number,
+  policies: readonly PolicyDraft[],
+  rng: SeededRandom,
+  usedTitles: Set<string>,
+): SeedDocument[] {
   const articles: SeedDocument[] = [];
   let misses = 0;
   while (articles.length < count) {

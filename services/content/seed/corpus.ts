@@ -12,9 +12,7 @@ import { SeededRandom } from './random';
 import type { SeedDocument } from './types';
 
 export type { EffectiveStatus, SeedDocument, SeedKind } from './types';
-export {
-  ARTICLE_DOC_TYPES, EFFECTIVE_STATUSES, LIMITS, POLICY_DOC_TYPES, TOPICS,
-} from './types';
+export { ARTICLE_DOC_TYPES, EFFECTIVE_STATUSES, LIMITS, POLICY_DOC_TYPES, TOPICS } from './types';
 
 export interface CorpusOptions {
   policies?: number;
@@ -70,8 +68,7 @@ export function generateCorpus(options: CorpusOptions = {}): SeedDocument[] {
   const rng = new SeededRandom(options.seed ?? DEFAULT_SEED);
   const usedTitles = new Set<string>();
 
-  const drafts = planPolicies(policyCount, rng, usedTitles)
-    .sort((a, b) => a.day - b.day || a.order - b.order);
+  const drafts = planPolicies(policyCount, rng, usedTitles).sort((a, b) => a.day - b.day || a.order - b.order);
   assignDocNumbers(drafts, rng);
 
   const policies: SeedDocument[] = drafts.map((draft) => ({
@@ -87,7 +84,6 @@ export function generateCorpus(options: CorpusOptions = {}): SeedDocument[] {
     body: writePolicyBody(draft, drafts, rng),
   }));
 
-  const articles = generateArticles(articleCount, drafts, rng, usedTitles)
-    .sort((a, b) => a.issuedAt.localeCompare(b.issuedAt));
+  const articles = generateArticles(articleCount, drafts, rng, usedTitles).sort((a, b) => a.issuedAt.localeCompare(b.issuedAt));
   return [...policies, ...articles];
 }

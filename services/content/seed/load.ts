@@ -13,7 +13,12 @@ const secret = process.env.AUTH_TOKEN_SECRET ?? localTokenSecret();
 const editor = bearer({ userId: 'seed-editor', orgPath: '/', roles: ['superAdmin'] }, secret, 7_200);
 const reviewer = bearer({ userId: 'seed-reviewer', orgPath: '/', roles: ['superAdmin'] }, secret, 7_200);
 
-async function call(method: 'GET' | 'POST', path: string, headers: Record<string, string>, body?: unknown): Promise<Record<string, unknown>> {
+async function call(
+  method: 'GET' | 'POST',
+  path: string,
+  headers: Record<string, string>,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
   const response = await fetch(`${gatewayUrl}${path}`, {
     method,
     headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
@@ -26,7 +31,18 @@ async function call(method: 'GET' | 'POST', path: string, headers: Record<string
 
 async function load(doc: SeedDocument): Promise<void> {
   const { kind, title, docNumber, agency, docType, issuedAt, effectiveStatus, region, topics, body } = doc;
-  const created = await call('POST', '/api/v1/documents', editor, { kind, title, docNumber, agency, docType, issuedAt, effectiveStatus, region, topics, body });
+  const created = await call('POST', '/api/v1/documents', editor, {
+    kind,
+    title,
+    docNumber,
+    agency,
+    docType,
+    issuedAt,
+    effectiveStatus,
+    region,
+    topics,
+    body,
+  });
   const id = String(created.id);
   await call('POST', `/api/v1/documents/${id}/submit`, editor);
   await call('POST', `/api/v1/documents/${id}/approve`, reviewer);
@@ -60,7 +76,9 @@ async function main(): Promise<void> {
     }),
   );
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`seed: published ${corpus.length} documents (${corpus.filter((d) => d.kind === 'policy').length} policy documents, ${corpus.filter((d) => d.kind === 'article').length} articles) in ${seconds} s.`);
+  console.log(
+    `seed: published ${corpus.length} documents (${corpus.filter((d) => d.kind === 'policy').length} policy documents, ${corpus.filter((d) => d.kind === 'article').length} articles) in ${seconds} s.`,
+  );
   console.log(`seed: try ${gatewayUrl}/api/v1/search/documents?q=${encodeURIComponent('三会一课')}`);
 }
 

@@ -15,9 +15,7 @@ export function congressSpirit(day: number): string {
 }
 
 export function guidingThought(day: number): string {
-  return day < dayOf(2017, 10, 25)
-    ? '深入贯彻党的创新理论'
-    : '坚持以习近平新时代中国特色社会主义思想为指导';
+  return day < dayOf(2017, 10, 25) ? '深入贯彻党的创新理论' : '坚持以习近平新时代中国特色社会主义思想为指导';
 }
 
 /** The Party-wide education campaign running in a given year. */
@@ -49,30 +47,39 @@ export function addressees(level: AgencyLevel, role: AgencyRole): string {
     return '各县（区）委，市委各部委，市直各单位党组（党委）：';
   }
   switch (role) {
-    case 'discipline': return '各市纪委监委，省纪委监委各派驻（出）机构，省属企业、高校纪检监察机构：';
-    case 'organisation': return '各市委组织部，省直各单位党组（党委），省委各工委：';
-    case 'propaganda': return '各市委宣传部，省直各单位党组（党委）：';
+    case 'discipline':
+      return '各市纪委监委，省纪委监委各派驻（出）机构，省属企业、高校纪检监察机构：';
+    case 'organisation':
+      return '各市委组织部，省直各单位党组（党委），省委各工委：';
+    case 'propaganda':
+      return '各市委宣传部，省直各单位党组（党委）：';
     case 'government':
-    case 'governmentOffice': return '各市人民政府，省政府各部门、各直属机构：';
-    case 'organsWork': return '省直各单位机关党委（党总支、党支部）：';
-    case 'inspection': return '各市委巡察工作领导小组，省直各单位党组（党委）：';
-    default: return '各市委，省委各部委，省级国家机关各部门党组（党委），各人民团体党组，省属企事业单位党委：';
+    case 'governmentOffice':
+      return '各市人民政府，省政府各部门、各直属机构：';
+    case 'organsWork':
+      return '省直各单位机关党委（党总支、党支部）：';
+    case 'inspection':
+      return '各市委巡察工作领导小组，省直各单位党组（党委）：';
+    default:
+      return '各市委，省委各部委，省级国家机关各部门党组（党委），各人民团体党组，省属企事业单位党委：';
   }
 }
 
 /** 我省 / 我市 / 我县 — how a document refers to its own jurisdiction. */
 export function ownJurisdiction(level: AgencyLevel): string {
   switch (level) {
-    case 'national': return '各地';
-    case 'provincial': return '我省';
-    case 'city': return '我市';
-    case 'county': return '我县';
+    case 'national':
+      return '各地';
+    case 'provincial':
+      return '我省';
+    case 'city':
+      return '我市';
+    case 'county':
+      return '我县';
   }
 }
 
-export const PURPOSE_LEADS = [
-  '深入贯彻落实', '认真贯彻落实', '全面贯彻落实', '进一步贯彻落实',
-] as const;
+export const PURPOSE_LEADS = ['深入贯彻落实', '认真贯彻落实', '全面贯彻落实', '进一步贯彻落实'] as const;
 
 export const OPENING_AIMS = [
   '着力解决{subject}中存在的突出问题',
@@ -91,12 +98,30 @@ export const TARGETS = [
 ] as const;
 
 export const GUARANTEES: readonly Task[] = [
-  { heading: '加强组织领导', text: '各级党委（党组）要把{subject}摆上重要议事日程，主要负责同志亲自抓、负总责，分管负责同志具体抓、抓具体，组织部门牵头协调，有关部门各司其职、密切配合，形成工作合力。' },
-  { heading: '强化督促检查', text: '把{subject}落实情况纳入党建工作述职评议考核和党建督查的重要内容，采取明察暗访、随机抽查等方式开展督导，对工作推进不力的及时通报、限期整改。' },
-  { heading: '注重宣传引导', text: '充分运用报刊、广播电视、网站和新媒体平台，宣传{subject}中的好经验好做法，选树一批先进典型，营造比学赶超、争创一流的浓厚氛围。' },
-  { heading: '强化保障支撑', text: '统筹用好党费、财政资金等各类资源，保障{subject}必要的工作经费，加强信息化建设，依托智慧党建平台实现任务派发、过程记录和效果评估全流程管理。' },
-  { heading: '严格责任追究', text: '对工作不力、敷衍塞责、弄虚作假的，严肃批评并责令整改；对造成不良影响的，依规依纪追究有关党组织和党员领导干部的责任。' },
-  { heading: '坚持统筹兼顾', text: '坚持把{subject}与推进中心工作结合起来，与乡村振兴、基层治理、全面从严治党等重点任务一体谋划、一体推进，防止任务叠加、重复部署，切实为基层减负。' },
+  {
+    heading: '加强组织领导',
+    text: '各级党委（党组）要把{subject}摆上重要议事日程，主要负责同志亲自抓、负总责，分管负责同志具体抓、抓具体，组织部门牵头协调，有关部门各司其职、密切配合，形成工作合力。',
+  },
+  {
+    heading: '强化督促检查',
+    text: '把{subject}落实情况纳入党建工作述职评议考核和党建督查的重要内容，采取明察暗访、随机抽查等方式开展督导，对工作推进不力的及时通报、限期整改。',
+  },
+  {
+    heading: '注重宣传引导',
+    text: '充分运用报刊、广播电视、网站和新媒体平台，宣传{subject}中的好经验好做法，选树一批先进典型，营造比学赶超、争创一流的浓厚氛围。',
+  },
+  {
+    heading: '强化保障支撑',
+    text: '统筹用好党费、财政资金等各类资源，保障{subject}必要的工作经费，加强信息化建设，依托智慧党建平台实现任务派发、过程记录和效果评估全流程管理。',
+  },
+  {
+    heading: '严格责任追究',
+    text: '对工作不力、敷衍塞责、弄虚作假的，严肃批评并责令整改；对造成不良影响的，依规依纪追究有关党组织和党员领导干部的责任。',
+  },
+  {
+    heading: '坚持统筹兼顾',
+    text: '坚持把{subject}与推进中心工作结合起来，与乡村振兴、基层治理、全面从严治党等重点任务一体谋划、一体推进，防止任务叠加、重复部署，切实为基层减负。',
+  },
 ] as const;
 
 export const PROBLEMS = [
@@ -146,19 +171,87 @@ export const SPEECH_CLOSINGS = [
 ] as const;
 
 export const SURNAMES = [
-  '王', '李', '张', '刘', '陈', '杨', '黄', '赵', '周', '吴', '徐', '孙', '马', '朱', '胡', '郭', '何', '林',
-  '罗', '高', '郑', '梁', '谢', '宋', '唐', '许', '韩', '冯', '邓', '曹', '彭', '曾', '肖', '田', '董', '潘',
+  '王',
+  '李',
+  '张',
+  '刘',
+  '陈',
+  '杨',
+  '黄',
+  '赵',
+  '周',
+  '吴',
+  '徐',
+  '孙',
+  '马',
+  '朱',
+  '胡',
+  '郭',
+  '何',
+  '林',
+  '罗',
+  '高',
+  '郑',
+  '梁',
+  '谢',
+  '宋',
+  '唐',
+  '许',
+  '韩',
+  '冯',
+  '邓',
+  '曹',
+  '彭',
+  '曾',
+  '肖',
+  '田',
+  '董',
+  '潘',
 ] as const;
 
 /** Given names for feature stories; combined with surnames they form invented people. */
 export const GIVEN_NAMES = [
-  '建华', '秀英', '志强', '海燕', '国庆', '春梅', '立新', '红霞', '永平', '文斌', '晓东', '桂兰',
-  '德明', '丽娟', '长青', '玉珍', '正阳', '淑芬', '明亮', '新民', '宏伟', '雪梅', '振华', '翠萍',
+  '建华',
+  '秀英',
+  '志强',
+  '海燕',
+  '国庆',
+  '春梅',
+  '立新',
+  '红霞',
+  '永平',
+  '文斌',
+  '晓东',
+  '桂兰',
+  '德明',
+  '丽娟',
+  '长青',
+  '玉珍',
+  '正阳',
+  '淑芬',
+  '明亮',
+  '新民',
+  '宏伟',
+  '雪梅',
+  '振华',
+  '翠萍',
 ] as const;
 
 export const COUNTY_BUREAUS = [
-  '水利局', '自然资源局', '住房和城乡建设局', '交通运输局', '市场监督管理局', '卫生健康局', '教育局',
-  '农业农村局', '财政局', '人力资源和社会保障局', '城市管理局', '应急管理局', '林业局', '医疗保障局',
+  '水利局',
+  '自然资源局',
+  '住房和城乡建设局',
+  '交通运输局',
+  '市场监督管理局',
+  '卫生健康局',
+  '教育局',
+  '农业农村局',
+  '财政局',
+  '人力资源和社会保障局',
+  '城市管理局',
+  '应急管理局',
+  '林业局',
+  '医疗保障局',
 ] as const;
 
 export const PENALTIES = {
@@ -168,8 +261,14 @@ export const PENALTIES = {
 } as const;
 
 export type ViolationCategory =
-  | '违规收送礼品礼金' | '违规吃喝' | '公车私用' | '违规发放津贴补贴'
-  | '违规操办婚丧喜庆事宜' | '违规公款旅游' | '违规收受电子红包' | '形式主义官僚主义';
+  | '违规收送礼品礼金'
+  | '违规吃喝'
+  | '公车私用'
+  | '违规发放津贴补贴'
+  | '违规操办婚丧喜庆事宜'
+  | '违规公款旅游'
+  | '违规收受电子红包'
+  | '形式主义官僚主义';
 
 /**
  * Case narratives. Slots: {who} full description, {name} short name,
@@ -212,13 +311,25 @@ export const VIOLATION_CASES: Record<ViolationCategory, readonly string[]> = {
 
 /** Believable sums (万元) per kind of misconduct: a dinner is not a slush fund. */
 export const VIOLATION_AMOUNTS: Record<ViolationCategory, readonly [number, number]> = {
-  违规收送礼品礼金: [0.5, 20], 违规吃喝: [0.2, 3], 公车私用: [0.1, 1.2], 违规发放津贴补贴: [2, 60],
-  违规操办婚丧喜庆事宜: [1, 15], 违规公款旅游: [1, 12], 违规收受电子红包: [0.3, 6], 形式主义官僚主义: [0.1, 1],
+  违规收送礼品礼金: [0.5, 20],
+  违规吃喝: [0.2, 3],
+  公车私用: [0.1, 1.2],
+  违规发放津贴补贴: [2, 60],
+  违规操办婚丧喜庆事宜: [1, 15],
+  违规公款旅游: [1, 12],
+  违规收受电子红包: [0.3, 6],
+  形式主义官僚主义: [0.1, 1],
 };
 
 export const VIOLATION_CATEGORY_WEIGHTS: ReadonlyArray<readonly [ViolationCategory, number]> = [
-  ['违规收送礼品礼金', 4], ['违规吃喝', 4], ['公车私用', 2], ['违规发放津贴补贴', 2],
-  ['违规操办婚丧喜庆事宜', 1.5], ['违规公款旅游', 1], ['违规收受电子红包', 1.5], ['形式主义官僚主义', 2],
+  ['违规收送礼品礼金', 4],
+  ['违规吃喝', 4],
+  ['公车私用', 2],
+  ['违规发放津贴补贴', 2],
+  ['违规操办婚丧喜庆事宜', 1.5],
+  ['违规公款旅游', 1],
+  ['违规收受电子红包', 1.5],
+  ['形式主义官僚主义', 2],
 ];
 
 export const BULLETIN_WARNINGS = [

@@ -3,7 +3,28 @@ import { CITIES, type City, type County } from './geography';
 import { GIVEN_NAMES, SURNAMES } from './phrases';
 import type { SeededRandom } from './random';
 
-const PLACE_FIRST = ['石', '桃', '柳', '杏', '青', '金', '白', '红', '新', '丰', '龙', '凤', '松', '竹', '梅', '兰', '云', '清', '长', '安'];
+const PLACE_FIRST = [
+  '石',
+  '桃',
+  '柳',
+  '杏',
+  '青',
+  '金',
+  '白',
+  '红',
+  '新',
+  '丰',
+  '龙',
+  '凤',
+  '松',
+  '竹',
+  '梅',
+  '兰',
+  '云',
+  '清',
+  '长',
+  '安',
+];
 const PLACE_SECOND = ['岭', '源', '塘', '花', '山', '坪', '溪', '湾', '桥', '庄', '岗', '坝', '林', '田', '冲', '河'];
 
 function placeStem(rng: SeededRandom): string {
@@ -11,11 +32,24 @@ function placeStem(rng: SeededRandom): string {
 }
 
 export function townName(rng: SeededRandom): string {
-  return placeStem(rng) + rng.weighted([['镇', 4], ['乡', 1], ['街道', 1.5]] as const);
+  return (
+    placeStem(rng) +
+    rng.weighted([
+      ['镇', 4],
+      ['乡', 1],
+      ['街道', 1.5],
+    ] as const)
+  );
 }
 
 export function villageName(rng: SeededRandom): string {
-  return placeStem(rng) + rng.weighted([['村', 4], ['社区', 1.5]] as const);
+  return (
+    placeStem(rng) +
+    rng.weighted([
+      ['村', 4],
+      ['社区', 1.5],
+    ] as const)
+  );
 }
 
 export interface CountyPlace {

@@ -7,9 +7,29 @@ import { LAST_DAY, chineseDate, dateOf, yearOf } from './calendar';
 import { PROVINCE, scopeWord, type Agency } from './geography';
 import { chineseNumeral } from './numerals';
 import {
-  BULLETIN_REQUIREMENTS, BULLETIN_WARNINGS, COUNTY_BUREAUS, ELABORATIONS, GENERIC_CLAUSES, GUARANTEES, NEXT_STEPS, OPENING_AIMS, PENALTIES,
-  PROBLEMS, PURPOSE_LEADS, RULE_PRINCIPLES, SPEECH_CLOSINGS, SPEECH_OPENINGS, STAGES, TARGETS, VIOLATION_AMOUNTS, VIOLATION_CASES,
-  addressees, congressSpirit, guidingThought, ownJurisdiction, type ViolationCategory,
+  BULLETIN_REQUIREMENTS,
+  BULLETIN_WARNINGS,
+  COUNTY_BUREAUS,
+  ELABORATIONS,
+  GENERIC_CLAUSES,
+  GUARANTEES,
+  NEXT_STEPS,
+  OPENING_AIMS,
+  PENALTIES,
+  PROBLEMS,
+  PURPOSE_LEADS,
+  RULE_PRINCIPLES,
+  SPEECH_CLOSINGS,
+  SPEECH_OPENINGS,
+  STAGES,
+  TARGETS,
+  VIOLATION_AMOUNTS,
+  VIOLATION_CASES,
+  addressees,
+  congressSpirit,
+  guidingThought,
+  ownJurisdiction,
+  type ViolationCategory,
 } from './phrases';
 import { cityByName, inventedPerson, placeholderPerson, randomCountyPlace, townName, villageName } from './places';
 import { isRuleType, type PolicyDraft } from './policy-plan';
@@ -54,15 +74,17 @@ class DocumentWriter {
   findCitable(rng: SeededRandom, predicate: (doc: PolicyDraft) => boolean = () => true): PolicyDraft | null {
     const { draft } = this;
     const ownRank = LEVEL_RANK[draft.agency.level];
-    const candidates = this.corpus.filter((doc) =>
-      doc !== draft
-      && doc.day < draft.day
-      && doc.topics.includes(draft.primaryTopic)
-      && ['directive', 'forward', 'rule', 'revision'].includes(doc.form.kind)
-      && (doc.supersededBy === null || doc.supersededBy.by.day > draft.day)
-      && (LEVEL_RANK[doc.agency.level] < ownRank
-        || (LEVEL_RANK[doc.agency.level] === ownRank && doc.agency.region === draft.agency.region))
-      && predicate(doc));
+    const candidates = this.corpus.filter(
+      (doc) =>
+        doc !== draft &&
+        doc.day < draft.day &&
+        doc.topics.includes(draft.primaryTopic) &&
+        ['directive', 'forward', 'rule', 'revision'].includes(doc.form.kind) &&
+        (doc.supersededBy === null || doc.supersededBy.by.day > draft.day) &&
+        (LEVEL_RANK[doc.agency.level] < ownRank ||
+          (LEVEL_RANK[doc.agency.level] === ownRank && doc.agency.region === draft.agency.region)) &&
+        predicate(doc),
+    );
     if (candidates.length === 0) return null;
     // Favour the most senior issuers: national for provinces, provincial for cities.
     const bestRank = Math.min(...candidates.map((doc) => LEVEL_RANK[doc.agency.level]));
@@ -92,10 +114,14 @@ class DocumentWriter {
     if (cited) return `${this.cite(cited)}精神`;
     const noun = this.draft.subject.noun;
     switch (this.agency.level) {
-      case 'national': return `党中央关于${noun}的决策部署`;
-      case 'provincial': return `党中央关于${noun}的决策部署和中央有关文件要求`;
-      case 'city': return `省委关于${noun}的部署要求`;
-      case 'county': return `省委、市委关于${noun}的部署要求`;
+      case 'national':
+        return `党中央关于${noun}的决策部署`;
+      case 'provincial':
+        return `党中央关于${noun}的决策部署和中央有关文件要求`;
+      case 'city':
+        return `省委关于${noun}的部署要求`;
+      case 'county':
+        return `省委、市委关于${noun}的部署要求`;
     }
   }
 
@@ -149,9 +175,12 @@ class DocumentWriter {
     const self = isRuleType(this.draft.docType) ? `本${this.draft.docType}` : '本文件';
     const by = `${nestedTitle(link.by.title)}（${link.by.docNumber}）`;
     switch (link.how) {
-      case 'revised': return [`（注：${self}已被${by}废止。）`];
-      case 'amended': return [`（注：${self}已根据${by}作出修改，执行中以修改后的条文为准。）`];
-      case 'repealed': return [`（注：${self}已由${by}宣布废止。）`];
+      case 'revised':
+        return [`（注：${self}已被${by}废止。）`];
+      case 'amended':
+        return [`（注：${self}已根据${by}作出修改，执行中以修改后的条文为准。）`];
+      case 'repealed':
+        return [`（注：${self}已由${by}宣布废止。）`];
     }
   }
 
@@ -184,7 +213,11 @@ function composeOpinion(w: DocumentWriter, size: number, rng: SeededRandom): str
   const ending = isDecision
     ? `${w.agency.shortName}决定，在${w.scope}${draft.verb}${draft.subject.noun}。现作出如下决定。`
     : `现就${draft.verb}${draft.subject.noun}提出如下意见。`;
-  const headings = rng.pick([['总体要求', '重点任务', '保障措施'], ['指导思想和目标任务', '主要措施', '组织领导'], ['总体要求', '工作举措', '工作要求']] as const);
+  const headings = rng.pick([
+    ['总体要求', '重点任务', '保障措施'],
+    ['指导思想和目标任务', '主要措施', '组织领导'],
+    ['总体要求', '工作举措', '工作要求'],
+  ] as const);
   return [
     w.opening(rng, ending),
     section(1, headings[0]),
@@ -205,7 +238,14 @@ function composeNotice(w: DocumentWriter, size: number, rng: SeededRandom): stri
   const significance = `做好${asWork(draft.subject.noun)}，是${rng.pick(['落实全面从严治党要求的具体举措', '加强党的建设的重要内容', '推动各项决策部署落地见效的重要保障'])}。各级党组织要充分认识做好这项工作的重要性和紧迫性，把思想和行动统一到上级部署要求上来，切实增强责任感和使命感，坚决防止重部署轻落实、重形式轻实效。`;
   const paragraphs = [addressees(w.agency.level, w.agency.role), opening];
   if (rng.chance(0.5)) {
-    paragraphs.push(section(1, '提高思想认识'), significance, section(2, '突出工作重点'), ...w.taskItems(rng, size), section(3, '加强组织保障'), ...w.guaranteeItems(rng, 2));
+    paragraphs.push(
+      section(1, '提高思想认识'),
+      significance,
+      section(2, '突出工作重点'),
+      ...w.taskItems(rng, size),
+      section(3, '加强组织保障'),
+      ...w.guaranteeItems(rng, 2),
+    );
   } else {
     const tasks = w.tasks(rng, size);
     tasks.forEach((task, index) => paragraphs.push(`${section(index + 1, task.heading)}。${task.text}`));
@@ -243,7 +283,10 @@ function composePlan(w: DocumentWriter, size: number, rng: SeededRandom): string
   if (isPlan) {
     const achievements = rng.sample(bank.achievements, 3).map((a) => w.fill(a, rng));
     const problems = rng.sample(PROBLEMS, 2).map((p) => w.fill(p, rng));
-    paragraphs.push(section(index++, '发展基础'), `近年来，${w.scope}各级党组织认真贯彻上级部署要求，${draft.subject.noun}取得明显成效：${achievements.join('；')}。同时也要看到，${problems.join('；')}，需要在规划期内着力加以解决。`);
+    paragraphs.push(
+      section(index++, '发展基础'),
+      `近年来，${w.scope}各级党组织认真贯彻上级部署要求，${draft.subject.noun}取得明显成效：${achievements.join('；')}。同时也要看到，${problems.join('；')}，需要在规划期内着力加以解决。`,
+    );
   }
   paragraphs.push(section(index++, '总体要求'), w.guidingParagraph(rng));
   paragraphs.push(section(index++, '主要任务'), ...w.taskItems(rng, size));
@@ -262,15 +305,23 @@ function ruleScope(w: DocumentWriter): string {
   return `${w.scope}各级党组织和党员`;
 }
 
-function composeRule(w: DocumentWriter, size: number, rng: SeededRandom, docType: PolicyDocType = w.draft.docType, previous?: PolicyDraft): string[] {
+function composeRule(
+  w: DocumentWriter,
+  size: number,
+  rng: SeededRandom,
+  docType: PolicyDocType = w.draft.docType,
+  previous?: PolicyDraft,
+): string[] {
   const { draft, agency } = w;
   const self = `本${docType}`;
   const statute = agency.role === 'congress';
   // Statutes and government rules are enforced by governments, not by Party organisations.
   const civil = statute || agency.role === 'government' || agency.role === 'governmentOffice';
-  const legalBasis = statute ? '有关法律、行政法规' : agency.role === 'government' || agency.role === 'governmentOffice'
-    ? '有关法律法规和党中央、国务院有关规定'
-    : '《中国共产党章程》和有关党内法规';
+  const legalBasis = statute
+    ? '有关法律、行政法规'
+    : agency.role === 'government' || agency.role === 'governmentOffice'
+      ? '有关法律法规和党中央、国务院有关规定'
+      : '《中国共产党章程》和有关党内法规';
   const cited = rng.chance(0.5) ? w.findCitable(rng) : null;
   const basis = cited ? `${legalBasis}以及${w.cite(cited)}` : legalBasis;
   const aim = fill(rng.pick(OPENING_AIMS), w.vars, rng);
@@ -317,7 +368,8 @@ function composeAmendment(w: DocumentWriter, size: number, rng: SeededRandom, ta
     const n = chineseNumeral(index + 1);
     const kind = index % 3;
     if (kind === 0) changes.push(`${n}、将第${chineseNumeral(article)}条修改为：“${clause}”`);
-    else if (kind === 1) changes.push(`${n}、在第${chineseNumeral(article)}条后增加一条，作为第${chineseNumeral(article + 1)}条：“${clause}”`);
+    else if (kind === 1)
+      changes.push(`${n}、在第${chineseNumeral(article)}条后增加一条，作为第${chineseNumeral(article + 1)}条：“${clause}”`);
     else changes.push(`${n}、删除第${chineseNumeral(article)}条。`);
     article += rng.int(1, 3);
   });
@@ -385,23 +437,37 @@ function violationCase(w: DocumentWriter, rng: SeededRandom, category: Violation
   const penaltyDay = w.draft.day - rng.int(15, 120);
   const eventDay = penaltyDay - rng.int(60, 600);
   const y2 = yearOf(eventDay);
-  const severity = rng.weighted([['light', 3], ['medium', 2], ['heavy', 1]] as const);
-  return fill(rng.pick(VIOLATION_CASES[category]), {
-    who: place.who,
-    unit: place.unit,
-    name: place.name,
-    y1: String(y2 - rng.int(1, 3)),
-    y2: String(y2),
-    m: String(dateOf(eventDay).month),
-    times: String(rng.int(3, 15)),
-    amount: amountText(rng, VIOLATION_AMOUNTS[category]),
-    penaltyYear: String(yearOf(penaltyDay)),
-    penaltyMonth: String(dateOf(penaltyDay).month),
-    penalty: rng.pick(PENALTIES[severity]),
-  }, rng);
+  const severity = rng.weighted([
+    ['light', 3],
+    ['medium', 2],
+    ['heavy', 1],
+  ] as const);
+  return fill(
+    rng.pick(VIOLATION_CASES[category]),
+    {
+      who: place.who,
+      unit: place.unit,
+      name: place.name,
+      y1: String(y2 - rng.int(1, 3)),
+      y2: String(y2),
+      m: String(dateOf(eventDay).month),
+      times: String(rng.int(3, 15)),
+      amount: amountText(rng, VIOLATION_AMOUNTS[category]),
+      penaltyYear: String(yearOf(penaltyDay)),
+      penaltyMonth: String(dateOf(penaltyDay).month),
+      penalty: rng.pick(PENALTIES[severity]),
+    },
+    rng,
+  );
 }
 
-function composeViolations(w: DocumentWriter, size: number, rng: SeededRandom, categories: readonly ViolationCategory[], periodPhrase: string): string[] {
+function composeViolations(
+  w: DocumentWriter,
+  size: number,
+  rng: SeededRandom,
+  categories: readonly ViolationCategory[],
+  periodPhrase: string,
+): string[] {
   const cases = categories.slice(0, Math.max(3, Math.min(6, size))).map((category, i) => `${i + 1}.${violationCase(w, rng, category)}`);
   return [
     addressees(w.agency.level, w.agency.role),
@@ -421,7 +487,13 @@ function honourees(rng: SeededRandom, w: DocumentWriter, count: number, people: 
   }).join('、');
 }
 
-function composeInspection(w: DocumentWriter, size: number, rng: SeededRandom, variant: 'review' | 'praise' | 'rectification', award: string): string[] {
+function composeInspection(
+  w: DocumentWriter,
+  size: number,
+  rng: SeededRandom,
+  variant: 'review' | 'praise' | 'rectification',
+  award: string,
+): string[] {
   const { draft, bank } = w;
   const paragraphs = [addressees(w.agency.level, w.agency.role)];
   if (variant === 'praise') {
@@ -437,7 +509,10 @@ function composeInspection(w: DocumentWriter, size: number, rng: SeededRandom, v
   paragraphs.push(
     `根据工作安排，${w.year}年${Math.max(1, month - 2)}月至${month}月，${w.agency.shortName}组织对${w.scope}${what}情况进行了专项检查。检查采取听取汇报、查阅资料、个别谈话、实地走访等方式进行。现将有关情况通报如下。`,
     section(1, '总体情况'),
-    `从检查情况看，各地各单位认真落实部署要求，工作取得积极成效：${rng.sample(bank.achievements, 2).map((a) => w.fill(a, rng)).join('；')}。${randomCountyPlace(rng, cityByName(w.agency.region)).label}等地探索形成了一批好经验好做法。`,
+    `从检查情况看，各地各单位认真落实部署要求，工作取得积极成效：${rng
+      .sample(bank.achievements, 2)
+      .map((a) => w.fill(a, rng))
+      .join('；')}。${randomCountyPlace(rng, cityByName(w.agency.region)).label}等地探索形成了一批好经验好做法。`,
     section(2, '存在的主要问题'),
     ...rng.sample(PROBLEMS, Math.min(size, PROBLEMS.length)).map((p, i) => `（${chineseNumeral(i + 1)}）${w.fill(p, rng)}。`),
     section(3, '下一步工作要求'),
@@ -493,7 +568,10 @@ function composeReport(w: DocumentWriter, size: number, rng: SeededRandom, repor
     section(1, '主要工作及成效'),
     ...reportItems(w, rng, size),
     section(2, '存在的问题和不足'),
-    `对照${superior}要求，工作中还存在一些不足：${rng.sample(PROBLEMS, 3).map((p) => w.fill(p, rng)).join('；')}。`,
+    `对照${superior}要求，工作中还存在一些不足：${rng
+      .sample(PROBLEMS, 3)
+      .map((p) => w.fill(p, rng))
+      .join('；')}。`,
     section(3, '下一步工作打算'),
     ...rng.sample(NEXT_STEPS, 3).map((s, i) => `（${chineseNumeral(i + 1)}）${s}。`),
     '特此报告。',
@@ -509,13 +587,11 @@ const REPORT_GENERIC_RESULTS = [
 
 /** Each task reported with a distinct result, numbers first, then qualitative ones. */
 function reportItems(w: DocumentWriter, rng: SeededRandom, size: number): string[] {
-  const results = [
-    ...rng.shuffle(w.bank.achievements).map((a) => w.fill(a, rng)),
-    ...rng.shuffle(REPORT_GENERIC_RESULTS),
-  ];
+  const results = [...rng.shuffle(w.bank.achievements).map((a) => w.fill(a, rng)), ...rng.shuffle(REPORT_GENERIC_RESULTS)];
   const closers = ['相关工作取得积极进展', '工作质量进一步提升', '得到基层党员群众普遍认可'];
-  return rng.sample(w.bank.tasks, size).map((t, i) =>
-    `（${chineseNumeral(i + 1)}）着力${t.heading}。${results[i % results.length] ?? ''}，${rng.pick(closers)}。`);
+  return rng
+    .sample(w.bank.tasks, size)
+    .map((t, i) => `（${chineseNumeral(i + 1)}）着力${t.heading}。${results[i % results.length] ?? ''}，${rng.pick(closers)}。`);
 }
 
 function composeReply(w: DocumentWriter, size: number, rng: SeededRandom, place: string, item: string): string[] {
@@ -524,7 +600,9 @@ function composeReply(w: DocumentWriter, size: number, rng: SeededRandom, place:
   const government = w.agency.role === 'government';
   const requester = government ? `${place}人民政府` : `中共${place}委`;
   const requestCode = city
-    ? isCity ? `${city.abbr}${government ? '政' : '委'}` : `${place.slice(city.name.length, city.name.length + 2)}${government ? '政' : '委'}`
+    ? isCity
+      ? `${city.abbr}${government ? '政' : '委'}`
+      : `${place.slice(city.name.length, city.name.length + 2)}${government ? '政' : '委'}`
     : '请';
   const requestDay = Math.max(0, w.draft.day - rng.int(20, 90));
   const you = isCity ? '你市' : place.endsWith('区') ? '你区' : '你县';
@@ -540,7 +618,13 @@ function composeReply(w: DocumentWriter, size: number, rng: SeededRandom, place:
   ];
 }
 
-function composeLetter(w: DocumentWriter, size: number, rng: SeededRandom, variant: 'consult' | 'nominate' | 'collect', detail: string): string[] {
+function composeLetter(
+  w: DocumentWriter,
+  size: number,
+  rng: SeededRandom,
+  variant: 'consult' | 'nominate' | 'collect',
+  detail: string,
+): string[] {
   const { draft, bank } = w;
   const head = addressees(w.agency.level, w.agency.role);
   const deadline = deadlinePhrase(rng, draft.day);
@@ -570,7 +654,10 @@ function composeLetter(w: DocumentWriter, size: number, rng: SeededRandom, varia
     head,
     `为全面了解${w.year}年${w.scope}${asWork(detail)}开展情况，总结推广经验做法，研究解决存在问题，请各单位认真总结，形成书面材料。现将有关事项函告如下：`,
     section(1, '报送内容'),
-    `（一）主要做法和成效。重点反映${rng.sample(bank.tasks, size).map((t) => t.heading).join('、')}等方面的具体举措和取得的实际成效，附必要的数据和典型案例。`,
+    `（一）主要做法和成效。重点反映${rng
+      .sample(bank.tasks, size)
+      .map((t) => t.heading)
+      .join('、')}等方面的具体举措和取得的实际成效，附必要的数据和典型案例。`,
     `（二）存在的问题。实事求是分析工作中存在的问题，特别是${w.fill(rng.pick(PROBLEMS), rng)}等方面的情况。`,
     '（三）意见建议。围绕完善制度机制、加强工作保障等方面提出意见建议。',
     section(2, '有关要求'),
@@ -583,15 +670,24 @@ function composeLetter(w: DocumentWriter, size: number, rng: SeededRandom, varia
 function approvalPhrase(agency: Agency): string {
   const tier = agency.level === 'provincial' ? '省' : agency.level === 'city' ? '市' : agency.level === 'county' ? '县' : '';
   switch (agency.role) {
-    case 'partyCentre': return '党中央同意';
-    case 'generalOffice': return `${tier}委同意`;
-    case 'governmentOffice': return agency.level === 'national' ? '国务院同意' : `${tier}政府同意`;
-    case 'partyCommittee': return `${tier}委常委会会议审议通过`;
-    case 'government': return `${tier}政府常务会议审议通过`;
-    case 'discipline': return `${tier}纪委常委会会议研究同意`;
-    case 'organsWork': return '省直机关工委委员会议研究同意';
-    case 'inspection': return '省委巡视工作领导小组会议研究同意';
-    default: return '部务会议研究同意';
+    case 'partyCentre':
+      return '党中央同意';
+    case 'generalOffice':
+      return `${tier}委同意`;
+    case 'governmentOffice':
+      return agency.level === 'national' ? '国务院同意' : `${tier}政府同意`;
+    case 'partyCommittee':
+      return `${tier}委常委会会议审议通过`;
+    case 'government':
+      return `${tier}政府常务会议审议通过`;
+    case 'discipline':
+      return `${tier}纪委常委会会议研究同意`;
+    case 'organsWork':
+      return '省直机关工委委员会议研究同意';
+    case 'inspection':
+      return '省委巡视工作领导小组会议研究同意';
+    default:
+      return '部务会议研究同意';
   }
 }
 
@@ -612,27 +708,42 @@ export function writePolicyBody(draft: PolicyDraft, corpus: readonly PolicyDraft
   const form = draft.form;
   const start = rng.int(3, 5);
   switch (form.kind) {
-    case 'forward': return w.finish(start, (size, r) => composeForward(w, size, r, form.innerTitle, form.innerDocType), false);
-    case 'rule': return w.finish(rng.int(4, 7), (size, r) => composeRule(w, size, r));
-    case 'revision': return w.finish(rng.int(4, 7), (size, r) => composeRule(w, size, r, draft.docType, form.previous));
-    case 'amendment': return w.finish(start, (size, r) => composeAmendment(w, size, r, form.target));
-    case 'repealList': return w.finish(1, (size, r) => composeRepealList(w, size, r, form.targets));
-    case 'commendation': return w.finish(rng.int(3, 6), (size, r) => composeCommendation(w, size, r, form.award));
-    case 'violations': return w.finish(form.categories.length, (size, r) => composeViolations(w, size, r, form.categories, form.periodPhrase));
-    case 'inspection': return w.finish(start, (size, r) => composeInspection(w, size, r, form.variant, form.award));
-    case 'speech': return w.finish(start, (size, r) => composeSpeech(w, size, r), false);
-    case 'report': return w.finish(start, (size, r) => composeReport(w, size, r, form.reportYear, form.reportSubject));
-    case 'reply': return w.finish(start, (size, r) => composeReply(w, size, r, form.place, form.item));
-    case 'letter': return w.finish(start, (size, r) => composeLetter(w, size, r, form.variant, form.detail));
+    case 'forward':
+      return w.finish(start, (size, r) => composeForward(w, size, r, form.innerTitle, form.innerDocType), false);
+    case 'rule':
+      return w.finish(rng.int(4, 7), (size, r) => composeRule(w, size, r));
+    case 'revision':
+      return w.finish(rng.int(4, 7), (size, r) => composeRule(w, size, r, draft.docType, form.previous));
+    case 'amendment':
+      return w.finish(start, (size, r) => composeAmendment(w, size, r, form.target));
+    case 'repealList':
+      return w.finish(1, (size, r) => composeRepealList(w, size, r, form.targets));
+    case 'commendation':
+      return w.finish(rng.int(3, 6), (size, r) => composeCommendation(w, size, r, form.award));
+    case 'violations':
+      return w.finish(form.categories.length, (size, r) => composeViolations(w, size, r, form.categories, form.periodPhrase));
+    case 'inspection':
+      return w.finish(start, (size, r) => composeInspection(w, size, r, form.variant, form.award));
+    case 'speech':
+      return w.finish(start, (size, r) => composeSpeech(w, size, r), false);
+    case 'report':
+      return w.finish(start, (size, r) => composeReport(w, size, r, form.reportYear, form.reportSubject));
+    case 'reply':
+      return w.finish(start, (size, r) => composeReply(w, size, r, form.place, form.item));
+    case 'letter':
+      return w.finish(start, (size, r) => composeLetter(w, size, r, form.variant, form.detail));
     case 'directive': {
       switch (draft.docType) {
-        case '通知': return w.finish(start, (size, r) => composeNotice(w, size, r));
-        case '方案': return w.finish(start, (size, r) => composeProgramme(w, size, r));
+        case '通知':
+          return w.finish(start, (size, r) => composeNotice(w, size, r));
+        case '方案':
+          return w.finish(start, (size, r) => composeProgramme(w, size, r));
         case '规划':
-        case '纲要': return w.finish(start, (size, r) => composePlan(w, size, r));
-        default: return w.finish(start, (size, r) => composeOpinion(w, size, r));
+        case '纲要':
+          return w.finish(start, (size, r) => composePlan(w, size, r));
+        default:
+          return w.finish(start, (size, r) => composeOpinion(w, size, r));
       }
     }
   }
 }
-

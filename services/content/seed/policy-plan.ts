@@ -7,9 +7,7 @@
 import { FIRST_DAY, LAST_DAY, clampDay, dayOf, dateOf, yearOf } from './calendar';
 import { AGENCIES, CITIES, PROVINCE, docNumberCode, scopeWord, type Agency } from './geography';
 import { chineseNumeral } from './numerals';
-import {
-  VIOLATION_CATEGORY_WEIGHTS, campaignForYear, fiveYearPlan, type ViolationCategory,
-} from './phrases';
+import { VIOLATION_CATEGORY_WEIGHTS, campaignForYear, fiveYearPlan, type ViolationCategory } from './phrases';
 import { randomCountyPlace } from './places';
 import type { SeededRandom } from './random';
 import { TOPIC_BANKS, type Subject } from './topic-banks';
@@ -55,8 +53,14 @@ export interface PolicyDraft {
 
 /** Rules that only a legislature would pass as a 条例. */
 const STATUTE_RULES = new Set([
-  '基层社会治理促进', '村务监督', '基层矛盾纠纷多元化解', '城乡社区网格化服务管理',
-  '乡村振兴促进', '扶持村级集体经济发展', '红色资源保护利用', '基层理论宣讲',
+  '基层社会治理促进',
+  '村务监督',
+  '基层矛盾纠纷多元化解',
+  '城乡社区网格化服务管理',
+  '乡村振兴促进',
+  '扶持村级集体经济发展',
+  '红色资源保护利用',
+  '基层理论宣讲',
 ]);
 
 const PLAN_TYPES: readonly PolicyDocType[] = ['规划', '纲要'];
@@ -65,9 +69,16 @@ const PLAN_TYPES: readonly PolicyDocType[] = ['规划', '纲要'];
 const REPEAL_CUTOFF_DAY = dayOf(2020, 12, 31);
 
 const AWARDS = [
-  '先进基层党组织、优秀共产党员和优秀党务工作者', '“五星级”党支部', '模范机关建设先进单位',
-  '优秀村党组织书记', '党建引领基层治理示范社区', '抓党建促乡村振兴先进村', '“四强”党支部',
-  '优秀基层理论宣讲员', '廉洁文化建设示范点', '党员教育工作先进集体',
+  '先进基层党组织、优秀共产党员和优秀党务工作者',
+  '“五星级”党支部',
+  '模范机关建设先进单位',
+  '优秀村党组织书记',
+  '党建引领基层治理示范社区',
+  '抓党建促乡村振兴先进村',
+  '“四强”党支部',
+  '优秀基层理论宣讲员',
+  '廉洁文化建设示范点',
+  '党员教育工作先进集体',
 ] as const;
 
 /** Pilot schemes a city or county may ask a superior to approve (批复). */
@@ -81,13 +92,23 @@ const REPLY_ITEMS: Partial<Record<Topic, readonly string[]>> = {
   作风建设: ['开展基层减负监测点建设'],
 };
 
-const CAMPAIGN_ACTIONS = ['开展专题调研', '深入开展检视整改', '扎实开展“我为群众办实事”实践活动', '召开专题组织生活会', '加强督促指导', '加强宣传引导'];
+const CAMPAIGN_ACTIONS = [
+  '开展专题调研',
+  '深入开展检视整改',
+  '扎实开展“我为群众办实事”实践活动',
+  '召开专题组织生活会',
+  '加强督促指导',
+  '加强宣传引导',
+];
 
 export function titlePrefix(agency: Agency): string {
   switch (agency.level) {
-    case 'national': return '';
-    case 'provincial': return agency.role === 'organsWork' ? '省直机关' : PROVINCE.name;
-    case 'city': return agency.region;
+    case 'national':
+      return '';
+    case 'provincial':
+      return agency.role === 'organsWork' ? '省直机关' : PROVINCE.name;
+    case 'city':
+      return agency.region;
     case 'county': {
       const city = CITIES.find((c) => agency.region.startsWith(c.name));
       return city ? agency.region.slice(city.name.length) : agency.region;
@@ -169,22 +190,30 @@ const buildNotice: TitleBuilder = (rng, ctx) => {
   const action = `${verb}${subject.noun}`;
   if (topic === '主题教育') {
     const pattern = rng.int(0, 2);
-    const title = pattern === 0 ? `关于${action}的通知`
-      : pattern === 1 ? `关于做好${subject.noun}总结工作的通知`
-      : `关于在${subject.noun}中${rng.pick(CAMPAIGN_ACTIONS)}的通知`;
+    const title =
+      pattern === 0
+        ? `关于${action}的通知`
+        : pattern === 1
+          ? `关于做好${subject.noun}总结工作的通知`
+          : `关于在${subject.noun}中${rng.pick(CAMPAIGN_ACTIONS)}的通知`;
     return { title, form: { kind: 'directive' }, day };
   }
   const roll = rng.next();
   if (roll < 0.28) {
     // 关于印发《…》的通知: the notice carries a plan or a rule as its attachment.
-    const innerDocType = rng.weighted<PolicyDocType>([['方案', 3], ['办法', subject.rule ? 2 : 0], ['规定', subject.rule ? 1 : 0]]);
-    const inner = innerDocType === '方案'
-      ? rng.pick([
-        `${prefixed(agency, subject.noun)}实施方案`,
-        `${year}年${scopeWord(agency.level)}${subject.noun}工作要点`,
-        `${prefixed(agency, subject.noun)}${suitsActionProgramme(subject.noun) ? `三年行动计划（${year}—${year + 2}年）` : '实施方案'}`,
-      ])
-      : `${prefixed(agency, subject.rule ?? subject.noun)}${innerDocType === '办法' ? rng.pick(['办法', '实施办法', '管理办法']) : '规定'}${rng.chance(0.3) ? '（试行）' : ''}`;
+    const innerDocType = rng.weighted<PolicyDocType>([
+      ['方案', 3],
+      ['办法', subject.rule ? 2 : 0],
+      ['规定', subject.rule ? 1 : 0],
+    ]);
+    const inner =
+      innerDocType === '方案'
+        ? rng.pick([
+            `${prefixed(agency, subject.noun)}实施方案`,
+            `${year}年${scopeWord(agency.level)}${subject.noun}工作要点`,
+            `${prefixed(agency, subject.noun)}${suitsActionProgramme(subject.noun) ? `三年行动计划（${year}—${year + 2}年）` : '实施方案'}`,
+          ])
+        : `${prefixed(agency, subject.rule ?? subject.noun)}${innerDocType === '办法' ? rng.pick(['办法', '实施办法', '管理办法']) : '规定'}${rng.chance(0.3) ? '（试行）' : ''}`;
     return { title: `关于印发《${inner}》的通知`, form: { kind: 'forward', innerTitle: inner, innerDocType }, day };
   }
   if (roll < 0.45) {
@@ -200,9 +229,7 @@ const buildNotice: TitleBuilder = (rng, ctx) => {
 const buildOpinion: TitleBuilder = (rng, ctx) => {
   const { subject, verb, day, agency, topic } = ctx;
   if (topic === '主题教育') {
-    const title = rng.chance(0.5)
-      ? `关于巩固拓展${subject.noun}成果的意见`
-      : `关于推动${subject.noun}成果转化运用的实施意见`;
+    const title = rng.chance(0.5) ? `关于巩固拓展${subject.noun}成果的意见` : `关于推动${subject.noun}成果转化运用的实施意见`;
     return { title, form: { kind: 'directive' }, day };
   }
   const action = `${verb}${subject.noun}`;
@@ -251,15 +278,11 @@ const buildPlan: TitleBuilder = (rng, ctx) => {
   const plan = subject.plan ?? subject.noun;
   const year = yearOf(day);
   if (docType === '纲要') {
-    const title = rng.chance(0.5)
-      ? `${prefixed(agency, plan)}实施纲要`
-      : `${prefixed(agency, plan)}纲要（${year}—${year + 4}年）`;
+    const title = rng.chance(0.5) ? `${prefixed(agency, plan)}实施纲要` : `${prefixed(agency, plan)}纲要（${year}—${year + 4}年）`;
     return { title, form: { kind: 'directive' }, day };
   }
   const period = fiveYearPlan(year);
-  const title = rng.chance(0.5)
-    ? `${prefixed(agency, plan)}${period.label}规划`
-    : `${prefixed(agency, plan)}规划（${year}—${year + 4}年）`;
+  const title = rng.chance(0.5) ? `${prefixed(agency, plan)}${period.label}规划` : `${prefixed(agency, plan)}规划（${year}—${year + 4}年）`;
   return { title, form: { kind: 'directive' }, day };
 };
 
@@ -270,12 +293,23 @@ const buildRule: TitleBuilder = (rng, ctx) => {
   const trial = rng.chance(0.25) ? '（试行）' : '';
   let title: string;
   switch (docType) {
-    case '办法': title = `${base}${rng.pick(rule.includes('管理') ? ['办法', '实施办法'] : ['办法', '实施办法', '管理办法'])}${trial}`; break;
-    case '规定': title = rng.chance(0.35) ? `关于${verb}${subject.noun}的若干规定` : `${base}${rule.endsWith('工作') ? '' : '工作'}规定${trial}`; break;
-    case '细则': title = `${base}${rng.pick(['实施细则', '工作细则'])}${trial}`; break;
-    case '条例': title = `${base}条例`; break;
-    case '准则': title = `${base}准则${trial || '（试行）'}`; break;
-    default: return null;
+    case '办法':
+      title = `${base}${rng.pick(rule.includes('管理') ? ['办法', '实施办法'] : ['办法', '实施办法', '管理办法'])}${trial}`;
+      break;
+    case '规定':
+      title = rng.chance(0.35) ? `关于${verb}${subject.noun}的若干规定` : `${base}${rule.endsWith('工作') ? '' : '工作'}规定${trial}`;
+      break;
+    case '细则':
+      title = `${base}${rng.pick(['实施细则', '工作细则'])}${trial}`;
+      break;
+    case '条例':
+      title = `${base}条例`;
+      break;
+    case '准则':
+      title = `${base}准则${trial || '（试行）'}`;
+      break;
+    default:
+      return null;
   }
   return { title, form: { kind: 'rule' }, day };
 };
@@ -284,23 +318,28 @@ const buildSpeech: TitleBuilder = (rng, ctx) => {
   const { subject, day, agency, topic } = ctx;
   const scope = scopeWord(agency.level);
   const { year, month, day: dayOfMonth } = dateOf(day);
-  const meeting = topic === '主题教育'
-    ? `${scope}${subject.noun}${rng.pick(['动员部署会议', '推进会', '总结会议'])}`
-    : `${scope}${TOPIC_BANKS[topic].meeting}`;
-  const title = rng.chance(0.5)
-    ? `在${year}年${meeting}上的讲话`
-    : `在${meeting}上的讲话（${year}年${month}月${dayOfMonth}日）`;
+  const meeting =
+    topic === '主题教育'
+      ? `${scope}${subject.noun}${rng.pick(['动员部署会议', '推进会', '总结会议'])}`
+      : `${scope}${TOPIC_BANKS[topic].meeting}`;
+  const title = rng.chance(0.5) ? `在${year}年${meeting}上的讲话` : `在${meeting}上的讲话（${year}年${month}月${dayOfMonth}日）`;
   return { title, form: { kind: 'speech', meeting }, day };
 };
 
 function reportSubjectFor(topic: Topic, subject: Subject): string {
   switch (topic) {
-    case '党的建设': return '落实全面从严治党主体责任';
-    case '党风廉政建设': return '落实党风廉政建设责任制';
-    case '组织建设': return '抓基层党建工作';
-    case '意识形态': return '落实意识形态工作责任制';
-    case '作风建设': return '贯彻落实中央八项规定精神';
-    default: return subject.noun.endsWith('工作') ? subject.noun : `${subject.noun}工作`;
+    case '党的建设':
+      return '落实全面从严治党主体责任';
+    case '党风廉政建设':
+      return '落实党风廉政建设责任制';
+    case '组织建设':
+      return '抓基层党建工作';
+    case '意识形态':
+      return '落实意识形态工作责任制';
+    case '作风建设':
+      return '贯彻落实中央八项规定精神';
+    default:
+      return subject.noun.endsWith('工作') ? subject.noun : `${subject.noun}工作`;
   }
 }
 
@@ -310,7 +349,11 @@ const buildReport: TitleBuilder = (rng, ctx) => {
   const day = dayInWindow(rng, year, [1, 8], [3, 31]);
   if (topic === '主题教育') {
     const campaign = campaignForYear(year - 1);
-    return { title: `关于${campaign}开展情况的报告（${year - 1}年）`, form: { kind: 'report', reportYear: year - 1, reportSubject: `${campaign}开展` }, day };
+    return {
+      title: `关于${campaign}开展情况的报告（${year - 1}年）`,
+      form: { kind: 'report', reportYear: year - 1, reportSubject: `${campaign}开展` },
+      day,
+    };
   }
   const reportSubject = reportSubjectFor(topic, subject);
   return { title: `关于${year - 1}年度${reportSubject}情况的报告`, form: { kind: 'report', reportYear: year - 1, reportSubject }, day };
@@ -337,11 +380,12 @@ const buildViolationBulletin: TitleBuilder = (rng, ctx) => {
     return { title: `关于${periodPhrase}违反中央八项规定精神问题的通报`, form: { kind: 'violations', categories, periodPhrase }, day };
   }
   const theme = rng.pick(['违反中央八项规定精神', '形式主义官僚主义', '群众身边不正之风和腐败', '违规收送礼品礼金', '违规吃喝']);
-  const themed = theme === '形式主义官僚主义'
-    ? categories.map((category, index) => (index % 2 === 0 ? '形式主义官僚主义' : category))
-    : theme === '违规收送礼品礼金' || theme === '违规吃喝'
-      ? categories.map((category, index) => (index < 2 ? theme : category))
-      : categories;
+  const themed =
+    theme === '形式主义官僚主义'
+      ? categories.map((category, index) => (index % 2 === 0 ? '形式主义官僚主义' : category))
+      : theme === '违规收送礼品礼金' || theme === '违规吃喝'
+        ? categories.map((category, index) => (index < 2 ? theme : category))
+        : categories;
   return {
     title: `关于${chineseNumeral(themed.length)}起${theme}典型问题的通报`,
     form: { kind: 'violations', categories: themed as ViolationCategory[], periodPhrase: '近期' },
@@ -354,15 +398,21 @@ const buildInspectionBulletin: TitleBuilder = (rng, ctx) => {
   const year = yearOf(day);
   if (agency.role === 'inspection') {
     const round = chineseNumeral(rng.int(1, 4));
-    return { title: `关于${year}年省委第${round}轮巡视反馈问题整改情况的通报`, form: { kind: 'inspection', variant: 'rectification', award: '' }, day };
+    return {
+      title: `关于${year}年省委第${round}轮巡视反馈问题整改情况的通报`,
+      form: { kind: 'inspection', variant: 'rectification', award: '' },
+      day,
+    };
   }
   if (rng.chance(0.35)) {
     const award = rng.pick(AWARDS);
-    return { title: `关于表扬${year}年度${scopeWord(agency.level)}${award}的通报`, form: { kind: 'inspection', variant: 'praise', award }, day };
+    return {
+      title: `关于表扬${year}年度${scopeWord(agency.level)}${award}的通报`,
+      form: { kind: 'inspection', variant: 'praise', award },
+      day,
+    };
   }
-  const title = rng.chance(0.5)
-    ? `关于${year}年度${subject.noun}落实情况的通报`
-    : `关于${year}年${subject.noun}专项检查情况的通报`;
+  const title = rng.chance(0.5) ? `关于${year}年度${subject.noun}落实情况的通报` : `关于${year}年${subject.noun}专项检查情况的通报`;
   return { title, form: { kind: 'inspection', variant: 'review', award: '' }, day };
 };
 
@@ -385,7 +435,11 @@ const buildLetter: TitleBuilder = (rng, ctx) => {
   }
   if (roll < 0.7) {
     const award = rng.pick(AWARDS);
-    return { title: `关于推荐${year}年度${scopeWord(agency.level)}${award}人选的函`, form: { kind: 'letter', variant: 'nominate', detail: award }, day };
+    return {
+      title: `关于推荐${year}年度${scopeWord(agency.level)}${award}人选的函`,
+      form: { kind: 'letter', variant: 'nominate', detail: award },
+      day,
+    };
   }
   return { title: `关于报送${year}年${subject.noun}工作情况的函`, form: { kind: 'letter', variant: 'collect', detail: subject.noun }, day };
 };
@@ -416,7 +470,10 @@ export class PolicyPlanner {
   readonly drafts: PolicyDraft[] = [];
   private nextOrder = 0;
 
-  constructor(private readonly rng: SeededRandom, private readonly usedTitles: Set<string>) {}
+  constructor(
+    private readonly rng: SeededRandom,
+    private readonly usedTitles: Set<string>,
+  ) {}
 
   /** Tries to plan one document for the agency; null when no unique title was found. */
   planOne(agency: Agency, docType: PolicyDocType): PolicyDraft | null {
@@ -436,10 +493,21 @@ export class PolicyPlanner {
       choice.title = tidyTitle(choice.title);
       if (choice.form.kind === 'forward') choice.form.innerTitle = tidyTitle(choice.form.innerTitle);
       if (this.usedTitles.has(choice.title)) continue;
-      const topics = choice.form.kind === 'violations'
-        ? [...new Set<Topic>(['作风建设', ...rng.sample(VIOLATION_TOPICS, rng.int(1, 2))])]
-        : pickTopics(rng, topic);
-      return this.add({ agency, docType, primaryTopic: topic, topics, subject, verb, title: choice.title, day: choice.day, form: choice.form });
+      const topics =
+        choice.form.kind === 'violations'
+          ? [...new Set<Topic>(['作风建设', ...rng.sample(VIOLATION_TOPICS, rng.int(1, 2))])]
+          : pickTopics(rng, topic);
+      return this.add({
+        agency,
+        docType,
+        primaryTopic: topic,
+        topics,
+        subject,
+        verb,
+        title: choice.title,
+        day: choice.day,
+        form: choice.form,
+      });
     }
     return null;
   }
@@ -454,9 +522,8 @@ export class PolicyPlanner {
     const year = yearOf(day);
     if (rng.chance(0.5)) {
       const withoutTrial = previous.title.replace('（试行）', '');
-      const title = withoutTrial !== previous.title && !this.usedTitles.has(withoutTrial)
-        ? withoutTrial
-        : `${withoutTrial}（${year}年修订）`;
+      const title =
+        withoutTrial !== previous.title && !this.usedTitles.has(withoutTrial) ? withoutTrial : `${withoutTrial}（${year}年修订）`;
       if (this.usedTitles.has(title)) return null;
       const successor = this.add({ ...this.copyBasics(previous), title, day, form: { kind: 'revision', previous } });
       previous.status = 'repealed';
@@ -465,7 +532,13 @@ export class PolicyPlanner {
     }
     const title = `关于修改《${previous.title}》的决定`;
     if (this.usedTitles.has(title)) return null;
-    const successor = this.add({ ...this.copyBasics(previous), docType: '决定', title, day, form: { kind: 'amendment', target: previous } });
+    const successor = this.add({
+      ...this.copyBasics(previous),
+      docType: '决定',
+      title,
+      day,
+      form: { kind: 'amendment', target: previous },
+    });
     previous.status = 'amended';
     previous.supersededBy = { by: successor, how: 'amended' };
     return successor;
@@ -486,18 +559,26 @@ export class PolicyPlanner {
     const eligibleKinds = ['directive', 'forward', 'rule'];
     for (let attempt = 0; attempt < 6; attempt++) {
       const day = rng.int(dayOf(2021, 1, 1), dayOf(2025, 12, 31));
-      const targets = this.drafts.filter((d) =>
-        d.agency.level === 'provincial'
-        && governmentRoles.includes(d.agency.role) === government
-        && d.agency.role !== 'congress'
-        && eligibleKinds.includes(d.form.kind)
-        && d.status === 'inForce'
-        && d.day <= REPEAL_CUTOFF_DAY);
+      const targets = this.drafts.filter(
+        (d) =>
+          d.agency.level === 'provincial' &&
+          governmentRoles.includes(d.agency.role) === government &&
+          d.agency.role !== 'congress' &&
+          eligibleKinds.includes(d.form.kind) &&
+          d.status === 'inForce' &&
+          d.day <= REPEAL_CUTOFF_DAY,
+      );
       if (targets.length < 2) continue;
       const chosen = rng.sample(targets, rng.int(4, 8)).sort((a, b) => a.day - b.day);
       const draft = this.add({
-        agency, docType: '决定', primaryTopic: '党的建设', topics: ['党的建设'],
-        subject: { noun: '规范性文件清理', verbs: ['做好'] }, verb: '做好', title, day,
+        agency,
+        docType: '决定',
+        primaryTopic: '党的建设',
+        topics: ['党的建设'],
+        subject: { noun: '规范性文件清理', verbs: ['做好'] },
+        verb: '做好',
+        title,
+        day,
         form: { kind: 'repealList', targets: chosen },
       });
       for (const target of chosen) {
@@ -509,7 +590,9 @@ export class PolicyPlanner {
     return null;
   }
 
-  private copyBasics(previous: PolicyDraft): Omit<PolicyDraft, 'order' | 'title' | 'day' | 'form' | 'status' | 'docNumber' | 'supersededBy'> {
+  private copyBasics(
+    previous: PolicyDraft,
+  ): Omit<PolicyDraft, 'order' | 'title' | 'day' | 'form' | 'status' | 'docNumber' | 'supersededBy'> {
     const { agency, docType, primaryTopic, topics, subject, verb } = previous;
     return { agency, docType, primaryTopic, topics: [...topics], subject, verb };
   }

@@ -27,9 +27,23 @@ export const ARTICLE_DOC_TYPES = articleTypes;
 export type ArticleDocType = (typeof ARTICLE_DOC_TYPES)[number];
 
 export const TOPICS = [
-  '党的建设', '党风廉政建设', '组织建设', '干部教育培训', '基层治理', '乡村振兴',
-  '宣传思想', '纪律监督', '党员发展', '党费管理', '三会一课', '主题教育',
-  '党员教育管理', '作风建设', '机关党建', '意识形态', '巡视巡察',
+  '党的建设',
+  '党风廉政建设',
+  '组织建设',
+  '干部教育培训',
+  '基层治理',
+  '乡村振兴',
+  '宣传思想',
+  '纪律监督',
+  '党员发展',
+  '党费管理',
+  '三会一课',
+  '主题教育',
+  '党员教育管理',
+  '作风建设',
+  '机关党建',
+  '意识形态',
+  '巡视巡察',
 ] as const;
 export type Topic = (typeof TOPICS)[number];
 

@@ -20,7 +20,10 @@ export interface ContentApp extends ServiceApp {
 }
 
 /** The search index the configuration names (the service's and npm run reindex's). */
-export function searchIndexFrom(config: Omit<ContentConfig, 'CALLER_VERIFY_KEYS' | 'CONTENT_GRPC_ADDR'>, requestTimeout = 10_000): SearchIndex {
+export function searchIndexFrom(
+  config: Omit<ContentConfig, 'CALLER_VERIFY_KEYS' | 'CONTENT_GRPC_ADDR'>,
+  requestTimeout = 10_000,
+): SearchIndex {
   return new SearchIndex({
     client: new Client({ node: config.ELASTICSEARCH_URL, requestTimeout, maxRetries: 2 }),
     analyzer: textAnalyzerFrom(config),

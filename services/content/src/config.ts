@@ -9,7 +9,10 @@ export const contentConfigShape = {
   CONTENT_GRPC_ADDR: env.address('127.0.0.1:50051'),
   ELASTICSEARCH_URL: env.url('http://127.0.0.1:9200'),
   /** Prefix of the search alias and indices; tests set one each. */
-  SEARCH_INDEX_PREFIX: z.string().regex(/^[a-z0-9-]*$/, 'lower case letters, digits and dashes').default(''),
+  SEARCH_INDEX_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9-]*$/, 'lower case letters, digits and dashes')
+    .default(''),
   SEARCH_INDEX_REPLICAS: env.int(0, 0, 5),
   /** The party-building dictionary (jieba user dictionary); defaults to dict/party-terms.txt. */
   SEARCH_TERMS_FILE: z.string().optional(),

@@ -39,7 +39,10 @@ async function promptPassword(): Promise<string> {
 }
 
 async function main(): Promise<number> {
-  const config = loadConfig({ ...commonShape, MONGO_URL: memberConfigShape.MONGO_URL, OUTBOX_SWEEP_MS: memberConfigShape.OUTBOX_SWEEP_MS }, process.env);
+  const config = loadConfig(
+    { ...commonShape, MONGO_URL: memberConfigShape.MONGO_URL, OUTBOX_SWEEP_MS: memberConfigShape.OUTBOX_SWEEP_MS },
+    process.env,
+  );
   const logger = createLogger('bootstrap', config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
   const userName = argument('user') ?? 'admin';
   const displayName = argument('name') ?? '系统管理员';
@@ -50,7 +53,12 @@ async function main(): Promise<number> {
     return 2;
   }
   const connection = await connectMongo({ url: config.MONGO_URL, logger, connectTimeoutMs: 20_000 });
-  const bus = await connectBus({ url: config.NATS_URL, logger, name: 'bootstrap-admin', ...(config.BUS_NAMESPACE ? { namespace: config.BUS_NAMESPACE } : {}) });
+  const bus = await connectBus({
+    url: config.NATS_URL,
+    logger,
+    name: 'bootstrap-admin',
+    ...(config.BUS_NAMESPACE ? { namespace: config.BUS_NAMESPACE } : {}),
+  });
   const outboxes = new Outboxes({ publisher: new EventPublisher(bus), logger, sweepMs: config.OUTBOX_SWEEP_MS });
   try {
     await ensureStream(bus, 'member');

@@ -82,7 +82,13 @@ export interface Tree {
 export async function seedTree(service: MemberService): Promise<Tree> {
   const credentials = await credentialsFor(superAdmin);
   const create = async (name: string, kind: pb.OrganizationKind, parentId = '') =>
-    (await service.organizations.call('createOrganization', pb.CreateOrganizationRequest.fromPartial({ name, kind, parentId }), credentials)).organization!;
+    (
+      await service.organizations.call(
+        'createOrganization',
+        pb.CreateOrganizationRequest.fromPartial({ name, kind, parentId }),
+        credentials,
+      )
+    ).organization!;
   const province = await create('江川省委', pb.OrganizationKind.ORGANIZATION_KIND_COMMITTEE);
   const cityA = await create('甲市委', pb.OrganizationKind.ORGANIZATION_KIND_COMMITTEE, province.id);
   const cityB = await create('乙市委', pb.OrganizationKind.ORGANIZATION_KIND_COMMITTEE, province.id);
@@ -94,18 +100,31 @@ export async function seedTree(service: MemberService): Promise<Tree> {
 let sequence = 0;
 
 /** A full member of `organizationId`, made by the superAdmin. */
-export async function newMember(service: MemberService, organizationId: string, overrides: Partial<pb.MemberProfile> = {}): Promise<pb.Member> {
+export async function newMember(
+  service: MemberService,
+  organizationId: string,
+  overrides: Partial<pb.MemberProfile> = {},
+): Promise<pb.Member> {
   sequence += 1;
   const profile = pb.MemberProfile.fromPartial({
     name: `测试党员${sequence}`,
     gender: pb.Gender.GENDER_MALE,
     ethnicity: '汉族',
     birthDate: '1990-01-01',
-    nationalId: syntheticId('1990-01-01', 'male', { sequence: String(sequence % 100).padStart(2, '0'), region: String(110101 + Math.floor(sequence / 100)) }),
+    nationalId: syntheticId('1990-01-01', 'male', {
+      sequence: String(sequence % 100).padStart(2, '0'),
+      region: String(110101 + Math.floor(sequence / 100)),
+    }),
     education: pb.Education.EDUCATION_BACHELOR,
     organizationId,
     stage: pb.MemberStage.MEMBER_STAGE_FULL,
-    keyDates: { applicationDate: '2010-01-01', activistDate: '2010-07-01', candidateDate: '2011-07-01', probationaryDate: '2012-01-01', fullDate: '2013-01-01' },
+    keyDates: {
+      applicationDate: '2010-01-01',
+      activistDate: '2010-07-01',
+      candidateDate: '2011-07-01',
+      probationaryDate: '2012-01-01',
+      fullDate: '2013-01-01',
+    },
     ...overrides,
   });
   return (await service.members.call('createMember', { profile }, await credentialsFor(superAdmin))).member!;

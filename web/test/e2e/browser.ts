@@ -39,7 +39,10 @@ function localFontConfig(): Record<string, string> {
   if (!existsSync(fonts)) return {};
   const file = join(browserCache, 'fonts.conf');
   const system = existsSync('/etc/fonts/fonts.conf') ? '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>' : '';
-  writeFileSync(file, `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>${system}<dir>${fonts}</dir><cachedir>${join(browserCache, 'fontconfig-cache')}</cachedir></fontconfig>\n`);
+  writeFileSync(
+    file,
+    `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>${system}<dir>${fonts}</dir><cachedir>${join(browserCache, 'fontconfig-cache')}</cachedir></fontconfig>\n`,
+  );
   return { FONTCONFIG_FILE: file };
 }
 

@@ -338,18 +338,26 @@ test('an administrator bills the month and records a payment; a transfer out wai
   await payment.getByLabel('缴费凭证号').fill('ZF-2026-0001');
   await payment.getByRole('button', { name: '保存' }).click();
   await admin.page.getByText('缴费已记录').waitFor();
-  await eventually(async () => expect(await admin.page.locator('.bills .el-table__row', { hasText: moving.name }).innerText()).toContain('已缴清'));
+  await eventually(async () =>
+    expect(await admin.page.locator('.bills .el-table__row', { hasText: moving.name }).innerText()).toContain('已缴清'),
+  );
   await expect(admin.page.locator('.arrears .el-table__row', { hasText: moving.name }).count()).resolves.toBe(0);
 
   await admin.page.getByRole('link', { name: '组织关系转接' }).click();
   await admin.page.locator('.el-table__row', { hasText: moving.name }).getByRole('button', { name: '同意转出' }).click();
   await admin.page.getByText('已同意转出').waitFor();
-  await eventually(async () => expect(await admin.page.locator('.el-table__row', { hasText: moving.name }).innerText()).toContain('转出方已同意'));
+  await eventually(async () =>
+    expect(await admin.page.locator('.el-table__row', { hasText: moving.name }).innerText()).toContain('转出方已同意'),
+  );
   // The city's administrator has the target branch in scope too, so receives it here.
   await admin.page.locator('.el-table__row', { hasText: moving.name }).getByRole('button', { name: '接收' }).click();
   await admin.page.locator('.el-message', { hasText: '已接收' }).waitFor();
-  await eventually(async () => expect(await admin.page.locator('.el-table__row', { hasText: moving.name }).innerText()).toMatch(/已接收|已完成/));
+  await eventually(async () =>
+    expect(await admin.page.locator('.el-table__row', { hasText: moving.name }).innerText()).toMatch(/已接收|已完成/),
+  );
   expect(await report.capture(admin.page, 'transfers', 'desktop')).toEqual([]);
-  await eventually(async () => expect((await get<{ organizationId: string }>(platform, `/members/${moving.id}`)).organizationId).toBe(target.id));
+  await eventually(async () =>
+    expect((await get<{ organizationId: string }>(platform, `/members/${moving.id}`)).organizationId).toBe(target.id),
+  );
   expect(await problemsOf(admin)).toEqual([]);
 });

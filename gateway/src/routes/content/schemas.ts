@@ -19,9 +19,16 @@ export const limits = { title: 200, body: 200_000, agency: 100, docNumber: 50, d
 const draftFields = {
   kind: oneOf(kinds.values, 'policy (政策文件) or article (新闻、宣传、党课)'),
   title: Type.String({ minLength: 1, maxLength: limits.title }),
-  docNumber: Type.String({ maxLength: limits.docNumber, description: '文号, e.g. 中发〔2021〕1号; [2021], (2021) and 2021年 are accepted too' }),
+  docNumber: Type.String({
+    maxLength: limits.docNumber,
+    description: '文号, e.g. 中发〔2021〕1号; [2021], (2021) and 2021年 are accepted too',
+  }),
   agency: Type.String({ minLength: 1, maxLength: limits.agency, description: '发文机关' }),
-  docType: Type.String({ minLength: 1, maxLength: limits.docType, description: '文种 (通知, 意见, 决定, 办法 ...) or article category (新闻, 宣传, 党课)' }),
+  docType: Type.String({
+    minLength: 1,
+    maxLength: limits.docType,
+    description: '文种 (通知, 意见, 决定, 办法 ...) or article category (新闻, 宣传, 党课)',
+  }),
   issuedAt: calendarDate('Issue date'),
   effectiveStatus: oneOf(effectiveStatuses.values, '现行有效 inForce, 已修订 amended, 已废止 repealed'),
   region: Type.String({ maxLength: limits.region }),
@@ -56,7 +63,10 @@ export const UpdateDocumentBody = Type.Object(
 export type UpdateDocumentBody = Partial<Static<typeof CreateDocumentBody>> & { expectedRevision?: number };
 
 export const TransitionBody = Type.Union([
-  Type.Object({ note: Type.Optional(Type.String({ maxLength: 500, description: 'Reason or remark; required to reject' })) }, { additionalProperties: false }),
+  Type.Object(
+    { note: Type.Optional(Type.String({ maxLength: 500, description: 'Reason or remark; required to reject' })) },
+    { additionalProperties: false },
+  ),
   Type.Null(),
 ]);
 
@@ -104,7 +114,11 @@ export const SearchQuery = Type.Object(
 
 export const SuggestQuery = Type.Object(
   {
-    q: Type.String({ minLength: 1, maxLength: 200, description: 'What the user has typed: characters, full pinyin (baxiang) or initials (bxgd)' }),
+    q: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'What the user has typed: characters, full pinyin (baxiang) or initials (bxgd)',
+    }),
     size: Type.Optional(int32({ minimum: 1, maximum: 10, default: 8 })),
   },
   { additionalProperties: false },
@@ -169,18 +183,18 @@ export const DocumentListBody = Type.Object({
 const Facet = Type.Array(Type.Object({ key: Type.String(), count: Type.Integer() }));
 
 const SearchHitBody = Type.Object({
-      id: Type.String(),
-      title: Type.String(),
-      docNumber: Type.String(),
-      agency: Type.String(),
-      type: Type.String({ description: '文种 or article category' }),
-      status: Type.String({ description: 'Effective status' }),
-      kind: Type.String(),
-      issuedAt: Type.String(),
-      highlights: Type.Object({
-        title: Type.Optional(Type.Array(Type.String())),
-        body: Type.Optional(Type.Array(Type.String())),
-      }),
+  id: Type.String(),
+  title: Type.String(),
+  docNumber: Type.String(),
+  agency: Type.String(),
+  type: Type.String({ description: '文种 or article category' }),
+  status: Type.String({ description: 'Effective status' }),
+  kind: Type.String(),
+  issuedAt: Type.String(),
+  highlights: Type.Object({
+    title: Type.Optional(Type.Array(Type.String())),
+    body: Type.Optional(Type.Array(Type.String())),
+  }),
 });
 
 export const SearchResultBody = Type.Object({
@@ -190,7 +204,12 @@ export const SearchResultBody = Type.Object({
   hits: Type.Array(SearchHitBody),
   facets: Type.Object({ agency: Facet, type: Facet, year: Facet, region: Facet, topic: Facet }),
   didYouMean: Type.Optional(Type.String({ description: 'A better query to offer when this one found few documents' })),
-  searchedFor: Type.Optional(Type.String({ description: 'What was searched when it differs from what was typed (pinyin spelled out, or a typo corrected because nothing was found)' })),
+  searchedFor: Type.Optional(
+    Type.String({
+      description:
+        'What was searched when it differs from what was typed (pinyin spelled out, or a typo corrected because nothing was found)',
+    }),
+  ),
 });
 
 export const RelatedBody = Type.Object({ hits: Type.Array(Type.Omit(SearchHitBody, ['highlights'])) });

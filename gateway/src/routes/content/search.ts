@@ -32,89 +32,101 @@ function toHitBody(hit: pb.SearchHit) {
 }
 
 export const searchRoutes: FastifyPluginAsyncTypebox<{ content: ContentClient }> = async (app, { content }) => {
-  app.get('/search/documents', {
-    schema: {
-      tags: ['search'],
-      summary: 'Search published policy documents and articles',
-      description:
-        'Chinese full text over title and body, document numbers in any common form, pinyin, synonyms and abbreviations, ' +
-        'filters, highlighted fragments, facets, sorting, and search within results.',
-      querystring: SearchQuery,
-      security: publicSecurity,
-      response: { 200: SearchResultBody, ...errorResponses },
-    },
-  }, async (request) => {
-    const q = request.query;
-    const response = await call(
-      request,
-      content,
-      'searchDocuments',
-      pb.SearchDocumentsRequest.create({
-        query: q.q ?? '',
-        agency: q.agency ?? '',
-        docType: q.type ?? '',
-        effectiveStatus: effectiveStatuses.toProto(q.status),
-        kind: kinds.toProto(q.kind),
-        issuedFrom: q.from ?? '',
-        issuedTo: q.to ?? '',
-        region: q.region ?? '',
-        topic: q.topic ?? '',
-        year: q.year ?? 0,
-        sort: sorts.toProto(q.sort),
-        within: q.within ?? [],
-        page: { page: q.page ?? 1, size: q.size ?? 20 },
-      }),
-    );
-    return {
-      total: Number(response.page?.total ?? 0),
-      page: response.page?.page ?? 1,
-      size: response.page?.size ?? 20,
-      hits: response.hits.map((hit) => ({
-        ...toHitBody(hit),
-        highlights: {
-          ...(hit.titleHighlights.length ? { title: hit.titleHighlights } : {}),
-          ...(hit.bodyHighlights.length ? { body: hit.bodyHighlights } : {}),
-        },
-      })),
-      facets: {
-        agency: facet(response.agencyFacets),
-        type: facet(response.typeFacets),
-        year: facet(response.yearFacets),
-        region: facet(response.regionFacets),
-        topic: facet(response.topicFacets),
+  app.get(
+    '/search/documents',
+    {
+      schema: {
+        tags: ['search'],
+        summary: 'Search published policy documents and articles',
+        description:
+          'Chinese full text over title and body, document numbers in any common form, pinyin, synonyms and abbreviations, ' +
+          'filters, highlighted fragments, facets, sorting, and search within results.',
+        querystring: SearchQuery,
+        security: publicSecurity,
+        response: { 200: SearchResultBody, ...errorResponses },
       },
-      ...(response.didYouMean ? { didYouMean: response.didYouMean } : {}),
-      ...(response.searchedFor ? { searchedFor: response.searchedFor } : {}),
-    };
-  });
-
-  app.get('/search/suggest', {
-    schema: {
-      tags: ['search'],
-      summary: 'Suggestions as you type',
-      description: 'Title prefixes typed in characters, full pinyin or pinyin initials (bxgd -> 八项规定); at most 10.',
-      querystring: SuggestQuery,
-      security: publicSecurity,
-      response: { 200: SuggestionsBody, ...errorResponses },
     },
-  }, async (request) => {
-    const { suggestions } = await call(request, content, 'suggestDocuments', { prefix: request.query.q, size: request.query.size ?? 8 });
-    return {
-      suggestions: suggestions.map((s) => ({ text: s.text, ...(s.documentId ? { id: s.documentId, docNumber: s.docNumber } : {}) })),
-    };
-  });
-
-  app.get('/documents/:id/related', {
-    schema: {
-      tags: ['search'],
-      summary: 'Published documents related to this one',
-      security: publicSecurity,
-      params: IdParams,
-      querystring: RelatedQuery,
-      response: { 200: RelatedBody, ...errorResponses },
+    async (request) => {
+      const q = request.query;
+      const response = await call(
+        request,
+        content,
+        'searchDocuments',
+        pb.SearchDocumentsRequest.create({
+          query: q.q ?? '',
+          agency: q.agency ?? '',
+          docType: q.type ?? '',
+          effectiveStatus: effectiveStatuses.toProto(q.status),
+          kind: kinds.toProto(q.kind),
+          issuedFrom: q.from ?? '',
+          issuedTo: q.to ?? '',
+          region: q.region ?? '',
+          topic: q.topic ?? '',
+          year: q.year ?? 0,
+          sort: sorts.toProto(q.sort),
+          within: q.within ?? [],
+          page: { page: q.page ?? 1, size: q.size ?? 20 },
+        }),
+      );
+      return {
+        total: Number(response.page?.total ?? 0),
+        page: response.page?.page ?? 1,
+        size: response.page?.size ?? 20,
+        hits: response.hits.map((hit) => ({
+          ...toHitBody(hit),
+          highlights: {
+            ...(hit.titleHighlights.length ? { title: hit.titleHighlights } : {}),
+            ...(hit.bodyHighlights.length ? { body: hit.bodyHighlights } : {}),
+          },
+        })),
+        facets: {
+          agency: facet(response.agencyFacets),
+          type: facet(response.typeFacets),
+          year: facet(response.yearFacets),
+          region: facet(response.regionFacets),
+          topic: facet(response.topicFacets),
+        },
+        ...(response.didYouMean ? { didYouMean: response.didYouMean } : {}),
+        ...(response.searchedFor ? { searchedFor: response.searchedFor } : {}),
+      };
     },
-  }, async (request) => {
-    const { hits } = await call(request, content, 'relatedDocuments', { id: request.params.id, size: request.query.size ?? 5 });
-    return { hits: hits.map(toHitBody) };
-  });
+  );
+
+  app.get(
+    '/search/suggest',
+    {
+      schema: {
+        tags: ['search'],
+        summary: 'Suggestions as you type',
+        description: 'Title prefixes typed in characters, full pinyin or pinyin initials (bxgd -> 八项规定); at most 10.',
+        querystring: SuggestQuery,
+        security: publicSecurity,
+        response: { 200: SuggestionsBody, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { suggestions } = await call(request, content, 'suggestDocuments', { prefix: request.query.q, size: request.query.size ?? 8 });
+      return {
+        suggestions: suggestions.map((s) => ({ text: s.text, ...(s.documentId ? { id: s.documentId, docNumber: s.docNumber } : {}) })),
+      };
+    },
+  );
+
+  app.get(
+    '/documents/:id/related',
+    {
+      schema: {
+        tags: ['search'],
+        summary: 'Published documents related to this one',
+        security: publicSecurity,
+        params: IdParams,
+        querystring: RelatedQuery,
+        response: { 200: RelatedBody, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { hits } = await call(request, content, 'relatedDocuments', { id: request.params.id, size: request.query.size ?? 5 });
+      return { hits: hits.map(toHitBody) };
+    },
+  );
 };

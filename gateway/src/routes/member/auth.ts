@@ -4,7 +4,19 @@ import { roles as roleNames } from '@repo/access';
 import type * as pb from '@repo/proto/member/v1';
 import { Type, type Static } from '@sinclair/typebox';
 import { ErrorBody } from '../../errors';
-import { call, errorResponses, expectedRevision, Id, IdParam, oneOf, PageFields, pageOf, pageQuery, updateMask, type RouteContext } from '../common';
+import {
+  call,
+  errorResponses,
+  expectedRevision,
+  Id,
+  IdParam,
+  oneOf,
+  PageFields,
+  pageOf,
+  pageQuery,
+  updateMask,
+  type RouteContext,
+} from '../common';
 import type { MemberRouteOptions } from './clients';
 
 const passwordRule = 'At least 12 characters of 3 kinds (lower, upper, digit, other), not containing the user name';
@@ -51,8 +63,8 @@ const CreateUserBody = Type.Object(
     displayName: Type.String({ minLength: 1, maxLength: 50 }),
     password: Type.String({ minLength: 12, maxLength: 128, description: passwordRule }),
     roles: Type.Array(oneOf(roleNames, 'Role'), { minItems: 1, maxItems: 5, uniqueItems: true }),
-    organizationId: Type.Optional(Id('The user\'s organisation node (empty only for a superAdmin)')),
-    memberId: Type.Optional(Id('The user\'s own member record, in the caller\'s scope')),
+    organizationId: Type.Optional(Id("The user's organisation node (empty only for a superAdmin)")),
+    memberId: Type.Optional(Id("The user's own member record, in the caller's scope")),
   },
   { additionalProperties: false },
 );
@@ -68,9 +80,18 @@ const ChangePasswordBody = Type.Object(
 const UpdateUserBody = Type.Object(
   {
     displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
-    roles: Type.Optional(Type.Array(oneOf(roleNames, 'Role'), { minItems: 1, maxItems: 5, uniqueItems: true, description: 'Replaces the roles; takes effect at the user\'s next refresh' })),
+    roles: Type.Optional(
+      Type.Array(oneOf(roleNames, 'Role'), {
+        minItems: 1,
+        maxItems: 5,
+        uniqueItems: true,
+        description: "Replaces the roles; takes effect at the user's next refresh",
+      }),
+    ),
     organizationId: Type.Optional(Type.String({ maxLength: 64, description: 'The user\'s organisation node ("" only for a superAdmin)' })),
-    memberId: Type.Optional(Type.Union([Id('The user\'s own member record, in the caller\'s scope'), Type.Literal('')], { description: '"" unlinks it' })),
+    memberId: Type.Optional(
+      Type.Union([Id("The user's own member record, in the caller's scope"), Type.Literal('')], { description: '"" unlinks it' }),
+    ),
     disabled: Type.Optional(Type.Boolean({ description: 'Disable (every session ends) or enable the account' })),
     expectedRevision: expectedRevision(),
   },
@@ -107,100 +128,180 @@ function toTokens(response: { tokens?: pb.TokenPair | undefined; user?: pb.User 
   };
 }
 
-export const authRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions & Pick<RouteContext, 'authLimit'>> = async (app, { member, authLimit }) => {
+export const authRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions & Pick<RouteContext, 'authLimit'>> = async (
+  app,
+  { member, authLimit },
+) => {
   // Sign-in and refresh answer to anyone, so they get their own, stricter limit per address; a
   // stale Authorization header must not stop anyone from signing in again.
   const limited = { rateLimit: authLimit, ignoresBadToken: true };
 
-  app.post('/auth/login', {
-    config: limited,
-    schema: { tags: ['auth'], summary: 'Sign in with user name and password', security: [], body: LoginBody, response: { 200: TokensBody, ...errorResponses } },
-  }, async (request) => {
-    const response = await call(request, member.auth, 'login', { ...request.body, clientIp: request.ip });
-    return toTokens(response);
-  });
-
-  app.post('/auth/refresh', {
-    config: limited,
-    schema: { tags: ['auth'], summary: 'New tokens for a refresh token (which stops working)', security: [], body: RefreshBody, response: { 200: TokensBody, ...errorResponses } },
-  }, async (request) => toTokens(await call(request, member.auth, 'refresh', request.body)));
-
-  app.post('/auth/logout', {
-    config: limited,
-    schema: { tags: ['auth'], summary: 'End the session of a refresh token', security: [], body: RefreshBody, response: { 204: Type.Null(), ...errorResponses } },
-  }, async (request, reply) => {
-    await call(request, member.auth, 'logout', request.body);
-    return reply.status(204).send(null);
-  });
-
-  app.post('/auth/password', {
-    // A wrong current password counts towards the lockout; the per-address limit of sign-in applies too.
-    config: limited,
-    schema: {
-      tags: ['auth'],
-      summary: 'Change one\'s own password: every other session ends, new tokens for this one',
-      body: ChangePasswordBody,
-      response: { 200: TokensBody, ...errorResponses },
+  app.post(
+    '/auth/login',
+    {
+      config: limited,
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in with user name and password',
+        security: [],
+        body: LoginBody,
+        response: { 200: TokensBody, ...errorResponses },
+      },
     },
-  }, async (request) => toTokens(await call(request, member.auth, 'changePassword', { ...request.body, clientIp: request.ip })));
-
-  app.get('/auth/me', {
-    schema: {
-      tags: ['auth'],
-      summary: 'Who the access token speaks for',
-      response: { 200: Type.Object({ userId: Type.String(), roles: Type.Array(Type.String()), orgPath: Type.String() }), 401: ErrorBody },
+    async (request) => {
+      const response = await call(request, member.auth, 'login', { ...request.body, clientIp: request.ip });
+      return toTokens(response);
     },
-  }, async (request, reply) => {
-    const { userId, roles, orgPath } = request.identity;
-    if (!userId) return reply.status(401).send({ error: { code: 'AUTH_REQUIRED', message: 'sign in first', details: {} } });
-    return { userId, roles: [...roles], orgPath };
-  });
+  );
 
-  app.post('/users', {
-    schema: { tags: ['users'], summary: 'Create a user account', body: CreateUserBody, response: { 201: UserBody, ...errorResponses } },
-  }, async (request, reply) => {
-    const body = request.body;
-    const { user } = await call(request, member.auth, 'createUser',
-      { ...body, organizationId: body.organizationId ?? '', memberId: body.memberId ?? '' },
-    );
-    return reply.status(201).header('location', `/api/v1/users/${user?.id}`).send(toUserBody(user));
-  });
-
-  app.get('/users', {
-    schema: {
-      tags: ['users'],
-      summary: 'Users of an organisation subtree (default: the caller\'s scope)',
-      querystring: Type.Object({ ...pageQuery(), organizationId: Type.Optional(Id('Organisation node')) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ ...PageFields, items: Type.Array(UserBody) }), ...errorResponses },
+  app.post(
+    '/auth/refresh',
+    {
+      config: limited,
+      schema: {
+        tags: ['auth'],
+        summary: 'New tokens for a refresh token (which stops working)',
+        security: [],
+        body: RefreshBody,
+        response: { 200: TokensBody, ...errorResponses },
+      },
     },
-  }, async (request) => {
-    const q = request.query;
-    const response = await call(request, member.auth, 'listUsers', { page: { page: q.page ?? 1, size: q.size ?? 20 }, organizationId: q.organizationId ?? '' });
-    return { ...pageOf(response.page), items: response.users.map(toUserBody) };
-  });
+    async (request) => toTokens(await call(request, member.auth, 'refresh', request.body)),
+  );
 
-  app.get('/users/:id', {
-    schema: { tags: ['users'], summary: 'One user', params: IdParam, response: { 200: UserBody, ...errorResponses } },
-  }, async (request) => toUserBody((await call(request, member.auth, 'getUser', { id: request.params.id })).user));
+  app.post(
+    '/auth/logout',
+    {
+      config: limited,
+      schema: {
+        tags: ['auth'],
+        summary: 'End the session of a refresh token',
+        security: [],
+        body: RefreshBody,
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      await call(request, member.auth, 'logout', request.body);
+      return reply.status(204).send(null);
+    },
+  );
 
-  app.patch('/users/:id', {
-    schema: { tags: ['users'], summary: 'Change a user\'s display name, roles, organisation, member record, or disable the account', params: IdParam, body: UpdateUserBody, response: { 200: UserBody, ...errorResponses } },
-  }, async (request) => {
-    const body = request.body;
-    const { user } = await call(request, member.auth, 'updateUser', {
-      id: request.params.id,
-      displayName: body.displayName ?? '',
-      roles: body.roles ?? [],
-      organizationId: body.organizationId ?? '',
-      memberId: body.memberId ?? '',
-      disabled: body.disabled ?? false,
-      updateMask: updateMask(body),
-      expectedRevision: body.expectedRevision ?? 0,
-    });
-    return toUserBody(user);
-  });
+  app.post(
+    '/auth/password',
+    {
+      // A wrong current password counts towards the lockout; the per-address limit of sign-in applies too.
+      config: limited,
+      schema: {
+        tags: ['auth'],
+        summary: "Change one's own password: every other session ends, new tokens for this one",
+        body: ChangePasswordBody,
+        response: { 200: TokensBody, ...errorResponses },
+      },
+    },
+    async (request) => toTokens(await call(request, member.auth, 'changePassword', { ...request.body, clientIp: request.ip })),
+  );
 
-  app.post('/users/:id/unlock', {
-    schema: { tags: ['users'], summary: 'Lift a lockout after failed logins', params: IdParam, response: { 200: UserBody, ...errorResponses } },
-  }, async (request) => toUserBody((await call(request, member.auth, 'unlockUser', { id: request.params.id })).user));
+  app.get(
+    '/auth/me',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Who the access token speaks for',
+        response: { 200: Type.Object({ userId: Type.String(), roles: Type.Array(Type.String()), orgPath: Type.String() }), 401: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { userId, roles, orgPath } = request.identity;
+      if (!userId) return reply.status(401).send({ error: { code: 'AUTH_REQUIRED', message: 'sign in first', details: {} } });
+      return { userId, roles: [...roles], orgPath };
+    },
+  );
+
+  app.post(
+    '/users',
+    {
+      schema: { tags: ['users'], summary: 'Create a user account', body: CreateUserBody, response: { 201: UserBody, ...errorResponses } },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const { user } = await call(request, member.auth, 'createUser', {
+        ...body,
+        organizationId: body.organizationId ?? '',
+        memberId: body.memberId ?? '',
+      });
+      return reply.status(201).header('location', `/api/v1/users/${user?.id}`).send(toUserBody(user));
+    },
+  );
+
+  app.get(
+    '/users',
+    {
+      schema: {
+        tags: ['users'],
+        summary: "Users of an organisation subtree (default: the caller's scope)",
+        querystring: Type.Object(
+          { ...pageQuery(), organizationId: Type.Optional(Id('Organisation node')) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ ...PageFields, items: Type.Array(UserBody) }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const response = await call(request, member.auth, 'listUsers', {
+        page: { page: q.page ?? 1, size: q.size ?? 20 },
+        organizationId: q.organizationId ?? '',
+      });
+      return { ...pageOf(response.page), items: response.users.map(toUserBody) };
+    },
+  );
+
+  app.get(
+    '/users/:id',
+    {
+      schema: { tags: ['users'], summary: 'One user', params: IdParam, response: { 200: UserBody, ...errorResponses } },
+    },
+    async (request) => toUserBody((await call(request, member.auth, 'getUser', { id: request.params.id })).user),
+  );
+
+  app.patch(
+    '/users/:id',
+    {
+      schema: {
+        tags: ['users'],
+        summary: "Change a user's display name, roles, organisation, member record, or disable the account",
+        params: IdParam,
+        body: UpdateUserBody,
+        response: { 200: UserBody, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const body = request.body;
+      const { user } = await call(request, member.auth, 'updateUser', {
+        id: request.params.id,
+        displayName: body.displayName ?? '',
+        roles: body.roles ?? [],
+        organizationId: body.organizationId ?? '',
+        memberId: body.memberId ?? '',
+        disabled: body.disabled ?? false,
+        updateMask: updateMask(body),
+        expectedRevision: body.expectedRevision ?? 0,
+      });
+      return toUserBody(user);
+    },
+  );
+
+  app.post(
+    '/users/:id/unlock',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Lift a lockout after failed logins',
+        params: IdParam,
+        response: { 200: UserBody, ...errorResponses },
+      },
+    },
+    async (request) => toUserBody((await call(request, member.auth, 'unlockUser', { id: request.params.id })).user),
+  );
 };

@@ -8,7 +8,7 @@ import { call, errorResponses, Id, oneOf, PageFields, pageOf, pageQuery } from '
 import type { MemberRouteOptions } from './clients';
 
 const categoryText =
-  'inService 在职, retired 离退休, student 学生, unemployed 失业, minimumLiving 享受最低生活保障, annualSalary 年薪制 (income is last year\'s annual income), exempt 免交';
+  "inService 在职, retired 离退休, student 学生, unemployed 失业, minimumLiving 享受最低生活保障, annualSalary 年薪制 (income is last year's annual income), exempt 免交";
 
 const month = (description: string) =>
   Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: `${description} (YYYY-MM)`, examples: ['2024-03'] });
@@ -17,7 +17,12 @@ const fen = (description: string) => Type.Integer({ minimum: 0, description: `${
 const QuoteQuery = Type.Object(
   {
     income: Type.Optional(
-      Type.Integer({ minimum: 0, maximum: 1_200_000_000, description: 'Monthly post-tax income in fen; last year\'s annual income for annualSalary. Required for inService, retired and annualSalary; not needed for flat-rate categories' }),
+      Type.Integer({
+        minimum: 0,
+        maximum: 1_200_000_000,
+        description:
+          "Monthly post-tax income in fen; last year's annual income for annualSalary. Required for inService, retired and annualSalary; not needed for flat-rate categories",
+      }),
     ),
     category: oneOf(categories.values, categoryText),
   },
@@ -82,7 +87,12 @@ const PaymentBody = Type.Object(
     memberId: Id('The member who paid'),
     month: month('The month paid for'),
     amountFen: Type.Integer({ minimum: 1, description: 'Amount paid, in fen; at most what is still owed' }),
-    reference: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S', description: 'The payment\'s own reference (e.g. the bank\'s); the same reference twice records once' }),
+    reference: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      pattern: '\\S',
+      description: "The payment's own reference (e.g. the bank's); the same reference twice records once",
+    }),
   },
   { additionalProperties: false },
 );
@@ -96,7 +106,9 @@ const ArrearsQuery = Type.Object(
     ...pageQuery(),
     organizationId: Type.Optional(Id('Members of this subtree; omit for everything the caller sees')),
     asOf: Type.Optional(month('Judge arrears up to and including this month; defaults to the current month')),
-    minMonths: Type.Optional(Type.Integer({ minimum: 1, maximum: 1200, default: 1, description: 'Only members with at least this many unpaid months' })),
+    minMonths: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 1200, default: 1, description: 'Only members with at least this many unpaid months' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -130,7 +142,9 @@ function asQueryError(err: unknown): unknown {
   if (remote.code !== 'VALIDATION_FAILED') return err;
   const rename = (field: string) => (field === 'incomeFen' ? 'query.income' : `query.${field}`);
   const details = Object.fromEntries(Object.entries(remote.details).map(([field, problem]) => [rename(field), problem]));
-  const message = Object.entries(details).map(([field, problem]) => `${field} ${problem}`).join('; ');
+  const message = Object.entries(details)
+    .map(([field, problem]) => `${field} ${problem}`)
+    .join('; ');
   return new HttpError(400, remote.code, message, details);
 }
 
@@ -140,77 +154,124 @@ const billingDeadlineMs = 600_000;
 export const duesRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async (app, { member }) => {
   const client = member.dues;
 
-  app.get('/dues/quote', {
-    schema: {
-      tags: ['dues'],
-      summary: 'The monthly dues for an income and category (public, no sign-in)',
-      security: [],
-      querystring: QuoteQuery,
-      response: { 200: QuoteBody, ...errorResponses },
+  app.get(
+    '/dues/quote',
+    {
+      schema: {
+        tags: ['dues'],
+        summary: 'The monthly dues for an income and category (public, no sign-in)',
+        security: [],
+        querystring: QuoteQuery,
+        response: { 200: QuoteBody, ...errorResponses },
+      },
     },
-  }, async (request) => {
-    const q = request.query;
-    try {
-      const quote = await call(request, client, 'quoteDues', { category: categories.toProto(q.category), ...(q.income === undefined ? {} : { incomeFen: String(q.income) }) });
-      return { ...quote, category: categories.fromProto(quote.category) ?? '', monthlyFen: Number(quote.monthlyFen), basisFen: Number(quote.basisFen) };
-    } catch (err) {
-      throw asQueryError(err);
-    }
-  });
-
-  app.post('/dues/bills', {
-    schema: {
-      tags: ['dues'],
-      summary: 'Bill every probationary and full member of a subtree for a month; running it again bills nobody twice',
-      body: GenerateBody,
-      response: { 201: GenerateResult, ...errorResponses },
+    async (request) => {
+      const q = request.query;
+      try {
+        const quote = await call(request, client, 'quoteDues', {
+          category: categories.toProto(q.category),
+          ...(q.income === undefined ? {} : { incomeFen: String(q.income) }),
+        });
+        return {
+          ...quote,
+          category: categories.fromProto(quote.category) ?? '',
+          monthlyFen: Number(quote.monthlyFen),
+          basisFen: Number(quote.basisFen),
+        };
+      } catch (err) {
+        throw asQueryError(err);
+      }
     },
-  }, async (request, reply) => {
-    const { organizationId, month: billed } = request.body;
-    // A province-wide run bills every member; the caller waits for it (running it again is safe).
-    const result = await call(request, client, 'generateBills', { organizationId, month: billed }, billingDeadlineMs);
-    return reply.status(201).send({ organizationId, month: billed, created: result.created, existing: result.existing, totalFen: Number(result.totalFen) });
-  });
+  );
 
-  app.get('/dues/bills', {
-    schema: { tags: ['dues'], summary: 'Dues bills of a subtree, a month or a member', querystring: ListQuery, response: { 200: ListBody, ...errorResponses } },
-  }, async (request) => {
-    const q = request.query;
-    const response = await call(request, client, 'listBills',
-      { organizationId: q.organizationId ?? '', month: q.month ?? '', memberId: q.memberId ?? '', unpaidOnly: q.unpaidOnly ?? false, page: { page: q.page ?? 1, size: q.size ?? 20 } },
-    );
-    return { ...pageOf(response.page), items: response.bills.map(toBill) };
-  });
-
-  app.post('/dues/payments', {
-    schema: {
-      tags: ['dues'],
-      summary: 'Record a payment against a month\'s bill: 201 when recorded, 200 when the reference was already recorded',
-      body: PaymentBody,
-      response: { 200: PaymentResult, 201: PaymentResult, ...errorResponses },
+  app.post(
+    '/dues/bills',
+    {
+      schema: {
+        tags: ['dues'],
+        summary: 'Bill every probationary and full member of a subtree for a month; running it again bills nobody twice',
+        body: GenerateBody,
+        response: { 201: GenerateResult, ...errorResponses },
+      },
     },
-  }, async (request, reply) => {
-    const b = request.body;
-    const result = await call(request, client, 'recordPayment', { memberId: b.memberId, month: b.month, amountFen: String(b.amountFen), reference: b.reference.trim() });
-    return reply.status(result.recorded ? 201 : 200).send({ recorded: result.recorded, bill: toBill(result.bill) });
-  });
-
-  app.get('/dues/arrears', {
-    schema: {
-      tags: ['dues'],
-      summary: 'Members with unpaid dues: unpaid and consecutive months, amount owed; longest runs first',
-      querystring: ArrearsQuery,
-      response: { 200: ArrearsBody, ...errorResponses },
+    async (request, reply) => {
+      const { organizationId, month: billed } = request.body;
+      // A province-wide run bills every member; the caller waits for it (running it again is safe).
+      const result = await call(request, client, 'generateBills', { organizationId, month: billed }, billingDeadlineMs);
+      return reply
+        .status(201)
+        .send({ organizationId, month: billed, created: result.created, existing: result.existing, totalFen: Number(result.totalFen) });
     },
-  }, async (request) => {
-    const q = request.query;
-    const response = await call(request, client, 'arrearsReport',
-      { organizationId: q.organizationId ?? '', asOfMonth: q.asOf ?? '', minMonths: q.minMonths ?? 1, page: { page: q.page ?? 1, size: q.size ?? 20 } },
-    );
-    return {
-      ...pageOf(response.page),
-      totalOwedFen: Number(response.totalOwedFen),
-      items: response.lines.map((line) => ({ ...line, owedFen: Number(line.owedFen) })),
-    };
-  });
+  );
+
+  app.get(
+    '/dues/bills',
+    {
+      schema: {
+        tags: ['dues'],
+        summary: 'Dues bills of a subtree, a month or a member',
+        querystring: ListQuery,
+        response: { 200: ListBody, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const response = await call(request, client, 'listBills', {
+        organizationId: q.organizationId ?? '',
+        month: q.month ?? '',
+        memberId: q.memberId ?? '',
+        unpaidOnly: q.unpaidOnly ?? false,
+        page: { page: q.page ?? 1, size: q.size ?? 20 },
+      });
+      return { ...pageOf(response.page), items: response.bills.map(toBill) };
+    },
+  );
+
+  app.post(
+    '/dues/payments',
+    {
+      schema: {
+        tags: ['dues'],
+        summary: "Record a payment against a month's bill: 201 when recorded, 200 when the reference was already recorded",
+        body: PaymentBody,
+        response: { 200: PaymentResult, 201: PaymentResult, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const b = request.body;
+      const result = await call(request, client, 'recordPayment', {
+        memberId: b.memberId,
+        month: b.month,
+        amountFen: String(b.amountFen),
+        reference: b.reference.trim(),
+      });
+      return reply.status(result.recorded ? 201 : 200).send({ recorded: result.recorded, bill: toBill(result.bill) });
+    },
+  );
+
+  app.get(
+    '/dues/arrears',
+    {
+      schema: {
+        tags: ['dues'],
+        summary: 'Members with unpaid dues: unpaid and consecutive months, amount owed; longest runs first',
+        querystring: ArrearsQuery,
+        response: { 200: ArrearsBody, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const response = await call(request, client, 'arrearsReport', {
+        organizationId: q.organizationId ?? '',
+        asOfMonth: q.asOf ?? '',
+        minMonths: q.minMonths ?? 1,
+        page: { page: q.page ?? 1, size: q.size ?? 20 },
+      });
+      return {
+        ...pageOf(response.page),
+        totalOwedFen: Number(response.totalOwedFen),
+        items: response.lines.map((line) => ({ ...line, owedFen: Number(line.owedFen) })),
+      };
+    },
+  );
 };

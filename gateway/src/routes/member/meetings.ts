@@ -45,7 +45,10 @@ const CreateBody = Type.Object(
         excused: Type.Optional(MemberIds('Members absent with leave 请假')),
         absent: Type.Optional(MemberIds('Members absent without leave')),
       },
-      { additionalProperties: false, description: 'Member ids of the branch (for a group meeting, of the group\'s branch); each in one list only' },
+      {
+        additionalProperties: false,
+        description: "Member ids of the branch (for a group meeting, of the group's branch); each in one list only",
+      },
     ),
   },
   { additionalProperties: false },
@@ -54,7 +57,7 @@ const CreateBody = Type.Object(
 const ListQuery = Type.Object(
   {
     ...pageQuery(),
-    organizationId: Type.Optional(Id('This node and everything below it; omit for the caller\'s whole scope')),
+    organizationId: Type.Optional(Id("This node and everything below it; omit for the caller's whole scope")),
     type: Type.Optional(oneOf(meetingTypes.values, typeText)),
     from: Type.Optional(calendarDate('Held on or after')),
     to: Type.Optional(calendarDate('Held on or before')),
@@ -66,15 +69,19 @@ const ListBody = Type.Object({ ...PageFields, items: Type.Array(MeetingBody) });
 const ComplianceQuery = Type.Object(
   {
     ...pageQuery(),
-    organizationId: Type.Optional(Id('Every branch at or below this node; omit for the caller\'s whole scope')),
-    quarter: Type.Optional(Type.String({ pattern: '^\\d{4}-Q[1-4]$', description: 'e.g. 2026-Q3; defaults to the current quarter', examples: ['2026-Q2'] })),
+    organizationId: Type.Optional(Id("Every branch at or below this node; omit for the caller's whole scope")),
+    quarter: Type.Optional(
+      Type.String({ pattern: '^\\d{4}-Q[1-4]$', description: 'e.g. 2026-Q3; defaults to the current quarter', examples: ['2026-Q2'] }),
+    ),
     behindOnly: Type.Optional(Type.Boolean({ description: 'Only the branches behind schedule' })),
   },
   { additionalProperties: false },
 );
 const TypeComplianceBody = Type.Object({
   type: oneOf(meetingTypes.values, typeText),
-  required: Type.Integer({ description: 'Meetings due so far: ended months for a monthly type, 1 once the quarter ended for a quarterly one' }),
+  required: Type.Integer({
+    description: 'Meetings due so far: ended months for a monthly type, 1 once the quarter ended for a quarterly one',
+  }),
   held: Type.Integer(),
   compliant: Type.Boolean(),
   missingMonths: Type.Array(Type.String(), { description: 'Ended months (YYYY-MM) without a meeting of a monthly type' }),
@@ -95,7 +102,11 @@ function toBody(meeting: Meeting | undefined): Static<typeof MeetingBody> {
   return {
     ...meeting,
     type: meetingTypes.fromProto(meeting.type) ?? '',
-    attendance: { present: meeting.attendance?.present ?? [], excused: meeting.attendance?.excused ?? [], absent: meeting.attendance?.absent ?? [] },
+    attendance: {
+      present: meeting.attendance?.present ?? [],
+      excused: meeting.attendance?.excused ?? [],
+      absent: meeting.attendance?.absent ?? [],
+    },
     createdAt: meeting.createdAt ?? '',
   };
 }
@@ -107,49 +118,85 @@ function toComplianceBody(branch: BranchCompliance): Static<typeof BranchComplia
 export const meetingRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async (app, { member }) => {
   const client = member.meetings;
 
-  app.post('/meetings', {
-    schema: { tags: ['meetings'], summary: 'Record a meeting held, with minutes and attendance', body: CreateBody, response: { 201: MeetingBody, ...errorResponses } },
-  }, async (request, reply) => {
-    const body = request.body;
-    const { meeting } = await call(request, client, 'recordMeeting',
-      {
+  app.post(
+    '/meetings',
+    {
+      schema: {
+        tags: ['meetings'],
+        summary: 'Record a meeting held, with minutes and attendance',
+        body: CreateBody,
+        response: { 201: MeetingBody, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const { meeting } = await call(request, client, 'recordMeeting', {
         organizationId: body.organizationId,
         type: meetingTypes.toProto(body.type),
         date: body.date,
         topic: body.topic,
         minutes: body.minutes,
         attendance: { present: body.attendance.present, excused: body.attendance.excused ?? [], absent: body.attendance.absent ?? [] },
-      },
-    );
-    return reply.status(201).header('location', `/api/v1/meetings/${meeting?.id}`).send(toBody(meeting));
-  });
-
-  app.get('/meetings', {
-    schema: { tags: ['meetings'], summary: 'Meetings of a subtree, newest first (minutes left out)', querystring: ListQuery, response: { 200: ListBody, ...errorResponses } },
-  }, async (request) => {
-    const q = request.query;
-    const response = await call(request, client, 'listMeetings',
-      { organizationId: q.organizationId ?? '', type: meetingTypes.toProto(q.type), from: q.from ?? '', to: q.to ?? '', page: { page: q.page ?? 1, size: q.size ?? 20 } },
-    );
-    return { ...pageOf(response.page), items: response.meetings.map(toBody) };
-  });
-
-  app.get('/meetings/compliance', {
-    schema: {
-      tags: ['meetings'],
-      summary: 'Per-branch compliance with the required frequencies of 三会一课 for a quarter',
-      querystring: ComplianceQuery,
-      response: { 200: ComplianceBody, ...errorResponses },
+      });
+      return reply.status(201).header('location', `/api/v1/meetings/${meeting?.id}`).send(toBody(meeting));
     },
-  }, async (request) => {
-    const q = request.query;
-    const response = await call(request, client, 'meetingCompliance',
-      { organizationId: q.organizationId ?? '', quarter: q.quarter ?? '', behindOnly: q.behindOnly ?? false, page: { page: q.page ?? 1, size: q.size ?? 20 } },
-    );
-    return { quarter: response.quarter, ...pageOf(response.page), items: response.branches.map(toComplianceBody) };
-  });
+  );
 
-  app.get('/meetings/:id', {
-    schema: { tags: ['meetings'], summary: 'One meeting with its minutes and attendance', params: IdParam, response: { 200: MeetingBody, ...errorResponses } },
-  }, async (request) => toBody((await call(request, client, 'getMeeting', { id: request.params.id })).meeting));
+  app.get(
+    '/meetings',
+    {
+      schema: {
+        tags: ['meetings'],
+        summary: 'Meetings of a subtree, newest first (minutes left out)',
+        querystring: ListQuery,
+        response: { 200: ListBody, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const response = await call(request, client, 'listMeetings', {
+        organizationId: q.organizationId ?? '',
+        type: meetingTypes.toProto(q.type),
+        from: q.from ?? '',
+        to: q.to ?? '',
+        page: { page: q.page ?? 1, size: q.size ?? 20 },
+      });
+      return { ...pageOf(response.page), items: response.meetings.map(toBody) };
+    },
+  );
+
+  app.get(
+    '/meetings/compliance',
+    {
+      schema: {
+        tags: ['meetings'],
+        summary: 'Per-branch compliance with the required frequencies of 三会一课 for a quarter',
+        querystring: ComplianceQuery,
+        response: { 200: ComplianceBody, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const response = await call(request, client, 'meetingCompliance', {
+        organizationId: q.organizationId ?? '',
+        quarter: q.quarter ?? '',
+        behindOnly: q.behindOnly ?? false,
+        page: { page: q.page ?? 1, size: q.size ?? 20 },
+      });
+      return { quarter: response.quarter, ...pageOf(response.page), items: response.branches.map(toComplianceBody) };
+    },
+  );
+
+  app.get(
+    '/meetings/:id',
+    {
+      schema: {
+        tags: ['meetings'],
+        summary: 'One meeting with its minutes and attendance',
+        params: IdParam,
+        response: { 200: MeetingBody, ...errorResponses },
+      },
+    },
+    async (request) => toBody((await call(request, client, 'getMeeting', { id: request.params.id })).meeting),
+  );
 };

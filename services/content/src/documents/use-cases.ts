@@ -5,7 +5,15 @@
 import type { Caller } from '@repo/access';
 import type { Page } from '@repo/db';
 import { assertRevision } from '@repo/grpc';
-import { assertChangeable, assertMay, assertVisible, ownerPathOf, unpublishedScope, visibleStatuses, workflowActionRights } from '../domain/access';
+import {
+  assertChangeable,
+  assertMay,
+  assertVisible,
+  ownerPathOf,
+  unpublishedScope,
+  visibleStatuses,
+  workflowActionRights,
+} from '../domain/access';
 import {
   applyStep,
   assertEditable,

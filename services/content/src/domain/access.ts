@@ -59,6 +59,7 @@ export function assertChangeable(caller: Caller, document: Pick<ContentDocument,
 /** Where a new document belongs: the author's own node. */
 export function ownerPathOf(caller: Caller): string {
   const scope = scopeFilterPrefix(caller);
-  if (scope === undefined) throw permissionDenied('CONTENT_NO_ORGANIZATION', 'your account belongs to no organisation, so it cannot own documents');
+  if (scope === undefined)
+    throw permissionDenied('CONTENT_NO_ORGANIZATION', 'your account belongs to no organisation, so it cannot own documents');
   return scope;
 }

@@ -2,12 +2,7 @@
  * Policy documents (政策文件) and articles: fields, validation and the editorial workflow.
  * Pure rules: no I/O.
  */
-import {
-  failedPrecondition,
-  permissionDenied,
-  validationFailed,
-  type FieldViolation,
-} from '@repo/errors';
+import { failedPrecondition, permissionDenied, validationFailed, type FieldViolation } from '@repo/errors';
 import { isCalendarDate } from '@repo/calendar';
 import { parseDocNumber } from '@repo/text';
 
@@ -26,8 +21,24 @@ export type WorkflowAction = (typeof workflowActions)[number];
 
 /** 文种 of policy documents. */
 export const policyTypes = [
-  '通知', '意见', '决定', '办法', '规定', '条例', '讲话', '方案', '规划',
-  '报告', '通报', '批复', '函', '准则', '细则', '纲要', '决议', '公告',
+  '通知',
+  '意见',
+  '决定',
+  '办法',
+  '规定',
+  '条例',
+  '讲话',
+  '方案',
+  '规划',
+  '报告',
+  '通报',
+  '批复',
+  '函',
+  '准则',
+  '细则',
+  '纲要',
+  '决议',
+  '公告',
 ] as const;
 /** Categories of articles: news, propaganda, party lectures. */
 export const articleTypes = ['新闻', '宣传', '党课'] as const;
@@ -57,8 +68,16 @@ export interface DocumentFields {
 }
 
 export const editableFields = [
-  'kind', 'title', 'docNumber', 'agency', 'docType', 'issuedAt',
-  'effectiveStatus', 'region', 'topics', 'body',
+  'kind',
+  'title',
+  'docNumber',
+  'agency',
+  'docType',
+  'issuedAt',
+  'effectiveStatus',
+  'region',
+  'topics',
+  'body',
 ] as const satisfies readonly (keyof DocumentFields)[];
 export type EditableField = (typeof editableFields)[number];
 
@@ -119,9 +138,7 @@ export function validateFields(fields: DocumentFields): DocumentFields {
   if (fields.topics.length > limits.topicsMax) {
     violations.push({ field: 'topics', problem: `must have at most ${limits.topicsMax} items` });
   }
-  fields.topics.forEach((topic, i) =>
-    checkText(violations, `topics[${i}]`, topic, { required: true, max: limits.topicMaxChars }),
-  );
+  fields.topics.forEach((topic, i) => checkText(violations, `topics[${i}]`, topic, { required: true, max: limits.topicMaxChars }));
 
   let docNumber = fields.docNumber.trim();
   if (docNumber !== '') {

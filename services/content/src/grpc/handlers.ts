@@ -12,7 +12,9 @@ export const contentServiceName = 'content.v1.ContentService';
 
 export function contentService(documents: DocumentUseCases, search: SearchUseCases): ServiceRegistration {
   return defineService(contentServiceName, pb.ContentServiceService, {
-    createDocument: async (request, { caller }) => ({ document: toProtoDocument(await documents.create(caller, fieldsFromDraft(request.draft))) }),
+    createDocument: async (request, { caller }) => ({
+      document: toProtoDocument(await documents.create(caller, fieldsFromDraft(request.draft))),
+    }),
 
     getDocument: async (request, { caller }) => ({ document: toProtoDocument(await documents.get(caller, request.id)) }),
 
@@ -32,7 +34,11 @@ export function contentService(documents: DocumentUseCases, search: SearchUseCas
 
     updateDocument: async (request, { caller }) => {
       const fields = updateMaskOf(request.updateMask, editableFields);
-      const updated = await documents.update(caller, request.id, { fields, values: fieldsFromDraft(request.draft), expectedRevision: request.expectedRevision });
+      const updated = await documents.update(caller, request.id, {
+        fields,
+        values: fieldsFromDraft(request.draft),
+        expectedRevision: request.expectedRevision,
+      });
       return { document: toProtoDocument(updated) };
     },
 

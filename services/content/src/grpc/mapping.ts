@@ -3,7 +3,12 @@ import * as pb from '@repo/proto/content/v1';
 import type { ContentDocument, DocumentFields, DocumentKind, EffectiveStatus } from '../domain/document';
 import type { FacetBucket, SearchHit, SearchResult } from '../domain/search';
 
-const { documentKindCodec: kindCodec, documentStatusCodec: statusCodec, effectiveStatusCodec: effectiveCodec, workflowActionCodec: actionCodec } = pb;
+const {
+  documentKindCodec: kindCodec,
+  documentStatusCodec: statusCodec,
+  effectiveStatusCodec: effectiveCodec,
+  workflowActionCodec: actionCodec,
+} = pb;
 
 /**
  * A draft message as domain fields. An unspecified kind becomes '' so validation names it;

@@ -33,33 +33,43 @@ export class SearchUseCases {
 
   async search(query: SearchQuery): Promise<SearchResult> {
     const violations: FieldViolation[] = [];
-    if (query.size < 1 || query.size > searchLimits.maxSize) violations.push({ field: 'size', problem: `must be between 1 and ${searchLimits.maxSize}` });
+    if (query.size < 1 || query.size > searchLimits.maxSize)
+      violations.push({ field: 'size', problem: `must be between 1 and ${searchLimits.maxSize}` });
     if (query.page < 1) violations.push({ field: 'page', problem: 'must be at least 1' });
     else if (query.page * query.size > searchLimits.maxWindow) {
       violations.push({ field: 'page', problem: `page x size must not exceed ${searchLimits.maxWindow}; narrow the search` });
     }
-    if (chars(query.text) > searchLimits.maxQueryChars) violations.push({ field: 'q', problem: `must be at most ${searchLimits.maxQueryChars} characters` });
-    for (const [field, value] of [['from', query.issuedFrom], ['to', query.issuedTo]] as const) {
+    if (chars(query.text) > searchLimits.maxQueryChars)
+      violations.push({ field: 'q', problem: `must be at most ${searchLimits.maxQueryChars} characters` });
+    for (const [field, value] of [
+      ['from', query.issuedFrom],
+      ['to', query.issuedTo],
+    ] as const) {
       if (value && !isCalendarDate(value)) violations.push({ field, problem: 'must be a calendar date YYYY-MM-DD' });
     }
     const within = query.within ?? [];
-    if (within.length > searchLimits.maxWithin) violations.push({ field: 'within', problem: `must have at most ${searchLimits.maxWithin} earlier queries` });
-    if (within.some((w) => chars(w) > searchLimits.maxQueryChars)) violations.push({ field: 'within', problem: `each must be at most ${searchLimits.maxQueryChars} characters` });
+    if (within.length > searchLimits.maxWithin)
+      violations.push({ field: 'within', problem: `must have at most ${searchLimits.maxWithin} earlier queries` });
+    if (within.some((w) => chars(w) > searchLimits.maxQueryChars))
+      violations.push({ field: 'within', problem: `each must be at most ${searchLimits.maxQueryChars} characters` });
     if (violations.length) throw validationFailed(violations);
     return this.index.queries.search(query);
   }
 
   async suggest(prefix: string, size: number): Promise<Suggestion[]> {
     const violations: FieldViolation[] = [];
-    if (size < 1 || size > searchLimits.maxSuggestions) violations.push({ field: 'size', problem: `must be between 1 and ${searchLimits.maxSuggestions}` });
-    if (chars(prefix) > searchLimits.maxQueryChars) violations.push({ field: 'q', problem: `must be at most ${searchLimits.maxQueryChars} characters` });
+    if (size < 1 || size > searchLimits.maxSuggestions)
+      violations.push({ field: 'size', problem: `must be between 1 and ${searchLimits.maxSuggestions}` });
+    if (chars(prefix) > searchLimits.maxQueryChars)
+      violations.push({ field: 'q', problem: `must be at most ${searchLimits.maxQueryChars} characters` });
     if (violations.length) throw validationFailed(violations);
     return this.index.queries.suggest(prefix, size);
   }
 
   /** Published documents like one the caller may see. */
   async related(caller: Caller, id: string, size: number): Promise<SearchHit[]> {
-    if (size < 1 || size > searchLimits.maxRelated) throw validationFailed([{ field: 'size', problem: `must be between 1 and ${searchLimits.maxRelated}` }]);
+    if (size < 1 || size > searchLimits.maxRelated)
+      throw validationFailed([{ field: 'size', problem: `must be between 1 and ${searchLimits.maxRelated}` }]);
     const document = await this.documents.get(id);
     assertVisible(caller, document);
     return this.index.queries.related(document, size);

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { outboxSchemaFields, withoutOutbox, withoutOutboxFields, type NewEvent, type OutboxRecord, type OutboxStore, type Outboxes } from '@repo/bus';
+import {
+  outboxSchemaFields,
+  withoutOutbox,
+  withoutOutboxFields,
+  type NewEvent,
+  type OutboxRecord,
+  type OutboxStore,
+  type Outboxes,
+} from '@repo/bus';
 import { Schema, type Connection, type Page } from '@repo/db';
 import { aborted, notFound } from '@repo/errors';
 import { under, type PathHolder } from '@repo/kit';
@@ -69,7 +77,8 @@ function toDocument(record: DocumentRecord): ContentDocument {
   return { id: _id, ...rest };
 }
 
-const conflict = (id: string) => aborted('CONTENT_REVISION_CONFLICT', `document ${id} was changed by someone else; reload and retry`, { id });
+const conflict = (id: string) =>
+  aborted('CONTENT_REVISION_CONFLICT', `document ${id} was changed by someone else; reload and retry`, { id });
 
 /** Documents and their pending events: every write saves the change and its event in one update. */
 export class DocumentRepository {
@@ -95,7 +104,13 @@ export class DocumentRepository {
       store: this.store as unknown as OutboxStore<OutboxRecord>,
       pathFields: ['orgPath'],
       // The indexer keeps the index in step with the document's current state.
-      event: (record, { from, to, actor }) => ({ type: documentEvents.moved, actor, orgPath: to, subjectId: String(record._id), data: { from, to } }),
+      event: (record, { from, to, actor }) => ({
+        type: documentEvents.moved,
+        actor,
+        orgPath: to,
+        subjectId: String(record._id),
+        data: { from, to },
+      }),
     };
   }
 
@@ -113,7 +128,9 @@ export class DocumentRepository {
       history: [],
       revision: 1,
     };
-    await this.store.insert(record, [{ type: documentEvents.created, actor, orgPath, subjectId: id, data: { revision: 1, kind: fields.kind, title: fields.title } }]);
+    await this.store.insert(record, [
+      { type: documentEvents.created, actor, orgPath, subjectId: id, data: { revision: 1, kind: fields.kind, title: fields.title } },
+    ]);
     return toDocument(record);
   }
 
@@ -148,13 +165,14 @@ export class DocumentRepository {
   }
 
   /** Saves new field values of a draft. */
-  async update(
-    current: ContentDocument,
-    fields: DocumentFields,
-    changed: string[],
-    actor: string,
-  ): Promise<ContentDocument> {
-    const event = { type: documentEvents.updated, actor, orgPath: current.orgPath, subjectId: current.id, data: { revision: current.revision + 1, changed } };
+  async update(current: ContentDocument, fields: DocumentFields, changed: string[], actor: string): Promise<ContentDocument> {
+    const event = {
+      type: documentEvents.updated,
+      actor,
+      orgPath: current.orgPath,
+      subjectId: current.id,
+      data: { revision: current.revision + 1, changed },
+    };
     return this.saveIf(current, { status: 'draft' }, { $set: { ...fields, updatedAt: new Date().toISOString() } }, event);
   }
 
@@ -174,7 +192,12 @@ export class DocumentRepository {
    * Applies `update` if the document is still at the revision it was read at (and matches
    * `condition`); a concurrent change in between answers CONTENT_REVISION_CONFLICT.
    */
-  private async saveIf(current: ContentDocument, condition: Record<string, unknown>, update: { $set: Record<string, unknown>; $push?: Record<string, unknown> }, event: NewEvent): Promise<ContentDocument> {
+  private async saveIf(
+    current: ContentDocument,
+    condition: Record<string, unknown>,
+    update: { $set: Record<string, unknown>; $push?: Record<string, unknown> },
+    event: NewEvent,
+  ): Promise<ContentDocument> {
     return toDocument(await this.store.saveIf(current.id, current.revision, condition, update, [event]));
   }
 
@@ -182,7 +205,10 @@ export class DocumentRepository {
    * Documents in `_id` order, in batches, optionally only published ones or only those changed
    * since a time (for rebuilding the search index).
    */
-  async *scan({ publishedOnly = false, changedSince }: { publishedOnly?: boolean; changedSince?: string }, batchSize = 500): AsyncGenerator<ContentDocument[]> {
+  async *scan(
+    { publishedOnly = false, changedSince }: { publishedOnly?: boolean; changedSince?: string },
+    batchSize = 500,
+  ): AsyncGenerator<ContentDocument[]> {
     let after = '';
     for (;;) {
       const filter: Record<string, unknown> = { _id: { $gt: after } };

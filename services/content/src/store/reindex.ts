@@ -9,7 +9,11 @@ import type { SearchIndex } from './search';
  * meanwhile are caught up, the alias moves in one atomic step, and changes that raced the
  * switch are caught up once more. The indexer keeps writing through the alias throughout.
  */
-export async function rebuildSearchIndex(documents: DocumentRepository, search: SearchIndex, logger: Logger): Promise<{ index: string; indexed: number }> {
+export async function rebuildSearchIndex(
+  documents: DocumentRepository,
+  search: SearchIndex,
+  logger: Logger,
+): Promise<{ index: string; indexed: number }> {
   const started = Date.now();
   const target = search.lifecycle.newIndexName();
   await search.lifecycle.createIndex(target);

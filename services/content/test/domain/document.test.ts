@@ -59,7 +59,9 @@ describe('editorial workflow', () => {
 
   const statuses: DocumentStatus[] = ['draft', 'inReview', 'approved', 'published', 'withdrawn'];
   const actions: WorkflowAction[] = ['submit', 'approve', 'reject', 'publish', 'withdraw'];
-  const illegal = statuses.flatMap((s) => actions.map((a) => [s, a] as const)).filter(([s, a]) => !legal.some(([f, la]) => f === s && la === a));
+  const illegal = statuses
+    .flatMap((s) => actions.map((a) => [s, a] as const))
+    .filter(([s, a]) => !legal.some(([f, la]) => f === s && la === a));
 
   test.each(illegal)('%s cannot %s', (status, action) => {
     expect(codeOf(() => nextStatus(status, action))).toBe('CONTENT_WORKFLOW_STEP');
@@ -69,7 +71,14 @@ describe('editorial workflow', () => {
     expect(detailsOf(() => nextStatus('draft', 'publish'))).toEqual({ action: 'publish', status: 'draft', requiredStatus: 'approved' });
   });
 
-  const submitted: WorkflowStep = { action: 'submit', from: 'draft', to: 'inReview', actor: 'editor-1', at: '2024-03-01T00:00:00Z', note: '' };
+  const submitted: WorkflowStep = {
+    action: 'submit',
+    from: 'draft',
+    to: 'inReview',
+    actor: 'editor-1',
+    at: '2024-03-01T00:00:00Z',
+    note: '',
+  };
 
   test('a reviewer cannot approve their own submission', () => {
     expect(codeOf(() => applyStep({ status: 'inReview', history: [submitted] }, 'approve', 'editor-1', 'now'))).toBe('CONTENT_SELF_REVIEW');
@@ -82,7 +91,9 @@ describe('editorial workflow', () => {
   });
 
   test('a rejection needs a reason', () => {
-    expect(detailsOf(() => applyStep({ status: 'inReview', history: [submitted] }, 'reject', 'reviewer-1', 'now', ' '))).toHaveProperty('note');
+    expect(detailsOf(() => applyStep({ status: 'inReview', history: [submitted] }, 'reject', 'reviewer-1', 'now', ' '))).toHaveProperty(
+      'note',
+    );
     expect(applyStep({ status: 'inReview', history: [submitted] }, 'reject', 'reviewer-1', 'now', '标题有误').to).toBe('draft');
   });
 

@@ -37,7 +37,15 @@ test('plain identity metadata claiming a superAdmin is refused', async () => {
   const method = ContentServiceService.listDocuments;
   try {
     const err = await new Promise<ServiceError>((resolve) =>
-      raw.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, ListDocumentsRequest.create(), metadata, {}, (e) => resolve(e!)),
+      raw.makeUnaryRequest(
+        method.path,
+        method.requestSerialize,
+        method.responseDeserialize,
+        ListDocumentsRequest.create(),
+        metadata,
+        {},
+        (e) => resolve(e!),
+      ),
     );
     expect(err.code).toBe(status.UNAUTHENTICATED);
   } finally {
@@ -48,8 +56,16 @@ test('plain identity metadata claiming a superAdmin is refused', async () => {
 test('drafts reach only a verified caller in scope', async () => {
   const asPublic = await client.call('listDocuments', ListDocumentsRequest.create(), await credentialsFor());
   expect(asPublic.documents).toHaveLength(0);
-  const asEditor = await client.call('listDocuments', ListDocumentsRequest.create(), await credentialsFor({ userId: 'editor-1', roles: ['orgAdmin'], orgPath: '/1/7/' }));
+  const asEditor = await client.call(
+    'listDocuments',
+    ListDocumentsRequest.create(),
+    await credentialsFor({ userId: 'editor-1', roles: ['orgAdmin'], orgPath: '/1/7/' }),
+  );
   expect(asEditor.documents).toHaveLength(1);
-  const asOutsider = await client.call('listDocuments', ListDocumentsRequest.create(), await credentialsFor({ userId: 'editor-9', roles: ['orgAdmin'], orgPath: '/2/' }));
+  const asOutsider = await client.call(
+    'listDocuments',
+    ListDocumentsRequest.create(),
+    await credentialsFor({ userId: 'editor-9', roles: ['orgAdmin'], orgPath: '/2/' }),
+  );
   expect(asOutsider.documents).toHaveLength(0);
 });

@@ -27,10 +27,16 @@ afterAll(async () => {
 test('a synonym added to the file is used within seconds', async () => {
   const { documents, search } = running.app;
   let doc = await documents.create({ ...samplePolicy(), title: '关于深入践行网上群众路线的通知' }, 'editor-1', '/1/');
-  for (const [action, actor] of [['submit', 'editor-1'], ['approve', 'reviewer-1'], ['publish', 'reviewer-1']] as [WorkflowAction, string][]) {
+  for (const [action, actor] of [
+    ['submit', 'editor-1'],
+    ['approve', 'reviewer-1'],
+    ['publish', 'reviewer-1'],
+  ] as [WorkflowAction, string][]) {
     doc = await documents.recordStep(doc, applyStep(doc, action, actor, new Date().toISOString()), documentEvents[action]);
   }
-  await waitFor(async () => (await search.queries.search({ text: '网上群众路线', page: 1, size: 5 })).total === 1, { what: 'the document indexed' });
+  await waitFor(async () => (await search.queries.search({ text: '网上群众路线', page: 1, size: 5 })).total === 1, {
+    what: 'the document indexed',
+  });
   expect((await search.queries.search({ text: '网群路线', page: 1, size: 5 })).total).toBe(0);
 
   appendFileSync(synonymsPath, '\n网群路线, 网上群众路线\n');

@@ -7,7 +7,6 @@ import { findDocNumber } from '@repo/text';
 import { buildCorpus } from '../../../../bench/search-relevance/corpus';
 import { judgmentProblems, loadJudgments, queryKinds } from '../../../../bench/search-relevance/judgments';
 
-
 const corpus = buildCorpus();
 const queries = loadJudgments();
 
@@ -33,7 +32,9 @@ test('the wanted document of every document-number query carries that number', (
   const byKey = new Map(corpus.map((d) => [d.key, d]));
   for (const q of queries.filter((q) => q.kind === 'docNumber')) {
     const typed = findDocNumber(q.query)?.match.normalized;
-    const wanted = Object.entries(q.judgments).filter(([, g]) => g === 3).map(([key]) => byKey.get(key)?.fields.docNumber);
+    const wanted = Object.entries(q.judgments)
+      .filter(([, g]) => g === 3)
+      .map(([key]) => byKey.get(key)?.fields.docNumber);
     expect([q.id, wanted]).toEqual([q.id, [typed]]);
   }
 });

@@ -1,7 +1,6 @@
 /** The relevance metrics of bench/search-relevance against examples worked out by hand. */
 import { dcg, meanMetrics, ndcgAtK, queryMetrics, recallAtK, reciprocalRank } from '../../../../bench/search-relevance/metrics';
 
-
 // a is the document the user wants, b highly and c somewhat relevant; x and y are not judged.
 const grades = { a: 3, b: 2, c: 1 };
 

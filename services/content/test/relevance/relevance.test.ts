@@ -27,8 +27,13 @@ interface Baseline {
 const baseline = JSON.parse(readFileSync(join(benchDir, 'baseline.json'), 'utf8')) as Baseline;
 
 function summary(result: BenchmarkResult): string {
-  const kinds = queryKinds.map((kind) => `${kind} ${result.perKind[kind]?.ndcg10.toFixed(3) ?? '-'} (baseline ${baseline.perKind[kind]?.ndcg10.toFixed(3) ?? '-'})`);
-  const worst = [...result.results].sort((a, b) => a.ndcg10 - b.ndcg10).slice(0, 5).map((r) => `${r.id} "${r.query}" ${r.ndcg10.toFixed(3)}`);
+  const kinds = queryKinds.map(
+    (kind) => `${kind} ${result.perKind[kind]?.ndcg10.toFixed(3) ?? '-'} (baseline ${baseline.perKind[kind]?.ndcg10.toFixed(3) ?? '-'})`,
+  );
+  const worst = [...result.results]
+    .sort((a, b) => a.ndcg10 - b.ndcg10)
+    .slice(0, 5)
+    .map((r) => `${r.id} "${r.query}" ${r.ndcg10.toFixed(3)}`);
   return `nDCG@10 per kind: ${kinds.join(', ')}; worst queries: ${worst.join(', ')}`;
 }
 

@@ -1,5 +1,11 @@
 import {
-  ARTICLE_DOC_TYPES, EFFECTIVE_STATUSES, LIMITS, POLICY_DOC_TYPES, TOPICS, generateCorpus, type SeedDocument,
+  ARTICLE_DOC_TYPES,
+  EFFECTIVE_STATUSES,
+  LIMITS,
+  POLICY_DOC_TYPES,
+  TOPICS,
+  generateCorpus,
+  type SeedDocument,
 } from '../../seed/corpus';
 import { CITIES } from '../../seed/geography';
 import { chineseNumeral } from '../../seed/numerals';
@@ -27,7 +33,8 @@ function isValidIsoDate(value: string): boolean {
 }
 
 const ALLOWED_REGIONS = new Set<string>([
-  '全国', '全省',
+  '全国',
+  '全省',
   ...CITIES.flatMap((city) => [city.name, ...city.counties.map((c) => `${city.name}${c.name}`)]),
 ]);
 

@@ -35,10 +35,12 @@ export class Accounts {
     authorize(caller, 'user.manage');
     assertCanAssignRoles(caller, input.roles);
     const violations: FieldViolation[] = [];
-    if (!/^[A-Za-z0-9_.-]{3,64}$/.test(input.userName)) violations.push({ field: 'userName', problem: 'must be 3 to 64 letters, digits, _ . or -' });
+    if (!/^[A-Za-z0-9_.-]{3,64}$/.test(input.userName))
+      violations.push({ field: 'userName', problem: 'must be 3 to 64 letters, digits, _ . or -' });
     const displayName = checkDisplayName(violations, input.displayName);
     if (input.roles.length === 0) violations.push({ field: 'roles', problem: 'must name at least one role' });
-    if (!input.organizationId && !input.roles.includes('superAdmin')) violations.push({ field: 'organizationId', problem: 'is required except for a superAdmin' });
+    if (!input.organizationId && !input.roles.includes('superAdmin'))
+      violations.push({ field: 'organizationId', problem: 'is required except for a superAdmin' });
     if (violations.length) throw validationFailed(violations);
     assertPasswordPolicy(input.password, { userName: input.userName });
     const orgPath = input.organizationId ? (await this.nodeFor(caller, input.organizationId)).path : rootOrgPath;
@@ -69,7 +71,13 @@ export class Accounts {
    * Changes the named fields. Nobody changes their own roles or disables themselves; disabling
    * is as privileged as taking the user's roles away, and ends every session of theirs at once.
    */
-  async update(caller: Caller, id: string, fields: readonly UserField[], input: AccountInput & { disabled: boolean }, expectedRevision: number): Promise<User> {
+  async update(
+    caller: Caller,
+    id: string,
+    fields: readonly UserField[],
+    input: AccountInput & { disabled: boolean },
+    expectedRevision: number,
+  ): Promise<User> {
     authorize(caller, 'user.manage');
     const user = await this.visibleUser(caller, id);
     assertRevision(expectedRevision, user, 'user');
@@ -93,7 +101,8 @@ export class Accounts {
     const disabling = fields.includes('disabled') && input.disabled !== user.disabled;
     if (disabling) changes.disabled = input.disabled;
     if (changes.roles || disabling) {
-      if (user.id === caller.userId) throw permissionDenied('USER_OWN_ROLES', 'nobody changes their own roles or disables themselves', { id: user.id });
+      if (user.id === caller.userId)
+        throw permissionDenied('USER_OWN_ROLES', 'nobody changes their own roles or disables themselves', { id: user.id });
       // An orgAdmin can neither unmake nor shut out a superAdmin.
       assertCanAssignRoles(caller, changes.roles ?? [], user.roles);
     }
@@ -111,11 +120,15 @@ export class Accounts {
         data: {
           changed: Object.keys(changes),
           ...(changes.roles ? { rolesBefore: user.roles, roles: changes.roles } : {}),
-          ...(changes.organizationId !== undefined ? { organizationIdBefore: user.organizationId, organizationId: changes.organizationId } : {}),
+          ...(changes.organizationId !== undefined
+            ? { organizationIdBefore: user.organizationId, organizationId: changes.organizationId }
+            : {}),
           ...(changes.memberId !== undefined ? { memberIdBefore: user.memberId, memberId: changes.memberId } : {}),
         },
       },
-      ...(disabling ? [{ type: input.disabled ? userEvents.disabled : userEvents.enabled, actor: caller.userId, orgPath, subjectId: user.id, data: {} }] : []),
+      ...(disabling
+        ? [{ type: input.disabled ? userEvents.disabled : userEvents.enabled, actor: caller.userId, orgPath, subjectId: user.id, data: {} }]
+        : []),
     ]);
     if (changes.disabled) await this.stores.sessions.revokeAllOf(user.id, 'account disabled');
     return updated;
@@ -136,7 +149,12 @@ export class Accounts {
 
   /** The node a user is placed at: in the caller's scope, or a 400 naming the field. */
   private async nodeFor(caller: Caller, organizationId: string) {
-    return visible(caller, await this.stores.organizations.find(organizationId), (org) => org.path, noSuch('organizationId', 'organization', organizationId));
+    return visible(
+      caller,
+      await this.stores.organizations.find(organizationId),
+      (org) => org.path,
+      noSuch('organizationId', 'organization', organizationId),
+    );
   }
 
   /**

@@ -25,7 +25,12 @@ export type { User };
 
 export type AuthPolicy = Pick<
   MemberConfig,
-  'AUTH_TOKEN_SECRET' | 'AUTH_ACCESS_TTL_SECONDS' | 'AUTH_REFRESH_TTL_SECONDS' | 'AUTH_LOCKOUT_THRESHOLD' | 'AUTH_LOCKOUT_WINDOW_SECONDS' | 'AUTH_LOCKOUT_SECONDS'
+  | 'AUTH_TOKEN_SECRET'
+  | 'AUTH_ACCESS_TTL_SECONDS'
+  | 'AUTH_REFRESH_TTL_SECONDS'
+  | 'AUTH_LOCKOUT_THRESHOLD'
+  | 'AUTH_LOCKOUT_WINDOW_SECONDS'
+  | 'AUTH_LOCKOUT_SECONDS'
 >;
 
 export interface TokenPair {
@@ -67,7 +72,11 @@ export class SignIn {
     private readonly policy: AuthPolicy,
     private readonly logger: Logger,
   ) {
-    this.lockout = { threshold: policy.AUTH_LOCKOUT_THRESHOLD, windowSeconds: policy.AUTH_LOCKOUT_WINDOW_SECONDS, lockSeconds: policy.AUTH_LOCKOUT_SECONDS };
+    this.lockout = {
+      threshold: policy.AUTH_LOCKOUT_THRESHOLD,
+      windowSeconds: policy.AUTH_LOCKOUT_WINDOW_SECONDS,
+      lockSeconds: policy.AUTH_LOCKOUT_SECONDS,
+    };
   }
 
   /**
@@ -86,7 +95,8 @@ export class SignIn {
     const user = await users.findByName(input.userName);
     if (!user) return this.noSuchAccount(input.userName, input.password, now);
     if (isLocked(user, now)) throw locked(user.lockedUntil!);
-    if (!(await verifyPassword(input.password, user.passwordHash))) throw await this.passwordFailed(user, now, input.clientIp, invalidCredentials);
+    if (!(await verifyPassword(input.password, user.passwordHash)))
+      throw await this.passwordFailed(user, now, input.clientIp, invalidCredentials);
     // Told only to whoever knows the password.
     if (user.disabled) throw permissionDenied('AUTH_ACCOUNT_DISABLED', 'this account is disabled');
     const rehashed = needsRehash(user.passwordHash) ? { passwordHash: await hashPassword(input.password) } : {};
@@ -127,7 +137,10 @@ export class SignIn {
     if (!found || found.session.revokedAt) return;
     await sessions.revoke(found.session.id, 'logout');
     const user = await users.find(found.session.userId);
-    if (user) await users.recordLogin(user, {}, [{ type: userEvents.loggedOut, actor: user.id, orgPath: user.orgPath, subjectId: user.id, data: { sessionId: found.session.id } }]);
+    if (user)
+      await users.recordLogin(user, {}, [
+        { type: userEvents.loggedOut, actor: user.id, orgPath: user.orgPath, subjectId: user.id, data: { sessionId: found.session.id } },
+      ]);
   }
 
   /** Wrong guesses lock like failed logins; on success every other session ends. */
@@ -136,7 +149,8 @@ export class SignIn {
     const violations: FieldViolation[] = [];
     checkSecret(violations, 'currentPassword', input.currentPassword);
     if (!input.newPassword || input.newPassword.length > 256) checkSecret(violations, 'newPassword', input.newPassword);
-    else if (input.newPassword === input.currentPassword) violations.push({ field: 'newPassword', problem: 'must differ from the current password' });
+    else if (input.newPassword === input.currentPassword)
+      violations.push({ field: 'newPassword', problem: 'must differ from the current password' });
     if (violations.length) throw validationFailed(violations);
     const { users, sessions } = this.stores;
     const user = await users.find(caller.userId);
@@ -145,7 +159,9 @@ export class SignIn {
     const now = new Date();
     if (isLocked(user, now)) throw locked(user.lockedUntil!);
     if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
-      throw await this.passwordFailed(user, now, input.clientIp, () => permissionDenied('AUTH_CURRENT_PASSWORD_WRONG', 'the current password is wrong'));
+      throw await this.passwordFailed(user, now, input.clientIp, () =>
+        permissionDenied('AUTH_CURRENT_PASSWORD_WRONG', 'the current password is wrong'),
+      );
     }
     assertPasswordPolicy(input.newPassword, { userName: user.userName }, 'newPassword');
     await users.recordLogin(user, { passwordHash: await hashPassword(input.newPassword), failures: [], lockedUntil: null }, [

@@ -6,15 +6,7 @@
 import { validationFailed, type FieldViolation } from '@repo/errors';
 import { isYearMonth, shiftMonth } from '@repo/calendar';
 
-export const duesCategories = [
-  'inService',
-  'retired',
-  'student',
-  'unemployed',
-  'minimumLiving',
-  'annualSalary',
-  'exempt',
-] as const;
+export const duesCategories = ['inService', 'retired', 'student', 'unemployed', 'minimumLiving', 'annualSalary', 'exempt'] as const;
 /**
  * 在职, 离退休, 学生, 失业, 享受最低生活保障, 年薪制, 免交. annualSalary members (年薪制) pay the
  * in-service rate on last year's average monthly income.

@@ -107,7 +107,14 @@ export const columnNames: Readonly<Record<ImportField, readonly string[]>> = {
 };
 
 export const requiredColumns: readonly ImportField[] = [
-  'name', 'gender', 'ethnicity', 'birthDate', 'nationalId', 'education', 'organizationId', 'stage',
+  'name',
+  'gender',
+  'ethnicity',
+  'birthDate',
+  'nationalId',
+  'education',
+  'organizationId',
+  'stage',
 ];
 
 /**
@@ -182,8 +189,7 @@ export const importProblems = {
   education: `must be one of ${labelList<EducationLevel>(educationLabels, educationLevels)}`,
   stage: `must be one of ${labelList<DevelopmentStage>(stageLabels, developmentStages)}`,
   date: 'must be a date such as 2024-03-05, 2024/3/5, 2024.3.5 or 20240305',
-  missingColumn: (column: string, field: ImportField) =>
-    `${importCodes.missingColumn}: column ${column} (${field}) is missing`,
+  missingColumn: (column: string, field: ImportField) => `${importCodes.missingColumn}: column ${column} (${field}) is missing`,
   duplicateColumn: (first: string, second: string, field: ImportField) =>
     `${importCodes.duplicateColumn}: columns ${first} and ${second} are both ${field}`,
   duplicate: (firstLine: number) => `${importCodes.duplicate}: same national ID as line ${firstLine}`,
@@ -194,8 +200,17 @@ export const importProblems = {
 
 /** Row errors are listed in the order of the profile's fields. */
 const fieldOrder: readonly string[] = [
-  'name', 'gender', 'ethnicity', 'birthDate', 'nationalId', 'education', 'phone', 'organizationId', 'stage',
-  'keyDates', ...keyDateFields.map((f) => `keyDates.${f}`),
+  'name',
+  'gender',
+  'ethnicity',
+  'birthDate',
+  'nationalId',
+  'education',
+  'phone',
+  'organizationId',
+  'stage',
+  'keyDates',
+  ...keyDateFields.map((f) => `keyDates.${f}`),
 ];
 
 function fieldRank(field: string): number {
@@ -365,7 +380,10 @@ export function mergeImportReports(...reports: ImportReport[]): ImportReport {
   const failed = new Set(errors.map((e) => e.line));
   const byLine = (a: { line: number }, b: { line: number }) => a.line - b.line;
   return {
-    valid: reports.flatMap((r) => r.valid).filter((v) => !failed.has(v.line)).sort(byLine),
+    valid: reports
+      .flatMap((r) => r.valid)
+      .filter((v) => !failed.has(v.line))
+      .sort(byLine),
     errors: errors.sort(byLine),
     warnings: reports.flatMap((r) => r.warnings).sort(byLine),
   };

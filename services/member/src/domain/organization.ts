@@ -50,11 +50,16 @@ export interface OrganizationInput {
   code: string;
 }
 
-export function validateOrganization(input: OrganizationInput, fields: readonly string[] = ['name', 'kind', 'code']): { name: string; kind: OrganizationKind; code: string } {
+export function validateOrganization(
+  input: OrganizationInput,
+  fields: readonly string[] = ['name', 'kind', 'code'],
+): { name: string; kind: OrganizationKind; code: string } {
   const violations: FieldViolation[] = [];
   const name = input.name.trim();
-  if (fields.includes('name') && (name.length < 1 || name.length > 100)) violations.push({ field: 'name', problem: 'must be 1 to 100 characters' });
-  if (fields.includes('kind') && !isKind(input.kind)) violations.push({ field: 'kind', problem: `must be one of ${organizationKinds.join(', ')}` });
+  if (fields.includes('name') && (name.length < 1 || name.length > 100))
+    violations.push({ field: 'name', problem: 'must be 1 to 100 characters' });
+  if (fields.includes('kind') && !isKind(input.kind))
+    violations.push({ field: 'kind', problem: `must be one of ${organizationKinds.join(', ')}` });
   if (fields.includes('code') && input.code !== '' && !/^[A-Za-z0-9_-]{1,40}$/.test(input.code)) {
     violations.push({ field: 'code', problem: 'must be 1 to 40 letters, digits, _ or -' });
   }

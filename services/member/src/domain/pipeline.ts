@@ -87,10 +87,7 @@ function describeMoves(from: PipelineStage): string {
   return moves.length > 1 ? `${moves.slice(0, -1).join(', ')} or ${moves[moves.length - 1]}` : (moves[0] ?? 'nothing');
 }
 
-function checkRecord(
-  violations: FieldViolation[],
-  record: { decisionRef: unknown; approvedBy: unknown; note?: unknown },
-): void {
+function checkRecord(violations: FieldViolation[], record: { decisionRef: unknown; approvedBy: unknown; note?: unknown }): void {
   if (typeof record.decisionRef !== 'string' || record.decisionRef.trim() === '') {
     violations.push({ field: 'decisionRef', problem: 'is required' });
   }
@@ -115,12 +112,7 @@ function trimmedNote(note: string | undefined): { note?: string } {
  * Starts a pipeline with the written application. The applicant must be at least 18 on the day
  * of the application (MEMBER_MIN_AGE).
  */
-export function startPipeline(
-  birthDate: string,
-  applicationDate: string,
-  record: ApplicationRecord,
-  today: string,
-): PipelineState {
+export function startPipeline(birthDate: string, applicationDate: string, record: ApplicationRecord, today: string): PipelineState {
   const violations: FieldViolation[] = [];
   checkDate(violations, 'birthDate', birthDate);
   checkDate(violations, 'applicationDate', applicationDate);
@@ -376,11 +368,11 @@ export function applyStageChange(state: PipelineState, change: StageChange, toda
   } else if (from === 'probationary' && to === 'full') {
     const end = probationEndsOn(state) ?? previous;
     if (change.date < end) {
-      throw failedPrecondition(
-        'MEMBER_PROBATION_PERIOD',
-        `probation lasts until ${end}; a full member cannot be dated ${change.date}`,
-        { probationSince: stageStartedOn(state), earliest: end, date: change.date },
-      );
+      throw failedPrecondition('MEMBER_PROBATION_PERIOD', `probation lasts until ${end}; a full member cannot be dated ${change.date}`, {
+        probationSince: stageStartedOn(state),
+        earliest: end,
+        date: change.date,
+      });
     }
   }
   // applicant -> activist and probationary -> disqualified need only the decision itself.

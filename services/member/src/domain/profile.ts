@@ -16,7 +16,14 @@ export const genders = ['male', 'female'] as const satisfies readonly Gender[];
 
 /** 学历, lowest first. */
 export const educationLevels = [
-  'primary', 'juniorHigh', 'seniorHigh', 'vocational', 'associate', 'bachelor', 'master', 'doctorate',
+  'primary',
+  'juniorHigh',
+  'seniorHigh',
+  'vocational',
+  'associate',
+  'bachelor',
+  'master',
+  'doctorate',
 ] as const;
 export type EducationLevel = (typeof educationLevels)[number];
 
@@ -55,12 +62,62 @@ export const requiredKeyDates: Readonly<Record<DevelopmentStage, readonly KeyDat
 
 /** The 56 officially recognised ethnic groups (GB/T 3304 order), full names with 族. */
 export const ethnicGroups = [
-  '汉族', '蒙古族', '回族', '藏族', '维吾尔族', '苗族', '彝族', '壮族', '布依族', '朝鲜族',
-  '满族', '侗族', '瑶族', '白族', '土家族', '哈尼族', '哈萨克族', '傣族', '黎族', '傈僳族',
-  '佤族', '畲族', '高山族', '拉祜族', '水族', '东乡族', '纳西族', '景颇族', '柯尔克孜族', '土族',
-  '达斡尔族', '仫佬族', '羌族', '布朗族', '撒拉族', '毛南族', '仡佬族', '锡伯族', '阿昌族', '普米族',
-  '塔吉克族', '怒族', '乌孜别克族', '俄罗斯族', '鄂温克族', '德昂族', '保安族', '裕固族', '京族', '塔塔尔族',
-  '独龙族', '鄂伦春族', '赫哲族', '门巴族', '珞巴族', '基诺族',
+  '汉族',
+  '蒙古族',
+  '回族',
+  '藏族',
+  '维吾尔族',
+  '苗族',
+  '彝族',
+  '壮族',
+  '布依族',
+  '朝鲜族',
+  '满族',
+  '侗族',
+  '瑶族',
+  '白族',
+  '土家族',
+  '哈尼族',
+  '哈萨克族',
+  '傣族',
+  '黎族',
+  '傈僳族',
+  '佤族',
+  '畲族',
+  '高山族',
+  '拉祜族',
+  '水族',
+  '东乡族',
+  '纳西族',
+  '景颇族',
+  '柯尔克孜族',
+  '土族',
+  '达斡尔族',
+  '仫佬族',
+  '羌族',
+  '布朗族',
+  '撒拉族',
+  '毛南族',
+  '仡佬族',
+  '锡伯族',
+  '阿昌族',
+  '普米族',
+  '塔吉克族',
+  '怒族',
+  '乌孜别克族',
+  '俄罗斯族',
+  '鄂温克族',
+  '德昂族',
+  '保安族',
+  '裕固族',
+  '京族',
+  '塔塔尔族',
+  '独龙族',
+  '鄂伦春族',
+  '赫哲族',
+  '门巴族',
+  '珞巴族',
+  '基诺族',
 ] as const;
 export type EthnicGroup = (typeof ethnicGroups)[number];
 const ethnicGroupSet: ReadonlySet<string> = new Set(ethnicGroups);
@@ -86,8 +143,16 @@ export interface MemberProfile {
 }
 
 export const profileFields = [
-  'name', 'gender', 'ethnicity', 'birthDate', 'nationalId', 'education', 'phone',
-  'organizationId', 'stage', 'keyDates',
+  'name',
+  'gender',
+  'ethnicity',
+  'birthDate',
+  'nationalId',
+  'education',
+  'phone',
+  'organizationId',
+  'stage',
+  'keyDates',
 ] as const satisfies readonly (keyof MemberProfile)[];
 export type ProfileField = (typeof profileFields)[number];
 
@@ -126,10 +191,8 @@ export const profileProblems = {
   future: 'must not be in the future',
   tooEarly: `must be on or after ${earliestBirthDate}`,
   phone: 'must be a mainland mobile number: 11 digits, 1 then 3-9 then 9 digits',
-  nationalIdMismatch: (differences: string[]) =>
-    `${profileCodes.nationalIdMismatch}: the national ID gives ${differences.join(' and ')}`,
-  keyDateOrder: (earlier: string, date: string) =>
-    `${profileCodes.keyDateOrder}: must be on or after ${earlier} (${date})`,
+  nationalIdMismatch: (differences: string[]) => `${profileCodes.nationalIdMismatch}: the national ID gives ${differences.join(' and ')}`,
+  keyDateOrder: (earlier: string, date: string) => `${profileCodes.keyDateOrder}: must be on or after ${earlier} (${date})`,
   keyDateBeforeBirth: `${profileCodes.keyDateOrder}: must be after birthDate`,
   requiredForStage: (stage: DevelopmentStage) => `${profileCodes.stageKeyDates}: is required for stage ${stage}`,
   notYetStage: (stage: DevelopmentStage, own: DevelopmentStage) =>
@@ -172,9 +235,7 @@ export const stageByLabel = inverse(stageLabels);
 
 // ---- Validation ---------------------------------------------------------------------------------
 
-export type ProfileResult =
-  | { ok: true; profile: MemberProfile }
-  | { ok: false; violations: FieldViolation[] };
+export type ProfileResult = { ok: true; profile: MemberProfile } | { ok: false; violations: FieldViolation[] };
 
 /** A violation and the fields whose values produced it (a patch keeps it only if it touched one). */
 interface Finding extends FieldViolation {
@@ -325,12 +386,7 @@ function checkRecord(record: Record<string, unknown>, today: string): Checked {
   return { findings, values, keyDates };
 }
 
-function checkKeyDates(
-  findings: Findings,
-  raw: unknown,
-  values: Partial<MemberProfile>,
-  today: string,
-): KeyDates {
+function checkKeyDates(findings: Findings, raw: unknown, values: Partial<MemberProfile>, today: string): KeyDates {
   const keyDates: KeyDates = {};
   let record: Record<string, unknown> = {};
   if (isRecord(raw)) record = raw;
@@ -400,13 +456,26 @@ function orderedKeyDates(keyDates: KeyDates): KeyDates {
 function assemble(values: Partial<MemberProfile>, keyDates: KeyDates): MemberProfile | undefined {
   const { name, gender, ethnicity, birthDate, nationalId, education, phone, organizationId, stage } = values;
   if (
-    name === undefined || gender === undefined || ethnicity === undefined || birthDate === undefined ||
-    nationalId === undefined || education === undefined || organizationId === undefined || stage === undefined
+    name === undefined ||
+    gender === undefined ||
+    ethnicity === undefined ||
+    birthDate === undefined ||
+    nationalId === undefined ||
+    education === undefined ||
+    organizationId === undefined ||
+    stage === undefined
   ) {
     return undefined;
   }
   const profile: MemberProfile = {
-    name, gender, ethnicity, birthDate, nationalId, education, organizationId, stage,
+    name,
+    gender,
+    ethnicity,
+    birthDate,
+    nationalId,
+    education,
+    organizationId,
+    stage,
     keyDates: orderedKeyDates(keyDates),
   };
   if (phone !== undefined) profile.phone = phone;

@@ -78,12 +78,7 @@ const dayMs = 24 * 60 * 60 * 1000;
 
 /** An ISO instant with its offset; without an offset the moment would depend on the server. */
 export function isInstant(value: unknown): value is string {
-  return (
-    typeof value === 'string' &&
-    instantPattern.test(value) &&
-    isCalendarDate(value.slice(0, 10)) &&
-    !Number.isNaN(Date.parse(value))
-  );
+  return typeof value === 'string' && instantPattern.test(value) && isCalendarDate(value.slice(0, 10)) && !Number.isNaN(Date.parse(value));
 }
 
 function checkText(violations: FieldViolation[], field: string, value: unknown): void {
@@ -95,11 +90,7 @@ function checkNow(violations: FieldViolation[], now: unknown): void {
 }
 
 /** Starts a transfer; the letter expires `validityDays` after `now`. */
-export function initiateTransfer(
-  request: TransferRequest,
-  now: string,
-  validityDays: number = defaultValidityDays,
-): OrganizationTransfer {
+export function initiateTransfer(request: TransferRequest, now: string, validityDays: number = defaultValidityDays): OrganizationTransfer {
   const violations: FieldViolation[] = [];
   for (const field of ['memberId', 'fromOrgId', 'toOrgId', 'initiatedBy'] as const) {
     checkText(violations, field, request[field]);
@@ -116,11 +107,10 @@ export function initiateTransfer(
   if (violations.length > 0) throw validationFailed(violations);
 
   if (request.fromOrgId === request.toOrgId || request.fromOrgPath === request.toOrgPath) {
-    throw failedPrecondition(
-      'TRANSFER_SAME_ORGANIZATION',
-      'a transfer needs a target organisation other than the origin',
-      { fromOrgId: request.fromOrgId, toOrgId: request.toOrgId },
-    );
+    throw failedPrecondition('TRANSFER_SAME_ORGANIZATION', 'a transfer needs a target organisation other than the origin', {
+      fromOrgId: request.fromOrgId,
+      toOrgId: request.toOrgId,
+    });
   }
   const initiatedAt = new Date(Date.parse(now)).toISOString();
   return {
@@ -133,7 +123,14 @@ export function initiateTransfer(
     initiatedAt,
     expiresAt: new Date(Date.parse(now) + validityDays * dayMs).toISOString(),
     history: [
-      { action: 'initiate', from: null, to: 'initiated', actor: request.initiatedBy.trim(), at: initiatedAt, reason: request.reason?.trim() ?? '' },
+      {
+        action: 'initiate',
+        from: null,
+        to: 'initiated',
+        actor: request.initiatedBy.trim(),
+        at: initiatedAt,
+        reason: request.reason?.trim() ?? '',
+      },
     ],
   };
 }

@@ -73,11 +73,16 @@ export class Dues {
   /** The monthly dues for an income: public, so anyone can check their own. */
   quote(caller: Caller, input: { category: DuesCategory; incomeFen: number | undefined }): DuesQuote {
     authorize(caller, 'dues.quote');
-    return quoteDues(input.incomeFen === undefined ? { category: input.category } : { category: input.category, incomeFen: input.incomeFen });
+    return quoteDues(
+      input.incomeFen === undefined ? { category: input.category } : { category: input.category, incomeFen: input.incomeFen },
+    );
   }
 
   /** Bills every dues-paying member of a subtree for a month; running it again bills nobody twice. */
-  async generateBills(caller: Caller, input: { organizationId: string; month: string }): Promise<{ created: number; existing: number; totalFen: number }> {
+  async generateBills(
+    caller: Caller,
+    input: { organizationId: string; month: string },
+  ): Promise<{ created: number; existing: number; totalFen: number }> {
     authorize(caller, 'dues.bill');
     const violations: FieldViolation[] = [];
     if (!input.organizationId) violations.push({ field: 'organizationId', problem: 'is required' });
@@ -129,7 +134,10 @@ export class Dues {
       totalFen += inserted.reduce((sum, b) => sum + b.amountFen, 0);
       if (inserted.length < fresh.length) {
         const mine = new Set(inserted.map((b) => b.memberId));
-        const raced = await bills.existing(input.month, fresh.filter((f) => !mine.has(f.memberId)).map((f) => f.memberId));
+        const raced = await bills.existing(
+          input.month,
+          fresh.filter((f) => !mine.has(f.memberId)).map((f) => f.memberId),
+        );
         for (const amount of raced.values()) totalFen += amount;
       }
     }
@@ -138,30 +146,42 @@ export class Dues {
   }
 
   /** Records a payment against a month's bill, once per reference, never beyond what is owed. */
-  async recordPayment(caller: Caller, input: { memberId: string; month: string; amountFen: number; reference: string }): Promise<{ bill: Bill; recorded: boolean }> {
+  async recordPayment(
+    caller: Caller,
+    input: { memberId: string; month: string; amountFen: number; reference: string },
+  ): Promise<{ bill: Bill; recorded: boolean }> {
     authorize(caller, 'dues.pay');
     const violations: FieldViolation[] = [];
     if (!input.memberId) violations.push({ field: 'memberId', problem: 'is required' });
     if (!isYearMonth(input.month)) violations.push({ field: 'month', problem: 'must be a month YYYY-MM' });
     const { amountFen } = input;
-    if (!Number.isSafeInteger(amountFen) || amountFen <= 0) violations.push({ field: 'amountFen', problem: 'must be a positive whole number of fen' });
+    if (!Number.isSafeInteger(amountFen) || amountFen <= 0)
+      violations.push({ field: 'amountFen', problem: 'must be a positive whole number of fen' });
     const reference = input.reference.trim();
     if (reference.length < 1 || reference.length > 100) violations.push({ field: 'reference', problem: 'must be 1 to 100 characters' });
     if (violations.length) throw validationFailed(violations);
 
     const member = await visibleMember(this.stores.members, caller, input.memberId);
-    const billNotFound = () => notFound('DUES_BILL_NOT_FOUND', `member ${member.id} has no dues bill for ${input.month}`, { memberId: member.id, month: input.month });
+    const billNotFound = () =>
+      notFound('DUES_BILL_NOT_FOUND', `member ${member.id} has no dues bill for ${input.month}`, {
+        memberId: member.id,
+        month: input.month,
+      });
     // A bill stays where it was billed when its member transfers out: the caller must see it too.
     const bill = visible(caller, await this.stores.bills.find(member.id, input.month), (b) => b.orgPath, billNotFound);
-    return this.stores.bills.recordPayment(bill, { reference, amountFen, at: new Date().toISOString(), actor: caller.userId }, (current) => {
-      if (current.paidFen + amountFen > current.amountFen) {
-        throw failedPrecondition(
-          'DUES_OVERPAYMENT',
-          `${amountFen} fen is more than the ${current.amountFen - current.paidFen} fen still owed for ${current.month}`,
-          { memberId: member.id, month: current.month, owedFen: String(current.amountFen - current.paidFen) },
-        );
-      }
-    });
+    return this.stores.bills.recordPayment(
+      bill,
+      { reference, amountFen, at: new Date().toISOString(), actor: caller.userId },
+      (current) => {
+        if (current.paidFen + amountFen > current.amountFen) {
+          throw failedPrecondition(
+            'DUES_OVERPAYMENT',
+            `${amountFen} fen is more than the ${current.amountFen - current.paidFen} fen still owed for ${current.month}`,
+            { memberId: member.id, month: current.month, owedFen: String(current.amountFen - current.paidFen) },
+          );
+        }
+      },
+    );
   }
 
   async listBills(caller: Caller, query: BillQuery, page: { page: number; size: number }): Promise<Page<Bill>> {
@@ -169,14 +189,23 @@ export class Dues {
     if (query.month && !isYearMonth(query.month)) throw validationFailed([{ field: 'month', problem: 'must be a month YYYY-MM' }]);
     const scope = await subtreeOf(this.stores.organizations, caller, query.organizationId);
     return this.stores.bills.list(
-      { scope, ...(query.month ? { month: query.month } : {}), ...(query.memberId ? { memberId: query.memberId } : {}), unpaidOnly: query.unpaidOnly },
+      {
+        scope,
+        ...(query.month ? { month: query.month } : {}),
+        ...(query.memberId ? { memberId: query.memberId } : {}),
+        unpaidOnly: query.unpaidOnly,
+      },
       page.page,
       page.size,
     );
   }
 
   /** Members with unpaid dues up to a month, the longest runs first: they are the discipline matters. */
-  async arrearsReport(caller: Caller, query: { organizationId: string; asOfMonth: string; minMonths: number }, page: { page: number; size: number }): Promise<ArrearsReport> {
+  async arrearsReport(
+    caller: Caller,
+    query: { organizationId: string; asOfMonth: string; minMonths: number },
+    page: { page: number; size: number },
+  ): Promise<ArrearsReport> {
     authorize(caller, 'dues.read');
     const violations: FieldViolation[] = [];
     const asOf = query.asOfMonth || provinceMonth(new Date());

@@ -42,11 +42,15 @@ export type FileLimit = keyof typeof fileLimits;
 
 /** 400 MEMBER_IMPORT_TOO_LARGE naming the limit, its value and what the file came to. */
 export function tooLarge(limit: FileLimit, value: number): DomainError {
-  return invalidArgument(importCodes.tooLarge, `the file exceeds the import limit ${limit} (${fileLimits[limit]}): it comes to ${value} or more`, {
-    limit,
-    max: String(fileLimits[limit]),
-    value: String(value),
-  });
+  return invalidArgument(
+    importCodes.tooLarge,
+    `the file exceeds the import limit ${limit} (${fileLimits[limit]}): it comes to ${value} or more`,
+    {
+      limit,
+      max: String(fileLimits[limit]),
+      value: String(value),
+    },
+  );
 }
 
 function unreadable(format: MemberFileFormat, reason: string): DomainError {
@@ -113,7 +117,10 @@ function readCsv(bytes: Buffer, max: number): MemberFile {
       // Spreadsheet line = record number: a quoted cell with line breaks is still one row.
       on_record: (record: string[]) => {
         line += 1;
-        collector.add(line, record.map((v) => v.trim()));
+        collector.add(
+          line,
+          record.map((v) => v.trim()),
+        );
         return null;
       },
     });
@@ -145,7 +152,10 @@ export function cellText(value: unknown): string {
   if (value instanceof Date) return utcDay(value);
   if (isObject(value)) {
     if (Array.isArray(value.richText)) {
-      return value.richText.map((part: unknown) => (isObject(part) ? cellText(part.text) : '')).join('').trim();
+      return value.richText
+        .map((part: unknown) => (isObject(part) ? cellText(part.text) : ''))
+        .join('')
+        .trim();
     }
     if ('result' in value) return cellText(value.result);
     if ('error' in value) return cellText(value.error);

@@ -113,7 +113,8 @@ export function zipEntries(bytes: Buffer, maxEntries: number, tooMany: (count: n
     const dataOffset = headerOffset + 30 + u16(bytes, headerOffset + 26) + u16(bytes, headerOffset + 28);
     const descriptor = (u16(bytes, headerOffset + 6) & 0x08) !== 0;
     const localSize = u32(bytes, headerOffset + 18);
-    if (!descriptor && localSize !== max32 && localSize !== compressedSize) throw new ZipFormatError(`entry ${name} has two different sizes`);
+    if (!descriptor && localSize !== max32 && localSize !== compressedSize)
+      throw new ZipFormatError(`entry ${name} has two different sizes`);
     found.push({ name, method, compressedSize, size, dataOffset, headerOffset, descriptor });
     at += 46 + nameLength + extraLength + commentLength;
   }
@@ -142,7 +143,8 @@ export async function* unpacked(bytes: Buffer, entry: ZipEntry): AsyncGenerator<
   try {
     for await (const chunk of Readable.from([data]).pipe(createInflateRaw())) yield chunk as Buffer;
   } catch (err) {
-    if (err instanceof Error && 'code' in err && String(err.code).startsWith('Z_')) throw new ZipFormatError(`entry ${entry.name} does not inflate`);
+    if (err instanceof Error && 'code' in err && String(err.code).startsWith('Z_'))
+      throw new ZipFormatError(`entry ${entry.name} does not inflate`);
     throw err;
   }
 }

@@ -40,7 +40,13 @@ export function authService(signIn: SignIn, accounts: Accounts): ServiceRegistra
     },
 
     async changePassword(request, { caller }) {
-      return signedIn(await signIn.changePassword(caller, { currentPassword: request.currentPassword, newPassword: request.newPassword, clientIp: request.clientIp }));
+      return signedIn(
+        await signIn.changePassword(caller, {
+          currentPassword: request.currentPassword,
+          newPassword: request.newPassword,
+          clientIp: request.clientIp,
+        }),
+      );
     },
 
     async createUser(request, { caller }) {
@@ -68,7 +74,17 @@ export function authService(signIn: SignIn, accounts: Accounts): ServiceRegistra
     async updateUser(request, { caller }) {
       const fields = updateMaskOf(request.updateMask, userUpdatable);
       const { displayName, roles, organizationId, memberId, disabled } = request;
-      return { user: toProtoUser(await accounts.update(caller, request.id, fields, { displayName, roles, organizationId, memberId, disabled }, request.expectedRevision)) };
+      return {
+        user: toProtoUser(
+          await accounts.update(
+            caller,
+            request.id,
+            fields,
+            { displayName, roles, organizationId, memberId, disabled },
+            request.expectedRevision,
+          ),
+        ),
+      };
     },
 
     async unlockUser(request, { caller }) {

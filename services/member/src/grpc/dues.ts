@@ -47,19 +47,32 @@ export function duesService(dues: Dues): ServiceRegistration {
     },
 
     async recordPayment(request, { caller }) {
-      const result = await dues.recordPayment(caller, { memberId: request.memberId, month: request.month, amountFen: int64(request.amountFen), reference: request.reference });
+      const result = await dues.recordPayment(caller, {
+        memberId: request.memberId,
+        month: request.month,
+        amountFen: int64(request.amountFen),
+        reference: request.reference,
+      });
       return { bill: toProtoBill(result.bill), recorded: result.recorded };
     },
 
     async listBills(request, { caller }) {
       const page = pageOf(request, paging);
-      const result = await dues.listBills(caller, { organizationId: request.organizationId, month: request.month, memberId: request.memberId, unpaidOnly: request.unpaidOnly }, page);
+      const result = await dues.listBills(
+        caller,
+        { organizationId: request.organizationId, month: request.month, memberId: request.memberId, unpaidOnly: request.unpaidOnly },
+        page,
+      );
       return { bills: result.items.map(toProtoBill), page: pageAnswer(page, result.total) };
     },
 
     async arrearsReport(request, { caller }) {
       const page = pageOf(request, paging);
-      const report = await dues.arrearsReport(caller, { organizationId: request.organizationId, asOfMonth: request.asOfMonth, minMonths: request.minMonths }, page);
+      const report = await dues.arrearsReport(
+        caller,
+        { organizationId: request.organizationId, asOfMonth: request.asOfMonth, minMonths: request.minMonths },
+        page,
+      );
       return {
         lines: report.items.map((line) => ({ ...line, owedFen: String(line.owedFen) })),
         page: pageAnswer(page, report.total),

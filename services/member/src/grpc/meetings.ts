@@ -30,7 +30,13 @@ function toProtoBranch({ branch, compliance }: BranchComplianceResult): pb.Branc
       .filter((type) => compliance.byType[type].applicable)
       .map((type) => {
         const c = compliance.byType[type];
-        return { type: meetingTypeCodec.toProto(type), required: c.required, held: c.held, compliant: c.compliant, missingMonths: c.missingMonths ?? [] };
+        return {
+          type: meetingTypeCodec.toProto(type),
+          required: c.required,
+          held: c.held,
+          compliant: c.compliant,
+          missingMonths: c.missingMonths ?? [],
+        };
       }),
   };
 }
@@ -45,7 +51,11 @@ export function meetingService(meetings: Meetings): ServiceRegistration {
         date: request.date,
         topic: request.topic,
         minutes: request.minutes,
-        attendance: { present: request.attendance?.present ?? [], excused: request.attendance?.excused ?? [], absent: request.attendance?.absent ?? [] },
+        attendance: {
+          present: request.attendance?.present ?? [],
+          excused: request.attendance?.excused ?? [],
+          absent: request.attendance?.absent ?? [],
+        },
       });
       return { meeting: toProtoMeeting(meeting) };
     },
@@ -57,13 +67,21 @@ export function meetingService(meetings: Meetings): ServiceRegistration {
     async listMeetings(request, { caller }) {
       const page = pageOf(request, paging);
       const type = meetingTypeCodec.fromProto(request.type);
-      const result = await meetings.list(caller, { organizationId: request.organizationId, from: request.from, to: request.to, ...(type ? { type } : {}) }, page);
+      const result = await meetings.list(
+        caller,
+        { organizationId: request.organizationId, from: request.from, to: request.to, ...(type ? { type } : {}) },
+        page,
+      );
       return { meetings: result.items.map(toProtoMeeting), page: pageAnswer(page, result.total) };
     },
 
     async meetingCompliance(request, { caller }) {
       const page = pageOf(request, paging);
-      const result = await meetings.compliance(caller, { organizationId: request.organizationId, quarter: request.quarter, behindOnly: request.behindOnly }, page);
+      const result = await meetings.compliance(
+        caller,
+        { organizationId: request.organizationId, quarter: request.quarter, behindOnly: request.behindOnly },
+        page,
+      );
       return { quarter: result.quarter, branches: result.items.map(toProtoBranch), page: pageAnswer(page, result.total) };
     },
   });

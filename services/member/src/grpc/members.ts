@@ -80,7 +80,11 @@ export function memberService(records: MemberRecords, imports: MemberImport): Se
     },
 
     async getMember(request, { caller }) {
-      const { member, revealed } = await records.get(caller, request.id, request.revealNationalId ? { reason: request.revealReason } : undefined);
+      const { member, revealed } = await records.get(
+        caller,
+        request.id,
+        request.revealNationalId ? { reason: request.revealReason } : undefined,
+      );
       return { member: toProtoMember(member, revealed) };
     },
 
@@ -88,13 +92,19 @@ export function memberService(records: MemberRecords, imports: MemberImport): Se
       const page = pageOf(request, paging);
       const stage = stageCodec.fromProto(request.stage);
       const gender = genderCodec.fromProto(request.gender);
-      const result = await records.list(caller, { organizationId: request.organizationId, name: request.name, ...(stage ? { stage } : {}), ...(gender ? { gender } : {}) }, page);
+      const result = await records.list(
+        caller,
+        { organizationId: request.organizationId, name: request.name, ...(stage ? { stage } : {}), ...(gender ? { gender } : {}) },
+        page,
+      );
       return { members: result.items.map((m) => toProtoMember(m, false)), page: pageAnswer(page, result.total) };
     },
 
     async updateMember(request, { caller }) {
       const fields = updateMaskOf(request.updateMask, memberUpdatable);
-      return { member: toProtoMember(await records.update(caller, request.id, fields, draftOf(request.profile), request.expectedRevision), false) };
+      return {
+        member: toProtoMember(await records.update(caller, request.id, fields, draftOf(request.profile), request.expectedRevision), false),
+      };
     },
 
     async changeStage(request, { caller }) {

@@ -26,7 +26,12 @@ const updatable = ['name', 'code'] as const;
 export function organizationService(tree: OrganizationTree): ServiceRegistration {
   return defineService('member.v1.OrganizationService', pb.OrganizationServiceService, {
     async createOrganization(request, { caller }) {
-      const org = await tree.create(caller, { parentId: request.parentId, name: request.name, kind: kindCodec.fromProto(request.kind) ?? '', code: request.code });
+      const org = await tree.create(caller, {
+        parentId: request.parentId,
+        name: request.name,
+        kind: kindCodec.fromProto(request.kind) ?? '',
+        code: request.code,
+      });
       return { organization: toProtoOrganization(org) };
     },
 
@@ -37,7 +42,11 @@ export function organizationService(tree: OrganizationTree): ServiceRegistration
     async listOrganizations(request, { caller }) {
       const page = pageOf(request, paging);
       const kind = kindCodec.fromProto(request.kind);
-      const result = await tree.list(caller, { parentId: request.parentId, descendants: request.descendants, ...(kind ? { kind } : {}) }, page);
+      const result = await tree.list(
+        caller,
+        { parentId: request.parentId, descendants: request.descendants, ...(kind ? { kind } : {}) },
+        page,
+      );
       return { organizations: result.items.map(toProtoOrganization), page: pageAnswer(page, result.total) };
     },
 

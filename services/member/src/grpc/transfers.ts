@@ -32,7 +32,11 @@ export function toProtoTransfer(transfer: Transfer): pb.Transfer {
 export function transferService(transfers: Transfers): ServiceRegistration {
   return defineService('member.v1.TransferService', pb.TransferServiceService, {
     async initiateTransfer(request, { caller }) {
-      const transfer = await transfers.initiate(caller, { memberId: request.memberId, toOrganizationId: request.toOrganizationId, reason: request.reason });
+      const transfer = await transfers.initiate(caller, {
+        memberId: request.memberId,
+        toOrganizationId: request.toOrganizationId,
+        reason: request.reason,
+      });
       return { transfer: toProtoTransfer(transfer) };
     },
 
@@ -48,7 +52,10 @@ export function transferService(transfers: Transfers): ServiceRegistration {
     },
 
     async actOnTransfer(request, { caller }) {
-      const transfer = await transfers.act(caller, request.id, { action: transferActionCodec.fromProto(request.action), reason: request.reason });
+      const transfer = await transfers.act(caller, request.id, {
+        action: transferActionCodec.fromProto(request.action),
+        reason: request.reason,
+      });
       return { transfer: toProtoTransfer(transfer) };
     },
   });

@@ -7,7 +7,14 @@ import { isCalendarDate, isQuarter, lastDayOfMonth, monthOf, monthsOfQuarter, pr
 import type { Page } from '@repo/db';
 import { DomainError, failedPrecondition, invalidArgument, notFound, validationFailed, type FieldViolation } from '@repo/errors';
 import type { Job } from '@repo/kit';
-import { complianceForQuarter, meetingTypes, validateMeeting, type Attendance, type MeetingType, type QuarterCompliance } from '../domain/meetings';
+import {
+  complianceForQuarter,
+  meetingTypes,
+  validateMeeting,
+  type Attendance,
+  type MeetingType,
+  type QuarterCompliance,
+} from '../domain/meetings';
 import { branchLevelKinds, type Organization } from '../domain/organization';
 import { meetingEvents } from '../events/types';
 import { subtreeOf, visibleOrganization } from '../organizations/scope';
@@ -37,7 +44,10 @@ export interface BranchComplianceResult {
 /** The domain names the holder `orgId`; callers know it as organizationId. */
 function asRequestFields(err: unknown): unknown {
   if (!(err instanceof DomainError) || err.code !== 'VALIDATION_FAILED') return err;
-  const violations: FieldViolation[] = Object.entries(err.details).map(([field, problem]) => ({ field: field === 'orgId' ? 'organizationId' : field, problem }));
+  const violations: FieldViolation[] = Object.entries(err.details).map(([field, problem]) => ({
+    field: field === 'orgId' ? 'organizationId' : field,
+    problem,
+  }));
   return validationFailed(violations);
 }
 
@@ -48,14 +58,27 @@ function asRequestFields(err: unknown): unknown {
 async function holderOf(organizations: OrganizationRepository, org: Organization, type: MeetingType): Promise<Organization> {
   if (type === 'groupMeeting') {
     if (org.kind !== 'group') {
-      throw failedPrecondition('MEETING_ORG_KIND', `a groupMeeting is held by a party group 党小组, and ${org.name} is a ${org.kind}`, { field: 'organizationId', kind: org.kind, type });
+      throw failedPrecondition('MEETING_ORG_KIND', `a groupMeeting is held by a party group 党小组, and ${org.name} is a ${org.kind}`, {
+        field: 'organizationId',
+        kind: org.kind,
+        type,
+      });
     }
     const branch = await organizations.find(org.parentId);
-    if (!branch) throw failedPrecondition('MEETING_ORG_KIND', `party group ${org.name} has no branch above it`, { field: 'organizationId', kind: org.kind, type });
+    if (!branch)
+      throw failedPrecondition('MEETING_ORG_KIND', `party group ${org.name} has no branch above it`, {
+        field: 'organizationId',
+        kind: org.kind,
+        type,
+      });
     return branch;
   }
   if (!branchLevelKinds.includes(org.kind)) {
-    throw failedPrecondition('MEETING_ORG_KIND', `a ${type} is held by a branch 党支部, and ${org.name} is a ${org.kind}`, { field: 'organizationId', kind: org.kind, type });
+    throw failedPrecondition('MEETING_ORG_KIND', `a ${type} is held by a branch 党支部, and ${org.name} is a ${org.kind}`, {
+      field: 'organizationId',
+      kind: org.kind,
+      type,
+    });
   }
   return org;
 }
@@ -104,7 +127,17 @@ export class Meetings {
     const { organizations, members, meetings } = this.stores;
     let record;
     try {
-      record = validateMeeting({ orgId: input.organizationId, type: input.type, date: input.date, topic: input.topic, minutes: input.minutes, attendance: input.attendance }, provinceDate(new Date()));
+      record = validateMeeting(
+        {
+          orgId: input.organizationId,
+          type: input.type,
+          date: input.date,
+          topic: input.topic,
+          minutes: input.minutes,
+          attendance: input.attendance,
+        },
+        provinceDate(new Date()),
+      );
     } catch (err) {
       throw asRequestFields(err);
     }
@@ -112,8 +145,13 @@ export class Meetings {
     const branch = await holderOf(organizations, org, record.type);
 
     // Every attendee must be a member of the branch: one query for all of them.
-    const listed = (['present', 'excused', 'absent'] as const).flatMap((list) => record.attendance[list].map((id, i) => ({ field: `attendance.${list}[${i}]`, id })));
-    const known = await members.recordedAt(branch.id, listed.map((l) => l.id));
+    const listed = (['present', 'excused', 'absent'] as const).flatMap((list) =>
+      record.attendance[list].map((id, i) => ({ field: `attendance.${list}[${i}]`, id })),
+    );
+    const known = await members.recordedAt(
+      branch.id,
+      listed.map((l) => l.id),
+    );
     const unknown = listed.filter((l) => !known.has(l.id));
     if (unknown.length) {
       throw invalidArgument(
@@ -139,23 +177,37 @@ export class Meetings {
     return visible(caller, id ? await this.stores.meetings.find(id) : null, (m) => m.orgPath, meetingNotFound(id));
   }
 
-  async list(caller: Caller, query: { organizationId: string; type?: MeetingType; from: string; to: string }, page: { page: number; size: number }): Promise<Page<Meeting>> {
+  async list(
+    caller: Caller,
+    query: { organizationId: string; type?: MeetingType; from: string; to: string },
+    page: { page: number; size: number },
+  ): Promise<Page<Meeting>> {
     authorize(caller, 'meeting.read');
     const violations: FieldViolation[] = [];
     if (query.from && !isCalendarDate(query.from)) violations.push({ field: 'from', problem: 'must be a calendar date YYYY-MM-DD' });
     if (query.to && !isCalendarDate(query.to)) violations.push({ field: 'to', problem: 'must be a calendar date YYYY-MM-DD' });
-    if (!violations.length && query.from && query.to && query.from > query.to) violations.push({ field: 'to', problem: 'must not be before from' });
+    if (!violations.length && query.from && query.to && query.from > query.to)
+      violations.push({ field: 'to', problem: 'must not be before from' });
     if (violations.length) throw validationFailed(violations);
     const scope = await subtreeOf(this.stores.organizations, caller, query.organizationId);
     return this.stores.meetings.list(
-      { scope, ...(query.type ? { type: query.type } : {}), ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) },
+      {
+        scope,
+        ...(query.type ? { type: query.type } : {}),
+        ...(query.from ? { from: query.from } : {}),
+        ...(query.to ? { to: query.to } : {}),
+      },
       page.page,
       page.size,
     );
   }
 
   /** Every branch of a subtree against the required frequencies for a quarter (the current one by default). */
-  async compliance(caller: Caller, query: { organizationId: string; quarter: string; behindOnly: boolean }, page: { page: number; size: number }): Promise<{ quarter: string } & Page<BranchComplianceResult>> {
+  async compliance(
+    caller: Caller,
+    query: { organizationId: string; quarter: string; behindOnly: boolean },
+    page: { page: number; size: number },
+  ): Promise<{ quarter: string } & Page<BranchComplianceResult>> {
     authorize(caller, 'meeting.read');
     const asOf = provinceDate(new Date());
     const quarter = query.quarter || quarterOf(asOf);

@@ -7,8 +7,23 @@ import { assertRevision } from '@repo/grpc';
 import { duesCategories, maxMonthlyIncomeFen, type DuesCategory } from '../domain/dues';
 import type { Gender } from '../domain/national-id';
 import { branchLevelKinds, type Organization } from '../domain/organization';
-import { applyStageChange, startPipeline, type PipelineStage, type PipelineState, type PipelineStep, type StageChange } from '../domain/pipeline';
-import { keyDateFields, keyDateStage, profileFields, profileOrThrow, validateProfile, validateProfilePatch, type MemberProfile } from '../domain/profile';
+import {
+  applyStageChange,
+  startPipeline,
+  type PipelineStage,
+  type PipelineState,
+  type PipelineStep,
+  type StageChange,
+} from '../domain/pipeline';
+import {
+  keyDateFields,
+  keyDateStage,
+  profileFields,
+  profileOrThrow,
+  validateProfile,
+  validateProfilePatch,
+  type MemberProfile,
+} from '../domain/profile';
 import { memberEvents } from '../events/types';
 import { subtreeOf, visibleOrganization } from '../organizations/scope';
 import type { MemberStores } from '../store';
@@ -40,14 +55,23 @@ export interface MemberListQuery {
 }
 
 /** Dates of the pipeline's steps as the profile records them. */
-const stageKeyDate = Object.fromEntries(keyDateFields.map((field) => [keyDateStage[field], field])) as Record<string, (typeof keyDateFields)[number]>;
+const stageKeyDate = Object.fromEntries(keyDateFields.map((field) => [keyDateStage[field], field])) as Record<
+  string,
+  (typeof keyDateFields)[number]
+>;
 
-function duesOf(draft: Pick<MemberDraft, 'duesCategory' | 'duesIncomeFen'>, fallback: DuesCategory, violations: FieldViolation[]): { duesCategory: DuesCategory; duesIncomeFen: number } {
+function duesOf(
+  draft: Pick<MemberDraft, 'duesCategory' | 'duesIncomeFen'>,
+  fallback: DuesCategory,
+  violations: FieldViolation[],
+): { duesCategory: DuesCategory; duesIncomeFen: number } {
   const category = draft.duesCategory || fallback;
   const income = draft.duesIncomeFen;
-  if (!duesCategories.includes(category)) violations.push({ field: 'duesCategory', problem: `must be one of ${duesCategories.join(', ')}` });
+  if (!duesCategories.includes(category))
+    violations.push({ field: 'duesCategory', problem: `must be one of ${duesCategories.join(', ')}` });
   const limit = category === 'annualSalary' ? maxMonthlyIncomeFen * 12 : maxMonthlyIncomeFen;
-  if (!Number.isSafeInteger(income) || income < 0 || income > limit) violations.push({ field: 'duesIncomeFen', problem: `must be a whole number of fen from 0 to ${limit}` });
+  if (!Number.isSafeInteger(income) || income < 0 || income > limit)
+    violations.push({ field: 'duesIncomeFen', problem: `must be a whole number of fen from 0 to ${limit}` });
   return { duesCategory: category, duesIncomeFen: income };
 }
 
@@ -63,14 +87,22 @@ export function initialHistory(profile: MemberProfile, actor: string): PipelineS
   const steps: PipelineStep[] = [];
   for (const field of keyDateFields) {
     const date = profile.keyDates[field];
-    if (date) steps.push({ stage: keyDateStage[field], date, decisionRef: 'recorded with the member record', approvedBy: actor, recordedAt: today() });
+    if (date)
+      steps.push({
+        stage: keyDateStage[field],
+        date,
+        decisionRef: 'recorded with the member record',
+        approvedBy: actor,
+        recordedAt: today(),
+      });
   }
   return steps;
 }
 
 /** The age rule of the pipeline's first step applies to every record that has an application date. */
 export function assertMinimumAge(profile: MemberProfile, actor: string): void {
-  if (profile.keyDates.applicationDate) startPipeline(profile.birthDate, profile.keyDates.applicationDate, { decisionRef: 'record', approvedBy: actor || 'system' }, today());
+  if (profile.keyDates.applicationDate)
+    startPipeline(profile.birthDate, profile.keyDates.applicationDate, { decisionRef: 'record', approvedBy: actor || 'system' }, today());
 }
 
 function pipelineOf(member: Member): PipelineState {
@@ -78,7 +110,19 @@ function pipelineOf(member: Member): PipelineState {
 }
 
 function profileOf(member: Member): MemberProfile {
-  const { id: _id, orgPath: _p, duesCategory: _c, duesIncomeFen: _i, history: _h, probationExtensions: _e, createdAt: _ca, updatedAt: _u, createdBy: _cb, revision: _r, ...profile } = member;
+  const {
+    id: _id,
+    orgPath: _p,
+    duesCategory: _c,
+    duesIncomeFen: _i,
+    history: _h,
+    probationExtensions: _e,
+    createdAt: _ca,
+    updatedAt: _u,
+    createdBy: _cb,
+    revision: _r,
+    ...profile
+  } = member;
   return profile as MemberProfile;
 }
 
@@ -125,8 +169,15 @@ export class MemberRecords {
       throw permissionDenied('ACCESS_DENIED', 'not allowed to member.readNationalId', { action: 'member.readNationalId' });
     }
     const reason = reveal.reason.trim();
-    if (reason.length < 2 || reason.length > 200) throw validationFailed([{ field: 'revealReason', problem: 'say why the full number is needed (2 to 200 characters)' }]);
-    await members.recordEvent(member, { type: memberEvents.nationalIdRevealed, actor: caller.userId, orgPath: member.orgPath, subjectId: member.id, data: { reason } });
+    if (reason.length < 2 || reason.length > 200)
+      throw validationFailed([{ field: 'revealReason', problem: 'say why the full number is needed (2 to 200 characters)' }]);
+    await members.recordEvent(member, {
+      type: memberEvents.nationalIdRevealed,
+      actor: caller.userId,
+      orgPath: member.orgPath,
+      subjectId: member.id,
+      data: { reason },
+    });
     return { member, revealed: true };
   }
 
@@ -168,7 +219,11 @@ export class MemberRecords {
       else patch[field] = draft.profile[field];
     }
     if (fields.includes('duesCategory') || fields.includes('duesIncomeFen')) {
-      const dues = duesOf(fields.includes('duesIncomeFen') ? draft : { ...draft, duesIncomeFen: current.duesIncomeFen }, current.duesCategory, violations);
+      const dues = duesOf(
+        fields.includes('duesIncomeFen') ? draft : { ...draft, duesIncomeFen: current.duesIncomeFen },
+        current.duesCategory,
+        violations,
+      );
       if (fields.includes('duesCategory')) changes.duesCategory = dues.duesCategory;
       if (fields.includes('duesIncomeFen')) changes.duesIncomeFen = dues.duesIncomeFen;
     }
@@ -176,7 +231,8 @@ export class MemberRecords {
     if (!result.ok) violations.push(...result.violations);
     if (violations.length) throw validationFailed(violations);
     const profile = profileOrThrow(result);
-    for (const field of fields) if (field in profile || field === 'phone') (changes as Record<string, unknown>)[field] = profile[field as keyof MemberProfile];
+    for (const field of fields)
+      if (field in profile || field === 'phone') (changes as Record<string, unknown>)[field] = profile[field as keyof MemberProfile];
     if (changes.nationalId && changes.nationalId !== current.nationalId && (await members.existingNationalIds([changes.nationalId])).size) {
       throw failedPrecondition('MEMBER_NATIONAL_ID_TAKEN', 'a member with this national ID number is already recorded');
     }

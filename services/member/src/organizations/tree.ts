@@ -3,7 +3,13 @@ import { authorize, inCallerScope, rootOrgPath, scopeOf, type Caller } from '@re
 import type { Page } from '@repo/db';
 import { failedPrecondition, permissionDenied } from '@repo/errors';
 import { assertRevision } from '@repo/grpc';
-import { assertMoveTarget, assertParentAllowed, validateOrganization, type Organization, type OrganizationKind } from '../domain/organization';
+import {
+  assertMoveTarget,
+  assertParentAllowed,
+  validateOrganization,
+  type Organization,
+  type OrganizationKind,
+} from '../domain/organization';
 import type { MemberStores } from '../store';
 import type { MoveResult } from '../store/organizations';
 import { visibleOrganization } from './scope';
@@ -78,7 +84,10 @@ export class OrganizationTree {
     const current = await visibleOrganization(this.stores.organizations, caller, id);
     assertRevision(expectedRevision, current, 'organization');
     const named = Object.keys(changes);
-    const fields = validateOrganization({ name: changes.name ?? current.name, kind: current.kind, code: changes.code ?? current.code }, named);
+    const fields = validateOrganization(
+      { name: changes.name ?? current.name, kind: current.kind, code: changes.code ?? current.code },
+      named,
+    );
     const valid = Object.fromEntries(named.map((field) => [field, fields[field as 'name' | 'code']]));
     return this.stores.organizations.update(current, valid, caller.userId);
   }
@@ -101,14 +110,25 @@ export class OrganizationTree {
     const org = await visibleOrganization(this.stores.organizations, caller, id);
     assertStrictlyBelow(caller, org, 'delete');
     const { childCount, memberCount } = await this.withCounts(org);
-    if (childCount > 0) throw failedPrecondition('ORG_HAS_CHILDREN', `organization ${org.id} has ${childCount} organizations below it`, { id: org.id, children: String(childCount) });
-    if (memberCount > 0) throw failedPrecondition('ORG_HAS_MEMBERS', `organization ${org.id} has ${memberCount} members; transfer them first`, { id: org.id, members: String(memberCount) });
+    if (childCount > 0)
+      throw failedPrecondition('ORG_HAS_CHILDREN', `organization ${org.id} has ${childCount} organizations below it`, {
+        id: org.id,
+        children: String(childCount),
+      });
+    if (memberCount > 0)
+      throw failedPrecondition('ORG_HAS_MEMBERS', `organization ${org.id} has ${memberCount} members; transfer them first`, {
+        id: org.id,
+        members: String(memberCount),
+      });
     await this.stores.organizations.delete(org, caller.userId);
   }
 
   /** Children and members recorded at the node itself (not below). */
   private async withCounts(org: Organization): Promise<OrganizationView> {
-    const [childCount, memberCount] = await Promise.all([this.stores.organizations.countChildren(org.id), this.stores.members.countAt(org.id)]);
+    const [childCount, memberCount] = await Promise.all([
+      this.stores.organizations.countChildren(org.id),
+      this.stores.members.countAt(org.id),
+    ]);
     return { ...org, childCount, memberCount };
   }
 

@@ -85,7 +85,10 @@ function toBill(record: BillRecord): Bill {
   return { id: _id, ...rest, payments: rest.payments ?? [], arrearsWarnedAt: rest.arrearsWarnedAt ?? '' };
 }
 
-export type NewBill = Pick<Bill, 'memberId' | 'memberName' | 'organizationId' | 'orgPath' | 'month' | 'amountFen' | 'category' | 'basisFen'>;
+export type NewBill = Pick<
+  Bill,
+  'memberId' | 'memberName' | 'organizationId' | 'orgPath' | 'month' | 'amountFen' | 'category' | 'basisFen'
+>;
 
 export interface BillFilter {
   scope: string;
@@ -115,7 +118,10 @@ export class BillRepository {
   /** memberId -> amountFen of every bill of `month` in a subtree: one query for a whole run. */
   async existingUnder(month: string, path: string): Promise<Map<string, number>> {
     const found = new Map<string, number>();
-    const cursor = this.store.model.find({ month, ...within(path) }, { memberId: 1, amountFen: 1 }).lean<Pick<BillRecord, 'memberId' | 'amountFen'>[]>().cursor({ batchSize: 5_000 });
+    const cursor = this.store.model
+      .find({ month, ...within(path) }, { memberId: 1, amountFen: 1 })
+      .lean<Pick<BillRecord, 'memberId' | 'amountFen'>[]>()
+      .cursor({ batchSize: 5_000 });
     for await (const r of cursor) found.set((r as Pick<BillRecord, 'memberId'>).memberId, (r as Pick<BillRecord, 'amountFen'>).amountFen);
     return found;
   }
@@ -164,10 +170,18 @@ export class BillRepository {
         // else billed, and try the rest again.
         const ids = pending.map((r) => r._id);
         const inserted = new Set(
-          (await this.store.model.find({ _id: { $in: ids } }, { _id: 1 }).lean<{ _id: string }[]>().exec()).map((r) => r._id),
+          (
+            await this.store.model
+              .find({ _id: { $in: ids } }, { _id: 1 })
+              .lean<{ _id: string }[]>()
+              .exec()
+          ).map((r) => r._id),
         );
         const month = pending[0]!.month;
-        const taken = await this.existing(month, pending.filter((r) => !inserted.has(r._id)).map((r) => r.memberId));
+        const taken = await this.existing(
+          month,
+          pending.filter((r) => !inserted.has(r._id)).map((r) => r.memberId),
+        );
         for (const record of pending) if (inserted.has(record._id)) created.push(record);
         // Those that went in are relayed by the sweep (their outbox flag is up).
         pending = pending.filter((r) => !inserted.has(r._id) && !taken.has(r.memberId));
@@ -198,7 +212,15 @@ export class BillRepository {
         actor: payment.actor,
         orgPath: current.orgPath,
         subjectId: current.memberId,
-        data: { billId: current.id, month: current.month, reference: payment.reference, amountFen: payment.amountFen, paidFen, owedFen, settled: owedFen <= 0 },
+        data: {
+          billId: current.id,
+          month: current.month,
+          reference: payment.reference,
+          amountFen: payment.amountFen,
+          paidFen,
+          owedFen,
+          settled: owedFen <= 0,
+        },
       };
       const record = await this.store.tryUpdate(
         // The reference condition makes the same payment twice (two replicas, a retry) one payment.
@@ -307,6 +329,13 @@ function billedEvent(record: BillRecord): NewEvent {
     actor: record.createdBy,
     orgPath: record.orgPath,
     subjectId: record.memberId,
-    data: { billId: record._id, month: record.month, amountFen: record.amountFen, category: record.category, basisFen: record.basisFen, organizationId: record.organizationId },
+    data: {
+      billId: record._id,
+      month: record.month,
+      amountFen: record.amountFen,
+      category: record.category,
+      basisFen: record.basisFen,
+      organizationId: record.organizationId,
+    },
   };
 }

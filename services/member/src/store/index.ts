@@ -30,6 +30,21 @@ export function openStores(connection: Connection, outboxes: Outboxes): MemberSt
   const bills = new BillRepository(connection, outboxes);
   const transfers = new TransferRepository(connection, outboxes);
   const meetings = new MeetingRepository(connection, outboxes);
-  const organizations = new OrganizationRepository(connection, outboxes, [users.paths, members.paths, bills.paths, transfers.paths, ...meetings.paths]);
-  return { organizations, users, sessions: new SessionRepository(connection), loginFailures: new LoginFailures(connection), members, bills, transfers, meetings };
+  const organizations = new OrganizationRepository(connection, outboxes, [
+    users.paths,
+    members.paths,
+    bills.paths,
+    transfers.paths,
+    ...meetings.paths,
+  ]);
+  return {
+    organizations,
+    users,
+    sessions: new SessionRepository(connection),
+    loginFailures: new LoginFailures(connection),
+    members,
+    bills,
+    transfers,
+    meetings,
+  };
 }

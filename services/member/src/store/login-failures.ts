@@ -44,7 +44,9 @@ export class LoginFailures {
   /** Saves the name's state after a failure; last writer wins, as for accounts. */
   async save(userName: string, state: LockoutState, expiresAt: Date): Promise<void> {
     const { failures, lockedUntil } = state;
-    await this.model.updateOne({ _id: keyOf(userName) }, { $set: { failures, lockedUntil, expiresAt: expiresAt.toISOString() } }, { upsert: true }).exec();
+    await this.model
+      .updateOne({ _id: keyOf(userName) }, { $set: { failures, lockedUntil, expiresAt: expiresAt.toISOString() } }, { upsert: true })
+      .exec();
   }
 
   /** Removes the records that expired by `now`; answers how many. */

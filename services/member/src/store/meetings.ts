@@ -231,6 +231,8 @@ export class MeetingRepository {
   }
 
   async markSwept(month: string): Promise<void> {
-    await this.sweeps.updateOne({ _id: 'meeting-compliance' }, { $set: { month, sweptAt: new Date().toISOString() } }, { upsert: true }).exec();
+    await this.sweeps
+      .updateOne({ _id: 'meeting-compliance' }, { $set: { month, sweptAt: new Date().toISOString() } }, { upsert: true })
+      .exec();
   }
 }

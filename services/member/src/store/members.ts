@@ -76,7 +76,9 @@ export interface MemberFilter {
 export type NewMember = Omit<Member, 'id' | 'createdAt' | 'updatedAt' | 'revision'>;
 
 const duplicateId = (nationalId: string) =>
-  alreadyExists('MEMBER_NATIONAL_ID_TAKEN', 'a member with this national ID number is already recorded', { nationalId: `${nationalId.slice(0, 3)}***` });
+  alreadyExists('MEMBER_NATIONAL_ID_TAKEN', 'a member with this national ID number is already recorded', {
+    nationalId: `${nationalId.slice(0, 3)}***`,
+  });
 
 export class MemberRepository {
   readonly store: OutboxStore<MemberRecord>;
@@ -97,7 +99,13 @@ export class MemberRepository {
       store: this.store,
       pathFields: ['orgPath'],
       scopesField: 'orgScopes',
-      event: (record, change) => ({ type: memberEvents.pathChanged, actor: change.actor, orgPath: change.to, subjectId: record._id, data: { from: change.from, to: change.to } }),
+      event: (record, change) => ({
+        type: memberEvents.pathChanged,
+        actor: change.actor,
+        orgPath: change.to,
+        subjectId: record._id,
+        data: { from: change.from, to: change.to },
+      }),
     };
     this.nationalIds = new NationalIdIndex(
       connection,
@@ -112,7 +120,13 @@ export class MemberRepository {
   }
 
   private createdEvent(record: MemberRecord, type: string = memberEvents.created): NewEvent {
-    return { type, actor: record.createdBy, orgPath: record.orgPath, subjectId: record._id, data: { organizationId: record.organizationId, stage: record.stage } };
+    return {
+      type,
+      actor: record.createdBy,
+      orgPath: record.orgPath,
+      subjectId: record._id,
+      data: { organizationId: record.organizationId, stage: record.stage },
+    };
   }
 
   async create(input: NewMember): Promise<Member> {
@@ -209,7 +223,12 @@ export class MemberRepository {
     }
   }
 
-  async save(current: Member, changes: Partial<Omit<Member, 'id' | 'revision'>>, events: NewEvent[], push?: Record<string, unknown>): Promise<Member> {
+  async save(
+    current: Member,
+    changes: Partial<Omit<Member, 'id' | 'revision'>>,
+    events: NewEvent[],
+    push?: Record<string, unknown>,
+  ): Promise<Member> {
     const $set = { ...changes, ...(changes.orgPath ? placedAt(changes.orgPath) : {}), updatedAt: new Date().toISOString() };
     if (changes.nationalId && changes.nationalId !== current.nationalId) await this.nationalIds.add([changes.nationalId]);
     const record = await this.store.saveIf(current.id, current.revision, {}, { $set, ...(push ? { $push: push } : {}) }, events);
@@ -224,7 +243,10 @@ export class MemberRepository {
   /** Which of `ids` are members recorded at the node `organizationId`: one query. */
   async recordedAt(organizationId: string, ids: string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const found = await this.store.model.find({ _id: { $in: ids }, organizationId }, { _id: 1 }).lean<{ _id: string }[]>().exec();
+    const found = await this.store.model
+      .find({ _id: { $in: ids }, organizationId }, { _id: 1 })
+      .lean<{ _id: string }[]>()
+      .exec();
     return new Set(found.map((m) => String(m._id)));
   }
 }

@@ -69,7 +69,10 @@ export class OrganizationRepository {
     });
   }
 
-  async create(input: { name: string; kind: OrganizationKind; code: string; parent: Organization | null }, actor: string): Promise<Organization> {
+  async create(
+    input: { name: string; kind: OrganizationKind; code: string; parent: Organization | null },
+    actor: string,
+  ): Promise<Organization> {
     if (input.code) await this.assertCodeFree(input.code);
     const now = new Date().toISOString();
     const id = randomUUID();
@@ -89,7 +92,13 @@ export class OrganizationRepository {
       pendingMove: null,
     };
     await this.store.insert(record, [
-      { type: organizationEvents.created, actor, orgPath: path, subjectId: id, data: { name: input.name, kind: input.kind, parentId: record.parentId } },
+      {
+        type: organizationEvents.created,
+        actor,
+        orgPath: path,
+        subjectId: id,
+        data: { name: input.name, kind: input.kind, parentId: record.parentId },
+      },
     ]);
     return toOrganization(record);
   }
@@ -110,7 +119,11 @@ export class OrganizationRepository {
     return found;
   }
 
-  async list(filter: { parentId?: string; under?: string; kind?: OrganizationKind; scope: string }, page: number, size: number): Promise<Page<Organization>> {
+  async list(
+    filter: { parentId?: string; under?: string; kind?: OrganizationKind; scope: string },
+    page: number,
+    size: number,
+  ): Promise<Page<Organization>> {
     const query: Record<string, unknown> = { path: under(filter.under ?? filter.scope) };
     if (filter.parentId !== undefined) query.parentId = filter.parentId;
     if (filter.kind) query.kind = filter.kind;
@@ -130,7 +143,12 @@ export class OrganizationRepository {
   /** The caller's topmost visible nodes: their own node, or the top committees for the root. */
   async roots(scope: string): Promise<Organization[]> {
     const query = scope === '/' ? { parentId: '' } : { path: scope };
-    const records = await this.store.model.find(query, withoutOutboxFields).sort({ name: 1 }).limit(200).lean<OrganizationRecord[]>().exec();
+    const records = await this.store.model
+      .find(query, withoutOutboxFields)
+      .sort({ name: 1 })
+      .limit(200)
+      .lean<OrganizationRecord[]>()
+      .exec();
     return records.map(toOrganization);
   }
 
@@ -148,9 +166,21 @@ export class OrganizationRepository {
 
   async update(current: Organization, changes: { name?: string; code?: string }, actor: string): Promise<Organization> {
     if (changes.code && changes.code !== current.code) await this.assertCodeFree(changes.code);
-    const record = await this.store.saveIf(current.id, current.revision, {}, { $set: { ...changes, updatedAt: new Date().toISOString() } }, [
-      { type: organizationEvents.updated, actor, orgPath: current.path, subjectId: current.id, data: { changed: Object.keys(changes), ...changes } },
-    ]);
+    const record = await this.store.saveIf(
+      current.id,
+      current.revision,
+      {},
+      { $set: { ...changes, updatedAt: new Date().toISOString() } },
+      [
+        {
+          type: organizationEvents.updated,
+          actor,
+          orgPath: current.path,
+          subjectId: current.id,
+          data: { changed: Object.keys(changes), ...changes },
+        },
+      ],
+    );
     return toOrganization(record);
   }
 
@@ -158,9 +188,21 @@ export class OrganizationRepository {
     // The event must travel in the document (outbox), so the node becomes a tombstone outside
     // every path prefix and parent instead of disappearing.
     const now = new Date().toISOString();
-    await this.store.saveIf(current.id, current.revision, {}, { $set: { deletedAt: now, updatedAt: now, code: '', path: `deleted:${current.path}`, parentId: `deleted:${current.parentId}` } }, [
-      { type: organizationEvents.deleted, actor, orgPath: current.path, subjectId: current.id, data: { name: current.name, kind: current.kind } },
-    ]);
+    await this.store.saveIf(
+      current.id,
+      current.revision,
+      {},
+      { $set: { deletedAt: now, updatedAt: now, code: '', path: `deleted:${current.path}`, parentId: `deleted:${current.parentId}` } },
+      [
+        {
+          type: organizationEvents.deleted,
+          actor,
+          orgPath: current.path,
+          subjectId: current.id,
+          data: { name: current.name, kind: current.kind },
+        },
+      ],
+    );
   }
 
   /**
@@ -177,7 +219,15 @@ export class OrganizationRepository {
       node.revision,
       { pendingMove: null },
       { $set: { parentId: newParent?.id ?? '', path: newPath, depth: depthOf(newPath), updatedAt: new Date().toISOString(), pendingMove } },
-      [{ type: organizationEvents.moved, actor, orgPath: newPath, subjectId: node.id, data: { from: node.path, to: newPath, parentId: newParent?.id ?? '' } }],
+      [
+        {
+          type: organizationEvents.moved,
+          actor,
+          orgPath: newPath,
+          subjectId: node.id,
+          data: { from: node.path, to: newPath, parentId: newParent?.id ?? '' },
+        },
+      ],
     );
     const { movedNodes, movedRecords } = await this.finishMove(node.id, pendingMove);
     return { organization: toOrganization(moved), movedNodes: movedNodes + 1, movedRecords };
@@ -185,20 +235,34 @@ export class OrganizationRepository {
 
   /** Completes moves left half-done (by the maintenance job, whose first tick runs at start). */
   async resumeMoves(): Promise<number> {
-    const pending = await this.store.model.find({ pendingMove: { $ne: null } }, withoutOutboxFields).lean<OrganizationRecord[]>().exec();
+    const pending = await this.store.model
+      .find({ pendingMove: { $ne: null } }, withoutOutboxFields)
+      .lean<OrganizationRecord[]>()
+      .exec();
     for (const record of pending) if (record.pendingMove) await this.finishMove(record._id, record.pendingMove);
     return pending.length;
   }
 
   private async finishMove(id: string, move: PendingMove): Promise<{ movedNodes: number; movedRecords: number }> {
     let movedNodes = 0;
-    const below = await this.store.model.find({ path: under(move.from) }, withoutOutboxFields).lean<OrganizationRecord[]>().exec();
+    const below = await this.store.model
+      .find({ path: under(move.from) }, withoutOutboxFields)
+      .lean<OrganizationRecord[]>()
+      .exec();
     for (const record of below) {
       const path = rebasePath(record.path, move.from, move.to);
       const updated = await this.store.tryUpdate(
         { _id: record._id, path: record.path },
         { $set: { path, depth: depthOf(path), updatedAt: new Date().toISOString(), revision: record.revision + 1 } },
-        [{ type: organizationEvents.pathChanged, actor: move.actor, orgPath: path, subjectId: record._id, data: { from: record.path, to: path, movedRoot: id } }],
+        [
+          {
+            type: organizationEvents.pathChanged,
+            actor: move.actor,
+            orgPath: path,
+            subjectId: record._id,
+            data: { from: record.path, to: path, movedRoot: id },
+          },
+        ],
         record._id,
       );
       if (updated) movedNodes++;

@@ -8,13 +8,7 @@ import { outboxSchemaFields, withoutOutbox, withoutOutboxFields, type NewEvent, 
 import { isDuplicateKey, Schema, type Connection, type Page } from '@repo/db';
 import { aborted, failedPrecondition, notFound } from '@repo/errors';
 import { under, type PathHolder } from '@repo/kit';
-import {
-  expireIfDue,
-  finalStatuses,
-  outstandingStatuses,
-  type OrganizationTransfer,
-  type TransferStatus,
-} from '../domain/transfer';
+import { expireIfDue, finalStatuses, outstandingStatuses, type OrganizationTransfer, type TransferStatus } from '../domain/transfer';
 import { transferEvents } from '../events/types';
 
 export interface Transfer extends OrganizationTransfer {
@@ -204,7 +198,15 @@ export class TransferRepository {
         const saved = { ...current, status: next.status, history: next.history, updatedAt: at, revision: current.revision + 1 };
         const updated = await this.store.tryUpdate(
           { _id: current.id, revision: current.revision, status: current.status },
-          { $set: { status: next.status, history: next.history, updatedAt: at, openKey: closedKey(current.id), revision: current.revision + 1 } },
+          {
+            $set: {
+              status: next.status,
+              history: next.history,
+              updatedAt: at,
+              openKey: closedKey(current.id),
+              revision: current.revision + 1,
+            },
+          },
           [stepEvent(saved)],
           current.id,
         );

@@ -66,7 +66,9 @@ export class UserRepository {
 
   constructor(connection: Connection, outboxes: Outboxes) {
     const model = connection.model<UserRecord>('User', userSchema);
-    this.store = outboxes.register(model, { conflict: (id) => aborted('USER_REVISION_CONFLICT', `user ${id} was changed meanwhile; retry`, { id }) });
+    this.store = outboxes.register(model, {
+      conflict: (id) => aborted('USER_REVISION_CONFLICT', `user ${id} was changed meanwhile; retry`, { id }),
+    });
     this.paths = { name: 'users', store: this.store, pathFields: ['orgPath'] };
   }
 
@@ -75,10 +77,25 @@ export class UserRepository {
     if (await this.store.model.exists({ userName })) {
       throw alreadyExists('USER_NAME_TAKEN', `user name ${userName} is already taken`, { userName });
     }
-    const record = { _id: randomUUID(), ...input, userName, failures: [], lockedUntil: null, disabled: false, createdAt: new Date().toISOString(), revision: 1 };
+    const record = {
+      _id: randomUUID(),
+      ...input,
+      userName,
+      failures: [],
+      lockedUntil: null,
+      disabled: false,
+      createdAt: new Date().toISOString(),
+      revision: 1,
+    };
     try {
       await this.store.insert(record, [
-        { type: userEvents.created, actor: input.createdBy, orgPath: input.orgPath, subjectId: record._id, data: { userName, roles: input.roles, organizationId: input.organizationId } },
+        {
+          type: userEvents.created,
+          actor: input.createdBy,
+          orgPath: input.orgPath,
+          subjectId: record._id,
+          data: { userName, roles: input.roles, organizationId: input.organizationId },
+        },
       ]);
     } catch (err) {
       // Two creations of one name at once: the unique index decides.
@@ -111,19 +128,33 @@ export class UserRepository {
   async list(scope: string, page: number, size: number): Promise<Page<User>> {
     const query = { orgPath: under(scope) };
     const [records, total] = await Promise.all([
-      this.store.model.find(query, withoutOutboxFields).sort({ userName: 1 }).skip((page - 1) * size).limit(size).lean<UserRecord[]>().exec(),
+      this.store.model
+        .find(query, withoutOutboxFields)
+        .sort({ userName: 1 })
+        .skip((page - 1) * size)
+        .limit(size)
+        .lean<UserRecord[]>()
+        .exec(),
       this.store.model.countDocuments(query).exec(),
     ]);
     return { items: records.map(toUser), total };
   }
 
   /** Saves login bookkeeping (failures, lock) with its event; last writer wins, by design. */
-  async recordLogin(user: User, changes: Partial<Pick<User, 'failures' | 'lockedUntil' | 'passwordHash'>>, events: NewEvent[]): Promise<void> {
+  async recordLogin(
+    user: User,
+    changes: Partial<Pick<User, 'failures' | 'lockedUntil' | 'passwordHash'>>,
+    events: NewEvent[],
+  ): Promise<void> {
     await this.store.tryUpdate({ _id: user.id }, { $set: changes }, events, user.id);
   }
 
   /** Applies `changes` if the user is still at the revision read (else USER_REVISION_CONFLICT). */
-  async update(user: User, changes: Partial<Pick<User, 'displayName' | 'roles' | 'organizationId' | 'orgPath' | 'memberId' | 'disabled'>>, events: NewEvent[]): Promise<User> {
+  async update(
+    user: User,
+    changes: Partial<Pick<User, 'displayName' | 'roles' | 'organizationId' | 'orgPath' | 'memberId' | 'disabled'>>,
+    events: NewEvent[],
+  ): Promise<User> {
     return toUser(await this.store.saveIf(user.id, user.revision, {}, { $set: changes }, events));
   }
 }
@@ -208,10 +239,14 @@ export class SessionRepository {
   }
 
   async revoke(sessionId: string, reason: string): Promise<void> {
-    await this.model.updateOne({ _id: sessionId, revokedAt: null }, { $set: { revokedAt: new Date().toISOString(), revokedReason: reason } }).exec();
+    await this.model
+      .updateOne({ _id: sessionId, revokedAt: null }, { $set: { revokedAt: new Date().toISOString(), revokedReason: reason } })
+      .exec();
   }
 
   async revokeAllOf(userId: string, reason: string): Promise<void> {
-    await this.model.updateMany({ userId, revokedAt: null }, { $set: { revokedAt: new Date().toISOString(), revokedReason: reason } }).exec();
+    await this.model
+      .updateMany({ userId, revokedAt: null }, { $set: { revokedAt: new Date().toISOString(), revokedReason: reason } })
+      .exec();
   }
 }

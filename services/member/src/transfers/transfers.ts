@@ -10,7 +10,14 @@ import { DomainError, failedPrecondition, notFound, permissionDenied, validation
 import type { Job } from '@repo/kit';
 import type { Logger } from '@repo/logging';
 import { branchLevelKinds } from '../domain/organization';
-import { applyTransferAction, clientActions, initiateTransfer, systemActor, type ClientAction, type TransferStatus } from '../domain/transfer';
+import {
+  applyTransferAction,
+  clientActions,
+  initiateTransfer,
+  systemActor,
+  type ClientAction,
+  type TransferStatus,
+} from '../domain/transfer';
 import { memberEvents } from '../events/types';
 import { visibleMember } from '../members/scope';
 import { subtreeOf } from '../organizations/scope';
@@ -40,7 +47,11 @@ type TransferStores = Pick<MemberStores, 'transfers' | 'members' | 'organization
  * completed. Both steps are idempotent (a member already there is not moved again; a transfer
  * already completed is returned as it is), so the call and the job may both run it.
  */
-async function completeReceived({ transfers, members, organizations }: TransferStores, received: Transfer, actor: string): Promise<Transfer> {
+async function completeReceived(
+  { transfers, members, organizations }: TransferStores,
+  received: Transfer,
+  actor: string,
+): Promise<Transfer> {
   for (let attempt = 1; ; attempt++) {
     const member = await members.get(received.memberId);
     if (member.organizationId === received.toOrgId) break;
@@ -54,7 +65,13 @@ async function completeReceived({ transfers, members, organizations }: TransferS
           actor,
           orgPath,
           subjectId: member.id,
-          data: { transferId: received.id, fromOrganizationId: member.organizationId, toOrganizationId: received.toOrgId, from: member.orgPath, to: orgPath },
+          data: {
+            transferId: received.id,
+            fromOrganizationId: member.organizationId,
+            toOrganizationId: received.toOrgId,
+            from: member.orgPath,
+            to: orgPath,
+          },
         },
       ]);
       break;
@@ -97,7 +114,10 @@ export class Transfers {
     const target = await this.stores.organizations.find(input.toOrganizationId);
     if (!target) throw notFound('ORG_NOT_FOUND', `organization ${input.toOrganizationId} not found`, { id: input.toOrganizationId });
     if (!branchLevelKinds.includes(target.kind)) {
-      throw failedPrecondition('TRANSFER_TARGET_KIND', `a member transfers to a branch, and ${target.name} is a ${target.kind}`, { field: 'toOrganizationId', kind: target.kind });
+      throw failedPrecondition('TRANSFER_TARGET_KIND', `a member transfers to a branch, and ${target.name} is a ${target.kind}`, {
+        field: 'toOrganizationId',
+        kind: target.kind,
+      });
     }
     const transfer = initiateTransfer(
       {
@@ -120,7 +140,11 @@ export class Transfers {
     return this.visibleTransfer(caller, id);
   }
 
-  async list(caller: Caller, query: { organizationId: string; status?: TransferStatus }, page: { page: number; size: number }): Promise<Page<Transfer>> {
+  async list(
+    caller: Caller,
+    query: { organizationId: string; status?: TransferStatus },
+    page: { page: number; size: number },
+  ): Promise<Page<Transfer>> {
     authorize(caller, 'transfer.read');
     const scope = await subtreeOf(this.stores.organizations, caller, query.organizationId);
     return this.stores.transfers.list({ scope, ...(query.status ? { status: query.status } : {}) }, page.page, page.size);
@@ -130,7 +154,8 @@ export class Transfers {
   async act(caller: Caller, id: string, input: { action: ClientAction | undefined; reason: string }): Promise<Transfer> {
     authorize(caller, 'transfer.write');
     const violations: FieldViolation[] = [];
-    if (!input.action || !clientActions.includes(input.action)) violations.push({ field: 'action', problem: `must be one of ${clientActions.join(', ')}` });
+    if (!input.action || !clientActions.includes(input.action))
+      violations.push({ field: 'action', problem: `must be one of ${clientActions.join(', ')}` });
     checkReason(violations, input.reason, input.action === 'reject');
     if (violations.length || !input.action) throw validationFailed(violations);
     const { action } = input;
@@ -148,28 +173,40 @@ export class Transfers {
     }
     // The letter ran out and the job already said so: the same answer as an unexpired check.
     if (transfer.status === 'expired') {
-      throw failedPrecondition('TRANSFER_EXPIRED', `the introduction letter expired at ${transfer.expiresAt}`, { expiresAt: transfer.expiresAt, action });
+      throw failedPrecondition('TRANSFER_EXPIRED', `the introduction letter expired at ${transfer.expiresAt}`, {
+        expiresAt: transfer.expiresAt,
+        action,
+      });
     }
 
     const now = new Date();
     const reason = input.reason.trim();
     if (action === 'approve') {
       const duesPaidUp = await bills.isPaidUpTo(transfer.memberId, provinceMonth(now));
-      return transfers.recordStep(transfer, applyTransferAction(transfer, 'approve', caller.userId, now.toISOString(), { duesPaidUp, reason }));
+      return transfers.recordStep(
+        transfer,
+        applyTransferAction(transfer, 'approve', caller.userId, now.toISOString(), { duesPaidUp, reason }),
+      );
     }
     if (action === 'reject') {
       return transfers.recordStep(transfer, applyTransferAction(transfer, 'reject', caller.userId, now.toISOString(), { reason }));
     }
     const next = applyTransferAction(transfer, 'receive', caller.userId, now.toISOString(), { reason });
     if (!(await organizations.find(transfer.toOrgId))) {
-      throw failedPrecondition('TRANSFER_TARGET_GONE', `organization ${transfer.toOrgId} no longer exists`, { id: transfer.id, toOrganizationId: transfer.toOrgId });
+      throw failedPrecondition('TRANSFER_TARGET_GONE', `organization ${transfer.toOrgId} no longer exists`, {
+        id: transfer.id,
+        toOrganizationId: transfer.toOrgId,
+      });
     }
     const received = await transfers.recordStep(transfer, next);
     try {
       return await completeReceived(this.stores, received, caller.userId);
     } catch (err) {
       // Received stands; the completion job moves the member and completes it.
-      this.logger.warn({ transferId: received.id, err: (err as Error).message }, 'transfer received but not completed yet; the job will finish it');
+      this.logger.warn(
+        { transferId: received.id, err: (err as Error).message },
+        'transfer received but not completed yet; the job will finish it',
+      );
       return received;
     }
   }

@@ -175,8 +175,7 @@ describe('arrears', () => {
     expect(consecutiveArrears([bill('2026-01', 20, 0), bill('2026-03', 20, 0)], '2026-03')).toBe(1);
   });
 
-  const months = (from: number, count: number) =>
-    Array.from({ length: count }, (_, i) => `2026-${String(from + i).padStart(2, '0')}`);
+  const months = (from: number, count: number) => Array.from({ length: count }, (_, i) => `2026-${String(from + i).padStart(2, '0')}`);
 
   test(`the warning starts at ${arrearsWarningMonths} consecutive months`, () => {
     expect(arrearsWarningMonths).toBe(6);

@@ -17,12 +17,36 @@ import { domainErrorOf } from '@repo/errors/testing';
 const today = '2025-06-30';
 
 const zhHeaders = [
-  '姓名', '性别', '民族', '出生日期', '身份证号', '学历', '手机号', '所在组织', '发展阶段',
-  '申请入党日期', '确定积极分子日期', '确定发展对象日期', '接收预备党员日期', '转正日期',
+  '姓名',
+  '性别',
+  '民族',
+  '出生日期',
+  '身份证号',
+  '学历',
+  '手机号',
+  '所在组织',
+  '发展阶段',
+  '申请入党日期',
+  '确定积极分子日期',
+  '确定发展对象日期',
+  '接收预备党员日期',
+  '转正日期',
 ];
 const enHeaders = [
-  'name', 'gender', 'ethnicity', 'birthDate', 'nationalId', 'education', 'phone', 'organizationId', 'stage',
-  'applicationDate', 'activistDate', 'candidateDate', 'probationaryDate', 'fullDate',
+  'name',
+  'gender',
+  'ethnicity',
+  'birthDate',
+  'nationalId',
+  'education',
+  'phone',
+  'organizationId',
+  'stage',
+  'applicationDate',
+  'activistDate',
+  'candidateDate',
+  'probationaryDate',
+  'fullDate',
 ];
 
 const id1 = syntheticId('1990-01-01', 'male', { sequence: '01' });
@@ -31,8 +55,20 @@ const id2 = syntheticId('1990-05-06', 'female', { sequence: '02' });
 /** A full member, in the columns of zhHeaders, written as a Chinese export would. */
 function zhRow(overrides: Record<number, string> = {}): string[] {
   const row = [
-    '张测试', '男', '汉族', '1990-01-01', id1, '本科', '13812345678', 'org-1', '正式党员',
-    '2010-01-01', '2010-07-01', '2011-07-01', '2012-01-01', '2013-01-01',
+    '张测试',
+    '男',
+    '汉族',
+    '1990-01-01',
+    id1,
+    '本科',
+    '13812345678',
+    'org-1',
+    '正式党员',
+    '2010-01-01',
+    '2010-07-01',
+    '2011-07-01',
+    '2012-01-01',
+    '2013-01-01',
   ];
   for (const [i, v] of Object.entries(overrides)) row[Number(i)] = v;
   return row;
@@ -99,7 +135,11 @@ describe('parseMemberFile: CSV', () => {
   });
 
   test('a quoted cell with a line break and a comma is one row', async () => {
-    const text = csvOf([['姓名', '所在组织'], ['张测试', '第一支部,\n机关'], ['李测试', 'org-2']]);
+    const text = csvOf([
+      ['姓名', '所在组织'],
+      ['张测试', '第一支部,\n机关'],
+      ['李测试', 'org-2'],
+    ]);
     const file = await parseMemberFile(Buffer.from(text), 'csv');
     expect(file.rows).toEqual([
       { line: 2, cells: { 姓名: '张测试', 所在组织: '第一支部,\n机关' } },
@@ -186,8 +226,12 @@ describe('parseMemberFile: Excel', () => {
       {
         line: 2,
         cells: {
-          姓名: '张测试', 出生日期: '1990-01-01', 手机号: '13812345678', 所在组织: 'org-1',
-          申请入党日期: '2010-01-01', 转正日期: '2013-01-01',
+          姓名: '张测试',
+          出生日期: '1990-01-01',
+          手机号: '13812345678',
+          所在组织: 'org-1',
+          申请入党日期: '2010-01-01',
+          转正日期: '2013-01-01',
         },
       },
       {
@@ -316,25 +360,62 @@ describe('validateImportRows', () => {
   });
 
   test('English headers and codes read the same', () => {
-    const row = ['张测试', 'male', '汉族', '1990-01-01', id1, 'bachelor', '13812345678', 'org-1', 'full',
-      '2010-01-01', '2010-07-01', '2011-07-01', '2012-01-01', '2013-01-01'];
+    const row = [
+      '张测试',
+      'male',
+      '汉族',
+      '1990-01-01',
+      id1,
+      'bachelor',
+      '13812345678',
+      'org-1',
+      'full',
+      '2010-01-01',
+      '2010-07-01',
+      '2011-07-01',
+      '2012-01-01',
+      '2013-01-01',
+    ];
     const en = validateImportRows(fileOf(enHeaders, [row]), today);
     const zh = validateImportRows(fileOf(zhHeaders, [zhRow()]), today);
     expect(en).toEqual(zh);
   });
 
   test('header variants: alternative names, marks, notes and case', () => {
-    const headers = ['姓名*', 'Gender', '民族', '出生日期（YYYY-MM-DD）', '公民身份号码', '学历', '手机号码(选填)', '组织编号',
-      'STAGE', '申请入党日期', '确定积极分子日期', '确定发展对象日期', '接收预备党员日期', '转正日期'];
+    const headers = [
+      '姓名*',
+      'Gender',
+      '民族',
+      '出生日期（YYYY-MM-DD）',
+      '公民身份号码',
+      '学历',
+      '手机号码(选填)',
+      '组织编号',
+      'STAGE',
+      '申请入党日期',
+      '确定积极分子日期',
+      '确定发展对象日期',
+      '接收预备党员日期',
+      '转正日期',
+    ];
     const report = validateImportRows(fileOf(headers, [zhRow()]), today);
     expect(report.errors).toEqual([]);
     expect(report.valid).toHaveLength(1);
-    const other = validateImportRows(fileOf(zhHeaders.map((h) => (h === '身份证号' ? '身份证号码' : h)), [zhRow()]), today);
+    const other = validateImportRows(
+      fileOf(
+        zhHeaders.map((h) => (h === '身份证号' ? '身份证号码' : h)),
+        [zhRow()],
+      ),
+      today,
+    );
     expect(other.valid).toHaveLength(1);
   });
 
   test.each([
-    ['男', 'male'], ['女', 'female'], ['Male', 'male'], ['FEMALE', 'female'],
+    ['男', 'male'],
+    ['女', 'female'],
+    ['Male', 'male'],
+    ['FEMALE', 'female'],
   ])('gender %s reads as %s', (label, code) => {
     const id = code === 'male' ? id1 : syntheticId('1990-01-01', 'female', { sequence: '01' });
     const report = validateImportRows(fileOf(zhHeaders, [zhRow({ [col.gender ?? 0]: label, [col.nationalId ?? 0]: id })]), today);
@@ -342,17 +423,31 @@ describe('validateImportRows', () => {
   });
 
   test.each([
-    ['小学', 'primary'], ['初中', 'juniorHigh'], ['高中', 'seniorHigh'], ['中专', 'vocational'], ['大专', 'associate'],
-    ['本科', 'bachelor'], ['硕士研究生', 'master'], ['博士研究生', 'doctorate'], ['硕士', 'master'], ['博士', 'doctorate'],
-    ['大学本科', 'bachelor'], ['大学专科', 'associate'], ['juniorhigh', 'juniorHigh'],
+    ['小学', 'primary'],
+    ['初中', 'juniorHigh'],
+    ['高中', 'seniorHigh'],
+    ['中专', 'vocational'],
+    ['大专', 'associate'],
+    ['本科', 'bachelor'],
+    ['硕士研究生', 'master'],
+    ['博士研究生', 'doctorate'],
+    ['硕士', 'master'],
+    ['博士', 'doctorate'],
+    ['大学本科', 'bachelor'],
+    ['大学专科', 'associate'],
+    ['juniorhigh', 'juniorHigh'],
   ])('education %s reads as %s', (label, code) => {
     const report = validateImportRows(fileOf(zhHeaders, [zhRow({ [col.education ?? 0]: label })]), today);
     expect(report.valid[0]?.profile.education).toBe(code);
   });
 
   test.each([
-    ['入党申请人', 'applicant', 1], ['入党积极分子', 'activist', 2], ['发展对象', 'candidate', 3],
-    ['预备党员', 'probationary', 4], ['正式党员', 'full', 5], ['probationary', 'probationary', 4],
+    ['入党申请人', 'applicant', 1],
+    ['入党积极分子', 'activist', 2],
+    ['发展对象', 'candidate', 3],
+    ['预备党员', 'probationary', 4],
+    ['正式党员', 'full', 5],
+    ['probationary', 'probationary', 4],
   ] as const)('stage %s reads as %s', (label, code, dates) => {
     const row = zhRow({ [col.stage ?? 0]: label });
     for (let i = dates; i < 5; i++) row[9 + i] = '';
@@ -379,7 +474,8 @@ describe('validateImportRows', () => {
         line: 2,
         field: 'stage',
         column: '发展阶段',
-        problem: 'must be one of 入党申请人, 入党积极分子, 发展对象, 预备党员, 正式党员 (or applicant, activist, candidate, probationary, full)',
+        problem:
+          'must be one of 入党申请人, 入党积极分子, 发展对象, 预备党员, 正式党员 (or applicant, activist, candidate, probationary, full)',
       },
     ]);
     expect(report.valid).toEqual([]);
@@ -402,7 +498,12 @@ describe('validateImportRows', () => {
     const report = validateImportRows(fileOf(zhHeaders, [zhRow({ 3: '01/01/1990', 10: '2010-02-30' })]), today);
     expect(report.errors).toEqual([
       { line: 2, field: 'birthDate', column: '出生日期', problem: 'must be a date such as 2024-03-05, 2024/3/5, 2024.3.5 or 20240305' },
-      { line: 2, field: 'keyDates.activistDate', column: '确定积极分子日期', problem: 'must be a date such as 2024-03-05, 2024/3/5, 2024.3.5 or 20240305' },
+      {
+        line: 2,
+        field: 'keyDates.activistDate',
+        column: '确定积极分子日期',
+        problem: 'must be a date such as 2024-03-05, 2024/3/5, 2024.3.5 or 20240305',
+      },
     ]);
   });
 
@@ -464,7 +565,12 @@ describe('validateImportRows', () => {
       const report = validateImportRows(fileOf(headers, rows), today);
       expect(report.valid).toEqual([]);
       expect(report.errors).toEqual([
-        { line: 1, field: 'nationalId', column: '身份证号', problem: 'MEMBER_IMPORT_MISSING_COLUMN: column 身份证号 (nationalId) is missing' },
+        {
+          line: 1,
+          field: 'nationalId',
+          column: '身份证号',
+          problem: 'MEMBER_IMPORT_MISSING_COLUMN: column 身份证号 (nationalId) is missing',
+        },
         { line: 1, field: 'stage', column: '发展阶段', problem: 'MEMBER_IMPORT_MISSING_COLUMN: column 发展阶段 (stage) is missing' },
       ]);
     });
@@ -472,7 +578,14 @@ describe('validateImportRows', () => {
     test('an empty file misses every required column', () => {
       const report = validateImportRows({ headerLine: 1, headers: [], rows: [] }, today);
       expect(report.errors.map((e) => e.field)).toEqual([
-        'name', 'gender', 'ethnicity', 'birthDate', 'nationalId', 'education', 'organizationId', 'stage',
+        'name',
+        'gender',
+        'ethnicity',
+        'birthDate',
+        'nationalId',
+        'education',
+        'organizationId',
+        'stage',
       ]);
     });
 
@@ -561,7 +674,7 @@ describe('combining reports', () => {
     expect(merged.errors.map((e) => `${e.line} ${e.field}`)).toEqual(['2 organizationId', '4 nationalId', '4 phone']);
   });
 
-  test('reports merge in line order, keeping each report\'s order within a line', () => {
+  test("reports merge in line order, keeping each report's order within a line", () => {
     const a: ImportReport = {
       valid: [],
       errors: [{ line: 5, field: 'name', problem: 'a' }],

@@ -95,9 +95,7 @@ describe('stage order', () => {
     ['probationary', 'disqualified'],
   ];
   const illegal = Object.keys(stateAt).flatMap((from) =>
-    pipelineStages
-      .filter((to) => !legal.some(([f, t]) => f === from && t === to))
-      .map((to) => [from as keyof typeof stateAt, to] as const),
+    pipelineStages.filter((to) => !legal.some(([f, t]) => f === from && t === to)).map((to) => [from as keyof typeof stateAt, to] as const),
   );
 
   test.each(illegal)('%s -> %s is out of order', (from, to) => {
@@ -199,7 +197,9 @@ describe('activist to candidate', () => {
   });
 
   test('negative training hours are malformed', () => {
-    const err = failure(() => applyStageChange(activist, change('candidate', '2025-05-01', { ...candidateExtras, trainingHours: -1 }), today));
+    const err = failure(() =>
+      applyStageChange(activist, change('candidate', '2025-05-01', { ...candidateExtras, trainingHours: -1 }), today),
+    );
     expect(err.code).toBe('VALIDATION_FAILED');
     expect(err.details).toHaveProperty('trainingHours');
   });
@@ -233,9 +233,9 @@ describe('probation', () => {
   });
 
   test('an extension is decided when the one-year probation ends, not before', () => {
-    expect(
-      codeOf(() => applyStageChange(probationary, change('probationary', '2026-05-31', { extensionMonths: 6 }), today)),
-    ).toBe('MEMBER_PROBATION_EXTENSION');
+    expect(codeOf(() => applyStageChange(probationary, change('probationary', '2026-05-31', { extensionMonths: 6 }), today))).toBe(
+      'MEMBER_PROBATION_EXTENSION',
+    );
     const extended = applyStageChange(probationary, change('probationary', '2026-06-01', { extensionMonths: 6 }), today);
     expect(extended.stage).toBe('probationary');
     expect(extended.probationExtensions).toBe(1);
@@ -253,15 +253,15 @@ describe('probation', () => {
 
   test('an extension is one to twelve months', () => {
     for (const months of [0, 13, -1]) {
-      expect(
-        codeOf(() => applyStageChange(probationary, change('probationary', '2026-06-01', { extensionMonths: months }), today)),
-      ).toBe('MEMBER_PROBATION_EXTENSION');
+      expect(codeOf(() => applyStageChange(probationary, change('probationary', '2026-06-01', { extensionMonths: months }), today))).toBe(
+        'MEMBER_PROBATION_EXTENSION',
+      );
     }
-    expect(codeOf(() => applyStageChange(probationary, change('probationary', '2026-06-01'), today))).toBe(
-      'MEMBER_PROBATION_EXTENSION',
-    );
+    expect(codeOf(() => applyStageChange(probationary, change('probationary', '2026-06-01'), today))).toBe('MEMBER_PROBATION_EXTENSION');
     for (const months of [1, 12]) {
-      expect(applyStageChange(probationary, change('probationary', '2026-06-01', { extensionMonths: months }), today).probationExtensions).toBe(1);
+      expect(
+        applyStageChange(probationary, change('probationary', '2026-06-01', { extensionMonths: months }), today).probationExtensions,
+      ).toBe(1);
     }
     const err = failure(() => applyStageChange(probationary, change('probationary', '2026-06-01', { extensionMonths: 1.5 }), today));
     expect(err.code).toBe('VALIDATION_FAILED');

@@ -83,7 +83,13 @@ describe('validateProfile: a valid profile', () => {
         gender: 'female',
         nationalId: ` ${id.slice(0, 17)}${id.slice(17).toLowerCase()} `,
         phone: '+86 138-1234-5678',
-        keyDates: { fullDate: '2013-01-01', applicationDate: ' 2010-01-01 ', activistDate: '2010-07-01', candidateDate: '2011-07-01', probationaryDate: '2012-01-01' },
+        keyDates: {
+          fullDate: '2013-01-01',
+          applicationDate: ' 2010-01-01 ',
+          activistDate: '2010-07-01',
+          candidateDate: '2011-07-01',
+          probationaryDate: '2012-01-01',
+        },
         extra: 'ignored',
       }),
     );
@@ -235,8 +241,7 @@ describe('birthDate', () => {
   });
 
   test('today is accepted, tomorrow is in the future', () => {
-    const input = (birthDate: string) =>
-      check({ birthDate, nationalId: syntheticId(birthDate, 'male'), stage: 'applicant', keyDates: {} });
+    const input = (birthDate: string) => check({ birthDate, nationalId: syntheticId(birthDate, 'male'), stage: 'applicant', keyDates: {} });
     expect(problemsOf(input(today)).birthDate).toBeUndefined();
     expect(problemsOf(input('2025-07-01')).birthDate).toBe('must not be in the future');
   });
@@ -338,8 +343,7 @@ describe('key dates', () => {
   });
 
   test('the applicant must be 18 on the application date', () => {
-    const on = (applicationDate: string) =>
-      check({ stage: 'applicant', keyDates: { applicationDate } });
+    const on = (applicationDate: string) => check({ stage: 'applicant', keyDates: { applicationDate } });
     expect(on('2008-01-01').ok).toBe(true);
     expect(problemsOf(on('2007-12-31'))).toEqual({
       'keyDates.applicationDate': 'MEMBER_MIN_AGE: must be on or after the 18th birthday (2008-01-01)',
@@ -362,9 +366,7 @@ describe('key dates', () => {
   });
 
   describe('the stage decides which dates must be present', () => {
-    const cases = developmentStages.flatMap((stage) =>
-      requiredKeyDates[stage].map((field) => [stage, field] as const),
-    );
+    const cases = developmentStages.flatMap((stage) => requiredKeyDates[stage].map((field) => [stage, field] as const));
 
     test.each(cases)('%s needs %s', (stage, field) => {
       const keyDates: KeyDates = { ...datesFor(stage) };
@@ -480,9 +482,7 @@ describe('validateProfilePatch', () => {
   });
 
   test('keyDates null clears every date', () => {
-    expect(Object.keys(problemsOf(patch({ keyDates: null })))).toEqual(
-      keyDateFields.map((f) => `keyDates.${f}`),
-    );
+    expect(Object.keys(problemsOf(patch({ keyDates: null })))).toEqual(keyDateFields.map((f) => `keyDates.${f}`));
   });
 
   test('keyDates that is not an object is refused', () => {

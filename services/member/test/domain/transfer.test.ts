@@ -123,9 +123,9 @@ describe('the transfer workflow', () => {
     ['received', 'complete'],
   ];
   const actions: TransferAction[] = ['approve', 'receive', 'complete', 'reject'];
-  const illegal = transferStatuses.flatMap((s) => actions.map((a) => [s, a] as const)).filter(
-    ([s, a]) => !legal.some(([ls, la]) => ls === s && la === a),
-  );
+  const illegal = transferStatuses
+    .flatMap((s) => actions.map((a) => [s, a] as const))
+    .filter(([s, a]) => !legal.some(([ls, la]) => ls === s && la === a));
 
   test.each(illegal)('a %s transfer cannot %s', (status, action) => {
     const err = failure(() => applyTransferAction(byStatus[status], action, 'someone', later, { duesPaidUp: true, reason: 'x' }));

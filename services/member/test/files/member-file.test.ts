@@ -32,7 +32,7 @@ describe('workbooks', () => {
     expect(new Set(file.rows.map((r) => r.cells['民族']))).toEqual(new Set(['维吾尔族']));
   });
 
-  test('a cell of 32,767 Chinese characters, Excel\'s most, is read', async () => {
+  test("a cell of 32,767 Chinese characters, Excel's most, is read", async () => {
     const text = '党'.repeat(fileLimits.cellChars);
     expect((await parseMemberFile(workbookWith(sheetWithCell(Buffer.from(text))), 'xlsx')).headers).toEqual([text]);
   });
@@ -52,18 +52,26 @@ describe('workbooks', () => {
   test('sizes that lie are caught by what the entries inflate to', async () => {
     const lying = workbookWith(sheetWithCell(Buffer.alloc(100_000_000, 'A')), { declaredSheetSize: 1_000 });
     // The cell's run of text is the first limit the inflated bytes reach.
-    expect(await refusal(parseMemberFile(lying, 'xlsx'))).toMatchObject({ code: 'MEMBER_IMPORT_TOO_LARGE', details: { limit: 'cellBytes' } });
+    expect(await refusal(parseMemberFile(lying, 'xlsx'))).toMatchObject({
+      code: 'MEMBER_IMPORT_TOO_LARGE',
+      details: { limit: 'cellBytes' },
+    });
   });
 
   test('a cell within the unpacked size but longer than any cell may be is refused', async () => {
     const long = workbookWith(sheetWithCell(Buffer.alloc(fileLimits.cellBytes + 1, 'A')));
-    expect(await refusal(parseMemberFile(long, 'xlsx'))).toMatchObject({ code: 'MEMBER_IMPORT_TOO_LARGE', details: { limit: 'cellBytes' } });
+    expect(await refusal(parseMemberFile(long, 'xlsx'))).toMatchObject({
+      code: 'MEMBER_IMPORT_TOO_LARGE',
+      details: { limit: 'cellBytes' },
+    });
   });
 
   test('an attribute, a comment or a CDATA section is measured like text, whatever it holds', async () => {
     const huge = 'x>'.repeat(fileLimits.cellBytes);
     for (const piece of [`<x a="${huge}"/>`, `<!-- <${huge} -->`, `<![CDATA[<${huge}]]>`]) {
-      const sheet = Buffer.from(`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">${piece}<sheetData/></worksheet>`);
+      const sheet = Buffer.from(
+        `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">${piece}<sheetData/></worksheet>`,
+      );
       expect(await refusal(parseMemberFile(workbookWith(sheet), 'xlsx'))).toMatchObject({ details: { limit: 'cellBytes' } });
     }
   });
@@ -78,7 +86,9 @@ describe('workbooks', () => {
 
   test('too many entries are refused before any is read', async () => {
     const many = zipOf(Array.from({ length: fileLimits.entries + 1 }, (_, i) => ({ name: `x${i}.xml`, data: Buffer.from('<a/>') })));
-    expect(await refusal(parseMemberFile(many, 'xlsx'))).toMatchObject({ details: { limit: 'entries', value: String(fileLimits.entries + 1) } });
+    expect(await refusal(parseMemberFile(many, 'xlsx'))).toMatchObject({
+      details: { limit: 'entries', value: String(fileLimits.entries + 1) },
+    });
   });
 
   test('data the central directory does not list makes the workbook unreadable', async () => {
@@ -93,7 +103,9 @@ describe('workbooks', () => {
 describe('rows and columns, in CSV and workbooks alike', () => {
   test('more columns than a member file has are refused', async () => {
     const csv = Buffer.from(`${Array.from({ length: fileLimits.columns + 1 }, (_, i) => `c${i}`).join(',')}\n`);
-    expect(await refusal(parseMemberFile(csv, 'csv'))).toMatchObject({ details: { limit: 'columns', value: String(fileLimits.columns + 1) } });
+    expect(await refusal(parseMemberFile(csv, 'csv'))).toMatchObject({
+      details: { limit: 'columns', value: String(fileLimits.columns + 1) },
+    });
   });
 
   test('blank lines count towards the rows a file may have', async () => {

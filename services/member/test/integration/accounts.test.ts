@@ -28,7 +28,14 @@ let serial = 0;
 
 async function createUser(caller: Caller, fields: Partial<pb.CreateUserRequest> = {}): Promise<pb.User> {
   serial += 1;
-  const request = pb.CreateUserRequest.fromPartial({ userName: `user-${serial}`, displayName: `用户${serial}`, password, roles: ['secretary'], organizationId: tree.branchA.id, ...fields });
+  const request = pb.CreateUserRequest.fromPartial({
+    userName: `user-${serial}`,
+    displayName: `用户${serial}`,
+    password,
+    roles: ['secretary'],
+    organizationId: tree.branchA.id,
+    ...fields,
+  });
   return (await service.auth.call('createUser', request, await credentialsFor(caller))).user!;
 }
 
@@ -39,10 +46,16 @@ const login = async (userName: string, secret = password) =>
   service.auth.call('login', pb.LoginRequest.fromPartial({ userName, password: secret, clientIp: '127.0.0.1' }), await credentialsFor());
 
 describe('linking a user to a member record', () => {
-  test('the member must be in the caller\'s scope, at creation and on update', async () => {
+  test("the member must be in the caller's scope, at creation and on update", async () => {
     const elsewhere = await failure(createUser(cityAdmin, { memberId: memberB.id }));
-    expect(elsewhere).toMatchObject({ grpcStatus: status.INVALID_ARGUMENT, code: 'VALIDATION_FAILED', details: { memberId: `no member ${memberB.id}` } });
-    expect((await failure(createUser(cityAdmin, { memberId: 'no-such-member' }))).details).toEqual({ memberId: 'no member no-such-member' });
+    expect(elsewhere).toMatchObject({
+      grpcStatus: status.INVALID_ARGUMENT,
+      code: 'VALIDATION_FAILED',
+      details: { memberId: `no member ${memberB.id}` },
+    });
+    expect((await failure(createUser(cityAdmin, { memberId: 'no-such-member' }))).details).toEqual({
+      memberId: 'no member no-such-member',
+    });
 
     const user = await createUser(cityAdmin, { memberId: memberA.id, roles: ['member'] });
     expect(user.memberId).toBe(memberA.id);
@@ -53,7 +66,10 @@ describe('linking a user to a member record', () => {
     const moved = await failure(updateUser(cityAdmin, { id: user.id, updateMask: ['memberId'], memberId: memberB.id }));
     expect(moved).toMatchObject({ code: 'VALIDATION_FAILED', details: { memberId: `no member ${memberB.id}` } });
     // The refused link changed nothing: the user still reads their own record, not the other.
-    expect((await failure(service.members.call('getMember', pb.GetMemberRequest.fromPartial({ id: memberB.id }), await credentialsFor(self)))).code).toBe('MEMBER_NOT_FOUND');
+    expect(
+      (await failure(service.members.call('getMember', pb.GetMemberRequest.fromPartial({ id: memberB.id }), await credentialsFor(self))))
+        .code,
+    ).toBe('MEMBER_NOT_FOUND');
     expect((await updateUser(cityAdmin, { id: user.id, updateMask: ['memberId'], memberId: '' })).memberId).toBe('');
   });
 });
@@ -72,8 +88,17 @@ describe('the lockout', () => {
   test('a name without an account locks exactly like one with, and is kept only as a hash until it expires', async () => {
     const real = await createUser(superAdmin);
     const forReal = await fourWrong(real.userName);
-    expect(forReal.map((a) => a.code)).toEqual(['AUTH_INVALID_CREDENTIALS', 'AUTH_INVALID_CREDENTIALS', 'AUTH_ACCOUNT_LOCKED', 'AUTH_ACCOUNT_LOCKED']);
-    expect(forReal[2]).toEqual({ grpcStatus: status.RESOURCE_EXHAUSTED, code: 'AUTH_ACCOUNT_LOCKED', details: ['lockedUntil', 'retryAfterSeconds'] });
+    expect(forReal.map((a) => a.code)).toEqual([
+      'AUTH_INVALID_CREDENTIALS',
+      'AUTH_INVALID_CREDENTIALS',
+      'AUTH_ACCOUNT_LOCKED',
+      'AUTH_ACCOUNT_LOCKED',
+    ]);
+    expect(forReal[2]).toEqual({
+      grpcStatus: status.RESOURCE_EXHAUSTED,
+      code: 'AUTH_ACCOUNT_LOCKED',
+      details: ['lockedUntil', 'retryAfterSeconds'],
+    });
     expect(await fourWrong('nobody-by-this-name')).toEqual(forReal);
     // The right password does not get past the lock, for either.
     expect((await failure(login(real.userName))).code).toBe('AUTH_ACCOUNT_LOCKED');
@@ -95,7 +120,12 @@ describe('disabled accounts', () => {
   test('sign in no more and cannot refresh; their sessions end, and enabling restores them', async () => {
     const user = await createUser(superAdmin);
     const signedIn = await login(user.userName);
-    const disabled = await updateUser(superAdmin, { id: user.id, updateMask: ['disabled'], disabled: true, expectedRevision: user.revision });
+    const disabled = await updateUser(superAdmin, {
+      id: user.id,
+      updateMask: ['disabled'],
+      disabled: true,
+      expectedRevision: user.revision,
+    });
     expect(disabled).toMatchObject({ disabled: true, revision: user.revision + 1 });
 
     const refresh = await failure(service.auth.call('refresh', { refreshToken: signedIn.tokens!.refreshToken }, await credentialsFor()));
@@ -104,14 +134,18 @@ describe('disabled accounts', () => {
     // Whoever does not know the password learns nothing about the account.
     expect((await failure(login(user.userName, 'Wrong-Password-1'))).code).toBe('AUTH_INVALID_CREDENTIALS');
 
-    await waitFor(async () => (await streamEvents(service.namespace, 'member.user.disabled')).some((e) => e.subjectId === user.id), { what: 'the disabled event' });
+    await waitFor(async () => (await streamEvents(service.namespace, 'member.user.disabled')).some((e) => e.subjectId === user.id), {
+      what: 'the disabled event',
+    });
     await updateUser(superAdmin, { id: user.id, updateMask: ['disabled'], disabled: false });
     expect((await login(user.userName)).user?.disabled).toBe(false);
   });
 
   test('nobody disables themselves, and an orgAdmin does not shut out a superAdmin', async () => {
     const admin = await createUser(superAdmin, { roles: ['superAdmin'] });
-    const self = await failure(updateUser(staff(admin.id, ['superAdmin'], '/'), { id: admin.id, updateMask: ['disabled'], disabled: true }));
+    const self = await failure(
+      updateUser(staff(admin.id, ['superAdmin'], '/'), { id: admin.id, updateMask: ['disabled'], disabled: true }),
+    );
     expect(self).toMatchObject({ grpcStatus: status.PERMISSION_DENIED, code: 'USER_OWN_ROLES' });
     const below = await failure(updateUser(cityAdmin, { id: admin.id, updateMask: ['disabled'], disabled: true }));
     expect(below).toMatchObject({ grpcStatus: status.PERMISSION_DENIED, code: 'ACCESS_ROLE_NOT_GRANTABLE' });
@@ -121,12 +155,30 @@ describe('disabled accounts', () => {
 describe('changing a user by update mask', () => {
   test('only the named fields change; a stale revision is 409 STALE_REVISION; a bad mask is 400', async () => {
     const user = await createUser(cityAdmin);
-    const renamed = await updateUser(cityAdmin, { id: user.id, updateMask: ['displayName'], displayName: '新名字', roles: [], expectedRevision: user.revision });
+    const renamed = await updateUser(cityAdmin, {
+      id: user.id,
+      updateMask: ['displayName'],
+      displayName: '新名字',
+      roles: [],
+      expectedRevision: user.revision,
+    });
     expect(renamed).toMatchObject({ displayName: '新名字', roles: ['secretary'] });
-    const stale = await failure(updateUser(cityAdmin, { id: user.id, updateMask: ['displayName'], displayName: '又一个', expectedRevision: user.revision }));
-    expect(stale).toMatchObject({ grpcStatus: status.ABORTED, code: 'STALE_REVISION', details: { expectedRevision: String(user.revision), revision: String(renamed.revision) } });
-    expect(await failure(updateUser(cityAdmin, { id: user.id, updateMask: [] }))).toMatchObject({ code: 'VALIDATION_FAILED', details: { updateMask: expect.any(String) } });
-    expect(await failure(updateUser(cityAdmin, { id: user.id, updateMask: ['userName'] }))).toMatchObject({ code: 'VALIDATION_FAILED', details: { userName: 'is not an updatable field' } });
+    const stale = await failure(
+      updateUser(cityAdmin, { id: user.id, updateMask: ['displayName'], displayName: '又一个', expectedRevision: user.revision }),
+    );
+    expect(stale).toMatchObject({
+      grpcStatus: status.ABORTED,
+      code: 'STALE_REVISION',
+      details: { expectedRevision: String(user.revision), revision: String(renamed.revision) },
+    });
+    expect(await failure(updateUser(cityAdmin, { id: user.id, updateMask: [] }))).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { updateMask: expect.any(String) },
+    });
+    expect(await failure(updateUser(cityAdmin, { id: user.id, updateMask: ['userName'] }))).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { userName: 'is not an updatable field' },
+    });
   });
 });
 

@@ -20,14 +20,25 @@ beforeAll(async () => {
 afterAll(() => service.stop());
 
 /** A call with the given metadata and nothing else, the way any client on the network could make it. */
-function rawCall<K extends keyof typeof pb.MemberServiceService>(method: K, request: unknown, metadata: Metadata): Promise<ServiceError | null> {
+function rawCall<K extends keyof typeof pb.MemberServiceService>(
+  method: K,
+  request: unknown,
+  metadata: Metadata,
+): Promise<ServiceError | null> {
   const rpc = pb.MemberServiceService[method];
   const client = new Client(service.address, credentials.createInsecure());
   return new Promise((resolve) => {
-    client.makeUnaryRequest(rpc.path, rpc.requestSerialize as (value: unknown) => Buffer, rpc.responseDeserialize as (bytes: Buffer) => unknown, request, metadata, (err: ServiceError | null) => {
-      client.close();
-      resolve(err);
-    });
+    client.makeUnaryRequest(
+      rpc.path,
+      rpc.requestSerialize as (value: unknown) => Buffer,
+      rpc.responseDeserialize as (bytes: Buffer) => unknown,
+      request,
+      metadata,
+      (err: ServiceError | null) => {
+        client.close();
+        resolve(err);
+      },
+    );
   });
 }
 
@@ -41,7 +52,11 @@ const plainSuperAdmin = () => {
 
 test.each([
   ['ListMembers', 'listMembers' as const, () => pb.ListMembersRequest.create()],
-  ['GetMember revealing the national ID', 'getMember' as const, () => pb.GetMemberRequest.create({ id: memberId, revealNationalId: true, revealReason: '组织关系核查' })],
+  [
+    'GetMember revealing the national ID',
+    'getMember' as const,
+    () => pb.GetMemberRequest.create({ id: memberId, revealNationalId: true, revealReason: '组织关系核查' }),
+  ],
 ])('%s with plain superAdmin metadata and no assertion is UNAUTHENTICATED', async (_name, method, request) => {
   const err = await rawCall(method, request(), plainSuperAdmin());
   expect(err?.code).toBe(status.UNAUTHENTICATED);

@@ -24,16 +24,27 @@ describe('quotes', () => {
     service.dues.call('quoteDues', { category, ...(incomeFen === undefined ? {} : { incomeFen }) }, await credentialsFor());
 
   test('a category paying a rate of income refuses a missing income, naming the field', async () => {
-    for (const category of [pb.DuesCategory.DUES_CATEGORY_IN_SERVICE, pb.DuesCategory.DUES_CATEGORY_RETIRED, pb.DuesCategory.DUES_CATEGORY_ANNUAL_SALARY]) {
+    for (const category of [
+      pb.DuesCategory.DUES_CATEGORY_IN_SERVICE,
+      pb.DuesCategory.DUES_CATEGORY_RETIRED,
+      pb.DuesCategory.DUES_CATEGORY_ANNUAL_SALARY,
+    ]) {
       const refused = await failure(quote(category));
-      expect(refused).toMatchObject({ grpcStatus: status.INVALID_ARGUMENT, code: 'VALIDATION_FAILED', details: { incomeFen: expect.stringMatching(/^is required for/) } });
+      expect(refused).toMatchObject({
+        grpcStatus: status.INVALID_ARGUMENT,
+        code: 'VALIDATION_FAILED',
+        details: { incomeFen: expect.stringMatching(/^is required for/) },
+      });
     }
     // An income of zero is an income.
     expect((await quote(pb.DuesCategory.DUES_CATEGORY_IN_SERVICE, '0')).monthlyFen).toBe('0');
   });
 
   test('flat categories need none, and the category comes back as an enum', async () => {
-    expect(await quote(pb.DuesCategory.DUES_CATEGORY_STUDENT)).toMatchObject({ monthlyFen: '20', category: pb.DuesCategory.DUES_CATEGORY_STUDENT });
+    expect(await quote(pb.DuesCategory.DUES_CATEGORY_STUDENT)).toMatchObject({
+      monthlyFen: '20',
+      category: pb.DuesCategory.DUES_CATEGORY_STUDENT,
+    });
     expect((await failure(quote(pb.DuesCategory.DUES_CATEGORY_UNSPECIFIED))).details).toHaveProperty('category');
   });
 });
@@ -51,11 +62,39 @@ test('bills say what is owed and whether they are settled', async () => {
 test('a subtree move rewrites every copy of its paths: users, members, bills, transfers, meetings and warnings', async () => {
   const { cityA, cityB, branchA, branchB } = tree;
   const member = await newMember(service, branchA.id);
-  const user = (await service.auth.call('createUser', pb.CreateUserRequest.fromPartial({ userName: 'branch-a-secretary', displayName: '书记', password: 'Correct-Horse-42', roles: ['secretary'], organizationId: branchA.id }), await asAdmin())).user!;
+  const user = (
+    await service.auth.call(
+      'createUser',
+      pb.CreateUserRequest.fromPartial({
+        userName: 'branch-a-secretary',
+        displayName: '书记',
+        password: 'Correct-Horse-42',
+        roles: ['secretary'],
+        organizationId: branchA.id,
+      }),
+      await asAdmin(),
+    )
+  ).user!;
   await service.dues.call('generateBills', { organizationId: branchA.id, month: provinceMonth(new Date()) }, await asAdmin());
-  const transfer = (await service.transfers.call('initiateTransfer', { memberId: member.id, toOrganizationId: branchB.id, reason: '工作调动' }, await asAdmin())).transfer!;
+  const transfer = (
+    await service.transfers.call(
+      'initiateTransfer',
+      { memberId: member.id, toOrganizationId: branchB.id, reason: '工作调动' },
+      await asAdmin(),
+    )
+  ).transfer!;
   const meeting = (
-    await service.meetings.call('recordMeeting', pb.RecordMeetingRequest.fromPartial({ organizationId: branchA.id, type: pb.MeetingType.MEETING_TYPE_COMMITTEE_MEETING, date: '2024-03-05', topic: '支委会', attendance: { present: [member.id] } }), await asAdmin())
+    await service.meetings.call(
+      'recordMeeting',
+      pb.RecordMeetingRequest.fromPartial({
+        organizationId: branchA.id,
+        type: pb.MeetingType.MEETING_TYPE_COMMITTEE_MEETING,
+        date: '2024-03-05',
+        topic: '支委会',
+        attendance: { present: [member.id] },
+      }),
+      await asAdmin(),
+    )
   ).meeting!;
   // Every branch is behind in a quarter without meetings: the job raises a warning for branch A.
   await service.app.jobs.tick();
@@ -68,13 +107,25 @@ test('a subtree move rewrites every copy of its paths: users, members, bills, tr
   expect(moved.movedRecords).toBeGreaterThanOrEqual(6);
 
   expect((await service.app.users.find(user.id))?.orgPath).toBe(newBranchPath);
-  expect((await service.members.call('getMember', pb.GetMemberRequest.fromPartial({ id: member.id }), await asAdmin())).member?.orgPath).toBe(newBranchPath);
+  expect(
+    (await service.members.call('getMember', pb.GetMemberRequest.fromPartial({ id: member.id }), await asAdmin())).member?.orgPath,
+  ).toBe(newBranchPath);
   const secretaryB = staff('secretary-b', ['secretary'], cityB.path);
-  const bills = await service.dues.call('listBills', pb.ListBillsRequest.fromPartial({ memberId: member.id }), await credentialsFor(secretaryB));
+  const bills = await service.dues.call(
+    'listBills',
+    pb.ListBillsRequest.fromPartial({ memberId: member.id }),
+    await credentialsFor(secretaryB),
+  );
   expect(bills.bills.map((b) => b.orgPath)).toEqual([newBranchPath]);
   expect((await service.transfers.call('getTransfer', { id: transfer.id }, await asAdmin())).transfer?.fromOrgPath).toBe(newBranchPath);
   expect((await service.meetings.call('getMeeting', { id: meeting.id }, await asAdmin())).meeting?.orgPath).toBe(newBranchPath);
   expect(new Set((await warnings.find({ branchId: branchA.id }).toArray()).map((w) => w.orgPath))).toEqual(new Set([newBranchPath]));
   // Consumers keeping members by node hear of the change.
-  await waitFor(async () => (await streamEvents(service.namespace, 'member.member.pathChanged')).some((e) => e.subjectId === member.id && e.data.to === newBranchPath), { what: 'the pathChanged event' });
+  await waitFor(
+    async () =>
+      (await streamEvents(service.namespace, 'member.member.pathChanged')).some(
+        (e) => e.subjectId === member.id && e.data.to === newBranchPath,
+      ),
+    { what: 'the pathChanged event' },
+  );
 });

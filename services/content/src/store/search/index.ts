@@ -71,9 +71,7 @@ export class SearchIndex {
       toIndexed(this.analyzer, document),
     ]);
     const response = await this.client.bulk({ operations });
-    const failures = response.items
-      .map((item) => item.index)
-      .filter((result) => result?.error && result.status !== 409);
+    const failures = response.items.map((item) => item.index).filter((result) => result?.error && result.status !== 409);
     if (failures.length > 0) {
       throw new Error(`bulk indexing failed for ${failures.length} documents: ${JSON.stringify(failures[0]?.error)}`);
     }

@@ -101,13 +101,21 @@ export class SearchQueries {
   private async run(query: SearchQuery): Promise<SearchResult> {
     const response = await this.client.search<IndexedDocument>(this.buildRequest(query));
     const total = typeof response.hits.total === 'number' ? response.hits.total : (response.hits.total?.value ?? 0);
-    const aggs = response.aggregations as Record<string, { buckets: { key: string | number; key_as_string?: string; doc_count: number }[] }> | undefined;
+    const aggs = response.aggregations as
+      | Record<string, { buckets: { key: string | number; key_as_string?: string; doc_count: number }[] }>
+      | undefined;
     const buckets = (name: string): FacetBucket[] =>
       (aggs?.[name]?.buckets ?? []).map((b) => ({ key: b.key_as_string ?? String(b.key), count: b.doc_count }));
     return {
       total,
       hits: response.hits.hits.map(toHit),
-      facets: { agency: buckets('agency'), type: buckets('type'), year: buckets('year'), region: buckets('region'), topic: buckets('topic') },
+      facets: {
+        agency: buckets('agency'),
+        type: buckets('type'),
+        year: buckets('year'),
+        region: buckets('region'),
+        topic: buckets('topic'),
+      },
     };
   }
 
@@ -136,7 +144,8 @@ export class SearchQueries {
     if (term) {
       unique.set(term, { text: term, documentId: '', docNumber: '' });
       const titled = await this.run({ text: term, page: 1, size });
-      for (const hit of titled.hits) if (hit.highlights.title.length > 0) suggestions.push({ text: hit.title, documentId: hit.id, docNumber: hit.docNumber });
+      for (const hit of titled.hits)
+        if (hit.highlights.title.length > 0) suggestions.push({ text: hit.title, documentId: hit.id, docNumber: hit.docNumber });
     }
     for (const s of suggestions) if (!unique.has(s.text)) unique.set(s.text, s);
     return [...unique.values()].slice(0, size);
@@ -151,7 +160,18 @@ export class SearchQueries {
       _source: ['id', 'kind', 'title', 'docNumber', 'agency', 'docType', 'effectiveStatus', 'issuedAt'],
       query: this.ranked({
         bool: {
-          must: [{ more_like_this: { fields: ['titleSearch', 'bodySearch'], like, min_term_freq: 1, min_doc_freq: 1, max_query_terms: 40, minimum_should_match: '20%' } }],
+          must: [
+            {
+              more_like_this: {
+                fields: ['titleSearch', 'bodySearch'],
+                like,
+                min_term_freq: 1,
+                min_doc_freq: 1,
+                max_query_terms: 40,
+                minimum_should_match: '20%',
+              },
+            },
+          ],
           must_not: [{ ids: { values: [document.id] } }],
         },
       }),
@@ -169,7 +189,10 @@ export class SearchQueries {
             query,
             functions: [
               { weight: recency.floor },
-              { gauss: { issuedAt: { origin: 'now', scale: recency.halfLife, offset: recency.offset, decay: 0.5 } }, weight: 1 - recency.floor },
+              {
+                gauss: { issuedAt: { origin: 'now', scale: recency.halfLife, offset: recency.offset, decay: 0.5 } },
+                weight: 1 - recency.floor,
+              },
             ],
             score_mode: 'sum',
             boost_mode: 'multiply',
