@@ -74,19 +74,11 @@ install_helm() {
 
 # A small Go program that decodes every object of a multi-document YAML stream strictly with the
 # client-go scheme; built against the same Kubernetes modules as helm, so the build cache is shared.
-install_decoder() {
-  local target="$bin/kube-strict-decode-$HELM_VERSION"
-  if [[ -x $target ]]; then
-    DECODE_BIN=$target
-    return
-  fi
-  need_go "the strict decoder"
-  mkdir -p "$bin"
-  say "building the strict decoder (first run only)"
-  local k8s src="$work/decoder"
-  k8s=$(client_go_version)
-  mkdir -p "$src"
-  cat >"$src/main.go" <<'GO'
+# KEDA's ScaledObject is not in that scheme: it is decoded strictly into the fields of KEDA v2's
+# keda.sh/v1alpha1 types, transcribed below. With -json FILE it also writes every object as one
+# JSON line there, for deploy/helm-assert.ts. The binary's name carries a hash of its source.
+decoder_source() {
+  cat <<'GO'
 // Reads a multi-document YAML stream (helm template output) on stdin and decodes each object
 // strictly with the Kubernetes API types: unknown or duplicate fields and wrong value types fail.
 package main
@@ -94,18 +86,94 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/yaml"
 )
 
+// KEDA v2 keda.sh/v1alpha1 ScaledObject (apis/keda/v1alpha1/scaledobject_types.go), the fields
+// a ScaledObject may carry; metadata values of a trigger are strings.
+type scaledObject struct {
+	APIVersion string            `json:"apiVersion"`
+	Kind       string            `json:"kind"`
+	Metadata   metav1.ObjectMeta `json:"metadata"`
+	Spec       struct {
+		ScaleTargetRef *struct {
+			Name                   string `json:"name"`
+			APIVersion             string `json:"apiVersion,omitempty"`
+			Kind                   string `json:"kind,omitempty"`
+			EnvSourceContainerName string `json:"envSourceContainerName,omitempty"`
+		} `json:"scaleTargetRef"`
+		PollingInterval       *int32 `json:"pollingInterval,omitempty"`
+		InitialCooldownPeriod *int32 `json:"initialCooldownPeriod,omitempty"`
+		CooldownPeriod        *int32 `json:"cooldownPeriod,omitempty"`
+		IdleReplicaCount      *int32 `json:"idleReplicaCount,omitempty"`
+		MinReplicaCount       *int32 `json:"minReplicaCount,omitempty"`
+		MaxReplicaCount       *int32 `json:"maxReplicaCount,omitempty"`
+		Advanced              *struct {
+			HorizontalPodAutoscalerConfig *struct {
+				Name     string                                         `json:"name,omitempty"`
+				Behavior *autoscalingv2.HorizontalPodAutoscalerBehavior `json:"behavior,omitempty"`
+			} `json:"horizontalPodAutoscalerConfig,omitempty"`
+			RestoreToOriginalReplicaCount bool `json:"restoreToOriginalReplicaCount,omitempty"`
+		} `json:"advanced,omitempty"`
+		Triggers []struct {
+			Type              string            `json:"type"`
+			Name              string            `json:"name,omitempty"`
+			UseCachedMetrics  bool              `json:"useCachedMetrics,omitempty"`
+			Metadata          map[string]string `json:"metadata"`
+			MetricType        string            `json:"metricType,omitempty"`
+			AuthenticationRef *struct {
+				Name string `json:"name"`
+				Kind string `json:"kind,omitempty"`
+			} `json:"authenticationRef,omitempty"`
+		} `json:"triggers"`
+		Fallback *struct {
+			FailureThreshold int32 `json:"failureThreshold"`
+			Replicas         int32 `json:"replicas"`
+		} `json:"fallback,omitempty"`
+	} `json:"spec"`
+}
+
+func decodeScaledObject(asJSON []byte) error {
+	decoder := json.NewDecoder(bytes.NewReader(asJSON))
+	decoder.DisallowUnknownFields()
+	var object scaledObject
+	if err := decoder.Decode(&object); err != nil {
+		return err
+	}
+	if object.Spec.ScaleTargetRef == nil || object.Spec.ScaleTargetRef.Name == "" {
+		return errors.New("spec.scaleTargetRef.name is required")
+	}
+	if len(object.Spec.Triggers) == 0 {
+		return errors.New("spec.triggers is required")
+	}
+	return nil
+}
+
 func main() {
+	jsonOut := flag.String("json", "", "also write every object as one JSON line to this file")
+	flag.Parse()
+	var lines *os.File
+	if *jsonOut != "" {
+		file, err := os.Create(*jsonOut)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		defer file.Close()
+		lines = file
+	}
 	decoder := serializer.NewCodecFactory(scheme.Scheme, serializer.EnableStrict).UniversalDeserializer()
 	reader := utilyaml.NewYAMLReader(bufio.NewReader(os.Stdin))
 	objects, failures := 0, 0
@@ -128,6 +196,21 @@ func main() {
 			continue // a document holding only comments
 		}
 		objects++
+		if lines != nil {
+			fmt.Fprintf(lines, "%s\n", bytes.TrimSpace(asJSON))
+		}
+		var head struct {
+			APIVersion string `json:"apiVersion"`
+			Kind       string `json:"kind"`
+		}
+		_ = json.Unmarshal(asJSON, &head)
+		if head.APIVersion == "keda.sh/v1alpha1" && head.Kind == "ScaledObject" {
+			if err := decodeScaledObject(asJSON); err != nil {
+				fmt.Fprintf(os.Stderr, "keda.sh/v1alpha1 ScaledObject: %v\n", err)
+				failures++
+			}
+			continue
+		}
 		if _, gvk, err := decoder.Decode(doc, nil, nil); err != nil {
 			fmt.Fprintf(os.Stderr, "%v: %v\n", gvk, err)
 			failures++
@@ -139,6 +222,23 @@ func main() {
 	}
 }
 GO
+}
+
+install_decoder() {
+  local hash
+  hash=$(decoder_source | sha256sum | cut -c1-12)
+  local target="$bin/kube-strict-decode-$HELM_VERSION-$hash"
+  if [[ -x $target ]]; then
+    DECODE_BIN=$target
+    return
+  fi
+  need_go "the strict decoder"
+  mkdir -p "$bin"
+  say "building the strict decoder (first run, or after its source changed)"
+  local k8s src="$work/decoder"
+  k8s=$(client_go_version)
+  mkdir -p "$src"
+  decoder_source >"$src/main.go"
   (
     cd "$src"
     go mod init kube-strict-decode >/dev/null 2>&1
@@ -201,32 +301,68 @@ render() { # render FILE HELM-ARGS...
   "$HELM_BIN" template t "$chart" "$@" >"$file"
 }
 
-# AUTH_TOKEN_SECRET has no default: every render names a Secret (production style) unless it
-# checks the development Secret or the refusal itself.
-auth_args=(--set auth.existingSecret=partybuilding-auth)
+# AUTH_TOKEN_SECRET and the caller keys have no default: every render names Secrets (production
+# style) and the public key of a pair made here, unless it checks the development Secrets or a
+# refusal itself.
+node -e '
+  const { generateKeyPairSync } = require("node:crypto");
+  const fs = require("node:fs");
+  for (const name of ["caller", "next"]) {
+    const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+    fs.writeFileSync(`${process.argv[1]}/${name}.pem`, privateKey.export({ type: "pkcs8", format: "pem" }));
+    fs.writeFileSync(`${process.argv[1]}/${name}.pub`, publicKey.export({ type: "spki", format: "pem" }));
+  }
+  const rsa = generateKeyPairSync("rsa", { modulusLength: 1024 });
+  fs.writeFileSync(`${process.argv[1]}/rsa.pub`, rsa.publicKey.export({ type: "spki", format: "pem" }));
+' "$work"
+cat "$work/caller.pub" "$work/next.pub" >"$work/rotating.pub"
+keys_args=(--set callerKeys.existingSecret=partybuilding-caller-key --set-file "callerKeys.verifyKeys=$work/caller.pub")
+auth_args=(--set auth.existingSecret=partybuilding-auth "${keys_args[@]}")
 dev_token=dev-only-0123456789abcdef0123456789abcdef
+dev_args=(--set-string "auth.tokenSecret=$dev_token" --set-file "callerKeys.signingKey=$work/caller.pem" --set-file "callerKeys.verifyKeys=$work/caller.pub")
 scale_args=(--set services.content.replicas=3 --set services.gateway.ingress.enabled=true)
-all_args=()
+# The witness's key of the supervision service comes from the witness's own Secret (a list in
+# values: a values file, since --set on one list element replaces the whole list).
+cat >"$work/witness.yaml" <<'YAML'
+services:
+  supervision:
+    secretRefs:
+      - env: AUDIT_WITNESS_KEY
+        secret: partybuilding-witness
+        key: AUDIT_WITNESS_KEY
+YAML
+all_args=(--set "services.gateway.calls={content,member,learning,feedback,supervision}" -f "$work/witness.yaml")
 for svc in learning feedback supervision; do all_args+=(--set "services.$svc.enabled=true"); done
+keda_args=(--set keda.enabled=true --api-versions keda.sh/v1alpha1/ScaledObject --set services.content.lagScaling.enabled=true
+  --set global.env.BUS_NAMESPACE=prod --set services.content.autoscaling.behavior.scaleDown.stabilizationWindowSeconds=600)
+stores_args=(--set stores.nats.existingSecret=nats-credentials --set stores.elasticsearch.existingSecret=es-credentials
+  --set stores.tls.caSecret=stores-ca --set-file "callerKeys.verifyKeys=$work/rotating.pub"
+  --set global.env.OTEL_EXPORTER_OTLP_ENDPOINT=http://otel-collector.observability:4318)
 
-check "helm lint --strict (default values, auth.existingSecret)" "$HELM_BIN" lint --strict "$chart" "${auth_args[@]}"
+check "helm lint --strict (default values, auth and caller-key Secrets)" "$HELM_BIN" lint --strict "$chart" "${auth_args[@]}"
 check "helm lint --strict (content replicas 3, gateway ingress)" "$HELM_BIN" lint --strict "$chart" "${auth_args[@]}" "${scale_args[@]}"
-check "helm lint --strict (auth.tokenSecret, development)" "$HELM_BIN" lint --strict "$chart" --set-string "auth.tokenSecret=$dev_token"
-check "helm template (default values, auth.existingSecret)" render "$work/default.yaml" "${auth_args[@]}"
+check "helm lint --strict (auth.tokenSecret, callerKeys.signingKey, development)" "$HELM_BIN" lint --strict "$chart" "${dev_args[@]}"
+check "helm template (default values, auth and caller-key Secrets)" render "$work/default.yaml" "${auth_args[@]}"
 check "helm template (content replicas 3, gateway ingress)" render "$work/scaled.yaml" "${auth_args[@]}" "${scale_args[@]}"
 check "helm template (autoscaling off)" render "$work/fixed.yaml" "${auth_args[@]}" --set services.content.replicas=3 \
   --set services.content.autoscaling.enabled=false --set services.gateway.autoscaling.enabled=false \
-  --set services.member.autoscaling.enabled=false
+  --set services.member.autoscaling.enabled=false --set services.learning.autoscaling.enabled=false \
+  --set services.feedback.autoscaling.enabled=false --set services.supervision.autoscaling.enabled=false
 check "helm template (all six services)" render "$work/all.yaml" "${auth_args[@]}" "${all_args[@]}"
-check "helm template (auth.tokenSecret, development)" render "$work/dev.yaml" --set-string "auth.tokenSecret=$dev_token"
+check "helm template (auth.tokenSecret, callerKeys.signingKey, development)" render "$work/dev.yaml" "${dev_args[@]}"
+check "helm template (KEDA: content scales on the indexer's lag, namespace prod)" render "$work/keda.yaml" "${auth_args[@]}" "${keda_args[@]}"
+check "helm template (external stores: NATS and Elasticsearch URLs from Secrets, CA bundle, two verify keys, collector)" \
+  render "$work/stores.yaml" "${auth_args[@]}" "${stores_args[@]}"
+check "helm template (NetworkPolicies off)" render "$work/open.yaml" "${auth_args[@]}" --set networkPolicy.enabled=false
 check "helm template --kube-version 1.24 (oldest with gRPC probes)" render "$work/k124.yaml" "${auth_args[@]}" --kube-version 1.24.0
 
-check "default: one of each kind per service (content, gateway, member), no Ingress, no Secret" bash -c "
+check "default: one of each kind per service (the five of packages/platform and the gateway), a NetworkPolicy each and the default deny, no Ingress, no Secret" bash -c "
   $(declare -f count)
   for kind in Deployment Service HorizontalPodAutoscaler PodDisruptionBudget ServiceAccount ConfigMap; do
-    count '$work/default.yaml' \$kind 3 || exit 1
+    count '$work/default.yaml' \$kind 6 || exit 1
   done
-  count '$work/default.yaml' Ingress 0 && count '$work/default.yaml' Secret 0"
+  count '$work/default.yaml' NetworkPolicy 7 && count '$work/default.yaml' Ingress 0 && count '$work/default.yaml' Secret 0 &&
+  count '$work/default.yaml' ScaledObject 0"
 check "default: names, images, env, secret reference" has "$work/default.yaml" \
   "name: t-content" "name: t-gateway" "name: t-member" \
   'image: "registry.example.com/partybuilding/content:0.1.0"' \
@@ -234,7 +370,7 @@ check "default: names, images, env, secret reference" has "$work/default.yaml" \
   'CONTENT_ADDR: "t-content:50051"' 'CONTENT_GRPC_ADDR: "0.0.0.0:50051"' \
   'MEMBER_ADDR: "t-member:50052"' 'MEMBER_GRPC_ADDR: "0.0.0.0:50052"' \
   'GATEWAY_HOST: "0.0.0.0"' 'GATEWAY_PORT: "8080"' \
-  'PUBLIC_RATE_LIMIT_PER_MINUTE: "600"' 'AUTH_RATE_LIMIT_PER_MINUTE: "20"' \
+  'PUBLIC_RATE_LIMIT_PER_MINUTE: "600"' 'AUTH_RATE_LIMIT_PER_MINUTE: "20"' 'RATE_LIMIT_STORE: "nats"' \
   'AUTH_ACCESS_TTL_SECONDS: "900"' 'AUTH_REFRESH_TTL_SECONDS: "604800"' 'AUTH_LOCKOUT_THRESHOLD: "5"' \
   'AUTH_LOCKOUT_WINDOW_SECONDS: "900"' 'AUTH_LOCKOUT_SECONDS: "900"' 'TRANSFER_LETTER_DAYS: "90"' \
   'JOB_INTERVAL_MS: "60000"' 'OUTBOX_SWEEP_MS: "10000"' \
@@ -253,15 +389,18 @@ check "default: probes (gRPC native, /healthz, /readyz)" has "$work/default.yaml
 check "default: hardened pods" has "$work/default.yaml" \
   "runAsNonRoot: true" "readOnlyRootFilesystem: true" "allowPrivilegeEscalation: false" \
   "- ALL" "type: RuntimeDefault" "automountServiceAccountToken: false" "mountPath: /tmp"
-check "default: no MONGO_URL or AUTH_TOKEN_SECRET value in plain text" \
-  bash -c "! grep -Eq '(MONGO_URL|AUTH_TOKEN_SECRET): ' '$work/default.yaml'"
-check "development: the chart's own Secret t-auth, read by gateway and member, pods roll with it" bash -c "
+check "default: no MONGO_URL, AUTH_TOKEN_SECRET or CALLER_SIGNING_KEY value in plain text" \
+  bash -c "! grep -Eq '(MONGO_URL|AUTH_TOKEN_SECRET|CALLER_SIGNING_KEY): ' '$work/default.yaml' && ! grep -q 'PRIVATE KEY' '$work/default.yaml'"
+check "development: the chart's own Secrets t-auth and t-caller-key, read by their services, pods roll with them" bash -c "
   $(declare -f count has)
-  count '$work/dev.yaml' Secret 1 &&
-  has '$work/dev.yaml' 'name: t-auth' 'AUTH_TOKEN_SECRET: \"$(printf %s "$dev_token" | base64 -w0)\"' &&
+  count '$work/dev.yaml' Secret 2 &&
+  has '$work/dev.yaml' 'name: t-auth' 'AUTH_TOKEN_SECRET: \"$(printf %s "$dev_token" | base64 -w0)\"' \
+    'name: t-caller-key' 'CALLER_SIGNING_KEY: \"$(base64 -w0 <"$work/caller.pem")\"' &&
   [[ \$(grep -c '^                  name: t-auth\$' '$work/dev.yaml') == 2 ]] &&
+  [[ \$(grep -c '^                  name: t-caller-key\$' '$work/dev.yaml') == 1 ]] &&
   [[ \$(grep -c 'checksum/auth: ' '$work/dev.yaml') == 2 ]] &&
-  ! grep -q '$dev_token' '$work/dev.yaml'"
+  [[ \$(grep -c 'checksum/caller-key: ' '$work/dev.yaml') == 1 ]] &&
+  ! grep -q '$dev_token' '$work/dev.yaml' && ! grep -q 'BEGIN PRIVATE KEY' '$work/dev.yaml'"
 check "default: HPA owns replicas (Deployments have none)" bash -c "! grep -q '^  replicas:' '$work/default.yaml'"
 check "scaled: content HPA minimum 3, gateway Ingress" bash -c "
   $(declare -f count has)
@@ -271,12 +410,14 @@ check "scaled: content HPA minimum 3, gateway Ingress" bash -c "
 check "autoscaling off: content Deployment replicas 3, no HPA" bash -c "
   $(declare -f count)
   count '$work/fixed.yaml' HorizontalPodAutoscaler 0 && grep -q '^  replicas: 3\$' '$work/fixed.yaml'"
-check "all six services: six of each kind" bash -c "
+check "all six services: six of each kind, seven NetworkPolicies" bash -c "
   $(declare -f count has)
   for kind in Deployment Service HorizontalPodAutoscaler PodDisruptionBudget ServiceAccount ConfigMap; do
     count '$work/all.yaml' \$kind 6 || exit 1
   done
-  has '$work/all.yaml' 'LEARNING_GRPC_ADDR: \"0.0.0.0:50051\"' 'name: t-supervision-secret'"
+  count '$work/all.yaml' NetworkPolicy 7 &&
+  has '$work/all.yaml' 'LEARNING_GRPC_ADDR: \"0.0.0.0:50053\"' 'FEEDBACK_ADDR: \"t-feedback:50054\"' 'SUPERVISION_ADDR: \"t-supervision:50055\"' 'name: t-supervision-secret'"
+check "NetworkPolicies off: none rendered" bash -c "$(declare -f count); count '$work/open.yaml' NetworkPolicy 0"
 
 # NOTES.txt is not printed by `helm template`: render it through a copy of the chart in which it
 # is a named template emitted as one YAML string.
@@ -289,13 +430,14 @@ cp -R "$chart" "$notes_chart"
   echo 'notes: {{ include "partybuilding.notesPreview" . | toJson }}'
 } >"$notes_chart/templates/notes-preview.yaml"
 rm "$notes_chart/templates/NOTES.txt"
-check "NOTES.txt renders, names the Secret and how to reach the gateway" bash -c "
+check "NOTES.txt renders, names the Secrets and how to reach the gateway" bash -c "
   $(declare -f has)
   '$HELM_BIN' template pb '$notes_chart' -n party --show-only templates/notes-preview.yaml \
-    --set auth.existingSecret=partybuilding-auth >'$work/notes.yaml' &&
+    $(printf '%q ' "${auth_args[@]}") >'$work/notes.yaml' &&
   has '$work/notes.yaml' 'create secret generic pb-content-secret --from-literal=MONGO_URL=' \
     'create secret generic pb-member-secret --from-literal=MONGO_URL=' \
     'create secret generic partybuilding-auth --from-literal=AUTH_TOKEN_SECRET=\$(openssl rand -base64 48)' \
+    'create secret generic partybuilding-caller-key --from-file=CALLER_SIGNING_KEY=caller.pem' \
     'port-forward svc/pb-gateway 8080:8080'"
 
 refuses "refuses no auth Secret (neither auth.existingSecret nor auth.tokenSecret)" \
@@ -313,14 +455,71 @@ refuses "refuses maxReplicas below replicas" "autoscaling.maxReplicas" \
 refuses "refuses an Ingress to a gRPC service" "only http services" \
   "${auth_args[@]}" --set services.content.ingress.enabled=true
 refuses "refuses Kubernetes older than 1.24" "kubeVersion" "${auth_args[@]}" --kube-version 1.23.0
+auth_only=(--set auth.existingSecret=partybuilding-auth)
+refuses "refuses no caller signing key (neither callerKeys.existingSecret nor callerKeys.signingKey)" \
+  "CALLER_SIGNING_KEY (read by gateway) needs a Secret: set callerKeys.existingSecret" \
+  "${auth_only[@]}" --set-file "callerKeys.verifyKeys=$work/caller.pub"
+refuses "refuses both callerKeys.existingSecret and callerKeys.signingKey" "set only one of callerKeys.existingSecret" \
+  "${auth_args[@]}" --set-file "callerKeys.signingKey=$work/caller.pem"
+refuses "refuses a callerKeys.signingKey that is no Ed25519 private key" "callerKeys.signingKey must be an Ed25519 private key" \
+  "${auth_only[@]}" --set-file "callerKeys.signingKey=$work/caller.pub" --set-file "callerKeys.verifyKeys=$work/caller.pub"
+refuses "refuses no verify keys" "CALLER_VERIFY_KEYS (read by content, feedback, learning, member, supervision) needs the gateway's public key" \
+  "${auth_only[@]}" --set callerKeys.existingSecret=partybuilding-caller-key
+refuses "refuses a verify key that is no Ed25519 public key (RSA)" "every key must be an Ed25519 public key" \
+  "${auth_only[@]}" --set callerKeys.existingSecret=partybuilding-caller-key --set-file "callerKeys.verifyKeys=$work/rsa.pub"
+refuses "refuses CALLER_SIGNING_KEY in plain-text env" "CALLER_SIGNING_KEY in env would be plain text" \
+  "${auth_args[@]}" --set-file "services.gateway.env.CALLER_SIGNING_KEY=$work/caller.pem"
+refuses "refuses CALLER_VERIFY_KEYS in env (one set of keys for every service)" "not CALLER_VERIFY_KEYS in env" \
+  "${auth_args[@]}" --set-file "services.content.env.CALLER_VERIFY_KEYS=$work/next.pub"
+refuses "refuses MONGO_URL in plain-text env" "MONGO_URL in env would be plain text" \
+  "${auth_args[@]}" --set services.member.env.MONGO_URL=mongodb://mongo:27017/partybuilding-member
+refuses "refuses a URL with credentials in global.env" "ELASTICSEARCH_URL carries credentials" \
+  "${auth_args[@]}" --set-string global.env.ELASTICSEARCH_URL=https://elastic:s3cret@es:9200
+refuses "refuses a URL with credentials in a service's env (a NATS cluster)" "NATS_URL carries credentials" \
+  "${auth_args[@]}" --set-string "services.content.env.NATS_URL=nats://a:b@nats-0:4222\,nats://a:b@nats-1:4222"
+refuses "refuses a document store user without MONGO_URL in its secretEnv" "MONGO_URL is not in its secretEnv" \
+  "${auth_args[@]}" --set "services.member.secretEnv=null"
+refuses "refuses a grace period shorter than the preStop sleep and the drain" "must be at least preStopSleepSeconds" \
+  "${auth_args[@]}" --set services.gateway.terminationGracePeriodSeconds=20
+refuses "refuses lag scaling without keda.enabled" "lagScaling needs KEDA: set keda.enabled=true" \
+  "${auth_args[@]}" --set services.content.lagScaling.enabled=true
+refuses "refuses lag scaling on a cluster without the KEDA API" "the cluster has no keda.sh/v1alpha1 ScaledObject API" \
+  "${auth_args[@]}" --set services.content.lagScaling.enabled=true --set keda.enabled=true
+refuses "refuses lag scaling without consumers" "lagScaling.consumers is empty" \
+  "${auth_args[@]}" "${all_args[@]}" --set services.learning.lagScaling.enabled=true --set keda.enabled=true \
+  --api-versions keda.sh/v1alpha1/ScaledObject
+refuses "refuses supervision without the witness's Secret (secretRefs entry without secret)" \
+  "services.supervision.secretRefs: each entry needs env, secret and key" \
+  "${auth_args[@]}" --set-json 'services.supervision.secretRefs=[{"env":"AUDIT_WITNESS_KEY","key":"AUDIT_WITNESS_KEY"}]'
+refuses "refuses a secretRefs entry that names no variable" "services.content.secretRefs: each entry needs env, secret and key" \
+  "${auth_args[@]}" --set "services.content.secretRefs[0].secret=other" --set "services.content.secretRefs[0].key=K"
+refuses "refuses the same variable from secretEnv and secretRefs" "MONGO_URL is both in secretEnv and in secretRefs" \
+  "${auth_args[@]}" --set "services.content.secretRefs[0].env=MONGO_URL" --set "services.content.secretRefs[0].secret=other" \
+  --set "services.content.secretRefs[0].key=MONGO_URL"
+refuses "refuses a key-looking variable in plain-text env (the audit log's signing key)" \
+  "AUDIT_LOG_SIGNING_KEY looks like a secret and would be plain text in a ConfigMap" \
+  "${auth_args[@]}" "${all_args[@]}" --set-file "services.supervision.env.AUDIT_LOG_SIGNING_KEY=$work/next.pem"
+refuses "refuses a password in plain-text global.env" "SMTP_PASSWORD looks like a secret" \
+  "${auth_args[@]}" --set global.env.SMTP_PASSWORD=hunter2
 
+renders=(default scaled fixed all dev keda stores open k124)
 if [[ ${SKIP_DECODE:-} == 1 ]]; then
-  say "SKIP_DECODE=1: strict decode skipped"
+  say "SKIP_DECODE=1: strict decode and the assertions on decoded objects skipped"
 else
   install_decoder
-  for file in default scaled fixed all dev; do
-    check "strict decode with the Kubernetes API types ($file)" "$DECODE_BIN" <"$work/$file.yaml"
+  for file in "${renders[@]}"; do
+    check "strict decode with the Kubernetes API types ($file)" "$DECODE_BIN" -json "$work/$file.jsonl" <"$work/$file.yaml"
   done
+  # Assertions on the decoded objects (NetworkPolicy paths, probes, preStop, ScaledObject, where
+  # each secret comes from) against packages/platform's list of services; one line per check.
+  if (cd "$repo" && npx --no-install tsx deploy/helm-assert.ts "$work" "$work/caller.pub" "$work/next.pub") >"$work/assert.out" 2>&1; then
+    cat "$work/assert.out"
+  else
+    cat "$work/assert.out"
+    failed_asserts=$(grep -c '^FAIL' "$work/assert.out" || true)
+    ((failed_asserts > 0)) || { echo 'FAIL  deploy/helm-assert.ts did not run to its end'; failed_asserts=1; }
+    failures=$((failures + failed_asserts))
+  fi
 fi
 
 if ((failures > 0)); then

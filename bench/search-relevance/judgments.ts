@@ -2,7 +2,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const queryKinds = ['keyword', 'docNumber', 'pinyin', 'traditional', 'synonym', 'titleFragment', 'typo'] as const;
+export const queryKinds = [
+  'keyword',
+  'docNumber',
+  'pinyin',
+  'traditional',
+  'synonym',
+  'titleFragment',
+  'typo',
+  'abbreviation',
+  'agencyYear',
+  'partialDocNumber',
+  'mixedPinyin',
+  'question',
+  'partialMatch',
+] as const;
 export type QueryKind = (typeof queryKinds)[number];
 
 export interface JudgedQuery {

@@ -24,10 +24,11 @@ export interface Baseline {
   ndcg10: number;
   mrr: number;
   recall10: number;
+  empty: number;
   date: string;
   documents: number;
   queries: number;
-  perKind: Record<string, { queries: number; ndcg10: number; mrr: number; recall10: number }>;
+  perKind: Record<string, { queries: number; ndcg10: number; mrr: number; recall10: number; empty: number }>;
 }
 
 function table(result: BenchmarkResult): string {
@@ -35,9 +36,14 @@ function table(result: BenchmarkResult): string {
     ...queryKinds.map((kind) => [kind, result.perKind[kind]] as const),
     ['overall', { queries: result.queries, ...result.overall }] as const,
   ];
-  const lines = ['kind           queries  nDCG@10  MRR    recall@10', '-------------  -------  -------  -----  ---------'];
+  const lines = [
+    'kind              queries  nDCG@10  MRR    recall@10  empty',
+    '----------------  -------  -------  -----  ---------  -----',
+  ];
   for (const [name, m] of rows) {
-    lines.push(`${pad(name, 13)}  ${pad(String(m.queries), 7)}  ${pad(f3(m.ndcg10), 7)}  ${pad(f3(m.mrr), 5)}  ${f3(m.recall10)}`);
+    lines.push(
+      `${pad(name, 16)}  ${pad(String(m.queries), 7)}  ${pad(f3(m.ndcg10), 7)}  ${pad(f3(m.mrr), 5)}  ${pad(f3(m.recall10), 9)}  ${m.empty}`,
+    );
   }
   return lines.join('\n');
 }
@@ -82,13 +88,14 @@ async function main(): Promise<void> {
       ndcg10: round(result.overall.ndcg10),
       mrr: round(result.overall.mrr),
       recall10: round(result.overall.recall10),
+      empty: result.overall.empty,
       date,
       documents: result.documents,
       queries: result.queries,
       perKind: Object.fromEntries(
         queryKinds.map((kind) => {
           const m = result.perKind[kind];
-          return [kind, { queries: m.queries, ndcg10: round(m.ndcg10), mrr: round(m.mrr), recall10: round(m.recall10) }];
+          return [kind, { queries: m.queries, ndcg10: round(m.ndcg10), mrr: round(m.mrr), recall10: round(m.recall10), empty: m.empty }];
         }),
       ),
     };

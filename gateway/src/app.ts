@@ -4,7 +4,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -16,7 +15,12 @@ import { platformServices } from '@repo/platform';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import helmet, { type HelmetOptions } from 'helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { registerIdentity } from './auth/identity';
+import { registerRetryAfter } from './availability';
+import { registerRequestMetrics } from './observability';
+import { connectSharedCounts, natsRateLimitStore } from './rate-limit-store';
 import { serviceAddress, type GatewayConfig } from './config';
 import { ErrorBody, frameworkError, HttpError, registerErrorHandling, sendClientError } from './errors';
 import type { RouteContext, ServiceRoutes } from './routes/common';
@@ -49,6 +53,19 @@ function routesOf(service: string): ServiceRoutes {
   return module.default;
 }
 
+/** The headers helmet's middleware sets with `options`, read once from a response that records them. */
+function headersOf(options: HelmetOptions): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader: (name: string, value: string | number) => void (headers[name.toLowerCase()] = String(value)),
+    removeHeader: (name: string) => void delete headers[name.toLowerCase()],
+  };
+  helmet(options)({} as IncomingMessage, response as unknown as ServerResponse, (err?: unknown) => {
+    if (err) throw err;
+  });
+  return headers;
+}
+
 export interface Gateway {
   app: FastifyInstance;
 }
@@ -77,6 +94,8 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     return body === '' ? done(null, null) : parseJson(request, body as string, done);
   });
   registerErrorHandling(app);
+  registerRequestMetrics(app);
+  registerRetryAfter(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -89,12 +108,17 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     if (violations.length) throw validationFailed(violations);
   });
 
-  await app.register(helmet, {
+  // Security headers: the same on every answer, so worked out once (@fastify/helmet builds
+  // helmet's middleware and its policy strings anew for every request).
+  const securityHeaders = headersOf({
     // The API answers JSON; only the OpenAPI page at /docs runs scripts, from its own files.
     contentSecurityPolicy: {
       directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] },
     },
     crossOriginResourcePolicy: { policy: 'cross-origin' },
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.headers(securityHeaders);
   });
   await app.register(cors, {
     origin: config.CORS_ORIGINS === '*' ? true : config.CORS_ORIGINS.split(',').map((o) => o.trim()),
@@ -107,7 +131,14 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     maxLifetimeSeconds: config.AUTH_ACCESS_MAX_SECONDS,
   });
   const signedIn = (request: FastifyRequest) => request.identity?.userId || undefined;
+  // Counted in one NATS KV bucket every replica sees (RATE_LIMIT_STORE=nats), else per replica.
+  const shared =
+    config.RATE_LIMIT_STORE === 'nats'
+      ? connectSharedCounts({ natsUrl: config.NATS_URL, bucket: config.RATE_LIMIT_BUCKET, logger, maxWindowMs: 60_000 })
+      : undefined;
+  if (shared) app.addHook('onClose', () => shared.close());
   await app.register(rateLimit, {
+    ...(shared ? { store: natsRateLimitStore(shared) } : {}),
     max: (request) => (signedIn(request) ? config.RATE_LIMIT_PER_MINUTE : config.PUBLIC_RATE_LIMIT_PER_MINUTE),
     keyGenerator: (request) => {
       const user = signedIn(request);

@@ -32,6 +32,18 @@ export const gatewayConfigShape = {
   AUTH_RATE_LIMIT_PER_MINUTE: env.int(20, 1, 10_000),
   /** Deadline of every call to a service. */
   GRPC_DEADLINE_MS: env.int(5_000, 100, 60_000),
+  /**
+   * Where rate limits are counted: `memory` (each replica on its own) or `nats` (one NATS KV
+   * bucket every replica shares; the chart sets it), see rate-limit-store.ts.
+   */
+  RATE_LIMIT_STORE: z.enum(['memory', 'nats']).default('memory'),
+  /** NATS of the shared rate limits (RATE_LIMIT_STORE=nats); comma separated for a cluster. */
+  NATS_URL: commonShape.NATS_URL,
+  /** The KV bucket of the shared rate limits. */
+  RATE_LIMIT_BUCKET: z
+    .string()
+    .regex(/^[-_A-Za-z0-9]+$/, 'letters, digits, - and _')
+    .default('partybuilding-rate-limits'),
 };
 
 export type GatewayConfig = ReturnType<typeof loadConfig>;

@@ -12,7 +12,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from './errors';
 import { call, errorResponses } from './routes/common';
-import { toUserBody, UserBody } from './routes/member/auth';
+import { toUserBody } from './routes/member/auth';
+import { UserBody } from './routes/member/schemas';
 
 export const sessionCookie = 'pb_refresh';
 const cookiePath = '/api/v1/session';

@@ -9,8 +9,8 @@
  */
 import type { FieldViolation } from '@repo/errors';
 
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const forbidden =
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B\u200C\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
 
 function describe(text: string): string {

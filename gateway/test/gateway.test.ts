@@ -1,5 +1,6 @@
 /** The gateway on its own, with its downstream services unreachable. */
 import { createLogger } from '@repo/logging';
+import { addressVariable, platformServices } from '@repo/platform';
 import { testCallerKeys } from '@repo/testbed';
 import type { FastifyInstance } from 'fastify';
 import { buildGateway } from '../src/app';
@@ -11,9 +12,8 @@ let base: string;
 beforeAll(async () => {
   const config = loadConfig({
     LOG_LEVEL: 'silent',
-    // Nothing listens here: every call to the content service fails fast.
-    CONTENT_ADDR: '127.0.0.1:1',
-    MEMBER_ADDR: '127.0.0.1:1',
+    // Nothing listens here: every call to every service of the list fails fast.
+    ...Object.fromEntries(platformServices.map((service) => [addressVariable(service.name), '127.0.0.1:1'])),
     AUTH_TOKEN_SECRET: 'a-test-secret-of-at-least-thirty-two-characters',
     CALLER_SIGNING_KEY: testCallerKeys.privateKeyPem,
     GRPC_DEADLINE_MS: '1000',
@@ -36,7 +36,10 @@ test('a service that does not answer gives 503 in the error shape, and readiness
   expect(((await response.json()) as { error: { code: string } }).error.code).toBe('SERVICE_UNAVAILABLE');
   const ready = await get('/readyz');
   expect(ready.status).toBe(503);
-  expect(await ready.json()).toEqual({ status: 'unavailable', services: { content: false, member: false } });
+  expect(await ready.json()).toEqual({
+    status: 'unavailable',
+    services: Object.fromEntries(platformServices.map((service) => [service.name, false])),
+  });
 });
 
 test('bodies over 1 MiB are refused before they are parsed', async () => {

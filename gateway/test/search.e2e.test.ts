@@ -6,7 +6,7 @@
 import { rebuildSearchIndex } from '@repo/content/reindex';
 import { createLogger } from '@repo/logging';
 import { waitFor } from '@repo/testbed';
-import { httpCaller, publish, startPlatform, type Platform } from './support';
+import { editor, httpCaller, policyBody, publish, startPlatform, type Platform } from './support';
 
 jest.setTimeout(120_000);
 
@@ -147,6 +147,24 @@ test('filters by year of the document number, region and topic, with facets; sor
   const within = await search({ q: '公车私用', within: ['八项规定'] });
   expect(within.hits.map((h: Json) => h.id).sort()).toEqual([ids.eightRules, ids.eightRulesCase].sort());
   expect((await search({ q: '公车私用', within: ['八项规定', '典型问题'] })).hits.map((h: Json) => h.id)).toEqual([ids.eightRulesCase]);
+});
+
+test('every 文种 is accepted; a query nothing has all the words of says it was relaxed', async () => {
+  for (const docType of ['公报', '通告', '请示', '纪要', '规则']) {
+    const created = await call(
+      'POST',
+      '/api/v1/documents',
+      editor,
+      policyBody({ title: `全省党建工作${docType}`, docType, docNumber: '' }),
+    );
+    expect(created.status).toBe(201);
+  }
+  const strict = await search({ q: '纪委 作风建设' });
+  expect(strict.relaxed).toBeUndefined();
+  expect(strict.hits[0].id).toBe(ids.discipline);
+  const relaxed = await search({ q: '作风建设 火星 深海' });
+  expect(relaxed.relaxed).toBe('any');
+  expect(relaxed.hits.map((h: Json) => h.id)).toContain(ids.discipline);
 });
 
 test('suggestions as you type: characters, full pinyin and initials', async () => {

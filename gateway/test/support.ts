@@ -13,7 +13,11 @@ import { loadConfig } from '../src/config';
 
 /** What every service's app.ts and config.ts export (see docs/adding-a-service.md). */
 interface ServiceEntry {
-  buildApp(config: unknown, logger: ReturnType<typeof createLogger>): Promise<{ start(): Promise<number>; stop(): Promise<void> }>;
+  buildApp(
+    config: unknown,
+    logger: ReturnType<typeof createLogger>,
+    options?: unknown,
+  ): Promise<{ start(): Promise<number>; stop(): Promise<void> }>;
   loadConfig(env: Record<string, string | undefined>): unknown;
 }
 
@@ -38,10 +42,15 @@ export interface Platform {
 export interface PlatformOptions {
   /** Build only these services (the others' addresses answer nothing). */
   only?: string[];
+  /** The third argument of a service's buildApp, by service name (e.g. a clock the test moves). */
+  appOptions?: Record<string, unknown>;
 }
 
 /** The platform with `overrides` given to every service and the gateway as variables. */
-export async function startPlatform(overrides: Record<string, string> = {}, { only }: PlatformOptions = {}): Promise<Platform> {
+export async function startPlatform(
+  overrides: Record<string, string> = {},
+  { only, appOptions = {} }: PlatformOptions = {},
+): Promise<Platform> {
   await ensureStack();
   const namespace = uniqueNamespace('gw');
   const env: Record<string, string> = { ...stackEnv(namespace), AUTH_TOKEN_SECRET: tokenSecret };
@@ -54,7 +63,7 @@ export async function startPlatform(overrides: Record<string, string> = {}, { on
     }
     const entry = serviceEntry(service.name);
     const config = entry.loadConfig({ ...env, [listenVariable(service.name)]: '127.0.0.1:0', ...overrides });
-    const app = await entry.buildApp(config, createLogger(`${service.name}-test`, env.LOG_LEVEL));
+    const app = await entry.buildApp(config, createLogger(`${service.name}-test`, env.LOG_LEVEL), appOptions[service.name]);
     apps[service.name] = app;
     addresses[addressVariable(service.name)] = `127.0.0.1:${await app.start()}`;
   }

@@ -77,8 +77,59 @@ checked once here so a mistake fails the render with a message that names the va
 {{- if and $svc.ingress.enabled (ne $svc.protocol "http") -}}
 {{- fail (printf "services.%s.ingress: only http services can have an Ingress" $name) -}}
 {{- end -}}
-{{- if hasKey (merge (dict) ($svc.env | default dict) ($.Values.global.env | default dict)) "AUTH_TOKEN_SECRET" -}}
+{{- $plain := merge (dict) ($svc.env | default dict) ($.Values.global.env | default dict) -}}
+{{- if hasKey $plain "AUTH_TOKEN_SECRET" -}}
 {{- fail (printf "services.%s: AUTH_TOKEN_SECRET in env would be plain text in a ConfigMap; set authTokenSecret: true and auth.existingSecret instead" $name) -}}
+{{- end -}}
+{{- if hasKey $plain "CALLER_SIGNING_KEY" -}}
+{{- fail (printf "services.%s: CALLER_SIGNING_KEY in env would be plain text in a ConfigMap; set callerKeys.existingSecret (the chart passes it to the services with signsCallers: true)" $name) -}}
+{{- end -}}
+{{- if hasKey $plain "CALLER_VERIFY_KEYS" -}}
+{{- fail (printf "services.%s: set the public keys in callerKeys.verifyKeys, not CALLER_VERIFY_KEYS in env (every service must trust the same keys)" $name) -}}
+{{- end -}}
+{{- if hasKey $plain "MONGO_URL" -}}
+{{- fail (printf "services.%s: MONGO_URL in env would be plain text in a ConfigMap; it is the key MONGO_URL of the service's Secret (secretEnv)" $name) -}}
+{{- end -}}
+{{- range $key, $value := $plain -}}
+{{- if and (regexMatch "(_KEY|_SECRET|_PASSWORD|_TOKEN)$" $key) (toString $value) -}}
+{{- fail (printf "services.%s: %s looks like a secret and would be plain text in a ConfigMap; list it in secretEnv (the service's Secret) or secretRefs (another Secret)" $name $key) -}}
+{{- end -}}
+{{- if regexMatch "[A-Za-z][A-Za-z0-9+.-]*://[^/@\\s]*:[^/@\\s]*@" (toString $value) -}}
+{{- fail (printf "services.%s: %s carries credentials (user:password@) and would be plain text in a ConfigMap; put the URL in a Secret (stores.nats.existingSecret, stores.elasticsearch.existingSecret, or the service's Secret and secretEnv)" $name $key) -}}
+{{- end -}}
+{{- end -}}
+{{- if and $svc.documentStore (not (has "MONGO_URL" $svc.secretEnv)) -}}
+{{- fail (printf "services.%s uses the document store (documentStore: true) but MONGO_URL is not in its secretEnv: the connection string carries credentials and comes from the service's Secret" $name) -}}
+{{- end -}}
+{{- if lt (int $svc.terminationGracePeriodSeconds) (add (int $svc.preStopSleepSeconds) 15) -}}
+{{- fail (printf "services.%s: terminationGracePeriodSeconds (%v) must be at least preStopSleepSeconds (%v) + 15, or SIGKILL cuts the drain" $name $svc.terminationGracePeriodSeconds $svc.preStopSleepSeconds) -}}
+{{- end -}}
+{{- if $svc.lagScaling.enabled -}}
+{{- if not $.Values.keda.enabled -}}
+{{- fail (printf "services.%s.lagScaling needs KEDA: set keda.enabled=true once KEDA is installed in the cluster" $name) -}}
+{{- end -}}
+{{- if not ($.Capabilities.APIVersions.Has "keda.sh/v1alpha1/ScaledObject") -}}
+{{- fail (printf "services.%s.lagScaling: the cluster has no keda.sh/v1alpha1 ScaledObject API; install KEDA first (helm template: --api-versions keda.sh/v1alpha1/ScaledObject)" $name) -}}
+{{- end -}}
+{{- if not $svc.lagScaling.consumers -}}
+{{- fail (printf "services.%s.lagScaling.consumers is empty: name the durable consumers whose lag scales it ({domain, durable})" $name) -}}
+{{- end -}}
+{{- range $consumer := $svc.lagScaling.consumers -}}
+{{- if not (and (kindIs "map" $consumer) $consumer.domain $consumer.durable) -}}
+{{- fail (printf "services.%s.lagScaling.consumers: each entry needs domain and durable, e.g. {domain: content, durable: content-indexer}" $name) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- range $ref := $svc.secretRefs -}}
+{{- if not (and (kindIs "map" $ref) $ref.env $ref.secret $ref.key) -}}
+{{- fail (printf "services.%s.secretRefs: each entry needs env, secret and key (got %s); a key held in another Secret, e.g. {env: AUDIT_WITNESS_KEY, secret: partybuilding-witness, key: AUDIT_WITNESS_KEY}" $name (toJson $ref)) -}}
+{{- end -}}
+{{- if not (regexMatch "^[A-Za-z_][A-Za-z0-9_]*$" (toString $ref.env)) -}}
+{{- fail (printf "services.%s.secretRefs: %q is not an environment variable name" $name $ref.env) -}}
+{{- end -}}
+{{- if has $ref.env $svc.secretEnv -}}
+{{- fail (printf "services.%s: %s is both in secretEnv and in secretRefs; read it from one Secret" $name $ref.env) -}}
+{{- end -}}
 {{- end -}}
 {{- range $key := $svc.secretEnv -}}
 {{- if not (regexMatch "^[A-Za-z_][A-Za-z0-9_]*$" $key) -}}
@@ -87,6 +138,7 @@ checked once here so a mistake fails the render with a message that names the va
 {{- end -}}
 {{- end -}}
 {{- include "partybuilding.checkAuth" (dict "root" $ "services" $enabled) -}}
+{{- include "partybuilding.checkCallerKeys" (dict "root" $ "services" $enabled) -}}
 {{- toYaml $enabled -}}
 {{- end -}}
 
@@ -114,6 +166,76 @@ Usage: dict "root" $ "services" <enabled services>
 {{- if and $token (lt (len $token) 32) -}}
 {{- fail (printf "auth.tokenSecret must be at least 32 characters (it has %d); e.g. --set-string auth.tokenSecret=$(openssl rand -hex 32)" (len $token)) -}}
 {{- end -}}
+{{- end -}}
+
+{{/*
+Fails the render unless the services that sign caller assertions (signsCallers: true) have a
+Secret with CALLER_SIGNING_KEY and the services that verify them (verifiesCallers: true) have
+public keys to trust. An Ed25519 key is recognised by its DER prefix in base64: PKCS#8 private
+keys start with MC4CAQAwBQYDK2VwBCIEI, SubjectPublicKeyInfo public keys with MCowBQYDK2VwAyEA.
+Usage: dict "root" $ "services" <enabled services>
+*/}}
+{{- define "partybuilding.checkCallerKeys" -}}
+{{- $signers := list -}}
+{{- $verifiers := list -}}
+{{- range $name, $svc := .services -}}
+{{- if $svc.signsCallers -}}
+{{- $signers = append $signers $name -}}
+{{- end -}}
+{{- if $svc.verifiesCallers -}}
+{{- $verifiers = append $verifiers $name -}}
+{{- end -}}
+{{- end -}}
+{{- $keys := .root.Values.callerKeys | default dict -}}
+{{- $existing := toString ($keys.existingSecret | default "") -}}
+{{- $private := toString ($keys.signingKey | default "") -}}
+{{- if and $existing $private -}}
+{{- fail "callerKeys: set only one of callerKeys.existingSecret (a Secret you created) and callerKeys.signingKey (the chart creates the Secret, development clusters only)" -}}
+{{- end -}}
+{{- if and $signers (not $existing) (not $private) -}}
+{{- fail (printf "callerKeys: CALLER_SIGNING_KEY (read by %s) needs a Secret: set callerKeys.existingSecret to the name of a Secret with the key CALLER_SIGNING_KEY (production: openssl genpkey -algorithm ed25519 -out caller.pem && kubectl create secret generic partybuilding-caller-key --from-file=CALLER_SIGNING_KEY=caller.pem), or callerKeys.signingKey to the PEM to have the chart create one (development clusters only: --set-file callerKeys.signingKey=caller.pem)" (join ", " $signers)) -}}
+{{- end -}}
+{{- if $private -}}
+{{- $body := regexReplaceAll "\\s" (regexReplaceAll "-----[A-Z ]+-----" $private "") "" -}}
+{{- if not (and (contains "-----BEGIN PRIVATE KEY-----" $private) (hasPrefix "MC4CAQAwBQYDK2VwBCIEI" $body)) -}}
+{{- fail "callerKeys.signingKey must be an Ed25519 private key in PEM (-----BEGIN PRIVATE KEY-----), e.g. from openssl genpkey -algorithm ed25519" -}}
+{{- end -}}
+{{- end -}}
+{{- $public := toString ($keys.verifyKeys | default "") -}}
+{{- $blocks := regexFindAll "-----BEGIN PUBLIC KEY-----[^-]*-----END PUBLIC KEY-----" $public -1 -}}
+{{- if and $verifiers (not $blocks) -}}
+{{- fail (printf "callerKeys.verifyKeys: CALLER_VERIFY_KEYS (read by %s) needs the gateway's public key in PEM (openssl pkey -in caller.pem -pubout; --set-file callerKeys.verifyKeys=caller.pub); while keys rotate, the old and the new one" (join ", " $verifiers)) -}}
+{{- end -}}
+{{- range $block := $blocks -}}
+{{- $body := regexReplaceAll "\\s" (regexReplaceAll "-----[A-Z ]+-----" $block "") "" -}}
+{{- if not (hasPrefix "MCowBQYDK2VwAyEA" $body) -}}
+{{- fail "callerKeys.verifyKeys: every key must be an Ed25519 public key in PEM (-----BEGIN PUBLIC KEY-----, from openssl pkey -pubout)" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Name of the Secret holding CALLER_SIGNING_KEY: callerKeys.existingSecret, else the chart's <fullname>-caller-key. */}}
+{{- define "partybuilding.callerKeySecretName" -}}
+{{- $keys := .Values.callerKeys | default dict -}}
+{{- if $keys.existingSecret -}}
+{{- toString $keys.existingSecret -}}
+{{- else -}}
+{{- printf "%s-caller-key" (include "partybuilding.fullname" .) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The chart's own Secret with CALLER_SIGNING_KEY from callerKeys.signingKey (development clusters only). */}}
+{{- define "partybuilding.callerKeySecret" -}}
+# Development only: CALLER_SIGNING_KEY from callerKeys.signingKey. In production set callerKeys.existingSecret.
+apiVersion: v1
+kind: Secret
+metadata:
+  name: {{ include "partybuilding.callerKeySecretName" . }}
+  labels:
+    {{- include "partybuilding.labels" (dict "root" . "name" "caller-key" "svc" (dict "image" (dict))) | nindent 4 }}
+type: Opaque
+data:
+  CALLER_SIGNING_KEY: {{ toString .Values.callerKeys.signingKey | b64enc | quote }}
 {{- end -}}
 
 {{/* Name of the Secret holding AUTH_TOKEN_SECRET: auth.existingSecret, else the chart's <fullname>-auth. */}}
@@ -166,6 +288,19 @@ are left out so the process applies its own default.
 {{- $_ := set $env (printf "%s_ADDR" (include "partybuilding.envPrefix" $callee)) $address -}}
 {{- end -}}
 {{- $_ := set $env "OTEL_SERVICE_NAME" .name -}}
+{{- $stores := $root.Values.stores -}}
+{{- if not $stores.nats.existingSecret -}}
+{{- $_ := set $env "NATS_URL" $stores.nats.url -}}
+{{- end -}}
+{{- if and $svc.search (not $stores.elasticsearch.existingSecret) -}}
+{{- $_ := set $env "ELASTICSEARCH_URL" $stores.elasticsearch.url -}}
+{{- end -}}
+{{- if $svc.verifiesCallers -}}
+{{- $_ := set $env "CALLER_VERIFY_KEYS" (trim (toString $root.Values.callerKeys.verifyKeys)) -}}
+{{- end -}}
+{{- if $stores.tls.caSecret -}}
+{{- $_ := set $env "NODE_EXTRA_CA_CERTS" (printf "/etc/partybuilding/ca/%s" $stores.tls.caKey) -}}
+{{- end -}}
 {{- range $key, $value := $svc.env -}}
 {{- $_ := set $env $key $value -}}
 {{- end -}}

@@ -10,7 +10,8 @@ import { childrenCpuSeconds, cpuSample, cpuUsedSince, machineCpu, type Processes
 import { round, rounded, summarize, type Summary } from './stats';
 import type { Category, PreparedQuery } from './queries';
 
-export type Leg = 'direct' | 'gateway';
+/** Search: `direct` to Elasticsearch, `gateway` through the platform; reads by id: `read`, `store`, `echo` (src/reads.ts). */
+export type Leg = 'direct' | 'gateway' | 'read' | 'store' | 'echo';
 
 /** What every load leg reports, in both benchmarks. */
 export interface LegFigures {

@@ -1,6 +1,9 @@
 /**
  * Summarises V8 CPU profiles (node --cpu-prof, see run.ts --profile): self time by package or
- * source file, and the hottest functions. Usage: npx tsx bench/search-load/src/profile-summary.ts FILE...
+ * source file, the hottest functions, and the platform's own functions by inclusive time (with
+ * everything they call). `--from=S --to=S` keeps the samples between S seconds after the
+ * profile started (a load leg's window, leaving start-up out).
+ * Usage: npx tsx bench/search-load/src/profile-summary.ts [--from=S] [--to=S] FILE...
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -9,6 +12,7 @@ interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
+  children?: number[];
 }
 interface Profile {
   nodes: ProfileNode[];
@@ -30,11 +34,26 @@ function where(url: string): string {
   return m ? m[1]! : url;
 }
 
-for (const file of process.argv.slice(2)) {
+const args = process.argv.slice(2);
+const seconds = (name: string) => Number(args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? NaN);
+const from = seconds('from');
+const to = seconds('to');
+// The platform's own code, whose inclusive time is listed.
+const OWN = /^(packages|services|gateway)\//;
+
+for (const file of args.filter((a) => !a.startsWith('--'))) {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const selfMs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000));
+  let at = 0;
+  profile.samples.forEach((id, i) => {
+    at += profile.timeDeltas[i] ?? 0;
+    const s = at / 1e6;
+    if ((Number.isFinite(from) && s < from) || (Number.isFinite(to) && s > to)) return;
+    selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
   const total = [...selfMs.values()].reduce((s, v) => s + v, 0);
   const byWhere = new Map<string, number>();
   const byFunction = new Map<string, number>();
@@ -59,4 +78,20 @@ for (const file of process.argv.slice(2)) {
   top(byWhere, 15);
   console.log(' hottest functions:');
   top(byFunction, 15);
+  // Inclusive: each sample counts once for every distinct own function on its stack.
+  const inclusive = new Map<string, number>();
+  for (const [id, ms] of selfMs) {
+    const seen = new Set<string>();
+    for (let n: number | undefined = id; n !== undefined; n = parent.get(n)) {
+      const { functionName, url, lineNumber } = byId.get(n)!.callFrame;
+      const w = where(url);
+      if (!OWN.test(w)) continue;
+      const f = `${functionName || '(anonymous)'} ${w}:${lineNumber + 1}`;
+      if (seen.has(f)) continue;
+      seen.add(f);
+      inclusive.set(f, (inclusive.get(f) ?? 0) + ms);
+    }
+  }
+  console.log(' own functions, inclusive:');
+  top(inclusive, 20);
 }

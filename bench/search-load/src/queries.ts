@@ -13,7 +13,7 @@ import type { SearchQuery } from '../../../services/content/dist/store/search';
 import { generateChunk, type CorpusShape } from './corpus';
 import { makeSearchIndex } from './indexing';
 
-export type Category = 'keyword' | 'docNumber' | 'title' | 'filtered' | 'browse' | 'deepPage';
+export type Category = 'keyword' | 'docNumber' | 'title' | 'filtered' | 'browse' | 'deepPage' | 'read' | 'store' | 'echo';
 
 export interface QueryDef {
   id: string;
@@ -251,6 +251,8 @@ export async function prepareQueries(
     });
   });
   const search = makeSearchIndex(client, prefix);
+  // As the content service does at start: the title words pinyin and typos are read against.
+  await search.vocabulary.load();
   const notes: string[] = [];
   const queries: PreparedQuery[] = [];
   try {
@@ -262,7 +264,12 @@ export async function prepareQueries(
       if (sent.length !== 1) notes.push(`${def.id}: the platform sends ${sent.length} search requests for this query`);
       const first = sent[0];
       if (!first) throw new Error(`${def.id}: no search request captured`);
-      const { index: _index, ...built } = search.queries.buildRequest(searchQuery) as estypes.SearchRequest & Record<string, unknown>;
+      // index and filter_path travel in the URL, the rest in the body.
+      const {
+        index: _index,
+        filter_path: _filterPath,
+        ...built
+      } = search.queries.buildRequest(searchQuery) as estypes.SearchRequest & Record<string, unknown>;
       if (!sameJson(JSON.parse(first.body), built))
         notes.push(`${def.id}: the request sent differs from buildRequest (the text was rewritten, e.g. pinyin)`);
       const gatewayPath = `/api/v1/search/documents${def.params.length ? `?${new URLSearchParams(def.params).toString()}` : ''}`;

@@ -17,7 +17,9 @@ import { benchTokenSecret, measureFreshness, type FreshnessResult } from './fres
 import { prepareCorpusIndex, removeFreshnessDocs } from './indexing';
 import { aggregate, attackSlice, writeTargets, type Leg, type LegResult, type Slice } from './load';
 import { assertPortFree, readPid, startService, waitUntil, type Service } from './proc';
-import { buildQueryMix, prepareQueries, type PreparedQuery } from './queries';
+import { buildQueryMix, prepareQueries, type Category, type PreparedQuery } from './queries';
+import { seedReadDocuments, storeSlice, writeReadTargets } from './reads';
+import { postgresProcesses } from '../../member/src/observe';
 import { round } from './stats';
 import { commandOptions, sh } from './cli';
 
@@ -39,6 +41,13 @@ interface Options {
   maxMinutes: number;
   /** Start both services with --cpu-prof (profiles land in the run's work folder). */
   profile: boolean;
+  /** Documents written for the read-by-id legs (0 skips them). */
+  readDocs: number;
+  readConcurrency: number[];
+  echoPort: number;
+  echoGrpcPort: number;
+  /** Skip the search legs (with --freshness 0: the read legs alone). */
+  skipSearch: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -56,6 +65,11 @@ function parseArgs(argv: string[]): Options {
     prefix: 'bench-',
     maxMinutes: 40,
     profile: false,
+    readDocs: 500,
+    readConcurrency: [32],
+    echoPort: 18081,
+    echoGrpcPort: 15052,
+    skipSearch: false,
   };
   for (const { arg, value, int } of commandOptions(argv)) {
     switch (arg) {
@@ -100,6 +114,24 @@ function parseArgs(argv: string[]): Options {
         break;
       case '--max-minutes':
         o.maxMinutes = int(5, 120);
+        break;
+      case '--reads':
+        o.readDocs = int(0, 100_000);
+        break;
+      case '--read-concurrency':
+        o.readConcurrency = value()
+          .split(',')
+          .map(Number)
+          .filter((n) => n >= 1 && n <= 256);
+        break;
+      case '--echo-port':
+        o.echoPort = int(1_024, 65_535);
+        break;
+      case '--echo-grpc-port':
+        o.echoGrpcPort = int(1_024, 65_535);
+        break;
+      case '--no-search':
+        o.skipSearch = true;
         break;
       default:
         throw new Error(`unknown option ${arg} (see bench/search-load/README.md)`);
@@ -148,11 +180,15 @@ async function main(): Promise<void> {
   };
   const log = (line: string) => console.log(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 
-  const stackEnv = readEnvFiles(join(repo, '.local/run'));
+  // The stack may run from another clone (STACK_DIR, as deploy/local's scripts take it).
+  const stackDir = process.env.STACK_DIR ?? join(repo, '.local');
+  const stackEnv = readEnvFiles(join(stackDir, 'run'));
   const esUrl = `http://127.0.0.1:${stackEnv.ES_PORT ?? '9200'}`;
   const mongoBase = `mongodb://127.0.0.1:${stackEnv.MONGO_PORT ?? '27017'}`;
   const natsUrl = `nats://127.0.0.1:${stackEnv.NATS_PORT ?? '4222'}`;
-  const esPid = readPid(join(repo, '.local/run/elasticsearch/elasticsearch.pid'));
+  const esPid = readPid(join(stackDir, 'run/elasticsearch/elasticsearch.pid'));
+  const ferretPid = readPid(join(stackDir, 'run/ferretdb.pid'));
+  const postgres = postgresProcesses(join(stackDir, 'data/postgres'));
   const vegeta =
     process.env.VEGETA_BIN ?? join(process.env.PB_CACHE_DIR ?? join(process.env.HOME ?? '/root', '.cache/partybuilding'), 'bin/vegeta');
   const runTag = randomBytes(3).toString('hex');
@@ -191,9 +227,15 @@ async function main(): Promise<void> {
   // 2. The platform, from its builds, on ports of its own, with its own database and streams.
   await assertPortFree(o.gatewayPort);
   await assertPortFree(o.contentPort);
+  if (o.readDocs > 0) {
+    await assertPortFree(o.echoPort);
+    await assertPortFree(o.echoGrpcPort);
+  }
   const services: Service[] = [];
   let freshness: FreshnessResult | undefined;
   const legs: LegResult[] = [];
+  const readLegs: LegResult[] = [];
+  let readSizes: { documents: number; gatewayAnswerBytes: number; echoAnswerBytes: number } | undefined;
   const notes: string[] = [];
   let queries: PreparedQuery[] = [];
   let validation: Record<string, unknown>[] = [];
@@ -283,9 +325,10 @@ async function main(): Promise<void> {
     const urls = { gateway: gatewayUrl, es: esUrl };
     const categories = new Map(queries.map((q) => [q.id, q.category]));
     const pids = { gateway: services[1]!.pid, content: services[0]!.pid, elasticsearch: esPid };
+    const searchConcurrency = o.skipSearch ? [] : o.concurrency;
     for (const leg of ['direct', 'gateway'] as Leg[]) writeTargets(join(workDir, `targets-${leg}.json`), leg, queries, urls);
     // Warm-up: JIT, connection pools, Elasticsearch caches; not recorded.
-    for (const leg of ['direct', 'gateway'] as Leg[]) {
+    for (const leg of o.skipSearch ? [] : (['direct', 'gateway'] as Leg[])) {
       await attackSlice({
         vegeta,
         leg,
@@ -299,10 +342,10 @@ async function main(): Promise<void> {
     // At each concurrency the legs alternate in slices (D G D G …), so that load from anything
     // else on the machine falls on both alike.
     const sliceSeconds = Math.max(5, Math.round(o.durationSeconds / o.slices));
-    for (const concurrency of o.concurrency) {
-      const slices: Record<Leg, Slice[]> = { direct: [], gateway: [] };
+    for (const concurrency of searchConcurrency) {
+      const slices: Record<'direct' | 'gateway', Slice[]> = { direct: [], gateway: [] };
       for (let i = 0; i < o.slices; i++) {
-        for (const leg of ['direct', 'gateway'] as Leg[]) {
+        for (const leg of ['direct', 'gateway'] as const) {
           if (Date.now() + sliceSeconds * 1000 > deadline) throw new Error('time limit reached before the load legs finished');
           slices[leg].push(
             await attackSlice({
@@ -317,7 +360,7 @@ async function main(): Promise<void> {
           );
         }
       }
-      for (const leg of ['direct', 'gateway'] as Leg[]) {
+      for (const leg of ['direct', 'gateway'] as const) {
         const result = aggregate(slices[leg], categories);
         legs.push(result);
         const l = result.latencyMs;
@@ -327,6 +370,84 @@ async function main(): Promise<void> {
       }
     }
     phase('load');
+
+    // 4b. Reading one document by id: through the gateway, from the store alone, and the echo floor.
+    if (o.readDocs > 0) {
+      const mongoUrl = `${mongoBase}/${namespace}`;
+      const samples = generateChunk(Math.min(7, shape.chunks - 1), shape).filter((d) => d.body.length < 4_000);
+      const ids = await seedReadDocuments(mongoUrl, samples, o.readDocs);
+      const echoBytes = Math.round(
+        samples.slice(0, 50).reduce((sum, d) => sum + Buffer.byteLength(JSON.stringify(d)), 0) / Math.min(50, samples.length),
+      );
+      const tsx = ['--import', 'tsx', join(benchDir, 'src/echo.ts')];
+      services.push(
+        startService(
+          'echo-grpc',
+          [...tsx, 'grpc', `127.0.0.1:${o.echoGrpcPort}`, String(echoBytes)],
+          { LOG_LEVEL: 'warn' },
+          join(workDir, 'echo-grpc.log'),
+          repo,
+        ),
+      );
+      services.push(
+        startService(
+          'echo-http',
+          [...tsx, 'http', `127.0.0.1:${o.echoPort}`, `127.0.0.1:${o.echoGrpcPort}`],
+          {},
+          join(workDir, 'echo-http.log'),
+          repo,
+        ),
+      );
+      const echoUrl = `http://127.0.0.1:${o.echoPort}`;
+      await waitUntil('the echo route', async () => (await fetch(`${echoUrl}/echo/${ids[0]}`)).ok, 30_000);
+      const first = await fetch(`${gatewayUrl}/api/v1/documents/${ids[0]}`);
+      if (!first.ok) throw new Error(`reading a document through the gateway answered ${first.status}`);
+      const readBytes = Buffer.byteLength(await first.text());
+      writeReadTargets(join(workDir, 'targets-read.json'), gatewayUrl, (id) => `/api/v1/documents/${id}`, ids, 'read');
+      writeReadTargets(join(workDir, 'targets-echo.json'), echoUrl, (id) => `/echo/${id}`, ids, 'echo');
+      const echoPids = {
+        'echo-http': services.find((x) => x.name === 'echo-http')!.pid,
+        'echo-grpc': services.find((x) => x.name === 'echo-grpc')!.pid,
+      };
+      const readPids = { ...pids, ferretdb: ferretPid, postgres, ...echoPids };
+      const readCategories = new Map([
+        ['read', 'read'],
+        ['store', 'store'],
+        ['echo', 'echo'],
+      ] as [string, Category][]);
+      const vegetaLeg = (leg: 'read' | 'echo', concurrency: number, seconds: number, file: string) =>
+        attackSlice({
+          vegeta,
+          leg,
+          concurrency,
+          durationSeconds: seconds,
+          targetsFile: join(workDir, `targets-${leg}.json`),
+          resultsFile: join(workDir, file),
+          pids: readPids,
+        });
+      await storeSlice(mongoUrl, ids, 8, 3, readPids);
+      for (const leg of ['read', 'echo'] as const) await vegetaLeg(leg, 8, 3, `warmup-${leg}.bin`);
+      const sliceSeconds = Math.max(5, Math.round(o.durationSeconds / o.slices));
+      for (const concurrency of o.readConcurrency) {
+        const slices: Record<'store' | 'read' | 'echo', Slice[]> = { store: [], read: [], echo: [] };
+        for (let i = 0; i < o.slices; i++) {
+          if (Date.now() + 3 * sliceSeconds * 1000 > deadline) throw new Error('time limit reached before the read legs finished');
+          slices.store.push(await storeSlice(mongoUrl, ids, concurrency, sliceSeconds, readPids));
+          slices.read.push(await vegetaLeg('read', concurrency, sliceSeconds, `results-read-c${concurrency}-${i + 1}.bin`));
+          slices.echo.push(await vegetaLeg('echo', concurrency, sliceSeconds, `results-echo-c${concurrency}-${i + 1}.bin`));
+        }
+        for (const leg of ['store', 'read', 'echo'] as const) {
+          const result = aggregate(slices[leg], readCategories);
+          readLegs.push(result);
+          const l = result.latencyMs;
+          log(
+            `${leg.padEnd(7)} c=${String(concurrency).padEnd(2)} ${result.ok} ok, ${result.errors} errors, ${result.throughputPerSecond}/s, p50 ${l.p50} ms, p95 ${l.p95} ms (machine ${result.machineBusyPercent}% busy, other ${result.cpuSeconds.other} CPU-s)`,
+          );
+        }
+      }
+      readSizes = { documents: ids.length, gatewayAnswerBytes: readBytes, echoAnswerBytes: echoBytes };
+    }
+    phase('reads');
 
     // 5. Freshness.
     if (o.freshnessDocs > 0) {
@@ -369,6 +490,19 @@ async function main(): Promise<void> {
     };
   });
   const c8 = ratios.find((r) => r.concurrency === 8);
+  const readRatios = o.readConcurrency.map((c) => {
+    const rate = (leg: Leg) => readLegs.find((l) => l.leg === leg && l.concurrency === c)?.throughputPerSecond ?? NaN;
+    const cost = (leg: Leg) => {
+      const l = readLegs.find((x) => x.leg === leg && x.concurrency === c);
+      return l ? round((l.cpuMsPerRequest.gateway ?? 0) + (l.cpuMsPerRequest.content ?? 0), 3) : NaN;
+    };
+    return {
+      concurrency: c,
+      readPerStore: round(rate('read') / rate('store'), 3),
+      readPerEcho: round(rate('read') / rate('echo'), 3),
+      platformCpuMsPerRead: cost('read'),
+    };
+  });
   const totalErrors = legs.reduce((s, l) => s + l.errors, 0) + (freshness ? freshness.failed + freshness.timedOut : 0);
   const results = {
     benchmark: 'search-load',
@@ -395,6 +529,7 @@ async function main(): Promise<void> {
     },
     legs,
     ratios,
+    reads: { sizes: readSizes, legs: readLegs, ratios: readRatios },
     goal: {
       text: 'p95 through the gateway within 1.5 x the direct query at concurrency 8, and no errors',
       p95RatioAtC8: c8?.p95 ?? NaN,
@@ -497,6 +632,7 @@ type Results = {
   ratios: { concurrency: number; p50: number; p95: number; p99: number; throughput: number }[];
   goal: { p95RatioAtC8: number; errors: number; met: boolean };
   freshness?: Omit<FreshnessResult, 'ids' | 'timeline'>;
+  reads: { legs: LegResult[]; ratios: { concurrency: number; readPerStore: number; readPerEcho: number; platformCpuMsPerRead: number }[] };
 };
 
 function printSummary(r: Results): void {
@@ -519,6 +655,22 @@ function printSummary(r: Results): void {
   console.log(
     `\ngoal (p95 gateway/direct <= 1.5 at c=8, no errors): ratio ${r.goal.p95RatioAtC8}, errors ${r.goal.errors} -> ${r.goal.met ? 'MET' : 'NOT MET'}`,
   );
+  if (r.reads.legs.length > 0) {
+    console.log(
+      '\n| read leg | c | requests | errors | req/s | p50 ms | p95 ms | gateway CPU ms/req | content CPU ms/req | FerretDB + PostgreSQL CPU ms/req |',
+    );
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const l of r.reads.legs) {
+      const c = l.cpuMsPerRequest;
+      console.log(
+        `| ${l.leg} | ${l.concurrency} | ${l.requests} | ${l.errors} | ${l.throughputPerSecond} | ${l.latencyMs.p50} | ${l.latencyMs.p95} | ${c.gateway ?? ''} | ${c.content ?? ''} | ${round((c.ferretdb ?? 0) + (c.postgres ?? 0), 2)} |`,
+      );
+    }
+    for (const x of r.reads.ratios)
+      console.log(
+        `reads c=${x.concurrency}: read / store ${x.readPerStore}, read / echo ${x.readPerEcho}, gateway + content CPU ${x.platformCpuMsPerRead} ms per read`,
+      );
+  }
   if (r.freshness) {
     const f = r.freshness.publishToSearchableMs;
     console.log(

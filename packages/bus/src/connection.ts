@@ -23,6 +23,9 @@ export interface Bus {
  */
 export async function connectBus(options: BusOptions): Promise<Bus> {
   const { url, logger, name, namespace } = options;
+  // The first connection waits for as long as NATS is away: say so, so a pod stuck here is
+  // explained by its log (the servers without any user:password they may carry).
+  logger.info({ servers: url.split(',').map(withoutCredentials) }, 'connecting to NATS (waits until a server answers)');
   const nc = await connect({
     servers: url.split(','),
     name,
@@ -48,6 +51,11 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
       if (!nc.isClosed()) await nc.drain();
     },
   };
+}
+
+/** A NATS server address without the credentials it may carry: nats://user:pw@host:4222 -> nats://host:4222. */
+export function withoutCredentials(server: string): string {
+  return server.trim().replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/i, '$1');
 }
 
 /** Idempotent: creates the domain's stream, or updates it to this configuration. */

@@ -161,7 +161,7 @@ export interface RegisterOptions {
 
 /** A service's outbox relays, one per collection with an outbox. */
 export class Outboxes {
-  private readonly relays: { relay: OutboxRelay; backfill?: () => Promise<unknown> }[] = [];
+  private readonly relays: { relay: OutboxRelay; model: Model<never>; backfill?: () => Promise<unknown> }[] = [];
 
   constructor(private readonly options: OutboxesOptions) {}
 
@@ -183,7 +183,7 @@ export class Outboxes {
             { $set: { [outboxPendingField]: true } },
           )
       : undefined;
-    this.relays.push({ relay, ...(backfill ? { backfill } : {}) });
+    this.relays.push({ relay, model: model as unknown as Model<never>, ...(backfill ? { backfill } : {}) });
     return new OutboxStore(model, relay, locks, conflict);
   }
 
@@ -195,6 +195,19 @@ export class Outboxes {
 
   async idle(): Promise<void> {
     await Promise.all(this.relays.map(({ relay }) => relay.idle()));
+  }
+
+  /**
+   * Documents whose events are not published yet, per collection: the outbox backlog (an equality
+   * on the pending flag, which FerretDB pushes down to its backend). Grows while NATS is down.
+   */
+  async backlog(): Promise<{ collection: string; pending: number }[]> {
+    return Promise.all(
+      this.relays.map(async ({ model }) => ({
+        collection: model.collection.collectionName,
+        pending: await model.collection.countDocuments({ [outboxPendingField]: true }),
+      })),
+    );
   }
 
   async stop(): Promise<void> {

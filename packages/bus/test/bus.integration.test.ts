@@ -50,14 +50,19 @@ afterAll(async () => {
   await cleanupNamespace(namespace);
 });
 
-function consumer(durable: string, handler: (event: EventEnvelope) => Promise<void>) {
+function consumer(
+  durable: string,
+  handler: (event: EventEnvelope) => Promise<void>,
+  extra: { concurrency?: number; idempotent?: boolean; processed?: ProcessedEvents; ackWaitMs?: number } = {},
+) {
   const c = new DurableConsumer({
+    processed: new ProcessedEvents(mongo.collection('processed_events')),
+    ...extra,
     bus,
     domain: 'demo',
     durable,
     filterType: `demo.${durable}.>`,
     handler,
-    processed: new ProcessedEvents(mongo.collection('processed_events')),
     logger,
     maxDeliver: 3,
     retryDelaysMs: [50],
@@ -79,6 +84,70 @@ test('the stream drops a re-published event, and a consumer handles an event id 
   await publisher.publish(marker);
   await waitFor(async () => seen.includes(marker.id), { what: 'the marker event' });
   expect(seen.filter((id) => id === event.id)).toHaveLength(1);
+});
+
+test('an idempotent consumer handles several events at once and keeps no record of them', async () => {
+  const handled: string[] = [];
+  let active = 0;
+  let release: () => void = () => undefined;
+  const allThree = new Promise<void>((resolve) => (release = resolve));
+  // Each of the first three waits until all three run at once: one after the other, they never would.
+  await consumer(
+    'parallel',
+    async (event) => {
+      active += 1;
+      if (active === 3) release();
+      if (handled.length < 3) await allThree;
+      handled.push(event.subjectId);
+      active -= 1;
+    },
+    { concurrency: 3, idempotent: true },
+  ).start();
+  const publisher = new EventPublisher(bus);
+  for (const subjectId of ['p-1', 'p-2', 'p-3', 'p-4'])
+    await publisher.publish(createEvent({ type: 'demo.parallel.happened', actor: 'u', orgPath: '/1/', subjectId, data: {} }));
+  await waitFor(async () => handled.length === 4, { what: 'four events handled' });
+  expect(handled.sort()).toEqual(['p-1', 'p-2', 'p-3', 'p-4']);
+  expect(await mongo.collection('processed_events').countDocuments({ _id: { $regex: '^parallel:' } } as never)).toBe(0);
+});
+
+test('a concurrent consumer whose record of processed events fails pauses, and handles every event once it is back', async () => {
+  const records = new ProcessedEvents(mongo.collection('processed_events'));
+  let storeUp = false;
+  let failures = 0;
+  const flaky = Object.assign(Object.create(records) as ProcessedEvents, {
+    has: async (durable: string, id: string) => {
+      if (!storeUp) {
+        failures += 1;
+        throw new Error('store unreachable');
+      }
+      return records.has(durable, id);
+    },
+  });
+  const handled: string[] = [];
+  let unhandled = 0;
+  const onUnhandled = () => void (unhandled += 1);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    await consumer('flaky', async (event) => void handled.push(event.subjectId), {
+      concurrency: 3,
+      processed: flaky,
+      ackWaitMs: 1_000,
+    }).start();
+    const publisher = new EventPublisher(bus);
+    for (const subjectId of ['f-1', 'f-2', 'f-3', 'f-4'])
+      await publisher.publish(createEvent({ type: 'demo.flaky.happened', actor: 'u', orgPath: '/1/', subjectId, data: {} }));
+    // Failed and paused; what was fetched comes again after the ack wait.
+    await waitFor(async () => failures >= 2, { what: 'the consumer to fail and try again' });
+    storeUp = true;
+    await waitFor(async () => ['f-1', 'f-2', 'f-3', 'f-4'].every((id) => handled.includes(id)), {
+      what: 'every event once the store is back',
+    });
+    expect(handled.sort()).toEqual(['f-1', 'f-2', 'f-3', 'f-4']);
+    expect(unhandled).toBe(0);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
 });
 
 test('an event that keeps failing is retried a bounded number of times, then dead-lettered', async () => {

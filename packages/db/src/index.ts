@@ -10,6 +10,8 @@ export interface MongoOptions {
   dbName?: string;
   /** Give up after this long; the process then exits through its caller. */
   connectTimeoutMs?: number;
+  /** Emit the driver's command events (commandSucceeded, commandFailed), for store metrics. */
+  monitorCommands?: boolean;
 }
 
 /**
@@ -17,7 +19,7 @@ export interface MongoOptions {
  * so a service can start before its database and several apps can live in one test process.
  */
 export async function connectMongo(options: MongoOptions): Promise<Connection> {
-  const { url, logger, dbName, connectTimeoutMs = 60_000 } = options;
+  const { url, logger, dbName, connectTimeoutMs = 60_000, monitorCommands = false } = options;
   const started = Date.now();
   let delay = 250;
   for (let attempt = 1; ; attempt++) {
@@ -27,6 +29,7 @@ export async function connectMongo(options: MongoOptions): Promise<Connection> {
       // FerretDB v1 and MongoDB both accept these; retryable writes need a replica set.
       retryWrites: false,
       autoIndex: true,
+      monitorCommands,
     });
     try {
       await connection.asPromise();

@@ -5,3 +5,4 @@ export * from './jobs';
 export * from './leases';
 export * from './organization-paths';
 export * from './organization-moves';
+export * from './availability';

@@ -30,6 +30,10 @@ export interface ConsumerSpec {
   handler: (event: EventEnvelope) => Promise<void>;
   /** 1 to handle events one at a time, in order. */
   maxAckPending?: number;
+  /** Events handled at the same time, for handlers to which order does not matter (DurableConsumer). */
+  concurrency?: number;
+  /** The handler acts on current state, so no record of processed events is kept (DurableConsumer). */
+  idempotent?: boolean;
 }
 
 /** What a module is built from. */

@@ -21,6 +21,7 @@ import { createGrpcServer, type GrpcServer } from '@repo/grpc';
 import type { Logger } from '@repo/logging';
 import { JobRunner } from './jobs';
 import { Leases } from './leases';
+import { instrumentStore, observeQueues, timedRegistrations } from './metrics';
 import type { KitConfig, ModuleContext, ServiceModule } from './modules';
 import { organizationMoveFollower } from './organization-moves';
 
@@ -55,7 +56,8 @@ export async function bootService(spec: ServiceSpec): Promise<ServiceApp> {
   const { name, config, logger } = spec;
   // A key that cannot verify anything stops the service before it connects anywhere.
   const verifier = new AssertionVerifier(config.CALLER_VERIFY_KEYS);
-  const connection = await connectMongo({ url: config.MONGO_URL, logger });
+  const connection = await connectMongo({ url: config.MONGO_URL, logger, monitorCommands: true });
+  instrumentStore(connection);
   const bus = await connectBus({
     url: config.NATS_URL,
     logger,
@@ -86,19 +88,23 @@ export async function bootService(spec: ServiceSpec): Promise<ServiceApp> {
     if (!domains.includes(consumer.domain))
       throw new Error(`${name}: consumer ${consumer.durable} reads ${consumer.domain}, which the service does not list in reads`);
   }
-  const consumers = consumerSpecs.map(
-    (c) =>
-      new DurableConsumer({
-        bus,
-        domain: c.domain,
-        durable: c.durable,
-        filterType: c.filterType,
-        handler: c.handler,
-        processed,
-        logger,
-        ...(c.maxAckPending ? { maxAckPending: c.maxAckPending } : {}),
-      }),
-  );
+  const consumerDomains = new Map<DurableConsumer, string>();
+  const consumers = consumerSpecs.map((c) => {
+    const consumer = new DurableConsumer({
+      bus,
+      domain: c.domain,
+      durable: c.durable,
+      filterType: c.filterType,
+      handler: c.handler,
+      processed,
+      logger,
+      ...(c.maxAckPending ? { maxAckPending: c.maxAckPending } : {}),
+      ...(c.concurrency ? { concurrency: c.concurrency } : {}),
+      ...(c.idempotent ? { idempotent: c.idempotent } : {}),
+    });
+    consumerDomains.set(consumer, c.domain);
+    return consumer;
+  });
   const jobs = new JobRunner(
     modules.flatMap((m) => m.jobs ?? []),
     new Leases(connection),
@@ -106,9 +112,14 @@ export async function bootService(spec: ServiceSpec): Promise<ServiceApp> {
     logger,
   );
   const grpc = createGrpcServer(
-    modules.flatMap((m) => m.grpc ?? []),
+    timedRegistrations(
+      modules.flatMap((m) => m.grpc ?? []),
+      logger,
+    ),
     { verifier, logger, ...(spec.grpcOverrides ? { overrides: spec.grpcOverrides } : {}) },
   );
+
+  let unobserve: (() => void) | undefined;
 
   return {
     name,
@@ -123,10 +134,12 @@ export async function bootService(spec: ServiceSpec): Promise<ServiceApp> {
       for (const consumer of consumers) await consumer.start();
       jobs.start();
       for (const module of modules) await module.start?.();
+      unobserve = observeQueues({ bus, consumers, consumerDomains, outboxes, logger });
       return grpc.listen(spec.address);
     },
     async stop() {
       await grpc.shutdown();
+      unobserve?.();
       for (const module of [...modules].reverse()) await module.stop?.();
       await jobs.stop();
       await Promise.all(consumers.map((c) => c.stop()));

@@ -7,7 +7,8 @@ import { createEvent, EventPublisher, outboxSchemaFields, type OutboxRecord, typ
 import { Schema } from '@repo/db';
 import { aborted } from '@repo/errors';
 import { createLogger } from '@repo/logging';
-import { cleanupNamespace, ensureStack, stackEnv, streamEvents, uniqueNamespace, waitFor } from '@repo/testbed';
+import { cleanupNamespace, ensureStack, streamEvents, uniqueNamespace, waitFor } from '@repo/testbed';
+import { testKitConfig } from './support';
 import { bootService, organizationMovedEvent, placedAt, placementSchemaFields, type ServiceApp } from '../src';
 
 jest.setTimeout(60_000);
@@ -25,17 +26,9 @@ let notes: OutboxStore<Note>;
 
 beforeAll(async () => {
   await ensureStack();
-  const env = stackEnv(namespace);
   app = await bootService({
     name: 'notes',
-    config: {
-      MONGO_URL: env.MONGO_URL!,
-      NATS_URL: env.NATS_URL!,
-      BUS_NAMESPACE: namespace,
-      OUTBOX_SWEEP_MS: 200,
-      JOB_INTERVAL_MS: 60_000,
-      CALLER_VERIFY_KEYS: [env.CALLER_VERIFY_KEYS!],
-    },
+    config: testKitConfig(namespace),
     logger,
     address: '127.0.0.1:0',
     reads: ['member'],

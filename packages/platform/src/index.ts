@@ -45,6 +45,47 @@ export const platformServices: readonly PlatformService[] = [
       { name: 'meetings', description: 'Organisation life (三会一课) and quarterly compliance' },
     ],
   },
+  {
+    name: 'learning',
+    port: 50053,
+    summary: 'courses and class hours, the class-hour ledger, exams, cadre training records, study points, the cadre portrait',
+    tags: [
+      { name: 'courses', description: 'Courses of units and their class hours (学时)' },
+      { name: 'study', description: 'Enrolment, units completed by doing them, attendance of offline sessions' },
+      { name: 'ledger', description: 'The class-hour ledger per person and year, requirements, reports' },
+      { name: 'learners', description: "Learners' posts, cadre levels and accounts" },
+      { name: 'exams', description: 'Question banks, exams, papers, grading and anomaly flags' },
+      { name: 'trainings', description: 'Cadre training records (干部培训档案) and duplicate training' },
+      { name: 'points', description: 'Study points: opt-in, never an assessment basis' },
+      { name: 'portraits', description: 'The cadre portrait (干部画像)' },
+    ],
+  },
+  {
+    name: 'feedback',
+    port: 50054,
+    summary: 'messages to leaders (网上群众路线): working-day deadlines, escalation, public replies, ratings, statistics',
+    search: true,
+    tags: [
+      { name: 'messages', description: 'Messages to leaders (留言) and their public replies: write, follow, rate, read, search' },
+      {
+        name: 'message-handling',
+        description: 'Staff handling of messages: accept, return, assign, dispute, reply, extend, merge, rectify, revisit',
+      },
+      { name: 'message-statistics', description: 'Reply, on-time, satisfaction and revisit rates by organisation, level and leader post' },
+    ],
+  },
+  {
+    name: 'supervision',
+    port: 50055,
+    summary: 'the verifiable audit log of every event, power lists, discipline cases and monthly notices, early warnings',
+    tags: [
+      { name: 'audit', description: 'The verifiable audit log (全程留痕): entries, checkpoints, proofs, exports' },
+      { name: 'power lists', description: 'Power lists (权力清单): items, versions, recorded executions' },
+      { name: 'discipline', description: 'Discipline cases (八项规定) and their decisions and influence periods' },
+      { name: 'notices', description: 'Monthly (月报) and typical-case notices (典型问题通报)' },
+      { name: 'warnings', description: 'Early warnings over the event stream, and their handling' },
+    ],
+  },
 ];
 
 const variablePrefix = (name: string) => name.toUpperCase().replace(/[^A-Z0-9]/g, '_');

@@ -1,1 +1,1 @@
-export { startTelemetry, startInMemoryTelemetry, type TelemetryOptions } from './sdk';
+export { metricExportIntervalMs, startTelemetry, startInMemoryTelemetry, type TelemetryOptions } from './sdk';

@@ -3,7 +3,7 @@
  * deploy/local/, so tests, `npm start` and `npm test` share one way of doing it.
  */
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from '@elastic/elasticsearch';
@@ -156,3 +156,40 @@ export async function streamEvents(
   }
 }
 export * from './national-ids';
+
+/** A node of the organisation tree as the member service announces it. */
+export interface AnnouncedOrganization {
+  id: string;
+  name: string;
+  kind: 'committee' | 'generalBranch' | 'branch' | 'group';
+  /** Materialised path, the node's own id last: /a/b/. */
+  path: string;
+}
+
+/**
+ * Publishes `member.organization.created` for each node into a test namespace's member stream,
+ * in the envelope the member service uses, for services that keep their own copy of the tree.
+ * The stream must exist (a service that reads member events ensures it at start).
+ */
+export async function announceOrganizations(namespace: string, nodes: AnnouncedOrganization[]): Promise<void> {
+  const nc = await connect({ servers: stackUrls().natsUrl });
+  try {
+    const js = nc.jetstream();
+    for (const node of nodes) {
+      const id = randomUUID();
+      const parentId = node.path.split('/').filter(Boolean).slice(-2, -1)[0] ?? '';
+      const event = {
+        id,
+        type: 'member.organization.created',
+        occurredAt: new Date().toISOString(),
+        actor: 'testbed',
+        orgPath: node.path,
+        subjectId: node.id,
+        data: { name: node.name, kind: node.kind, parentId },
+      };
+      await js.publish(`${namespace}.${event.type}`, JSON.stringify(event), { msgID: id });
+    }
+  } finally {
+    await nc.close();
+  }
+}

@@ -4,6 +4,9 @@ import { foldText } from './fold';
 
 export const TERMS_FILE = 'party-terms.txt';
 export const SYNONYMS_FILE = 'synonyms.txt';
+export const ABBREVIATIONS_FILE = 'abbreviations.txt';
+export const QUESTION_WORDS_FILE = 'question-words.txt';
+export const NEAR_FORMS_FILE = 'near-forms.txt';
 
 /**
  * The `dict/` folder of the package this module belongs to. Walking up (instead of a fixed
@@ -47,6 +50,11 @@ export function parseUserTerms(text: string, source: string): UserTerm[] {
     }
     return { word: foldText(word), freq, tag };
   });
+}
+
+/** Words separated by whitespace, # starting a comment; folded, each once. */
+export function parseWordList(text: string): string[] {
+  return [...new Set(meaningfulLines(text).flatMap(({ content }) => content.split(/\s+/).map((word) => foldText(word))))];
 }
 
 export function userTermsToJiebaDict(terms: readonly UserTerm[]): Buffer {

@@ -106,6 +106,40 @@ export function findDocNumber(query: string): { match: ParsedDocNumber; rest: st
   return null;
 }
 
+/** The agency code and year of a document number typed without its serial: 中组发〔2019〕. */
+export interface PartialDocNumber {
+  agencyCode: string;
+  year: number;
+}
+
+// An agency code and a bracketed year, no serial after it: 中组发〔2019〕, 江纪发[2020].
+const BRACKETED_YEAR = new RegExp(`(?<agency>\\p{Script=Han}{1,10})\\s*[${OPEN}]\\s*(?<year>\\d{4})\\s*[${CLOSE}](?!\\s*第?\\s*\\d)`, 'gu');
+// Without brackets only a code that ends like one (发, 函, 字) is read as a code: 中组发2019, 江纪发 2020年.
+const PLAIN_YEAR = new RegExp(`(?<agency>\\p{Script=Han}{0,9}[发函字])\\s*(?<year>\\d{4})\\s*年?(?!\\s*[${DASH}]?\\s*第?\\s*\\d)`, 'gu');
+
+/**
+ * Finds the agency code and year of a document number typed without its serial (an agency's
+ * documents of a year); `rest` is the (folded) query without it. Null when there is none, or
+ * when the query holds a whole document number (findDocNumber's).
+ */
+export function findPartialDocNumber(query: string): { match: PartialDocNumber; rest: string } | null {
+  if (findDocNumber(query)) return null;
+  const text = foldText(query);
+  for (const pattern of [BRACKETED_YEAR, PLAIN_YEAR]) {
+    for (const found of text.matchAll(pattern)) {
+      const rawAgency = found.groups?.['agency'] ?? '';
+      const agencyCode = stripLeadingWords(rawAgency);
+      const year = Number(found.groups?.['year']);
+      if (!agencyCode || !(year >= MIN_YEAR && year <= MAX_YEAR)) continue;
+      const start = (found.index ?? 0) + rawAgency.length - agencyCode.length;
+      const end = (found.index ?? 0) + found[0].length;
+      const rest = `${text.slice(0, start)} ${text.slice(end)}`.replace(/\s+/g, ' ').trim();
+      return { match: { agencyCode, year }, rest };
+    }
+  }
+  return null;
+}
+
 /** The exact-match keys to index for a document number, so every spelling finds it. */
 export function docNumberKeys(parsed: ParsedDocNumber): string[] {
   return [parsed.normalized, `${parsed.agencyCode}|${parsed.year}|${parsed.serial}`];

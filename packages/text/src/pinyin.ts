@@ -1,10 +1,11 @@
 import { pinyin } from 'pinyin-pro';
 import { foldText } from './fold';
 
-const MAX_INPUTS = 8;
 // Elasticsearch's completion field keeps 50 characters of each input by default.
 const MAX_INPUT_LENGTH = 50;
-const SUFFIX_BOUNDARIES = 2;
+// Later starting points of a title, each giving three inputs (characters, pinyin, initials).
+const SUFFIX_BOUNDARIES = 12;
+const MAX_INPUTS = 3 * (1 + SUFFIX_BOUNDARIES);
 // Control characters, some of which (\u0000, \u001e, \u001f) the completion field rejects.
 const CONTROL_CHARS = /\p{Cc}/gu;
 const NOT_KEY_CHAR = /[^a-z0-9]/g;
@@ -65,10 +66,12 @@ function inputsFrom(syllables: readonly Syllable[]): string[] {
 }
 
 /**
- * Syllable indexes where a later, meaningful word starts: the word opening a 《》 title
- * first, then the longest words, never filler. Returned in title order.
+ * Syllable indexes where a later, meaningful word starts: every word of the segmentation and
+ * every dictionary word inside one (纪律处分条例 also starts at 处分 and 条例), never filler or
+ * single characters; at most SUFFIX_BOUNDARIES of them, the word opening a 《》 title first,
+ * then the longest. Returned in title order.
  */
-function laterWordStarts(syllables: readonly Syllable[], words: readonly string[]): number[] {
+function laterWordStarts(syllables: readonly Syllable[], words: readonly string[], innerWords: readonly string[]): number[] {
   const text = syllables.map((s) => s.text).join('');
   const syllableAt = new Map<number, number>();
   let offset = 0;
@@ -76,17 +79,25 @@ function laterWordStarts(syllables: readonly Syllable[], words: readonly string[
     syllableAt.set(offset, index);
     offset += syllable.text.length;
   });
-  const candidates: Array<{ start: number; length: number; opensTitle: boolean }> = [];
+  const candidates = new Map<number, { start: number; length: number; opensTitle: boolean }>();
+  const consider = (word: string, at: number) => {
+    const start = syllableAt.get(at);
+    if (start === undefined || start === 0 || word.length < 2 || FILLER_WORDS.has(word)) return;
+    const known = candidates.get(start);
+    if (!known || known.length < word.length) candidates.set(start, { start, length: word.length, opensTitle: text[at - 1] === '《' });
+  };
+  const inner = new Set(innerWords);
   let cursor = 0;
   for (const word of words) {
     const at = text.indexOf(word, cursor);
     if (at < 0) continue;
     cursor = at + word.length;
-    const start = syllableAt.get(at);
-    if (start === undefined || start === 0 || word.length < 2 || FILLER_WORDS.has(word)) continue;
-    candidates.push({ start, length: word.length, opensTitle: text[at - 1] === '《' });
+    consider(word, at);
+    for (const piece of inner) {
+      for (let from = word.indexOf(piece); from >= 0; from = word.indexOf(piece, from + 1)) consider(piece, at + from);
+    }
   }
-  return candidates
+  return [...candidates.values()]
     .sort((a, b) => Number(b.opensTitle) - Number(a.opensTitle) || b.length - a.length || a.start - b.start)
     .slice(0, SUFFIX_BOUNDARIES)
     .map((candidate) => candidate.start)
@@ -95,16 +106,17 @@ function laterWordStarts(syllables: readonly Syllable[], words: readonly string[
 
 /**
  * Inputs for an Elasticsearch completion field: the folded title, its toneless pinyin and
- * its initials (八项规定 → baxiangguiding, bxgd), then the same from up to two later words
- * so that typing the start of a word deep in a long title still suggests it. `words` is the
- * title's segmentation (TextAnalyzer.suggestInputs supplies it); without it only the whole
- * title is used. At most 8 inputs of at most 50 characters.
+ * its initials (八项规定 → baxiangguiding, bxgd), then the same from every later word, so that
+ * typing the start of any word of a title (处分条, quanli) suggests it. `words` is the title's
+ * segmentation and `innerWords` the dictionary words inside its compounds
+ * (TextAnalyzer.suggestInputs supplies both); without them only the whole title is used.
+ * At most 39 inputs of at most 50 characters.
  */
-export function suggestInputs(title: string, words: readonly string[] = []): string[] {
+export function suggestInputs(title: string, words: readonly string[] = [], innerWords: readonly string[] = []): string[] {
   const folded = foldText(title.replace(CONTROL_CHARS, ' '));
   if (!folded) return [];
   const syllables = toSyllables(folded);
-  const starts = [0, ...laterWordStarts(syllables, words)];
+  const starts = [0, ...laterWordStarts(syllables, words, innerWords)];
   const inputs = starts.flatMap((start) => inputsFrom(syllables.slice(start))).map(truncate);
   return [...new Set(inputs.filter((input) => input !== ''))].slice(0, MAX_INPUTS);
 }

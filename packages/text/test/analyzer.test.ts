@@ -144,7 +144,7 @@ describe('synonym files', () => {
 
   it('reloads synonyms from the file and keeps the old ones when the new file is broken', () => {
     writeFileSync(synonymsPath, '# 试验\n纪委, 纪律检查委员会\n');
-    const reloading = createTextAnalyzer({ synonymsPath });
+    const reloading = createTextAnalyzer({ synonymsPath, abbreviationsPath: null });
     expect(reloading.expandQuery('组织部').alternatives).toEqual([]);
 
     writeFileSync(synonymsPath, '组织部，党委组织部   # full-width comma\n廉政 => 廉洁\n');
@@ -172,5 +172,115 @@ describe('synonym files', () => {
     const badTerms = join(scratch, 'terms.txt');
     writeFileSync(badTerms, '三会一课 3 nz\n公车私用\n');
     expect(() => createTextAnalyzer({ termsPath: badTerms })).toThrow(`${badTerms}:2: expected "word freq [tag]"`);
+  });
+});
+
+describe('abbreviations and a deployment’s own names', () => {
+  it('expands the short names of bodies both ways, by default', () => {
+    expect(analyzer.expandQuery('中组部').alternatives).toEqual([['中央组织部'], ['中共中央组织部']]);
+    expect(analyzer.expandQuery('中共中央办公厅').alternatives).toEqual(expect.arrayContaining([['中办']]));
+    expect(analyzer.expandQuery('国办').alternatives).toEqual([['国务院办公厅']]);
+    expect(analyzer.expandQuery('省纪委').alternatives).toEqual([['省', '纪律检查委员会']]);
+  });
+
+  it('reads the deployment’s own names from a file of its own', () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'local-names-'));
+    try {
+      const localNamesPath = join(scratch, 'province.txt');
+      writeFileSync(localNamesPath, '江川日报, 江川日报社\n');
+      const local = createTextAnalyzer({ localNamesPath });
+      expect(local.ruleFiles).toEqual([join(dictDir, 'synonyms.txt'), join(dictDir, 'abbreviations.txt'), localNamesPath]);
+      expect(local.expandQuery('江川日报').alternatives).toEqual([local.queryTokens('江川日报社')]);
+      expect(analyzer.expandQuery('江川日报').alternatives).toEqual([]);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
+  it('ships the demo province’s names in a file that parses', () => {
+    const local = createTextAnalyzer({ localNamesPath: join(dictDir, 'local/jiangchuan.txt') });
+    expect(local.expandQuery('江川省纪委').alternatives).toEqual(expect.arrayContaining([local.queryTokens('中共江川省纪律检查委员会')]));
+  });
+
+  it('looks inside a compound no rule matches for a word that has synonyms', () => {
+    expect(analyzer.expandQuery('廉政文化').spans).toEqual([{ start: 0, end: 1, phrasings: [analyzer.queryTokens('廉洁文化')] }]);
+  });
+});
+
+describe('planQuery', () => {
+  const groups = (query: string) => analyzer.planQuery(query).groups;
+
+  it('makes question words and particles optional', () => {
+    expect(groups('预备党员多久可以转正').map((g) => [g.tokens.join(''), g.optional])).toEqual([
+      ['预备党员', false],
+      ['多久', true],
+      ['可以', true],
+      ['转正', false],
+    ]);
+    expect(
+      groups('退休党员党费怎么交')
+        .filter((g) => !g.optional)
+        .map((g) => g.tokens[0]),
+    ).toEqual(['退休', '党员', '党费', '交']);
+    expect(analyzer.isQuestionWord('吗')).toBe(true);
+  });
+
+  it('marks a year, and 年 after it is optional', () => {
+    expect(groups('省委组织部 2023年 通知').map((g) => [g.tokens[0], g.year, g.optional])).toEqual([
+      ['省委', undefined, false],
+      ['组织部', undefined, false],
+      ['2023', 2023, false],
+      ['年', undefined, true],
+      ['通知', undefined, false],
+    ]);
+    expect(groups('1900 2101 12345').some((g) => g.year !== undefined)).toBe(false);
+  });
+
+  it('keeps a synonym span as one group with its phrasings', () => {
+    expect(groups('纪委 通报')).toEqual([
+      { tokens: ['纪委'], phrasings: [['纪律检查委员会']], optional: false },
+      { tokens: ['通报'], phrasings: [], optional: false },
+    ]);
+  });
+
+  it('gives a compound its dictionary parts', () => {
+    expect(groups('党员组织关系')[0]?.parts).toEqual(['党员', '组织关系']);
+    expect(groups('党员')[0]?.parts).toBeUndefined();
+  });
+});
+
+describe('quotation marks inside words', () => {
+  it('are left out of the searched words, so a quoted abbreviation is one word', () => {
+    expect(analyzer.queryTokens('加强“两新”组织党建')).toEqual(['加强', '两新组织', '党建']);
+    expect(analyzer.indexTokens('推进“三会一课”制度化').split(' ')).toContain('三会一课');
+  });
+
+  it('stay in the display tokens, which give the text back', () => {
+    const text = '加强“两新”组织党建';
+    expect(analyzer.displayTokens(text, '|').split('|').join('')).toBe(text);
+  });
+});
+
+describe('titleTerms and suggestInputs', () => {
+  it('gives the words of a title and the dictionary words inside them, each once', () => {
+    expect(analyzer.titleTerms('关于推行权力清单制度的实施意见（试行）APP')).toEqual([
+      '关于',
+      '推行',
+      '权力',
+      '清单',
+      '制度',
+      '实施',
+      '意见',
+      '实施意见',
+      '试行',
+      'app',
+    ]);
+  });
+
+  it('starts completions at every word of a title, inside compounds too', () => {
+    const inputs = analyzer.suggestInputs('中国共产党纪律处分条例');
+    expect(inputs).toEqual(expect.arrayContaining(['纪律处分条例', '处分条例', 'chufentiaoli', 'cftl', '条例']));
+    // Never at a piece that only overlaps two words (国共, 产党).
+    expect(inputs.filter((input) => input.startsWith('国') || input.startsWith('产'))).toEqual([]);
   });
 });

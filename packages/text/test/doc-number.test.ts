@@ -1,4 +1,4 @@
-import { docNumberKeys, findDocNumber, parseDocNumber } from '../src';
+import { docNumberKeys, findDocNumber, findPartialDocNumber, parseDocNumber } from '../src';
 
 describe('parseDocNumber', () => {
   it.each([
@@ -84,6 +84,28 @@ describe('findDocNumber', () => {
 
   it('skips nonsense and finds a real document number later in the query', () => {
     expect(findDocNumber('中发〔1900〕1号 和 国发〔2020〕7号')?.match.normalized).toBe('国发〔2020〕7号');
+  });
+});
+
+describe('findPartialDocNumber', () => {
+  it('reads an agency code and a bracketed year without a serial', () => {
+    expect(findPartialDocNumber('中组发〔2019〕')).toEqual({ match: { agencyCode: '中组发', year: 2019 }, rest: '' });
+    expect(findPartialDocNumber('江纪发[2020] 通报')).toEqual({ match: { agencyCode: '江纪发', year: 2020 }, rest: '通报' });
+    expect(findPartialDocNumber('根据江委办发（2021）')?.match).toEqual({ agencyCode: '江委办发', year: 2021 });
+  });
+
+  it('reads a code ending like one (发, 函, 字) followed by a plain year', () => {
+    expect(findPartialDocNumber('中组发2019')?.match).toEqual({ agencyCode: '中组发', year: 2019 });
+    expect(findPartialDocNumber('江组发 2019年 发展党员')).toEqual({ match: { agencyCode: '江组发', year: 2019 }, rest: '发展党员' });
+    expect(findPartialDocNumber('江政办函2024')?.match.agencyCode).toBe('江政办函');
+  });
+
+  it('leaves whole document numbers, dates and words with a year alone', () => {
+    expect(findPartialDocNumber('中发〔2021〕1号')).toBeNull();
+    expect(findPartialDocNumber('江组发2019年2号')).toBeNull();
+    expect(findPartialDocNumber('省委组织部 2023 通知')).toBeNull();
+    expect(findPartialDocNumber('2019年 通知')).toBeNull();
+    expect(findPartialDocNumber('中组发〔1900〕')).toBeNull();
   });
 });
 

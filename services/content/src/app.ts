@@ -4,12 +4,14 @@ import type { DurableConsumer } from '@repo/bus';
 import { bootService, type ServiceApp } from '@repo/kit';
 import type { Logger } from '@repo/logging';
 import { loadRanking, textAnalyzerFrom, type ContentConfig } from './config';
+import { publishedCacheModule } from './documents/cache-module';
 import { DocumentUseCases } from './documents/use-cases';
 import { indexerDurable } from './events/indexer';
 import { contentService } from './grpc/handlers';
 import { searchModule } from './search/module';
 import { SearchUseCases } from './search/use-cases';
 import { DocumentRepository } from './store/documents';
+import { PublishedCache } from './store/published-cache';
 import { rebuildSearchIndex } from './store/reindex';
 import { SearchIndex } from './store/search';
 
@@ -43,8 +45,9 @@ export async function buildApp(config: ContentConfig, logger: Logger): Promise<C
     address: config.CONTENT_GRPC_ADDR,
     // Documents follow their organisation when the member service moves a subtree.
     reads: ['member'],
-    modules: async ({ connection, outboxes }) => {
-      const repository = (documents = new DocumentRepository(connection, outboxes));
+    modules: async ({ connection, outboxes, bus }) => {
+      const cache = new PublishedCache(config.DOCUMENT_CACHE_ENTRIES, config.DOCUMENT_CACHE_TTL_MS);
+      const repository = (documents = new DocumentRepository(connection, outboxes, cache));
       // An index of an older mapping is rebuilt from the store while it keeps serving searches.
       if (!(await search.lifecycle.ensure())) await rebuildSearchIndex(repository, search, logger);
       return [
@@ -52,7 +55,8 @@ export async function buildApp(config: ContentConfig, logger: Logger): Promise<C
           grpc: [contentService(new DocumentUseCases(repository), new SearchUseCases(repository, search))],
           organizationPaths: [repository.organizationPaths],
         },
-        searchModule(repository, search, search.analyzer, logger),
+        searchModule(repository, search, search.analyzer, logger, config.SEARCH_VOCABULARY_REFRESH_MS),
+        publishedCacheModule(bus, cache, logger),
       ];
     },
   });

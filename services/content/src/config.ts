@@ -18,6 +18,15 @@ export const contentConfigShape = {
   SEARCH_TERMS_FILE: z.string().optional(),
   /** Synonyms, reloaded when the file changes; defaults to dict/synonyms.txt. */
   SEARCH_SYNONYMS_FILE: z.string().optional(),
+  /** Short names of bodies and terms, reloaded like the synonyms; defaults to dict/abbreviations.txt. */
+  SEARCH_ABBREVIATIONS_FILE: z.string().optional(),
+  /** The deployment's own short names (a province's bodies, see dict/local/), reloaded like the synonyms; none by default. */
+  SEARCH_LOCAL_NAMES_FILE: z.string().optional(),
+  /** Published documents kept in memory for reads (0: none), and for how long at most (see store/published-cache.ts). */
+  DOCUMENT_CACHE_ENTRIES: env.int(5_000, 0, 1_000_000),
+  DOCUMENT_CACHE_TTL_MS: env.int(60_000, 1_000, 3_600_000),
+  /** How often the words of indexed titles (for pinyin and typos) are read again from the index. */
+  SEARCH_VOCABULARY_REFRESH_MS: env.int(300_000, 1_000, 86_400_000),
   /** JSON file overriding any of the ranking settings (see domain/ranking.ts). */
   SEARCH_RANKING_FILE: z.string().optional(),
 };
@@ -38,10 +47,14 @@ export function loadReindexConfig(source: NodeJS.ProcessEnv = process.env) {
  * The analyzer the configuration names (dictionary and synonyms): one factory for the service
  * and for `npm run reindex`, so both tokenize alike.
  */
-export function textAnalyzerFrom(config: Pick<ContentConfig, 'SEARCH_TERMS_FILE' | 'SEARCH_SYNONYMS_FILE'>): TextAnalyzer {
+export function textAnalyzerFrom(
+  config: Pick<ContentConfig, 'SEARCH_TERMS_FILE' | 'SEARCH_SYNONYMS_FILE' | 'SEARCH_ABBREVIATIONS_FILE' | 'SEARCH_LOCAL_NAMES_FILE'>,
+): TextAnalyzer {
   return createTextAnalyzer({
     ...(config.SEARCH_TERMS_FILE ? { termsPath: config.SEARCH_TERMS_FILE } : {}),
     ...(config.SEARCH_SYNONYMS_FILE ? { synonymsPath: config.SEARCH_SYNONYMS_FILE } : {}),
+    ...(config.SEARCH_ABBREVIATIONS_FILE ? { abbreviationsPath: config.SEARCH_ABBREVIATIONS_FILE } : {}),
+    ...(config.SEARCH_LOCAL_NAMES_FILE ? { localNamesPath: config.SEARCH_LOCAL_NAMES_FILE } : {}),
   });
 }
 

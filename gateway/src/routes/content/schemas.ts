@@ -210,6 +210,12 @@ export const SearchResultBody = Type.Object({
         'What was searched when it differs from what was typed (pinyin spelled out, or a typo corrected because nothing was found)',
     }),
   ),
+  relaxed: Type.Optional(
+    oneOf(
+      ['most', 'any'] as const,
+      'Set when no document had (nearly) all the words: the hits have about half of them (most) or one (any)',
+    ),
+  ),
 });
 
 export const RelatedBody = Type.Object({ hits: Type.Array(Type.Omit(SearchHitBody, ['highlights'])) });

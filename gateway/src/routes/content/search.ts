@@ -39,8 +39,10 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ content: ContentClient }>
         tags: ['search'],
         summary: 'Search published policy documents and articles',
         description:
-          'Chinese full text over title and body, document numbers in any common form, pinyin, synonyms and abbreviations, ' +
-          'filters, highlighted fragments, facets, sorting, and search within results.',
+          'Chinese full text over title, body and issuing agency: document numbers in any common form (an agency code and year alone, ' +
+          '中组发〔2019〕, for its documents of the year), pinyin and initials mixed with characters, synonyms and abbreviations of bodies, ' +
+          'homophone and look-alike typos, question words that need not match; filters, highlighted fragments, facets, sorting, and ' +
+          'search within results. A query no document has (nearly) all the words of is relaxed to most of them, then to any one (`relaxed`).',
         querystring: SearchQuery,
         security: publicSecurity,
         response: { 200: SearchResultBody, ...errorResponses },
@@ -88,6 +90,7 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ content: ContentClient }>
         },
         ...(response.didYouMean ? { didYouMean: response.didYouMean } : {}),
         ...(response.searchedFor ? { searchedFor: response.searchedFor } : {}),
+        ...(response.relaxed ? { relaxed: response.relaxed as 'most' | 'any' } : {}),
       };
     },
   );

@@ -1,102 +1,11 @@
 /** Sign in, refresh, sign out, who am I, and user accounts. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { roles as roleNames } from '@repo/access';
 import type * as pb from '@repo/proto/member/v1';
 import { Type, type Static } from '@sinclair/typebox';
 import { ErrorBody } from '../../errors';
-import {
-  call,
-  errorResponses,
-  expectedRevision,
-  Id,
-  IdParam,
-  oneOf,
-  PageFields,
-  pageOf,
-  pageQuery,
-  updateMask,
-  type RouteContext,
-} from '../common';
+import { call, errorResponses, Id, IdParam, PageFields, pageOf, pageQuery, updateMask, type RouteContext } from '../common';
 import type { MemberRouteOptions } from './clients';
-
-const passwordRule = 'At least 12 characters of 3 kinds (lower, upper, digit, other), not containing the user name';
-
-export const UserBody = Type.Object(
-  {
-    id: Type.String(),
-    userName: Type.String(),
-    displayName: Type.String(),
-    roles: Type.Array(Type.String()),
-    organizationId: Type.String(),
-    orgPath: Type.String(),
-    memberId: Type.String(),
-    lockedUntil: Type.Union([Type.String(), Type.Null()]),
-    disabled: Type.Boolean({ description: 'A disabled user signs in no more and cannot refresh' }),
-    createdAt: Type.String(),
-    revision: Type.Integer(),
-  },
-  { $id: 'User' },
-);
-
-const TokensBody = Type.Object({
-  tokenType: Type.Literal('Bearer'),
-  accessToken: Type.String(),
-  accessExpiresAt: Type.String(),
-  refreshToken: Type.String(),
-  refreshExpiresAt: Type.String(),
-  user: UserBody,
-});
-
-const LoginBody = Type.Object(
-  {
-    userName: Type.String({ minLength: 1, maxLength: 64 }),
-    password: Type.String({ minLength: 1, maxLength: 256 }),
-  },
-  { additionalProperties: false },
-);
-
-const RefreshBody = Type.Object({ refreshToken: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
-
-const CreateUserBody = Type.Object(
-  {
-    userName: Type.String({ minLength: 3, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' }),
-    displayName: Type.String({ minLength: 1, maxLength: 50 }),
-    password: Type.String({ minLength: 12, maxLength: 128, description: passwordRule }),
-    roles: Type.Array(oneOf(roleNames, 'Role'), { minItems: 1, maxItems: 5, uniqueItems: true }),
-    organizationId: Type.Optional(Id("The user's organisation node (empty only for a superAdmin)")),
-    memberId: Type.Optional(Id("The user's own member record, in the caller's scope")),
-  },
-  { additionalProperties: false },
-);
-
-const ChangePasswordBody = Type.Object(
-  {
-    currentPassword: Type.String({ minLength: 1, maxLength: 256 }),
-    newPassword: Type.String({ minLength: 12, maxLength: 128, description: passwordRule }),
-  },
-  { additionalProperties: false },
-);
-
-const UpdateUserBody = Type.Object(
-  {
-    displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
-    roles: Type.Optional(
-      Type.Array(oneOf(roleNames, 'Role'), {
-        minItems: 1,
-        maxItems: 5,
-        uniqueItems: true,
-        description: "Replaces the roles; takes effect at the user's next refresh",
-      }),
-    ),
-    organizationId: Type.Optional(Type.String({ maxLength: 64, description: 'The user\'s organisation node ("" only for a superAdmin)' })),
-    memberId: Type.Optional(
-      Type.Union([Id("The user's own member record, in the caller's scope"), Type.Literal('')], { description: '"" unlinks it' }),
-    ),
-    disabled: Type.Optional(Type.Boolean({ description: 'Disable (every session ends) or enable the account' })),
-    expectedRevision: expectedRevision(),
-  },
-  { additionalProperties: false, minProperties: 1 },
-);
+import { ChangePasswordBody, CreateUserBody, LoginBody, RefreshBody, TokensBody, UpdateUserBody, UserBody } from './schemas';
 
 export function toUserBody(user: pb.User | undefined): Static<typeof UserBody> {
   if (!user) throw new Error('service answered without a user');

@@ -1,101 +1,18 @@
 /** Organisation life 三会一课 over REST: record and read meetings, quarterly compliance per branch. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { meetingTypeCodec as meetingTypes, type BranchCompliance, type Meeting } from '@repo/proto/member/v1';
-import { Type, type Static } from '@sinclair/typebox';
-import { calendarDate, call, errorResponses, Id, IdParam, oneOf, PageFields, pageOf, pageQuery } from '../common';
+import { type Static } from '@sinclair/typebox';
+import { call, errorResponses, IdParam, pageOf } from '../common';
 import type { MemberRouteOptions } from './clients';
-
-const typeText =
-  'generalMeeting 支部党员大会 (quarterly), committeeMeeting 支委会 (monthly), groupMeeting 党小组会 (monthly, held by a group), partyLecture 党课 (quarterly)';
-
-const MemberIds = (description: string) => Type.Array(Id('Member id'), { maxItems: 2_000, description });
-
-const AttendanceBody = Type.Object({
-  present: MemberIds('Members present; at least one'),
-  excused: MemberIds('Members absent with leave 请假'),
-  absent: MemberIds('Members absent without leave'),
-});
-
-export const MeetingBody = Type.Object(
-  {
-    id: Type.String(),
-    organizationId: Type.String(),
-    orgPath: Type.String(),
-    type: oneOf(meetingTypes.values, typeText),
-    date: Type.String(),
-    topic: Type.String(),
-    minutes: Type.String({ description: 'Empty in lists; read the meeting for its minutes' }),
-    attendance: AttendanceBody,
-    recordedBy: Type.String(),
-    createdAt: Type.String(),
-  },
-  { $id: 'Meeting' },
-);
-
-const CreateBody = Type.Object(
-  {
-    organizationId: Id('The branch 党支部 that held it; for a groupMeeting, the group 党小组'),
-    type: oneOf(meetingTypes.values, typeText),
-    date: calendarDate('When it was held; not in the future'),
-    topic: Type.String({ minLength: 1, maxLength: 200, description: 'e.g. 学习贯彻党的二十大精神' }),
-    minutes: Type.String({ maxLength: 50_000, description: 'Minutes 会议记录' }),
-    attendance: Type.Object(
-      {
-        present: Type.Array(Id('Member id'), { minItems: 1, maxItems: 2_000, description: 'Members present; at least one' }),
-        excused: Type.Optional(MemberIds('Members absent with leave 请假')),
-        absent: Type.Optional(MemberIds('Members absent without leave')),
-      },
-      {
-        additionalProperties: false,
-        description: "Member ids of the branch (for a group meeting, of the group's branch); each in one list only",
-      },
-    ),
-  },
-  { additionalProperties: false },
-);
-
-const ListQuery = Type.Object(
-  {
-    ...pageQuery(),
-    organizationId: Type.Optional(Id("This node and everything below it; omit for the caller's whole scope")),
-    type: Type.Optional(oneOf(meetingTypes.values, typeText)),
-    from: Type.Optional(calendarDate('Held on or after')),
-    to: Type.Optional(calendarDate('Held on or before')),
-  },
-  { additionalProperties: false },
-);
-const ListBody = Type.Object({ ...PageFields, items: Type.Array(MeetingBody) });
-
-const ComplianceQuery = Type.Object(
-  {
-    ...pageQuery(),
-    organizationId: Type.Optional(Id("Every branch at or below this node; omit for the caller's whole scope")),
-    quarter: Type.Optional(
-      Type.String({ pattern: '^\\d{4}-Q[1-4]$', description: 'e.g. 2026-Q3; defaults to the current quarter', examples: ['2026-Q2'] }),
-    ),
-    behindOnly: Type.Optional(Type.Boolean({ description: 'Only the branches behind schedule' })),
-  },
-  { additionalProperties: false },
-);
-const TypeComplianceBody = Type.Object({
-  type: oneOf(meetingTypes.values, typeText),
-  required: Type.Integer({
-    description: 'Meetings due so far: ended months for a monthly type, 1 once the quarter ended for a quarterly one',
-  }),
-  held: Type.Integer(),
-  compliant: Type.Boolean(),
-  missingMonths: Type.Array(Type.String(), { description: 'Ended months (YYYY-MM) without a meeting of a monthly type' }),
-});
-const BranchComplianceBody = Type.Object(
-  {
-    organizationId: Type.String(),
-    organizationName: Type.String(),
-    compliant: Type.Boolean(),
-    types: Type.Array(TypeComplianceBody, { description: 'The types that apply: groupMeeting only for a branch with party groups' }),
-  },
-  { $id: 'BranchCompliance' },
-);
-const ComplianceBody = Type.Object({ quarter: Type.String(), ...PageFields, items: Type.Array(BranchComplianceBody) });
+import {
+  BranchComplianceBody,
+  ComplianceBody,
+  ComplianceQuery,
+  CreateMeetingBody,
+  MeetingBody,
+  MeetingListBody,
+  MeetingListQuery,
+} from './schemas';
 
 function toBody(meeting: Meeting | undefined): Static<typeof MeetingBody> {
   if (!meeting) throw new Error('service answered without a meeting');
@@ -124,7 +41,7 @@ export const meetingRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = asyn
       schema: {
         tags: ['meetings'],
         summary: 'Record a meeting held, with minutes and attendance',
-        body: CreateBody,
+        body: CreateMeetingBody,
         response: { 201: MeetingBody, ...errorResponses },
       },
     },
@@ -148,8 +65,8 @@ export const meetingRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = asyn
       schema: {
         tags: ['meetings'],
         summary: 'Meetings of a subtree, newest first (minutes left out)',
-        querystring: ListQuery,
-        response: { 200: ListBody, ...errorResponses },
+        querystring: MeetingListQuery,
+        response: { 200: MeetingListBody, ...errorResponses },
       },
     },
     async (request) => {

@@ -11,186 +11,18 @@ import {
 } from '@repo/proto/member/v1';
 import { Type, type Static } from '@sinclair/typebox';
 import { ErrorBody } from '../../errors';
-import {
-  calendarDate,
-  call,
-  errorResponses,
-  expectedRevision,
-  Id,
-  IdParam,
-  oneOf,
-  PageFields,
-  pageOf,
-  pageQuery,
-  updateMask,
-} from '../common';
+import { call, errorResponses, IdParam, PageFields, pageOf, updateMask } from '../common';
 import type { MemberRouteOptions } from './clients';
-
-const stageText =
-  'applicant 入党申请人, activist 入党积极分子, candidate 发展对象, probationary 预备党员, full 正式党员, disqualified 取消资格';
-const genderText = 'male 男, female 女';
-
-const KeyDates = Type.Object(
-  {
-    applicationDate: Type.Optional(calendarDate('Application 申请入党')),
-    activistDate: Type.Optional(calendarDate('Became an activist 确定积极分子')),
-    candidateDate: Type.Optional(calendarDate('Became a candidate 确定发展对象')),
-    probationaryDate: Type.Optional(calendarDate('Admitted on probation 接收预备党员')),
-    fullDate: Type.Optional(calendarDate('Full membership 转正')),
-  },
-  { additionalProperties: false },
-);
-
-const profileFields = {
-  name: Type.String({ minLength: 1, maxLength: 50 }),
-  gender: oneOf(genders.values, genderText),
-  ethnicity: Type.String({ minLength: 2, maxLength: 10, description: '民族 in full, e.g. 汉族' }),
-  birthDate: calendarDate('Birth date'),
-  nationalId: Type.String({ minLength: 18, maxLength: 18, description: '公民身份号码 (18 characters, checksum verified)' }),
-  education: oneOf(educations.values, 'Highest education'),
-  phone: Type.String({ maxLength: 20, description: 'Mainland mobile number' }),
-  organizationId: Id('The branch (党支部) the member belongs to'),
-  // A record starts anywhere in the pipeline but outside it.
-  stage: oneOf(
-    stages.values.filter((s) => s !== 'disqualified'),
-    stageText,
-  ),
-  keyDates: KeyDates,
-  duesCategory: oneOf(duesCategories.values, 'Dues category'),
-  duesIncomeFen: Type.Integer({
-    minimum: 0,
-    description: "Monthly income in fen the dues are based on (last year's annual income for annualSalary)",
-  }),
-};
-
-const CreateBody = Type.Object(
-  {
-    ...profileFields,
-    phone: Type.Optional(profileFields.phone),
-    keyDates: Type.Optional(profileFields.keyDates),
-    duesCategory: Type.Optional(profileFields.duesCategory),
-    duesIncomeFen: Type.Optional(profileFields.duesIncomeFen),
-  },
-  { additionalProperties: false },
-);
-type CreateBody = Static<typeof CreateBody>;
-
-const UpdateBody = Type.Object(
-  {
-    name: Type.Optional(profileFields.name),
-    gender: Type.Optional(profileFields.gender),
-    ethnicity: Type.Optional(profileFields.ethnicity),
-    birthDate: Type.Optional(profileFields.birthDate),
-    nationalId: Type.Optional(profileFields.nationalId),
-    education: Type.Optional(profileFields.education),
-    phone: Type.Optional(Type.Union([profileFields.phone, Type.Null()])),
-    keyDates: Type.Optional(profileFields.keyDates),
-    duesCategory: Type.Optional(profileFields.duesCategory),
-    duesIncomeFen: Type.Optional(profileFields.duesIncomeFen),
-    expectedRevision: expectedRevision(),
-  },
-  { additionalProperties: false, minProperties: 1 },
-);
-
-const StageBody = Type.Object(
-  {
-    // Every step leads somewhere past the application.
-    stage: oneOf(
-      stages.values.filter((s) => s !== 'applicant'),
-      stageText,
-    ),
-    date: calendarDate('Date of the decision'),
-    decisionRef: Type.String({ minLength: 1, maxLength: 100, description: 'The branch decision (支部大会决议) or approval reference' }),
-    note: Type.Optional(Type.String({ maxLength: 500 })),
-    trainingHours: Type.Optional(
-      Type.Integer({ minimum: 0, maximum: 1000, description: 'activist -> candidate: class hours of training (at least 24)' }),
-    ),
-    politicalReviewPassed: Type.Optional(Type.Boolean({ description: 'activist -> candidate: political review 政审 passed' })),
-    higherApprovalRef: Type.Optional(
-      Type.String({ maxLength: 100, description: 'candidate -> probationary: approval by the higher committee' }),
-    ),
-    extensionMonths: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: 12, description: 'probationary -> probationary: extend probation once, by 1 to 12 months' }),
-    ),
-    expectedRevision: expectedRevision(),
-  },
-  { additionalProperties: false },
-);
-
-const StepBody = Type.Object({
-  stage: oneOf(stages.values, stageText),
-  date: Type.String(),
-  decisionRef: Type.String(),
-  approvedBy: Type.String(),
-  note: Type.String(),
-  extensionMonths: Type.Integer(),
-  higherApprovalRef: Type.String(),
-});
-
-export const MemberBody = Type.Object(
-  {
-    id: Type.String(),
-    name: Type.String(),
-    gender: oneOf(genders.values, genderText),
-    ethnicity: Type.String(),
-    birthDate: Type.String(),
-    nationalId: Type.String({ description: 'Masked (110***********0014) unless revealed' }),
-    nationalIdMasked: Type.Boolean(),
-    education: oneOf(educations.values, 'Highest education'),
-    phone: Type.String(),
-    organizationId: Type.String(),
-    orgPath: Type.String(),
-    stage: oneOf(stages.values, stageText),
-    keyDates: Type.Record(Type.String(), Type.String()),
-    history: Type.Array(StepBody),
-    duesCategory: oneOf(duesCategories.values, 'Dues category'),
-    duesIncomeFen: Type.Integer(),
-    createdAt: Type.String(),
-    updatedAt: Type.String(),
-    revision: Type.Integer(),
-  },
-  { $id: 'Member' },
-);
-
-const ListQuery = Type.Object(
-  {
-    ...pageQuery(),
-    organizationId: Type.Optional(Id('Members of this node and every node below it')),
-    stage: Type.Optional(oneOf(stages.values, stageText)),
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'Name prefix' })),
-    gender: Type.Optional(oneOf(genders.values, genderText)),
-  },
-  { additionalProperties: false },
-);
-
-const GetQuery = Type.Object(
-  {
-    revealNationalId: Type.Optional(
-      Type.Boolean({ description: 'Unmasked national ID and phone (member.readNationalId); every such read is recorded' }),
-    ),
-    reason: Type.Optional(Type.String({ maxLength: 200, description: 'Why the full number is needed (required with revealNationalId)' })),
-  },
-  { additionalProperties: false },
-);
-
-const ImportQuery = Type.Object(
-  {
-    importValidOnly: Type.Optional(Type.Boolean({ description: 'Import the valid rows even when some are invalid' })),
-    dryRun: Type.Optional(Type.Boolean({ description: 'Validate and report only' })),
-  },
-  { additionalProperties: false },
-);
-
-const ImportReport = Type.Object({
-  rows: Type.Integer(),
-  imported: Type.Integer(),
-  invalidRows: Type.Integer(),
-  errors: Type.Array(Type.Object({ line: Type.Integer(), field: Type.String(), problem: Type.String() }), {
-    description: 'The first 200 errors by line',
-  }),
-  errorCount: Type.Integer({ description: 'All the errors, listed or not' }),
-  warnings: Type.Array(Type.String()),
-});
+import {
+  CreateMemberBody,
+  ImportQuery,
+  ImportReport,
+  MemberBody,
+  MemberGetQuery,
+  MemberListQuery,
+  StageBody,
+  UpdateMemberBody,
+} from './schemas';
 
 export const importContentTypes = {
   csv: 'text/csv',
@@ -216,7 +48,7 @@ function toBody(m: Member | undefined): Static<typeof MemberBody> {
   };
 }
 
-function toProfile(body: Partial<CreateBody>): MemberProfile {
+function toProfile(body: Partial<CreateMemberBody>): MemberProfile {
   return MemberProfile.create({
     name: body.name ?? '',
     gender: genders.toProto(body.gender),
@@ -250,7 +82,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async
   app.post(
     '/members',
     {
-      schema: { tags: ['members'], summary: 'Record a member', body: CreateBody, response: { 201: MemberBody, ...errorResponses } },
+      schema: { tags: ['members'], summary: 'Record a member', body: CreateMemberBody, response: { 201: MemberBody, ...errorResponses } },
     },
     async (request, reply) => {
       const { member: created } = await call(request, client, 'createMember', { profile: toProfile(request.body) });
@@ -264,7 +96,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async
       schema: {
         tags: ['members'],
         summary: "Members of the caller's scope or of a subtree, with filters",
-        querystring: ListQuery,
+        querystring: MemberListQuery,
         response: { 200: Type.Object({ ...PageFields, items: Type.Array(MemberBody) }), ...errorResponses },
       },
     },
@@ -288,7 +120,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async
         tags: ['members'],
         summary: 'One member, identity number masked unless revealed',
         params: IdParam,
-        querystring: GetQuery,
+        querystring: MemberGetQuery,
         response: { 200: MemberBody, ...errorResponses },
       },
     },
@@ -309,7 +141,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async
         tags: ['members'],
         summary: 'Change profile fields (organisation by transfer, stage by pipeline step)',
         params: IdParam,
-        body: UpdateBody,
+        body: UpdateMemberBody,
         response: { 200: MemberBody, ...errorResponses },
       },
     },
@@ -317,7 +149,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async
       const { expectedRevision: revision, ...fields } = request.body;
       const { member: updated } = await call(request, client, 'updateMember', {
         id: request.params.id,
-        profile: toProfile({ ...fields, phone: fields.phone ?? '' } as Partial<CreateBody>),
+        profile: toProfile({ ...fields, phone: fields.phone ?? '' } as Partial<CreateMemberBody>),
         updateMask: updateMask(request.body),
         expectedRevision: revision ?? 0,
       });
@@ -373,15 +205,13 @@ export const memberRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async
         .trim();
       const format = type === importContentTypes.csv ? 'csv' : type === importContentTypes.xlsx ? 'xlsx' : undefined;
       if (!format || !Buffer.isBuffer(request.body)) {
-        return reply
-          .status(415)
-          .send({
-            error: {
-              code: 'MEMBER_IMPORT_FORMAT',
-              message: `send the file as ${importContentTypes.csv} or ${importContentTypes.xlsx}`,
-              details: { contentType: type },
-            },
-          });
+        return reply.status(415).send({
+          error: {
+            code: 'MEMBER_IMPORT_FORMAT',
+            message: `send the file as ${importContentTypes.csv} or ${importContentTypes.xlsx}`,
+            details: { contentType: type },
+          },
+        });
       }
       const report = await call(
         request,

@@ -2,59 +2,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { organizationKindCodec as kinds, type Organization } from '@repo/proto/member/v1';
 import { Type, type Static } from '@sinclair/typebox';
-import { call, errorResponses, expectedRevision, Id, IdParam, oneOf, PageFields, pageOf, pageQuery, updateMask } from '../common';
+import { call, errorResponses, IdParam, pageOf, pageQuery, updateMask } from '../common';
 import type { MemberRouteOptions } from './clients';
-
-const kindText = 'committee 党委, generalBranch 党总支, branch 党支部, group 党小组';
-
-export const OrganizationBody = Type.Object(
-  {
-    id: Type.String(),
-    name: Type.String(),
-    kind: oneOf(kinds.values, kindText),
-    parentId: Type.String(),
-    path: Type.String({ description: 'Materialised path of ids, this node last: /a/b/c/' }),
-    depth: Type.Integer(),
-    code: Type.String(),
-    childCount: Type.Integer(),
-    memberCount: Type.Integer(),
-    createdAt: Type.String(),
-    updatedAt: Type.String(),
-    revision: Type.Integer(),
-  },
-  { $id: 'Organization' },
-);
-
-const name = Type.String({ minLength: 1, maxLength: 100, description: 'e.g. 中共江川省委组织部机关第一党支部' });
-const code = Type.String({ maxLength: 40, pattern: '^[A-Za-z0-9_-]*$', description: 'Optional code used by imports (组织编码); unique' });
-
-const CreateBody = Type.Object(
-  {
-    parentId: Type.Optional(Id('Parent node; omit for a top-level committee (superAdmin only)')),
-    name,
-    kind: oneOf(kinds.values, kindText),
-    code: Type.Optional(code),
-  },
-  { additionalProperties: false },
-);
-const UpdateBody = Type.Object(
-  { name: Type.Optional(name), code: Type.Optional(code), expectedRevision: expectedRevision() },
-  { additionalProperties: false, minProperties: 1 },
-);
-const MoveBody = Type.Object(
-  { newParentId: Type.Union([Id('New parent node'), Type.Null()], { description: 'null moves a committee to the top (superAdmin only)' }) },
-  { additionalProperties: false },
-);
-const ListQuery = Type.Object(
-  {
-    ...pageQuery(),
-    parentId: Type.Optional(Id("Children of this node; omit for the caller's own top nodes")),
-    descendants: Type.Optional(Type.Boolean({ description: 'Every node below parentId, not only its children' })),
-    kind: Type.Optional(oneOf(kinds.values, kindText)),
-  },
-  { additionalProperties: false },
-);
-const ListBody = Type.Object({ ...PageFields, items: Type.Array(OrganizationBody) });
+import {
+  CreateOrganizationBody,
+  MoveOrganizationBody,
+  OrganizationBody,
+  OrganizationListBody,
+  OrganizationListQuery,
+  UpdateOrganizationBody,
+} from './schemas';
 
 function toBody(org: Organization | undefined): Static<typeof OrganizationBody> {
   if (!org) throw new Error('service answered without an organization');
@@ -70,7 +27,7 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> =
       schema: {
         tags: ['organizations'],
         summary: 'Create a node under a parent',
-        body: CreateBody,
+        body: CreateOrganizationBody,
         response: { 201: OrganizationBody, ...errorResponses },
       },
     },
@@ -92,8 +49,8 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> =
       schema: {
         tags: ['organizations'],
         summary: "Children of a node (or the caller's top nodes), or a whole subtree",
-        querystring: ListQuery,
-        response: { 200: ListBody, ...errorResponses },
+        querystring: OrganizationListQuery,
+        response: { 200: OrganizationListBody, ...errorResponses },
       },
     },
     async (request) => {
@@ -129,7 +86,7 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> =
         summary: 'Children of a node',
         params: IdParam,
         querystring: Type.Object(pageQuery(), { additionalProperties: false }),
-        response: { 200: ListBody, ...errorResponses },
+        response: { 200: OrganizationListBody, ...errorResponses },
       },
     },
     async (request) => {
@@ -151,7 +108,7 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> =
         tags: ['organizations'],
         summary: 'Rename a node or change its code',
         params: IdParam,
-        body: UpdateBody,
+        body: UpdateOrganizationBody,
         response: { 200: OrganizationBody, ...errorResponses },
       },
     },
@@ -175,7 +132,7 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> =
         tags: ['organizations'],
         summary: 'Move a node and everything below it under a new parent',
         params: IdParam,
-        body: MoveBody,
+        body: MoveOrganizationBody,
         response: {
           200: Type.Object({ organization: OrganizationBody, movedNodes: Type.Integer(), movedRecords: Type.Integer() }),
           ...errorResponses,

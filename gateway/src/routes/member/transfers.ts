@@ -6,66 +6,10 @@ import {
   transferStepActionCodec as steps,
   type Transfer,
 } from '@repo/proto/member/v1';
-import { Type, type Static } from '@sinclair/typebox';
-import { call, errorResponses, Id, IdParam, oneOf, PageFields, pageOf, pageQuery } from '../common';
+import { type Static } from '@sinclair/typebox';
+import { call, errorResponses, IdParam, pageOf } from '../common';
 import type { MemberRouteOptions } from './clients';
-
-const statusText = 'initiated -> approvedByOrigin -> received -> completed, or rejected / expired';
-
-const TransferStepBody = Type.Object({
-  action: oneOf(steps.values, 'The step taken'),
-  fromStatus: Type.Union([oneOf(statuses.values, statusText), Type.Null()], { description: 'null for the first step' }),
-  toStatus: oneOf(statuses.values, statusText),
-  actor: Type.String({ description: 'User id, or "system" for the expiry and completion jobs' }),
-  at: Type.String(),
-  reason: Type.String(),
-});
-
-export const TransferBody = Type.Object(
-  {
-    id: Type.String(),
-    memberId: Type.String(),
-    memberName: Type.String(),
-    fromOrganizationId: Type.String(),
-    fromOrgPath: Type.String(),
-    toOrganizationId: Type.String(),
-    toOrgPath: Type.String(),
-    status: oneOf(statuses.values, statusText),
-    initiatedAt: Type.String(),
-    expiresAt: Type.String({ description: 'The introduction letter (介绍信) is valid until then' }),
-    history: Type.Array(TransferStepBody),
-    reason: Type.String(),
-    revision: Type.Integer(),
-  },
-  { $id: 'Transfer' },
-);
-
-const reason = (description: string) => Type.String({ minLength: 1, maxLength: 500, description });
-
-const CreateBody = Type.Object(
-  {
-    memberId: Id("The member who moves; in the caller's scope (the origin side initiates)"),
-    toOrganizationId: Id('The target branch (党支部), anywhere in the province'),
-    reason: reason('Why the member moves, e.g. 工作调动'),
-  },
-  { additionalProperties: false },
-);
-/** Approve and receive take an optional remark; the body may be left out. */
-const RemarkBody = Type.Union([
-  Type.Object({ reason: Type.Optional(reason('Remark kept on the step')) }, { additionalProperties: false }),
-  Type.Null(),
-]);
-const RejectBody = Type.Object({ reason: reason('Why the transfer is refused; required') }, { additionalProperties: false });
-
-const ListQuery = Type.Object(
-  {
-    ...pageQuery(),
-    status: Type.Optional(oneOf(statuses.values, statusText)),
-    organizationId: Type.Optional(Id("Transfers out of or into this node and below; omit for the caller's whole scope")),
-  },
-  { additionalProperties: false },
-);
-const ListBody = Type.Object({ ...PageFields, items: Type.Array(TransferBody) });
+import { CreateTransferBody, RejectBody, RemarkBody, TransferBody, TransferListBody, TransferListQuery } from './schemas';
 
 function toBody(transfer: Transfer | undefined): Static<typeof TransferBody> {
   if (!transfer) throw new Error('service answered without a transfer');
@@ -93,7 +37,7 @@ export const transferRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = asy
       schema: {
         tags: ['transfers'],
         summary: 'Start a transfer with an introduction letter (origin side)',
-        body: CreateBody,
+        body: CreateTransferBody,
         response: { 201: TransferBody, ...errorResponses },
       },
     },
@@ -114,8 +58,8 @@ export const transferRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = asy
       schema: {
         tags: ['transfers'],
         summary: "Transfers out of or into the caller's scope, newest first",
-        querystring: ListQuery,
-        response: { 200: ListBody, ...errorResponses },
+        querystring: TransferListQuery,
+        response: { 200: TransferListBody, ...errorResponses },
       },
     },
     async (request) => {

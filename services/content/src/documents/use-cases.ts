@@ -56,7 +56,7 @@ export class DocumentUseCases {
   }
 
   async get(caller: Caller, id: string): Promise<ContentDocument> {
-    const document = await this.documents.get(id);
+    const document = await this.documents.read(id);
     assertVisible(caller, document);
     return document;
   }

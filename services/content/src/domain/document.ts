@@ -19,29 +19,48 @@ export type EffectiveStatus = (typeof effectiveStatuses)[number];
 export const workflowActions = ['submit', 'approve', 'reject', 'publish', 'withdraw'] as const;
 export type WorkflowAction = (typeof workflowActions)[number];
 
-/** 文种 of policy documents. */
-export const policyTypes = [
-  '通知',
-  '意见',
-  '决定',
-  '办法',
-  '规定',
-  '条例',
-  '讲话',
-  '方案',
-  '规划',
-  '报告',
-  '通报',
-  '批复',
-  '函',
-  '准则',
-  '细则',
-  '纲要',
+/** The 15 kinds of 公文 of the 党政机关公文处理工作条例 (2012, article 8); 命令 is also written 令. */
+export const officialDocumentTypes = [
   '决议',
+  '决定',
+  '命令',
+  '令',
+  '公报',
   '公告',
+  '通告',
+  '意见',
+  '通知',
+  '通报',
+  '报告',
+  '请示',
+  '批复',
+  '议案',
+  '函',
+  '纪要',
 ] as const;
+/** The names of Party regulations (中国共产党党内法规制定条例, article 5). */
+export const partyRegulationTypes = ['党章', '准则', '条例', '规定', '办法', '规则', '细则'] as const;
+/** What portals publish besides: speeches, plans, programmes. */
+export const otherPolicyTypes = ['讲话', '方案', '规划', '纲要'] as const;
+/** 文种 of policy documents: all of the above. */
+export const policyTypes = [...officialDocumentTypes, ...partyRegulationTypes, ...otherPolicyTypes] as const;
 /** Categories of articles: news, propaganda, party lectures. */
 export const articleTypes = ['新闻', '宣传', '党课'] as const;
+
+const allTypes: ReadonlySet<string> = new Set([...policyTypes, ...articleTypes]);
+// Words that qualify a type without naming a subject: 工作方案, 实施意见, 管理办法, 若干规定.
+const TYPE_QUALIFIERS = /^(工作|实施|行动|指导|若干|管理|暂行|试行|专项)/u;
+
+/**
+ * The document type a word of a query names: a type (通知, 纪要) or a type qualified by a
+ * word that says nothing of the subject (工作方案 → 方案, 实施意见 → 意见); undefined otherwise.
+ */
+export function documentTypeOf(word: string): string | undefined {
+  if (allTypes.has(word)) return word;
+  const qualified = TYPE_QUALIFIERS.exec(word);
+  const rest = qualified ? word.slice(qualified[0].length) : '';
+  return rest.length >= 2 && allTypes.has(rest) ? rest : undefined;
+}
 
 export const limits = {
   titleMaxChars: 200,
@@ -241,4 +260,20 @@ export const searchableStatuses: readonly DocumentStatus[] = ['published'];
 
 export function isSearchable(document: Pick<ContentDocument, 'status'>): boolean {
   return searchableStatuses.includes(document.status);
+}
+
+const isStatus = (value: unknown): value is DocumentStatus => documentStatuses.includes(value as DocumentStatus);
+
+/**
+ * Whether the index may have to change after an event: a workflow step into or out of a
+ * searchable status, a move with its organisation, or anything not known here. Creating and
+ * editing happen to drafts, and steps between statuses that are not searchable (submit,
+ * approve, reject while only published documents are) cannot change it.
+ */
+export function mayChangeIndex(event: { type: string; data?: unknown }): boolean {
+  if (event.type === documentEvents.created || event.type === documentEvents.updated) return isSearchable({ status: 'draft' });
+  const { from, to } = (event.data ?? {}) as { from?: unknown; to?: unknown };
+  const step = workflowActions.some((action) => documentEvents[action] === event.type);
+  if (!step || !isStatus(from) || !isStatus(to)) return true;
+  return isSearchable({ status: from }) || isSearchable({ status: to });
 }

@@ -3,6 +3,9 @@ import type { DocumentKind, EffectiveStatus } from './document';
 
 export type SearchSort = 'relevance' | 'date';
 
+/** How far a query was relaxed when nothing had all its words: most of them, or any one. */
+export type Relaxation = 'most' | 'any';
+
 export interface SearchQuery {
   text: string;
   agency?: string;
@@ -47,6 +50,8 @@ export interface SearchResult {
   didYouMean?: string;
   /** What was searched when it differs from what was typed (pinyin spelled out, or corrected). */
   searchedFor?: string;
+  /** Set when no document had all the query's words: the hits have most of them, or any one. */
+  relaxed?: Relaxation;
 }
 
 export interface Suggestion {

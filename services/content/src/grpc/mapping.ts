@@ -91,5 +91,6 @@ export function toProtoSearchResponse(result: SearchResult, page: number, size: 
     topicFacets: toProtoFacet(result.facets.topic),
     didYouMean: result.didYouMean ?? '',
     searchedFor: result.searchedFor ?? '',
+    relaxed: result.relaxed ?? '',
   });
 }

@@ -70,7 +70,7 @@ export class SearchUseCases {
   async related(caller: Caller, id: string, size: number): Promise<SearchHit[]> {
     if (size < 1 || size > searchLimits.maxRelated)
       throw validationFailed([{ field: 'size', problem: `must be between 1 and ${searchLimits.maxRelated}` }]);
-    const document = await this.documents.get(id);
+    const document = await this.documents.read(id);
     assertVisible(caller, document);
     return this.index.queries.related(document, size);
   }

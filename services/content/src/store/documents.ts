@@ -11,6 +11,7 @@ import {
 import { Schema, type Connection, type Page } from '@repo/db';
 import { aborted, notFound } from '@repo/errors';
 import { under, type PathHolder } from '@repo/kit';
+import { PublishedCache } from './published-cache';
 import {
   documentEvents,
   type ContentDocument,
@@ -84,7 +85,12 @@ const conflict = (id: string) =>
 export class DocumentRepository {
   readonly store: OutboxStore<DocumentRecord>;
 
-  constructor(connection: Connection, outboxes: Outboxes) {
+  constructor(
+    connection: Connection,
+    outboxes: Outboxes,
+    /** Published documents for `read` (disabled unless given and listening; see PublishedCache). */
+    readonly published: PublishedCache = new PublishedCache(0, 0),
+  ) {
     // Documents written before the pending flag existed may still hold events.
     this.store = outboxes.register(connection.model<DocumentRecord>('Document', documentSchema), { conflict, backfillPendingFlag: true });
   }
@@ -134,8 +140,22 @@ export class DocumentRepository {
     return toDocument(record);
   }
 
+  /**
+   * A document to show: a published one from the cache when it holds it. Writers, the indexer
+   * and reindexing use `get`, which always asks the store.
+   */
+  async read(id: string): Promise<ContentDocument> {
+    const cached = this.published.get(id);
+    if (cached) return cached;
+    const mark = this.published.mark();
+    const document = await this.get(id);
+    this.published.keep(document, mark);
+    return document;
+  }
+
   async get(id: string): Promise<ContentDocument> {
-    const record = await this.model.findById(id, withoutOutboxFields).lean<DocumentRecord>().exec();
+    // Straight to the driver: a read by key needs none of mongoose's casting, hooks or hydration.
+    const record = (await this.collection.findOne({ _id: id } as never, { projection: withoutOutboxFields })) as DocumentRecord | null;
     if (!record) throw notFound('CONTENT_DOCUMENT_NOT_FOUND', `document ${id} not found`, { id });
     return toDocument(record);
   }
@@ -198,7 +218,13 @@ export class DocumentRepository {
     update: { $set: Record<string, unknown>; $push?: Record<string, unknown> },
     event: NewEvent,
   ): Promise<ContentDocument> {
-    return toDocument(await this.store.saveIf(current.id, current.revision, condition, update, [event]));
+    this.published.forget(current.id);
+    try {
+      return toDocument(await this.store.saveIf(current.id, current.revision, condition, update, [event]));
+    } finally {
+      // Once more after the write: a read that ran meanwhile must not keep the old version.
+      this.published.forget(current.id);
+    }
   }
 
   /**

@@ -3,6 +3,9 @@ import { DomainError } from '@repo/errors';
 import {
   applyStep,
   assertEditable,
+  documentEvents,
+  documentTypeOf,
+  mayChangeIndex,
   nextStatus,
   validateFields,
   type DocumentFields,
@@ -129,6 +132,50 @@ describe('document fields', () => {
     expect(detailsOf(() => validateFields({ ...validPolicy, docNumber: '江委发〔2023〕3号' })).docNumber).toMatch(/differs/);
   });
 
+  test('every kind of 公文, of Party regulation and the usual others is a policy document type', () => {
+    const types = [
+      '决议',
+      '决定',
+      '命令',
+      '令',
+      '公报',
+      '公告',
+      '通告',
+      '意见',
+      '通知',
+      '通报',
+      '报告',
+      '请示',
+      '批复',
+      '议案',
+      '函',
+      '纪要',
+      '党章',
+      '准则',
+      '条例',
+      '规定',
+      '办法',
+      '规则',
+      '细则',
+      '讲话',
+      '方案',
+      '规划',
+      '纲要',
+    ];
+    for (const docType of types) expect(validateFields({ ...validPolicy, docType }).docType).toBe(docType);
+    expect(detailsOf(() => validateFields({ ...validPolicy, docType: '新闻' }))).toHaveProperty('docType');
+  });
+
+  test('a query word names a document type, plain or qualified', () => {
+    expect(documentTypeOf('通知')).toBe('通知');
+    expect(documentTypeOf('纪要')).toBe('纪要');
+    expect(documentTypeOf('工作方案')).toBe('方案');
+    expect(documentTypeOf('实施意见')).toBe('意见');
+    expect(documentTypeOf('党课')).toBe('党课');
+    expect(documentTypeOf('三会一课')).toBeUndefined();
+    expect(documentTypeOf('工作函')).toBeUndefined();
+  });
+
   test('articles use article categories', () => {
     expect(validateFields({ ...validPolicy, kind: 'article', docNumber: '', docType: '新闻' }).kind).toBe('article');
     expect(detailsOf(() => validateFields({ ...validPolicy, kind: 'article', docType: '意见' }))).toHaveProperty('docType');
@@ -138,5 +185,29 @@ describe('document fields', () => {
     expect(isCalendarDate('2024-02-29')).toBe(true);
     expect(isCalendarDate('2023-02-29')).toBe(false);
     expect(isCalendarDate('2024-2-1')).toBe(false);
+  });
+});
+
+describe('which events the indexer acts on', () => {
+  const step = (action: WorkflowAction, from: DocumentStatus, to: DocumentStatus) => ({ type: documentEvents[action], data: { from, to } });
+
+  test('steps into and out of published, and moves, may change the index', () => {
+    expect(mayChangeIndex(step('publish', 'approved', 'published'))).toBe(true);
+    expect(mayChangeIndex(step('withdraw', 'published', 'withdrawn'))).toBe(true);
+    expect(mayChangeIndex({ type: documentEvents.moved, data: { from: '/1/', to: '/2/' } })).toBe(true);
+  });
+
+  test('drafts created or edited, and steps before publishing, cannot', () => {
+    expect(mayChangeIndex({ type: documentEvents.created, data: { revision: 1 } })).toBe(false);
+    expect(mayChangeIndex({ type: documentEvents.updated, data: { revision: 2 } })).toBe(false);
+    expect(mayChangeIndex(step('submit', 'draft', 'inReview'))).toBe(false);
+    expect(mayChangeIndex(step('approve', 'inReview', 'approved'))).toBe(false);
+    expect(mayChangeIndex(step('reject', 'inReview', 'draft'))).toBe(false);
+  });
+
+  test('an event it cannot read or does not know is acted on', () => {
+    expect(mayChangeIndex({ type: documentEvents.submit, data: {} })).toBe(true);
+    expect(mayChangeIndex({ type: documentEvents.approve, data: { from: 'inReview', to: 'somewhere' } })).toBe(true);
+    expect(mayChangeIndex({ type: 'content.document.archived' })).toBe(true);
   });
 });

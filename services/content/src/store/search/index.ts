@@ -9,9 +9,10 @@ import type { TextAnalyzer } from '@repo/text';
 import { IndexLifecycle } from './lifecycle';
 import { toIndexed } from './mapping';
 import { SearchQueries } from './queries';
+import { TitleVocabulary } from './vocabulary';
 
 export { joinTokens, mappingVersion } from './mapping';
-export type { FacetBucket, SearchHit, SearchQuery, SearchResult, SearchSort, Suggestion } from '../../domain/search';
+export type { FacetBucket, Relaxation, SearchHit, SearchQuery, SearchResult, SearchSort, Suggestion } from '../../domain/search';
 
 export interface SearchIndexOptions {
   client: Client;
@@ -28,6 +29,9 @@ export class SearchIndex {
   readonly lifecycle: IndexLifecycle;
   readonly queries: SearchQueries;
   readonly analyzer: TextAnalyzer;
+  readonly vocabulary: TitleVocabulary;
+  private refreshing: Promise<void> | undefined;
+  private refreshAgain = false;
 
   constructor(options: SearchIndexOptions) {
     this.client = options.client;
@@ -35,6 +39,7 @@ export class SearchIndex {
     this.alias = `${options.prefix ?? ''}content-documents`;
     this.lifecycle = new IndexLifecycle(this.client, this.alias, options.replicas ?? 0);
     this.queries = new SearchQueries(this.client, this.alias, this.analyzer, options.ranking ?? defaultRanking);
+    this.vocabulary = new TitleVocabulary(this.client, this.alias, this.analyzer);
   }
 
   async ping(): Promise<boolean> {
@@ -46,14 +51,16 @@ export class SearchIndex {
    * late (another replica, a redelivery) never overwrites a newer one.
    */
   async put(document: ContentDocument): Promise<void> {
+    const indexed = toIndexed(this.analyzer, document);
     try {
       await this.client.index({
         index: this.alias,
         id: document.id,
         version: document.revision,
         version_type: 'external',
-        document: toIndexed(this.analyzer, document),
+        document: indexed,
       });
+      this.vocabulary.note(indexed.titleTerms);
     } catch (err) {
       if (!isVersionConflict(err)) throw err;
     }
@@ -66,15 +73,17 @@ export class SearchIndex {
    */
   async putMany(documents: ContentDocument[], index: string = this.alias): Promise<number> {
     if (documents.length === 0) return 0;
-    const operations = documents.flatMap((document) => [
+    const indexed = documents.map((document) => toIndexed(this.analyzer, document));
+    const operations = documents.flatMap((document, i) => [
       { index: { _index: index, _id: document.id, version: document.revision, version_type: 'external' as const } },
-      toIndexed(this.analyzer, document),
+      indexed[i]!,
     ]);
     const response = await this.client.bulk({ operations });
     const failures = response.items.map((item) => item.index).filter((result) => result?.error && result.status !== 409);
     if (failures.length > 0) {
       throw new Error(`bulk indexing failed for ${failures.length} documents: ${JSON.stringify(failures[0]?.error)}`);
     }
+    for (const doc of indexed) this.vocabulary.note(doc.titleTerms);
     return documents.length;
   }
 
@@ -85,6 +94,31 @@ export class SearchIndex {
       if (isVersionConflict(err) || isNotFoundResponse(err)) return;
       throw err;
     }
+  }
+
+  /**
+   * Makes what was just written searchable now instead of at the next periodic refresh (up to
+   * a second later): one refresh at a time, and one more after it when writes came meanwhile.
+   * Failures are left to the periodic refresh.
+   */
+  refreshSoon(): void {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return;
+    }
+    this.refreshing = (async () => {
+      do {
+        this.refreshAgain = false;
+        await this.client.indices.refresh({ index: this.alias }).catch(() => undefined);
+      } while (this.refreshAgain);
+    })().finally(() => {
+      this.refreshing = undefined;
+    });
+  }
+
+  /** Resolves when no refresh asked for by refreshSoon is running. */
+  async refreshed(): Promise<void> {
+    await this.refreshing;
   }
 
   async count(): Promise<number> {

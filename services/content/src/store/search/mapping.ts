@@ -21,6 +21,14 @@ export interface IndexedDocument {
   docNumber: string;
   docNumberKeys: string[];
   docAgencyCode: string;
+  /**
+   * The agency as query words (中共 江川 省 纪律检查委员会), phrase-matched, then as a second value
+   * the dictionary words inside them and the level of a place name (临江市 → 市), so that
+   * abbreviations of bodies (省纪委 → 省 纪律检查委员会, 市纪委) find it. Search only.
+   */
+  agencyText: string[];
+  /** The title's words (TextAnalyzer.titleTerms), the vocabulary pinyin and typos are read against. */
+  titleTerms: string[];
   /** Year of the document number, or of the issue date when there is none. */
   year: number;
   agency: string;
@@ -31,18 +39,19 @@ export interface IndexedDocument {
   issuedAt: string;
   orgPath: string;
   revision: number;
-  suggest: { input: string[] };
+  /** Completion inputs: the title from its start weighs more than from a word inside it. */
+  suggest: { input: string[]; weight: number }[];
 }
 
 /** Bumped whenever the mapping changes; a service finding an older index rebuilds it. */
-export const mappingVersion = 2;
+export const mappingVersion = 3;
 
 export const indexBody = (replicas: number) => ({
   settings: { number_of_shards: 1, number_of_replicas: replicas },
   mappings: {
     dynamic: 'strict' as const,
     // Search-only token lists are indexed but not kept: hits are shown from display fields.
-    _source: { excludes: ['titleSearch', 'bodySearch', 'suggest'] },
+    _source: { excludes: ['titleSearch', 'bodySearch', 'suggest', 'agencyText', 'titleTerms'] },
     _meta: { mappingVersion },
     properties: {
       id: { type: 'keyword' as const },
@@ -54,6 +63,9 @@ export const indexBody = (replicas: number) => ({
       docNumber: { type: 'keyword' as const },
       docNumberKeys: { type: 'keyword' as const },
       docAgencyCode: { type: 'keyword' as const },
+      agencyText: { type: 'text' as const, analyzer: 'whitespace' },
+      // Aggregated (the vocabulary), never searched.
+      titleTerms: { type: 'keyword' as const, index: false },
       year: { type: 'integer' as const },
       agency: { type: 'keyword' as const },
       docType: { type: 'keyword' as const },
@@ -82,6 +94,8 @@ export function toIndexed(analyzer: TextAnalyzer, document: ContentDocument): In
     docNumber: document.docNumber,
     docNumberKeys: parsed ? docNumberKeys(parsed) : [],
     docAgencyCode: parsed?.agencyCode ?? '',
+    agencyText: agencyText(analyzer, document.agency),
+    titleTerms: analyzer.titleTerms(document.title),
     year: parsed?.year ?? Number(document.issuedAt.slice(0, 4)),
     agency: document.agency,
     docType: document.docType,
@@ -91,8 +105,25 @@ export function toIndexed(analyzer: TextAnalyzer, document: ContentDocument): In
     issuedAt: document.issuedAt,
     orgPath: document.orgPath,
     revision: document.revision,
-    suggest: { input: analyzer.suggestInputs(document.title) },
+    suggest: suggestion(analyzer, document.title),
   };
+}
+
+function suggestion(analyzer: TextAnalyzer, title: string): IndexedDocument['suggest'] {
+  const { start, later } = analyzer.suggestInputGroups(title);
+  return [...(start.length ? [{ input: start, weight: 2 }] : []), ...(later.length ? [{ input: later, weight: 1 }] : [])];
+}
+
+const PLACE_LEVEL = /^\p{Script=Han}{2,}([省市县区州盟旗镇乡])$/u;
+
+function agencyText(analyzer: TextAnalyzer, agency: string): string[] {
+  const words = analyzer.queryTokens(agency);
+  const inner = analyzer
+    .indexTokens(agency)
+    .split(' ')
+    .filter((token) => !words.includes(token));
+  const levels = words.map((word) => PLACE_LEVEL.exec(word)?.[1]).filter((level): level is string => level !== undefined);
+  return [words.join(' '), [...inner, ...levels].join(' ')];
 }
 
 /** A highlighted fragment or stored token list back to running text. */

@@ -3,11 +3,38 @@
  * related documents. Every ranking weight comes from the Ranking (domain/ranking.ts).
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
-import type { ContentDocument } from '../../domain/document';
+import { documentTypeOf, type ContentDocument } from '../../domain/document';
 import type { Ranking } from '../../domain/ranking';
-import type { FacetBucket, SearchHit, SearchQuery, SearchResult, Suggestion } from '../../domain/search';
-import { docNumberKeys, findDocNumber, foldText, PinyinTerms, toPinyinKey, type ExpandedQuery, type TextAnalyzer } from '@repo/text';
+import type { FacetBucket, Relaxation, SearchHit, SearchQuery, SearchResult, Suggestion } from '../../domain/search';
+import {
+  docNumberKeys,
+  findDocNumber,
+  findPartialDocNumber,
+  foldText,
+  PinyinTerms,
+  toPinyinKey,
+  type ExpandedQuery,
+  type QueryGroup,
+  type TextAnalyzer,
+} from '@repo/text';
 import { joinTokens, type IndexedDocument } from './mapping';
+
+/** How many of a query's words a document must have: all (as configured), most, or any one. */
+type Level = 'all' | Relaxation;
+
+/** The parts of a search answer that run() reads (filter_path). */
+const searchAnswerFields = [
+  'hits.total.value',
+  'hits.hits._score',
+  'hits.hits._source',
+  'hits.hits.highlight',
+  'aggregations.*.buckets.key',
+  'aggregations.*.buckets.key_as_string',
+  'aggregations.*.buckets.doc_count',
+];
+
+// A word typed like a document-number code: 江组发, 中办发, 国办函, 江组字.
+const AGENCY_CODE = /^\p{Script=Han}{1,9}[发函字]$/u;
 
 export class SearchQueries {
   constructor(
@@ -21,7 +48,7 @@ export class SearchQueries {
    * The Elasticsearch request for a query, exactly as `search` sends it (benchmarks send the same
    * body straight to Elasticsearch to measure the platform's own overhead).
    */
-  buildRequest(query: SearchQuery): estypes.SearchRequest {
+  buildRequest(query: SearchQuery, level: Level = 'all'): estypes.SearchRequest {
     const filters: estypes.QueryDslQueryContainer[] = [];
     if (query.agency) filters.push({ term: { agency: query.agency } });
     if (query.docType) filters.push({ term: { docType: query.docType } });
@@ -44,10 +71,12 @@ export class SearchQueries {
 
     return {
       index: this.alias,
+      // Only what is read: no _index, _id, sort values or shard counts to parse.
+      filter_path: searchAnswerFields,
       from: (query.page - 1) * query.size,
       size: query.size,
       track_total_hits: true,
-      query: this.ranked({ bool: { ...this.textQuery(query.text), filter: filters } }),
+      query: this.ranked({ bool: { ...this.textQuery(query.text, level), filter: filters } }),
       sort: byDate ? [{ issuedAt: 'desc' }, '_score', { id: 'asc' }] : ['_score', { issuedAt: 'desc' }, { id: 'asc' }],
       _source: ['id', 'kind', 'title', 'docNumber', 'agency', 'docType', 'effectiveStatus', 'issuedAt'],
       highlight: {
@@ -61,7 +90,8 @@ export class SearchQueries {
       },
       aggs: {
         agency: { terms: { field: 'agency', size: 20 } },
-        type: { terms: { field: 'docType', size: 20 } },
+        // Every policy document type and article category fits (27 + 3).
+        type: { terms: { field: 'docType', size: 40 } },
         year: { terms: { field: 'year', size: 30, order: { _key: 'desc' } } },
         region: { terms: { field: 'region', size: 30 } },
         topic: { terms: { field: 'topics', size: 30 } },
@@ -70,36 +100,78 @@ export class SearchQueries {
   }
 
   /**
-   * Searches; a query typed in pinyin is spelled out in characters first, and one that finds
-   * nothing is retried with homophone typos corrected. A correction is offered as "did you
-   * mean" when the typed query found only a few documents.
+   * Searches. Words typed in pinyin are spelled out first (`searchedFor`); a query with a
+   * homophone or near-form typo is also searched corrected, and the correction wins when the typo
+   * was no word at all, or the typed query found nothing or far less; a correction is offered as "did you mean" when the typed query found only a
+   * few documents. A query that still finds nothing is relaxed step by step, from all its words
+   * to most of them to any one (`relaxed`), so nothing answers empty while a document shares a word.
    */
   async search(query: SearchQuery): Promise<SearchResult> {
     let text = query.text;
     let searchedFor: string | undefined;
-    if (PinyinTerms.looksLikePinyin(text)) {
-      const spelled = this.analyzer.pinyin.fromPinyin(text);
-      if (spelled) {
-        text = spelled;
-        searchedFor = spelled;
-      }
+    const spelled = text.trim() ? this.analyzer.pinyin.spell(text) : undefined;
+    if (spelled) {
+      text = spelled;
+      searchedFor = spelled;
     }
     let result = await this.run({ ...query, text });
-    const correction = text.trim() ? this.analyzer.pinyin.correct(text) : undefined;
-    if (correction) {
-      // The corrected spelling wins when it finds clearly more: the typed words then only
-      // matched loosely (驻村第一书计 finds scattered 第一; 驻村第一书记 finds the documents).
+    const found = text.trim() ? this.analyzer.correction(text) : undefined;
+    const correction = found?.text;
+    if (found && correction) {
+      // The corrected spelling wins when the typo was no word at all (书计, 管里, 接侍), or
+      // when it finds clearly more: the typed words then only matched loosely.
       const corrected = await this.run({ ...query, text: correction });
-      if (corrected.total > 0 && (result.total === 0 || corrected.total >= result.total * this.ranking.correctionWins)) {
+      if (corrected.total > 0 && (found.sure || result.total === 0 || corrected.total >= result.total * this.ranking.correctionWins)) {
         return { ...corrected, searchedFor: correction };
       }
       if (result.total < this.ranking.fewResults) result = { ...result, didYouMean: correction };
     }
+    if (result.total === 0 && text.trim()) {
+      // The correction first (the typed words found nothing), then the words as typed.
+      for (const candidate of correction ? [correction, text] : [text]) {
+        const relaxed = await this.relax(query, candidate);
+        if (relaxed) {
+          return {
+            ...relaxed,
+            ...(candidate !== query.text ? { searchedFor: candidate } : {}),
+            ...(correction && candidate !== correction ? { didYouMean: correction } : {}),
+          };
+        }
+      }
+    }
     return searchedFor ? { ...result, searchedFor } : result;
   }
 
-  private async run(query: SearchQuery): Promise<SearchResult> {
-    const response = await this.client.search<IndexedDocument>(this.buildRequest(query));
+  /** The query with fewer of its words required, most of them and then any one; undefined when that finds nothing either. */
+  private async relax(query: SearchQuery, text: string): Promise<SearchResult | undefined> {
+    for (const level of this.relaxations(text)) {
+      const result = await this.run({ ...query, text }, level);
+      if (result.total > 0) return { ...result, relaxed: level };
+    }
+    return undefined;
+  }
+
+  /** The relaxation levels that require fewer words than the one before (none for a one-word query). */
+  private relaxations(text: string): Relaxation[] {
+    const required = this.requiredGroups(this.analyzer.planQuery(this.withoutDocNumber(text)).groups).length;
+    const first = this.firstOf(required);
+    const most = this.mostOf(required);
+    return [...(most > 1 && most < first ? ['most' as const] : []), ...(first > 1 ? ['any' as const] : [])];
+  }
+
+  /** Words required before relaxing: all of one or two, `minimumShouldMatch` of more (rounded down). */
+  private firstOf(required: number): number {
+    const share = Number.parseFloat(this.ranking.minimumShouldMatch) / 100;
+    return required <= 2 ? required : Math.max(1, Math.floor(required * share));
+  }
+
+  /** Words required when relaxed to most of them: `relaxedShare` (rounded up). */
+  private mostOf(required: number): number {
+    return Math.max(1, Math.ceil(required * this.ranking.relaxedShare));
+  }
+
+  private async run(query: SearchQuery, level: Level = 'all'): Promise<SearchResult> {
+    const response = await this.client.search<IndexedDocument>(this.buildRequest(query, level));
     const total = typeof response.hits.total === 'number' ? response.hits.total : (response.hits.total?.value ?? 0);
     const aggs = response.aggregations as
       | Record<string, { buckets: { key: string | number; key_as_string?: string; doc_count: number }[] }>
@@ -108,7 +180,8 @@ export class SearchQueries {
       (aggs?.[name]?.buckets ?? []).map((b) => ({ key: b.key_as_string ?? String(b.key), count: b.doc_count }));
     return {
       total,
-      hits: response.hits.hits.map(toHit),
+      // filter_path leaves out what is empty.
+      hits: (response.hits.hits ?? []).map(toHit),
       facets: {
         agency: buckets('agency'),
         type: buckets('type'),
@@ -119,15 +192,20 @@ export class SearchQueries {
     };
   }
 
-  /** Completions for what a user has typed so far: title prefixes in characters or pinyin. */
+  /**
+   * Completions for what a user has typed so far: the start of any word of a title (处分条 →
+   * 中国共产党纪律处分条例), in characters, full pinyin or initials, or pinyin after characters
+   * (纪律chufen); a word of the vocabulary typed in pinyin first, as the word itself.
+   */
   async suggest(prefix: string, size: number): Promise<Suggestion[]> {
     const pinyinTyped = PinyinTerms.looksLikePinyin(prefix);
-    const key = pinyinTyped ? toPinyinKey(prefix) : foldText(prefix).replace(/\s+/g, '');
+    const key = /[a-z]/i.test(prefix) ? toPinyinKey(prefix) : foldText(prefix).replace(/\s+/g, '');
     if (!key) return [];
     const response = await this.client.search<IndexedDocument>({
       index: this.alias,
       _source: ['id', 'title', 'docNumber'],
-      suggest: { titles: { prefix: key, completion: { field: 'suggest', size, skip_duplicates: true } } },
+      // Several documents share a title (the same notice from many agencies): ask for more, keep each title once.
+      suggest: { titles: { prefix: key, completion: { field: 'suggest', size: Math.min(3 * size, 30) } } },
     });
     const entries = (response.suggest?.titles ?? []) as estypes.SearchCompletionSuggest<IndexedDocument>[];
     const suggestions: Suggestion[] = entries.flatMap((entry) =>
@@ -210,40 +288,142 @@ export class SearchQueries {
     };
   }
 
+  /** The query text without a document number, whole or partial, in it. */
+  private withoutDocNumber(text: string): string {
+    return findDocNumber(text)?.rest ?? findPartialDocNumber(text)?.rest ?? text;
+  }
+
+  /** The groups a document must match (see partition). */
+  private requiredGroups(groups: QueryGroup[]): QueryGroup[] {
+    return this.partition(groups).required;
+  }
+
+  /**
+   * Which groups a document must match and which only add to its score: question words and
+   * particles (多久, 怎么, 模板) are scored, not required, unless the query has nothing else.
+   */
+  private partition(groups: QueryGroup[]): { required: QueryGroup[]; scored: QueryGroup[] } {
+    const required = groups.some((g) => !g.optional) ? groups.filter((g) => !g.optional) : groups;
+    return { required, scored: groups.filter((g) => !required.includes(g)) };
+  }
+
   /**
    * Title matches outrank body matches, a whole phrase outranks scattered words, synonyms and
-   * abbreviations count almost as much as the words typed, and a document number typed in any
-   * common form finds its document first.
+   * abbreviations count almost as much as the words typed, the agency counts like the text, a
+   * year or a document-number code typed counts when the document has it, and a document
+   * number typed in any common form finds its document first (an agency code and year, its
+   * agency's documents of the year). Each word (or synonym span) is one group matched in any
+   * field; `level` says how many of the groups a document must match.
    */
-  private textQuery(text: string): Pick<estypes.QueryDslBoolQuery, 'must' | 'should'> {
+  private textQuery(text: string, level: Level = 'all'): Pick<estypes.QueryDslBoolQuery, 'must' | 'should'> {
     if (!text.trim()) return { must: [{ match_all: {} }] };
-    const { fields, phrase, docNumber, synonym, minimumShouldMatch } = this.ranking;
+    const { phrase, docNumber, partialDocNumber, synonym, optionalWords } = this.ranking;
     const found = findDocNumber(text);
+    const partial = found ? null : findPartialDocNumber(text);
     const numberMatch: estypes.QueryDslQueryContainer | undefined = found
       ? { terms: { docNumberKeys: docNumberKeys(found.match), boost: docNumber } }
-      : undefined;
-    const expanded = this.analyzer.expandQuery(found ? found.rest : text);
-    if (expanded.tokens.length === 0) return { must: [numberMatch ?? { match_none: {} }] };
+      : partial
+        ? {
+            constant_score: {
+              filter: { bool: { filter: [{ term: { docAgencyCode: partial.match.agencyCode } }, { term: { year: partial.match.year } }] } },
+              boost: partialDocNumber,
+            },
+          }
+        : undefined;
+    const plan = this.analyzer.planQuery(found?.rest ?? partial?.rest ?? text);
+    if (plan.groups.length === 0) return { must: [numberMatch ?? { match_none: {} }] };
 
-    const words = (tokens: string[], boost: number): estypes.QueryDslQueryContainer => ({
-      multi_match: {
-        query: tokens.join(' '),
-        fields: [`title^${fields.title}`, `titleSearch^${fields.titleSearch}`, `body^${fields.body}`, `bodySearch^${fields.bodySearch}`],
-        type: 'best_fields',
-        minimum_should_match: tokens.length > 2 ? minimumShouldMatch : '100%',
-        tie_breaker: 0.3,
-        boost,
-      },
-    });
+    const { required, scored } = this.partition(plan.groups);
+    const share = level === 'all' ? this.firstOf(required.length) : level === 'most' ? this.mostOf(required.length) : 1;
+    const words: estypes.QueryDslQueryContainer = {
+      bool: { should: required.map((g) => this.groupQuery(g, 1)), minimum_should_match: share },
+    };
     const phrases = (tokens: string[], weight: number): estypes.QueryDslQueryContainer[] => [
       { match_phrase: { title: { query: tokens.join(' '), slop: phrase.titleSlop, boost: phrase.title * weight } } },
       { match_phrase: { body: { query: tokens.join(' '), slop: phrase.bodySlop, boost: phrase.body * weight } } },
     ];
-    const variants = synonymVariants(expanded);
-    const matches = [words(expanded.tokens, 1), ...variants.map((v) => words(v, synonym)), ...(numberMatch ? [numberMatch] : [])];
+    const typed = required.flatMap((g) => g.tokens);
     return {
-      must: [{ bool: { should: matches, minimum_should_match: 1 } }],
-      should: [...phrases(expanded.tokens, 1), ...variants.flatMap((v) => phrases(v, synonym))],
+      must: [numberMatch ? { bool: { should: [words, numberMatch], minimum_should_match: 1 } } : words],
+      should: [
+        ...phrases(typed, 1),
+        ...synonymVariants(plan).flatMap((v) => phrases(v, synonym)),
+        ...scored.map((g) => this.groupQuery(g, optionalWords)),
+      ],
+    };
+  }
+
+  /**
+   * One word or synonym span of a query, matched in any field: its words, a phrasing, its
+   * parts, the document's year (a year in the text counts for less), type or agency code.
+   */
+  private groupQuery(group: QueryGroup, boost: number): estypes.QueryDslQueryContainer {
+    const { synonym, year, yearInText, agencyCode, docType, parts: partsWeight } = this.ranking;
+    const textWeight = group.year !== undefined ? yearInText : 1;
+    const alternatives = [
+      this.wordsQuery(group.tokens, boost * textWeight),
+      ...group.phrasings.map((p) => this.phrasingQuery(p, boost * synonym)),
+    ];
+    if (group.parts) alternatives.push(this.phrasingQuery(group.parts, boost * partsWeight));
+    if (group.year !== undefined) alternatives.push({ constant_score: { filter: { term: { year: group.year } }, boost: boost * year } });
+    const [token] = group.tokens;
+    const type = group.tokens.length === 1 && token ? documentTypeOf(token) : undefined;
+    if (type) alternatives.push({ constant_score: { filter: { term: { docType: type } }, boost: boost * docType } });
+    if (group.tokens.length === 1 && token && AGENCY_CODE.test(token)) {
+      alternatives.push({ constant_score: { filter: { term: { docAgencyCode: token } }, boost: boost * agencyCode } });
+    }
+    // Summed, not the best one: a document saying it several ways (三会一课 and 支委会, 党课) is more about it.
+    return alternatives.length === 1 ? alternatives[0]! : { bool: { should: alternatives, minimum_should_match: 1 } };
+  }
+
+  /**
+   * Another way to say a group: one word is matched like a typed one; several (党的建设, 省
+   * 纪律检查委员会) as a phrase of the title or body, or all of them in the agency, or (for less)
+   * all of them anywhere in the title or body.
+   */
+  private phrasingQuery(tokens: string[], boost: number): estypes.QueryDslQueryContainer {
+    if (tokens.length === 1) return this.wordsQuery(tokens, boost);
+    const { fields, phrase } = this.ranking;
+    const query = tokens.join(' ');
+    return {
+      dis_max: {
+        queries: [
+          { match_phrase: { title: { query, slop: phrase.titleSlop, boost: boost * fields.title } } },
+          { match_phrase: { body: { query, slop: phrase.bodySlop, boost: boost * fields.body } } },
+          { match: { agencyText: { query, operator: 'and', boost: boost * fields.agency } } },
+          // Text may segment the words differently in context (非公有制经济 / 组织): all of them, anywhere, counts for less.
+          {
+            multi_match: {
+              query,
+              fields: [`titleSearch^${fields.titleSearch}`, `bodySearch^${fields.bodySearch}`],
+              type: 'best_fields',
+              operator: 'and',
+              boost: boost * phrase.wordsApart,
+            },
+          },
+        ],
+      },
+    };
+  }
+
+  /** Words that must all be in one field (title, body, their search forms, or the agency). */
+  private wordsQuery(tokens: string[], boost: number): estypes.QueryDslQueryContainer {
+    const { fields } = this.ranking;
+    return {
+      multi_match: {
+        query: tokens.join(' '),
+        fields: [
+          `title^${fields.title}`,
+          `titleSearch^${fields.titleSearch}`,
+          `body^${fields.body}`,
+          `bodySearch^${fields.bodySearch}`,
+          `agencyText^${fields.agency}`,
+        ],
+        type: 'best_fields',
+        operator: 'and',
+        tie_breaker: 0.3,
+        boost,
+      },
     };
   }
 }

@@ -1,0 +1,36 @@
+/** Which driver errors mean "a store is unreachable" (answered UNAVAILABLE with a retry hint) and which do not. */
+import { DomainError } from '@repo/errors';
+import { asUnavailable, unreachableStore } from '../src/availability';
+
+const named = (name: string, message = 'x', extra: Record<string, unknown> = {}) =>
+  Object.assign(Object.assign(new Error(message), { name }), extra);
+
+test('driver errors of an unreachable store, search cluster or bus are recognised', () => {
+  expect(unreachableStore(named('MongoServerSelectionError', 'connect ECONNREFUSED 127.0.0.1:27017'))).toBe('document store');
+  expect(unreachableStore(named('MongoNetworkError'))).toBe('document store');
+  expect(unreachableStore(named('MongoServerError', 'failed to connect to `host=127.0.0.1 user=ferretdb database=ferretdb`'))).toBe(
+    'document store',
+  );
+  expect(unreachableStore(named('ConnectionError', 'connect ECONNREFUSED 127.0.0.1:9200'))).toBe('search');
+  expect(unreachableStore(named('ResponseError', 'unavailable', { meta: { statusCode: 503 } }))).toBe('search');
+  expect(unreachableStore(named('NatsError', 'TIMEOUT', { code: 'TIMEOUT' }))).toBe('bus');
+});
+
+test('other errors stay what they were', () => {
+  const duplicate = named('MongoServerError', 'E11000 duplicate key error', { code: 11000 });
+  expect(unreachableStore(duplicate)).toBeUndefined();
+  expect(asUnavailable(duplicate)).toBe(duplicate);
+  expect(unreachableStore(named('ResponseError', 'mapper_parsing_exception', { meta: { statusCode: 400 } }))).toBeUndefined();
+  expect(unreachableStore(new TypeError('x is undefined'))).toBeUndefined();
+  expect(unreachableStore('not an error')).toBeUndefined();
+});
+
+test('an unreachable store becomes UNAVAILABLE with the dependency and a retry hint', () => {
+  const answered = asUnavailable(named('MongoServerSelectionError'));
+  expect(answered).toBeInstanceOf(DomainError);
+  expect(answered).toMatchObject({
+    kind: 'unavailable',
+    code: 'DEPENDENCY_UNAVAILABLE',
+    details: { dependency: 'document store', retryAfterSeconds: '5' },
+  });
+});

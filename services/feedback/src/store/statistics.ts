@@ -1,0 +1,200 @@
+/**
+ * Statistics kept ready: a tally per handling organisation and day, and per month, each with
+ * its leader posts' shares and the organisation's name and level, recomputed from the messages
+ * by a job; a report of a city's month reads one document per organisation and asks nothing
+ * else. A write marks its message's key (handling organisation
+ * and submission date) stale before it saves, so a crash in between costs a recomputation, never
+ * a miss. Recomputing a key from its messages (one equality query) gives the same answer however
+ * often it runs, which counters incremented by each write would not: on FerretDB v1 two
+ * concurrent `$inc` of one document can lose one.
+ */
+import { randomUUID } from 'node:crypto';
+import { scopesCovering } from '@repo/access';
+import { Schema, type Connection, type Model } from '@repo/db';
+import { rebasePath } from '@repo/kit';
+import { emptyTally, type Tally } from '../domain/statistics';
+
+export type Grain = 'day' | 'month';
+
+/** A leader post's share of an organisation's tally (messages written to the post that it handles). */
+export interface PostTally {
+  leaderPostId: string;
+  tally: Tally;
+}
+
+/** The tally of one organisation for one day or month, with the leader posts' shares of it. */
+export interface Rollup {
+  grain: Grain;
+  /** YYYY-MM-DD or YYYY-MM. */
+  period: string;
+  month: string;
+  organizationId: string;
+  /** Kept with the tally, so a report names its rows without looking each organisation up. */
+  organizationName: string;
+  orgPath: string;
+  level: string;
+  tally: Tally;
+  posts: PostTally[];
+}
+
+/** Where an organisation stands, as its rollups record it. */
+export interface RollupPlace {
+  orgPath: string;
+  level: string;
+  organizationName: string;
+}
+
+interface RollupRecord extends Rollup {
+  _id: string;
+  orgScopes: string[];
+  updatedAt: string;
+}
+
+interface StaleKey {
+  _id: string;
+  /** Replaced whenever the key is marked again: clearing it after a recomputation spares a newer mark. */
+  token: string;
+  at: string;
+}
+
+const rollupSchema = new Schema<RollupRecord>(
+  {
+    _id: { type: String, required: true },
+    grain: { type: String, required: true },
+    period: { type: String, required: true },
+    month: { type: String, required: true },
+    organizationId: { type: String, required: true },
+    organizationName: { type: String, default: '' },
+    orgPath: { type: String, required: true },
+    orgScopes: { type: [String], required: true },
+    level: { type: String, default: '' },
+    tally: { type: Schema.Types.Mixed, required: true },
+    posts: { type: Schema.Types.Mixed, default: [] },
+    updatedAt: { type: String, required: true },
+  },
+  { collection: 'statisticsRollups', versionKey: false, minimize: false },
+);
+rollupSchema.index({ orgScopes: 1, grain: 1, month: 1 });
+rollupSchema.index({ organizationId: 1 });
+
+const staleSchema = new Schema<StaleKey>(
+  { _id: { type: String, required: true }, token: { type: String, required: true }, at: { type: String, required: true } },
+  { collection: 'statisticsStale', versionKey: false },
+);
+
+const stateSchema = new Schema<{ _id: string; computedThrough: string }>(
+  { _id: { type: String, required: true }, computedThrough: { type: String, required: true } },
+  { collection: 'statisticsState', versionKey: false },
+);
+
+const rollupId = (grain: Grain, period: string, organizationId: string) => `${grain}|${period}|${organizationId}`;
+
+const withDefaults = (tally: Partial<Tally> | undefined): Tally => ({ ...emptyTally(), ...tally });
+
+export class StatisticsStore {
+  private readonly rollups: Model<RollupRecord>;
+  private readonly stale: Model<StaleKey>;
+  private readonly state: Model<{ _id: string; computedThrough: string }>;
+
+  constructor(connection: Connection) {
+    this.rollups = connection.model<RollupRecord>('StatisticsRollup', rollupSchema);
+    this.stale = connection.model<StaleKey>('StatisticsStale', staleSchema);
+    this.state = connection.model('StatisticsState', stateSchema);
+  }
+
+  async markDirty(keys: string[]): Promise<void> {
+    const at = new Date().toISOString();
+    await Promise.all(
+      keys.map((key) => this.stale.updateOne({ _id: key }, { $set: { token: randomUUID(), at } }, { upsert: true }).exec()),
+    );
+  }
+
+  async staleKeys(limit: number): Promise<StaleKey[]> {
+    return this.stale.find({}).limit(limit).lean<StaleKey[]>().exec();
+  }
+
+  async countStale(): Promise<number> {
+    return this.stale.countDocuments({}).exec();
+  }
+
+  /** Forgets a key recomputed, unless it was marked again meanwhile. */
+  async clear(key: StaleKey): Promise<void> {
+    await this.stale.deleteOne({ _id: key._id, token: key.token }).exec();
+  }
+
+  /**
+   * Sets the tally of one organisation for one day or month (one document: a key is one write);
+   * an empty tally removes it.
+   */
+  async replace(grain: Grain, period: string, organizationId: string, place: RollupPlace, tally: Tally, posts: PostTally[]): Promise<void> {
+    const _id = rollupId(grain, period, organizationId);
+    if (tally.submitted === 0) {
+      await this.rollups.deleteOne({ _id }).exec();
+      return;
+    }
+    const record: RollupRecord = {
+      _id,
+      grain,
+      period,
+      month: period.slice(0, 7),
+      organizationId,
+      ...place,
+      orgScopes: scopesCovering(place.orgPath),
+      tally,
+      posts,
+      updatedAt: new Date().toISOString(),
+    };
+    await this.rollups.replaceOne({ _id }, record, { upsert: true }).exec();
+  }
+
+  /** The day tallies of an organisation in a month. */
+  async days(organizationId: string, month: string): Promise<Rollup[]> {
+    const records = await this.rollups
+      .find({ organizationId, grain: 'day', month }, { _id: 0, orgScopes: 0, updatedAt: 0 })
+      .lean<Rollup[]>()
+      .exec();
+    return records.map((r) => ({
+      ...r,
+      tally: withDefaults(r.tally),
+      posts: (r.posts ?? []).map((p) => ({ ...p, tally: withDefaults(p.tally) })),
+    }));
+  }
+
+  /** Tallies of one grain and month placed at or below `scope` (one equality per field). */
+  async within(scope: string, grain: Grain, month: string): Promise<Rollup[]> {
+    const records = await this.rollups
+      .find({ orgScopes: scope, grain, month }, { _id: 0, orgScopes: 0, updatedAt: 0 })
+      .lean<Rollup[]>()
+      .exec();
+    return records.map((r) => ({
+      ...r,
+      tally: withDefaults(r.tally),
+      posts: (r.posts ?? []).map((p) => ({ ...p, tally: withDefaults(p.tally) })),
+    }));
+  }
+
+  /** Tallies carry their organisation's name: a renaming reaches them. */
+  async renameOrganization(organizationId: string, organizationName: string): Promise<number> {
+    return (await this.rollups.updateMany({ organizationId }, { $set: { organizationName } }).exec()).modifiedCount;
+  }
+
+  /** Tallies follow their organisation when its subtree moves. */
+  async followMove(from: string, to: string): Promise<number> {
+    const records = await this.rollups.find({ orgScopes: from }, { _id: 1, orgPath: 1 }).lean<{ _id: string; orgPath: string }[]>().exec();
+    for (const record of records) {
+      const orgPath = rebasePath(record.orgPath, from, to);
+      await this.rollups
+        .updateOne({ _id: record._id, orgPath: record.orgPath }, { $set: { orgPath, orgScopes: scopesCovering(orgPath) } })
+        .exec();
+    }
+    return records.length;
+  }
+
+  async computedThrough(): Promise<string> {
+    return (await this.state.findById('statistics').lean<{ computedThrough: string }>().exec())?.computedThrough ?? '';
+  }
+
+  async setComputedThrough(at: string): Promise<void> {
+    await this.state.updateOne({ _id: 'statistics' }, { $set: { computedThrough: at } }, { upsert: true }).exec();
+  }
+}
