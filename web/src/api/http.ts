@@ -19,7 +19,7 @@ export class ApiError extends Error {
 type QueryValue = string | number | boolean | undefined | null | readonly string[];
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   query?: Record<string, QueryValue>;
   /** A JSON body, or a file sent as it is (member import). */
   body?: unknown;
@@ -82,12 +82,29 @@ async function errorOf(response: Response): Promise<ApiError> {
   }
 }
 
+/** How far the gateway's clock is ahead of this browser's (from the Date of its last answer). */
+let serverOffsetMs = 0;
+
+/** The gateway's time now: an exam's timer counts down to the server's deadline, not the device's. */
+export function serverNow(): number {
+  return Date.now() + serverOffsetMs;
+}
+
+function noteServerTime(response: Response, sentAt: number): void {
+  const date = Date.parse(response.headers.get('date') ?? '');
+  // Date has whole seconds: the answer was made within the second it names, about mid-flight.
+  if (Number.isFinite(date)) serverOffsetMs = date + 500 - (sentAt + Date.now()) / 2;
+}
+
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  let sentAt = Date.now();
   let response = await send(path, options, tokens.token());
   if (response.status === 401 && !options.anonymous && tokens.token()) {
     const fresh = await tokens.refresh();
+    sentAt = Date.now();
     if (fresh) response = await send(path, options, fresh);
   }
+  noteServerTime(response, sentAt);
   if (!response.ok) throw await errorOf(response);
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
@@ -116,6 +133,39 @@ const codeMessages: Record<string, string> = {
   TRANSFER_TARGET_GONE: '接收党支部已不存在',
   TRANSFER_STATE: '该转接当前状态不能办理此步骤，请刷新后重试',
   MEMBER_IMPORT_FORMAT: '请上传 CSV 或 Excel（.xlsx）文件',
+  FEEDBACK_SUBMISSION_LIMIT: '今日留言次数已达上限，请明天再试',
+  FEEDBACK_TRACKING_NOT_FOUND: '查询码或联系方式不正确',
+  FEEDBACK_ALREADY_RATED: '该答复已评价过',
+  FEEDBACK_EXTENSION_USED: '每条留言只能延期一次',
+  FEEDBACK_EXTENSION_TOO_LATE: '已过答复期限，不能再延期',
+  FEEDBACK_WORKFLOW_STEP: '该留言当前状态不能办理此步骤，请刷新后重试',
+  FEEDBACK_NOT_YOUR_STEP: '此步骤须由受理或承办单位办理',
+  FEEDBACK_REVISION_CONFLICT: '留言已被他人办理，请刷新后重试',
+  FEEDBACK_ORGANIZATION_NOT_FOUND: '承办单位不存在或不在您的管理范围内',
+  FEEDBACK_LEADER_POST_RETIRED: '该领导职务已不再接收留言，请选择其他对象',
+  COURSE_FULL: '课程名额已满',
+  COURSE_ENDED: '课程已结束',
+  COURSE_AUDIENCE: '该课程不面向您开放',
+  COURSE_NOT_DRAFT: '只有草稿课程可以修改',
+  COURSE_WORKFLOW_STEP: '课程当前状态不能办理此步骤',
+  TRAINING_COURSE_COMPLETED: '您已完成过同一课程，属于重复培训',
+  TRAINING_TOPIC_REPEATED: '同一主题的培训在规定期限内已参加过，属于重复培训',
+  TRAINING_DATES_OVERLAP: '与已参加的脱产培训时间重叠',
+  LEARNING_NOT_A_LEARNER: '您的账号未关联党员档案，暂不能学习',
+  LEARNING_SESSION_ENDED: '本次学习已结束，请重新开始学习',
+  LEARNING_PLAYBACK_TOO_FAST: '播放进度超过实际用时，未计入',
+  LEARNING_OFFLINE_BY_ATTENDANCE: '集中培训按考勤记录学时',
+  EXAM_NOT_OPEN: '考试尚未开始或已经结束',
+  EXAM_CLOSED: '考试已结束',
+  EXAM_ALREADY_PASSED: '您已通过该考试',
+  EXAM_NO_RETAKES_LEFT: '补考次数已用完',
+  EXAM_DEADLINE_PASSED: '考试时间已到，试卷已交',
+  EXAM_PAPER_SUBMITTED: '试卷已交，不能再作答',
+  EXAM_SELF_GRADING: '不能批阅自己的试卷',
+  NOTICE_SELF_REVIEW: '不能审核自己起草的通报（需由另一位纪检人员审核）',
+  NOTICE_WORKFLOW_STEP: '通报当前状态不能办理此步骤',
+  WARNING_NOT_ASSIGNEE: '只有被分派人可以签收该预警',
+  WARNING_WORKFLOW_STEP: '预警当前状态不能办理此步骤',
 };
 
 const fieldLabels: Record<string, string> = {
@@ -136,6 +186,16 @@ const fieldLabels: Record<string, string> = {
   income: '月收入',
   userName: '用户名',
   password: '密码',
+  subject: '标题',
+  contact: '联系方式',
+  contactName: '称呼',
+  trackingCode: '查询码',
+  domain: '所属领域',
+  organizationId: '受理单位',
+  note: '说明',
+  reason: '理由',
+  days: '延期天数',
+  comment: '意见',
 };
 
 /** "body.title" → 标题; a field the portal has no word for keeps its name. */
