@@ -17,9 +17,9 @@ export interface Person {
 }
 
 export interface Cast {
-  province: { id: string; name: string };
-  city: { id: string; name: string };
-  branch: { id: string; name: string };
+  province: { id: string; name: string; path: string };
+  city: { id: string; name: string; path: string };
+  branch: { id: string; name: string; path: string };
   reviewer: Person;
   editor: Person;
   secretary: Person;
