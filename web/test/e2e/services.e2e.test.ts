@@ -184,7 +184,7 @@ test('a member enrols in a course, finishes its unit and sees their class hours'
   await signIn(member.page, cast.member, /\/me$/);
   await member.page.getByRole('link', { name: /我的课程/ }).click();
   await member.page.getByRole('heading', { level: 3, name: title }).waitFor();
-  expect(await report.capture(member.page, 'my-courses', 'phone')).toEqual([]);
+  expect(await report.capture(member.page, 'my-courses-enrol', 'phone')).toEqual([]);
   await member.page.getByRole('button', { name: `报名学习《${title}》` }).click();
   await member.page.getByRole('heading', { level: 1, name: title }).waitFor();
   await member.page.getByRole('button', { name: '开始学习：全会公报解读' }).click();
@@ -197,7 +197,7 @@ test('a member enrols in a course, finishes its unit and sees their class hours'
   await member.page.goto('/me/hours');
   await expect(member.page.getByTestId('hours-total').innerText()).resolves.toMatch(/^1\s*学时/);
   await member.page.getByText('全会公报解读').waitFor();
-  expect(await report.capture(member.page, 'my-hours', 'phone')).toEqual([]);
+  expect(await report.capture(member.page, 'my-hours-earned', 'phone')).toEqual([]);
   await member.page.goto('/me/courses');
   await member.page.getByText('已得 1 / 1 学时').waitFor();
   expect(await problemsOf(member)).toEqual([]);
@@ -300,9 +300,10 @@ test('published notices and power lists, and every new page passes axe at both w
     { name: 'power-item', path: `/power-lists/${item.id}`, heading: '发展党员' },
   ];
   const memberPages = [
-    { name: 'my-courses', path: '/me/courses', heading: '我的课程' },
-    { name: 'my-hours', path: '/me/hours', heading: '我的学时' },
-    { name: 'my-trainings', path: '/me/trainings', heading: '我的培训档案' },
+    // Each page's data, once shown: axe looks at the page as people read it.
+    { name: 'my-courses', path: '/me/courses', heading: '我的课程', ready: '.pb-card' },
+    { name: 'my-hours', path: '/me/hours', heading: '我的学时', ready: '[data-testid="hours-total"]' },
+    { name: 'my-trainings', path: '/me/trainings', heading: '我的培训档案', ready: '.pb-card, [role="status"]' },
   ];
   const consolePages = [
     { name: 'console-feedback', path: '/console/feedback', heading: '留言办理' },
@@ -328,6 +329,7 @@ test('published notices and power lists, and every new page passes axe at both w
     for (const p of memberPages) {
       await member.page.goto(p.path);
       await member.page.getByRole('heading', { level: 1, name: p.heading }).waitFor();
+      await member.page.locator(p.ready).first().waitFor();
       expect({ page: p.name, width, findings: await report.capture(member.page, p.name, width) }).toEqual({
         page: p.name,
         width,
@@ -337,9 +339,11 @@ test('published notices and power lists, and every new page passes axe at both w
     const inspector = await page(width);
     await signIn(inspector.page, cast.inspector, /\/console\/dashboard$/);
     for (const p of consolePages) {
-      await inspector.page.goto(p.path);
+      // Through the menu, as people move about the console (no reload, no new session refresh).
+      await inspector.page.getByRole('navigation', { name: '工作台菜单' }).getByRole('link', { name: p.heading }).click();
+      await inspector.page.waitForURL(new RegExp(`${p.path}$`));
       await inspector.page.getByRole('heading', { level: 1, name: p.heading }).waitFor();
-      if (p.name === 'console-supervision') await inspector.page.getByText('最新检查点').waitFor();
+      if (p.name === 'console-supervision') await inspector.page.getByRole('heading', { name: '最新检查点' }).waitFor();
       expect({ page: p.name, width, findings: await report.capture(inspector.page, p.name, width) }).toEqual({
         page: p.name,
         width,
