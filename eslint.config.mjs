@@ -1,5 +1,6 @@
 // The one lint configuration for the whole repository.
 import js from '@eslint/js';
+import pluginVue from 'eslint-plugin-vue';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -32,5 +33,17 @@ export default tseslint.config(
         { patterns: [{ group: ['../store', '../store/*', '**/store/**'], message: 'a gRPC adapter calls use cases, not the store' }] },
       ],
     },
+  },
+  // The portal (web/): single-file components with TypeScript in <script setup>, run in browsers.
+  ...pluginVue.configs['flat/recommended'].map((config) => ({ ...config, files: ['web/**/*.vue'] })),
+  {
+    files: ['web/**/*.vue'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'], sourceType: 'module' } },
+    // Layout is prettier's (one config); a page's name is its file's, and pages are no reusable parts.
+    rules: { ...pluginVue.configs['no-layout-rules'].rules, 'vue/multi-word-component-names': 'off' },
+  },
+  {
+    files: ['web/src/**'],
+    languageOptions: { globals: { ...globals.browser } },
   },
 );

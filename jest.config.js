@@ -5,5 +5,5 @@ module.exports = {
   // the local stack: a CPU-bound test (a 5,000-row workbook) may take several seconds. Timeouts catch
   // hangs here; speed is measured in bench/.
   testTimeout: 60_000,
-  projects: ['<rootDir>/proto', '<rootDir>/packages/*', '<rootDir>/services/*', '<rootDir>/gateway'],
+  projects: ['<rootDir>/proto', '<rootDir>/packages/*', '<rootDir>/services/*', '<rootDir>/gateway', '<rootDir>/web'],
 };

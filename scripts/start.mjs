@@ -112,7 +112,9 @@ for (;;) {
 
 if (process.argv.includes('--seed')) run('npx', ['tsx', 'services/content/seed/load.ts'], { env: { GATEWAY_URL: gatewayUrl } });
 
-log(`ready. Point a browser at ${gatewayUrl}/docs (OpenAPI UI); the API is under ${gatewayUrl}/api/v1`);
+log(
+  `ready. Open the portal at ${gatewayUrl}/ (the console at ${gatewayUrl}/console); OpenAPI UI at ${gatewayUrl}/docs; the API is under ${gatewayUrl}/api/v1`,
+);
 log(`try: curl '${gatewayUrl}/api/v1/search/documents?q=${encodeURIComponent('三会一课')}'   (load demo documents: npm run seed)`);
 log('sign in: create the first administrator once with `npm run bootstrap-admin -- --user admin`, then POST /api/v1/auth/login');
 log(`repository: ${root}; Ctrl-C stops everything this command started`);

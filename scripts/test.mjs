@@ -8,9 +8,12 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureBrowser } from './browser.mjs';
 import { build, ensureDependencies, log, root, run, startStack, stopStack } from './lib.mjs';
 
 ensureDependencies();
+// Chromium and CJK fonts for the portal's browser tests (after npm ci: the fallback uses playwright-core).
+ensureBrowser();
 build();
 
 const jestArgs = process.argv.slice(2);

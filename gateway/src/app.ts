@@ -26,6 +26,7 @@ import { ErrorBody, frameworkError, registerErrorHandling, sendClientError } fro
 import { assertDecodableQuery, assertShallow, jsonText } from './request-rules';
 import type { RouteContext, ServiceRoutes } from './routes/common';
 import { textViolations } from './text-rule';
+import webPortal from './web';
 
 export const bodyLimitBytes = 1024 * 1024;
 
@@ -216,6 +217,7 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     },
     { prefix: '/api/v1' },
   );
+  await app.register(webPortal, { config });
 
   app.get('/healthz', { schema: { tags: ['health'], summary: 'The gateway process is alive', security: [] } }, async () => ({
     status: 'ok',

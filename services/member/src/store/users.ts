@@ -94,8 +94,14 @@ export class UserRepository {
           actor: input.createdBy,
           orgPath: input.orgPath,
           subjectId: record._id,
-          // memberId: a user created linked to a member is that member's account (learning links it).
-          data: { userName, roles: input.roles, organizationId: input.organizationId, memberId: input.memberId },
+          // A member linked at creation is announced as a later link is (member.user.updated):
+          // learning follows the account a member signs in with from these.
+          data: {
+            userName,
+            roles: input.roles,
+            organizationId: input.organizationId,
+            ...(input.memberId ? { memberId: input.memberId } : {}),
+          },
         },
       ]);
     } catch (err) {

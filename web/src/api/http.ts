@@ -1,0 +1,236 @@
+/**
+ * The one way the portal calls the gateway: JSON over fetch, the access token (kept in memory
+ * only) as a bearer, one refresh through the session cookie when it has expired, errors in the
+ * gateway's shape as ApiError.
+ */
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+type QueryValue = string | number | boolean | undefined | null | readonly string[];
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  query?: Record<string, QueryValue>;
+  /** A JSON body, or a file sent as it is (member import). */
+  body?: unknown;
+  contentType?: string;
+  signal?: AbortSignal;
+  /** Send no access token (public pages work the same signed in or not). */
+  anonymous?: boolean;
+}
+
+/** How the session module lends its token and its refresh to every call. */
+export interface TokenSource {
+  token(): string | null;
+  /** A new access token, or null when the session has ended. */
+  refresh(): Promise<string | null>;
+}
+
+let tokens: TokenSource = { token: () => null, refresh: async () => null };
+
+export function useTokens(source: TokenSource): void {
+  tokens = source;
+}
+
+export function queryString(query: Record<string, QueryValue> = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === '') continue;
+    if (Array.isArray(value)) for (const item of value) params.append(key, item);
+    else params.append(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+async function send(path: string, options: RequestOptions, token: string | null): Promise<Response> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (token && !options.anonymous) headers.authorization = `Bearer ${token}`;
+  let body: BodyInit | undefined;
+  if (options.body instanceof Blob) {
+    body = options.body;
+    headers['content-type'] = options.contentType ?? (options.body.type || 'application/octet-stream');
+  } else if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] = 'application/json';
+  }
+  return fetch(`/api/v1${path}${queryString(options.query)}`, {
+    method: options.method ?? 'GET',
+    headers,
+    body,
+    signal: options.signal,
+    credentials: 'same-origin',
+  });
+}
+
+async function errorOf(response: Response): Promise<ApiError> {
+  try {
+    const { error } = (await response.json()) as { error: { code: string; message: string; details?: Record<string, string> } };
+    return new ApiError(response.status, error.code, error.message, error.details ?? {});
+  } catch {
+    return new ApiError(response.status, 'HTTP_' + response.status, response.statusText);
+  }
+}
+
+/** How far the gateway's clock is ahead of this browser's (from the Date of its last answer). */
+let serverOffsetMs = 0;
+
+/** The gateway's time now: an exam's timer counts down to the server's deadline, not the device's. */
+export function serverNow(): number {
+  return Date.now() + serverOffsetMs;
+}
+
+function noteServerTime(response: Response, sentAt: number): void {
+  const date = Date.parse(response.headers.get('date') ?? '');
+  // Date has whole seconds: the answer was made within the second it names, about mid-flight.
+  if (Number.isFinite(date)) serverOffsetMs = date + 500 - (sentAt + Date.now()) / 2;
+}
+
+export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  let sentAt = Date.now();
+  let response = await send(path, options, tokens.token());
+  if (response.status === 401 && !options.anonymous && tokens.token()) {
+    const fresh = await tokens.refresh();
+    sentAt = Date.now();
+    if (fresh) response = await send(path, options, fresh);
+  }
+  noteServerTime(response, sentAt);
+  if (!response.ok) throw await errorOf(response);
+  if (response.status === 204) return undefined as T;
+  return (await response.json()) as T;
+}
+
+/** What the services' refusals mean to the person who met them (the rest by HTTP status). */
+const codeMessages: Record<string, string> = {
+  AUTH_INVALID_CREDENTIALS: '用户名或密码不正确',
+  AUTH_ACCOUNT_LOCKED: '登录失败次数过多，账号已临时锁定，请稍后再试',
+  AUTH_ACCOUNT_DISABLED: '账号已停用，请联系组织管理员',
+  CONTENT_SELF_REVIEW: '不能审核或发布自己提交的文件（需由另一位审核人办理）',
+  CONTENT_NOT_DRAFT: '只有草稿可以修改',
+  CONTENT_NO_ORGANIZATION: '账号未归属任何组织，不能撰写文件',
+  CONTENT_REVISION_CONFLICT: '内容已被他人修改，请刷新后重试',
+  STALE_REVISION: '内容已被他人修改，请刷新后重试',
+  MEETING_ORG_KIND: '会议只能记录在党支部或党小组下',
+  MEMBER_NATIONAL_ID_TAKEN: '该身份证号已有党员档案',
+  TRANSFER_EXPIRED: '介绍信已过有效期',
+  TRANSFER_ORIGIN_ONLY: '此步骤须由转出组织办理',
+  TRANSFER_TARGET_ONLY: '此步骤须由接收组织办理',
+  TRANSFER_REJECT_REASON: '请填写退回原因',
+  TRANSFER_DUES_ARREARS: '该党员党费未缴至转接当月，缴清后方可同意转出',
+  TRANSFER_ALREADY_OPEN: '该党员已有办理中的组织关系转接',
+  TRANSFER_SAME_ORGANIZATION: '接收组织与所在组织相同',
+  TRANSFER_TARGET_KIND: '接收组织须为党支部',
+  TRANSFER_TARGET_GONE: '接收党支部已不存在',
+  TRANSFER_STATE: '该转接当前状态不能办理此步骤，请刷新后重试',
+  MEMBER_IMPORT_FORMAT: '请上传 CSV 或 Excel（.xlsx）文件',
+  FEEDBACK_SUBMISSION_LIMIT: '今日留言次数已达上限，请明天再试',
+  FEEDBACK_TRACKING_NOT_FOUND: '查询码或联系方式不正确',
+  FEEDBACK_ALREADY_RATED: '该答复已评价过',
+  FEEDBACK_EXTENSION_USED: '每条留言只能延期一次',
+  FEEDBACK_EXTENSION_TOO_LATE: '已过答复期限，不能再延期',
+  FEEDBACK_WORKFLOW_STEP: '该留言当前状态不能办理此步骤，请刷新后重试',
+  FEEDBACK_NOT_YOUR_STEP: '此步骤须由受理或承办单位办理',
+  FEEDBACK_REVISION_CONFLICT: '留言已被他人办理，请刷新后重试',
+  FEEDBACK_ORGANIZATION_NOT_FOUND: '承办单位不存在或不在您的管理范围内',
+  FEEDBACK_LEADER_POST_RETIRED: '该领导职务已不再接收留言，请选择其他对象',
+  COURSE_FULL: '课程名额已满',
+  COURSE_ENDED: '课程已结束',
+  COURSE_AUDIENCE: '该课程不面向您开放',
+  COURSE_NOT_DRAFT: '只有草稿课程可以修改',
+  COURSE_WORKFLOW_STEP: '课程当前状态不能办理此步骤',
+  TRAINING_COURSE_COMPLETED: '您已完成过同一课程，属于重复培训',
+  TRAINING_TOPIC_REPEATED: '同一主题的培训在规定期限内已参加过，属于重复培训',
+  TRAINING_DATES_OVERLAP: '与已参加的脱产培训时间重叠',
+  LEARNING_NOT_A_LEARNER: '您的账号未关联党员档案，暂不能学习',
+  LEARNING_SESSION_ENDED: '本次学习已结束，请重新开始学习',
+  LEARNING_PLAYBACK_TOO_FAST: '播放进度超过实际用时，未计入',
+  LEARNING_OFFLINE_BY_ATTENDANCE: '集中培训按考勤记录学时',
+  EXAM_NOT_OPEN: '考试尚未开始或已经结束',
+  EXAM_CLOSED: '考试已结束',
+  EXAM_ALREADY_PASSED: '您已通过该考试',
+  EXAM_NO_RETAKES_LEFT: '补考次数已用完',
+  EXAM_DEADLINE_PASSED: '考试时间已到，试卷已交',
+  EXAM_PAPER_SUBMITTED: '试卷已交，不能再作答',
+  EXAM_SELF_GRADING: '不能批阅自己的试卷',
+  NOTICE_SELF_REVIEW: '不能审核自己起草的通报（需由另一位纪检人员审核）',
+  NOTICE_WORKFLOW_STEP: '通报当前状态不能办理此步骤',
+  WARNING_NOT_ASSIGNEE: '只有被分派人可以签收该预警',
+  WARNING_WORKFLOW_STEP: '预警当前状态不能办理此步骤',
+};
+
+const fieldLabels: Record<string, string> = {
+  title: '标题',
+  docNumber: '文号',
+  agency: '发文机关',
+  docType: '文种',
+  issuedAt: '成文日期',
+  region: '地区',
+  topics: '主题',
+  body: '正文',
+  topic: '会议主题',
+  minutes: '会议记录',
+  date: '日期',
+  month: '月份',
+  amountFen: '金额',
+  reference: '缴费凭证号',
+  income: '月收入',
+  userName: '用户名',
+  password: '密码',
+  subject: '标题',
+  contact: '联系方式',
+  contactName: '称呼',
+  trackingCode: '查询码',
+  domain: '所属领域',
+  organizationId: '受理单位',
+  note: '说明',
+  reason: '理由',
+  days: '延期天数',
+  comment: '意见',
+};
+
+/** "body.title" → 标题; a field the portal has no word for keeps its name. */
+function fieldsOf(details: Record<string, string>): string {
+  const names = Object.keys(details).map((key) => {
+    const last = key.split('.').pop() ?? key;
+    return fieldLabels[last] ?? last;
+  });
+  return [...new Set(names)].join('、');
+}
+
+/** What to tell a person about a failed call, in their language. */
+export function describeError(err: unknown): string {
+  if (err instanceof DOMException && err.name === 'AbortError') return '';
+  if (!(err instanceof ApiError)) return '网络异常，请稍后重试';
+  const known = codeMessages[err.code];
+  if (known) return known;
+  switch (err.status) {
+    case 400: {
+      const fields = fieldsOf(err.details);
+      return fields ? `填写的内容有误，请检查：${fields}` : '填写的内容有误，请检查后重试';
+    }
+    case 401:
+      return '请先登录';
+    case 403:
+      return '您没有执行此操作的权限';
+    case 404:
+      return '未找到相关内容，或不在您的管理范围内';
+    case 409:
+      return '操作与当前状态冲突，请刷新后重试';
+    case 413:
+      return '文件过大';
+    case 429:
+      return '操作过于频繁，请稍后再试';
+    default:
+      return err.status >= 500 ? '服务暂时不可用，请稍后重试' : '操作未能完成，请稍后重试';
+  }
+}

@@ -1,0 +1,232 @@
+/** Courses, study, class hours, exams and trainings (gateway/src/routes/learning). */
+import { api } from './http';
+import type { Page } from './member';
+
+export interface Unit {
+  id: string;
+  title: string;
+  kind: 'article' | 'video' | 'document' | 'offlineSession' | string;
+  minutes: number;
+  videoSeconds: number;
+  testExamId: string;
+  days: { date: string; part: string }[];
+  place: string;
+  hours: number;
+}
+
+export interface Course {
+  id: string;
+  title: string;
+  code: string;
+  summary: string;
+  category: string;
+  requirement: string;
+  audience: { kind: string; cadreLevels: string[] };
+  topic: string;
+  organiserKind: string;
+  organiserName: string;
+  fullTime: boolean;
+  capacity: number;
+  seatsTaken: number;
+  units: Unit[];
+  hours: number;
+  startDate: string;
+  endDate: string;
+  status: string;
+  revision: number;
+}
+
+export interface UnitProgress {
+  unitId: string;
+  completedAt: string;
+  coveragePermille: number;
+  readToPermille: number;
+  daysAttended: string[];
+  testPassed: boolean;
+  hours: number;
+}
+
+export interface Enrolment {
+  id: string;
+  courseId: string;
+  memberId: string;
+  status: 'enrolled' | 'completed' | 'cancelled' | string;
+  enrolledAt: string;
+  completedAt: string;
+  units: UnitProgress[];
+  hours: number;
+}
+
+export interface StudySession {
+  id: string;
+  courseId: string;
+  unitId: string;
+  kind: string;
+  startedAt: string;
+  videoSeconds: number;
+}
+
+export interface RuleStanding {
+  code: string;
+  title: string;
+  windowYears: number;
+  required: number;
+  earned: number;
+  expected: number;
+  offlineSessions: number;
+  requiredOfflineSessions: number;
+  met: boolean;
+  onTrack: boolean;
+}
+
+export interface Ledger {
+  memberId: string;
+  year: number;
+  entries: {
+    key: string;
+    kind: string;
+    hours: number;
+    date: string;
+    title: string;
+    courseId: string;
+    unitId: string;
+    trainingId: string;
+  }[];
+  online: number;
+  offline: number;
+  total: number;
+  offlineSessions: number;
+  rules: RuleStanding[];
+  onTrack: boolean;
+  assessedQuarters: number;
+  requirementSet: string;
+}
+
+export interface Exam {
+  id: string;
+  title: string;
+  status: string;
+  durationMinutes: number;
+  passMark: number;
+  retakes: number;
+  opensAt: string;
+  closesAt: string;
+  totalScore: number;
+  revision: number;
+}
+
+export interface PaperQuestion {
+  questionId: string;
+  type: 'singleChoice' | 'multipleChoice' | 'trueFalse' | 'fillIn' | 'shortAnswer' | string;
+  stem: string;
+  options: { key: string; text: string }[];
+  blanks: number;
+  score: number;
+}
+
+export interface Answer {
+  keys?: string[];
+  truth?: boolean;
+  texts?: string[];
+}
+
+export interface Paper {
+  id: string;
+  examId: string;
+  attempt: number;
+  status: 'open' | 'submitted' | 'graded' | string;
+  questions: PaperQuestion[];
+  answers: { questionId: string; keys: string[]; truth: boolean; texts: string[]; answeredAt: string; score: number }[];
+  startedAt: string;
+  deadline: string;
+  submittedAt: string;
+  autoSubmitted: boolean;
+  score: number;
+  totalScore: number;
+  passed: boolean;
+}
+
+export interface Training {
+  id: string;
+  title: string;
+  topic: string;
+  courseId: string;
+  organiserKind: string;
+  organiserName: string;
+  mode: string;
+  fullTime: boolean;
+  startDate: string;
+  endDate: string;
+  hours: number;
+  certificateNumber: string;
+  status: string;
+  createdAt: string;
+}
+
+export const unitKindLabels: Record<string, string> = { article: '图文', video: '视频', document: '文件', offlineSession: '集中培训' };
+export const categoryLabels: Record<string, string> = {
+  theory: '理论学习',
+  partySpirit: '党性教育',
+  professional: '业务知识',
+  integrity: '廉洁教育',
+  policy: '政策法规',
+  other: '其他',
+};
+export const requirementLabels: Record<string, string> = { required: '必修', elective: '选修' };
+export const courseStatusLabels: Record<string, string> = { draft: '草稿', published: '已发布', withdrawn: '已撤回' };
+export const enrolmentStatusLabels: Record<string, string> = { enrolled: '学习中', completed: '已完成', cancelled: '已取消' };
+export const examStatusLabels: Record<string, string> = { draft: '草稿', published: '已发布', closed: '已结束' };
+export const questionTypeLabels: Record<string, string> = {
+  singleChoice: '单选题',
+  multipleChoice: '多选题',
+  trueFalse: '判断题',
+  fillIn: '填空题',
+  shortAnswer: '简答题',
+};
+export const organiserKindLabels: Record<string, string> = {
+  organizationDepartment: '组织部',
+  partySchool: '党校',
+  department: '部门',
+  other: '其他',
+};
+export const trainingModeLabels: Record<string, string> = { online: '线上', offline: '线下' };
+
+const id = encodeURIComponent;
+
+export const listCourses = (query: { forMe?: boolean; status?: string; page?: number; size?: number }) =>
+  api<Page<Course>>('/courses', { query });
+export const getCourse = (courseId: string) => api<Course>(`/courses/${id(courseId)}`);
+export const createCourse = (body: Record<string, unknown>) => api<Course>('/courses', { method: 'POST', body });
+export const stepCourse = (courseId: string, action: 'publish' | 'withdraw', note?: string) =>
+  api<Course>(`/courses/${id(courseId)}/${action}`, { method: 'POST', body: note ? { note } : {} });
+
+export const myEnrolments = (query: { status?: string; page?: number; size?: number } = {}) =>
+  api<Page<Enrolment>>('/me/enrolments', { query: { size: 100, ...query } });
+export const enrol = (courseId: string) => api<Enrolment>(`/courses/${id(courseId)}/enrolments`, { method: 'POST', body: {} });
+export const getEnrolment = (enrolmentId: string) => api<Enrolment>(`/enrolments/${id(enrolmentId)}`);
+export const startUnit = (courseId: string, unitId: string) =>
+  api<StudySession>(`/courses/${id(courseId)}/units/${id(unitId)}/sessions`, { method: 'POST' });
+export const reportProgress = (
+  sessionId: string,
+  body: { readToPermille?: number; intervals?: { fromSecond: number; toSecond: number }[] },
+) =>
+  api<{ unit: UnitProgress; unitCompleted: boolean; courseCompleted: boolean }>(`/learning-sessions/${id(sessionId)}/progress`, {
+    method: 'POST',
+    body,
+  });
+
+export const myLedger = (year?: number) => api<Ledger>('/me/ledger', { query: { year } });
+
+export const listExams = (query: { status?: string; page?: number; size?: number } = {}) => api<Page<Exam>>('/exams', { query });
+export const getExam = (examId: string) => api<Exam>(`/exams/${id(examId)}`);
+export const stepExam = (examId: string, action: 'publish' | 'close') => api<Exam>(`/exams/${id(examId)}/${action}`, { method: 'POST' });
+export const openPaper = (examId: string) => api<Paper>(`/exams/${id(examId)}/papers`, { method: 'POST' });
+export const getPaper = (paperId: string) => api<Paper>(`/papers/${id(paperId)}`);
+export const answerQuestion = (paperId: string, questionId: string, answer: Answer) =>
+  api<Paper>(`/papers/${id(paperId)}/answers/${id(questionId)}`, { method: 'PUT', body: answer });
+export const submitPaper = (paperId: string) => api<Paper>(`/papers/${id(paperId)}/submit`, { method: 'POST' });
+
+export const myTrainings = (memberId: string) => api<Page<Training>>(`/cadres/${id(memberId)}/trainings`, { query: { size: 100 } });
+
+/** 1.25 → "1.25"; 8 → "8". */
+export const hoursText = (hours: number) => String(Number(hours.toFixed(2)));

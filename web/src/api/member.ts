@@ -1,0 +1,243 @@
+/** The organisation tree, members, meetings, dues and transfers (gateway/src/routes/member). */
+import { api } from './http';
+
+export interface Page<T> {
+  total: number;
+  page: number;
+  size: number;
+  items: T[];
+}
+
+export interface Organization {
+  id: string;
+  name: string;
+  kind: 'committee' | 'generalBranch' | 'branch' | 'group' | string;
+  parentId: string;
+  path: string;
+  depth: number;
+  code: string;
+  childCount: number;
+  memberCount: number;
+}
+
+export interface Member {
+  id: string;
+  name: string;
+  gender: string;
+  ethnicity: string;
+  birthDate: string;
+  nationalId: string;
+  education: string;
+  phone: string;
+  organizationId: string;
+  stage: string;
+  duesCategory: string;
+  duesIncomeFen: number;
+}
+
+export interface ImportReport {
+  rows: number;
+  imported: number;
+  invalidRows: number;
+  /** The first 200 errors by line. */
+  errors: { line: number; field: string; problem: string }[];
+  errorCount: number;
+  warnings: string[];
+}
+
+export interface Meeting {
+  id: string;
+  organizationId: string;
+  type: string;
+  date: string;
+  topic: string;
+  minutes: string;
+  attendance: { present: string[]; excused: string[]; absent: string[] };
+  recordedBy: string;
+  createdAt: string;
+}
+
+export interface BranchCompliance {
+  organizationId: string;
+  organizationName: string;
+  compliant: boolean;
+  types: { type: string; required: number; held: number; compliant: boolean; missingMonths: string[] }[];
+}
+
+export interface Bill {
+  id: string;
+  memberId: string;
+  memberName: string;
+  organizationId: string;
+  month: string;
+  amountFen: number;
+  paidFen: number;
+  owedFen: number;
+  settled: boolean;
+  category: string;
+  basisFen: number;
+  paymentRefs: string[];
+}
+
+export interface ArrearsLine {
+  memberId: string;
+  memberName: string;
+  organizationId: string;
+  unpaidMonths: number;
+  consecutiveMonths: number;
+  owedFen: number;
+  oldestUnpaidMonth: string;
+}
+
+export interface Transfer {
+  id: string;
+  memberId: string;
+  memberName: string;
+  fromOrganizationId: string;
+  toOrganizationId: string;
+  status: string;
+  initiatedAt: string;
+  expiresAt: string;
+  reason: string;
+}
+
+export const orgKindLabels: Record<string, string> = { committee: '党委', generalBranch: '党总支', branch: '党支部', group: '党小组' };
+
+export const stageLabels: Record<string, string> = {
+  applicant: '入党申请人',
+  activist: '入党积极分子',
+  candidate: '发展对象',
+  probationary: '预备党员',
+  full: '正式党员',
+  disqualified: '取消资格',
+};
+
+export const meetingTypeLabels: Record<string, string> = {
+  generalMeeting: '支部党员大会',
+  committeeMeeting: '支委会',
+  groupMeeting: '党小组会',
+  partyLecture: '党课',
+};
+
+export const transferStatusLabels: Record<string, string> = {
+  initiated: '已发起',
+  approvedByOrigin: '转出方已同意',
+  received: '已接收',
+  completed: '已完成',
+  rejected: '已退回',
+  expired: '已过期',
+};
+
+/** The import file's columns by the field names its errors use (the Chinese header names). */
+export const importFieldLabels: Record<string, string> = {
+  name: '姓名',
+  gender: '性别',
+  ethnicity: '民族',
+  birthDate: '出生日期',
+  nationalId: '身份证号',
+  education: '学历',
+  phone: '手机号',
+  organizationId: '所在组织',
+  stage: '发展阶段',
+  applicationDate: '申请入党日期',
+  activistDate: '确定积极分子日期',
+  candidateDate: '确定发展对象日期',
+  probationaryDate: '接收预备党员日期',
+  fullDate: '转正日期',
+};
+
+export const duesCategoryLabels: Record<string, string> = {
+  inService: '在职',
+  retired: '离退休',
+  student: '学生',
+  unemployed: '无固定收入',
+  minimumLiving: '享受低保',
+  annualSalary: '年薪制',
+  exempt: '免交',
+};
+
+export const listOrganizations = (query: { parentId?: string; kind?: string; descendants?: boolean; page?: number; size?: number }) =>
+  api<Page<Organization>>('/organizations', { query });
+
+export const getOrganization = (id: string) => api<Organization>(`/organizations/${encodeURIComponent(id)}`);
+
+export const childrenOf = (id: string) =>
+  api<Page<Organization>>(`/organizations/${encodeURIComponent(id)}/children`, { query: { size: 100 } });
+
+export const getMember = (id: string) => api<Member>(`/members/${encodeURIComponent(id)}`);
+
+export const listMembers = (query: { organizationId?: string; name?: string; stage?: string; page?: number; size?: number }) =>
+  api<Page<Member>>('/members', { query });
+
+export const importMembers = (file: File, options: { dryRun?: boolean; importValidOnly?: boolean }) => {
+  const xlsx = /\.xlsx$/i.test(file.name);
+  return api<ImportReport>('/members/import', {
+    method: 'POST',
+    body: file,
+    contentType: xlsx ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv',
+    query: { dryRun: options.dryRun, importValidOnly: options.importValidOnly },
+  });
+};
+
+export const listMeetings = (query: { organizationId?: string; type?: string; from?: string; to?: string; page?: number; size?: number }) =>
+  api<Page<Meeting>>('/meetings', { query });
+
+export const recordMeeting = (body: {
+  organizationId: string;
+  type: string;
+  date: string;
+  topic: string;
+  minutes: string;
+  attendance: { present: string[]; excused?: string[]; absent?: string[] };
+}) => api<Meeting>('/meetings', { method: 'POST', body });
+
+export const meetingCompliance = (query: {
+  organizationId?: string;
+  quarter?: string;
+  behindOnly?: boolean;
+  page?: number;
+  size?: number;
+}) => api<Page<BranchCompliance> & { quarter: string }>('/meetings/compliance', { query });
+
+export const listBills = (query: {
+  organizationId?: string;
+  month?: string;
+  memberId?: string;
+  unpaidOnly?: boolean;
+  page?: number;
+  size?: number;
+}) => api<Page<Bill>>('/dues/bills', { query });
+
+export const generateBills = (organizationId: string, month: string) =>
+  api<{ created: number; existing: number; totalFen: number }>('/dues/bills', { method: 'POST', body: { organizationId, month } });
+
+export const recordPayment = (body: { memberId: string; month: string; amountFen: number; reference: string }) =>
+  api<{ recorded: boolean; bill: Bill }>('/dues/payments', { method: 'POST', body });
+
+export const arrears = (query: { organizationId?: string; minMonths?: number; page?: number; size?: number }) =>
+  api<Page<ArrearsLine> & { totalOwedFen: number }>('/dues/arrears', { query });
+
+export const quoteDues = (category: string, income?: number) =>
+  api<{ category: string; monthlyFen: number; rateBasisPoints: number; bracket: string; basisFen: number }>('/dues/quote', {
+    query: { category, income },
+    anonymous: true,
+  });
+
+export const listTransfers = (query: { status?: string; organizationId?: string; page?: number; size?: number }) =>
+  api<Page<Transfer>>('/transfers', { query });
+
+export const startTransfer = (body: { memberId: string; toOrganizationId: string; reason: string }) =>
+  api<Transfer>('/transfers', { method: 'POST', body });
+
+export const actOnTransfer = (id: string, action: 'approve' | 'receive' | 'reject', reason?: string) =>
+  api<Transfer>(`/transfers/${encodeURIComponent(id)}/${action}`, { method: 'POST', body: reason ? { reason } : {} });
+
+/** The current quarter, e.g. 2026-Q4. */
+export function currentQuarter(now = new Date()): string {
+  return `${now.getFullYear()}-Q${Math.floor(now.getMonth() / 3) + 1}`;
+}
+
+/** The current month, e.g. 2026-12. */
+export function currentMonth(now = new Date()): string {
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`;
+}
