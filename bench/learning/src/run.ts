@@ -487,9 +487,6 @@ async function main(): Promise<void> {
         ledgerClient.close();
         portraitClient.close();
       });
-      const cityCallers = await Promise.all(
-        fullCities.map((c) => credentialsFor({ userId: `bench-city-${c.city}`, roles: ['orgAdmin'], orgPath: c.path })),
-      );
       const provinceCaller = { userId: 'bench-province', roles: ['orgAdmin'], orgPath: province.province.path };
       const rpcStep = (name: string, call: () => Promise<unknown>): Step => ({
         name,
@@ -504,12 +501,13 @@ async function main(): Promise<void> {
         },
       });
       let k = 0;
-      const reportStep = rpcStep('report', () => {
-        const i = k++ % fullCities.length;
+      // Assertions are short-lived: each request signs its own, as the gateway does.
+      const reportStep = rpcStep('report', async () => {
+        const c = fullCities[k++ % fullCities.length]!;
         return ledgerClient.call(
           'getHoursReport',
-          pb.GetHoursReportRequest.fromPartial({ organizationId: fullCities[i]!.id, year, page: { page: 1, size: 50 } }),
-          cityCallers[i]!,
+          pb.GetHoursReportRequest.fromPartial({ organizationId: c.id, year, page: { page: 1, size: 50 } }),
+          await credentialsFor({ userId: `bench-city-${c.city}`, roles: ['orgAdmin'], orgPath: c.path }),
         );
       });
       let j = 0;

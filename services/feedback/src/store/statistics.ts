@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { scopesCovering } from '@repo/access';
-import { Schema, type Connection, type Model } from '@repo/db';
+import { isDuplicateKey, Schema, type Connection, type Model } from '@repo/db';
 import { rebasePath } from '@repo/kit';
 import { emptyTally, type Tally } from '../domain/statistics';
 
@@ -144,7 +144,14 @@ export class StatisticsStore {
       posts,
       updatedAt: new Date().toISOString(),
     };
-    await this.rollups.replaceOne({ _id }, record, { upsert: true }).exec();
+    try {
+      await this.rollups.replaceOne({ _id }, record, { upsert: true }).exec();
+    } catch (err) {
+      // Two runs upserting one key at once (a tick and a catch-up): the store refuses the second
+      // insert, and the document now exists, so replacing it is what is left to do.
+      if (!isDuplicateKey(err)) throw err;
+      await this.rollups.replaceOne({ _id }, record).exec();
+    }
   }
 
   /** The day tallies of an organisation in a month. */

@@ -45,7 +45,7 @@ test('a province is paged by token in the order of path, name and id, the same m
   let token = '';
   let pages = 0;
   do {
-    const page = await list({ organizationId: tree.province.id, page: { size: 2 }, pageToken: token });
+    const page = await list({ organizationId: tree.province.id, page: { page: 0, size: 2 }, pageToken: token });
     expect(page.page!.total).toBe('0');
     expect(page.members.length).toBeLessThanOrEqual(2);
     walked.push(...page.members.map((m) => m.id));
@@ -56,8 +56,8 @@ test('a province is paged by token in the order of path, name and id, the same m
 
   // A numbered page (by offset) holds what the token of the page before leads to.
   const second = await list({ organizationId: tree.province.id, page: { page: 2, size: 2 } });
-  const first = await list({ organizationId: tree.province.id, page: { size: 2 } });
-  const byToken = await list({ organizationId: tree.province.id, page: { size: 2 }, pageToken: first.nextPageToken });
+  const first = await list({ organizationId: tree.province.id, page: { page: 0, size: 2 } });
+  const byToken = await list({ organizationId: tree.province.id, page: { page: 0, size: 2 }, pageToken: first.nextPageToken });
   expect(second.members.map((m) => m.id)).toEqual(byToken.members.map((m) => m.id));
 });
 
