@@ -88,21 +88,16 @@ export function memberService(records: MemberRecords, imports: MemberImport): Se
       return { member: toProtoMember(member, revealed) };
     },
 
-    async listMembers(request, { caller, deadlineMs }) {
+    async listMembers(request, { caller }) {
       const page = pageOf(request, paging);
       const stage = stageCodec.fromProto(request.stage);
       const gender = genderCodec.fromProto(request.gender);
       const result = await records.list(
         caller,
         { organizationId: request.organizationId, name: request.name, ...(stage ? { stage } : {}), ...(gender ? { gender } : {}) },
-        // The caller's deadline goes to the store: a page stops short, a query gets maxTimeMS.
-        { ...page, pageToken: request.pageToken, withTotal: request.withTotal, deadlineMs },
+        page,
       );
-      return {
-        members: result.items.map((m) => toProtoMember(m, false)),
-        page: pageAnswer(page, result.total ?? 0),
-        nextPageToken: result.nextPageToken ?? '',
-      };
+      return { members: result.items.map((m) => toProtoMember(m, false)), page: pageAnswer(page, result.total) };
     },
 
     async updateMember(request, { caller }) {

@@ -42,8 +42,6 @@ export interface Bill {
   createdAt: string;
   updatedAt: string;
   createdBy: string;
-  /** The billing run that created the bill ('' for bills created before runs). */
-  runId: string;
   revision: number;
 }
 
@@ -71,7 +69,6 @@ const billSchema = new Schema(
     createdAt: { type: String, required: true },
     updatedAt: { type: String, required: true },
     createdBy: { type: String, required: true },
-    runId: { type: String, default: '' },
     revision: { type: Number, required: true },
     ...outboxSchemaFields,
   },
@@ -85,7 +82,7 @@ billSchema.index({ month: 1, owedFen: 1 });
 
 function toBill(record: BillRecord): Bill {
   const { _id, orgScopes: _scopes, ...rest } = withoutOutbox(record);
-  return { id: _id, ...rest, payments: rest.payments ?? [], arrearsWarnedAt: rest.arrearsWarnedAt ?? '', runId: rest.runId ?? '' };
+  return { id: _id, ...rest, payments: rest.payments ?? [], arrearsWarnedAt: rest.arrearsWarnedAt ?? '' };
 }
 
 export type NewBill = Pick<
@@ -118,15 +115,14 @@ export class BillRepository {
     this.paths = { name: 'duesBills', store: this.store, pathFields: ['orgPath'], scopesField: 'orgScopes' };
   }
 
-  /** memberId -> amount and run of every bill of `month` in a subtree: one query for a whole run. */
-  async existingUnder(month: string, path: string): Promise<Map<string, { amountFen: number; runId: string }>> {
-    const found = new Map<string, { amountFen: number; runId: string }>();
-    type Row = Pick<BillRecord, 'memberId' | 'amountFen' | 'runId'>;
+  /** memberId -> amountFen of every bill of `month` in a subtree: one query for a whole run. */
+  async existingUnder(month: string, path: string): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
     const cursor = this.store.model
-      .find({ month, ...within(path) }, { memberId: 1, amountFen: 1, runId: 1 })
-      .lean<Row[]>()
+      .find({ month, ...within(path) }, { memberId: 1, amountFen: 1 })
+      .lean<Pick<BillRecord, 'memberId' | 'amountFen'>[]>()
       .cursor({ batchSize: 5_000 });
-    for await (const r of cursor as AsyncIterable<Row>) found.set(r.memberId, { amountFen: r.amountFen, runId: r.runId ?? '' });
+    for await (const r of cursor) found.set((r as Pick<BillRecord, 'memberId'>).memberId, (r as Pick<BillRecord, 'amountFen'>).amountFen);
     return found;
   }
 
@@ -147,7 +143,7 @@ export class BillRepository {
    * meanwhile (a second run racing this one) is skipped, not doubled: the unique index refuses
    * it, and the rest are inserted again. Answers the bills this call created.
    */
-  async createMany(inputs: NewBill[], actor: string, runId = ''): Promise<Bill[]> {
+  async createMany(inputs: NewBill[], actor: string): Promise<Bill[]> {
     const now = new Date().toISOString();
     let pending: BillRecord[] = inputs.map((input) => ({
       _id: randomUUID(),
@@ -160,7 +156,6 @@ export class BillRepository {
       createdAt: now,
       updatedAt: now,
       createdBy: actor,
-      runId,
       revision: 1,
     }));
     const created: BillRecord[] = [];
