@@ -321,6 +321,8 @@ test('an administrator bills the month and records a payment; a transfer out wai
   await form.getByLabel('接收党支部').click();
   await admin.page.getByRole('option', { name: target.name, exact: true }).click();
   await form.getByLabel('转接事由').fill('工作调动');
+  // The billing's toast fades out over the dialog by now; axe reads a half-transparent text as low contrast.
+  await admin.page.locator('.el-message').waitFor({ state: 'detached' });
   expect(await report.capture(admin.page, 'transfer-start', 'desktop')).toEqual([]);
   await form.getByRole('button', { name: '发起' }).click();
   await admin.page.getByText(`已发起转接：${moving.name}`).waitFor();
