@@ -17,7 +17,8 @@ import { freePort } from '../../platform/src/replicas';
 import { attackSlice, type Slice } from '../../search-load/src/load';
 import { readPid, startService, waitUntil, type Service } from '../../search-load/src/proc';
 import { round, rounded, summarize } from '../../search-load/src/stats';
-import { legOf, machine, sh, targetLine } from '../../shared/src/run-info';
+import { legOf, machine, targetLine } from '../../common/src/run-info';
+import { commandOptions, sh } from '../../search-load/src/cli';
 import { buildProvince, randomStream, type Profile, type Province } from './dataset';
 import { seed, type OwnCount, type SeedFigures } from './seed';
 
@@ -69,23 +70,7 @@ function parseArgs(argv: string[]): Options {
     skipTicker: false,
     keep: false,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value`);
-      return v;
-    };
-    const int = (min: number, max: number) => {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${arg}: a whole number from ${min} to ${max}`);
-      return n;
-    };
-    const list = () =>
-      value()
-        .split(',')
-        .map(Number)
-        .filter((n) => Number.isInteger(n) && n > 0);
+  for (const { arg, int, list } of commandOptions(argv)) {
     switch (arg) {
       case '--per-day':
         o.perDay = int(10, 100_000);

@@ -18,7 +18,8 @@ import { freePort } from '../../platform/src/replicas';
 import { attackSlice } from '../../search-load/src/load';
 import { readPid, startService, waitUntil, type Service } from '../../search-load/src/proc';
 import { round, rounded, summarize } from '../../search-load/src/stats';
-import { legOf, machine, sh, targetLine } from '../../shared/src/run-info';
+import { legOf, machine, targetLine } from '../../common/src/run-info';
+import { commandOptions, sh } from '../../search-load/src/cli';
 import { buildProvince, randomStream, shuffled, type Member, type Province } from './dataset';
 import {
   announceTree,
@@ -95,18 +96,7 @@ function parseArgs(argv: string[]): Options {
     recount: false,
     continueFrom: '',
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value`);
-      return v;
-    };
-    const int = (min: number, max: number) => {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${arg}: a whole number from ${min} to ${max}`);
-      return n;
-    };
+  for (const { arg, value, int, list } of commandOptions(argv)) {
     switch (arg) {
       case '--members':
         o.members = int(10, 200_000);
@@ -145,10 +135,7 @@ function parseArgs(argv: string[]): Options {
         o.seconds = int(3, 600);
         break;
       case '--concurrency':
-        o.concurrency = value()
-          .split(',')
-          .map(Number)
-          .filter((n) => Number.isInteger(n) && n > 0);
+        o.concurrency = list();
         break;
       case '--batch':
         o.batch = int(10, 10_000);

@@ -8,6 +8,8 @@ export interface CommandOption {
   value(): string;
   /** The next argument as an integer within [min, max], or an error naming the option. */
   int(min: number, max: number): number;
+  /** The next argument as a comma-separated list of positive integers (concurrency levels). */
+  list(): number[];
 }
 
 /** Walks the options: `for (const { arg, int } of commandOptions(argv)) switch (arg) { ... }`. */
@@ -25,7 +27,12 @@ export function* commandOptions(argv: string[]): Generator<CommandOption> {
       if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${arg} must be an integer from ${min} to ${max}`);
       return n;
     };
-    yield { arg, value, int };
+    const list = () =>
+      value()
+        .split(',')
+        .map(Number)
+        .filter((n) => Number.isInteger(n) && n > 0);
+    yield { arg, value, int, list };
   }
 }
 

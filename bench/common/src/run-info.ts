@@ -2,18 +2,10 @@
  * What every run records about where it ran, and the figures of a vegeta leg, shared by the
  * benchmarks that replay prepared targets through the gateway (feedback, learning).
  */
-import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
+import { sh } from '../../search-load/src/cli';
 import type { Slice } from '../../search-load/src/load';
 import { round, rounded, summarize, type Summary } from '../../search-load/src/stats';
-
-export const sh = (cmd: string, args: string[]): string => {
-  try {
-    return execFileSync(cmd, args, { encoding: 'utf8' }).trim();
-  } catch {
-    return '';
-  }
-};
 
 /** The machine: cores, CPU model, memory, kernel, OS and the disk holding `repo`. */
 export function machine(repo: string) {
