@@ -93,10 +93,16 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     frameworkErrors: frameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validators());
-  // Every route that reads a body documents its refusals, so no service's routes can forget them.
+  // Every route documents the refusals the framework answers before it, so no service's routes can
+  // forget them: a body too large or of the wrong type, a path parameter longer than the router takes.
   app.addHook('onRoute', (route) => {
-    if (!route.schema?.response || [route.method].flat().every((method) => bodiless.has(method))) return;
-    route.schema.response = { ...bodyRefusals, ...(route.schema.response as object) };
+    if (!route.schema?.response) return;
+    const readsBody = [route.method].flat().some((method) => !bodiless.has(method));
+    route.schema.response = {
+      ...(readsBody ? bodyRefusals : {}),
+      ...(route.url.includes(':') ? { 414: ErrorBody } : {}),
+      ...(route.schema.response as object),
+    };
   });
   // JSON in valid UTF-8 only (RFC 8259), nested within bounds (request-rules.ts); workflow steps
   // may be posted without a body even with a JSON content type.
