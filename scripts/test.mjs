@@ -7,7 +7,7 @@
 // Pass jest arguments after `--` (`npm test -- gateway/test`): then only jest runs, once, with them.
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { ensureBrowser } from './browser.mjs';
 import { build, ensureDependencies, log, root, run, startStack, stopStack } from './lib.mjs';
 
@@ -89,6 +89,29 @@ if (jestArgs.length > 0) {
 }
 if (!process.env.KEEP_STACK) stopStack(startedComponents);
 
+/**
+ * The failed tests of a jest report, each with its file and the first line of its message, so the
+ * last lines of a run say what broke even when the log above them is cut.
+ */
+function failedTests(summary) {
+  return (summary.testResults ?? []).flatMap((suite) => {
+    const file = relative(root, suite.name);
+    const tests = (suite.assertionResults ?? []).filter((test) => test.status === 'failed');
+    if (tests.length === 0 && suite.status === 'failed') return [`${file}: ${firstLine(suite.message)}`];
+    return tests.map((test) => `${file}: ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+  });
+}
+
+function firstLine(text = '') {
+  const line = text
+    // eslint-disable-next-line no-control-regex -- the colour codes jest writes are what is removed
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l && !l.startsWith('●'));
+  return (line ?? '').slice(0, 200);
+}
+
 let passed = results.filter(([, ok]) => ok).length;
 let failed = results.length - passed;
 for (const { name, report, code } of reports) {
@@ -98,6 +121,7 @@ for (const { name, report, code } of reports) {
     const failures = summary.failed ?? summary.numFailedTests + summary.numRuntimeErrorTestSuites;
     passed += summary.passed ?? summary.numPassedTests;
     failed += failures;
+    for (const line of failedTests(summary)) log(`FAILED ${name}: ${line}`);
     if (code !== 0 && failures === 0) failed += 1;
   } catch {
     failed += 1;
