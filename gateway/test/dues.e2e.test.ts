@@ -1,6 +1,6 @@
 /**
  * Party dues 党费 through REST against the real member service on the local stack: quotes,
- * monthly bills (twice, nobody billed twice), payments idempotent by reference, overpayment,
+ * monthly bills as background runs polled through their status resource (asked twice: one run), payments idempotent by reference, overpayment,
  * the arrears report, the arrears warning job (one event per episode on JetStream), and data
  * scope between two branches.
  */
@@ -20,6 +20,20 @@ const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, headers:
 
 const admin = bearer({ userId: 'dues-admin', orgPath: '/', roles: ['superAdmin'] }, tokenSecret);
 const months = ['2023-01', '2023-02', '2023-03', '2023-04', '2023-05', '2023-06'];
+
+/** POSTs a billing run and polls its status resource until it is finished: the finished run. */
+async function bill(organizationId: string, month: string): Promise<Json> {
+  const started = await call('POST', '/api/v1/dues/bills', admin, { organizationId, month });
+  if (started.status !== 202 && started.status !== 200)
+    throw new Error(`billing ${month}: ${started.status} ${JSON.stringify(started.body)}`);
+  return waitFor(
+    async () => {
+      const run = await call('GET', started.body.status, admin);
+      return run.status === 200 && run.body.state === 'finished' ? run.body : undefined;
+    },
+    { timeoutMs: 60_000, what: `the billing run of ${month}` },
+  );
+}
 
 interface Tree {
   committee: Json;
@@ -160,14 +174,41 @@ describe('quote (public)', () => {
 });
 
 describe('bills', () => {
-  test('a subtree is billed once per month; applicants, activists and candidates are not billed', async () => {
+  test('a subtree is billed once per month as a background run; applicants, activists and candidates are not billed', async () => {
     const first = await call('POST', '/api/v1/dues/bills', admin, { organizationId: tree.committee.id, month: '2023-01' });
-    expect(first.status).toBe(201);
-    // 4500 + 6000 + 20 + 24000 + 0
-    expect(first.body).toMatchObject({ created: 5, existing: 0, totalFen: 34_520 });
+    expect(first.status).toBe(202);
+    expect(first.body).toMatchObject({
+      organizationId: tree.committee.id,
+      month: '2023-01',
+      started: true,
+      status: `/api/v1/dues/billing-runs/${first.body.id}`,
+    });
+    expect(first.headers.get('location')).toBe(first.body.status);
+    expect(['queued', 'running', 'finished']).toContain(first.body.state);
+    const finished = await waitFor(
+      async () => {
+        const run = await call('GET', first.body.status, admin);
+        return run.body.state === 'finished' ? run : undefined;
+      },
+      { timeoutMs: 60_000, what: 'the run to finish' },
+    );
+    expect(finished.status).toBe(200);
+    // 4500 + 6000 + 20 + 24000 + 0; the 3 others are not dues-paying.
+    expect(finished.body).toMatchObject({
+      id: first.body.id,
+      state: 'finished',
+      membersRead: 8,
+      created: 5,
+      existing: 0,
+      skipped: 0,
+      totalFen: 34_520,
+      attempts: 1,
+      error: '',
+    });
+    // Asked again: the same run, finished, nobody billed twice.
     const again = await call('POST', '/api/v1/dues/bills', admin, { organizationId: tree.committee.id, month: '2023-01' });
-    expect(again.status).toBe(201);
-    expect(again.body).toMatchObject({ created: 0, existing: 5, totalFen: 34_520 });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ id: first.body.id, started: false, state: 'finished', created: 5 });
 
     const listed = await call('GET', `/api/v1/dues/bills?organizationId=${tree.committee.id}&month=2023-01&size=100`, admin);
     expect(listed.status).toBe(200);
@@ -188,12 +229,10 @@ describe('bills', () => {
     expect(byMember[tree.ids.b4]).toMatchObject({ amountFen: 0, settled: true });
 
     // A branch alone, then the rest of the half year.
-    const branch = await call('POST', '/api/v1/dues/bills', admin, { organizationId: tree.branchA.id, month: '2023-02' });
-    expect(branch.body).toMatchObject({ created: 3, existing: 0, totalFen: 10_520 });
+    expect(await bill(tree.branchA.id, '2023-02')).toMatchObject({ created: 3, existing: 0, totalFen: 10_520 });
     for (const month of months.slice(1)) {
-      const response = await call('POST', '/api/v1/dues/bills', admin, { organizationId: tree.committee.id, month });
-      expect(response.status).toBe(201);
-      expect(response.body.created + response.body.existing).toBe(5);
+      const run = await bill(tree.committee.id, month);
+      expect(run.created + run.existing).toBe(5);
     }
     const all = await call('GET', `/api/v1/dues/bills?organizationId=${tree.committee.id}&size=1`, admin);
     expect(all.body.total).toBe(30);
@@ -210,6 +249,9 @@ describe('bills', () => {
     expect(extra.status).toBe(400);
     const unknownOrg = await call('POST', '/api/v1/dues/bills', admin, { organizationId: randomUUID(), month: '2023-01' });
     expect(unknownOrg.status).toBe(404);
+    const unknownRun = await call('GET', `/api/v1/dues/billing-runs/${randomUUID()}`, admin);
+    expect(unknownRun.status).toBe(404);
+    expect(unknownRun.body.error.code).toBe('DUES_BILLING_RUN_NOT_FOUND');
   });
 });
 

@@ -18,11 +18,9 @@ import { cpus, totalmem } from 'node:os';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
-import { bearer, cleanupNamespace, credentialsFor, randomSecret, testCallerKeys } from '@repo/testbed';
+import { bearer, cleanupNamespace, randomSecret, testCallerKeys } from '@repo/testbed';
 import { Api, pool, type Json } from './api';
 import { runLeg, writeTargets, type ListTarget, type LoadLeg } from './listing';
-import { RpcClient } from '@repo/grpc';
-import * as pb from '@repo/proto/member/v1';
 import { removeLeftoverFiles } from './leftovers';
 import { cpuMeter, loadAverage, memoryMiB, postgresProcesses, RunStore, streamMessages, type CpuReading } from './observe';
 import {
@@ -246,13 +244,15 @@ async function main(): Promise<void> {
     if (Date.now() > deadline) throw new Error(`time limit of ${o.maxMinutes} min reached before ${what}`);
   };
 
-  const stackEnv = readEnvFiles(join(repo, '.local/run'));
+  // The stack run.sh started: STACK_DIR when set (as deploy/local/lib.sh reads it), else this clone's.
+  const stackDir = process.env.STACK_DIR ?? join(repo, '.local');
+  const stackEnv = readEnvFiles(join(stackDir, 'run'));
   const mongoBase = `mongodb://127.0.0.1:${stackEnv.MONGO_PORT ?? '27017'}`;
   const natsUrl = `nats://127.0.0.1:${stackEnv.NATS_PORT ?? '4222'}`;
-  const ferretPid = readPid(join(repo, '.local/run/ferretdb.pid'));
-  const natsPid = readPid(join(repo, '.local/run/nats.pid'));
+  const ferretPid = readPid(join(stackDir, 'run/ferretdb.pid'));
+  const natsPid = readPid(join(stackDir, 'run/nats.pid'));
   // FerretDB's backend (PostgreSQL) is a process per connection: counted as a group.
-  const postgres = postgresProcesses(join(repo, '.local/data/postgres'));
+  const postgres = postgresProcesses(join(stackDir, 'data/postgres'));
   const vegeta =
     process.env.VEGETA_BIN ?? join(process.env.PB_CACHE_DIR ?? join(process.env.HOME ?? '/root', '.cache/partybuilding'), 'bin/vegeta');
   // FerretDB database names: letters, digits, - and _. Bus namespaces: lower case letters and digits.
@@ -290,8 +290,8 @@ async function main(): Promise<void> {
     loadAverage: { before: loadBefore },
     versions: {
       node: process.version,
-      ferretdb: /version:\s*(\S+)/.exec(sh(join(repo, '.local/bin/ferretdb'), ['--version']))?.[1] ?? '',
-      natsServer: /v[\d.]+/.exec(sh(join(repo, '.local/bin/nats-server'), ['--version']))?.[0] ?? '',
+      ferretdb: /version:\s*(\S+)/.exec(sh(join(stackDir, 'bin/ferretdb'), ['--version']))?.[1] ?? '',
+      natsServer: /v[\d.]+/.exec(sh(join(stackDir, 'bin/nats-server'), ['--version']))?.[0] ?? '',
       vegeta: /\tmod\t\S+\t(\S+)/.exec(sh('go', ['version', '-m', vegeta]))?.[1] ?? '',
       go: sh('go', ['env', 'GOVERSION']),
       ...source,
@@ -353,7 +353,7 @@ async function main(): Promise<void> {
         repo,
       ),
     );
-    let member = services[0]!;
+    const member = services[0]!;
     const gateway = services[1]!;
     for (const s of services) s.child.once('exit', (code, signal) => log(`${s.name} exited (${signal ?? code})`));
     const memberReady = () =>
@@ -666,139 +666,76 @@ async function main(): Promise<void> {
     // ---- 5. One month of dues bills for the whole province -------------------------------------------
     checkTime('the dues bills');
     const payers = duesPayingStages.reduce((s, stage) => s + stageCounts[stage], 0);
-    const orgAdmin = { userId: 'bench-importer', roles: ['orgAdmin'], orgPath: province.path };
     {
-      /** The REST call; when the gateway gives up (504), the bills are watched until they stop coming. */
-      const billOverRest = async (label: string) => {
+      /** POST starts the run (202); its status resource is polled every second until it is finished. */
+      const billingRun = async (label: string) => {
         const runMeter = cpuMeter(pids);
         const eventsBefore = await published();
-        const billsBefore = await store.count('duesBills');
         const started = performance.now();
-        const a = await api.call('POST', '/api/v1/dues/bills', importer, { organizationId: province.id, month }, 900_000);
-        const out: Json = {
-          via: 'REST',
-          status: a.status,
-          requestSeconds: round(a.ms / 1000, 2),
-          answer: a.body,
-          eventsBefore,
-          billsBefore,
-        };
-        if (a.status === 501 || a.body?.error?.code === 'NOT_IMPLEMENTED' || a.body?.error?.code === 'UNIMPLEMENTED') {
-          out.available = false;
-          log(`dues bills (${label}): not available (${a.status} ${a.body?.error?.code ?? ''})`);
+        const a = await api.call('POST', '/api/v1/dues/bills', importer, { organizationId: province.id, month }, 60_000);
+        const out: Json = { via: 'REST', status: a.status, requestMs: round(a.ms, 1), answer: a.body, eventsBefore };
+        if (a.status !== 202 && a.status !== 200) {
+          notes.push(
+            `dues bills (${label}): POST /api/v1/dues/bills answered ${a.status} ${JSON.stringify(a.body).slice(0, 200)} after ${round(a.ms / 1000, 1)} s`,
+          );
+          out.finished = false;
           return out;
         }
-        out.available = true;
-        if (a.status === 201) {
-          out.created = Number(a.body.created);
-          out.existing = Number(a.body.existing);
-          out.serviceSeconds = out.requestSeconds;
-        } else {
-          notes.push(
-            `dues bills (${label}): POST /api/v1/dues/bills answered ${a.status} ${JSON.stringify(a.body).slice(0, 200)} after ${round(a.ms / 1000, 1)} s; the service went on billing`,
-          );
-          log(
-            `dues bills (${label}): ${a.status} after ${round(a.ms / 1000, 1)} s; watching the bills appear (at most ${o.duesMinutes} min)`,
-          );
-          const limit = Math.min(deadline, Date.now() + o.duesMinutes * 60_000);
-          const timeline: [number, number][] = [];
-          let n = billsBefore;
-          let lastChange = performance.now();
-          while (n < billsBefore + payers && performance.now() - lastChange < 60_000 && Date.now() < limit) {
-            await sleep(3_000);
-            const m = await store.count('duesBills');
-            if (m !== n) {
-              lastChange = performance.now();
-              timeline.push([round((lastChange - started) / 1000, 1), m]);
-            }
-            n = m;
-          }
-          out.created = n - billsBefore;
-          out.finished = n >= billsBefore + payers;
-          out.serviceSeconds = round((lastChange - started) / 1000, 1);
-          out.timeline = timeline;
-          if (!out.finished)
-            notes.push(
-              `dues bills (${label}): ${out.created} of ${payers} bills after ${round((performance.now() - started) / 1000, 0)} s (limit --dues-minutes ${o.duesMinutes}); the service was still billing`,
-            );
+        const limit = Math.min(deadline, Date.now() + o.duesMinutes * 60_000);
+        const timeline: [number, number, number][] = [];
+        let run: Json = a.body;
+        while (run.state !== 'finished' && run.state !== 'failed' && Date.now() < limit) {
+          await sleep(1_000);
+          const polled = await api.call('GET', a.body.status, importer, undefined, 30_000);
+          if (polled.status !== 200) continue;
+          run = polled.body;
+          timeline.push([round((performance.now() - started) / 1000, 1), run.membersRead, run.created]);
         }
+        out.run = run;
+        out.finished = run.state === 'finished';
+        out.created = run.created;
+        out.existing = run.existing;
+        out.attempts = run.attempts;
+        // The service's own times: queued at requestedAt, finished at finishedAt.
+        out.serviceSeconds = out.finished
+          ? round((Date.parse(run.finishedAt) - Date.parse(run.requestedAt)) / 1000, 2)
+          : round((performance.now() - started) / 1000, 1);
+        out.timeline = timeline;
+        if (!out.finished)
+          notes.push(
+            `dues bills (${label}): run ${run.state} after ${round((performance.now() - started) / 1000, 0)} s (limit --dues-minutes ${o.duesMinutes}): ${run.created} created, ${run.membersRead} members read`,
+          );
         out.billsPerSecond = perSecond(out.created, out.serviceSeconds);
         out.cpu = runMeter.read();
         return out;
       };
-      /** The same request straight to the member service, with a deadline long enough to see its answer. */
-      const billOverGrpc = async (label: string) => {
-        const runMeter = cpuMeter(pids);
-        const t = performance.now();
-        const limitMs = Math.max(60_000, Math.min(deadline - Date.now(), o.duesMinutes * 60_000));
-        // A new connection: the server closes connections 5 min (+30 s grace) after they open.
-        const client = new RpcClient(pb.DuesServiceService, `127.0.0.1:${memberPort}`, limitMs);
-        try {
-          const answer = await client.call('generateBills', { organizationId: province.id, month }, await credentialsFor(orgAdmin));
-          const seconds = (performance.now() - t) / 1000;
-          return {
-            via: 'gRPC',
-            available: true,
-            status: 'OK',
-            serviceSeconds: round(seconds, 2),
-            created: answer.created,
-            existing: answer.existing,
-            totalFen: answer.totalFen,
-            cpu: runMeter.read(),
-          };
-        } catch (err) {
-          const seconds = (performance.now() - t) / 1000;
-          notes.push(`dues bills (${label}): the direct gRPC call failed after ${round(seconds, 1)} s: ${(err as Error).message}`);
-          return { via: 'gRPC', available: true, status: (err as Error).message, serviceSeconds: round(seconds, 1), cpu: runMeter.read() };
-        } finally {
-          client.close();
-        }
-      };
 
       phaseStart = performance.now();
-      const first = await billOverRest('first run');
+      const first = await billingRun('first run');
       phases.dues = { month, payers, first };
-      if (first.available) {
+      log(
+        `dues bills (first run): POST ${first.status} in ${first.requestMs} ms, run ${first.run?.state}: ${first.created} created in ${first.serviceSeconds} s = ${first.billsPerSecond} bills/s (payers ${payers}); member CPU ${first.cpu?.seconds.member} s, FerretDB ${first.cpu?.seconds.ferretdb} s, PostgreSQL ${first.cpu?.seconds.postgres} s`,
+      );
+      if (first.finished && first.created !== payers)
+        notes.push(`dues bills: created ${first.created}, expected ${payers} (probationary + full members)`);
+      const billingEnd = performance.now();
+      if (first.finished) {
+        phases.duesRelay = await waitForRelay(first.eventsBefore + first.created, billingEnd, 'bill events');
+        // Asked again: the same run answers (200, finished), nobody is billed twice.
+        const second = await billingRun('second run');
+        phases.dues.second = second;
         log(
-          `dues bills (first run): ${first.status}, ${first.created} created in ${first.serviceSeconds} s = ${first.billsPerSecond} bills/s (payers ${payers}); member CPU ${first.cpu.seconds.member} s, FerretDB ${first.cpu.seconds.ferretdb} s, PostgreSQL ${first.cpu.seconds.postgres} s`,
+          `dues bills (second request): ${second.status}, run ${second.run?.id === first.run?.id ? 'the same' : 'ANOTHER'} (${second.run?.state}), created ${second.created}, existing ${second.existing}`,
         );
-        if (first.finished !== false && first.created !== payers)
-          notes.push(`dues bills: created ${first.created}, expected ${payers} (probationary + full members)`);
-        const billingEnd = performance.now();
-        if (first.finished !== false) {
-          phases.duesRelay = await waitForRelay(first.eventsBefore + first.created, billingEnd, 'bill events');
-          // Bills nobody twice. When the gateway cannot wait for the answer, ask the service directly.
-          const second = first.status === 201 ? await billOverRest('second run') : await billOverGrpc('second run');
-          phases.dues.second = second;
-          log(
-            `dues bills (second run, ${second.via}): ${second.status}, created ${second.created}, existing ${second.existing} in ${second.serviceSeconds} s; member CPU ${second.cpu?.seconds.member} s, FerretDB ${second.cpu?.seconds.ferretdb} s, PostgreSQL ${second.cpu?.seconds.postgres} s`,
-          );
-          if (second.created !== undefined && Number(second.created) !== 0)
-            notes.push(`dues bills: the second run created ${second.created} bills (expected none)`);
-          phases.dues.billsStored = await store.count('duesBills');
-          if (phases.dues.billsStored !== payers)
-            notes.push(`dues bills: ${phases.dues.billsStored} bills stored for ${month}, expected ${payers}`);
-        } else {
-          notes.push('dues bills: the second run was skipped because the first had not finished');
-        }
+        if (second.run?.id !== first.run?.id) notes.push(`dues bills: the second request answered another run (${second.run?.id})`);
+        phases.dues.billsStored = await store.count('duesBills');
+        if (phases.dues.billsStored !== payers)
+          notes.push(`dues bills: ${phases.dues.billsStored} bills stored for ${month}, expected ${payers}`);
+      } else {
+        notes.push('dues bills: the second request was skipped because the first run had not finished');
       }
       phases.dues.seconds = round((performance.now() - phaseStart) / 1000, 1);
       save();
-      if (first.finished === false) {
-        // The unfinished billing run would go on inside the service through the listing load:
-        // restart the member service to end it (the relay picks up where it was on start).
-        log('dues bills: restarting the member service to end the unfinished billing run');
-        const old = member;
-        await old.stop();
-        member = startMember();
-        services[0] = member;
-        member.child.once('exit', (code, signal) => log(`member (restarted) exited (${signal ?? code})`));
-        pids.member = member.pid;
-        await memberReady();
-        notes.push(
-          `the member service was restarted after the dues phase to end the unfinished billing run (${await store.count('duesBills')} bills stored)`,
-        );
-      }
     }
 
     // ---- 6. Branch listing under load ------------------------------------------------------------------
@@ -817,7 +754,8 @@ async function main(): Promise<void> {
     const checkUntil = Date.now() + 60_000;
     for (const [n, t] of targets.entries()) {
       if (Date.now() > checkUntil) break;
-      const a = await api.call('GET', t.path, t.headers);
+      // The check asks for the total too; the load does not (totals only on request).
+      const a = await api.call('GET', `${t.path}&withTotal=true`, t.headers);
       checkStatus[a.status] = (checkStatus[a.status] ?? 0) + 1;
       if (a.status !== 200) {
         notes.push(
@@ -893,11 +831,27 @@ async function main(): Promise<void> {
     const probe = async (label: string, path: string, who: Record<string, string>) => {
       const a = await api.call('GET', path, who, undefined, 120_000);
       log(`probe ${label}: ${a.status}, total ${a.body?.total ?? '-'}, ${round(a.ms, 1)} ms`);
-      return { label, path, status: a.status, total: a.body?.total, ms: round(a.ms, 1) };
+      return {
+        label,
+        path,
+        status: a.status,
+        total: a.body?.total,
+        items: a.body?.items?.length,
+        nextPageToken: a.body?.nextPageToken as string | undefined,
+        ms: round(a.ms, 1),
+      };
     };
+    const provincePage = await probe('whole province, page 1', `/api/v1/members?organizationId=${province.id}&page=1&size=20`, importer);
     phases.probes = [
-      await probe('whole province, page 1', `/api/v1/members?organizationId=${province.id}&page=1&size=20`, importer),
+      provincePage,
+      await probe(
+        'whole province, page 2 (token)',
+        `/api/v1/members?organizationId=${province.id}&size=20&pageToken=${provincePage.nextPageToken ?? ''}`,
+        importer,
+      ),
       await probe('one city, page 1', `/api/v1/members?organizationId=${cities[0]!.id}&page=1&size=20`, importer),
+      await probe('one city, page 1 with total', `/api/v1/members?organizationId=${cities[0]!.id}&size=20&withTotal=true`, importer),
+      await probe('whole province, page 1 with total', `/api/v1/members?organizationId=${province.id}&size=20&withTotal=true`, importer),
       await probe('one branch, page 3', `/api/v1/members?organizationId=${branches[listed[0]!]!.id}&page=3&size=20`, targets[0]!.headers),
     ];
     save();

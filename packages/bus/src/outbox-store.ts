@@ -23,11 +23,14 @@ export interface OutboxRecord {
   _id: string;
   revision: number;
   [outboxField]?: OutboxEntry[];
-  /** Set on the documents of one `insertMany`, so their outboxes are emptied by one equality. */
+  /** Set on the documents of one `insertMany`: its marker names them by this equality. */
   outboxBatch?: string;
   /** True while the outbox may hold events: what the relay's sweep asks for (see OutboxRelay). */
   [outboxPendingField]?: boolean;
 }
+
+/** The markers of batch inserts whose events may not be out yet (see OutboxRelay.openBatch), one collection per service. */
+export const outboxBatchesCollection = 'outboxBatches';
 
 /** Schema fields every aggregate with an outbox declares. */
 export const outboxSchemaFields = {
@@ -78,16 +81,32 @@ export class OutboxStore<R extends OutboxRecord> {
   }
 
   /**
-   * Inserts many new records (an import, a month's bills) and relays their events as one batch
-   * (see OutboxRelay.relayInserted). Every record must be at revision 1.
+   * Inserts many new records (an import, a month's bills), each with its events in its own
+   * outbox, and relays the events as one batch under a marker written first (see
+   * OutboxRelay.openBatch): nothing is written to the records after their insert. When the
+   * insert fails part way, the events of the records that went in are relayed before the error
+   * is thrown (or, should that fail too, by the sweep from the marker).
    */
   async insertMany(records: { record: NewRecord<R>; events: NewEvent[] }[]): Promise<void> {
     if (records.length === 0) return;
     const outboxBatch = randomUUID();
-    const docs = records.map(({ record, events }) => ({ ...record, outboxBatch, ...outboxOf(events) }));
-    await this.model.insertMany(docs, { ordered: true });
-    // Still at the revision they were inserted with: nobody else has added events since.
-    await this.relay.relayInserted(docs, { outboxBatch, revision: 1 });
+    const docs = records.map(({ record, events }) => ({
+      ...record,
+      outboxBatch,
+      [outboxField]: events.map((e) => toOutboxEntry(createEvent(e))),
+      // Down from the start: the batch's marker, not the flag, says these events are pending.
+      [outboxPendingField]: false,
+    }));
+    await this.relay.openBatch(outboxBatch, docs.length);
+    try {
+      // Lean: the records are built whole by their repository; casting and validating 1,000 of
+      // them through the schema costs the service more CPU than the store's insert.
+      await this.model.insertMany(docs, { ordered: true, lean: true });
+    } catch (err) {
+      await this.relay.relayBatch(outboxBatch).catch(() => undefined);
+      throw err;
+    }
+    await this.relay.relayInserted(docs, outboxBatch);
   }
 
   /**
@@ -175,11 +194,13 @@ export class Outboxes {
       intervalMs: sweepMs,
       locks,
       pendingField: outboxPendingField,
+      batches: model.db.collection(outboxBatchesCollection) as never,
     });
     const backfill = backfillPendingFlag
       ? () =>
           model.collection.updateMany(
-            { [`${outboxField}.0`]: { $exists: true }, [outboxPendingField]: { $ne: true } },
+            // Batch-inserted documents keep published events with the flag down: not theirs.
+            { [`${outboxField}.0`]: { $exists: true }, [outboxPendingField]: { $ne: true }, outboxBatch: { $exists: false } },
             { $set: { [outboxPendingField]: true } },
           )
       : undefined;

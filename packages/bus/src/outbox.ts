@@ -44,7 +44,15 @@ export interface OutboxRelayOptions {
    * to false in the same update that empties the outbox.
    */
   pendingField?: string;
+  /**
+   * Where batch inserts leave their marker until their events are out (see `openBatch`): one
+   * small document per batch, `{ _id: batch, collection, count, at }`, shared by a service's relays.
+   */
+  batches?: Collection<Document>;
 }
+
+/** A batch whose marker is this old is relayed by the sweep even when not all its documents went in. */
+const staleBatchMs = 10 * 60_000;
 
 /** Runs `work` now, or once more right after the current run: never two at a time. */
 class SerialRunner {
@@ -92,7 +100,7 @@ export class OutboxRelay {
   private lastSweepEnd = 0;
   private lastSweepMs = 0;
   private readonly kicked = new Map<string, unknown>();
-  /** Ids of documents a relayInserted call is relaying: a sweep meanwhile leaves them to it. */
+  /** Batches a relayInserted call of this process is relaying: its sweep leaves them to it. */
   private readonly batchInFlight = new Set<string>();
   private readonly targeted = new SerialRunner(() => this.relayKicked());
   private readonly sweeper = new SerialRunner(() => this.sweep());
@@ -123,46 +131,102 @@ export class OutboxRelay {
   }
 
   /**
-   * Relays the events of documents just inserted together (an import, a month's bills): publish
-   * them all, then empty their outboxes with ONE update, where one update per document would
-   * cost a collection scan each on FerretDB. `inserted` selects exactly these documents while
-   * unchanged, by equality only (e.g. `{ outboxBatch: id, revision: 1 }`, a field the insert
-   * gave them alone): FerretDB pushes equality down to its backend, but evaluates `_id: { $in }`
-   * against every stored document. A document that changed meanwhile keeps its outbox for the
-   * sweep; publishing twice is harmless (event ids). Never throws: what fails is left to the sweep.
+   * Marks a batch insert (an import, a month's bills) before it is written. Its documents carry
+   * their events in their outboxes with the pending flag down, so that relaying them afterwards
+   * writes nothing to them: on FerretDB an update of 1,000 documents costs about three times their
+   * insert, while this marker is one small write before and one delete after. Until the marker is
+   * deleted the sweep knows the batch may hold unpublished events (a crash between insert and
+   * publish) and relays it.
    */
-  async relayInserted(docs: Document[], inserted: Record<string, unknown>): Promise<void> {
+  async openBatch(outboxBatch: string, count: number): Promise<void> {
+    const batches = this.batchMarkers();
+    await batches.insertOne({
+      _id: outboxBatch as never,
+      collection: this.options.collection.collectionName,
+      count,
+      at: new Date().toISOString(),
+    });
+  }
+
+  /**
+   * Relays the events of documents just inserted together under `openBatch(outboxBatch)`:
+   * publish them all, then delete the marker. Their outboxes keep the published events (the
+   * flag is down, so nothing reads them as pending); a later change of a document relays its
+   * outbox whole, publishing those again, which the stream's duplicate window and idempotent
+   * consumers absorb (event ids). Never throws: what fails is left to the sweep.
+   */
+  async relayInserted(docs: Document[], outboxBatch: string): Promise<void> {
     if (this.stopped || docs.length === 0) return;
-    const ids = docs.map((doc) => String(doc._id));
-    for (const id of ids) this.batchInFlight.add(id);
+    this.batchInFlight.add(outboxBatch);
     try {
-      await this.forEach(
-        docs,
-        async (doc) => {
-          for (const entry of (doc[outboxField] ?? []) as OutboxEntry[]) {
-            const { trace, ...event } = entry;
-            await this.options.publisher.publish(event, trace);
-          }
-        },
-        8,
-      );
-      // Publishing only touches NATS, so it runs 8 at a time; the store sees one update.
-      const clear = () => this.options.collection.updateMany(inserted as never, { $set: this.emptied() } as never);
-      // FerretDB on SQLite answers "database is locked" when another write holds it: retry.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await clear();
-          break;
-        } catch (err) {
-          if (attempt === 5) throw err;
-          await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
-        }
-      }
+      await this.publishAll(docs);
+      await this.closeBatch(outboxBatch);
       this.recovered();
     } catch (err) {
       this.paused(err);
     } finally {
-      for (const id of ids) this.batchInFlight.delete(id);
+      this.batchInFlight.delete(outboxBatch);
+    }
+  }
+
+  /**
+   * Relays whatever documents of a batch are stored (after an insert that failed part way, or a
+   * marker the sweep found), then deletes its marker. Throws when publishing fails.
+   */
+  async relayBatch(outboxBatch: string): Promise<void> {
+    const docs = await this.options.collection.find({ outboxBatch }, { projection: { [outboxField]: 1 } }).toArray();
+    await this.publishAll(docs);
+    await this.closeBatch(outboxBatch);
+  }
+
+  private async publishAll(docs: Document[]): Promise<void> {
+    // Publishing only touches NATS: many at a time (each document's events in order).
+    await this.forEach(
+      docs,
+      async (doc) => {
+        for (const entry of (doc[outboxField] ?? []) as OutboxEntry[]) {
+          const { trace, ...event } = entry;
+          await this.options.publisher.publish(event, trace);
+        }
+      },
+      32,
+    );
+    if (this.stopped) throw new Error('the relay stopped before the batch was published');
+  }
+
+  private async closeBatch(outboxBatch: string): Promise<void> {
+    const batches = this.batchMarkers();
+    // FerretDB on SQLite answers "database is locked" when another write holds it: retry.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await batches.deleteOne({ _id: outboxBatch as never });
+        return;
+      } catch (err) {
+        if (attempt === 5) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      }
+    }
+  }
+
+  private batchMarkers(): Collection<Document> {
+    if (!this.options.batches) throw new Error(`the relay of ${this.options.collection.collectionName} has no batch markers collection`);
+    return this.options.batches;
+  }
+
+  /** The sweep's part for batches: markers left by a replica that stopped between insert and publish. */
+  private async relayLeftBatches(): Promise<void> {
+    const { batches, collection } = this.options;
+    if (!batches) return;
+    const markers = await batches.find({ collection: collection.collectionName }).toArray();
+    const staleBefore = new Date(Date.now() - staleBatchMs).toISOString();
+    for (const marker of markers) {
+      const id = String(marker._id);
+      if (this.batchInFlight.has(id) || this.stopped) continue;
+      // Fewer documents than marked: the insert may still be under way on another replica (or
+      // failed part way there, which relays its own); only an old marker is taken as it is.
+      const stored = await collection.countDocuments({ outboxBatch: id });
+      if (stored < Number(marker.count) && String(marker.at) > staleBefore) continue;
+      await this.relayBatch(id);
     }
   }
 
@@ -231,6 +295,7 @@ export class OutboxRelay {
 
   /** One sweep over every document with pending events; returns how many events were published. */
   async relayOnce(): Promise<number> {
+    await this.relayLeftBatches();
     const { pendingField } = this.options;
     const pending = pendingField ? { [pendingField]: true } : { [`${outboxField}.0`]: { $exists: true } };
     const cursor = this.options.collection.find(pending, { projection: { [outboxField]: 1 }, batchSize: 500 });
@@ -242,8 +307,7 @@ export class OutboxRelay {
         while (read < 500 && (await cursor.hasNext())) {
           const doc = (await cursor.next())!;
           read++;
-          // One update per document on FerretDB reads the collection; the batch empties its own with one.
-          if (!this.batchInFlight.has(String(doc._id))) page.push(doc);
+          page.push(doc);
         }
         if (read === 0 || this.stopped) break;
         await this.forEach(page, async (doc) => void (published += await this.relayDocument(doc)));

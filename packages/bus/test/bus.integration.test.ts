@@ -230,6 +230,7 @@ test('with a pending flag the sweep asks for the flag, and lowers it only with a
   const handled: string[] = [];
   await consumer('flagged', async (event) => void handled.push(event.subjectId)).start();
   const collection = mongo.collection('flagged');
+  const markers = mongo.collection('outboxBatches');
   const entry = (id: string) =>
     toOutboxEntry(createEvent({ type: 'demo.flagged.created', actor: 'u', orgPath: '/1/', subjectId: id, data: {} }));
   await collection.insertMany([
@@ -245,6 +246,7 @@ test('with a pending flag the sweep asks for the flag, and lowers it only with a
     logger,
     intervalMs: 600_000,
     pendingField: 'outboxPending',
+    batches: markers as never,
   });
   relay.start();
   try {
@@ -257,29 +259,67 @@ test('with a pending flag the sweep asks for the flag, and lowers it only with a
       ['unflagged', 1, false],
     ]);
 
-    // A bulk insert: every event goes out, and the outboxes of the documents still as inserted
-    // are emptied by the batch's equality; one that changed meanwhile keeps its own for the sweep.
+    // A bulk insert under a marker, the flag down from the start: every event goes out, the marker
+    // goes, and nothing is written to the documents (their outboxes keep the published events).
     const batch = ['b1', 'b2', 'b3'].map((id) => ({
       _id: id,
       revision: 1,
       outboxBatch: 'batch-1',
       [outboxField]: [entry(id)],
-      outboxPending: true,
+      outboxPending: false,
     }));
+    await relay.openBatch('batch-1', batch.length);
+    expect(await markers.countDocuments({ _id: 'batch-1' } as never)).toBe(1);
     await collection.insertMany(batch as never);
-    await collection.updateOne({ _id: 'b3' } as never, { $set: { revision: 2 }, $push: { [outboxField]: entry('b3-later') } } as never);
-    await relay.relayInserted(batch, { outboxBatch: 'batch-1', revision: 1 });
+    // One changes before the batch is relayed: its own relay sends its whole outbox.
+    await collection.updateOne(
+      { _id: 'b3' } as never,
+      { $set: { revision: 2, outboxPending: true }, $push: { [outboxField]: entry('b3-later') } } as never,
+    );
+    await relay.relayInserted(batch, 'batch-1');
     await waitFor(async () => ['b1', 'b2', 'b3'].every((id) => handled.includes(id)), { what: "the batch's events" });
+    expect(await markers.countDocuments({ _id: 'batch-1' } as never)).toBe(0);
     const after = await collection.find({ outboxBatch: 'batch-1' }, { sort: { _id: 1 } }).toArray();
     expect(after.map((d) => [d._id, (d[outboxField] as unknown[]).length, d.outboxPending])).toEqual([
-      ['b1', 0, false],
-      ['b2', 0, false],
+      ['b1', 1, false],
+      ['b2', 1, false],
       ['b3', 2, true],
     ]);
     relay.kick();
     await waitFor(async () => handled.includes('b3-later'), { what: "the changed document's events, by the sweep" });
     await relay.idle();
     expect(await collection.findOne({ _id: 'b3' } as never)).toMatchObject({ [outboxField]: [], outboxPending: false });
+
+    // A replica that stopped between a batch's insert and its publishing leaves the marker: the
+    // sweep relays the batch once all its documents are there, and deletes the marker.
+    const left = ['c1', 'c2'].map((id) => ({
+      _id: id,
+      revision: 1,
+      outboxBatch: 'batch-2',
+      [outboxField]: [entry(id)],
+      outboxPending: false,
+    }));
+    await relay.openBatch('batch-2', left.length);
+    await collection.insertMany(left as never);
+    relay.kick();
+    await waitFor(async () => ['c1', 'c2'].every((id) => handled.includes(id)), { what: "the left batch's events, by the sweep" });
+    await relay.idle();
+    expect(await markers.countDocuments({ _id: 'batch-2' } as never)).toBe(0);
+
+    // A marker whose documents are not all there yet (an insert under way elsewhere) is left alone.
+    await relay.openBatch('batch-3', 2);
+    await collection.insertOne({
+      _id: 'd1',
+      revision: 1,
+      outboxBatch: 'batch-3',
+      [outboxField]: [entry('d1')],
+      outboxPending: false,
+    } as never);
+    relay.kick();
+    await relay.idle();
+    await relay.relayOnce();
+    expect(handled).not.toContain('d1');
+    expect(await markers.countDocuments({ _id: 'batch-3' } as never)).toBe(1);
   } finally {
     await relay.stop();
   }

@@ -91,6 +91,20 @@ export class Leases {
     return true;
   }
 
+  /**
+   * Extends a lease this process holds by `ttlMs` from now (long work renews as it goes, so a
+   * replica that dies loses it within one ttl). False when it is no longer held here.
+   */
+  async renew(name: string, ttlMs: number, now = new Date()): Promise<boolean> {
+    const generation = this.held.get(name);
+    if (generation === undefined) return false;
+    const result = await this.model
+      .updateOne({ _id: name, holder: this.holder, generation }, { $set: { expiresAt: new Date(now.getTime() + ttlMs).toISOString() } })
+      .exec();
+    if (result.matchedCount === 0) this.held.delete(name);
+    return result.matchedCount > 0;
+  }
+
   async release(name: string): Promise<void> {
     const generation = this.held.get(name);
     if (generation === undefined) return;

@@ -8,6 +8,7 @@ import type { Connection } from '@repo/db';
 import type { ServiceRegistration } from '@repo/grpc';
 import type { Logger } from '@repo/logging';
 import type { Job } from './jobs';
+import type { Leases } from './leases';
 import type { PathHolder } from './organization-paths';
 
 /** The configuration every service has (serviceShape in @repo/config). */
@@ -44,6 +45,8 @@ export interface ModuleContext {
   bus: Bus;
   /** Register a model here to get its outbox store (writes and their events in one update). */
   outboxes: Outboxes;
+  /** The service's leases: work that must run on one replica at a time (a long background run). */
+  leases: Leases;
   logger: Logger;
 }
 

@@ -76,7 +76,8 @@ export async function bootService(spec: ServiceSpec): Promise<ServiceApp> {
   }
 
   const outboxes = new Outboxes({ publisher: new EventPublisher(bus), logger, sweepMs: config.OUTBOX_SWEEP_MS });
-  const modules = await spec.modules({ service: name, connection, bus, outboxes, logger });
+  const leases = new Leases(connection);
+  const modules = await spec.modules({ service: name, connection, bus, outboxes, leases, logger });
 
   const processed = new ProcessedEvents(connection.collection('processed_events'));
   const holders = modules.flatMap((m) => m.organizationPaths ?? []);
@@ -107,7 +108,7 @@ export async function bootService(spec: ServiceSpec): Promise<ServiceApp> {
   });
   const jobs = new JobRunner(
     modules.flatMap((m) => m.jobs ?? []),
-    new Leases(connection),
+    leases,
     config.JOB_INTERVAL_MS,
     logger,
   );

@@ -54,3 +54,17 @@ test('an expired lease is free again; a minimum interval holds across replicas',
   expect(await a!.acquire('job:interval', 1_000, 60_000, new Date(t0.getTime() + 30_000))).toBe(false);
   expect(await a!.acquire('job:interval', 1_000, 60_000, new Date(t0.getTime() + 61_500))).toBe(true);
 });
+
+test('a renewed lease stays held past its first expiry; a lost one cannot be renewed', async () => {
+  const [a, b] = await replicas(2);
+  const t0 = new Date('2026-01-01T00:00:00Z');
+  expect(await a!.acquire('run:long', 1_000, 0, t0)).toBe(true);
+  expect(await a!.renew('run:long', 1_000, new Date(t0.getTime() + 800))).toBe(true);
+  // Without the renewal it would be free at t0 + 1.2 s.
+  expect(await b!.acquire('run:long', 1_000, 0, new Date(t0.getTime() + 1_200))).toBe(false);
+  // a stops renewing (it died): b takes it, and a's late renewal is refused.
+  expect(await b!.acquire('run:long', 1_000, 0, new Date(t0.getTime() + 2_000))).toBe(true);
+  expect(await a!.renew('run:long', 1_000, new Date(t0.getTime() + 2_100))).toBe(false);
+  expect(await b!.renew('run:long', 1_000, new Date(t0.getTime() + 2_100))).toBe(true);
+  await b!.release('run:long');
+});

@@ -26,14 +26,14 @@ export async function buildApp(config: MemberConfig, logger: Logger, options: Bu
     logger,
     address: config.MEMBER_GRPC_ADDR,
     ...options,
-    modules: ({ connection, outboxes }) => {
+    modules: ({ connection, outboxes, leases }) => {
       stores = openStores(connection, outboxes);
       // The tree first: its job finishes interrupted moves before the others read paths.
       return [
         organizationModule(stores),
         authModule(stores, config, logger),
         memberModule(stores),
-        duesModule(stores, logger),
+        duesModule(stores, leases, logger, config.DUES_BILLING_BATCH),
         transferModule(stores, config.TRANSFER_LETTER_DAYS, logger),
         meetingModule(stores),
       ];

@@ -15,6 +15,8 @@ export const memberConfigShape = {
   AUTH_LOCKOUT_SECONDS: env.int(900, 1, 86_400),
   /** Validity of an organisation transfer's introduction letter (介绍信). */
   TRANSFER_LETTER_DAYS: env.int(90, 1, 365),
+  /** Members read and bills inserted per batch of a dues billing run; progress is written after each. */
+  DUES_BILLING_BATCH: env.int(1_000, 1, 10_000),
 };
 
 export type MemberConfig = ReturnType<typeof loadConfig>;

@@ -6,7 +6,16 @@ import type { Caller } from '@repo/access';
 import { fromServiceError, isServiceError, RpcClient } from '@repo/grpc';
 import { createLogger } from '@repo/logging';
 import * as pb from '@repo/proto/member/v1';
-import { cleanupNamespace, credentialsFor, ensureStack, randomSecret, stackEnv, syntheticId, uniqueNamespace } from '@repo/testbed';
+import {
+  cleanupNamespace,
+  credentialsFor,
+  ensureStack,
+  randomSecret,
+  stackEnv,
+  syntheticId,
+  uniqueNamespace,
+  waitFor,
+} from '@repo/testbed';
 
 export { credentialsFor as as };
 import { buildApp, type MemberApp } from '../src/app';
@@ -25,9 +34,13 @@ export interface MemberService {
   stop(): Promise<void>;
 }
 
-export async function startMember(overrides: Record<string, string> = {}): Promise<MemberService> {
+/**
+ * A member service in a namespace of its own, or, with `replicaOf`, another replica of a running
+ * one (same database and streams; stopping it leaves the namespace to the first).
+ */
+export async function startMember(overrides: Record<string, string> = {}, replicaOf?: MemberService): Promise<MemberService> {
   await ensureStack(['ferretdb', 'nats']);
-  const namespace = uniqueNamespace('mb');
+  const namespace = replicaOf?.namespace ?? uniqueNamespace('mb');
   const env = stackEnv(namespace);
   const config = loadConfig({ ...env, MEMBER_GRPC_ADDR: '127.0.0.1:0', AUTH_TOKEN_SECRET: randomSecret(), ...overrides });
   const app = await buildApp(config, createLogger('member-test', env.LOG_LEVEL!));
@@ -48,7 +61,7 @@ export async function startMember(overrides: Record<string, string> = {}): Promi
     async stop() {
       for (const c of Object.values(clients)) c.close();
       await app.stop();
-      await cleanupNamespace(namespace);
+      if (!replicaOf) await cleanupNamespace(namespace);
     },
   };
 }
@@ -128,4 +141,23 @@ export async function newMember(
     ...overrides,
   });
   return (await service.members.call('createMember', { profile }, await credentialsFor(superAdmin))).member!;
+}
+
+/** Starts the month's billing run of a subtree (as the superAdmin unless told) and waits until it is finished. */
+export async function billMonth(
+  service: MemberService,
+  organizationId: string,
+  month: string,
+  caller: Caller = superAdmin,
+): Promise<pb.BillingRun> {
+  const credentials = await credentialsFor(caller);
+  const { run } = await service.dues.call('startBillingRun', { organizationId, month }, credentials);
+  return waitFor(
+    async () => {
+      const current = (await service.dues.call('getBillingRun', { id: run!.id }, credentials)).run!;
+      if (current.state === pb.BillingRunState.BILLING_RUN_STATE_FAILED) throw new Error(`billing run failed: ${current.error}`);
+      return current.state === pb.BillingRunState.BILLING_RUN_STATE_FINISHED ? current : undefined;
+    },
+    { timeoutMs: 60_000, what: `the billing run of ${organizationId} ${month}` },
+  );
 }

@@ -9,15 +9,16 @@ import {
   MemberProfile,
   type Member,
 } from '@repo/proto/member/v1';
-import { Type, type Static } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
 import { ErrorBody } from '../../errors';
-import { call, errorResponses, IdParam, PageFields, pageOf, updateMask } from '../common';
+import { call, errorResponses, IdParam, pageOf, updateMask } from '../common';
 import type { MemberRouteOptions } from './clients';
 import {
   CreateMemberBody,
   ImportQuery,
   ImportReport,
   MemberBody,
+  MemberListBody,
   MemberGetQuery,
   MemberListQuery,
   StageBody,
@@ -97,7 +98,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async
         tags: ['members'],
         summary: "Members of the caller's scope or of a subtree, with filters",
         querystring: MemberListQuery,
-        response: { 200: Type.Object({ ...PageFields, items: Type.Array(MemberBody) }), ...errorResponses },
+        response: { 200: MemberListBody, ...errorResponses },
       },
     },
     async (request) => {
@@ -108,8 +109,16 @@ export const memberRoutes: FastifyPluginAsyncTypebox<MemberRouteOptions> = async
         stage: stages.toProto(q.stage),
         name: q.name ?? '',
         gender: genders.toProto(q.gender),
+        pageToken: q.pageToken ?? '',
+        withTotal: q.withTotal ?? false,
       });
-      return { ...pageOf(response.page), items: response.members.map(toBody) };
+      const { total, ...paging } = pageOf(response.page);
+      return {
+        ...(q.withTotal ? { total } : {}),
+        ...paging,
+        nextPageToken: response.nextPageToken,
+        items: response.members.map(toBody),
+      };
     },
   );
 

@@ -4,6 +4,7 @@
  */
 import { roles as roleNames } from '@repo/access';
 import {
+  billingRunStateCodec as billingRunStates,
   duesCategoryCodec as duesCategories,
   educationCodec as educations,
   genderCodec as genders,
@@ -205,6 +206,17 @@ export const MemberBody = Type.Object(
 export const MemberListQuery = Type.Object(
   {
     ...pageQuery(),
+    pageToken: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 1_000,
+        description:
+          "The previous answer's nextPageToken: the page after it, in the order of organisation path, name and id (page is then ignored). Without it, page 1 is the first page; a page above 1 pages by offset, which reads every member before the page and is slow for a city or a province",
+      }),
+    ),
+    withTotal: Type.Optional(
+      Type.Boolean({ default: false, description: 'Count every matching member into total (reads the whole scope)' }),
+    ),
     organizationId: Type.Optional(Id('Members of this node and every node below it')),
     stage: Type.Optional(oneOf(stages.values, stageText)),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'Name prefix' })),
@@ -212,6 +224,17 @@ export const MemberListQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const MemberListBody = Type.Object({
+  total: Type.Optional(Type.Integer({ description: 'Every matching member; only with withTotal=true' })),
+  page: Type.Integer(),
+  size: Type.Integer(),
+  nextPageToken: Type.String({
+    description:
+      'Pass as pageToken for the next page; empty on the last. A page may hold fewer than size members and still have a next one',
+  }),
+  items: Type.Array(MemberBody),
+});
 
 export const MemberGetQuery = Type.Object(
   {
@@ -475,3 +498,145 @@ export const BranchComplianceBody = Type.Object(
   { $id: 'BranchCompliance' },
 );
 export const ComplianceBody = Type.Object({ quarter: Type.String(), ...PageFields, items: Type.Array(BranchComplianceBody) });
+
+// Party dues 党费 (money is integer fen)
+
+export const duesCategoryText =
+  "inService 在职, retired 离退休, student 学生, unemployed 失业, minimumLiving 享受最低生活保障, annualSalary 年薪制 (income is last year's annual income), exempt 免交";
+
+export const billingMonth = (description: string) =>
+  Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: `${description} (YYYY-MM)`, examples: ['2024-03'] });
+export const fen = (description: string) => Type.Integer({ minimum: 0, description: `${description}, in fen (分)` });
+
+export const DuesQuoteQuery = Type.Object(
+  {
+    income: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 1_200_000_000,
+        description:
+          "Monthly post-tax income in fen; last year's annual income for annualSalary. Required for inService, retired and annualSalary; not needed for flat-rate categories",
+      }),
+    ),
+    category: oneOf(duesCategories.values, duesCategoryText),
+  },
+  { additionalProperties: false },
+);
+export const DuesQuoteBody = Type.Object(
+  {
+    category: oneOf(duesCategories.values, duesCategoryText),
+    monthlyFen: fen('The monthly dues'),
+    rateBasisPoints: Type.Integer({ description: 'The rate applied, in basis points (1% = 100); 0 for flat-rate categories' }),
+    basisFen: fen('The monthly income the rate applies to (0 for flat-rate categories)'),
+    bracket: Type.String({ description: 'The bracket or flat rule used, e.g. "inService <= 5000 yuan"' }),
+  },
+  { $id: 'DuesQuote' },
+);
+
+export const BillBody = Type.Object(
+  {
+    id: Type.String(),
+    memberId: Type.String(),
+    memberName: Type.String(),
+    organizationId: Type.String(),
+    orgPath: Type.String(),
+    month: Type.String({ description: 'YYYY-MM' }),
+    amountFen: fen('Dues billed'),
+    paidFen: fen('Paid so far'),
+    owedFen: fen('Still owed'),
+    settled: Type.Boolean({ description: 'Nothing is owed' }),
+    category: oneOf(duesCategories.values, duesCategoryText),
+    basisFen: fen('The monthly income the rate was applied to'),
+    paymentRefs: Type.Array(Type.String(), { description: 'References of the payments recorded' }),
+  },
+  { $id: 'DuesBill' },
+);
+
+export const StartBillingRunBody = Type.Object(
+  { organizationId: Id('The organisation whose whole subtree is billed'), month: billingMonth('The month billed; not in the future') },
+  { additionalProperties: false },
+);
+export const BillingRunBody = Type.Object(
+  {
+    id: Type.String(),
+    organizationId: Type.String(),
+    orgPath: Type.String(),
+    month: Type.String({ description: 'YYYY-MM' }),
+    state: oneOf(
+      billingRunStates.values,
+      'queued (waiting for a replica), running, finished, or failed after repeated errors (starting it again retries)',
+    ),
+    started: Type.Boolean({ description: 'On POST: true when this request started (or retried) the run; false when it already existed' }),
+    membersRead: Type.Integer({ description: 'Members of the subtree read so far in the current attempt' }),
+    created: Type.Integer({ description: 'Bills this run created' }),
+    existing: Type.Integer({ description: 'Dues-paying members already billed for the month (not billed again)' }),
+    skipped: Type.Integer({ description: 'Members whose dues data the rules refuse (left unbilled)' }),
+    totalFen: fen('Total billed for the month over the members billed (created and existing)'),
+    attempts: Type.Integer({ description: 'Times a replica took the run (more than 1 after a restart or an error)' }),
+    error: Type.String({ description: "The last attempt's error; empty when none" }),
+    requestedBy: Type.String(),
+    requestedAt: Type.String(),
+    startedAt: Type.String({ description: 'Empty while queued' }),
+    finishedAt: Type.String({ description: 'Empty until finished or failed' }),
+    status: Type.String({ description: 'Where to poll the run: /api/v1/dues/billing-runs/{id}' }),
+  },
+  { $id: 'DuesBillingRun' },
+);
+export const BillingRunParams = Type.Object({ id: Id('The billing run') });
+
+export const BillListQuery = Type.Object(
+  {
+    ...pageQuery(),
+    organizationId: Type.Optional(Id('Bills of this subtree; omit for everything the caller sees')),
+    month: Type.Optional(billingMonth('Bills of this month')),
+    memberId: Type.Optional(Id('Bills of this member')),
+    unpaidOnly: Type.Optional(Type.Boolean({ description: 'Only bills not fully paid' })),
+  },
+  { additionalProperties: false },
+);
+export const BillListBody = Type.Object({ ...PageFields, items: Type.Array(BillBody) });
+
+export const DuesPaymentBody = Type.Object(
+  {
+    memberId: Id('The member who paid'),
+    month: billingMonth('The month paid for'),
+    amountFen: int64({ minimum: 1, description: 'Amount paid, in fen; at most what is still owed' }),
+    reference: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      pattern: '\\S',
+      description: "The payment's own reference (e.g. the bank's); the same reference twice records once",
+    }),
+  },
+  { additionalProperties: false },
+);
+export const DuesPaymentResult = Type.Object({
+  recorded: Type.Boolean({ description: 'false when this reference was already recorded (nothing changed)' }),
+  bill: BillBody,
+});
+
+export const ArrearsQuery = Type.Object(
+  {
+    ...pageQuery(),
+    organizationId: Type.Optional(Id('Members of this subtree; omit for everything the caller sees')),
+    asOf: Type.Optional(billingMonth('Judge arrears up to and including this month; defaults to the current month')),
+    minMonths: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 1200, default: 1, description: 'Only members with at least this many unpaid months' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export const ArrearsLine = Type.Object({
+  memberId: Type.String(),
+  memberName: Type.String(),
+  organizationId: Type.String(),
+  unpaidMonths: Type.Integer(),
+  consecutiveMonths: Type.Integer({ description: 'Longest run of consecutive unpaid months; six is a discipline matter' }),
+  owedFen: fen('Owed over all unpaid months'),
+  oldestUnpaidMonth: Type.String(),
+});
+export const ArrearsBody = Type.Object({
+  ...PageFields,
+  totalOwedFen: fen('Owed by every member reported'),
+  items: Type.Array(ArrearsLine),
+});

@@ -1,5 +1,5 @@
 /**
- * Party dues 党费: quotes, monthly bills, payments, the arrears report, and the job that raises
+ * Party dues 党费: quotes, monthly billing runs (see billing.ts), payments, the arrears report, and the job that raises
  * the six-month arrears warning. Money is integer fen throughout.
  */
 import { authorize, visible, type Caller } from '@repo/access';
@@ -7,24 +7,15 @@ import { isYearMonth, provinceMonth, shiftMonth } from '@repo/calendar';
 import type { Page } from '@repo/db';
 import { failedPrecondition, notFound, validationFailed, type FieldViolation } from '@repo/errors';
 import type { Job } from '@repo/kit';
-import type { Logger } from '@repo/logging';
 import { arrearsWarningMonths, consecutiveArrears, quoteDues, unpaidMonths, type DuesCategory, type DuesQuote } from '../domain/dues';
 import { visibleMember } from '../members/scope';
 import { subtreeOf, visibleOrganization } from '../organizations/scope';
 import type { MemberStores } from '../store';
-import type { Bill, BillRepository, NewBill } from '../store/dues';
+import type { BillingRun } from '../store/billing-runs';
+import type { Bill, BillRepository } from '../store/dues';
+import type { BillingWorker } from './billing';
 
-export type { Bill, DuesQuote };
-
-/**
- * Only party members pay dues: probationary 预备党员 and full 正式党员 members. Applicants,
- * activists and candidates are not yet members of the Party and pay none; disqualified people
- * are no longer on the roll.
- */
-const duesPayingStages: ReadonlySet<string> = new Set(['probationary', 'full']);
-
-/** Bills are inserted this many members at a time. */
-const billingBatch = 1_000;
+export type { Bill, BillingRun, DuesQuote };
 
 export interface BillQuery {
   organizationId: string;
@@ -66,8 +57,9 @@ export function arrearsRuns(unpaid: Bill[]): Bill[][] {
 
 export class Dues {
   constructor(
-    private readonly stores: Pick<MemberStores, 'bills' | 'members' | 'organizations'>,
-    private readonly logger: Logger,
+    private readonly stores: Pick<MemberStores, 'bills' | 'members' | 'organizations' | 'billingRuns'>,
+    /** Takes up a run as soon as it is started (the scheduled job takes up the ones left behind). */
+    private readonly worker?: Pick<BillingWorker, 'kick'>,
   ) {}
 
   /** The monthly dues for an income: public, so anyone can check their own. */
@@ -78,71 +70,32 @@ export class Dues {
     );
   }
 
-  /** Bills every dues-paying member of a subtree for a month; running it again bills nobody twice. */
-  async generateBills(
-    caller: Caller,
-    input: { organizationId: string; month: string },
-  ): Promise<{ created: number; existing: number; totalFen: number }> {
+  /**
+   * Starts billing every dues-paying member of a subtree for a month in the background, or
+   * answers the run already started for that organisation and month (`started` false).
+   */
+  async startBilling(caller: Caller, input: { organizationId: string; month: string }): Promise<{ run: BillingRun; started: boolean }> {
     authorize(caller, 'dues.bill');
     const violations: FieldViolation[] = [];
     if (!input.organizationId) violations.push({ field: 'organizationId', problem: 'is required' });
     checkMonth(violations, 'month', input.month, new Date());
     if (violations.length) throw validationFailed(violations);
-    const { bills, members } = this.stores;
     const org = await visibleOrganization(this.stores.organizations, caller, input.organizationId);
+    const { run, opened } = await this.stores.billingRuns.open({
+      organizationId: org.id,
+      orgPath: org.path,
+      month: input.month,
+      requestedBy: caller.userId,
+    });
+    if (opened) void this.worker?.kick();
+    return { run, started: opened };
+  }
 
-    let created = 0;
-    let existing = 0;
-    let totalFen = 0;
-    let skipped = 0;
-    // The month's bills of the subtree in one query, never one per member or per batch.
-    const billed = await bills.existingUnder(input.month, org.path);
-    for await (const batch of members.scan(org.path, billingBatch)) {
-      const fresh: NewBill[] = [];
-      for (const member of batch.filter((m) => duesPayingStages.has(m.stage))) {
-        const amount = billed.get(member.id);
-        if (amount !== undefined) {
-          existing++;
-          totalFen += amount;
-          continue;
-        }
-        let quote;
-        try {
-          quote = quoteDues({ category: member.duesCategory, incomeFen: member.duesIncomeFen });
-        } catch (err) {
-          // A record whose dues data the rules refuse is left unbilled (and logged), not the
-          // whole organisation's run.
-          skipped++;
-          this.logger.warn({ memberId: member.id, err: (err as Error).message }, 'member not billed: dues data refused');
-          continue;
-        }
-        fresh.push({
-          memberId: member.id,
-          memberName: member.name,
-          organizationId: member.organizationId,
-          orgPath: member.orgPath,
-          month: input.month,
-          amountFen: quote.monthlyFen,
-          category: quote.category,
-          basisFen: quote.basisFen,
-        });
-      }
-      const inserted = await bills.createMany(fresh, caller.userId);
-      created += inserted.length;
-      // Bills somebody else created meanwhile count as existing, with their amounts.
-      existing += fresh.length - inserted.length;
-      totalFen += inserted.reduce((sum, b) => sum + b.amountFen, 0);
-      if (inserted.length < fresh.length) {
-        const mine = new Set(inserted.map((b) => b.memberId));
-        const raced = await bills.existing(
-          input.month,
-          fresh.filter((f) => !mine.has(f.memberId)).map((f) => f.memberId),
-        );
-        for (const amount of raced.values()) totalFen += amount;
-      }
-    }
-    this.logger.info({ organizationId: org.id, month: input.month, created, existing, skipped }, 'dues bills generated');
-    return { created, existing, totalFen };
+  /** A billing run the caller may see (its subtree's path in their scope). */
+  async billingRun(caller: Caller, id: string): Promise<BillingRun> {
+    authorize(caller, 'dues.read');
+    const runNotFound = () => notFound('DUES_BILLING_RUN_NOT_FOUND', `billing run ${id} not found`, { id });
+    return visible(caller, id ? await this.stores.billingRuns.find(id) : null, (r) => r.orgPath, runNotFound);
   }
 
   /** Records a payment against a month's bill, once per reference, never beyond what is owed. */

@@ -2,7 +2,7 @@
 import { defineService, pageAnswer, pageOf, type ServiceRegistration } from '@repo/grpc';
 import * as pb from '@repo/proto/member/v1';
 import type { DuesCategory } from '../domain/dues';
-import type { Bill, Dues } from '../dues/dues';
+import type { Bill, BillingRun, Dues } from '../dues/dues';
 import { duesCategoryCodec, int64, paging } from './codecs';
 
 export function toProtoBill(bill: Bill): pb.Bill {
@@ -24,6 +24,11 @@ export function toProtoBill(bill: Bill): pb.Bill {
   });
 }
 
+export function toProtoBillingRun(run: BillingRun): pb.BillingRun {
+  const { updatedAt: _updated, totalFen, state, ...rest } = run;
+  return pb.BillingRun.create({ ...rest, state: pb.billingRunStateCodec.toProto(state), totalFen: String(totalFen) });
+}
+
 export function duesService(dues: Dues): ServiceRegistration {
   return defineService('member.v1.DuesService', pb.DuesServiceService, {
     async quoteDues(request, { caller }) {
@@ -41,9 +46,13 @@ export function duesService(dues: Dues): ServiceRegistration {
       };
     },
 
-    async generateBills(request, { caller }) {
-      const result = await dues.generateBills(caller, { organizationId: request.organizationId, month: request.month });
-      return { created: result.created, existing: result.existing, totalFen: String(result.totalFen) };
+    async startBillingRun(request, { caller }) {
+      const { run, started } = await dues.startBilling(caller, { organizationId: request.organizationId, month: request.month });
+      return { run: toProtoBillingRun(run), started };
+    },
+
+    async getBillingRun(request, { caller }) {
+      return { run: toProtoBillingRun(await dues.billingRun(caller, request.id)) };
     },
 
     async recordPayment(request, { caller }) {

@@ -88,16 +88,21 @@ export function memberService(records: MemberRecords, imports: MemberImport): Se
       return { member: toProtoMember(member, revealed) };
     },
 
-    async listMembers(request, { caller }) {
+    async listMembers(request, { caller, deadlineMs }) {
       const page = pageOf(request, paging);
       const stage = stageCodec.fromProto(request.stage);
       const gender = genderCodec.fromProto(request.gender);
       const result = await records.list(
         caller,
         { organizationId: request.organizationId, name: request.name, ...(stage ? { stage } : {}), ...(gender ? { gender } : {}) },
-        page,
+        // The caller's deadline goes to the store: a page stops short, a query gets maxTimeMS.
+        { ...page, pageToken: request.pageToken, withTotal: request.withTotal, deadlineMs },
       );
-      return { members: result.items.map((m) => toProtoMember(m, false)), page: pageAnswer(page, result.total) };
+      return {
+        members: result.items.map((m) => toProtoMember(m, false)),
+        page: pageAnswer(page, result.total ?? 0),
+        nextPageToken: result.nextPageToken ?? '',
+      };
     },
 
     async updateMember(request, { caller }) {

@@ -1,7 +1,6 @@
 /** Member records: create, read (masked unless revealed), list, update, and pipeline steps. */
-import { authorize, can, type Caller } from '@repo/access';
+import { authorize, can, scopeOf, type Caller } from '@repo/access';
 import { provinceDate } from '@repo/calendar';
-import type { Page } from '@repo/db';
 import { failedPrecondition, permissionDenied, validationFailed, type FieldViolation } from '@repo/errors';
 import { assertRevision } from '@repo/grpc';
 import { duesCategories, maxMonthlyIncomeFen, type DuesCategory } from '../domain/dues';
@@ -25,10 +24,19 @@ import {
   type MemberProfile,
 } from '../domain/profile';
 import { memberEvents } from '../events/types';
-import { subtreeOf, visibleOrganization } from '../organizations/scope';
+import { visibleOrganization } from '../organizations/scope';
 import type { MemberStores } from '../store';
 import type { Member } from '../store/members';
 import { memberNotFound, visibleMember } from './scope';
+import { decodePageToken, encodePageToken } from './page-token';
+
+export interface MemberPage {
+  items: Member[];
+  /** Where the next page starts; absent after the last member. */
+  nextPageToken?: string;
+  /** Only when asked for. */
+  total?: number;
+}
 
 export type { Member };
 
@@ -181,20 +189,53 @@ export class MemberRecords {
     return { member, revealed: true };
   }
 
-  async list(caller: Caller, query: MemberListQuery, page: { page: number; size: number }): Promise<Page<Member>> {
+  /**
+   * A page of members: by keyset (a page token, or the first page) in the order of organisation
+   * path, name and id, or by offset for `page` above 1 without a token (kept for callers that
+   * number pages; it reads every member before the page). The total only when asked.
+   */
+  async list(
+    caller: Caller,
+    query: MemberListQuery,
+    page: { page: number; size: number; pageToken: string; withTotal: boolean; deadlineMs: number },
+  ): Promise<MemberPage> {
     authorize(caller, 'member.read');
-    const scope = await subtreeOf(this.stores.organizations, caller, query.organizationId);
     if (query.name.length > 50) throw validationFailed([{ field: 'name', problem: 'must be at most 50 characters' }]);
-    return this.stores.members.list(
-      {
-        scope,
-        ...(query.stage ? { stage: query.stage } : {}),
-        ...(query.name.trim() ? { namePrefix: query.name.trim() } : {}),
-        ...(query.gender ? { gender: query.gender } : {}),
-      },
-      page.page,
-      page.size,
-    );
+    const after = page.pageToken ? decodePageToken(page.pageToken) : undefined;
+    const root = query.organizationId
+      ? await visibleOrganization(this.stores.organizations, caller, query.organizationId)
+      : await this.callerRoot(caller);
+    const filter = {
+      scope: root.path,
+      ...(query.stage ? { stage: query.stage } : {}),
+      ...(query.name.trim() ? { namePrefix: query.name.trim() } : {}),
+      ...(query.gender ? { gender: query.gender } : {}),
+    };
+    if (!after && page.page > 1) {
+      const offset = await this.stores.members.list(filter, page.page, page.size);
+      return { items: offset.items, ...(page.withTotal ? { total: offset.total } : {}) };
+    }
+    // A token from another scope (or a path that moved) starts where its path sorts in this one.
+    const nodes = this.stores.organizations.preorder(root, after?.orgPath ?? '');
+    const result = await this.stores.members.listAfter(nodes, filter, after, page.size, {
+      deadlineMs: page.deadlineMs,
+      withTotal: page.withTotal,
+    });
+    return {
+      items: result.items,
+      ...(result.next ? { nextPageToken: encodePageToken(result.next) } : {}),
+      ...(result.total !== undefined ? { total: result.total } : {}),
+    };
+  }
+
+  /** The node of the caller's scope ('/' for a superAdmin: every top-level committee below it). */
+  private async callerRoot(caller: Caller): Promise<Pick<Organization, 'id' | 'path'>> {
+    const path = scopeOf(caller);
+    if (path === '/') return { id: '', path: '/' };
+    const id = path.split('/').filter(Boolean).pop() ?? '';
+    const org = await this.stores.organizations.find(id);
+    if (!org || org.path !== path) return { id, path };
+    return org;
   }
 
   /** Changes the named fields; a member moves by transfer and advances by pipeline steps. */

@@ -42,6 +42,8 @@ export interface Bill {
   createdAt: string;
   updatedAt: string;
   createdBy: string;
+  /** The billing run that created the bill ('' for bills created before runs). */
+  runId: string;
   revision: number;
 }
 
@@ -69,6 +71,7 @@ const billSchema = new Schema(
     createdAt: { type: String, required: true },
     updatedAt: { type: String, required: true },
     createdBy: { type: String, required: true },
+    runId: { type: String, default: '' },
     revision: { type: Number, required: true },
     ...outboxSchemaFields,
   },
@@ -82,7 +85,7 @@ billSchema.index({ month: 1, owedFen: 1 });
 
 function toBill(record: BillRecord): Bill {
   const { _id, orgScopes: _scopes, ...rest } = withoutOutbox(record);
-  return { id: _id, ...rest, payments: rest.payments ?? [], arrearsWarnedAt: rest.arrearsWarnedAt ?? '' };
+  return { id: _id, ...rest, payments: rest.payments ?? [], arrearsWarnedAt: rest.arrearsWarnedAt ?? '', runId: rest.runId ?? '' };
 }
 
 export type NewBill = Pick<
@@ -115,14 +118,15 @@ export class BillRepository {
     this.paths = { name: 'duesBills', store: this.store, pathFields: ['orgPath'], scopesField: 'orgScopes' };
   }
 
-  /** memberId -> amountFen of every bill of `month` in a subtree: one query for a whole run. */
-  async existingUnder(month: string, path: string): Promise<Map<string, number>> {
-    const found = new Map<string, number>();
+  /** memberId -> amount and run of every bill of `month` in a subtree: one query for a whole run. */
+  async existingUnder(month: string, path: string): Promise<Map<string, { amountFen: number; runId: string }>> {
+    const found = new Map<string, { amountFen: number; runId: string }>();
+    type Row = Pick<BillRecord, 'memberId' | 'amountFen' | 'runId'>;
     const cursor = this.store.model
-      .find({ month, ...within(path) }, { memberId: 1, amountFen: 1 })
-      .lean<Pick<BillRecord, 'memberId' | 'amountFen'>[]>()
+      .find({ month, ...within(path) }, { memberId: 1, amountFen: 1, runId: 1 })
+      .lean<Row[]>()
       .cursor({ batchSize: 5_000 });
-    for await (const r of cursor) found.set((r as Pick<BillRecord, 'memberId'>).memberId, (r as Pick<BillRecord, 'amountFen'>).amountFen);
+    for await (const r of cursor as AsyncIterable<Row>) found.set(r.memberId, { amountFen: r.amountFen, runId: r.runId ?? '' });
     return found;
   }
 
@@ -143,7 +147,7 @@ export class BillRepository {
    * meanwhile (a second run racing this one) is skipped, not doubled: the unique index refuses
    * it, and the rest are inserted again. Answers the bills this call created.
    */
-  async createMany(inputs: NewBill[], actor: string): Promise<Bill[]> {
+  async createMany(inputs: NewBill[], actor: string, runId = ''): Promise<Bill[]> {
     const now = new Date().toISOString();
     let pending: BillRecord[] = inputs.map((input) => ({
       _id: randomUUID(),
@@ -156,6 +160,7 @@ export class BillRepository {
       createdAt: now,
       updatedAt: now,
       createdBy: actor,
+      runId,
       revision: 1,
     }));
     const created: BillRecord[] = [];

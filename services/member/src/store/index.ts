@@ -5,6 +5,7 @@
  */
 import type { Outboxes } from '@repo/bus';
 import type { Connection } from '@repo/db';
+import { BillingRunRepository } from './billing-runs';
 import { BillRepository } from './dues';
 import { LoginFailures } from './login-failures';
 import { MeetingRepository } from './meetings';
@@ -20,6 +21,7 @@ export interface MemberStores {
   loginFailures: LoginFailures;
   members: MemberRepository;
   bills: BillRepository;
+  billingRuns: BillingRunRepository;
   transfers: TransferRepository;
   meetings: MeetingRepository;
 }
@@ -44,6 +46,7 @@ export function openStores(connection: Connection, outboxes: Outboxes): MemberSt
     loginFailures: new LoginFailures(connection),
     members,
     bills,
+    billingRuns: new BillingRunRepository(connection),
     transfers,
     meetings,
   };

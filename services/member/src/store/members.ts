@@ -75,6 +75,31 @@ export interface MemberFilter {
 
 export type NewMember = Omit<Member, 'id' | 'createdAt' | 'updatedAt' | 'revision'>;
 
+/** A position in the listing order (organisation path, name, id): a page starts after it. */
+export interface ListKey {
+  orgPath: string;
+  name: string;
+  id: string;
+}
+
+export interface KeysetPage {
+  items: Member[];
+  /** Where the next page starts; undefined after the last member. */
+  next?: ListKey;
+  /** Only when asked for. */
+  total?: number;
+}
+
+/** What the store may spend on one page: a page stops short (with its key) before the deadline. */
+export interface ListBudget {
+  /** Time the caller still waits, in ms (Infinity when it set no deadline). */
+  deadlineMs: number;
+  withTotal: boolean;
+}
+
+/** Left of the caller's deadline for answering: the store stops before it. */
+const answerMarginMs = 250;
+
 const duplicateId = (nationalId: string) =>
   alreadyExists('MEMBER_NATIONAL_ID_TAKEN', 'a member with this national ID number is already recorded', {
     nationalId: `${nationalId.slice(0, 3)}***`,
@@ -192,6 +217,78 @@ export class MemberRepository {
       this.store.model.countDocuments(query).exec(),
     ]);
     return { items: records.map((r) => toMember({ ...r, history: [] })), total };
+  }
+
+  /**
+   * One page in the order (organisation path, name, id), after `after`: the subtree's
+   * organisations are walked in path order and each one's members read by an equality on
+   * `organizationId`, which FerretDB serves from an index, so a page costs the organisations it
+   * touches, not the scope (a province's page reads one or two branches, where a sort over the
+   * scope reads all of it: FerretDB sorts and skips in memory). The reads stop before the
+   * caller's deadline, answering a shorter page with the key to go on from; the store itself is
+   * told the same deadline (maxTimeMS).
+   */
+  async listAfter(
+    nodes: AsyncIterable<{ id: string; path: string }>,
+    filter: MemberFilter,
+    after: ListKey | undefined,
+    size: number,
+    budget: ListBudget,
+  ): Promise<KeysetPage> {
+    const started = Date.now();
+    const left = () => budget.deadlineMs - answerMarginMs - (Date.now() - started);
+    const maxTimeMs = () => (Number.isFinite(budget.deadlineMs) ? Math.max(1, Math.floor(left())) : 0);
+    const base: Record<string, unknown> = {};
+    if (filter.stage) base.stage = filter.stage;
+    if (filter.gender) base.gender = filter.gender;
+    if (filter.namePrefix) base.name = { $gte: filter.namePrefix, $lt: `${filter.namePrefix}\uffff` };
+    const totalQuery = filter.stage || filter.gender || filter.namePrefix ? { ...within(filter.scope), ...base } : within(filter.scope);
+    const total = budget.withTotal ? this.withMaxTime(this.store.model.countDocuments(totalQuery), maxTimeMs()).exec() : undefined;
+    const items: Member[] = [];
+    let next: ListKey | undefined;
+    let first = true;
+    let reading: { id: string; path: string } | undefined;
+    for await (const node of nodes) {
+      if (reading) {
+        // The page is full with the previous organisation's last member: it starts here next.
+        next = { orgPath: node.path, name: '', id: '' };
+        break;
+      }
+      // The first organisation is always read, so every page moves on.
+      if (!first && left() <= 0) {
+        // Out of time: this page ends here, the next starts at this organisation.
+        next = { orgPath: node.path, name: '', id: '' };
+        break;
+      }
+      first = false;
+      const query: Record<string, unknown> = { organizationId: node.id, ...base };
+      if (after && node.path === after.orgPath && (after.name || after.id)) {
+        query.$or = [{ name: { $gt: after.name } }, { name: after.name, _id: { $gt: after.id } }];
+      }
+      const wanted = size - items.length;
+      const records = await this.withMaxTime(
+        this.store.model
+          .find(query, { ...withoutOutboxFields, history: 0, orgScopes: 0 })
+          .sort({ name: 1, _id: 1 })
+          .limit(wanted + 1),
+        maxTimeMs(),
+      )
+        .lean<MemberRecord[]>()
+        .exec();
+      items.push(...records.slice(0, wanted).map((r) => toMember({ ...r, history: [] })));
+      if (records.length > wanted) {
+        const last = items[items.length - 1]!;
+        next = { orgPath: node.path, name: last.name, id: last.id };
+        break;
+      }
+      // Full, and this organisation has no more: whether another follows, the next node says.
+      if (items.length === size) reading = node;
+    }
+    return { items, ...(next ? { next } : {}), ...(total ? { total: await total } : {}) };
+  }
+
+  private withMaxTime<Q extends { maxTimeMS(ms: number): Q }>(query: Q, ms: number): Q {
+    return ms > 0 ? query.maxTimeMS(ms) : query;
   }
 
   async countAt(organizationId: string): Promise<number> {

@@ -160,6 +160,29 @@ export class OrganizationRepository {
     return records.map(toOrganization);
   }
 
+  /**
+   * The subtree of `root` in path order (a node, then its children's subtrees by path), read
+   * lazily one node's children at a time by an equality on `parentId`, which FerretDB serves from
+   * an index, where a path range reads every node. With `from`, the nodes before that path are
+   * left out without reading their subtrees. A caller that stops early reads only what it used.
+   */
+  async *preorder(root: Pick<Organization, 'id' | 'path'>, from = ''): AsyncGenerator<{ id: string; path: string }> {
+    // The root of everything ('/', no id) holds no members itself.
+    if (root.id && root.path >= from) yield { id: root.id, path: root.path };
+    const children = (
+      await this.store.model.find({ parentId: root.id }, { _id: 1, path: 1 }).lean<{ _id: string; path: string }[]>().exec()
+    )
+      // A deleted node keeps its parent but leaves every path prefix.
+      .filter((c) => c.path.startsWith(root.path) && c.path !== root.path)
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    for (const child of children) {
+      const node = { id: child._id, path: child.path };
+      if (from.startsWith(child.path)) yield* this.preorder(node, from);
+      else if (child.path >= from) yield* this.preorder(node);
+      // else: the whole subtree sorts before `from`.
+    }
+  }
+
   async countChildren(id: string): Promise<number> {
     return this.store.model.countDocuments({ parentId: id }).exec();
   }
