@@ -166,8 +166,31 @@ export const childrenOf = (id: string) =>
 
 export const getMember = (id: string) => api<Member>(`/members/${encodeURIComponent(id)}`);
 
-export const listMembers = (query: { organizationId?: string; name?: string; stage?: string; page?: number; size?: number }) =>
-  api<Page<Member>>('/members', { query });
+/**
+ * A subtree's members. The list pages by a token in path order; a total and offset pages (page
+ * above 1) cost a count and a skip, which a branch's page affords and a city's does not.
+ */
+export const listMembers = (query: {
+  organizationId?: string;
+  name?: string;
+  stage?: string;
+  page?: number;
+  size?: number;
+  withTotal?: boolean;
+  pageToken?: string;
+}) => api<Omit<Page<Member>, 'total'> & { total?: number; nextPageToken: string }>('/members', { query });
+
+/** Every member of a branch (its groups included), following the pages: a roster to choose from. */
+export async function rosterOf(organizationId: string, most = 1000): Promise<Member[]> {
+  const members: Member[] = [];
+  let pageToken = '';
+  do {
+    const page = await listMembers({ organizationId, size: 100, pageToken });
+    members.push(...page.items);
+    pageToken = page.nextPageToken;
+  } while (pageToken && members.length < most);
+  return members;
+}
 
 export const importMembers = (file: File, options: { dryRun?: boolean; importValidOnly?: boolean }) => {
   const xlsx = /\.xlsx$/i.test(file.name);
@@ -208,8 +231,40 @@ export const listBills = (query: {
   size?: number;
 }) => api<Page<Bill>>('/dues/bills', { query });
 
-export const generateBills = (organizationId: string, month: string) =>
-  api<{ created: number; existing: number; totalFen: number }>('/dues/bills', { method: 'POST', body: { organizationId, month } });
+export interface BillingRun {
+  id: string;
+  organizationId: string;
+  month: string;
+  state: 'queued' | 'running' | 'finished' | 'failed' | string;
+  membersRead: number;
+  created: number;
+  existing: number;
+  skipped: number;
+  totalFen: number;
+  error: string;
+}
+
+/** Starts (or finds) the month's billing run of a subtree; a province's takes a while, so it is a job. */
+export const startBilling = (organizationId: string, month: string) =>
+  api<BillingRun>('/dues/bills', { method: 'POST', body: { organizationId, month } });
+
+export const getBillingRun = (id: string) => api<BillingRun>(`/dues/billing-runs/${encodeURIComponent(id)}`);
+
+/** Bills the month and waits for the run to end, telling `progress` how far it is. */
+export async function billMonth(
+  organizationId: string,
+  month: string,
+  progress: (run: BillingRun) => void = () => {},
+  pauseMs = 1000,
+): Promise<BillingRun> {
+  let run = await startBilling(organizationId, month);
+  while (run.state === 'queued' || run.state === 'running') {
+    progress(run);
+    await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    run = await getBillingRun(run.id);
+  }
+  return run;
+}
 
 export const recordPayment = (body: { memberId: string; month: string; amountFen: number; reference: string }) =>
   api<{ recorded: boolean; bill: Bill }>('/dues/payments', { method: 'POST', body });
