@@ -169,6 +169,18 @@ const routes: RouteRecordRaw[] = [
         meta: { title: '留言办理' },
       },
       {
+        path: 'feedback/leader-posts',
+        name: 'console-leader-posts',
+        component: () => import('./pages/console/LeaderPostsPage.vue'),
+        meta: { title: '领导职务' },
+      },
+      {
+        path: 'feedback/statistics',
+        name: 'console-feedback-statistics',
+        component: () => import('./pages/console/FeedbackStatistics.vue'),
+        meta: { title: '办理统计' },
+      },
+      {
         path: 'learning',
         name: 'console-learning',
         component: () => import('./pages/console/LearningAdmin.vue'),

@@ -143,6 +143,15 @@ const codeMessages: Record<string, string> = {
   FEEDBACK_REVISION_CONFLICT: '留言已被他人办理，请刷新后重试',
   FEEDBACK_ORGANIZATION_NOT_FOUND: '承办单位不存在或不在您的管理范围内',
   FEEDBACK_LEADER_POST_RETIRED: '该领导职务已不再接收留言，请选择其他对象',
+  FEEDBACK_LEADER_POST_NOT_FOUND: '该领导职务不存在或不在您的管理范围内',
+  FEEDBACK_MESSAGE_NOT_FOUND: '留言不存在或不在您的管理范围内',
+  FEEDBACK_ALREADY_HANDLING: '该单位已在办理此留言，请选择其他承办单位',
+  FEEDBACK_DISPUTE_WINDOW: '已超过派单异议时限，不能再提出异议',
+  FEEDBACK_MERGE_TARGET: '目标留言已退回、待审核或已并入其他留言，不能并入',
+  FEEDBACK_NO_RECTIFICATION: '只有不满意的评价才需要整改和回访',
+  FEEDBACK_ALREADY_RECTIFIED: '整改情况已登记过',
+  FEEDBACK_NOT_RECTIFIED: '请先登记整改情况，再登记回访',
+  FEEDBACK_ALREADY_REVISITED: '回访结果已登记过',
   COURSE_FULL: '课程名额已满',
   COURSE_ENDED: '课程已结束',
   COURSE_AUDIENCE: '该课程不面向您开放',
@@ -196,6 +205,12 @@ const fieldLabels: Record<string, string> = {
   reason: '理由',
   days: '延期天数',
   comment: '意见',
+  intoMessageId: '并入的留言',
+  reassignToOrganizationId: '改派单位',
+  result: '回访结果',
+  holderName: '任职人姓名',
+  from: '起始日期',
+  to: '截止日期',
 };
 
 /** "body.title" → 标题; a field the portal has no word for keeps its name. */
