@@ -294,7 +294,8 @@ export const urgencyLabels: Record<Urgency, string> = { ok: '正常', near: '临
 export const createLeaderPost = (body: { organizationId: string; title: string; holderName?: string }) =>
   api<LeaderPost>('/feedback/leader-posts', { method: 'POST', body });
 
-export const retireLeaderPost = (id: string) => api<LeaderPost>(`/feedback/leader-posts/${encodeURIComponent(id)}/retire`, { method: 'POST' });
+export const retireLeaderPost = (id: string) =>
+  api<LeaderPost>(`/feedback/leader-posts/${encodeURIComponent(id)}/retire`, { method: 'POST' });
 
 /** The figures of one row of the statistics (an organisation, a level, a leader post, the total). */
 export interface Figures {
