@@ -187,6 +187,18 @@ const routes: RouteRecordRaw[] = [
         meta: { title: '学习培训管理' },
       },
       {
+        path: 'learning/banks',
+        name: 'console-question-banks',
+        component: () => import('./pages/console/QuestionBanks.vue'),
+        meta: { title: '题库' },
+      },
+      {
+        path: 'learning/grading',
+        name: 'console-grading',
+        component: () => import('./pages/console/ExamGrading.vue'),
+        meta: { title: '阅卷' },
+      },
+      {
         path: 'supervision',
         name: 'console-supervision',
         component: () => import('./pages/console/SupervisionPage.vue'),

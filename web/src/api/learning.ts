@@ -115,6 +115,39 @@ export interface Exam {
   revision: number;
 }
 
+export interface QuestionBank {
+  id: string;
+  name: string;
+  orgPath: string;
+  createdAt: string;
+  questions: number;
+}
+
+export interface Question {
+  id: string;
+  bankId: string;
+  type: string;
+  stem: string;
+  options: { key: string; text: string }[];
+  correctKeys: string[];
+  correctTruth: boolean;
+  blanks: string[][];
+  referenceAnswer: string;
+  knowledgePoints: string[];
+}
+
+/** A question as written: the fields of its type only. */
+export interface QuestionInput {
+  type: string;
+  stem: string;
+  options?: { key: string; text: string }[];
+  correctKeys?: string[];
+  correctTruth?: boolean;
+  blanks?: string[][];
+  referenceAnswer?: string;
+  knowledgePoints?: string[];
+}
+
 export interface PaperQuestion {
   questionId: string;
   type: 'singleChoice' | 'multipleChoice' | 'trueFalse' | 'fillIn' | 'shortAnswer' | string;
@@ -136,7 +169,8 @@ export interface Paper {
   attempt: number;
   status: 'open' | 'submitted' | 'graded' | string;
   questions: PaperQuestion[];
-  answers: { questionId: string; keys: string[]; truth: boolean; texts: string[]; answeredAt: string; score: number }[];
+  answers: { questionId: string; keys: string[]; truth: boolean; texts: string[]; answeredAt: string; score: number; gradedBy?: string }[];
+  memberId?: string;
   startedAt: string;
   deadline: string;
   submittedAt: string;
@@ -220,6 +254,18 @@ export const myLedger = (year?: number) => api<Ledger>('/me/ledger', { query: { 
 export const listExams = (query: { status?: string; page?: number; size?: number } = {}) => api<Page<Exam>>('/exams', { query });
 export const getExam = (examId: string) => api<Exam>(`/exams/${id(examId)}`);
 export const stepExam = (examId: string, action: 'publish' | 'close') => api<Exam>(`/exams/${id(examId)}/${action}`, { method: 'POST' });
+export const listBanks = (query: { page?: number; size?: number } = {}) => api<Page<QuestionBank>>('/question-banks', { query });
+export const createBank = (name: string) => api<QuestionBank>('/question-banks', { method: 'POST', body: { name } });
+export const listQuestions = (bankId: string, query: { type?: string; page?: number; size?: number } = {}) =>
+  api<Page<Question>>(`/question-banks/${id(bankId)}/questions`, { query });
+export const addQuestion = (bankId: string, body: QuestionInput) =>
+  api<Question>(`/question-banks/${id(bankId)}/questions`, { method: 'POST', body });
+export const listPapers = (
+  examId: string,
+  query: { awaitingGrading?: boolean; flaggedOnly?: boolean; page?: number; size?: number } = {},
+) => api<Page<Paper>>(`/exams/${id(examId)}/papers`, { query });
+export const gradeAnswer = (paperId: string, questionId: string, score: number) =>
+  api<Paper>(`/papers/${id(paperId)}/grades`, { method: 'POST', body: { questionId, score } });
 export const openPaper = (examId: string) => api<Paper>(`/exams/${id(examId)}/papers`, { method: 'POST' });
 export const getPaper = (paperId: string) => api<Paper>(`/papers/${id(paperId)}`);
 export const answerQuestion = (paperId: string, questionId: string, answer: Answer) =>
