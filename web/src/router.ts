@@ -199,6 +199,12 @@ const routes: RouteRecordRaw[] = [
         meta: { title: '阅卷' },
       },
       {
+        path: 'learning/trainings',
+        name: 'console-cadre-trainings',
+        component: () => import('./pages/console/CadreTrainings.vue'),
+        meta: { title: '干部培训档案' },
+      },
+      {
         path: 'supervision',
         name: 'console-supervision',
         component: () => import('./pages/console/SupervisionPage.vue'),

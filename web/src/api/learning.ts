@@ -195,7 +195,32 @@ export interface Training {
   certificateNumber: string;
   status: string;
   createdAt: string;
+  /** Recorded despite a duplicate-training refusal: the rule, the earlier training, why, by whom. */
+  override?: { rule: string; trainingId: string; reason: string; by: string; at: string };
 }
+
+/** A training attended elsewhere, as recorded by staff. */
+export interface TrainingDraft {
+  title: string;
+  topic: string;
+  organiserKind: string;
+  organiserName: string;
+  mode: string;
+  fullTime?: boolean;
+  startDate: string;
+  endDate: string;
+  hours: number;
+  certificateNumber?: string;
+  overrideReason?: string;
+}
+
+export const duplicateRuleLabels: Record<string, string> = {
+  sameCourseCompleted: '已完成同一课程',
+  sameTopicWithinPeriod: '规定期限内同一主题',
+  fullTimeOverlap: '脱产培训时间重叠',
+};
+/** The refusals of duplicate training (their details name the earlier training). */
+export const duplicateCodes = ['TRAINING_COURSE_COMPLETED', 'TRAINING_TOPIC_REPEATED', 'TRAINING_DATES_OVERLAP'];
 
 export const unitKindLabels: Record<string, string> = { article: '图文', video: '视频', document: '文件', offlineSession: '集中培训' };
 export const categoryLabels: Record<string, string> = {
@@ -272,6 +297,8 @@ export const answerQuestion = (paperId: string, questionId: string, answer: Answ
   api<Paper>(`/papers/${id(paperId)}/answers/${id(questionId)}`, { method: 'PUT', body: answer });
 export const submitPaper = (paperId: string) => api<Paper>(`/papers/${id(paperId)}/submit`, { method: 'POST' });
 
+export const recordTraining = (memberId: string, body: TrainingDraft) =>
+  api<Training>(`/cadres/${id(memberId)}/trainings`, { method: 'POST', body });
 export const myTrainings = (memberId: string) => api<Page<Training>>(`/cadres/${id(memberId)}/trainings`, { query: { size: 100 } });
 
 /** 1.25 → "1.25"; 8 → "8". */

@@ -147,6 +147,57 @@ test('a question bank built in the console, an exam of it sat by a member, its s
   expect(await problemsOf(open[0]!)).toEqual([]);
 });
 
+test('a training recorded for a cadre; a second of the same topic is refused as duplicate and recorded with a reason', async () => {
+  const admin = await staffPage(cast.editor);
+  await admin.goto('/console/learning/trainings');
+  await admin.getByRole('heading', { level: 1, name: '干部培训档案' }).waitFor();
+  await admin.locator('.picker .el-select').click();
+  await admin.getByRole('option', { name: cast.branch.name, exact: true }).click();
+  await admin.locator('.el-select', { has: admin.getByLabel('党员', { exact: true }) }).click();
+  await admin.getByRole('option', { name: cast.member.displayName, exact: true }).click();
+  await admin.getByText('暂无培训记录').waitFor();
+
+  async function fill(title: string, from: string, to: string): Promise<void> {
+    await admin.getByRole('button', { name: '登记培训' }).click();
+    const dialog = admin.getByRole('dialog', { name: `登记培训：${cast.member.displayName}` });
+    await dialog.getByLabel('培训名称').fill(title);
+    await dialog.getByLabel('培训主题').fill('二十届四中全会精神');
+    await dialog.getByLabel('举办单位', { exact: true }).fill('中共江川省委党校');
+    for (const [label, date] of [
+      ['开始日期', from],
+      ['结束日期', to],
+    ] as const) {
+      await dialog.getByLabel(label).fill(date);
+      await dialog.getByLabel(label).press('Enter');
+    }
+  }
+  await fill('全省处级干部学习贯彻二十届四中全会精神专题培训班', '2025-11-10', '2025-11-14');
+  let dialog = admin.getByRole('dialog', { name: `登记培训：${cast.member.displayName}` });
+  await dialog.getByRole('button', { name: '登记', exact: true }).click();
+  await admin.locator('.el-message', { hasText: '已登记：全省处级干部' }).waitFor();
+  await dialog.waitFor({ state: 'hidden' });
+
+  await fill('市直机关学习贯彻二十届四中全会精神轮训', '2025-12-01', '2025-12-02');
+  dialog = admin.getByRole('dialog', { name: `登记培训：${cast.member.displayName}` });
+  await dialog.getByRole('button', { name: '登记', exact: true }).click();
+  await dialog
+    .getByRole('alert')
+    .getByText(/系统判定为重复培训（规定期限内同一主题）/)
+    .waitFor();
+  await expect(dialog.getByRole('alert').innerText()).resolves.toContain(
+    '《全省处级干部学习贯彻二十届四中全会精神专题培训班》，中共江川省委党校，2025-11-10 至 2025-11-14',
+  );
+  await dialog.getByLabel('例外登记理由（记入档案并公开留痕）').fill('市直机关统一轮训，按市委组织部通知参加。');
+  expect(await report.capture(admin, 'training-override', 'desktop')).toEqual([]);
+  await dialog.getByRole('button', { name: '仍然登记' }).click();
+  await admin.locator('.el-message', { hasText: '已例外登记：市直机关' }).waitFor();
+  const row = admin.locator('.trainings .el-table__row', { hasText: '市直机关学习贯彻' });
+  await expect(row.innerText()).resolves.toContain('例外登记（规定期限内同一主题）：市直机关统一轮训，按市委组织部通知参加。');
+  await expect(admin.locator('.trainings .el-table__row').count()).resolves.toBe(2);
+  expect(await report.capture(admin, 'cadre-trainings', 'desktop')).toEqual([]);
+  expect(await problemsOf(open[open.length - 1]!)).toEqual([]);
+});
+
 test('the question banks and grading pages pass axe at phone and desktop widths', async () => {
   for (const width of ['phone', 'desktop'] as const) {
     const staff = await staffPage(cast.editor, width);
@@ -154,6 +205,7 @@ test('the question banks and grading pages pass axe at phone and desktop widths'
       ['learning', '/console/learning', '学习培训管理'],
       ['banks', '/console/learning/banks', '题库'],
       ['grading', '/console/learning/grading', '阅卷'],
+      ['trainings', '/console/learning/trainings', '干部培训档案'],
     ] as const) {
       await staff.goto(path);
       await staff.getByRole('heading', { level: 1, name: heading }).waitFor();
