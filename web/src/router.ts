@@ -211,6 +211,12 @@ const routes: RouteRecordRaw[] = [
         meta: { title: '监督执纪' },
       },
       {
+        path: 'supervision/power',
+        name: 'console-power-lists',
+        component: () => import('./pages/console/PowerListAdmin.vue'),
+        meta: { title: '权力清单管理' },
+      },
+      {
         path: 'transfers',
         name: 'console-transfers',
         component: () => import('./pages/console/TransfersPage.vue'),

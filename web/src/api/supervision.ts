@@ -43,6 +43,33 @@ export interface PowerItem {
   publishedAt: string;
   publishedVersion: number;
   versions: { version: number; status: string; publishedAt: string }[];
+  revision: number;
+}
+
+export type PowerContent = PowerItem['content'];
+
+export interface PowerExecution {
+  id: string;
+  itemId: string;
+  version: number;
+  organizationId: string;
+  title: string;
+  startedAt: string;
+  status: 'inProgress' | 'completed' | string;
+  steps: {
+    index: number;
+    name: string;
+    expectedActor: string;
+    actor: string;
+    date: string;
+    note: string;
+    workingDays: number;
+    timeLimitDays: number;
+    byExpectedActor: boolean;
+    withinLimit: 'yes' | 'no' | 'unknown' | string;
+  }[];
+  process: { name: string; actor: string; timeLimitDays: number }[];
+  revision: number;
 }
 
 export interface Checkpoint {
@@ -180,6 +207,19 @@ export const stepNotice = (noticeId: string, action: 'refresh' | 'review' | 'pub
 
 export const listPowerItems = (query: { kind?: string; page?: number; size?: number }) =>
   api<Page<PowerItem>>('/power-items', { query, anonymous: true });
+/** Items of one's scope as staff: drafts of those who write them, too. */
+export const listScopedPowerItems = (query: { organizationId?: string; page?: number; size?: number }) =>
+  api<Page<PowerItem>>('/power-items', { query });
+export const draftPowerItem = (body: { organizationId: string; post?: string; content: PowerContent }) =>
+  api<PowerItem>('/power-items', { method: 'POST', body });
+export const publishPowerItem = (itemId: string, expectedRevision: number) =>
+  api<PowerItem>(`/power-items/${id(itemId)}/publish`, { method: 'POST', body: { expectedRevision } });
+export const startExecution = (itemId: string, body: { title: string; startedAt: string }) =>
+  api<PowerExecution>(`/power-items/${id(itemId)}/executions`, { method: 'POST', body });
+export const listExecutions = (query: { itemId?: string; status?: string; page?: number; size?: number }) =>
+  api<Page<PowerExecution>>('/power-executions', { query });
+export const recordExecutionStep = (executionId: string, body: { actor: string; date: string; note?: string; expectedRevision: number }) =>
+  api<PowerExecution>(`/power-executions/${id(executionId)}/steps`, { method: 'POST', body });
 export const getPowerItem = (itemId: string) => api<PowerItem>(`/power-items/${id(itemId)}`, { anonymous: true });
 
 export const getCheckpoint = (witnessed = false) =>

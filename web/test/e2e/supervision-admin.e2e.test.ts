@@ -5,9 +5,9 @@
  * and dialogs pass axe.
  */
 import { bearer } from '@repo/testbed';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { tokenSecret, type Platform } from '../../../gateway/test/support';
-import { launch, openPage, problemsOf, Report, type Watched } from './browser';
+import { eventually, launch, openPage, problemsOf, Report, type Watched } from './browser';
 import { castPeople, type Cast } from './people';
 import { startPortal } from './portal';
 
@@ -84,6 +84,8 @@ test('an inspector records a case and its decision, and a typical-cases notice o
   await pick(tab, draft, '通报的案件', new RegExp(number.replace(/[〔〕]/g, '.')));
   await draft.getByRole('heading').click(); // closes the multiple select's list
   await draft.getByLabel('标题（可选，不填自动生成）').fill('关于违规吃喝典型问题的通报');
+  // The toasts of the steps before are gone (axe would measure one half faded).
+  await eventually(async () => expect(await tab.locator('.el-message').count()).toBe(0), 10_000);
   expect(await report.capture(tab, 'notice-typical', 'desktop')).toEqual([]);
   await draft.getByRole('button', { name: '起草' }).click();
   await tab.locator('.el-message', { hasText: '已起草：关于违规吃喝典型问题的通报' }).waitFor();
@@ -116,5 +118,93 @@ test('an inspector records a case and its decision, and a typical-cases notice o
     .getByText(/孙某违规接受管理服务对象宴请/)
     .first()
     .waitFor();
+  expect(await problemsOf(watched)).toEqual([]);
+});
+
+test('an administrator drafts and publishes a power list item and records its execution; a step by another actor is flagged', async () => {
+  const watched = await openPage(browser, platform.baseUrl, 'desktop');
+  open.push(watched);
+  const tab = watched.page;
+  await tab.goto('/login');
+  await tab.getByLabel('用户名').fill(cast.editor.userName);
+  await tab.getByLabel('密码').fill(cast.editor.password);
+  await tab.getByRole('button', { name: '登录' }).click();
+  await tab.waitForURL(/\/console\/dashboard$/);
+  await tab.getByRole('link', { name: '监督执纪' }).click();
+  await tab.getByRole('navigation', { name: '监督执纪分栏' }).getByRole('link', { name: '权力清单管理' }).click();
+  await tab.getByRole('heading', { level: 1, name: '权力清单管理' }).waitFor();
+
+  await tab.getByRole('button', { name: '起草权力事项' }).click();
+  const draft = tab.getByRole('dialog', { name: '起草权力事项' });
+  await pick(tab, draft, '所属组织', new RegExp(`^${cast.branch.name}`));
+  await draft.getByLabel('岗位（可选）').fill('党支部书记');
+  await draft.getByLabel('事项名称').fill('发展党员');
+  await draft.getByLabel('实施责任主体').fill('党支部');
+  await draft.getByLabel('依据文件').fill('《中国共产党发展党员工作细则》');
+  await draft.getByLabel('条款').fill('第十六条');
+  await draft.getByLabel('第 1 步').fill('支部委员会审查');
+  await draft.getByLabel('办理主体').fill('党支部委员会');
+  await draft.getByRole('button', { name: '添加步骤' }).click();
+  await draft.getByLabel('第 2 步').fill('支部党员大会讨论');
+  await draft.getByLabel('办理主体').nth(1).fill('党支部党员大会');
+  await draft.getByLabel('公开内容').fill('拟发展对象名单');
+  await draft.getByLabel('公开渠道').fill('党务公开栏');
+  await draft.getByLabel('公开时间').fill('讨论前5个工作日');
+  await draft.getByLabel('责任追究').fill('违规发展党员的，依规依纪追究责任');
+  expect(await report.capture(tab, 'power-draft', 'desktop')).toEqual([]);
+  await draft.getByRole('button', { name: '保存草稿' }).click();
+  await tab.locator('.el-message', { hasText: '已保存草稿：发展党员' }).waitFor();
+
+  const item = tab.locator('.items .el-table__row', { hasText: '发展党员' });
+  await expect(item.innerText()).resolves.toContain('支部委员会审查 → 支部党员大会讨论');
+  await item.getByRole('button', { name: '公布：发展党员' }).click();
+  await tab.locator('.el-message', { hasText: '已公布：发展党员' }).waitFor();
+  await item.getByRole('button', { name: '记录运行：发展党员' }).click();
+  const start = tab.getByRole('dialog', { name: '记录运行：发展党员' });
+  await start.getByLabel('事由').fill('2026年第二批发展对象');
+  await date(start, '开始日期', '2026-11-02');
+  await start.getByRole('button', { name: '开始记录' }).click();
+  await tab.locator('.el-message', { hasText: '已开始记录：2026年第二批发展对象' }).waitFor();
+
+  const execution = tab.locator('.executions .el-table__row', { hasText: '2026年第二批发展对象' });
+  async function recordStep(actor: string | null, on: string): Promise<Locator> {
+    await execution.getByRole('button', { name: '记录步骤：2026年第二批发展对象' }).click();
+    const dialog = tab.getByRole('dialog', { name: '记录步骤：2026年第二批发展对象' });
+    if (actor) await dialog.getByLabel('实际办理主体').fill(actor);
+    await date(dialog, '办理日期', on);
+    return dialog;
+  }
+  // The first as the list says (the actor it names is filled in), the second by someone else.
+  let dialog = await recordStep(null, '2026-11-04');
+  await expect(dialog.getByLabel('实际办理主体').inputValue()).resolves.toBe('党支部委员会');
+  await dialog.getByRole('button', { name: '记录', exact: true }).click();
+  await tab.locator('.el-message', { hasText: '已记录：支部委员会审查' }).waitFor();
+  dialog = await recordStep('党支部书记', '2026-11-06');
+  await expect(dialog.innerText()).resolves.toContain('下一步：支部党员大会讨论（清单规定由党支部党员大会办理');
+  await dialog.getByRole('button', { name: '记录', exact: true }).click();
+  await tab.locator('.el-message', { hasText: '办理主体与清单不符，已推送预警' }).waitFor();
+  await eventually(async () => expect(await execution.innerText()).toContain('已完成'));
+  await expect(execution.innerText()).resolves.toMatch(/支部党员大会讨论：党支部书记[\s\S]*主体不符（应为党支部党员大会）/);
+  expect(await report.capture(tab, 'power-lists-admin', 'desktop')).toEqual([]);
+
+  // What the public reads: the item's six parts.
+  await item.getByRole('link', { name: '公开页' }).click();
+  await tab.getByRole('heading', { level: 1, name: '发展党员' }).waitFor();
+  await tab.getByText('《中国共产党发展党员工作细则》').first().waitFor();
+  expect(await problemsOf(watched)).toEqual([]);
+});
+
+test('the supervision console pages pass axe at phone width', async () => {
+  const watched = await openPage(browser, platform.baseUrl, 'phone');
+  open.push(watched);
+  const tab = watched.page;
+  await tab.goto('/login');
+  await tab.getByLabel('用户名').fill(cast.editor.userName);
+  await tab.getByLabel('密码').fill(cast.editor.password);
+  await tab.getByRole('button', { name: '登录' }).click();
+  await tab.waitForURL(/\/console\/dashboard$/);
+  await tab.goto('/console/supervision/power');
+  await tab.locator('.executions .el-table__row').first().waitFor();
+  expect(await report.capture(tab, 'power-lists-admin', 'phone')).toEqual([]);
   expect(await problemsOf(watched)).toEqual([]);
 });
