@@ -68,6 +68,7 @@ export async function buildApp(
       const quotas = new SubmissionQuotas(connection);
       // An index of an older mapping is rebuilt from the store before the service answers.
       await search.ensure(() => messages.scanPublic());
+      await messages.backfillStatsMonth();
       const ticker = new DeadlineTicker(messages, checkHours, calendar, policy, config.FEEDBACK_TICK_BUDGET_MS, clock, logger);
       const statisticsJob = new StatisticsJob(messages, organizations, statistics, config.FEEDBACK_TICK_BUDGET_MS);
       parts = { messages, organizations, ticker, statistics: statisticsJob };
