@@ -42,7 +42,9 @@ export async function bulkReplace<T extends { _id: string }>(
     const failed = writeErrorsOf(err);
     if (!failed?.length || failed.some((e) => e.code !== 11000 || e.index >= replace.length)) throw err;
     await collection.bulkWrite(
-      failed.map(({ index }) => ({ replaceOne: { filter: { _id: replace[index]!._id }, replacement: replace[index] as Document } })) as never,
+      failed.map(({ index }) => ({
+        replaceOne: { filter: { _id: replace[index]!._id }, replacement: replace[index] as Document },
+      })) as never,
       { ordered: false },
     );
   }

@@ -311,7 +311,9 @@ export class MessageRepository {
     for (let i = 0; i < records.length; i += 500) {
       const part = records.slice(i, i + 500);
       await this.model.collection.bulkWrite(
-        part.map(({ _id, statsKey }) => ({ updateOne: { filter: { _id }, update: { $set: { statsMonth: monthKeyOf(statsKey) } } } })) as never,
+        part.map(({ _id, statsKey }) => ({
+          updateOne: { filter: { _id }, update: { $set: { statsMonth: monthKeyOf(statsKey) } } },
+        })) as never,
         { ordered: false },
       );
       await this.statistics.markDirty([...new Set(part.map((r) => r.statsKey))]);
