@@ -10,7 +10,7 @@
  * marks are read before the messages, so a mark set by a write the read missed is never cleared
  * (a save marks again after it is stored).
  */
-import type { Job } from '@repo/kit';
+import { eachConcurrently, type Job } from '@repo/kit';
 import { handlingOrganization, type FeedbackMessage } from '../domain/message';
 import type { Organization } from '../domain/organizations';
 import { sumTallies, tallyOf, type Tally } from '../domain/statistics';
@@ -45,15 +45,6 @@ function combined(messages: FeedbackMessage[]): { tally: Tally; posts: PostTally
   };
 }
 
-async function inParallel<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(parallel, items.length) }, async () => {
-      while (next < items.length) await work(items[next++]!);
-    }),
-  );
-}
-
 export class StatisticsJob {
   constructor(
     private readonly messages: MessageRepository,
@@ -77,7 +68,7 @@ export class StatisticsJob {
     for (let batch = await this.statistics.staleKeys(batchSize); batch.length > 0; batch = await this.statistics.staleKeys(batchSize)) {
       const byMonth = new Map<string, StaleKey[]>();
       for (const mark of batch) byMonth.set(monthKeyOf(mark._id), [...(byMonth.get(monthKeyOf(mark._id)) ?? []), mark]);
-      await inParallel([...byMonth], async ([monthKey, listed]) => {
+      await eachConcurrently([...byMonth], parallel, async ([monthKey, listed]) => {
         keys += await this.recomputeMonth(monthKey, listed, organization);
         months++;
       });
