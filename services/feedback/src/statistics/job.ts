@@ -69,7 +69,9 @@ export class StatisticsJob {
       const byMonth = new Map<string, StaleKey[]>();
       for (const mark of batch) byMonth.set(monthKeyOf(mark._id), [...(byMonth.get(monthKeyOf(mark._id)) ?? []), mark]);
       await eachConcurrently([...byMonth], parallel, async ([monthKey, listed]) => {
-        keys += await this.recomputeMonth(monthKey, listed, organization);
+        // Not `keys += await …`: that reads `keys` before the await and loses the other months' counts.
+        const recomputed = await this.recomputeMonth(monthKey, listed, organization);
+        keys += recomputed;
         months++;
       });
       if (Date.now() - started.getTime() > this.budgetMs) {
