@@ -97,6 +97,9 @@ test('keys marked again and runs repeated (redelivery) change nothing, and a key
     `${b1.id}|2026-11-02`,
     `${b2.id}|2026-10-20`,
   ]);
+  // Three months computed at once by one run: each of the five keys counted.
+  expect(await replicas[0]!.app.statistics.recompute()).toMatchObject({ keys: 5, months: 3, complete: true });
+  await store.markDirty([`${b1.id}|2026-10-12`, `${b2.id}|2026-10-12`]);
   await bothRecompute();
   await bothRecompute();
   await expectTheCount();
