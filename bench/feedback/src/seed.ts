@@ -6,10 +6,10 @@
  * revision as external version). Only the events are left out: a seeded month is not replayed
  * to NATS (the service's own writes during the run publish theirs).
  */
-import { randomUUID } from 'node:crypto';
 import type { FeedbackApp } from '../../../services/feedback/src/app';
 import { isPublic, type FeedbackMessage } from '../../../services/feedback/src/domain/message';
 import { messageRecordOf } from '../../../services/feedback/src/store/messages';
+import { staleMarkOf } from '../../../services/feedback/src/store/statistics';
 import { toIndexed } from '../../../services/feedback/src/store/search/mapping';
 import { daysOf, simulate, submissionTimes, type SimulationContext } from './dataset';
 
@@ -166,7 +166,7 @@ export async function seed(app: FeedbackApp, ctx: SimulationContext, o: SeedOpti
   for (let i = 0; i < keys.length; i += 5_000) {
     await db
       .collection('statisticsStale')
-      .insertMany(keys.slice(i, i + 5_000).map((k) => ({ _id: k, token: randomUUID(), at: now })) as never[], { ordered: false });
+      .insertMany(keys.slice(i, i + 5_000).map((k) => staleMarkOf(k, now)) as never[], { ordered: false });
   }
   if (hours.size)
     await db.collection('checkHours').insertMany([...hours].map((h) => ({ _id: h, markedAt: now })) as never[], { ordered: false });

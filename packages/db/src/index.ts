@@ -73,3 +73,5 @@ export interface Page<T> {
   items: T[];
   total: number;
 }
+
+export { bulkReplace, type Replacements } from './bulk';

@@ -6,3 +6,4 @@ export * from './leases';
 export * from './organization-paths';
 export * from './organization-moves';
 export * from './availability';
+export * from './concurrency';

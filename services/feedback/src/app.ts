@@ -30,6 +30,8 @@ export interface FeedbackApp extends ServiceApp {
   search: MessageSearchIndex;
   ticker: DeadlineTicker;
   statistics: StatisticsJob;
+  /** The tallies and their stale marks (tests, the bench). */
+  statisticsStore: StatisticsStore;
 }
 
 export interface FeedbackOptions {
@@ -51,7 +53,7 @@ export async function buildApp(
     config.SEARCH_INDEX_PREFIX,
     config.SEARCH_INDEX_REPLICAS,
   );
-  let parts: Pick<FeedbackApp, 'messages' | 'organizations' | 'ticker' | 'statistics'> | undefined;
+  let parts: Pick<FeedbackApp, 'messages' | 'organizations' | 'ticker' | 'statistics' | 'statisticsStore'> | undefined;
   const app = await bootService({
     name: 'feedback',
     config,
@@ -68,9 +70,10 @@ export async function buildApp(
       const quotas = new SubmissionQuotas(connection);
       // An index of an older mapping is rebuilt from the store before the service answers.
       await search.ensure(() => messages.scanPublic());
+      await messages.backfillStatsMonth();
       const ticker = new DeadlineTicker(messages, checkHours, calendar, policy, config.FEEDBACK_TICK_BUDGET_MS, clock, logger);
       const statisticsJob = new StatisticsJob(messages, organizations, statistics, config.FEEDBACK_TICK_BUDGET_MS);
-      parts = { messages, organizations, ticker, statistics: statisticsJob };
+      parts = { messages, organizations, ticker, statistics: statisticsJob, statisticsStore: statistics };
       const catalogue = pb.GetCatalogueResponse.create({
         domains: config.FEEDBACK_DOMAINS,
         handlingDays: messageTypes.map((type) =>

@@ -1,17 +1,22 @@
 /**
  * Recomputes the statistics of every stale key (handling organisation and day) from its messages,
- * then the months those days fall in. Runs on one replica per tick, like every job; what it
- * computed is correct however often it runs, since each tally is rebuilt from the messages.
- * Keys are recomputed a few at a time: each is a handful of small queries, and the store serves
- * several at once better than one after another.
+ * and the months those days fall in. Runs on one replica per tick, like every job; what it
+ * computed is correct however often it runs, and with two runs at once (a lease that lapsed
+ * during a long catch-up), since each tally is rebuilt from the messages.
+ *
+ * Stale keys are taken a batch at a time and coalesced by organisation and month: one read of
+ * that month's marks, then one of its messages (both equalities), give every stale day of it and
+ * the month; the tallies go back in one bulk write and the marks are cleared in another. The
+ * marks are read before the messages, so a mark set by a write the read missed is never cleared
+ * (a save marks again after it is stored).
  */
-import type { Job } from '@repo/kit';
-import { handlingOrganization } from '../domain/message';
+import { eachConcurrently, type Job } from '@repo/kit';
+import { handlingOrganization, type FeedbackMessage } from '../domain/message';
 import type { Organization } from '../domain/organizations';
 import { sumTallies, tallyOf, type Tally } from '../domain/statistics';
 import type { MessageRepository } from '../store/messages';
 import type { OrganizationDirectory } from '../store/organizations';
-import type { PostTally, Rollup, RollupPlace, StatisticsStore } from '../store/statistics';
+import { monthKeyOf, type PostTally, type RollupPlace, type RollupWrite, type StaleKey, type StatisticsStore } from '../store/statistics';
 
 export interface RecomputeSummary extends Record<string, unknown> {
   keys: number;
@@ -19,30 +24,25 @@ export interface RecomputeSummary extends Record<string, unknown> {
   complete: boolean;
 }
 
-/** Keys recomputed at once. */
-const parallel = 8;
-const batchSize = 200;
+/** Organisation months recomputed at once, and stale keys listed at once. */
+const parallel = 4;
+const batchSize = 500;
 
-/** The organisation's tally and its leader posts' shares, from what each part counts for. */
-function combined(parts: { leaderPostId: string; tally: Tally }[]): { tally: Tally; posts: PostTally[] } {
+/** The tally of some messages and their leader posts' shares. */
+function combined(messages: FeedbackMessage[]): { tally: Tally; posts: PostTally[] } {
   const byPost = new Map<string, Tally[]>();
-  for (const { leaderPostId, tally } of parts) byPost.set(leaderPostId, [...(byPost.get(leaderPostId) ?? []), tally]);
+  const tallies = messages.map((m) => {
+    const tally = tallyOf(m);
+    const post = m.recipient.leaderPostId;
+    if (post) byPost.set(post, [...(byPost.get(post) ?? []), tally]);
+    return tally;
+  });
   return {
-    tally: sumTallies(parts.map((p) => p.tally)),
+    tally: sumTallies(tallies),
     posts: [...byPost]
-      .filter(([id]) => id !== '')
-      .map(([leaderPostId, tallies]) => ({ leaderPostId, tally: sumTallies(tallies) }))
+      .map(([leaderPostId, postTallies]) => ({ leaderPostId, tally: sumTallies(postTallies) }))
       .sort((a, b) => a.leaderPostId.localeCompare(b.leaderPostId)),
   };
-}
-
-async function inParallel<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(parallel, items.length) }, async () => {
-      while (next < items.length) await work(items[next++]!);
-    }),
-  );
 }
 
 export class StatisticsJob {
@@ -59,41 +59,59 @@ export class StatisticsJob {
 
   async recompute(): Promise<RecomputeSummary> {
     const started = new Date();
-    const months = new Map<string, { organizationId: string; month: string; place: RollupPlace }>();
     // The tree's copy names the level; within one run each organisation is looked up once.
     const known = new Map<string, Promise<Organization | undefined>>();
     const organization = (id: string) => known.get(id) ?? known.set(id, this.organizations.find(id)).get(id)!;
     let keys = 0;
+    let months = 0;
     let complete = true;
     for (let batch = await this.statistics.staleKeys(batchSize); batch.length > 0; batch = await this.statistics.staleKeys(batchSize)) {
-      await inParallel(batch, async (key) => {
-        const [organizationId = '', day = ''] = key._id.split('|');
-        const [messages, found] = await Promise.all([this.messages.forStatistics(key._id), organization(organizationId)]);
-        // A node the copy does not know yet is placed where its messages say.
-        const handler = messages[0] ? handlingOrganization(messages[0]) : undefined;
-        const place: RollupPlace = {
-          orgPath: found?.path ?? handler?.path ?? '/',
-          level: found?.level ?? '',
-          organizationName: found?.name ?? handler?.name ?? '',
-        };
-        const { tally, posts } = combined(messages.map((m) => ({ leaderPostId: m.recipient.leaderPostId, tally: tallyOf(m) })));
-        await this.statistics.replace('day', day, organizationId, place, tally, posts);
-        months.set(`${organizationId}|${day.slice(0, 7)}`, { organizationId, month: day.slice(0, 7), place });
-        await this.statistics.clear(key);
-        keys++;
+      const byMonth = new Map<string, StaleKey[]>();
+      for (const mark of batch) byMonth.set(monthKeyOf(mark._id), [...(byMonth.get(monthKeyOf(mark._id)) ?? []), mark]);
+      await eachConcurrently([...byMonth], parallel, async ([monthKey, listed]) => {
+        // Not `keys += await …`: that reads `keys` before the await and loses the other months' counts.
+        const recomputed = await this.recomputeMonth(monthKey, listed, organization);
+        keys += recomputed;
+        months++;
       });
       if (Date.now() - started.getTime() > this.budgetMs) {
         complete = false;
         break;
       }
     }
-    await inParallel([...months.values()], async ({ organizationId, month, place }) => {
-      const days: Rollup[] = await this.statistics.days(organizationId, month);
-      const { posts } = combined(days.flatMap((d) => d.posts));
-      await this.statistics.replace('month', month, organizationId, place, sumTallies(days.map((d) => d.tally)), posts);
-    });
     // Everything marked before this run started is in the statistics now, unless marks remain.
     if (complete && (await this.statistics.countStale()) === 0) await this.statistics.setComputedThrough(started.toISOString());
-    return { keys, months: months.size, complete };
+    return { keys, months, complete };
+  }
+
+  /** One organisation's month: its stale days and the month, from one read of its messages. */
+  private async recomputeMonth(
+    monthKey: string,
+    listed: StaleKey[],
+    organization: (id: string) => Promise<Organization | undefined>,
+  ): Promise<number> {
+    const organizationId = monthKey.slice(0, monthKey.lastIndexOf('|'));
+    const month = monthKey.slice(-7);
+    // The month's marks as they are now, with any listed that carry no month (marked before marks did).
+    const marks = new Map(listed.map((m) => [m._id, m]));
+    for (const mark of await this.statistics.staleInMonth(monthKey)) marks.set(mark._id, mark);
+    const [messages, found] = await Promise.all([this.messages.forStatisticsMonth(monthKey), organization(organizationId)]);
+    // A node the copy does not know yet is placed where its messages say.
+    const handler = messages[0] ? handlingOrganization(messages[0]) : undefined;
+    const place: RollupPlace = {
+      orgPath: found?.path ?? handler?.path ?? '/',
+      level: found?.level ?? '',
+      organizationName: found?.name ?? handler?.name ?? '',
+    };
+    const byDay = new Map<string, FeedbackMessage[]>();
+    for (const m of messages) byDay.set(m.submittedOn, [...(byDay.get(m.submittedOn) ?? []), m]);
+    const writes: RollupWrite[] = [...marks.keys()].map((key) => {
+      const day = key.slice(-10);
+      return { grain: 'day', period: day, organizationId, place, ...combined(byDay.get(day) ?? []) };
+    });
+    writes.push({ grain: 'month', period: month, organizationId, place, ...combined(messages) });
+    await this.statistics.replaceAll(writes);
+    await this.statistics.clear([...marks.values()]);
+    return marks.size;
   }
 }

@@ -2,7 +2,7 @@
  * Messages and their pending events: every write saves the change and its events in one update
  * of one document. Besides the message itself a record carries what is asked of it by equality
  * (the only condition FerretDB v1 pushes down to PostgreSQL): every scope that covers its
- * recipient or its handler, the hour of its next deadline check, its statistics key.
+ * recipient or its handler, the hour of its next deadline check, its statistics key and month.
  */
 import { scopesCovering } from '@repo/access';
 import { outboxSchemaFields, withoutOutboxFields, type NewEvent, type OutboxStore, type Outboxes } from '@repo/bus';
@@ -15,7 +15,7 @@ import { handlingOrganization, isOverdue, isPublic, type FeedbackMessage, type M
 import type { RecordedStep, Transition } from '../domain/workflow';
 import { messageEvents, messageMovedEvent } from '../events/types';
 import type { CheckHours } from './check-hours';
-import type { StatisticsStore } from './statistics';
+import { monthKeyOf, type StatisticsStore } from './statistics';
 
 export interface MessageRecord extends Omit<FeedbackMessage, 'id'> {
   _id: string;
@@ -25,6 +25,8 @@ export interface MessageRecord extends Omit<FeedbackMessage, 'id'> {
   leaderPostId: string;
   /** `<handling organisation>|<submission date>`: the statistics recomputed when it changes. */
   statsKey: string;
+  /** `<handling organisation>|<submission month>`: what the statistics job reads at once. */
+  statsMonth: string;
   nextCheckAt: string;
   /** The province hour of nextCheckAt, `YYYY-MM-DDTHH`: what the ticker asks for. */
   nextCheckHour: string;
@@ -75,6 +77,7 @@ const messageSchema = new Schema(
     handlingOrganizationId: { type: String, required: true },
     leaderPostId: { type: String, default: '' },
     statsKey: { type: String, required: true },
+    statsMonth: { type: String, required: true },
     nextCheckAt: { type: String, default: '' },
     nextCheckHour: { type: String, default: '' },
     public: { type: Boolean, required: true },
@@ -88,12 +91,14 @@ messageSchema.index({ scopes: 1 });
 messageSchema.index({ nextCheckHour: 1 });
 messageSchema.index({ contactKey: 1 });
 messageSchema.index({ statsKey: 1 });
+messageSchema.index({ statsMonth: 1 });
 
 const derivedFields = [
   'scopes',
   'handlingOrganizationId',
   'leaderPostId',
   'statsKey',
+  'statsMonth',
   'nextCheckAt',
   'nextCheckHour',
   'public',
@@ -125,6 +130,7 @@ export function messageRecordOf(message: FeedbackMessage, now: Date): MessageRec
     handlingOrganizationId: handlingOrganization(message).id,
     leaderPostId: message.recipient.leaderPostId,
     statsKey: statsKeyOf(message),
+    statsMonth: monthKeyOf(statsKeyOf(message)),
     nextCheckAt: check,
     nextCheckHour: check ? provinceHour(check) : '',
     public: isPublic(message),
@@ -173,7 +179,11 @@ export class MessageRepository {
     };
   }
 
-  /** A new message and its submission events. Its statistics are marked stale first, so a crash cannot skip them. */
+  /**
+   * A new message and its submission events. Its statistics are marked stale first, so a crash
+   * cannot skip them, and again after, so a recomputation that read the messages in between
+   * cannot clear the mark (it holds the first mark's token).
+   */
   async create(transition: Transition, now: Date): Promise<FeedbackMessage> {
     const record = messageRecordOf(transition.next, now);
     await this.statistics.markDirty([record.statsKey]);
@@ -182,13 +192,18 @@ export class MessageRepository {
       record,
       transition.recorded.map((r) => this.eventOf(transition.next, r, 1)),
     );
+    await this.statistics.markDirty([record.statsKey]);
     return transition.next;
   }
 
-  /** Saves a step if nobody changed the message since `current` was read (409 otherwise). */
+  /**
+   * Saves a step if nobody changed the message since `current` was read (409 otherwise). Its
+   * statistics keys are marked before and after, as on creation.
+   */
   async save(current: FeedbackMessage, transition: Transition, now: Date): Promise<FeedbackMessage> {
     const { _id, revision: _revision, history: _history, ...fields } = messageRecordOf(transition.next, now);
-    await this.statistics.markDirty([...new Set([statsKeyOf(current), fields.statsKey])]);
+    const statsKeys = [...new Set([statsKeyOf(current), fields.statsKey])];
+    await this.statistics.markDirty(statsKeys);
     await this.checkHours.mark([fields.nextCheckHour]);
     const revision = current.revision + 1;
     const saved = await this.store.saveIf(
@@ -198,6 +213,7 @@ export class MessageRepository {
       { $set: fields, ...(transition.recorded.length ? { $push: { history: { $each: transition.recorded.map((r) => r.step) } } } : {}) },
       transition.recorded.map((r) => this.eventOf(transition.next, r, revision)),
     );
+    await this.statistics.markDirty(statsKeys);
     return toMessage(saved);
   }
 
@@ -273,13 +289,37 @@ export class MessageRepository {
     );
   }
 
-  /** What the statistics count of the messages of one key. */
-  async forStatistics(statsKey: string): Promise<FeedbackMessage[]> {
+  /** What the statistics count of the messages one organisation handles from one month (one equality). */
+  async forStatisticsMonth(statsMonth: string): Promise<FeedbackMessage[]> {
     const records = await this.model
-      .find({ statsKey }, { ...listProjection, body: 0, subject: 0, contact: 0, duplicateCandidates: 0 })
+      .find({ statsMonth }, { ...listProjection, body: 0, subject: 0, contact: 0, duplicateCandidates: 0 })
       .lean<MessageRecord[]>()
       .exec();
     return records.map((r) => toMessage({ ...r, history: [], body: '', subject: '', contact: '', duplicateCandidates: [] }));
+  }
+
+  /**
+   * Records written before they carried their statistics month get it, and their keys are marked
+   * stale. One scan of the collection, once: a state record says it was done.
+   */
+  async backfillStatsMonth(): Promise<number> {
+    if (await this.statistics.done('statsMonth')) return 0;
+    const records = await this.model
+      .find({ statsMonth: { $exists: false } }, { _id: 1, statsKey: 1 })
+      .lean<{ _id: string; statsKey: string }[]>()
+      .exec();
+    for (let i = 0; i < records.length; i += 500) {
+      const part = records.slice(i, i + 500);
+      await this.model.collection.bulkWrite(
+        part.map(({ _id, statsKey }) => ({
+          updateOne: { filter: { _id }, update: { $set: { statsMonth: monthKeyOf(statsKey) } } },
+        })) as never,
+        { ordered: false },
+      );
+      await this.statistics.markDirty([...new Set(part.map((r) => r.statsKey))]);
+    }
+    await this.statistics.setDone('statsMonth');
+    return records.length;
   }
 
   /** Public messages in _id order, in batches (rebuilding the search index). */

@@ -4,13 +4,15 @@
  * by a job; a report of a city's month reads one document per organisation and asks nothing
  * else. A write marks its message's key (handling organisation
  * and submission date) stale before it saves, so a crash in between costs a recomputation, never
- * a miss. Recomputing a key from its messages (one equality query) gives the same answer however
- * often it runs, which counters incremented by each write would not: on FerretDB v1 two
- * concurrent `$inc` of one document can lose one.
+ * a miss. A mark names its key's month too (handling organisation and month), and so do the
+ * messages: the job reads a month of one organisation, every stale day of it, with one equality
+ * query (FerretDB v1 reads every document for `$in`). Recomputing from the messages gives the same
+ * answer however often it runs, which counters incremented by each write would not: on FerretDB v1
+ * two concurrent `$inc` of one document can lose one.
  */
 import { randomUUID } from 'node:crypto';
 import { scopesCovering } from '@repo/access';
-import { isDuplicateKey, Schema, type Connection, type Model } from '@repo/db';
+import { bulkReplace, Schema, type Connection, type Model } from '@repo/db';
 import { rebasePath } from '@repo/kit';
 import { emptyTally, type Tally } from '../domain/statistics';
 
@@ -50,11 +52,29 @@ interface RollupRecord extends Rollup {
   updatedAt: string;
 }
 
-interface StaleKey {
+export interface StaleKey {
   _id: string;
   /** Replaced whenever the key is marked again: clearing it after a recomputation spares a newer mark. */
   token: string;
   at: string;
+  /** The key's month, `<handling organisation>|YYYY-MM`: what the job recomputes at once. */
+  month?: string;
+}
+
+/** `<organisation>|YYYY-MM-DD` → `<organisation>|YYYY-MM`. */
+export const monthKeyOf = (statsKey: string) => statsKey.slice(0, statsKey.length - 3);
+
+/** A stale mark as stored (the bench writes them in bulk in this form). */
+export const staleMarkOf = (key: string, at: string): StaleKey => ({ _id: key, token: randomUUID(), at, month: monthKeyOf(key) });
+
+/** One tally to store: an organisation's day or month. */
+export interface RollupWrite {
+  grain: Grain;
+  period: string;
+  organizationId: string;
+  place: RollupPlace;
+  tally: Tally;
+  posts: PostTally[];
 }
 
 const rollupSchema = new Schema<RollupRecord>(
@@ -78,12 +98,25 @@ rollupSchema.index({ orgScopes: 1, grain: 1, month: 1 });
 rollupSchema.index({ organizationId: 1 });
 
 const staleSchema = new Schema<StaleKey>(
-  { _id: { type: String, required: true }, token: { type: String, required: true }, at: { type: String, required: true } },
+  {
+    _id: { type: String, required: true },
+    token: { type: String, required: true },
+    at: { type: String, required: true },
+    month: { type: String },
+  },
   { collection: 'statisticsStale', versionKey: false },
 );
+staleSchema.index({ month: 1 });
 
-const stateSchema = new Schema<{ _id: string; computedThrough: string }>(
-  { _id: { type: String, required: true }, computedThrough: { type: String, required: true } },
+/** `statistics`: how far the tallies are computed; `done:<step>`: a one-time step taken. */
+interface StateRecord {
+  _id: string;
+  computedThrough?: string;
+  doneAt?: string;
+}
+
+const stateSchema = new Schema<StateRecord>(
+  { _id: { type: String, required: true }, computedThrough: { type: String }, doneAt: { type: String } },
   { collection: 'statisticsState', versionKey: false },
 );
 
@@ -94,18 +127,21 @@ const withDefaults = (tally: Partial<Tally> | undefined): Tally => ({ ...emptyTa
 export class StatisticsStore {
   private readonly rollups: Model<RollupRecord>;
   private readonly stale: Model<StaleKey>;
-  private readonly state: Model<{ _id: string; computedThrough: string }>;
+  private readonly state: Model<StateRecord>;
 
   constructor(connection: Connection) {
     this.rollups = connection.model<RollupRecord>('StatisticsRollup', rollupSchema);
     this.stale = connection.model<StaleKey>('StatisticsStale', staleSchema);
-    this.state = connection.model('StatisticsState', stateSchema);
+    this.state = connection.model<StateRecord>('StatisticsState', stateSchema);
   }
 
   async markDirty(keys: string[]): Promise<void> {
     const at = new Date().toISOString();
     await Promise.all(
-      keys.map((key) => this.stale.updateOne({ _id: key }, { $set: { token: randomUUID(), at } }, { upsert: true }).exec()),
+      keys.map((key) => {
+        const { _id, ...mark } = staleMarkOf(key, at);
+        return this.stale.updateOne({ _id }, { $set: mark }, { upsert: true }).exec();
+      }),
     );
   }
 
@@ -113,58 +149,46 @@ export class StatisticsStore {
     return this.stale.find({}).limit(limit).lean<StaleKey[]>().exec();
   }
 
+  /** Every stale key of an organisation's month (one equality). */
+  async staleInMonth(monthKey: string): Promise<StaleKey[]> {
+    return this.stale.find({ month: monthKey }).lean<StaleKey[]>().exec();
+  }
+
   async countStale(): Promise<number> {
     return this.stale.countDocuments({}).exec();
   }
 
-  /** Forgets a key recomputed, unless it was marked again meanwhile. */
-  async clear(key: StaleKey): Promise<void> {
-    await this.stale.deleteOne({ _id: key._id, token: key.token }).exec();
+  /** Forgets keys recomputed, each unless it was marked again meanwhile (one round trip). */
+  async clear(keys: StaleKey[]): Promise<void> {
+    await bulkReplace(this.stale.collection, { remove: keys.map(({ _id, token }) => ({ _id, token })) });
   }
 
   /**
-   * Sets the tally of one organisation for one day or month (one document: a key is one write);
-   * an empty tally removes it.
+   * Sets tallies of organisations for days or months, one document each, in one round trip; an
+   * empty tally removes its document. Two runs writing one new key at once both succeed.
    */
-  async replace(grain: Grain, period: string, organizationId: string, place: RollupPlace, tally: Tally, posts: PostTally[]): Promise<void> {
-    const _id = rollupId(grain, period, organizationId);
-    if (tally.submitted === 0) {
-      await this.rollups.deleteOne({ _id }).exec();
-      return;
+  async replaceAll(writes: RollupWrite[]): Promise<void> {
+    const updatedAt = new Date().toISOString();
+    const replace: RollupRecord[] = [];
+    const remove: { _id: string }[] = [];
+    for (const { grain, period, organizationId, place, tally, posts } of writes) {
+      const _id = rollupId(grain, period, organizationId);
+      if (tally.submitted === 0) remove.push({ _id });
+      else
+        replace.push({
+          _id,
+          grain,
+          period,
+          month: period.slice(0, 7),
+          organizationId,
+          ...place,
+          orgScopes: scopesCovering(place.orgPath),
+          tally,
+          posts,
+          updatedAt,
+        });
     }
-    const record: RollupRecord = {
-      _id,
-      grain,
-      period,
-      month: period.slice(0, 7),
-      organizationId,
-      ...place,
-      orgScopes: scopesCovering(place.orgPath),
-      tally,
-      posts,
-      updatedAt: new Date().toISOString(),
-    };
-    try {
-      await this.rollups.replaceOne({ _id }, record, { upsert: true }).exec();
-    } catch (err) {
-      // Two runs upserting one key at once (a tick and a catch-up): the store refuses the second
-      // insert, and the document now exists, so replacing it is what is left to do.
-      if (!isDuplicateKey(err)) throw err;
-      await this.rollups.replaceOne({ _id }, record).exec();
-    }
-  }
-
-  /** The day tallies of an organisation in a month. */
-  async days(organizationId: string, month: string): Promise<Rollup[]> {
-    const records = await this.rollups
-      .find({ organizationId, grain: 'day', month }, { _id: 0, orgScopes: 0, updatedAt: 0 })
-      .lean<Rollup[]>()
-      .exec();
-    return records.map((r) => ({
-      ...r,
-      tally: withDefaults(r.tally),
-      posts: (r.posts ?? []).map((p) => ({ ...p, tally: withDefaults(p.tally) })),
-    }));
+    await bulkReplace(this.rollups.collection, { replace, remove });
   }
 
   /** Tallies of one grain and month placed at or below `scope` (one equality per field). */
@@ -198,10 +222,18 @@ export class StatisticsStore {
   }
 
   async computedThrough(): Promise<string> {
-    return (await this.state.findById('statistics').lean<{ computedThrough: string }>().exec())?.computedThrough ?? '';
+    return (await this.state.findById('statistics').lean<StateRecord>().exec())?.computedThrough ?? '';
   }
 
   async setComputedThrough(at: string): Promise<void> {
     await this.state.updateOne({ _id: 'statistics' }, { $set: { computedThrough: at } }, { upsert: true }).exec();
+  }
+
+  async done(step: string): Promise<boolean> {
+    return (await this.state.findById(`done:${step}`).lean<StateRecord>().exec()) !== null;
+  }
+
+  async setDone(step: string): Promise<void> {
+    await this.state.updateOne({ _id: `done:${step}` }, { $set: { doneAt: new Date().toISOString() } }, { upsert: true }).exec();
   }
 }
