@@ -163,7 +163,11 @@ export class AuditTreeStore {
     }
   }
 
-  /** Stores the tiles in one bulkWrite; a stored tile that already holds as many hashes is left as it is. */
+  /**
+   * Stores the tiles in one bulkWrite; a stored tile that already holds as many hashes is left as
+   * it is. FerretDB stops a bulk at its first failed write even when unordered, so the writes
+   * after one that found a wider tile are sent again (each is conditional: a second time is a no-op).
+   */
   async saveTiles(tiles: { tile: TileId; hashes: Buffer[] }[]): Promise<void> {
     if (tiles.length === 0) return;
     try {
@@ -175,10 +179,11 @@ export class AuditTreeStore {
             upsert: true,
           },
         })),
-        { ordered: false },
+        { ordered: true },
       );
     } catch (err) {
       if (!onlyDuplicateKeys(err)) throw err;
+      await this.saveTiles(tiles.slice((firstWriteError(err) ?? tiles.length) + 1));
     }
   }
 

@@ -363,8 +363,8 @@ test('a lease holder that dies between checkpoints: the next takes in what it ap
   await waitFor(async () => (await dying.app.audit.tree.entriesFrom(stored)).length >= 30, { what: 'the entries past the head' });
   // It dies: its tree in memory is lost, and so is any chance to store it or sign (its stop finds nothing to flush).
   await dying.app.audit.sequencer.stop();
-  await dying.stop();
   expect((await dying.app.audit.tree.head())!.size).toBe(stored);
+  await dying.stop();
   const whileDown = await feed.publish({ type: 'member.meeting.recorded' });
   running = await startSupervision(namespace);
   const after = await checkpointCovering(running, stored + 31, { witnessed: true });
