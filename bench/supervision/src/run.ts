@@ -231,9 +231,8 @@ async function prebuild(mongoUrl: string, count: number, batch: number, log: (li
     }
     await Promise.all(inFlight);
     const seconds = (performance.now() - started) / 1000;
-    // The last batch signed once its interval has passed.
-    await new Promise((r) => setTimeout(r, config.AUDIT_CHECKPOINT_INTERVAL_MS + 50));
-    await sequencer.append([]);
+    // The tree stored and the last entries signed.
+    await sequencer.flush();
     await sequencer.stop();
     return { entries: count, batch, seconds: round(seconds, 1), perSecond: round(count / seconds, 0) };
   } finally {

@@ -26,7 +26,7 @@ export const supervisionConfigShape = {
   AUDIT_WITNESS_NAME: keyName('witness.partybuilding.local/higher-commission'),
   /** Ed25519 private key (PEM) of the witness; held by the organisation above in production. */
   AUDIT_WITNESS_KEY: env.ed25519PrivateKey().optional(),
-  /** Sign a checkpoint at most this often: an appended entry is in a signed checkpoint within it. */
+  /** Sign a checkpoint this often (sooner once 8,192 entries wait): an appended entry is in a signed checkpoint within it. */
   AUDIT_CHECKPOINT_INTERVAL_MS: env.int(500, 50, 60_000),
   /** How often the witness looks for a new checkpoint to cosign. */
   AUDIT_WITNESS_INTERVAL_MS: env.int(2_000, 100, 600_000),

@@ -109,6 +109,8 @@ export async function auditFeature({ connection, bus, outboxes, logger }: Module
       async stop() {
         await duties.stop();
         await ingest.stop();
+        // Still the holder: store the tree and sign what was appended, so the next holder starts from a stored head.
+        if (lease.held) await sequencer.flush().catch((err: unknown) => logger.warn({ err }, 'audit log: the last checkpoint failed'));
         await sequencer.stop();
         await lease.release();
       },

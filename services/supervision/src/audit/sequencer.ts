@@ -1,8 +1,10 @@
 /**
  * The audit log's one writer: appends events as leaves, a batch at a time, and signs
  * checkpoints. Batches from every stream's consumer are grouped into one write (one insertMany),
- * and the tree's new nodes are computed in memory from the compact range, so a batch costs a few
- * store writes whatever its size.
+ * and the tree (its compact range and right-edge tiles) is kept in memory on the lease holder.
+ * A batch costs that one store write: the tiles, the bucket spans and the head are written only
+ * when a checkpoint is signed (on time or on size, whichever comes first), since a proof is only
+ * ever asked for a size the log signed. Entries past the stored head are what a restart takes in.
  *
  * It refuses to sign a tree that does not extend the last checkpoint it signed: a log must never
  * sign two inconsistent checkpoints (c2sp.org/tlog-checkpoint), and a head or tiles edited in the
@@ -21,9 +23,13 @@ import type { TreeReader } from './tree-reader';
 export interface SequencerOptions {
   /** Sign at most this often; a batch is in a signed checkpoint within it. */
   checkpointIntervalMs: number;
+  /** Sign sooner once this many entries are unsigned: bounds a checkpoint's writes and what a restart takes in. */
+  checkpointMaxEntries?: number;
   /** Events written in one batch at most. */
   maxBatch?: number;
 }
+
+export const defaultCheckpointMaxEntries = 8_192;
 
 /** Another writer holds the position this one meant to write: it must stop appending. */
 export class SequencerDisplaced extends Error {}
@@ -34,7 +40,7 @@ export class TreeInconsistent extends Error {}
 interface TreeState {
   frontier: Frontier;
   tiles: TileWriter;
-  /** Spans of the buckets this writer touched since the last write. */
+  /** Spans of the buckets this writer touched since they were last stored. */
   spans: Map<number, BucketSpan>;
   signedSize: number;
   signedAt: number;
@@ -42,6 +48,8 @@ interface TreeState {
 
 interface Pending {
   events: EventEnvelope[];
+  /** Work to run in the writer's queue instead of a write (a flush). */
+  task?: () => Promise<void>;
   done: (err?: Error) => void;
 }
 
@@ -74,6 +82,16 @@ export class Sequencer {
     });
   }
 
+  /**
+   * Stores the tree and signs a checkpoint over everything appended so far, whatever the
+   * interval: a replica that lets go of the lease on its own hands over a stored head.
+   */
+  async flush(): Promise<void> {
+    await this.enqueue(async () => {
+      if (this.state) await this.checkpoint(this.state);
+    });
+  }
+
   /** Waits for everything handed in so far, then drops the in-memory tree (another replica may write next). */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -84,6 +102,13 @@ export class Sequencer {
 
   resume(): void {
     this.stopped = false;
+  }
+
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ events: [], task, done: (err) => (err ? reject(err) : resolve()) });
+      this.kick();
+    });
   }
 
   private kick(): void {
@@ -99,13 +124,17 @@ export class Sequencer {
     while (this.pending.length > 0) {
       const taken: Pending[] = [];
       let count = 0;
-      while (this.pending.length > 0 && (taken.length === 0 || count + this.pending[0]!.events.length <= maxBatch)) {
+      while (
+        this.pending.length > 0 &&
+        (taken.length === 0 || (!taken[0]!.task && !this.pending[0]!.task && count + this.pending[0]!.events.length <= maxBatch))
+      ) {
         const next = this.pending.shift()!;
         taken.push(next);
         count += next.events.length;
       }
       try {
-        await this.write(taken.flatMap((p) => p.events));
+        if (taken[0]!.task) await taken[0]!.task();
+        else await this.write(taken.flatMap((p) => p.events));
         for (const p of taken) p.done();
       } catch (err) {
         // What is in memory may be ahead of the store now: read it again before the next write.
@@ -123,15 +152,18 @@ export class Sequencer {
     const frontier = new Frontier(this.hasher, head?.size ?? 0, head?.frontier ?? []);
     const tiles = new TileWriter();
     for (const { tile, width } of edgeTiles(frontier.size)) tiles.load(tile, (await this.store.tile(tile)).slice(0, width));
-    const state: TreeState = { frontier, tiles, spans: new Map(), signedSize: 0, signedAt: 0 };
-    const tail: StoredEntry[] = [];
-    for (let entry = await this.store.entry(frontier.size); entry; entry = await this.store.entry(frontier.size)) {
-      frontier.append(this.hasher.leaf(Buffer.from(entry.leaf)), tiles.record);
-      tail.push(entry);
-    }
+    // The open bucket's span as stored; any bucket after it is started by this writer.
+    const open = Math.floor(frontier.size / bucketSize);
+    const spans = new Map<number, BucketSpan>();
+    const stored = await this.store.bucketSpan(open);
+    if (stored) spans.set(open, stored);
+    const state: TreeState = { frontier, tiles, spans, signedSize: 0, signedAt: 0 };
+    // Entries written since the last checkpoint (the head moves with checkpoints), read a bucket at a time.
+    const tail = await this.store.entriesFrom(frontier.size);
     if (tail.length > 0) {
-      this.logger.warn({ from: tail[0]!.index, entries: tail.length }, 'audit log: entries past the stored head taken in');
-      await this.spanEntries(state, tail);
+      for (const entry of tail) frontier.append(this.hasher.leaf(Buffer.from(entry.leaf)), tiles.record);
+      this.logger.info({ from: tail[0]!.index, entries: tail.length }, 'audit log: entries past the stored head taken in');
+      this.spanEntries(state, tail);
       await this.persist(state);
     }
     const signed = await this.checkpoints.latestSigned();
@@ -164,19 +196,17 @@ export class Sequencer {
       // The event at `inserted` is logged already: go on with the ones after it.
       queue = stopped === 'duplicate' ? queue.slice(inserted + 1) : [];
     }
-    if (written.length > 0) {
-      await this.spanEntries(state, written);
-      await this.persist(state);
-    }
+    this.spanEntries(state, written);
     await this.signIfDue(state);
   }
 
-  private async spanEntries(state: TreeState, entries: StoredEntry[]): Promise<void> {
+  /** Widens the spans of the entries' buckets; a bucket this writer started has nothing stored to read. */
+  private spanEntries(state: TreeState, entries: StoredEntry[]): void {
     for (const entry of entries) {
       const bucket = Math.floor(entry.index / bucketSize);
       let span = state.spans.get(bucket);
       if (!span) {
-        span = (await this.store.bucketSpan(bucket)) ?? { bucket, firstOccurredAt: entry.occurredAt, lastOccurredAt: entry.occurredAt };
+        span = { bucket, firstOccurredAt: entry.occurredAt, lastOccurredAt: entry.occurredAt };
         state.spans.set(bucket, span);
       }
       if (entry.occurredAt < span.firstOccurredAt) span.firstOccurredAt = entry.occurredAt;
@@ -184,23 +214,23 @@ export class Sequencer {
     }
   }
 
-  /** Tiles, bucket spans, then the head: the head moves last, so it never names entries whose tree is not stored. */
+  /**
+   * Tiles and bucket spans (one bulkWrite each, at once), then the head: the head moves after
+   * them, so it never names entries whose tree is not stored.
+   */
   private async persist(state: TreeState): Promise<void> {
-    await this.store.saveTiles(state.tiles.takeChanged());
-    await this.store.saveBuckets([...state.spans.values()]);
-    const current = Math.floor(Math.max(state.frontier.size - 1, 0) / bucketSize);
+    const size = state.frontier.size;
+    await Promise.all([this.store.saveTiles(state.tiles.takeChanged()), this.store.saveBuckets([...state.spans.values()])]);
+    const current = Math.floor(Math.max(size - 1, 0) / bucketSize);
     for (const bucket of state.spans.keys()) if (bucket !== current) state.spans.delete(bucket);
-    await this.store.saveHead({
-      origin: this.origin,
-      size: state.frontier.size,
-      frontier: state.frontier.hashes,
-      updatedAt: new Date().toISOString(),
-    });
+    await this.store.saveHead({ origin: this.origin, size, frontier: state.frontier.hashes, updatedAt: new Date().toISOString() });
   }
 
   private async signIfDue(state: TreeState): Promise<void> {
     if (state.frontier.size === state.signedSize) return;
-    const wait = state.signedAt + this.options.checkpointIntervalMs - Date.now();
+    const unsigned = state.frontier.size - state.signedSize;
+    const full = unsigned >= (this.options.checkpointMaxEntries ?? defaultCheckpointMaxEntries);
+    const wait = full ? 0 : state.signedAt + this.options.checkpointIntervalMs - Date.now();
     if (wait > 0) {
       // Sign what is written by then, in the same queue as the writes.
       if (!this.signTimer && !this.stopped) {
@@ -213,6 +243,13 @@ export class Sequencer {
       }
       return;
     }
+    await this.checkpoint(state);
+  }
+
+  /** Stores the tree as it is in memory, then signs it: a signed size always has its tiles stored. */
+  private async checkpoint(state: TreeState): Promise<void> {
+    if (state.frontier.size === state.signedSize) return;
+    await this.persist(state);
     const size = state.frontier.size;
     const root = state.frontier.root();
     const text = checkpointText({ origin: this.origin, size, root });

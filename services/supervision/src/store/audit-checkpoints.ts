@@ -84,7 +84,16 @@ export class CheckpointStore {
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
     }
-    await this.pointers.updateOne({ _id: 'signed' }, { $set: { size: checkpoint.size } }, { upsert: true });
+    await this.advance('signed', checkpoint.size);
+  }
+
+  /** Moves a pointer forward only: a writer that lost its lease and signs late never takes the latest back. */
+  private async advance(pointer: PointerDoc['_id'], size: number): Promise<void> {
+    try {
+      await this.pointers.updateOne({ _id: pointer, size: { $lt: size } }, { $set: { size } }, { upsert: true });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
   }
 
   async get(size: number): Promise<StoredCheckpoint | undefined> {
@@ -116,8 +125,7 @@ export class CheckpointStore {
   /** Adds a witness's cosignature to the checkpoint of `size`, which becomes the latest witnessed. */
   async addCosignature(size: number, line: string): Promise<void> {
     await this.checkpoints.updateOne({ _id: String(size) }, { $addToSet: { cosignatures: line } });
-    const current = await this.pointers.findOne({ _id: 'witnessed' });
-    if (!current || current.size < size) await this.pointers.updateOne({ _id: 'witnessed' }, { $set: { size } }, { upsert: true });
+    await this.advance('witnessed', size);
   }
 
   /** The checkpoints whose sizes lie in (start, end], in size order. */

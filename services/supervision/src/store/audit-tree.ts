@@ -9,8 +9,12 @@
  *   duplicate-key error instead of a second leaf;
  * - ranges, sorts and `$in` would read every stored entry, so entries carry a `bucket` (1,024 in
  *   a row) that queries ask for by equality, newest bucket first;
- * - a batch is written entries first, then tiles, then the head; after a crash, the entries past
- *   the head are found by their `_id` and taken in (see recoverTail).
+ * - entries are written a batch at a time; the tiles, the bucket spans and then the head only
+ *   when the log signs a checkpoint. After a crash (or between checkpoints) the entries past the
+ *   head are found by their bucket and taken in (see entriesFrom);
+ * - the head and the tiles only grow: a writer that lost its lease and writes late cannot move
+ *   the head back or shorten a tile another writer extended (the update matches only a smaller
+ *   one, and its upsert then hits the unique `_id`).
  */
 import { isDuplicateKey, mongoose, type Connection } from '@repo/db';
 import { tileKey, type TileId } from '../domain/tiles';
@@ -53,6 +57,8 @@ interface EntryDoc extends StoredEntry {
 interface TileDoc {
   _id: string;
   hashes: Binary;
+  /** How many hashes it holds (absent in tiles stored before it was kept). */
+  width?: number;
 }
 
 export interface Head {
@@ -122,9 +128,14 @@ export class AuditTreeStore {
     return doc ? { origin: doc.origin, size: doc.size, frontier: doc.frontier.map(bytesOf), updatedAt: doc.updatedAt } : undefined;
   }
 
+  /** Moves the head forward; a head already at or past this size is left as it is. */
   async saveHead(head: Head): Promise<void> {
     const doc = { origin: head.origin, size: head.size, frontier: head.frontier.map(binary), updatedAt: head.updatedAt };
-    await this.heads.updateOne({ _id: 'head' }, { $set: doc }, { upsert: true });
+    try {
+      await this.heads.updateOne({ _id: 'head', size: { $lt: head.size } }, { $set: doc }, { upsert: true });
+    } catch (err) {
+      if (!onlyDuplicateKeys(err)) throw err;
+    }
   }
 
   /**
@@ -152,14 +163,28 @@ export class AuditTreeStore {
     }
   }
 
+  /**
+   * Stores the tiles in one bulkWrite; a stored tile that already holds as many hashes is left as
+   * it is. FerretDB stops a bulk at its first failed write even when unordered, so the writes
+   * after one that found a wider tile are sent again (each is conditional: a second time is a no-op).
+   */
   async saveTiles(tiles: { tile: TileId; hashes: Buffer[] }[]): Promise<void> {
     if (tiles.length === 0) return;
-    await this.tiles.bulkWrite(
-      tiles.map(({ tile, hashes }) => ({
-        updateOne: { filter: { _id: tileKey(tile) }, update: { $set: { hashes: binary(Buffer.concat(hashes)) } }, upsert: true },
-      })),
-      { ordered: false },
-    );
+    try {
+      await this.tiles.bulkWrite(
+        tiles.map(({ tile, hashes }) => ({
+          updateOne: {
+            filter: { _id: tileKey(tile), $or: [{ width: { $lt: hashes.length } }, { width: { $exists: false } }] },
+            update: { $set: { hashes: binary(Buffer.concat(hashes)), width: hashes.length } },
+            upsert: true,
+          },
+        })),
+        { ordered: true },
+      );
+    } catch (err) {
+      if (!onlyDuplicateKeys(err)) throw err;
+      await this.saveTiles(tiles.slice((firstWriteError(err) ?? tiles.length) + 1));
+    }
   }
 
   async tile(tile: TileId): Promise<Buffer[]> {
@@ -219,6 +244,16 @@ export class AuditTreeStore {
     return docs.map(toEntry).sort((a, b) => b.index - a.index);
   }
 
+  /** The entries from `index` on that follow each other without a gap, read a bucket at a time. */
+  async entriesFrom(index: number): Promise<StoredEntry[]> {
+    const found: StoredEntry[] = [];
+    for (let bucket = Math.floor(index / bucketSize); ; bucket++) {
+      const docs = (await this.entries.find({ bucket: `b${bucket}` }).toArray()).map(toEntry).sort((a, b) => a.index - b.index);
+      for (const entry of docs) if (entry.index === index + found.length) found.push(entry);
+      if (index + found.length < (bucket + 1) * bucketSize) return found;
+    }
+  }
+
   /** Entries [start, end) in index order, read a bucket at a time (exports). */
   async *range(start: number, end: number): AsyncGenerator<StoredEntry[]> {
     for (let bucket = Math.floor(start / bucketSize); bucket * bucketSize < end; bucket++) {
@@ -229,6 +264,14 @@ export class AuditTreeStore {
         .sort((a, b) => a.index - b.index);
     }
   }
+}
+
+/** Whether every write that failed failed on a unique key (a conditional upsert that matched nothing). */
+export function onlyDuplicateKeys(err: unknown): boolean {
+  const e = err as { code?: number; writeErrors?: { code?: number }[]; result?: { writeErrors?: { code?: number }[] } } | null;
+  const writeErrors = e?.writeErrors ?? e?.result?.writeErrors;
+  if (writeErrors && writeErrors.length > 0) return writeErrors.every((w) => w.code === 11000);
+  return e?.code === 11000;
 }
 
 function firstWriteError(err: unknown): number | undefined {

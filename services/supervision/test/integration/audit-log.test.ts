@@ -352,6 +352,33 @@ test('a restarted log takes in the entries a crash left past its head and goes o
   expect(Number(after.size)).toBeGreaterThan(size);
 });
 
+test('a lease holder that dies between checkpoints: the next takes in what it appended and signs a tree the witness accepts', async () => {
+  const before = await checkpointCovering(running, 1, { witnessed: true });
+  await running.stop();
+  // A holder that signs only once a minute: what it appends is stored as entries and nothing else.
+  const dying = await startSupervision(namespace, { AUDIT_CHECKPOINT_INTERVAL_MS: '60000' });
+  const stored = (await dying.app.audit.tree.head())!.size;
+  const appended: EventEnvelope[] = [];
+  for (let i = 0; i < 30; i++) appended.push(await feed.publish({ type: 'content.document.updated', data: { i } }));
+  await waitFor(async () => (await dying.app.audit.tree.entriesFrom(stored)).length >= 30, { what: 'the entries past the head' });
+  // It dies: its tree in memory is lost, and so is any chance to store it or sign (its stop finds nothing to flush).
+  await dying.app.audit.sequencer.stop();
+  expect((await dying.app.audit.tree.head())!.size).toBe(stored);
+  await dying.stop();
+  const whileDown = await feed.publish({ type: 'member.meeting.recorded' });
+  running = await startSupervision(namespace);
+  const after = await checkpointCovering(running, stored + 31, { witnessed: true });
+  const size = Number(after.size);
+  const ids = (await leaves(size)).map((leaf) => (JSON.parse(leaf.toString()) as { id: string }).id);
+  expect(new Set(ids).size).toBe(ids.length);
+  for (const event of [...appended, whileDown]) expect(ids).toContain(event.id);
+  // The same order as appended, and no fork: the new tree extends what the witness cosigned before.
+  expect(appended.map((e) => ids.indexOf(e.id))).toEqual(appended.map((_, i) => ids.indexOf(appended[0]!.id) + i));
+  const { hashes } = await running.audit.call('getConsistencyProof', { firstSize: before.size, secondSize: after.size }, await as({}));
+  expect(verifyConsistency(sha256, Number(before.size), size, before.rootHash, after.rootHash, hashes)).toBe(true);
+  expect(rootOf(sha256, await leaves(size)).equals(after.rootHash)).toBe(true);
+});
+
 test('a second replica appends only when the first stops, and the witness follows the log across the change', async () => {
   const second = await startSupervision(namespace);
   try {
