@@ -215,6 +215,26 @@ export class LedgerUseCases {
     for (const y of years) await this.reassess(after, y);
   }
 
+  /**
+   * Learners new to this service (a batch of member events): this year's ledger is opened for
+   * each in one insert. A ledger there already (the batch delivered again) is assessed again.
+   */
+  async learnersArrived(learners: readonly Learner[]): Promise<void> {
+    if (learners.length === 0) return;
+    const year = yearOf(todayOf(this.clock));
+    const fresh = await Promise.all(
+      learners.map(async (l) => ({
+        memberId: l.memberId,
+        year,
+        orgPath: l.orgPath,
+        totals: emptyTotals,
+        ...(await this.standing(l, year, emptyTotals)),
+      })),
+    );
+    const there = new Set((await this.ledgers.openMany(fresh)).map((l) => l.memberId));
+    for (const learner of learners) if (there.has(learner.memberId)) await this.learnerChanged(null, learner);
+  }
+
   /** The ledger of a person and year (0: this year) as it stands today. */
   async ledger(caller: Caller, memberId: string, yearAsked: number): Promise<Ledger> {
     const { learner } = await subjectLearner(this.learners, caller, memberId, 'learning.read');

@@ -120,7 +120,12 @@ export class LedgerRepository {
 
   /** Opens empty ledgers (many at once when a year begins); those that exist stay as they are. Answers how many opened. */
   async open(ledgers: Omit<Ledger, 'revision' | 'entries' | 'behindQuarters'>[]): Promise<number> {
-    if (ledgers.length === 0) return 0;
+    return ledgers.length - (await this.openMany(ledgers)).length;
+  }
+
+  /** `open`, answering the ledgers that existed already (left as they are). */
+  async openMany(ledgers: Omit<Ledger, 'revision' | 'entries' | 'behindQuarters'>[]): Promise<typeof ledgers> {
+    if (ledgers.length === 0) return [];
     const records = ledgers.map((l) => ({
       _id: ledgerId(l.memberId, l.year),
       ...l,
@@ -132,12 +137,13 @@ export class LedgerRepository {
       revision: 1,
     }));
     try {
-      await this.store.model.insertMany(records, { ordered: false });
-      return records.length;
+      // Lean: built whole here; casting thousands through the schema costs more than the insert.
+      await this.store.model.insertMany(records, { ordered: false, lean: true });
+      return [];
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      const refused = (err as { writeErrors?: unknown[] }).writeErrors?.length ?? records.length;
-      return records.length - refused;
+      const refused = (err as { writeErrors?: { index: number }[] }).writeErrors;
+      return refused ? refused.map((e) => ledgers[e.index]!) : ledgers;
     }
   }
 
