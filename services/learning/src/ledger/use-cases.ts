@@ -310,13 +310,25 @@ export class LedgerUseCases {
 
   /** Recounts the summary of one node's year from the ledgers placed there. */
   async refreshNode(orgPath: string, year: number): Promise<void> {
+    await this.refreshNodes([orgPath], year);
+  }
+
+  /**
+   * Recounts the summaries of several nodes of one year: four store round trips however many
+   * nodes (their marks cleared, their ledgers read, the counts and the lists written).
+   */
+  async refreshNodes(orgPaths: readonly string[], year: number): Promise<void> {
+    if (orgPaths.length === 0) return;
     // Cleared before counting: a ledger changed while counting marks itself again.
-    await this.ledgers.clearStale(orgPath, year);
-    const ledgers = await this.ledgers.atNode(orgPath, year);
-    const summary: NodeSummary = { orgPath, year, learners: 0, onTrack: 0, met: 0, rules: [], behind: [] };
-    const rules = new Map<string, RuleCount>();
-    for (const ledger of ledgers) {
-      if (ledger.rules.length === 0) continue;
+    await this.ledgers.clearStaleAt(orgPaths, year);
+    const summaries = new Map<string, NodeSummary>(
+      orgPaths.map((orgPath) => [orgPath, { orgPath, year, learners: 0, onTrack: 0, met: 0, rules: [], behind: [] }]),
+    );
+    const rulesOf = new Map<string, Map<string, RuleCount>>(orgPaths.map((p) => [p, new Map()]));
+    for (const ledger of await this.ledgers.atNodes(orgPaths, year)) {
+      const summary = summaries.get(ledger.orgPath);
+      const rules = rulesOf.get(ledger.orgPath);
+      if (!summary || !rules || ledger.rules.length === 0) continue;
       summary.learners += 1;
       if (ledger.onTrack) summary.onTrack += 1;
       if (ledger.met) summary.met += 1;
@@ -331,20 +343,23 @@ export class LedgerUseCases {
         const total = ledger.totals.online + ledger.totals.offline;
         summary.behind.push({
           memberId: ledger.memberId,
-          orgPath,
+          orgPath: ledger.orgPath,
           totalQuarterHours: total,
           behindRules: ledger.rules.filter((r) => !r.onTrack).map((r) => r.code),
         });
       }
     }
-    summary.rules = [...rules.values()];
-    await this.summaries.save(summary);
+    for (const [orgPath, summary] of summaries) summary.rules = [...rulesOf.get(orgPath)!.values()];
+    await this.summaries.saveMany([...summaries.values()]);
   }
 
-  /** Recounts the summaries of nodes whose ledgers changed; answers how many nodes. */
+  /** Recounts the summaries of nodes whose ledgers changed, a year's nodes at once; answers how many nodes. */
   async refreshSummaries(limit = 500): Promise<number> {
     const nodes = await this.ledgers.staleNodes(limit);
-    for (const { orgPath, year } of nodes) await this.refreshNode(orgPath, year);
+    const byYear = new Map<number, string[]>();
+    for (const { orgPath, year } of nodes) byYear.set(year, [...(byYear.get(year) ?? []), orgPath]);
+    // A few dozen nodes a query: a city's branches, without one read growing past what the store answers quickly.
+    for (const [year, paths] of byYear) for (let i = 0; i < paths.length; i += 50) await this.refreshNodes(paths.slice(i, i + 50), year);
     return nodes.length;
   }
 

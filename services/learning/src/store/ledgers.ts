@@ -185,6 +185,22 @@ export class LedgerRepository {
     await this.store.model.updateMany({ orgPath, year, summaryStale: true }, { $set: { summaryStale: false } }).exec();
   }
 
+  /** `clearStale` for several nodes of one year at once. */
+  async clearStaleAt(orgPaths: readonly string[], year: number): Promise<void> {
+    await this.store.model
+      .updateMany({ year, orgPath: { $in: [...orgPaths] }, summaryStale: true }, { $set: { summaryStale: false } })
+      .exec();
+  }
+
+  /** `atNode` for several nodes of one year in one query. */
+  async atNodes(orgPaths: readonly string[], year: number): Promise<Ledger[]> {
+    const records = await this.store.model
+      .find({ year, orgPath: { $in: [...orgPaths] } }, slim)
+      .lean<LedgerRecord[]>()
+      .exec();
+    return records.map((r) => toLedger({ ...r, entries: [] }));
+  }
+
   /** The ledgers placed exactly at a node, in a year, without entries. */
   async atNode(orgPath: string, year: number): Promise<Ledger[]> {
     const records = await this.store.model.find({ orgPath, year }, slim).lean<LedgerRecord[]>().exec();

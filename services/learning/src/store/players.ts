@@ -41,6 +41,18 @@ export class PlayerRepository {
   }
 
   /**
+   * A report of a unit that is not a video (nothing to check against the clock): moves the
+   * session's clock in the same round trip that finds it. Answers the session, or null when it
+   * is not the learner's current one or is a video's.
+   */
+  async advanceUnlessVideo(memberId: string, sessionId: string, now: number): Promise<PlayerSession | null> {
+    return this.model
+      .findOneAndUpdate({ _id: memberId, sessionId, kind: { $ne: 'video' } }, { $set: { lastReportAt: now } }, { projection: { _id: 0 } })
+      .lean<PlayerSession>()
+      .exec();
+  }
+
+  /**
    * Moves the session's clock to `now` if it is still this session at the clock read; false
    * when another report or another session came in between.
    */
