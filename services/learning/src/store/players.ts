@@ -46,10 +46,14 @@ export class PlayerRepository {
    * is not the learner's current one or is a video's.
    */
   async advanceUnlessVideo(memberId: string, sessionId: string, now: number): Promise<PlayerSession | null> {
-    return this.model
-      .findOneAndUpdate({ _id: memberId, sessionId, kind: { $ne: 'video' } }, { $set: { lastReportAt: now } }, { projection: { _id: 0 } })
-      .lean<PlayerSession>()
+    // No projection: FerretDB v1 does not implement it for findAndModify. The session as it was found.
+    const record = await this.model
+      .findOneAndUpdate({ _id: memberId, sessionId, kind: { $ne: 'video' } }, { $set: { lastReportAt: now } })
+      .lean<PlayerRecord>()
       .exec();
+    if (!record) return null;
+    const { _id, ...session } = record;
+    return session;
   }
 
   /**
