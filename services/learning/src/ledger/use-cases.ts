@@ -84,7 +84,13 @@ function sameStanding(a: Standing, b: Standing): boolean {
   );
 }
 
+/** How far each summary round looks back past the latest change it counted (clocks of replicas differ). */
+const summaryClockSkewMs = 2_000;
+
 export class LedgerUseCases {
+  /** The latest ledger change (ms) the summaries have counted, on this replica. */
+  private summariesCountedTo = 0;
+
   constructor(
     private readonly ledgers: LedgerRepository,
     private readonly summaries: SummaryRepository,
@@ -319,8 +325,6 @@ export class LedgerUseCases {
    */
   async refreshNodes(orgPaths: readonly string[], year: number): Promise<void> {
     if (orgPaths.length === 0) return;
-    // Cleared before counting: a ledger changed while counting marks itself again.
-    await this.ledgers.clearStaleAt(orgPaths, year);
     const summaries = new Map<string, NodeSummary>(
       orgPaths.map((orgPath) => [orgPath, { orgPath, year, learners: 0, onTrack: 0, met: 0, rules: [], behind: [] }]),
     );
@@ -353,13 +357,20 @@ export class LedgerUseCases {
     await this.summaries.saveMany([...summaries.values()]);
   }
 
-  /** Recounts the summaries of nodes whose ledgers changed, a year's nodes at once; answers how many nodes. */
-  async refreshSummaries(limit = 500): Promise<number> {
-    const nodes = await this.ledgers.staleNodes(limit);
+  /**
+   * Recounts the summaries of nodes whose ledgers changed since the last round (all of them at
+   * a replica's first round), a year's nodes 50 at a time; answers how many nodes. Each round
+   * looks back `summaryClockSkewMs` more, for writes stamped by another replica's slower clock.
+   */
+  async refreshSummaries(): Promise<number> {
+    const since = this.summariesCountedTo === 0 ? 0 : this.summariesCountedTo - summaryClockSkewMs;
+    const { nodes, latest } = await this.ledgers.changedSince(since);
+    // Nothing newer than what was counted: the look-back alone recounts nothing.
+    if (this.summariesCountedTo > 0 && latest <= this.summariesCountedTo) return 0;
     const byYear = new Map<number, string[]>();
     for (const { orgPath, year } of nodes) byYear.set(year, [...(byYear.get(year) ?? []), orgPath]);
-    // A few dozen nodes a query: a city's branches, without one read growing past what the store answers quickly.
     for (const [year, paths] of byYear) for (let i = 0; i < paths.length; i += 50) await this.refreshNodes(paths.slice(i, i + 50), year);
+    this.summariesCountedTo = Math.max(this.summariesCountedTo, latest);
     return nodes.length;
   }
 
