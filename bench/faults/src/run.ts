@@ -406,7 +406,11 @@ async function main(): Promise<void> {
     (!auditLog || (auditLog.missing === 0 && auditLog.twice === 0));
   const exactlyOnce =
     (!content ||
-      (content.store.missing === 0 && content.store.duplicated === 0 && content.index.missing === 0 && content.index.unexpected === 0)) &&
+      (content.store.missing === 0 &&
+        content.store.duplicated === 0 &&
+        content.store.publishedLost === 0 &&
+        content.index.missing === 0 &&
+        content.index.unexpected === 0)) &&
     (!member ||
       (member.members.missing === 0 &&
         member.members.duplicated === 0 &&
@@ -523,6 +527,12 @@ async function settleAndCount(namespace: string, writes: { created: Set<string>;
       appliedWithoutAnswer: [...writes.attempted].filter((t) => !acceptedTitles.has(t) && (titles.get(t) ?? 0) > 0).length,
       publishedAccepted: writes.published.size,
       publishedInStore: stored.filter((d) => d.status === 'published').length,
+      /** Publications answered 200 whose document is not published in the store (a lost write), with their statuses. */
+      publishedLost: [...writes.published].filter((id) => byId.get(id)?.status !== 'published').length,
+      publishedLostSample: [...writes.published]
+        .filter((id) => byId.get(id)?.status !== 'published')
+        .slice(0, 10)
+        .map((id) => `${id}: ${byId.get(id)?.status ?? 'absent'}`),
     };
 
     // Index: exactly the published documents, each once.
