@@ -58,8 +58,22 @@ function unreachableByItself(err: Error): 'document store' | 'search' | 'bus' | 
   return undefined;
 }
 
-/** The error as the caller should see it: UNAVAILABLE with Retry-After for an unreachable store. */
+/**
+ * A store query stopped by the time limit it was given (maxTimeMS from the call's deadline):
+ * MongoDB's and FerretDB's MaxTimeMSExpired, code 50.
+ */
+export function isStoreTimeLimit(err: unknown): boolean {
+  const e = err as { name?: unknown; code?: unknown; codeName?: unknown } | null;
+  return typeof e === 'object' && e !== null && e.name === 'MongoServerError' && (e.code === 50 || e.codeName === 'MaxTimeMSExpired');
+}
+
+/**
+ * The error as the caller should see it: UNAVAILABLE with Retry-After for an unreachable store,
+ * DEADLINE_EXCEEDED (504, not 500) for a query its time limit stopped.
+ */
 export function asUnavailable(err: unknown): unknown {
+  if (isStoreTimeLimit(err))
+    return new DomainError('deadlineExceeded', 'STORE_TIME_LIMIT', 'the store could not answer within the deadline of the call', {});
   const store = unreachableStore(err);
   if (!store) return err;
   return new DomainError('unavailable', 'DEPENDENCY_UNAVAILABLE', `the ${store} is unreachable; try again shortly`, {

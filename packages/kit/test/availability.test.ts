@@ -25,6 +25,15 @@ test('a wrapped driver error is read through its cause; a domain answer of its o
   expect(unreachableStore(wrapping('aborted'))).toBeUndefined();
 });
 
+test('a query stopped by its time limit answers DEADLINE_EXCEEDED, not INTERNAL', () => {
+  const limit = named('MongoServerError', 'Executor error during aggregate command :: caused by :: operation exceeded time limit', {
+    code: 50,
+    codeName: 'MaxTimeMSExpired',
+  });
+  expect(unreachableStore(limit)).toBeUndefined();
+  expect(asUnavailable(limit)).toMatchObject({ kind: 'deadlineExceeded', code: 'STORE_TIME_LIMIT' });
+});
+
 test('other errors stay what they were', () => {
   const duplicate = named('MongoServerError', 'E11000 duplicate key error', { code: 11000 });
   expect(unreachableStore(duplicate)).toBeUndefined();
