@@ -169,16 +169,52 @@ const routes: RouteRecordRaw[] = [
         meta: { title: '留言办理' },
       },
       {
+        path: 'feedback/leader-posts',
+        name: 'console-leader-posts',
+        component: () => import('./pages/console/LeaderPostsPage.vue'),
+        meta: { title: '领导职务' },
+      },
+      {
+        path: 'feedback/statistics',
+        name: 'console-feedback-statistics',
+        component: () => import('./pages/console/FeedbackStatistics.vue'),
+        meta: { title: '办理统计' },
+      },
+      {
         path: 'learning',
         name: 'console-learning',
         component: () => import('./pages/console/LearningAdmin.vue'),
         meta: { title: '学习培训管理' },
       },
       {
+        path: 'learning/banks',
+        name: 'console-question-banks',
+        component: () => import('./pages/console/QuestionBanks.vue'),
+        meta: { title: '题库' },
+      },
+      {
+        path: 'learning/grading',
+        name: 'console-grading',
+        component: () => import('./pages/console/ExamGrading.vue'),
+        meta: { title: '阅卷' },
+      },
+      {
+        path: 'learning/trainings',
+        name: 'console-cadre-trainings',
+        component: () => import('./pages/console/CadreTrainings.vue'),
+        meta: { title: '干部培训档案' },
+      },
+      {
         path: 'supervision',
         name: 'console-supervision',
         component: () => import('./pages/console/SupervisionPage.vue'),
         meta: { title: '监督执纪' },
+      },
+      {
+        path: 'supervision/power',
+        name: 'console-power-lists',
+        component: () => import('./pages/console/PowerListAdmin.vue'),
+        meta: { title: '权力清单管理' },
       },
       {
         path: 'transfers',

@@ -128,10 +128,22 @@ export interface StaffMessage extends Omit<PublicMessage, 'dueOn' | 'satisfactio
   returnReason: string;
   returnNote: string;
   disputeReason: string;
+  mergedInto: string;
+  mergedMessages: string[];
+  rectification: Rectification | null;
   screenHits: string[];
+  duplicateCandidates: { messageId: string; similarity: number; submittedAt: string; subject: string }[];
   history: (PublicStep & { actor: string })[];
   revision: number;
   updatedAt: string;
+}
+
+/** What an unsatisfied rating opened: a rectification 整改 due by a deadline, then a revisit 回访. */
+export interface Rectification {
+  deadline: Deadline | null;
+  note: string;
+  rectifiedAt: string;
+  revisit: { result: string; note: string; at: string; actor: string } | null;
 }
 
 export interface Draft {
@@ -180,6 +192,12 @@ export const returnReasonLabels: Record<string, string> = {
   outsideScope: '不属于受理范围',
   petition: '属信访事项',
   court: '已进入诉讼程序',
+};
+
+export const revisitResultLabels: Record<string, string> = {
+  resolved: '问题已解决',
+  unresolved: '问题未解决',
+  unreachable: '联系不上留言人',
 };
 
 export const stepActionLabels: Record<string, string> = {
@@ -233,7 +251,18 @@ export const listStaffMessages = (query: { status?: string; overdueOnly?: boolea
 
 export const getStaffMessage = (id: string) => api<StaffMessage>(`/feedback/messages/${encodeURIComponent(id)}`);
 
-export type StepName = 'accept' | 'assign' | 'reply' | 'extend' | 'release' | 'return';
+export type StepName =
+  | 'release'
+  | 'accept'
+  | 'return'
+  | 'assign'
+  | 'dispute'
+  | 'answer-dispute'
+  | 'reply'
+  | 'extend'
+  | 'merge'
+  | 'rectify'
+  | 'revisit';
 
 export const takeStep = (id: string, step: StepName, body: Record<string, string | number>) =>
   api<StaffMessage>(`/feedback/messages/${encodeURIComponent(id)}/${step}`, { method: 'POST', body });
@@ -261,3 +290,50 @@ export function urgencyOf(deadline: Deadline | null, now = Date.now()): Urgency 
 }
 
 export const urgencyLabels: Record<Urgency, string> = { ok: '正常', near: '临期', overdue: '已超期', none: '—' };
+
+export const createLeaderPost = (body: { organizationId: string; title: string; holderName?: string }) =>
+  api<LeaderPost>('/feedback/leader-posts', { method: 'POST', body });
+
+export const retireLeaderPost = (id: string) =>
+  api<LeaderPost>(`/feedback/leader-posts/${encodeURIComponent(id)}/retire`, { method: 'POST' });
+
+/** The figures of one row of the statistics (an organisation, a level, a leader post, the total). */
+export interface Figures {
+  submitted: number;
+  received: number;
+  returned: number;
+  merged: number;
+  replied: number;
+  replyRate: number;
+  repliedOnTime: number;
+  overdue: number;
+  onTimeRate: number;
+  handlingDaysP50: number;
+  handlingDaysP90: number;
+  ratings: number;
+  satisfaction: number;
+  attitudeStars: number;
+  speedStars: number;
+  unsatisfied: number;
+  revisited: number;
+  revisitRate: number;
+}
+
+export interface Statistics {
+  organizationId: string;
+  organizationName: string;
+  from: string;
+  to: string;
+  total: Figures;
+  levels: { level: string; figures: Figures }[];
+  organizations: { organizationId: string; organizationName: string; level: string; figures: Figures }[];
+  organizationsTotal: number;
+  leaderPosts: { leaderPostId: string; title: string; organizationName: string; figures: Figures }[];
+  computedThrough: string;
+}
+
+export const getStatistics = (query: { organizationId?: string; from: string; to: string; organizationRows?: number }) =>
+  api<Statistics>('/feedback/statistics', { query });
+
+/** A rate (0 to 1) as a percentage with one decimal; a dash when nothing was counted. */
+export const percent = (rate: number, counted = 1) => (counted ? `${(rate * 100).toFixed(1)}%` : '—');

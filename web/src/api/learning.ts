@@ -115,6 +115,39 @@ export interface Exam {
   revision: number;
 }
 
+export interface QuestionBank {
+  id: string;
+  name: string;
+  orgPath: string;
+  createdAt: string;
+  questions: number;
+}
+
+export interface Question {
+  id: string;
+  bankId: string;
+  type: string;
+  stem: string;
+  options: { key: string; text: string }[];
+  correctKeys: string[];
+  correctTruth: boolean;
+  blanks: string[][];
+  referenceAnswer: string;
+  knowledgePoints: string[];
+}
+
+/** A question as written: the fields of its type only. */
+export interface QuestionInput {
+  type: string;
+  stem: string;
+  options?: { key: string; text: string }[];
+  correctKeys?: string[];
+  correctTruth?: boolean;
+  blanks?: string[][];
+  referenceAnswer?: string;
+  knowledgePoints?: string[];
+}
+
 export interface PaperQuestion {
   questionId: string;
   type: 'singleChoice' | 'multipleChoice' | 'trueFalse' | 'fillIn' | 'shortAnswer' | string;
@@ -136,7 +169,8 @@ export interface Paper {
   attempt: number;
   status: 'open' | 'submitted' | 'graded' | string;
   questions: PaperQuestion[];
-  answers: { questionId: string; keys: string[]; truth: boolean; texts: string[]; answeredAt: string; score: number }[];
+  answers: { questionId: string; keys: string[]; truth: boolean; texts: string[]; answeredAt: string; score: number; gradedBy?: string }[];
+  memberId?: string;
   startedAt: string;
   deadline: string;
   submittedAt: string;
@@ -161,7 +195,32 @@ export interface Training {
   certificateNumber: string;
   status: string;
   createdAt: string;
+  /** Recorded despite a duplicate-training refusal: the rule, the earlier training, why, by whom. */
+  override?: { rule: string; trainingId: string; reason: string; by: string; at: string };
 }
+
+/** A training attended elsewhere, as recorded by staff. */
+export interface TrainingDraft {
+  title: string;
+  topic: string;
+  organiserKind: string;
+  organiserName: string;
+  mode: string;
+  fullTime?: boolean;
+  startDate: string;
+  endDate: string;
+  hours: number;
+  certificateNumber?: string;
+  overrideReason?: string;
+}
+
+export const duplicateRuleLabels: Record<string, string> = {
+  sameCourseCompleted: '已完成同一课程',
+  sameTopicWithinPeriod: '规定期限内同一主题',
+  fullTimeOverlap: '脱产培训时间重叠',
+};
+/** The refusals of duplicate training (their details name the earlier training). */
+export const duplicateCodes = ['TRAINING_COURSE_COMPLETED', 'TRAINING_TOPIC_REPEATED', 'TRAINING_DATES_OVERLAP'];
 
 export const unitKindLabels: Record<string, string> = { article: '图文', video: '视频', document: '文件', offlineSession: '集中培训' };
 export const categoryLabels: Record<string, string> = {
@@ -220,12 +279,26 @@ export const myLedger = (year?: number) => api<Ledger>('/me/ledger', { query: { 
 export const listExams = (query: { status?: string; page?: number; size?: number } = {}) => api<Page<Exam>>('/exams', { query });
 export const getExam = (examId: string) => api<Exam>(`/exams/${id(examId)}`);
 export const stepExam = (examId: string, action: 'publish' | 'close') => api<Exam>(`/exams/${id(examId)}/${action}`, { method: 'POST' });
+export const listBanks = (query: { page?: number; size?: number } = {}) => api<Page<QuestionBank>>('/question-banks', { query });
+export const createBank = (name: string) => api<QuestionBank>('/question-banks', { method: 'POST', body: { name } });
+export const listQuestions = (bankId: string, query: { type?: string; page?: number; size?: number } = {}) =>
+  api<Page<Question>>(`/question-banks/${id(bankId)}/questions`, { query });
+export const addQuestion = (bankId: string, body: QuestionInput) =>
+  api<Question>(`/question-banks/${id(bankId)}/questions`, { method: 'POST', body });
+export const listPapers = (
+  examId: string,
+  query: { awaitingGrading?: boolean; flaggedOnly?: boolean; page?: number; size?: number } = {},
+) => api<Page<Paper>>(`/exams/${id(examId)}/papers`, { query });
+export const gradeAnswer = (paperId: string, questionId: string, score: number) =>
+  api<Paper>(`/papers/${id(paperId)}/grades`, { method: 'POST', body: { questionId, score } });
 export const openPaper = (examId: string) => api<Paper>(`/exams/${id(examId)}/papers`, { method: 'POST' });
 export const getPaper = (paperId: string) => api<Paper>(`/papers/${id(paperId)}`);
 export const answerQuestion = (paperId: string, questionId: string, answer: Answer) =>
   api<Paper>(`/papers/${id(paperId)}/answers/${id(questionId)}`, { method: 'PUT', body: answer });
 export const submitPaper = (paperId: string) => api<Paper>(`/papers/${id(paperId)}/submit`, { method: 'POST' });
 
+export const recordTraining = (memberId: string, body: TrainingDraft) =>
+  api<Training>(`/cadres/${id(memberId)}/trainings`, { method: 'POST', body });
 export const myTrainings = (memberId: string) => api<Page<Training>>(`/cadres/${id(memberId)}/trainings`, { query: { size: 100 } });
 
 /** 1.25 → "1.25"; 8 → "8". */

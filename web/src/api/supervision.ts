@@ -43,6 +43,33 @@ export interface PowerItem {
   publishedAt: string;
   publishedVersion: number;
   versions: { version: number; status: string; publishedAt: string }[];
+  revision: number;
+}
+
+export type PowerContent = PowerItem['content'];
+
+export interface PowerExecution {
+  id: string;
+  itemId: string;
+  version: number;
+  organizationId: string;
+  title: string;
+  startedAt: string;
+  status: 'inProgress' | 'completed' | string;
+  steps: {
+    index: number;
+    name: string;
+    expectedActor: string;
+    actor: string;
+    date: string;
+    note: string;
+    workingDays: number;
+    timeLimitDays: number;
+    byExpectedActor: boolean;
+    withinLimit: 'yes' | 'no' | 'unknown' | string;
+  }[];
+  process: { name: string; actor: string; timeLimitDays: number }[];
+  revision: number;
 }
 
 export interface Checkpoint {
@@ -76,8 +103,35 @@ export interface DisciplineCase {
   foundAt: string;
   decidedAt: string;
   status: 'open' | 'decided' | string;
-  persons: { name: string; post: string; level: string }[];
+  persons: { name: string; post: string; level: string; decision?: CaseDecision; influence: Influence[] }[];
   revision: number;
+}
+
+/** What one person of a case got: a handling that is no sanction, and/or party and government sanctions. */
+export interface CaseDecision {
+  treatment?: string;
+  partySanction?: string;
+  probationYears?: number;
+  governmentSanction?: string;
+}
+
+/** An influence period 影响期 a sanction carries. */
+export interface Influence {
+  sanction: string;
+  kind: string;
+  name: string;
+  from: string;
+  until: string;
+  effect: string;
+}
+
+export interface NewCase {
+  number: string;
+  organizationId: string;
+  category: string;
+  summary: string;
+  foundAt: string;
+  persons: { name: string; post?: string; level: string }[];
 }
 
 export interface Warning {
@@ -100,6 +154,32 @@ export const powerKindLabels: Record<string, string> = { publicPower: '公共权
 export const caseStatusLabels: Record<string, string> = { open: '办理中', decided: '已处理' };
 export const warningStatusLabels: Record<string, string> = { open: '待分派', assigned: '已分派', acknowledged: '已签收', closed: '已办结' };
 export const severityLabels: Record<string, string> = { notice: '提醒', warning: '预警', serious: '严重' };
+export const officialLevelLabels: Record<string, string> = {
+  provincialMinisterial: '省部级',
+  prefectureBureau: '地厅级',
+  countyDivision: '县处级',
+  townshipAndBelow: '乡科级及以下',
+};
+export const treatmentLabels: Record<string, string> = {
+  criticismEducation: '批评教育',
+  admonishment: '诫勉',
+  organizationalHandling: '组织处理',
+};
+export const partySanctionLabels: Record<string, string> = {
+  warning: '党内警告',
+  seriousWarning: '党内严重警告',
+  removalFromPartyPost: '撤销党内职务',
+  probation: '留党察看',
+  expulsion: '开除党籍',
+};
+export const governmentSanctionLabels: Record<string, string> = {
+  governmentWarning: '政务警告',
+  demerit: '记过',
+  majorDemerit: '记大过',
+  demotion: '降级',
+  dismissal: '撤职',
+  discharge: '开除',
+};
 export const categoryLabels: Record<string, string> = {
   decisionImplementation: '贯彻党中央重大决策部署有令不行、有禁不止',
   servingThePeople: '在履职尽责、服务经济社会发展和生态环境保护方面不担当、不作为、乱作为、假作为',
@@ -127,6 +207,19 @@ export const stepNotice = (noticeId: string, action: 'refresh' | 'review' | 'pub
 
 export const listPowerItems = (query: { kind?: string; page?: number; size?: number }) =>
   api<Page<PowerItem>>('/power-items', { query, anonymous: true });
+/** Items of one's scope as staff: drafts of those who write them, too. */
+export const listScopedPowerItems = (query: { organizationId?: string; page?: number; size?: number }) =>
+  api<Page<PowerItem>>('/power-items', { query });
+export const draftPowerItem = (body: { organizationId: string; post?: string; content: PowerContent }) =>
+  api<PowerItem>('/power-items', { method: 'POST', body });
+export const publishPowerItem = (itemId: string, expectedRevision: number) =>
+  api<PowerItem>(`/power-items/${id(itemId)}/publish`, { method: 'POST', body: { expectedRevision } });
+export const startExecution = (itemId: string, body: { title: string; startedAt: string }) =>
+  api<PowerExecution>(`/power-items/${id(itemId)}/executions`, { method: 'POST', body });
+export const listExecutions = (query: { itemId?: string; status?: string; page?: number; size?: number }) =>
+  api<Page<PowerExecution>>('/power-executions', { query });
+export const recordExecutionStep = (executionId: string, body: { actor: string; date: string; note?: string; expectedRevision: number }) =>
+  api<PowerExecution>(`/power-executions/${id(executionId)}/steps`, { method: 'POST', body });
 export const getPowerItem = (itemId: string) => api<PowerItem>(`/power-items/${id(itemId)}`, { anonymous: true });
 
 export const getCheckpoint = (witnessed = false) =>
@@ -137,6 +230,10 @@ export const consistencyProof = (from: number, to: number) =>
   api<{ from: number; to: number; hashes: string[] }>('/audit/proofs/consistency', { query: { from, to } });
 
 export const listCases = (query: { status?: string; page?: number; size?: number }) => api<Page<DisciplineCase>>('/cases', { query });
+
+export const createCase = (body: NewCase) => api<DisciplineCase>('/cases', { method: 'POST', body });
+export const decideCase = (caseId: string, body: { decidedAt: string; decisions: CaseDecision[]; expectedRevision: number }) =>
+  api<DisciplineCase>(`/cases/${id(caseId)}/decision`, { method: 'POST', body });
 
 export const listWarnings = (query: { status?: string; page?: number; size?: number }) => api<Page<Warning>>('/warnings', { query });
 export const stepWarning = (warningId: string, action: 'assign' | 'acknowledge' | 'close', body: Record<string, string | number>) =>
