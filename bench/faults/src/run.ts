@@ -23,7 +23,7 @@ import { connect } from 'nats';
 import { cleanupNamespace, repoRoot, stackUrls, streamEvents, uniqueNamespace } from '@repo/testbed';
 import { commandOptions, sh } from '../../search-load/src/cli';
 import { httpStep } from '../../platform/src/load';
-import { countMemberWrites, seedMemberWorld } from '../../platform/src/member-world';
+import { countMemberWrites, memberProfile, seedMemberWorld } from '../../platform/src/member-world';
 import { staff, startLocalPlatform, type Pool } from '../../platform/src/platform';
 import { Replica, sleep, until } from '../../platform/src/replicas';
 
@@ -173,7 +173,7 @@ async function main(): Promise<void> {
         headers,
         ...(body === undefined ? {} : { body }),
         signal: AbortSignal.timeout(options.deadlineMs),
-        idOf: method === 'POST' && (path === '/api/v1/documents' || path === '/api/v1/meetings'),
+        idOf: method === 'POST' && (path === '/api/v1/documents' || path === '/api/v1/meetings' || path === '/api/v1/members'),
       });
       record(step, answer.status, answer.retryAfter);
       return answer;
@@ -282,16 +282,36 @@ async function main(): Promise<void> {
       if (!meeting || meeting.status !== 201) await sleep(200);
     }
   };
+  // New members, created by each branch's secretary; a press without an answer is pressed again
+  // with the same profile: 201 created, 409 (MEMBER_NATIONAL_ID_TAKEN) an earlier press was applied.
+  const membersCreated = new Set<string>();
+  const memberNames = new Set<string>();
+  const memberCreator = async (n: number) => {
+    const branch = world!.branches[(n + 1) % world!.branches.length]!;
+    while (running) {
+      const profile = memberProfile(branch.id);
+      memberNames.add(profile.name);
+      for (let attempt = 0; attempt < 40 && running; attempt++) {
+        const made = await send('member', 'POST', '/api/v1/members', branch.secretary.headers, profile);
+        if (made?.status === 201 && made.wrote) membersCreated.add(made.wrote);
+        if (made?.status === 201 || made?.status === 409) break;
+        await sleep(500);
+      }
+      await sleep(100);
+    }
+  };
   const workers = [
     ...(platform.services.includes('content') ? Array.from({ length: options.writers }, writer) : []),
     ...(platform.services.includes('content') ? Array.from({ length: options.readers }, reader) : []),
     ...(world ? Array.from({ length: Math.max(1, Math.floor(options.writers / 2)) }, (_, n) => memberWriter(n)) : []),
+    ...(world ? Array.from({ length: Math.max(1, Math.floor(options.writers / 2)) }, (_, n) => memberCreator(n)) : []),
   ];
 
   /** The write steps of each running service: after a fault, each must have a write accepted again. */
-  const writeSteps: Record<string, string> = { content: 'create', member: 'meeting' };
+  const writeSteps: Record<string, string> = { content: 'create', member: 'member' };
   const writeAccepted = async (fault: string, sinceMs: number) => {
-    const services = platform.services.includes(fault) ? [fault] : platform.services.filter((s) => writeSteps[s]);
+    // A service without writers of its own (a consumer: learning, supervision) is back when every writer's write is.
+    const services = writeSteps[fault] && platform.services.includes(fault) ? [fault] : platform.services.filter((s) => writeSteps[s]);
     await until(
       `a write accepted again (${services.join(', ')})`,
       async () => services.every((s) => answers.some((a) => a.atMs > sinceMs && a.step === writeSteps[s] && a.status === '201')),
@@ -332,7 +352,15 @@ async function main(): Promise<void> {
   // Let the relays and consumers finish, then count.
   const counts = {
     ...(platform.services.includes('content') ? await settleAndCount(namespace, { created, attempted, published }) : {}),
-    ...(world ? { member: await countMember(namespace, { meetings, meetingTopics, payments, paymentsTried }) } : {}),
+    ...(world
+      ? {
+          member: await countMember(namespace, { meetings, meetingTopics, payments, paymentsTried, membersCreated, memberNames }),
+          // A count that cannot be made is reported as such, not lost with the rest of the figures.
+          ...(await countConsumers(namespace, platform.services, membersCreated).catch((err: unknown) => ({
+            consumersError: (err as Error).message,
+          }))),
+        }
+      : {}),
   };
   await platform.stop();
   await cleanupNamespace(namespace);
@@ -370,11 +398,25 @@ async function main(): Promise<void> {
   console.log(`results: bench/faults/results/${stamp}.json`);
   const content = 'store' in counts && counts.store && counts.index ? { store: counts.store, index: counts.index } : undefined;
   const member = 'member' in counts ? counts.member : undefined;
+  const learning = 'learning' in counts ? (counts.learning as Record<string, number>) : undefined;
+  const auditLog = 'auditLog' in counts ? (counts.auditLog as Record<string, number>) : undefined;
+  const consumersOnce =
+    !('consumersError' in counts) &&
+    (!learning || (learning.learnersMissing === 0 && learning.portraitsMissing === 0 && learning.portraitsTwice === 0)) &&
+    (!auditLog || (auditLog.missing === 0 && auditLog.twice === 0));
   const exactlyOnce =
     (!content ||
-      (content.store.missing === 0 && content.store.duplicated === 0 && content.index.missing === 0 && content.index.unexpected === 0)) &&
+      (content.store.missing === 0 &&
+        content.store.duplicated === 0 &&
+        content.store.publishedLost === 0 &&
+        content.index.missing === 0 &&
+        content.index.unexpected === 0)) &&
     (!member ||
-      (member.meetings.missing === 0 &&
+      (member.members.missing === 0 &&
+        member.members.duplicated === 0 &&
+        member.members.eventsMissing === 0 &&
+        member.members.eventsDuplicated === 0 &&
+        member.meetings.missing === 0 &&
         member.meetings.duplicated === 0 &&
         member.meetings.eventsMissing === 0 &&
         member.meetings.eventsDuplicated === 0 &&
@@ -382,7 +424,7 @@ async function main(): Promise<void> {
         member.payments.duplicated === 0 &&
         member.payments.eventsMissing === 0 &&
         member.payments.eventsDuplicated === 0));
-  process.exit(exactlyOnce && hangs === 0 ? 0 : 1);
+  process.exit(exactlyOnce && consumersOnce && hangs === 0 ? 0 : 1);
 }
 
 /**
@@ -485,6 +527,12 @@ async function settleAndCount(namespace: string, writes: { created: Set<string>;
       appliedWithoutAnswer: [...writes.attempted].filter((t) => !acceptedTitles.has(t) && (titles.get(t) ?? 0) > 0).length,
       publishedAccepted: writes.published.size,
       publishedInStore: stored.filter((d) => d.status === 'published').length,
+      /** Publications answered 200 whose document is not published in the store (a lost write), with their statuses. */
+      publishedLost: [...writes.published].filter((id) => byId.get(id)?.status !== 'published').length,
+      publishedLostSample: [...writes.published]
+        .filter((id) => byId.get(id)?.status !== 'published')
+        .slice(0, 10)
+        .map((id) => `${id}: ${byId.get(id)?.status ?? 'absent'}`),
     };
 
     // Index: exactly the published documents, each once.
@@ -526,7 +574,14 @@ async function settleAndCount(namespace: string, writes: { created: Set<string>;
  */
 async function countMember(
   namespace: string,
-  writes: { meetings: Set<string>; meetingTopics: Set<string>; payments: Set<string>; paymentsTried: Set<string> },
+  writes: {
+    meetings: Set<string>;
+    meetingTopics: Set<string>;
+    payments: Set<string>;
+    paymentsTried: Set<string>;
+    membersCreated: Set<string>;
+    memberNames: Set<string>;
+  },
 ) {
   const mongo = new MongoClient(stackUrls().mongoUrl);
   await mongo.connect();
@@ -536,7 +591,8 @@ async function countMember(
       "the member service's outbox empty",
       async () =>
         (await db.collection('meetings').countDocuments({ outboxPending: true } as never)) === 0 &&
-        (await db.collection('duesBills').countDocuments({ outboxPending: true } as never)) === 0,
+        (await db.collection('duesBills').countDocuments({ outboxPending: true } as never)) === 0 &&
+        (await db.collection('members').countDocuments({ outboxPending: true } as never)) === 0,
       180_000,
       1_000,
     );
@@ -558,6 +614,12 @@ async function countMember(
     .collection<{ _id: string; topic: string }>('meetings')
     .find({ topic: { $in: [...writes.meetingTopics] } }, { projection: { topic: 1 } })
     .toArray();
+  // The members of this run by name (each profile's name is its own): one each, whatever the presses.
+  const storedMembers = await mongoTopics
+    .db(namespace)
+    .collection<{ _id: string; name: string }>('members')
+    .find({ name: { $in: [...writes.memberNames] } }, { projection: { name: 1 } })
+    .toArray();
   await mongoTopics.close();
   const tally = (values: string[]) => {
     const seen = new Map<string, number>();
@@ -565,9 +627,24 @@ async function countMember(
     return seen;
   };
   const byTopic = tally(topics.map((m) => m.topic));
+  const byName = tally(storedMembers.map((m) => m.name));
+  const storedMemberIds = new Set(storedMembers.map((m) => String(m._id)));
+  const createdEvents = tally((await streamEvents(namespace, 'member.member.created')).map((e) => e.subjectId));
   const recorded = tally((await streamEvents(namespace, 'member.meeting.recorded')).map((e) => e.subjectId));
   const paid = tally((await streamEvents(namespace, 'member.dues.paid')).map((e) => String(e.data.reference)));
   return {
+    members: {
+      accepted: writes.membersCreated.size,
+      present: [...writes.membersCreated].filter((id) => storedMemberIds.has(id)).length,
+      missing: [...writes.membersCreated].filter((id) => !storedMemberIds.has(id)).length,
+      /** Names the store holds more than once (one profile recorded twice). */
+      duplicated: [...byName.values()].filter((n) => n > 1).length,
+      /** Members of this run in the store whose creation was not answered 201 (a later press answered 409, or none). */
+      appliedWithoutAnswer: storedMembers.filter((m) => !writes.membersCreated.has(String(m._id))).length,
+      /** Of every member of this run in the store (answered or not): its member.member.created event. */
+      eventsMissing: [...storedMemberIds].filter((id) => !createdEvents.has(id)).length,
+      eventsDuplicated: [...storedMemberIds].filter((id) => (createdEvents.get(id) ?? 0) > 1).length,
+    },
     meetings: {
       ...accepted.meetings,
       /** Topics the store holds more than once (one attempt applied twice). */
@@ -585,6 +662,89 @@ async function countMember(
       eventsDuplicated: [...paid.values()].filter((n) => n > 1).length,
     },
   };
+}
+
+/**
+ * The effect of the member service's events in the services that consume them, once their
+ * consumers caught up: learning's read models (a learner and a portrait per member created, the
+ * portrait applying its created event once), and the audit log (every event of the member
+ * stream logged, each once). Only for the consumers that ran.
+ */
+async function countConsumers(namespace: string, services: string[], membersCreated: Set<string>) {
+  const stream = `${namespace.toUpperCase()}_MEMBER`;
+  const durables = [
+    ...(services.includes('learning') ? ['learning-members'] : []),
+    ...(services.includes('supervision') ? ['supervision-audit-member'] : []),
+  ];
+  if (durables.length === 0) return {};
+  const nc = await connect({ servers: stackUrls().natsUrl });
+  const mongo = new MongoClient(stackUrls().mongoUrl);
+  try {
+    await mongo.connect();
+    const jsm = await nc.jetstreamManager();
+    await until(
+      `the member stream's consumers caught up (${durables.join(', ')})`,
+      async () => {
+        for (const durable of durables) {
+          const info = await jsm.consumers.info(stream, durable);
+          if (info.num_pending > 0 || info.num_ack_pending > 0) return false;
+        }
+        return true;
+      },
+      180_000,
+      1_000,
+    );
+    const db = mongo.db(namespace);
+    const events = await streamEvents(namespace, 'member.>');
+    const created = new Map(events.filter((e) => e.type === 'member.member.created').map((e) => [e.subjectId, e.id]));
+    const ids = [...membersCreated];
+    const counts: Record<string, unknown> = {};
+    if (services.includes('learning')) {
+      const learners = new Set(
+        (
+          await db
+            .collection('learners')
+            .find({ _id: { $in: ids } } as never, { projection: { _id: 1 } })
+            .toArray()
+        ).map((d) => String(d._id)),
+      );
+      const portraits = new Map(
+        (
+          await db
+            .collection<{ _id: string; applied: string[] }>('portraits')
+            .find({ _id: { $in: ids } }, { projection: { applied: 1 } })
+            .toArray()
+        ).map((p) => [String(p._id), p.applied]),
+      );
+      const appliedTimes = (id: string) => (portraits.get(id) ?? []).filter((e) => e === created.get(id)).length;
+      counts.learning = {
+        members: ids.length,
+        learnersMissing: ids.filter((id) => !learners.has(id)).length,
+        portraitsMissing: ids.filter((id) => appliedTimes(id) === 0).length,
+        /** Portraits that applied their member's created event more than once. */
+        portraitsTwice: ids.filter((id) => appliedTimes(id) > 1).length,
+      };
+    }
+    if (services.includes('supervision')) {
+      const eventIds = events.map((e) => e.id);
+      const logged = new Map<string, number>();
+      for (let i = 0; i < eventIds.length; i += 500)
+        for (const entry of await db
+          .collection<{ eventId: string }>('auditEntries')
+          .find({ eventId: { $in: eventIds.slice(i, i + 500) } }, { projection: { eventId: 1 } })
+          .toArray())
+          logged.set(entry.eventId, (logged.get(entry.eventId) ?? 0) + 1);
+      counts.auditLog = {
+        memberEvents: eventIds.length,
+        missing: eventIds.filter((id) => !logged.has(id)).length,
+        twice: [...logged.values()].filter((n) => n > 1).length,
+      };
+    }
+    return counts;
+  } finally {
+    await nc.close();
+    await mongo.close();
+  }
 }
 
 main().catch((err: unknown) => {

@@ -818,6 +818,38 @@ async function main(): Promise<void> {
         `list c=${String(concurrency).padEnd(2)} ${leg.ok} ok, ${leg.errors} errors ${JSON.stringify(leg.statusCodes)}, ${leg.throughputPerSecond}/s, p50 ${l.p50} ms, p90 ${l.p90} ms, p95 ${l.p95} ms, p99 ${l.p99} ms, max ${l.max} ms (CPU % of a core: gateway ${leg.cpuPercentOfCore.gateway}, member ${leg.cpuPercentOfCore.member}, FerretDB ${leg.cpuPercentOfCore.ferretdb}, PostgreSQL ${leg.cpuPercentOfCore.postgres}, vegeta ${leg.cpuPercentOfCore.vegeta}, other ${leg.cpuPercentOfCore.other})`,
       );
     }
+    // The wider scopes under the same load (the highest concurrency): each city's first page by
+    // that city's orgAdmin, round robin over the cities, and the province's by the province's.
+    const scopeLegs: Record<string, LoadLeg> = {};
+    const widest = Math.max(...o.concurrency);
+    const scopes: [string, ListTarget[]][] = [
+      [
+        'city',
+        cities.map((c, i) => ({
+          id: `c${i}`,
+          path: `/api/v1/members?organizationId=${c.id}&size=20`,
+          headers: bearer({ userId: `bench-city-admin-${i}`, roles: ['orgAdmin'], orgPath: c.path }, secret, 4 * 3_600),
+        })),
+      ],
+      ['province', [{ id: 'p', path: `/api/v1/members?organizationId=${province.id}&size=20`, headers: importer }]],
+    ];
+    for (const [scope, scopeTargets] of scopes) {
+      checkTime(`the ${scope} listing leg`);
+      writeTargets(join(workDir, `targets-${scope}.json`), gatewayUrl, scopeTargets);
+      const leg = await runLeg({
+        vegeta,
+        concurrency: widest,
+        durationSeconds: o.seconds,
+        targetsFile: join(workDir, `targets-${scope}.json`),
+        resultsFile: join(workDir, `results-${scope}-c${widest}.bin`),
+        pids: legPids,
+      });
+      scopeLegs[scope] = leg;
+      const l = leg.latencyMs;
+      log(
+        `list ${scope} c=${widest} ${leg.ok} ok, ${leg.errors} errors ${JSON.stringify(leg.statusCodes)}, ${leg.throughputPerSecond}/s, p50 ${l.p50} ms, p95 ${l.p95} ms, p99 ${l.p99} ms, max ${l.max} ms (CPU % of a core: gateway ${leg.cpuPercentOfCore.gateway}, member ${leg.cpuPercentOfCore.member}, FerretDB ${leg.cpuPercentOfCore.ferretdb}, PostgreSQL ${leg.cpuPercentOfCore.postgres}, other ${leg.cpuPercentOfCore.other})`,
+      );
+    }
     phases.listing = {
       branches: targets.length,
       membersPerBranch: rollOf(listed[0]!),
@@ -825,6 +857,7 @@ async function main(): Promise<void> {
       checkStatus,
       checkMs: msSummary(checkMs),
       legs,
+      scopeLegs,
     };
 
     // Wider lists for comparison, once each, not under load: the whole province and one city.

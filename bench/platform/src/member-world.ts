@@ -84,8 +84,11 @@ async function expectStatus(
 }
 
 let serial = 0;
-/** A member's profile; birth dates one day apart keep every synthetic identity number unique. */
-function profile(organizationId: string) {
+/**
+ * A new member's profile in a branch (its name unique in the process); birth dates one day apart
+ * keep every synthetic identity number unique.
+ */
+export function memberProfile(organizationId: string) {
   serial++;
   const birthDate = new Date(Date.UTC(1960, 0, 1) + serial * 86_400_000).toISOString().slice(0, 10);
   const gender = serial % 2 ? 'female' : 'male';
@@ -138,7 +141,8 @@ export async function seedMemberWorld(
     const members: string[] = [];
     for (let m = 0; m < membersPerBranch; m++)
       members.push(
-        (await expectStatus('a member', json(base, 'POST', '/api/v1/members', admin, profile(branch.id as string)), 201)).id as string,
+        (await expectStatus('a member', json(base, 'POST', '/api/v1/members', admin, memberProfile(branch.id as string)), 201))
+          .id as string,
       );
     const account = async (role: 'member' | 'secretary'): Promise<Account> => {
       const userName = `bench-${role}-${b + 1}-${stamp}`;
@@ -177,7 +181,18 @@ export async function seedMemberWorld(
   const previous = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
   const month = previous.toISOString().slice(0, 7);
   const billed = await json(base, 'POST', '/api/v1/dues/bills', admin, { organizationId: committee.id, month });
-  if (billed.status !== 200 && billed.status !== 201) throw new Error(`seeding the member world: the bills answered ${billed.status}`);
+  if (billed.status !== 200 && billed.status !== 202) throw new Error(`seeding the member world: the bills answered ${billed.status}`);
+  // Billing runs as a job: its status resource says when the bills are there (payments need them).
+  await until(
+    'the billing run finished',
+    async () => {
+      const run = await json(base, 'GET', billed.body.status as string, admin);
+      if (run.body.state === 'failed') throw new Error(`seeding the member world: the billing run failed: ${JSON.stringify(run.body)}`);
+      return run.body.state === 'finished';
+    },
+    60_000,
+    500,
+  );
   // A meeting per branch, so the lists and the compliance have something to show from the start.
   for (const branch of made) await expectStatus('a meeting', json(base, 'POST', '/api/v1/meetings', admin, meetingBody(branch)), 201);
   const quarter = `${now.getUTCFullYear()}-Q${Math.floor(now.getUTCMonth() / 3) + 1}`;

@@ -12,20 +12,36 @@ export interface MongoOptions {
   connectTimeoutMs?: number;
   /** Emit the driver's command events (commandSucceeded, commandFailed), for store metrics. */
   monitorCommands?: boolean;
+  /**
+   * How long an operation waits for a reachable store before it fails (MongoServerSelectionError,
+   * answered UNAVAILABLE by the kit). Below the callers' gRPC deadline (5 s): at 5 s the deadline
+   * fired first and a store outage reached clients as 504 instead of 503 with Retry-After.
+   */
+  serverSelectionTimeoutMs?: number;
 }
+
+/** The default server selection timeout: well inside the gateway's 5 s deadline, even on a busy machine. */
+export const defaultServerSelectionTimeoutMs = 2_000;
 
 /**
  * One connection per app (not mongoose's global), retried with backoff until the store answers,
  * so a service can start before its database and several apps can live in one test process.
  */
 export async function connectMongo(options: MongoOptions): Promise<Connection> {
-  const { url, logger, dbName, connectTimeoutMs = 60_000, monitorCommands = false } = options;
+  const {
+    url,
+    logger,
+    dbName,
+    connectTimeoutMs = 60_000,
+    monitorCommands = false,
+    serverSelectionTimeoutMs = defaultServerSelectionTimeoutMs,
+  } = options;
   const started = Date.now();
   let delay = 250;
   for (let attempt = 1; ; attempt++) {
     const connection = mongoose.createConnection(url, {
       ...(dbName ? { dbName } : {}),
-      serverSelectionTimeoutMS: 5_000,
+      serverSelectionTimeoutMS: serverSelectionTimeoutMs,
       // FerretDB v1 and MongoDB both accept these; retryable writes need a replica set.
       retryWrites: false,
       autoIndex: true,

@@ -12,6 +12,8 @@ export type ErrorKind =
   | 'aborted'
   | 'resourceExhausted'
   | 'unavailable'
+  /** The work could not be done within the caller's deadline (the store's time limit ran out). */
+  | 'deadlineExceeded'
   | 'internal';
 
 export type ErrorDetails = Record<string, string>;

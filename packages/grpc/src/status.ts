@@ -15,6 +15,7 @@ const statusByKind: Record<ErrorKind, status> = {
   aborted: status.ABORTED,
   resourceExhausted: status.RESOURCE_EXHAUSTED,
   unavailable: status.UNAVAILABLE,
+  deadlineExceeded: status.DEADLINE_EXCEEDED,
   internal: status.INTERNAL,
 };
 

@@ -41,7 +41,8 @@ const instruments = meterInstruments('@repo/kit', (meter) => ({
 
 /**
  * The registrations with every handler timed (one `rpc.server.call.duration` record per call) and
- * an unreachable store answered UNAVAILABLE with a retry hint (availability.ts).
+ * an unreachable store answered UNAVAILABLE with a retry hint, a query its time limit stopped
+ * DEADLINE_EXCEEDED (availability.ts).
  */
 export function timedRegistrations(registrations: ServiceRegistration[], logger: Logger): ServiceRegistration[] {
   return registrations.map((registration) => ({
@@ -56,7 +57,11 @@ export function timedRegistrations(registrations: ServiceRegistration[], logger:
             return await handler(request, context);
           } catch (err) {
             const answered = asUnavailable(err);
-            if (answered !== err) logger.warn({ method, err: (err as Error).message }, 'a store is unreachable; answered UNAVAILABLE');
+            if (answered !== err)
+              logger.warn(
+                { method, err: (err as Error).message, answered: (answered as Error).message },
+                'a store failed; answered as its kind',
+              );
             code = toServiceError(answered).code ?? 2;
             throw answered;
           } finally {

@@ -16,6 +16,24 @@ test('driver errors of an unreachable store, search cluster or bus are recognise
   expect(unreachableStore(named('NatsError', 'TIMEOUT', { code: 'TIMEOUT' }))).toBe('bus');
 });
 
+test('a wrapped driver error is read through its cause; a domain answer of its own is not', () => {
+  const network = named('MongoNetworkError', 'connection 4 to 127.0.0.1:27017 closed');
+  expect(unreachableStore(new Error('saving the bill failed', { cause: network }))).toBe('document store');
+  expect(unreachableStore(named('MongoServerClosedError', 'Server is closed'))).toBe('document store');
+  const wrapping = (kind: 'internal' | 'aborted') => Object.assign(new DomainError(kind, 'X', 'x'), { cause: network });
+  expect(unreachableStore(wrapping('internal'))).toBe('document store');
+  expect(unreachableStore(wrapping('aborted'))).toBeUndefined();
+});
+
+test('a query stopped by its time limit answers DEADLINE_EXCEEDED, not INTERNAL', () => {
+  const limit = named('MongoServerError', 'Executor error during aggregate command :: caused by :: operation exceeded time limit', {
+    code: 50,
+    codeName: 'MaxTimeMSExpired',
+  });
+  expect(unreachableStore(limit)).toBeUndefined();
+  expect(asUnavailable(limit)).toMatchObject({ kind: 'deadlineExceeded', code: 'STORE_TIME_LIMIT' });
+});
+
 test('other errors stay what they were', () => {
   const duplicate = named('MongoServerError', 'E11000 duplicate key error', { code: 11000 });
   expect(unreachableStore(duplicate)).toBeUndefined();

@@ -157,6 +157,7 @@ export async function streamEvents(
   }
 }
 export * from './national-ids';
+export * from './relay';
 
 /** A node of the organisation tree as the member service announces it. */
 export interface AnnouncedOrganization {
