@@ -164,6 +164,21 @@ export const getOrganization = (id: string) => api<Organization>(`/organizations
 export const childrenOf = (id: string) =>
   api<Page<Organization>>(`/organizations/${encodeURIComponent(id)}/children`, { query: { size: 100 } });
 
+/**
+ * The organisations of the caller's scope, their own node first and then those below it; with
+ * `kind`, only those of that kind (their own node too, when it is one).
+ */
+export async function organizationsInScope(ownId: string | undefined, kind?: string): Promise<Organization[]> {
+  const found: Organization[] = [];
+  if (ownId) {
+    const own = await getOrganization(ownId);
+    if (!kind || own.kind === kind) found.push(own);
+  }
+  const below = await listOrganizations({ kind, descendants: true, parentId: ownId || undefined, size: 100 });
+  for (const org of below.items) if (!found.some((f) => f.id === org.id)) found.push(org);
+  return found;
+}
+
 export const getMember = (id: string) => api<Member>(`/members/${encodeURIComponent(id)}`);
 
 /**
