@@ -82,6 +82,8 @@ test('a question bank built in the console, an exam of it sat by a member, its s
   await dialog.getByRole('button', { name: '保存试题' }).click();
   await admin.locator('.el-message', { hasText: '已添加试题' }).waitFor();
   await dialog.waitFor({ state: 'hidden' });
+  // The second save shows the same toast: wait for this one to fade so the next wait sees the new one.
+  await admin.locator('.el-message', { hasText: '已添加试题' }).waitFor({ state: 'hidden' });
 
   // A short answer with its reference for graders.
   await admin.getByRole('button', { name: '添加试题' }).click();
