@@ -17,8 +17,17 @@ export interface RunningLearning {
   namespace: string;
   address: string;
   client<D extends Definition>(definition: D): RpcClient<D>;
-  /** Publishes an event of another domain (member.*, feedback.*) as its service would. */
-  publish(type: string, subjectId: string, orgPath: string, data: Record<string, unknown>, actor?: string): Promise<string>;
+  /**
+   * Publishes an event of another domain (member.*, feedback.*) as its service would; `occurredAt`
+   * as its publisher wrote it (now unless given, e.g. backdated to the day a change took effect).
+   */
+  publish(
+    type: string,
+    subjectId: string,
+    orgPath: string,
+    data: Record<string, unknown>,
+    options?: { actor?: string; occurredAt?: string },
+  ): Promise<string>;
   /**
    * Publishes an event published before once more, as an outbox relay does after a lost ack
    * once the stream's duplicate window is over: the same envelope under a new stream sequence.
@@ -62,8 +71,8 @@ export async function startLearning(env: Record<string, string> = {}, clock?: Cl
       clients.push(client as unknown as RpcClient<Definition>);
       return client;
     },
-    async publish(type, subjectId, orgPath, data, actor = 'member-service') {
-      const event = createEvent({ type, actor, orgPath, subjectId, data });
+    async publish(type, subjectId, orgPath, data, { actor = 'member-service', occurredAt } = {}) {
+      const event = createEvent({ type, actor, orgPath, subjectId, data, ...(occurredAt ? { occurredAt } : {}) });
       await publisher.publish(event);
       published.set(event.id, event);
       return event.id;

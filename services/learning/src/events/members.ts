@@ -79,18 +79,22 @@ export function memberConsumers(
     }
   };
 
-  // A batch of member events: each member's in stream order, the portrait's history first.
+  // A batch of member events: each member's in stream order. The portrait's history goes last:
+  // the portrait shows the learner's stage and organisation, so once its history holds an event
+  // the learner holds it too (as when one event was handled at a time). Its events are kept by
+  // id, so a batch that fails after the learners is recorded in full when it comes again.
   const members = async (delivered: DeliveredEvent[]) => {
     const changes = new Map<string, MemberEventFacts[]>();
     const history: PortraitItem[] = [];
     for (const { event, seq } of delivered) {
       const said = memberFacts(event);
       if (!said) continue;
-      changes.set(event.subjectId, [...(changes.get(event.subjectId) ?? []), { seq, occurredAt: event.occurredAt, facts: said.facts }]);
+      const change = { seq, eventId: event.id, occurredAt: event.occurredAt, facts: said.facts };
+      changes.set(event.subjectId, [...(changes.get(event.subjectId) ?? []), change]);
       if (said.history) history.push(said.history);
     }
-    await portraits.recordMany(history);
     await learners.membersChanged(changes);
+    await portraits.recordMany(history);
   };
 
   const tree = async (event: EventEnvelope) => {
@@ -123,8 +127,9 @@ export function memberConsumers(
       if (memberId === undefined) continue;
       const before = text(data.memberIdBefore);
       const at = event.occurredAt;
-      if (before && before !== memberId) changes.push({ memberId: before, userId: event.subjectId, linked: false, at, seq });
-      if (memberId) changes.push({ memberId, userId: event.subjectId, linked: true, at, seq });
+      const eventId = event.id;
+      if (before && before !== memberId) changes.push({ memberId: before, userId: event.subjectId, linked: false, at, seq, eventId });
+      if (memberId) changes.push({ memberId, userId: event.subjectId, linked: true, at, seq, eventId });
     }
     await learners.usersLinked(changes);
   };

@@ -12,9 +12,10 @@ import { appliedAlready, type LearnerRepository, type MemberFacts, type MemberFa
 
 export const learnerEvents = { updated: 'learning.learner.updated' } as const;
 
-/** One member event's facts, with its place in the stream. */
+/** One member event's facts, with its place in the stream and its id. */
 export interface MemberEventFacts {
   seq: number;
+  eventId: string;
   occurredAt: string;
   facts: MemberFacts;
 }
@@ -59,8 +60,9 @@ export class LearnerUseCases {
 
   /**
    * A batch of member events' facts, each member's in stream order: the learners are kept in
-   * step and their ledgers opened or assessed again. Events a learner applied already (the batch
-   * delivered again, or after later ones) change nothing. The ledgers go first and the learners
+   * step and their ledgers opened or assessed again. Events a learner applied already, or earlier
+   * in the stream than one it applied (the batch delivered again, or after later ones; an event
+   * published again), change nothing (see appliedAlready). The ledgers go first and the learners
    * last, so a batch that fails between them is done again in full when it comes again.
    */
   async membersChanged(changes: ReadonlyMap<string, readonly MemberEventFacts[]>): Promise<void> {
@@ -71,11 +73,11 @@ export class LearnerUseCases {
     const now = new Date().toISOString();
     for (const [memberId, events] of changes) {
       const held = stored.get(memberId) ?? null;
-      // Within the batch too, an event older than one before it (published again) is left out.
-      let latest = held ?? { memberEventAt: '' };
+      // Within the batch too: an event published again beside its first copy is left out.
+      let applied = held?.applied ?? null;
       const newer = events.filter((e) => {
-        if (appliedAlready(latest, e.seq, e.occurredAt)) return false;
-        latest = { memberEventSeq: e.seq, memberEventAt: e.occurredAt };
+        if (appliedAlready(applied, e.seq, e.eventId)) return false;
+        applied = { seq: e.seq, eventIds: [...(applied?.eventIds ?? []), e.eventId] };
         return true;
       });
       const last = newer[newer.length - 1];
@@ -97,7 +99,7 @@ export class LearnerUseCases {
         facts = { ...facts, ...e.facts };
         after = { ...after, ...e.facts };
       }
-      writes.push({ memberId, facts, seq: last.seq, occurredAt: last.occurredAt });
+      writes.push({ memberId, facts, seq: last.seq, occurredAt: last.occurredAt, eventIds: newer.map((e) => e.eventId) });
       if (!before) arrived.push(after);
       else if (before.orgPath !== after.orgPath || before.stage !== after.stage) changed.push({ before, after });
     }

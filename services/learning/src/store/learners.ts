@@ -21,13 +21,22 @@ import { idOf, placedHolder, revisionConflict } from './records';
 interface LearnerRecord extends Omit<Learner, 'memberId'>, OutboxRecord {
   _id: string;
   orgScopes: string[];
-  /** occurredAt of the newest member event applied (what records written before memberEventSeq are guarded by). */
+  /**
+   * occurredAt of the newest member event applied, as its publisher wrote it: kept for the
+   * record, never an order (a publisher may backdate it to the day the change took effect).
+   */
   memberEventAt: string;
   /**
-   * Stream sequence of the newest member event applied: an earlier one delivered again (a
-   * batch retried after later ones went through) changes nothing. Absent on older records.
+   * Stream sequence of the newest member event applied: the order the member service published
+   * in. An earlier one delivered again (a batch retried after later ones went through) changes
+   * nothing. Absent on records written before sequences were kept.
    */
   memberEventSeq?: number;
+  /**
+   * Ids of the member events applied: one published again, which the stream numbers anew (an
+   * outbox relay whose ack was lost, after the stream's duplicate window), changes nothing.
+   */
+  memberEventIds?: string[];
 }
 
 const schema = new Schema(
@@ -42,6 +51,7 @@ const schema = new Schema(
     updatedAt: { type: String, required: true },
     memberEventAt: { type: String, default: '' },
     memberEventSeq: { type: Number },
+    memberEventIds: { type: [String], default: undefined },
     revision: { type: Number, required: true },
     ...outboxSchemaFields,
   },
@@ -60,6 +70,8 @@ interface UserLinkRecord {
   at: string;
   /** Stream sequence of the newest member.user.* event applied (absent on older records). */
   seq?: number;
+  /** Ids of the member.user.* events applied (one published again changes nothing). */
+  eventIds?: string[];
 }
 
 const userLinkSchema = new Schema<UserLinkRecord>(
@@ -68,12 +80,13 @@ const userLinkSchema = new Schema<UserLinkRecord>(
     userId: { type: String, default: '' },
     at: { type: String, required: true },
     seq: { type: Number },
+    eventIds: { type: [String], default: undefined },
   },
   { collection: 'userLinks', versionKey: false, strict: 'throw' },
 );
 
 function toLearner(record: LearnerRecord): Learner {
-  const { id, orgScopes: _scopes, memberEventAt: _at, memberEventSeq: _seq, ...rest } = idOf(withoutOutbox(record));
+  const { id, orgScopes: _scopes, memberEventAt: _at, memberEventSeq: _seq, memberEventIds: _ids, ...rest } = idOf(withoutOutbox(record));
   return { memberId: id, ...rest };
 }
 
@@ -91,27 +104,33 @@ export interface MemberFactsChange {
   /** Stream sequence and occurredAt of the newest event the facts come from. */
   seq: number;
   occurredAt: string;
+  /** Ids of the events the facts come from. */
+  eventIds: string[];
+}
+
+/** What a learner (or an account link) remembers of the member events it applied. */
+export interface AppliedEvents {
+  seq?: number;
+  eventIds?: readonly string[];
 }
 
 /**
- * Whether the learner applied this member event, or a later one, already: a later stream
- * sequence (a batch delivered again after later ones) or a later occurredAt (an event published
- * again, which the stream numbers anew). Records from before sequences have occurredAt only.
+ * Whether a member event was applied already, or a later one: the stream sequence is the order
+ * the member service published in, so an event at or below the newest applied one (a batch
+ * delivered again after later ones) changes nothing, and neither does an event whose id was
+ * applied (published again under a new sequence). occurredAt plays no part: the publisher
+ * writes it and may backdate it. Records from before sequences were kept take every event.
  */
-export function appliedAlready(
-  record: { memberEventSeq?: number; memberEventAt: string } | null,
-  seq: number,
-  occurredAt: string,
-): boolean {
-  if (!record) return false;
-  return (record.memberEventSeq ?? 0) >= seq || record.memberEventAt > occurredAt;
+export function appliedAlready(applied: AppliedEvents | null, seq: number, eventId: string): boolean {
+  if (!applied) return false;
+  return (applied.seq ?? 0) >= seq || (applied.eventIds ?? []).includes(eventId);
 }
 
-/** Filter of a learner that has not applied the member event (see appliedAlready). */
-const notApplied = (memberId: string, seq: number, occurredAt: string) => ({
-  _id: memberId,
-  memberEventAt: { $lte: occurredAt },
-  $or: [{ memberEventSeq: { $lt: seq } }, { memberEventSeq: { $exists: false } }],
+/** Filter of a record that has applied none of `eventIds` nor any event from `seq` on (see appliedAlready). */
+const notApplied = (id: string, seqField: string, idsField: string, seq: number, eventIds: readonly string[]) => ({
+  _id: id,
+  [idsField]: { $nin: [...eventIds] },
+  $or: [{ [seqField]: { $lt: seq } }, { [seqField]: { $exists: false } }],
 });
 
 /** A user link event of a batch: `memberId` linked to `userId` (or, `linked` false, the link taken away). */
@@ -121,6 +140,7 @@ export interface UserLinkChange {
   linked: boolean;
   at: string;
   seq: number;
+  eventId: string;
 }
 
 export class LearnerRepository {
@@ -147,8 +167,8 @@ export class LearnerRepository {
     return record ? toLearner(record) : null;
   }
 
-  /** The learners of `memberIds` as stored (with the sequence of the member event each applied last). */
-  async many(memberIds: readonly string[]): Promise<Map<string, { learner: Learner; memberEventSeq?: number; memberEventAt: string }>> {
+  /** The learners of `memberIds` as stored, with the member events each applied. */
+  async many(memberIds: readonly string[]): Promise<Map<string, { learner: Learner; applied: AppliedEvents }>> {
     if (memberIds.length === 0) return new Map();
     const records = await this.store.model
       .find({ _id: { $in: [...memberIds] } }, withoutOutboxFields)
@@ -159,8 +179,10 @@ export class LearnerRepository {
         r._id,
         {
           learner: toLearner(r),
-          memberEventAt: r.memberEventAt,
-          ...(r.memberEventSeq !== undefined ? { memberEventSeq: r.memberEventSeq } : {}),
+          applied: {
+            ...(r.memberEventSeq !== undefined ? { seq: r.memberEventSeq } : {}),
+            ...(r.memberEventIds ? { eventIds: r.memberEventIds } : {}),
+          },
         },
       ]),
     );
@@ -168,10 +190,11 @@ export class LearnerRepository {
 
   /**
    * Applies many members' facts in two store round trips (an insert of the new learners, an
-   * update of the others), each guarded by the event's stream sequence so that an earlier event
-   * never overwrites a later one. `known` says which learners exist (read by `many`); one made
-   * meanwhile by another replica is updated under the same guard. New learners take the account
-   * linked to them already; a link that arrives while they are written is applied after.
+   * update of the others), each guarded by the events' stream sequence and ids so that an
+   * earlier event never overwrites a later one and an event applied once is not applied again.
+   * `known` says which learners exist (read by `many`); one made meanwhile by another replica is
+   * updated under the same guard. New learners take the account linked to them already; a link
+   * that arrives while they are written is applied after.
    */
   async applyMemberFactsMany(changes: readonly MemberFactsChange[], known: ReadonlySet<string>): Promise<void> {
     const now = new Date().toISOString();
@@ -185,7 +208,10 @@ export class LearnerRepository {
     });
     const fresh = changes.filter((c) => !known.has(c.memberId));
     const update = (c: MemberFactsChange) => ({
-      updateOne: { filter: notApplied(c.memberId, c.seq, c.occurredAt), update: { $set: setOf(c), $inc: { revision: 1 } } },
+      updateOne: {
+        filter: notApplied(c.memberId, 'memberEventSeq', 'memberEventIds', c.seq, c.eventIds),
+        update: { $set: setOf(c), $push: { memberEventIds: { $each: c.eventIds } }, $inc: { revision: 1 } },
+      },
     });
     const updates = changes.filter((c) => known.has(c.memberId)).map(update);
     if (fresh.length) {
@@ -201,6 +227,7 @@ export class LearnerRepository {
         [outboxField]: [],
         [outboxPendingField]: false,
         ...setOf(c),
+        memberEventIds: c.eventIds,
       }));
       try {
         await this.store.collection.insertMany(records as never[], { ordered: false });
@@ -268,8 +295,8 @@ export class LearnerRepository {
 
   /**
    * Applies a batch of member.user.* events: each member's link record follows its events in
-   * order, an event not later than what the record holds (by stream sequence and occurredAt)
-   * changing nothing; then the learners follow their links. Four or five store round trips a
+   * order, an event applied already or earlier than one applied (see appliedAlready) changing
+   * nothing; then the learners follow their links. Four or five store round trips a
    * batch. (No upserts: FerretDB stops a bulk write at its first error, ordered or not.)
    */
   async applyUserLinks(changes: readonly UserLinkChange[]): Promise<void> {
@@ -283,24 +310,34 @@ export class LearnerRepository {
           .exec()
       ).map((l) => [l._id, l]),
     );
-    const next = new Map<string, UserLinkRecord>();
+    // Each member's link after this batch, and the ids of the batch's events that made it.
+    const next = new Map<string, { link: UserLinkRecord; applying: string[] }>();
     for (const c of changes) {
-      const held = next.get(c.memberId) ?? stored.get(c.memberId);
-      if (held && ((held.seq ?? 0) >= c.seq || held.at > c.at)) continue;
+      const ahead = next.get(c.memberId);
+      const held = ahead?.link ?? stored.get(c.memberId);
+      if (held && appliedAlready(held, c.seq, c.eventId)) continue;
       if (!c.linked && held?.userId !== c.userId) continue;
-      next.set(c.memberId, { _id: c.memberId, userId: c.linked ? c.userId : '', at: c.at, seq: c.seq });
+      const applying = [...(ahead?.applying ?? []), c.eventId];
+      const link = {
+        _id: c.memberId,
+        userId: c.linked ? c.userId : '',
+        at: c.at,
+        seq: c.seq,
+        eventIds: [...(stored.get(c.memberId)?.eventIds ?? []), ...applying],
+      };
+      next.set(c.memberId, { link, applying });
     }
-    const update = (l: UserLinkRecord) => ({
+    const update = ({ link, applying }: { link: UserLinkRecord; applying: string[] }) => ({
       updateOne: {
-        filter: { _id: l._id, at: { $lte: l.at }, $or: [{ seq: { $lt: l.seq } }, { seq: { $exists: false } }] },
-        update: { $set: { userId: l.userId, at: l.at, seq: l.seq } },
+        filter: notApplied(link._id, 'seq', 'eventIds', link.seq!, applying),
+        update: { $set: { userId: link.userId, at: link.at, seq: link.seq }, $push: { eventIds: { $each: applying } } },
       },
     });
-    const fresh = [...next.values()].filter((l) => !stored.has(l._id));
-    const updates = [...next.values()].filter((l) => stored.has(l._id)).map(update);
+    const fresh = [...next.values()].filter((n) => !stored.has(n.link._id));
+    const updates = [...next.values()].filter((n) => stored.has(n.link._id)).map(update);
     if (fresh.length) {
       try {
-        await this.links.collection.insertMany(fresh as never[], { ordered: false });
+        await this.links.collection.insertMany(fresh.map((n) => n.link) as never[], { ordered: false });
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
         // Written meanwhile (another replica): updated under the guard.

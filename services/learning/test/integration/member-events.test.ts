@@ -106,3 +106,52 @@ test('accounts: a link announced before its member applies when the member arriv
   expect((await learnerOf('m-3'))?.userId).toBe('u-1');
   expect((await learnerOf('m-2'))?.userId).toBe('');
 });
+
+test('the order the member service published in decides, not occurredAt: an event backdated to the day a change took effect applies after later-dated ones', async () => {
+  // Announced today, then a stage change and a transfer dated a year and more back.
+  const created = await running.publish('member.member.created', 'm-5', '/t1/a/', { organizationId: 'a', stage: 'probationary' });
+  await waitFor(() => learnerOf('m-5'), { what: 'm-5', timeoutMs: 30_000 });
+  await running.publish(
+    'member.member.stageChanged',
+    'm-5',
+    '/t1/a/',
+    { to: 'full', date: '2025-01-15' },
+    { occurredAt: '2025-01-15T02:00:00Z' },
+  );
+  await running.publish(
+    'member.member.transferred',
+    'm-5',
+    '/t1/a/',
+    { toOrganizationId: 'c', to: '/t1/c/', date: '2025-03-01' },
+    { occurredAt: '2025-03-01T02:00:00Z' },
+  );
+  const learner = await waitFor(
+    async () => {
+      const l = await learnerOf('m-5');
+      return l?.orgPath === '/t1/c/' ? l : undefined;
+    },
+    { what: 'm-5 transferred', timeoutMs: 30_000 },
+  );
+  expect(learner).toMatchObject({ orgPath: '/t1/c/', organizationId: 'c', stage: 'full' });
+
+  // The announcement once more under a new stream sequence, its occurredAt later than the
+  // others': the same event, so nothing changes.
+  await running.publishAgain(created);
+  await settled('m-sentinel-5');
+  expect(await learnerOf('m-5')).toEqual(learner);
+
+  // An account moved by a backdated event moves too.
+  await running.publish('member.member.created', 'm-6', '/t1/a/', { organizationId: 'a', stage: 'full' });
+  await running.publish('member.member.created', 'm-7', '/t1/a/', { organizationId: 'a', stage: 'full' });
+  await running.publish('member.user.created', 'u-5', '/t1/a/', { memberId: 'm-6' });
+  await waitFor(async () => ((await learnerOf('m-6'))?.userId === 'u-5' ? true : undefined), { what: 'm-6 linked', timeoutMs: 30_000 });
+  await running.publish(
+    'member.user.updated',
+    'u-5',
+    '/t1/a/',
+    { memberId: 'm-7', memberIdBefore: 'm-6' },
+    { occurredAt: '2025-01-01T02:00:00Z' },
+  );
+  await waitFor(async () => ((await learnerOf('m-7'))?.userId === 'u-5' ? true : undefined), { what: 'm-7 linked', timeoutMs: 30_000 });
+  expect((await learnerOf('m-6'))?.userId).toBe('');
+});
