@@ -1,7 +1,7 @@
 /**
  * A durable pull consumer that hands its handler batches of events instead of one at a time:
- * for consumers that must keep up with thousands of events a second (the audit log's ingest, a
- * service's copy of another's aggregates). Messages are gathered for at most `lingerMs` (or
+ * for consumers that must keep up with thousands of events a second (a service's copy of
+ * another's aggregates). Messages are gathered for at most `lingerMs` (or
  * `batchMax` of them) and handled as one batch while the next ones keep arriving.
  *
  * No record of processed events is kept (that would cost a store round trip an event, what
@@ -45,8 +45,8 @@ export interface BatchConsumerOptions<T> {
   /** How long a batch waits for more after its first event: bounds how late a lone event is handled. */
   lingerMs?: number;
   /**
-   * Whether batches may be handled while the one before is still being handled (the audit log's
-   * sequencer orders them itself). Default false: one batch after the other.
+   * Whether batches may be handled while the one before is still being handled (a handler that
+   * orders what it is handed itself). Default false: one batch after the other.
    */
   overlap?: boolean;
   /**
