@@ -174,6 +174,10 @@ const codeMessages: Record<string, string> = {
   EXAM_NOT_AWAITING_GRADING: '该试卷当前不在待阅卷状态',
   EXAM_NOTHING_TO_GRADE: '该题没有待批阅的简答',
   EXAM_BANK_NOT_FOUND: '题库不存在或不在您的管理范围内',
+  EXAM_BANK_MISSING: '抽题规则所用的题库不在您的管理范围内',
+  EXAM_QUESTION_MISSING: '所选试题不在您的题库中',
+  EXAM_DRAW_SHORT: '题库中符合抽题规则的试题不足，无法发布',
+  EXAM_WORKFLOW_STEP: '考试当前状态不能办理此步骤，请刷新后重试',
   CASE_ALREADY_DECIDED: '该案件已作出处理决定，决定不可更改',
   CASE_NUMBER_TAKEN: '该案件编号已被使用',
   CASE_REVISION_CONFLICT: '案件已被他人修改，请刷新后重试',
@@ -232,6 +236,16 @@ const fieldLabels: Record<string, string> = {
   holderName: '任职人姓名',
   from: '起始日期',
   to: '截止日期',
+  fixedQuestions: '固定试题',
+  drawRules: '抽题规则',
+  bankId: '题库',
+  count: '题数',
+  durationMinutes: '考试时长',
+  passMark: '及格分',
+  retakes: '补考次数',
+  opensAt: '开考时间',
+  closesAt: '截止时间',
+  minSecondsPerQuestion: '答题间隔',
 };
 
 /** "body.title" → 标题; a field the portal has no word for keeps its name. */
@@ -241,6 +255,23 @@ function fieldsOf(details: Record<string, string>): string {
     return fieldLabels[last] ?? last;
   });
   return [...new Set(names)].join('、');
+}
+
+/**
+ * The fields a refusal names, each with the service's problem: the gateway's schema check names
+ * them `body.drawRules.0.count`, the services `drawRules[0].count`; both come out as the latter,
+ * so a form can put each problem under its own field. A precondition naming one field in its
+ * details (`{ field: 'drawRules[1].bankId' }`) counts as a problem of that field.
+ */
+export function fieldProblems(err: unknown): Record<string, string> {
+  if (!(err instanceof ApiError)) return {};
+  if (err.status !== 400 && err.details.field) return { [err.details.field]: err.message };
+  if (err.status !== 400) return {};
+  const problems: Record<string, string> = {};
+  for (const [key, problem] of Object.entries(err.details)) {
+    problems[key.replace(/^body\./, '').replace(/\.(\d+)(?=\.|$)/g, '[$1]')] = problem;
+  }
+  return problems;
 }
 
 /** What to tell a person about a failed call, in their language. */

@@ -102,15 +102,42 @@ export interface Ledger {
   requirementSet: string;
 }
 
+/** Questions drawn per candidate: from a bank, of a type (and a knowledge point), so many, each of a score. */
+export interface DrawRule {
+  bankId: string;
+  type: string;
+  knowledgePoint?: string;
+  count: number;
+  score: number;
+}
+
+/** What an exam is made of and how it runs: either fixed questions or draw rules. */
+export interface ExamDraft {
+  title: string;
+  fixedQuestions?: { questionId: string; score: number }[];
+  drawRules?: DrawRule[];
+  durationMinutes: number;
+  passMark: number;
+  retakes: number;
+  /** ISO date-times; left out for no limit. */
+  opensAt?: string;
+  closesAt?: string;
+  minSecondsPerQuestion?: number;
+}
+
 export interface Exam {
   id: string;
   title: string;
+  orgPath: string;
   status: string;
+  fixedQuestions: { questionId: string; score: number }[];
+  drawRules: (DrawRule & { knowledgePoint: string })[];
   durationMinutes: number;
   passMark: number;
   retakes: number;
   opensAt: string;
   closesAt: string;
+  minSecondsPerQuestion: number;
   totalScore: number;
   revision: number;
 }
@@ -278,10 +305,11 @@ export const myLedger = (year?: number) => api<Ledger>('/me/ledger', { query: { 
 
 export const listExams = (query: { status?: string; page?: number; size?: number } = {}) => api<Page<Exam>>('/exams', { query });
 export const getExam = (examId: string) => api<Exam>(`/exams/${id(examId)}`);
+export const createExam = (body: ExamDraft) => api<Exam>('/exams', { method: 'POST', body });
 export const stepExam = (examId: string, action: 'publish' | 'close') => api<Exam>(`/exams/${id(examId)}/${action}`, { method: 'POST' });
 export const listBanks = (query: { page?: number; size?: number } = {}) => api<Page<QuestionBank>>('/question-banks', { query });
 export const createBank = (name: string) => api<QuestionBank>('/question-banks', { method: 'POST', body: { name } });
-export const listQuestions = (bankId: string, query: { type?: string; page?: number; size?: number } = {}) =>
+export const listQuestions = (bankId: string, query: { type?: string; knowledgePoint?: string; page?: number; size?: number } = {}) =>
   api<Page<Question>>(`/question-banks/${id(bankId)}/questions`, { query });
 export const addQuestion = (bankId: string, body: QuestionInput) =>
   api<Question>(`/question-banks/${id(bankId)}/questions`, { method: 'POST', body });

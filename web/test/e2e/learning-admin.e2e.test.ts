@@ -5,7 +5,7 @@
  * answer blind, which decides the paper; both pages pass axe at both widths.
  */
 import { bearer, waitFor } from '@repo/testbed';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { tokenSecret, type Platform } from '../../../gateway/test/support';
 import { eventually, launch, openPage, problemsOf, Report, type Watched, type Width } from './browser';
 import { castPeople, get, type Cast, type Person } from './people';
@@ -61,6 +61,23 @@ async function rest<T = { id: string }>(path: string, who: Record<string, string
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(answer)}`);
   return answer;
 }
+
+/** Chooses an option of the select whose input has this id (in its own list: another select's may still be fading). */
+async function pickIn(tab: Page, scope: Locator, id: string, option: string | RegExp): Promise<void> {
+  await scope.locator('.el-select', { has: tab.locator(`#${id}`) }).click();
+  const list = await tab.locator(`#${id}`).getAttribute('aria-controls');
+  await tab.locator(`[id="${list}"]`).getByRole('option', { name: option }).click();
+}
+
+/** A date and time typed into an Element Plus picker. */
+async function datetime(scope: Locator, label: string, value: string): Promise<void> {
+  await scope.getByLabel(label, { exact: true }).fill(value);
+  await scope.getByLabel(label, { exact: true }).press('Enter');
+}
+
+/** The form item holding the field of this label (where the service's problem with it shows). */
+const itemOf = (tab: Page, scope: Locator, label: string) =>
+  scope.locator('.el-form-item', { has: tab.locator('.el-form-item__label', { hasText: label }) });
 
 test('a question bank built in the console, an exam of it sat by a member, its short answer graded blind', async () => {
   const admin = await staffPage(cast.editor);
@@ -147,6 +164,120 @@ test('a question bank built in the console, an exam of it sat by a member, its s
     passed: true,
   });
   expect(await problemsOf(open[0]!)).toEqual([]);
+});
+
+test("exams composed in the console: draw rules and a fixed paper, the service's refusals under their fields, a short draw refused at publishing", async () => {
+  // A bank of three single choices and two true/false questions, written through the REST API (the bank page has its own test).
+  const bank = await rest('/question-banks', cityAdmin, { name: '组卷测试题库' });
+  for (const [i, stem] of ['党的根本宗旨是？', '党的最高理想和最终目标是？', '党的思想路线是？'].entries()) {
+    await rest(`/question-banks/${bank.id}/questions`, cityAdmin, {
+      type: 'singleChoice',
+      stem,
+      options: [
+        { key: 'A', text: `正确答案${i}` },
+        { key: 'B', text: `干扰项${i}` },
+      ],
+      correctKeys: ['A'],
+    });
+  }
+  for (const stem of ['党员有权对党的决议提出不同意见。', '预备党员的预备期为一年。']) {
+    await rest(`/question-banks/${bank.id}/questions`, cityAdmin, { type: 'trueFalse', stem, correctTruth: true });
+  }
+
+  const admin = await staffPage(cast.editor);
+  await admin.goto('/console/learning');
+  await admin.getByRole('heading', { level: 1, name: '学习培训管理' }).waitFor();
+  await admin.getByRole('tab', { name: '考试' }).click();
+  await expect(admin.getByText('通过 REST 接口').count()).resolves.toBe(0);
+
+  // Draw rules: two single choices of 10 and two true/false of 5, 30 in all.
+  await admin.getByRole('button', { name: '组卷' }).click();
+  let dialog = admin.getByRole('dialog', { name: '组卷' });
+  await dialog.getByLabel('考试名称').fill('二〇二六年党章知识抽题测试');
+  await pickIn(admin, dialog, 'rule-bank-0', /^组卷测试题库/);
+  await dialog.getByLabel('题数').fill('2');
+  await dialog.getByLabel('每题分值').fill('10');
+  await dialog.getByText('组卷测试题库中符合的单选题：3 道').waitFor();
+  await dialog.getByRole('button', { name: '添加抽题规则' }).click();
+  await pickIn(admin, dialog, 'rule-bank-1', /^组卷测试题库/);
+  await pickIn(admin, dialog, 'rule-type-1', '判断题');
+  await dialog.locator('#rule-count-1').fill('2');
+  await dialog.locator('#rule-score-1').fill('5');
+  await dialog.locator('#rule-score-1').blur();
+  await dialog.getByRole('status').getByText('共 4 道题，总分 30 分').waitFor();
+  await dialog.getByText('组卷测试题库中符合的判断题：2 道').waitFor();
+  // A pass mark above the total and a window closing before it opens: the service names both fields.
+  await dialog.getByLabel('及格分').fill('40');
+  await datetime(dialog, '开考时间', '2026-12-20 09:00:00');
+  await datetime(dialog, '截止时间', '2026-12-10 09:00:00');
+  await dialog.getByRole('button', { name: '保存草稿' }).click();
+  await dialog.getByRole('alert').getByText('请按提示修改后再保存').waitFor();
+  await itemOf(admin, dialog, '及格分').getByText('及格分须在 1 分到试卷总分（30 分）之间').waitFor();
+  await itemOf(admin, dialog, '截止时间（可选）').getByText('截止时间须晚于开考时间').waitFor();
+  expect(await report.capture(admin, 'exam-compose-refused', 'desktop')).toEqual([]);
+  await dialog.getByLabel('及格分').fill('24');
+  await datetime(dialog, '截止时间', '2026-12-31 18:00:00');
+  await dialog.getByRole('button', { name: '保存草稿' }).click();
+  await admin.locator('.el-message', { hasText: '已保存考试草稿：二〇二六年党章知识抽题测试' }).waitFor();
+  await dialog.waitFor({ state: 'hidden' });
+  const drawnRow = admin.locator('.exams .el-table__row', { hasText: '二〇二六年党章知识抽题测试' });
+  await expect(drawnRow.innerText()).resolves.toMatch(/单选题 2×10分、判断题 2×5分[\s\S]*2026\/12\/20[\s\S]*24 \/ 30[\s\S]*草稿/);
+  await drawnRow.getByRole('button', { name: '发布：二〇二六年党章知识抽题测试' }).click();
+  await admin.locator('.el-message', { hasText: '已发布：二〇二六年党章知识抽题测试' }).waitFor();
+  await eventually(async () => expect(await drawnRow.innerText()).toContain('已发布'));
+  const drawn = (await rest<{ items: Record<string, unknown>[] }>('/exams', cityAdmin, undefined, 'GET')).items.find(
+    (e) => e.title === '二〇二六年党章知识抽题测试',
+  )!;
+  expect(drawn).toMatchObject({
+    status: 'published',
+    passMark: 24,
+    totalScore: 30,
+    durationMinutes: 60,
+    retakes: 1,
+    drawRules: [
+      { bankId: bank.id, type: 'singleChoice', knowledgePoint: '', count: 2, score: 10 },
+      { bankId: bank.id, type: 'trueFalse', knowledgePoint: '', count: 2, score: 5 },
+    ],
+  });
+  expect(Date.parse(drawn.closesAt as string)).toBeGreaterThan(Date.parse(drawn.opensAt as string));
+
+  // A fixed paper of two questions chosen from the bank.
+  await admin.getByRole('button', { name: '组卷' }).click();
+  dialog = admin.getByRole('dialog', { name: '组卷' });
+  await dialog.getByLabel('考试名称').fill('预备党员固定试卷');
+  await dialog.getByText('固定试卷', { exact: true }).click();
+  await pickIn(admin, dialog, 'pick-bank', /^组卷测试题库/);
+  await dialog.getByRole('button', { name: '选入：党的根本宗旨是？' }).click();
+  await dialog.getByRole('button', { name: '选入：预备党员的预备期为一年。' }).click();
+  await dialog.getByLabel('第 1 题分值').fill('60');
+  await dialog.getByLabel('第 2 题分值').fill('40');
+  await dialog.getByLabel('第 2 题分值').blur();
+  await dialog.getByRole('status').getByText('共 2 道题，总分 100 分').waitFor();
+  expect(await report.capture(admin, 'exam-compose-fixed', 'desktop')).toEqual([]);
+  await dialog.getByRole('button', { name: '保存草稿' }).click();
+  await admin.locator('.el-message', { hasText: '已保存考试草稿：预备党员固定试卷' }).waitFor();
+  await eventually(async () =>
+    expect(await admin.locator('.exams .el-table__row', { hasText: '预备党员固定试卷' }).innerText()).toMatch(
+      /固定试卷 2 题[\s\S]*不限[\s\S]*60 \/ 100/,
+    ),
+  );
+
+  // Rules the bank cannot fill save as a draft but are refused at publishing, naming the rule.
+  await admin.getByRole('button', { name: '组卷' }).click();
+  dialog = admin.getByRole('dialog', { name: '组卷' });
+  await dialog.getByLabel('考试名称').fill('判断题专项测试');
+  await pickIn(admin, dialog, 'rule-bank-0', /^组卷测试题库/);
+  await pickIn(admin, dialog, 'rule-type-0', '判断题');
+  await dialog.getByLabel('题数').fill('5');
+  await dialog.getByLabel('每题分值').fill('20');
+  await dialog.getByLabel('每题分值').blur();
+  await dialog.getByText('组卷测试题库中符合的判断题：2 道，不足抽取（发布时会被拒绝）').waitFor();
+  await dialog.getByRole('button', { name: '保存草稿' }).click();
+  await admin.locator('.el-message', { hasText: '已保存考试草稿：判断题专项测试' }).waitFor();
+  await admin.locator('.exams .el-table__row', { hasText: '判断题专项测试' }).getByRole('button', { name: '发布：判断题专项测试' }).click();
+  await admin.locator('.el-message', { hasText: '不能发布：第 1 条抽题规则需要 5 道题，题库中只有 2 道符合' }).waitFor();
+  expect(await report.capture(admin, 'exams', 'desktop')).toEqual([]);
+  expect(await problemsOf(open[open.length - 1]!)).toEqual([]);
 });
 
 test('a training recorded for a cadre; a second of the same topic is refused as duplicate and recorded with a reason', async () => {
