@@ -194,6 +194,91 @@ test('an administrator drafts and publishes a power list item and records its ex
   expect(await problemsOf(watched)).toEqual([]);
 });
 
+test('a published power list item gets a new version: drafted from the one in force, changed, published in its place', async () => {
+  const cityAdmin = bearer({ userId: cast.editor.id, roles: ['orgAdmin'], orgPath: cast.city.path }, tokenSecret);
+  async function rest<T>(path: string, method = 'POST', body?: unknown, who: Record<string, string> = cityAdmin): Promise<T> {
+    const response = await fetch(`${platform.baseUrl}/api/v1${path}`, {
+      method,
+      headers: { ...who, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const answer = (await response.json()) as T;
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(answer)}`);
+    return answer;
+  }
+  type Item = { id: string; version: number; status: string; content: { process: { name: string; timeLimitDays: number }[] } };
+  const name = '村级重大事项决策';
+  const created = await rest<Item>('/power-items', 'POST', {
+    organizationId: cast.branch.id,
+    content: {
+      name,
+      kind: 'publicPower',
+      responsibleBody: '村党组织、村民委员会',
+      basis: [{ document: '《中华人民共和国村民委员会组织法》', article: '第二十四条' }],
+      process: [
+        { name: '村党组织提议', actor: '村党组织', timeLimitDays: 5 },
+        { name: '村民代表会议决议', actor: '村民代表会议', timeLimitDays: 10 },
+      ],
+      publicity: { content: '决议事项及实施结果', channel: '村务公开栏', timing: '决议后5个工作日内' },
+      accountability: '未按程序决策的，追究相关人员责任',
+    },
+  });
+  await rest(`/power-items/${created.id}/publish`, 'POST', {});
+
+  const watched = await openPage(browser, platform.baseUrl, 'desktop');
+  open.push(watched);
+  const tab = watched.page;
+  await tab.goto('/login');
+  await tab.getByLabel('用户名').fill(cast.editor.userName);
+  await tab.getByLabel('密码').fill(cast.editor.password);
+  await tab.getByRole('button', { name: '登录' }).click();
+  await tab.waitForURL(/\/console\/dashboard$/);
+  await tab.goto('/console/supervision/power');
+  const item = tab.locator('.items .el-table__row', { hasText: name });
+  await expect(item.innerText()).resolves.toContain('第 1 版 · 已公布');
+
+  await item.getByRole('button', { name: `新版本：${name}` }).click();
+  await tab.locator('.el-message', { hasText: `已建立第 2 版草稿：${name}` }).waitFor();
+  let dialog = tab.getByRole('dialog', { name: `修改第 2 版草稿：${name}` });
+  await expect(dialog.getByLabel('事项名称').inputValue()).resolves.toBe(name);
+  await expect(dialog.innerText()).resolves.toContain('第 1 版在新版本公布前继续有效');
+  await dialog.locator('#pi-limit-0').fill('3');
+  await dialog.getByRole('button', { name: '添加步骤' }).click();
+  await dialog.getByLabel('第 3 步').fill('决议公开并接受监督');
+  await dialog.getByLabel('办理主体').nth(2).fill('村务监督委员会');
+  await dialog.getByLabel('责任追究').fill('未按程序决策或未公开的，依规依纪追究相关人员责任');
+  expect(await report.capture(tab, 'power-new-version', 'desktop')).toEqual([]);
+  await dialog.getByRole('button', { name: '保存草稿' }).click();
+  await tab.locator('.el-message', { hasText: `已修改第 2 版草稿：${name}` }).waitFor();
+  await eventually(async () => expect(await item.innerText()).toMatch(/第 1 版 · 已公布[\s\S]*第 2 版草稿待公布/));
+  // Until it is published the public still reads version 1.
+  const inForce = await rest<Item>(`/power-items/${created.id}`, 'GET', undefined, {});
+  expect(inForce).toMatchObject({ version: 1, status: 'published' });
+  expect(inForce.content.process).toHaveLength(2);
+
+  // The draft opens again as saved.
+  await item.getByRole('button', { name: `修改草稿：${name}` }).click();
+  dialog = tab.getByRole('dialog', { name: `修改第 2 版草稿：${name}` });
+  await expect(dialog.getByLabel('第 3 步').inputValue()).resolves.toBe('决议公开并接受监督');
+  await dialog.getByRole('button', { name: '取消' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+
+  await item.getByRole('button', { name: `公布新版本：${name}` }).click();
+  await tab.locator('.el-message', { hasText: `已公布第 2 版：${name}` }).waitFor();
+  await eventually(async () => expect(await item.innerText()).toContain('第 2 版 · 已公布'));
+  await expect(item.innerText()).resolves.toContain('村党组织提议 → 村民代表会议决议 → 决议公开并接受监督');
+  expect(await report.capture(tab, 'power-versions', 'desktop')).toEqual([]);
+  const published = await rest<Item>(`/power-items/${created.id}`, 'GET', undefined, {});
+  expect(published).toMatchObject({ version: 2, status: 'published' });
+  expect(published.content.process.map((s) => s.timeLimitDays)).toEqual([3, 10, 5]);
+  await expect(rest<Item>(`/power-items/${created.id}/versions/1`, 'GET', undefined, {})).resolves.toMatchObject({ status: 'superseded' });
+
+  await item.getByRole('link', { name: '公开页' }).click();
+  await tab.getByRole('heading', { level: 1, name }).waitFor();
+  await tab.getByText('决议公开并接受监督').first().waitFor();
+  expect(await problemsOf(watched)).toEqual([]);
+});
+
 test('the supervision console pages pass axe at phone width', async () => {
   const watched = await openPage(browser, platform.baseUrl, 'phone');
   open.push(watched);
