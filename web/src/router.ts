@@ -187,6 +187,12 @@ const routes: RouteRecordRaw[] = [
         meta: { title: '学习培训管理' },
       },
       {
+        path: 'learning/enrolments',
+        name: 'console-enrolments',
+        component: () => import('./pages/console/CourseEnrolments.vue'),
+        meta: { title: '报名管理' },
+      },
+      {
         path: 'learning/banks',
         name: 'console-question-banks',
         component: () => import('./pages/console/QuestionBanks.vue'),

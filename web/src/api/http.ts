@@ -157,6 +157,8 @@ const codeMessages: Record<string, string> = {
   COURSE_AUDIENCE: '该课程不面向您开放',
   COURSE_NOT_DRAFT: '只有草稿课程可以修改',
   COURSE_WORKFLOW_STEP: '课程当前状态不能办理此步骤',
+  ENROLMENT_EXISTS: '该党员已报名此课程',
+  ENROLMENT_NOT_LIVE: '该报名已完成或已取消，不能再取消',
   TRAINING_COURSE_COMPLETED: '您已完成过同一课程，属于重复培训',
   TRAINING_TOPIC_REPEATED: '同一主题的培训在规定期限内已参加过，属于重复培训',
   TRAINING_DATES_OVERLAP: '与已参加的脱产培训时间重叠',

@@ -1,5 +1,5 @@
 /** Courses, study, class hours, exams and trainings (gateway/src/routes/learning). */
-import { api } from './http';
+import { api, ApiError } from './http';
 import type { Page } from './member';
 
 export interface Unit {
@@ -55,6 +55,8 @@ export interface Enrolment {
   completedAt: string;
   units: UnitProgress[];
   hours: number;
+  /** Enrolled despite a duplicate-training refusal: the rule, the earlier training, why, by whom. */
+  override?: { rule: string; trainingId: string; reason: string; by: string; at: string };
 }
 
 export interface StudySession {
@@ -249,6 +251,17 @@ export const duplicateRuleLabels: Record<string, string> = {
 /** The refusals of duplicate training (their details name the earlier training). */
 export const duplicateCodes = ['TRAINING_COURSE_COMPLETED', 'TRAINING_TOPIC_REPEATED', 'TRAINING_DATES_OVERLAP'];
 
+/** A duplicate-training refusal in words: the rule broken and the earlier training; null for any other error. */
+export function duplicateRefusal(err: unknown): { rule: string; earlier: string } | null {
+  if (!(err instanceof ApiError) || !duplicateCodes.includes(err.code)) return null;
+  const d = err.details;
+  const dates = d.startDate ? `${d.startDate} 至 ${d.endDate}` : '';
+  return {
+    rule: duplicateRuleLabels[d.rule ?? ''] ?? d.rule ?? '',
+    earlier: `《${d.title ?? ''}》${d.organiser ? `，${d.organiser}` : ''}${dates ? `，${dates}` : ''}`,
+  };
+}
+
 export const unitKindLabels: Record<string, string> = { article: '图文', video: '视频', document: '文件', offlineSession: '集中培训' };
 export const categoryLabels: Record<string, string> = {
   theory: '理论学习',
@@ -289,6 +302,17 @@ export const stepCourse = (courseId: string, action: 'publish' | 'withdraw', not
 export const myEnrolments = (query: { status?: string; page?: number; size?: number } = {}) =>
   api<Page<Enrolment>>('/me/enrolments', { query: { size: 100, ...query } });
 export const enrol = (courseId: string) => api<Enrolment>(`/courses/${id(courseId)}/enrolments`, { method: 'POST', body: {} });
+/** A course's enrolments (staff). */
+export const courseEnrolments = (courseId: string, query: { status?: string; page?: number; size?: number } = {}) =>
+  api<Page<Enrolment>>(`/courses/${id(courseId)}/enrolments`, { query: { size: 200, ...query } });
+/** Enrols someone else (staff); with a reason, despite a duplicate-training refusal (the override right). */
+export const enrolMember = (courseId: string, memberId: string, overrideReason?: string) =>
+  api<Enrolment>(`/courses/${id(courseId)}/enrolments`, {
+    method: 'POST',
+    body: { memberId, ...(overrideReason ? { overrideReason } : {}) },
+  });
+export const cancelEnrolment = (enrolmentId: string, reason?: string) =>
+  api<Enrolment>(`/enrolments/${id(enrolmentId)}/cancel`, { method: 'POST', body: reason ? { reason } : {} });
 export const getEnrolment = (enrolmentId: string) => api<Enrolment>(`/enrolments/${id(enrolmentId)}`);
 export const startUnit = (courseId: string, unitId: string) =>
   api<StudySession>(`/courses/${id(courseId)}/units/${id(unitId)}/sessions`, { method: 'POST' });

@@ -280,6 +280,77 @@ test("exams composed in the console: draw rules and a fixed paper, the service's
   expect(await problemsOf(open[open.length - 1]!)).toEqual([]);
 });
 
+test('a member enrolled by an administrator; a second class of the same topic refused as duplicate, enrolled with a reason, then cancelled', async () => {
+  const course = (title: string) => ({
+    title,
+    topic: '基层党建工作实务',
+    category: 'professional',
+    requirement: 'required',
+    audience: { kind: 'allMembers' },
+    organiserKind: 'organizationDepartment',
+    organiserName: '中共临江市委组织部',
+    units: [{ title: '党支部工作条例解读', kind: 'article', minutes: 45 }],
+  });
+  const first = await rest('/courses', cityAdmin, course('党支部书记基层党建实务培训班'));
+  const second = await rest('/courses', cityAdmin, course('基层党建实务网络专题班'));
+  for (const c of [first, second]) await rest(`/courses/${c.id}/publish`, cityAdmin, {});
+  // Another member than the one whose training record the next test reads (enrolments are trainings too).
+  const enrolled = cast.roster[1]!;
+  const name = enrolled.name;
+  await waitFor(async () => (await get<{ memberId: string }>(platform, `/learners/${enrolled.id}`).catch(() => null)) !== null, {
+    timeoutMs: 30_000,
+    what: `${name}'s learner record`,
+  });
+
+  const admin = await staffPage(cast.editor);
+  await admin.goto('/console/learning');
+  await admin.getByRole('navigation', { name: '学习培训管理分栏' }).getByRole('link', { name: '报名管理' }).click();
+  await admin.getByRole('heading', { level: 1, name: '报名管理' }).waitFor();
+  const enrolFor = async (title: string) => {
+    await pickIn(admin, admin.locator('main'), 'enrol-course', title);
+    await admin.getByText('暂无报名').or(admin.locator('.enrolments .el-table__row').first()).waitFor();
+    await pickIn(admin, admin.locator('main'), 'enrol-member', name);
+  };
+  await enrolFor('党支部书记基层党建实务培训班');
+  await admin.getByRole('button', { name: '报名', exact: true }).click();
+  await admin.locator('.el-message', { hasText: `已报名：${name}《党支部书记基层党建实务培训班》` }).waitFor();
+  const rows = admin.locator('.enrolments .el-table__row');
+  await eventually(async () => expect(await rows.first().innerText()).toMatch(new RegExp(`${name}[\\s\\S]*0 / 1 单元[\\s\\S]*学习中`)));
+  await admin.getByText('主题：基层党建工作实务 · 已报名 1').waitFor();
+
+  // The same topic while the first class is under way: refused, naming it; enrolled all the same with a reason.
+  await enrolFor('基层党建实务网络专题班');
+  await admin.getByRole('button', { name: '报名', exact: true }).click();
+  const refusal = admin.getByRole('alert').filter({ hasText: '系统判定为重复培训' });
+  await refusal.getByText(/系统判定为重复培训（规定期限内同一主题）/).waitFor();
+  await expect(refusal.innerText()).resolves.toContain('《党支部书记基层党建实务培训班》，中共临江市委组织部');
+  await admin.getByLabel('例外报名理由（记入档案并公开留痕）').fill('网络专题班为培训班的线上补充内容，经市委组织部同意参加。');
+  expect(await report.capture(admin, 'enrolment-override', 'desktop')).toEqual([]);
+  await admin.getByRole('button', { name: '仍然报名' }).click();
+  await admin.locator('.el-message', { hasText: `已例外报名：${name}《基层党建实务网络专题班》` }).waitFor();
+  const row = rows.filter({ hasText: name });
+  await eventually(async () =>
+    expect(await row.innerText()).toContain('例外报名（规定期限内同一主题）：网络专题班为培训班的线上补充内容，经市委组织部同意参加。'),
+  );
+
+  await row.getByRole('button', { name: `取消报名：${name}` }).click();
+  const prompt = admin.getByRole('dialog', { name: `取消报名：${name}` });
+  await prompt.getByRole('textbox').fill('工作调整，改派他人');
+  await prompt.getByRole('button', { name: /确定|OK/ }).click();
+  await admin.locator('.el-message', { hasText: `已取消报名：${name}` }).waitFor();
+  await eventually(async () => expect(await row.innerText()).toContain('已取消'));
+  await expect(row.getByRole('button', { name: `取消报名：${name}` }).count()).resolves.toBe(0);
+  expect(await report.capture(admin, 'enrolments', 'desktop')).toEqual([]);
+  const enrolments = await rest<{ items: { memberId: string; status: string }[] }>(
+    `/courses/${second.id}/enrolments`,
+    cityAdmin,
+    undefined,
+    'GET',
+  );
+  expect(enrolments.items).toEqual([expect.objectContaining({ memberId: enrolled.id, status: 'cancelled' })]);
+  expect(await problemsOf(open[open.length - 1]!)).toEqual([]);
+});
+
 test('a training recorded for a cadre; a second of the same topic is refused as duplicate and recorded with a reason', async () => {
   const admin = await staffPage(cast.editor);
   await admin.goto('/console/learning/trainings');
@@ -336,6 +407,7 @@ test('the question banks and grading pages pass axe at phone and desktop widths'
     const staff = await staffPage(cast.editor, width);
     for (const [name, path, heading] of [
       ['learning', '/console/learning', '学习培训管理'],
+      ['enrolments', '/console/learning/enrolments', '报名管理'],
       ['banks', '/console/learning/banks', '题库'],
       ['grading', '/console/learning/grading', '阅卷'],
       ['trainings', '/console/learning/trainings', '干部培训档案'],
