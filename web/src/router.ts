@@ -211,6 +211,12 @@ const routes: RouteRecordRaw[] = [
         meta: { title: '干部培训档案' },
       },
       {
+        path: 'users',
+        name: 'console-users',
+        component: () => import('./pages/console/UsersPage.vue'),
+        meta: { title: '用户账号' },
+      },
+      {
         path: 'supervision',
         name: 'console-supervision',
         component: () => import('./pages/console/SupervisionPage.vue'),

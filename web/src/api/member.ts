@@ -1,5 +1,6 @@
 /** The organisation tree, members, meetings, dues and transfers (gateway/src/routes/member). */
 import { api } from './http';
+import type { Role } from '../session';
 
 export interface Page<T> {
   total: number;
@@ -311,3 +312,35 @@ export function currentQuarter(now = new Date()): string {
 export function currentMonth(now = new Date()): string {
   return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`;
 }
+
+/** A user account as staff manage it (gateway/src/routes/member/auth.ts). */
+export interface UserAccount {
+  id: string;
+  userName: string;
+  displayName: string;
+  roles: Role[];
+  organizationId: string;
+  orgPath: string;
+  memberId: string;
+  /** Set while failed sign-ins keep the account locked. */
+  lockedUntil: string | null;
+  disabled: boolean;
+  createdAt: string;
+  revision: number;
+}
+
+export const listUsers = (query: { organizationId?: string; page?: number; size?: number }) => api<Page<UserAccount>>('/users', { query });
+export const createUser = (body: {
+  userName: string;
+  displayName: string;
+  password: string;
+  roles: Role[];
+  organizationId?: string;
+  memberId?: string;
+}) => api<UserAccount>('/users', { method: 'POST', body });
+/** Fields left out keep their values; a role change takes effect at the user's next refresh. */
+export const updateUser = (
+  userId: string,
+  body: { displayName?: string; roles?: Role[]; organizationId?: string; memberId?: string; disabled?: boolean; expectedRevision: number },
+) => api<UserAccount>(`/users/${encodeURIComponent(userId)}`, { method: 'PATCH', body });
+export const unlockUser = (userId: string) => api<UserAccount>(`/users/${encodeURIComponent(userId)}/unlock`, { method: 'POST' });

@@ -200,6 +200,66 @@ test("a member's dues: the standard from their own record, and a member stays ou
   expect(await problemsOf(member)).toEqual([]);
 });
 
+test('an administrator opens an account for a secretary (its refusals under their fields), changes its roles, disables and enables it', async () => {
+  const admin = await page('desktop');
+  await signIn(admin.page, cast.editor, /\/console\/dashboard$/);
+  const tab = admin.page;
+  await tab.getByRole('link', { name: '用户账号' }).click();
+  await tab.getByRole('heading', { level: 1, name: '用户账号' }).waitFor();
+  await tab.locator('.users .el-table__row', { hasText: cast.secretary.userName }).waitFor();
+
+  await tab.getByRole('button', { name: '新建账号' }).click();
+  const dialog = tab.getByRole('dialog', { name: '新建账号' });
+  await dialog.getByLabel('用户名').fill(cast.secretary.userName);
+  await dialog.getByLabel('姓名').fill('赵书记');
+  await dialog.getByLabel('初始密码').fill('short');
+  await dialog.locator('.el-select', { has: tab.locator('#user-org') }).click();
+  await tab
+    .locator(`[id="${await tab.locator('#user-org').getAttribute('aria-controls')}"]`)
+    .getByRole('option', { name: cast.branch.name })
+    .click();
+  await dialog.getByRole('button', { name: '保存' }).click();
+  const item = (label: string) => dialog.locator('.el-form-item', { has: tab.locator('.el-form-item__label', { hasText: label }) });
+  await item('初始密码').getByText('密码至少 12 位，含大写字母、小写字母、数字、符号中的三类，且不含用户名').waitFor();
+  const password = 'Linjiang-2026-branch!';
+  await dialog.getByLabel('初始密码').fill(password);
+  await dialog.getByRole('button', { name: '保存' }).click();
+  await item('用户名').getByText('该用户名已被使用').waitFor();
+  expect(await report.capture(tab, 'user-new-refused', 'desktop')).toEqual([]);
+  await dialog.getByLabel('用户名').fill('zhao.shuji');
+  await dialog.getByRole('button', { name: '保存' }).click();
+  await tab.locator('.el-message', { hasText: '已新建账号：赵书记（zhao.shuji）' }).waitFor();
+  const row = tab.locator('.users .el-table__row', { hasText: 'zhao.shuji' });
+  await expect(row.innerText()).resolves.toMatch(new RegExp(`赵书记[\\s\\S]*支部书记[\\s\\S]*${cast.branch.name}[\\s\\S]*正常`));
+
+  // The new secretary signs in to the console.
+  const secretary = await page('desktop');
+  await signIn(secretary.page, { userName: 'zhao.shuji', password, displayName: '赵书记', id: '' }, /\/console\/dashboard$/);
+
+  await row.getByRole('button', { name: '修改：赵书记（zhao.shuji）' }).click();
+  const edit = tab.getByRole('dialog', { name: '修改账号：zhao.shuji' });
+  await edit.getByText('纪检监察', { exact: true }).click();
+  await edit.getByRole('button', { name: '保存' }).click();
+  await tab.locator('.el-message', { hasText: '已修改账号：赵书记（zhao.shuji）' }).waitFor();
+  await eventually(async () => expect(await row.innerText()).toContain('支部书记、纪检监察'));
+
+  await row.getByRole('button', { name: '停用：赵书记（zhao.shuji）' }).click();
+  await tab.locator('.el-message', { hasText: '已停用账号：赵书记（zhao.shuji）' }).waitFor();
+  await eventually(async () => expect(await row.innerText()).toContain('已停用'));
+  expect(await report.capture(tab, 'users', 'desktop')).toEqual([]);
+  const again = await page('desktop');
+  await again.page.goto('/login');
+  await again.page.getByLabel('用户名').fill('zhao.shuji');
+  await again.page.getByLabel('密码').fill(password);
+  await again.page.getByRole('button', { name: '登录' }).click();
+  await again.page.getByText('账号已停用，请联系组织管理员').waitFor();
+
+  await row.getByRole('button', { name: '启用：赵书记（zhao.shuji）' }).click();
+  await tab.locator('.el-message', { hasText: '已启用账号：赵书记（zhao.shuji）' }).waitFor();
+  await eventually(async () => expect(await row.innerText()).toContain('正常'));
+  expect(await problemsOf(admin)).toEqual([]);
+});
+
 test('every member and console page passes axe at phone and desktop widths', async () => {
   for (const width of ['phone', 'desktop'] as const) {
     const member = await page(width);
@@ -226,6 +286,7 @@ test('every member and console page passes axe at phone and desktop widths', asy
       ['meetings', '/console/meetings'],
       ['dues', '/console/dues'],
       ['transfers', '/console/transfers'],
+      ['users', '/console/users'],
     ] as const) {
       await staff.page.goto(path);
       await staff.page.locator('main h1').waitFor();
