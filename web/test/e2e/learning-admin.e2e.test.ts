@@ -5,62 +5,31 @@
  * answer blind, which decides the paper; both pages pass axe at both widths.
  */
 import { bearer, waitFor } from '@repo/testbed';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { tokenSecret, type Platform } from '../../../gateway/test/support';
-import { eventually, launch, openPage, problemsOf, Report, type Watched, type Width } from './browser';
-import { castPeople, get, type Cast, type Person } from './people';
-import { startPortal } from './portal';
+import type { Locator, Page } from 'playwright-core';
+import { tokenSecret } from '../../../gateway/test/support';
+import { eventually, problemsOf, type Width } from './browser';
+import { get, type Person } from './people';
+import { browserSuite } from './suite';
 
 jest.setTimeout(150_000);
 
-let platform: Platform;
-let browser: Browser;
-let cast: Cast;
 let cityAdmin: Record<string, string>;
-const report = new Report('learning-admin');
-const open: Watched[] = [];
-
-beforeAll(async () => {
-  [platform, browser] = await Promise.all([startPortal({ only: ['member', 'learning'] }), launch()]);
-  cast = await castPeople(platform);
-  cityAdmin = bearer({ userId: cast.editor.id, roles: ['orgAdmin'], orgPath: cast.city.path }, tokenSecret);
-  await waitFor(
-    async () =>
-      (await get<{ userId: string }>(platform, `/learners/${cast.member.memberId}`).catch(() => ({ userId: '' }))).userId ===
-      cast.member.id,
-    { timeoutMs: 30_000, what: "the member's learner record linked to their account" },
-  );
-}, 120_000);
-
-afterAll(async () => {
-  for (const watched of open) await watched.context.close();
-  await browser?.close();
-  await platform?.stop();
+const suite = browserSuite('learning-admin', {
+  services: ['member', 'learning'],
+  people: true,
+  ready: async ({ platform, cast }) => {
+    cityAdmin = bearer({ userId: cast.editor.id, roles: ['orgAdmin'], orgPath: cast.city.path }, tokenSecret);
+    await waitFor(
+      async () =>
+        (await get<{ userId: string }>(platform, `/learners/${cast.member.memberId}`).catch(() => ({ userId: '' }))).userId ===
+        cast.member.id,
+      { timeoutMs: 30_000, what: "the member's learner record linked to their account" },
+    );
+  },
 });
-
-async function staffPage(person: Person, width: Width = 'desktop'): Promise<Page> {
-  const watched = await openPage(browser, platform.baseUrl, width);
-  open.push(watched);
-  await watched.page.goto('/login');
-  await watched.page.getByLabel('用户名').fill(person.userName);
-  await watched.page.getByLabel('密码').fill(person.password);
-  await watched.page.getByRole('button', { name: '登录' }).click();
-  await watched.page.waitForURL(/\/console\/dashboard$/);
-  await watched.page.locator('main h1').waitFor();
-  return watched.page;
-}
-
-/** A REST call with these headers; the answer, or a thrown error naming the call. */
-async function rest<T = { id: string }>(path: string, who: Record<string, string>, body?: unknown, method = 'POST'): Promise<T> {
-  const response = await fetch(`${platform.baseUrl}/api/v1${path}`, {
-    method,
-    headers: { ...who, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const answer = (await response.json()) as T;
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(answer)}`);
-  return answer;
-}
+const { report, open, rest } = suite;
+/** A console page signed in as a member of staff. */
+const staffPage = async (person: Person, width: Width = 'desktop'): Promise<Page> => (await suite.staffPage(person, width)).page;
 
 /** Chooses an option of the select whose input has this id (in its own list: another select's may still be fading). */
 async function pickIn(tab: Page, scope: Locator, id: string, option: string | RegExp): Promise<void> {
@@ -80,7 +49,7 @@ const itemOf = (tab: Page, scope: Locator, label: string) =>
   scope.locator('.el-form-item', { has: tab.locator('.el-form-item__label', { hasText: label }) });
 
 test('a question bank built in the console, an exam of it sat by a member, its short answer graded blind', async () => {
-  const admin = await staffPage(cast.editor);
+  const admin = await staffPage(suite.cast.editor);
   await admin.getByRole('link', { name: '学习培训管理' }).click();
   await admin.getByRole('navigation', { name: '学习培训管理分栏' }).getByRole('link', { name: '题库' }).click();
   await admin.getByRole('heading', { level: 1, name: '题库' }).waitFor();
@@ -136,7 +105,11 @@ test('a question bank built in the console, an exam of it sat by a member, its s
     retakes: 0,
   });
   await rest(`/exams/${exam.id}/publish`, cityAdmin, {});
-  const session = await rest<{ accessToken: string }>('/session', {}, { userName: cast.member.userName, password: cast.member.password });
+  const session = await rest<{ accessToken: string }>(
+    '/session',
+    {},
+    { userName: suite.cast.member.userName, password: suite.cast.member.password },
+  );
   const member = { authorization: `Bearer ${session.accessToken}` };
   const paper = await rest(`/exams/${exam.id}/papers`, member, {});
   await rest(`/papers/${paper.id}/answers/${choice.id}`, member, { keys: ['A'] }, 'PUT');
@@ -153,7 +126,7 @@ test('a question bank built in the console, an exam of it sat by a member, its s
   await admin.getByRole('status').getByText('待阅卷 1 份').waitFor();
   const card = admin.locator('.pb-card', { hasText: '第 1 份试卷' });
   await expect(card.innerText()).resolves.toContain('支部党员大会、支部委员会会议、党小组会，按时上好党课。');
-  await expect(card.innerText()).resolves.not.toContain(cast.member.displayName);
+  await expect(card.innerText()).resolves.not.toContain(suite.cast.member.displayName);
   await card.getByLabel('得分（满分 60）').fill('50');
   expect(await report.capture(admin, 'grading', 'desktop')).toEqual([]);
   await card.getByRole('button', { name: '评分：第 1 份试卷' }).click();
@@ -184,7 +157,7 @@ test("exams composed in the console: draw rules and a fixed paper, the service's
     await rest(`/question-banks/${bank.id}/questions`, cityAdmin, { type: 'trueFalse', stem, correctTruth: true });
   }
 
-  const admin = await staffPage(cast.editor);
+  const admin = await staffPage(suite.cast.editor);
   await admin.goto('/console/learning');
   await admin.getByRole('heading', { level: 1, name: '学习培训管理' }).waitFor();
   await admin.getByRole('tab', { name: '考试' }).click();
@@ -295,14 +268,14 @@ test('a member enrolled by an administrator; a second class of the same topic re
   const second = await rest('/courses', cityAdmin, course('基层党建实务网络专题班'));
   for (const c of [first, second]) await rest(`/courses/${c.id}/publish`, cityAdmin, {});
   // Another member than the one whose training record the next test reads (enrolments are trainings too).
-  const enrolled = cast.roster[1]!;
+  const enrolled = suite.cast.roster[1]!;
   const name = enrolled.name;
-  await waitFor(async () => (await get<{ memberId: string }>(platform, `/learners/${enrolled.id}`).catch(() => null)) !== null, {
+  await waitFor(async () => (await get<{ memberId: string }>(suite.platform, `/learners/${enrolled.id}`).catch(() => null)) !== null, {
     timeoutMs: 30_000,
     what: `${name}'s learner record`,
   });
 
-  const admin = await staffPage(cast.editor);
+  const admin = await staffPage(suite.cast.editor);
   await admin.goto('/console/learning');
   await admin.getByRole('navigation', { name: '学习培训管理分栏' }).getByRole('link', { name: '报名管理' }).click();
   await admin.getByRole('heading', { level: 1, name: '报名管理' }).waitFor();
@@ -352,18 +325,18 @@ test('a member enrolled by an administrator; a second class of the same topic re
 });
 
 test('a training recorded for a cadre; a second of the same topic is refused as duplicate and recorded with a reason', async () => {
-  const admin = await staffPage(cast.editor);
+  const admin = await staffPage(suite.cast.editor);
   await admin.goto('/console/learning/trainings');
   await admin.getByRole('heading', { level: 1, name: '干部培训档案' }).waitFor();
   await admin.locator('.picker .el-select').click();
-  await admin.getByRole('option', { name: cast.branch.name, exact: true }).click();
+  await admin.getByRole('option', { name: suite.cast.branch.name, exact: true }).click();
   await admin.locator('.el-select', { has: admin.getByLabel('党员', { exact: true }) }).click();
-  await admin.getByRole('option', { name: cast.member.displayName, exact: true }).click();
+  await admin.getByRole('option', { name: suite.cast.member.displayName, exact: true }).click();
   await admin.getByText('暂无培训记录').waitFor();
 
   async function fill(title: string, from: string, to: string): Promise<void> {
     await admin.getByRole('button', { name: '登记培训' }).click();
-    const dialog = admin.getByRole('dialog', { name: `登记培训：${cast.member.displayName}` });
+    const dialog = admin.getByRole('dialog', { name: `登记培训：${suite.cast.member.displayName}` });
     await dialog.getByLabel('培训名称').fill(title);
     await dialog.getByLabel('培训主题').fill('二十届四中全会精神');
     await dialog.getByLabel('举办单位', { exact: true }).fill('中共江川省委党校');
@@ -376,13 +349,13 @@ test('a training recorded for a cadre; a second of the same topic is refused as 
     }
   }
   await fill('全省处级干部学习贯彻二十届四中全会精神专题培训班', '2025-11-10', '2025-11-14');
-  let dialog = admin.getByRole('dialog', { name: `登记培训：${cast.member.displayName}` });
+  let dialog = admin.getByRole('dialog', { name: `登记培训：${suite.cast.member.displayName}` });
   await dialog.getByRole('button', { name: '登记', exact: true }).click();
   await admin.locator('.el-message', { hasText: '已登记：全省处级干部' }).waitFor();
   await dialog.waitFor({ state: 'hidden' });
 
   await fill('市直机关学习贯彻二十届四中全会精神轮训', '2025-12-01', '2025-12-02');
-  dialog = admin.getByRole('dialog', { name: `登记培训：${cast.member.displayName}` });
+  dialog = admin.getByRole('dialog', { name: `登记培训：${suite.cast.member.displayName}` });
   await dialog.getByRole('button', { name: '登记', exact: true }).click();
   await dialog
     .getByRole('alert')
@@ -404,7 +377,7 @@ test('a training recorded for a cadre; a second of the same topic is refused as 
 
 test('the question banks and grading pages pass axe at phone and desktop widths', async () => {
   for (const width of ['phone', 'desktop'] as const) {
-    const staff = await staffPage(cast.editor, width);
+    const staff = await staffPage(suite.cast.editor, width);
     for (const [name, path, heading] of [
       ['learning', '/console/learning', '学习培训管理'],
       ['enrolments', '/console/learning/enrolments', '报名管理'],
