@@ -1,6 +1,6 @@
 /** The organisation tree, members, meetings, dues and transfers (gateway/src/routes/member). */
 import { api } from './http';
-import type { Role } from '../session';
+import type { Role, User } from '../session';
 
 export interface Page<T> {
   total: number;
@@ -314,14 +314,7 @@ export function currentMonth(now = new Date()): string {
 }
 
 /** A user account as staff manage it (gateway/src/routes/member/auth.ts). */
-export interface UserAccount {
-  id: string;
-  userName: string;
-  displayName: string;
-  roles: Role[];
-  organizationId: string;
-  orgPath: string;
-  memberId: string;
+export interface UserAccount extends User {
   /** Set while failed sign-ins keep the account locked. */
   lockedUntil: string | null;
   disabled: boolean;
