@@ -62,6 +62,16 @@ export function chineseDate(iso: string): string {
   return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : iso;
 }
 
+/** Today in the province (UTC+8), as YYYY-MM-DD, whatever the browser's time zone. */
+export function provinceToday(now = Date.now()): string {
+  return new Date(now + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/** An instant as the province's local date and time (2026/12/7 16:10:05), whatever the browser's time zone. */
+export function provinceTime(iso: string): string {
+  return iso ? new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : '';
+}
+
 /** Fen as yuan with two decimals: 12345 → ¥123.45 */
 export function yuan(fen: number): string {
   return `¥${(fen / 100).toFixed(2)}`;

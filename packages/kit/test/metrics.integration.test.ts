@@ -4,15 +4,14 @@
  * published events, a consumer's handling (a failure retried: one redelivery), its lag gauge,
  * job runs, and the document store's commands. Real FerretDB and NATS of the local stack.
  */
-import { outboxSchemaFields, type OutboxRecord, type OutboxStore } from '@repo/bus';
-import { Schema } from '@repo/db';
-import { aborted, notFound } from '@repo/errors';
+import type { OutboxStore } from '@repo/bus';
+import { notFound } from '@repo/errors';
 import { RpcClient } from '@repo/grpc';
 import { createLogger } from '@repo/logging';
-import { HealthCheckResponse_ServingStatus, HealthService } from '@repo/proto/grpc/health/v1';
+import { HealthCheckResponse_ServingStatus } from '@repo/proto/grpc/health/v1';
 import { startInMemoryTelemetry } from '@repo/telemetry';
 import { cleanupNamespace, credentialsFor, ensureStack, uniqueNamespace, waitFor } from '@repo/testbed';
-import { testKitConfig } from './support';
+import { probeDefinition, registerNotes, testKitConfig, type Note } from './support';
 import { bootService, type ServiceApp } from '../src';
 
 jest.setTimeout(60_000);
@@ -21,11 +20,8 @@ const telemetry = startInMemoryTelemetry('kit-metrics');
 const namespace = uniqueNamespace('kitm');
 const logger = createLogger('kit-test', process.env.TEST_LOG_LEVEL ?? 'silent');
 /** A one-method service of the test's own, on the health messages. */
-const Probe = { check: { ...HealthService.check, path: '/kit.test.v1.Probe/Check' as const } };
+const Probe = probeDefinition('kit.test.v1.Probe');
 let app: ServiceApp;
-interface Note extends OutboxRecord {
-  title: string;
-}
 let notes: OutboxStore<Note>;
 let client: RpcClient<typeof Probe>;
 const failedOnce = new Set<string>();
@@ -38,14 +34,8 @@ beforeAll(async () => {
     config: testKitConfig(namespace),
     logger,
     address: '127.0.0.1:0',
-    modules: ({ connection, outboxes }) => {
-      const schema = new Schema(
-        { _id: String, title: String, revision: Number, ...outboxSchemaFields },
-        { collection: 'notes', versionKey: false },
-      );
-      notes = outboxes.register(connection.model<Note>('Note', schema), {
-        conflict: (id) => aborted('NOTE_CONFLICT', `note ${id} changed`),
-      });
+    modules: (context) => {
+      notes = registerNotes(context);
       return [
         {
           grpc: [

@@ -3,21 +3,13 @@
  * follower rewriting a collection's paths when the member service's move event arrives (in
  * order, once per event whatever the redeliveries).
  */
-import { createEvent, EventPublisher, outboxSchemaFields, type OutboxRecord, type OutboxStore } from '@repo/bus';
-import { Schema } from '@repo/db';
-import { aborted } from '@repo/errors';
+import { createEvent, EventPublisher, type OutboxRecord, type OutboxStore } from '@repo/bus';
 import { createLogger } from '@repo/logging';
 import { cleanupNamespace, ensureStack, streamEvents, uniqueNamespace, waitFor } from '@repo/testbed';
-import { testKitConfig } from './support';
-import { bootService, organizationMovedEvent, placedAt, placementSchemaFields, type ServiceApp } from '../src';
+import { registerNotes, testKitConfig, type Note } from './support';
+import { bootService, organizationMovedEvent, placedAt, type ServiceApp } from '../src';
 
 jest.setTimeout(60_000);
-
-interface Note extends OutboxRecord {
-  title: string;
-  orgPath: string;
-  orgScopes: string[];
-}
 
 const namespace = uniqueNamespace('kit');
 const logger = createLogger('kit-test', process.env.TEST_LOG_LEVEL ?? 'silent');
@@ -32,14 +24,8 @@ beforeAll(async () => {
     logger,
     address: '127.0.0.1:0',
     reads: ['member'],
-    modules: ({ connection, outboxes }) => {
-      const schema = new Schema(
-        { _id: String, title: String, revision: Number, ...placementSchemaFields, ...outboxSchemaFields },
-        { collection: 'notes', versionKey: false },
-      );
-      notes = outboxes.register(connection.model<Note>('Note', schema), {
-        conflict: (id) => aborted('NOTE_CONFLICT', `note ${id} changed`),
-      });
+    modules: (context) => {
+      notes = registerNotes(context, true);
       return [
         {
           organizationPaths: [
@@ -96,8 +82,8 @@ test('writes relay their events; a subtree move rewrites paths below it, in orde
   });
   await publisher.publish(first);
   await publisher.publish(second);
-  await waitFor(async () => (await pathOf('n2')) === '/y/b/g/', { what: 'both moves followed' });
-  expect(await pathOf('n1')).toBe('/y/b/');
+  // The follower rewrites a move's records in the order the store lists them: wait for both.
+  await waitFor(async () => (await pathOf('n1')) === '/y/b/' && (await pathOf('n2')) === '/y/b/g/', { what: 'both moves followed' });
   expect(await pathOf('n3')).toBe('/a/bb/');
   const moved = await notes.model.findById('n2').lean().exec();
   expect(moved?.orgScopes).toEqual(['/', '/y/', '/y/b/', '/y/b/g/']);

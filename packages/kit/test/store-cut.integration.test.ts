@@ -7,14 +7,12 @@
  * selection gives up first. Restored, the same service answers again.
  */
 import { status } from '@grpc/grpc-js';
-import { outboxSchemaFields, type OutboxRecord, type OutboxStore } from '@repo/bus';
-import { Schema } from '@repo/db';
-import { aborted } from '@repo/errors';
+import type { OutboxStore } from '@repo/bus';
 import { defaultDeadlineMs, fromServiceError, isServiceError, RpcClient } from '@repo/grpc';
 import { createLogger } from '@repo/logging';
-import { HealthCheckResponse_ServingStatus, HealthService } from '@repo/proto/grpc/health/v1';
+import { HealthCheckResponse_ServingStatus } from '@repo/proto/grpc/health/v1';
 import { cleanupNamespace, credentialsFor, ensureStack, stackUrls, TcpRelay, throughRelay, uniqueNamespace, waitFor } from '@repo/testbed';
-import { testKitConfig } from './support';
+import { probeDefinition, registerNotes, testKitConfig, type Note } from './support';
 import { bootService, type ServiceApp } from '../src';
 
 jest.setTimeout(90_000);
@@ -22,10 +20,7 @@ jest.setTimeout(90_000);
 const namespace = uniqueNamespace('kitcut');
 const logger = createLogger('kit-test', process.env.TEST_LOG_LEVEL ?? 'silent');
 /** A one-method service of the test's own: `read` reads a note, `write` records one with its event. */
-const Probe = { check: { ...HealthService.check, path: '/kit.test.v1.StoreProbe/Check' as const } };
-interface Note extends OutboxRecord {
-  title: string;
-}
+const Probe = probeDefinition('kit.test.v1.StoreProbe');
 let notes: OutboxStore<Note>;
 let relay: TcpRelay;
 let app: ServiceApp;
@@ -42,14 +37,8 @@ beforeAll(async () => {
     config: { ...config, MONGO_URL: throughRelay(config.MONGO_URL, relay) },
     logger,
     address: '127.0.0.1:0',
-    modules: ({ connection, outboxes }) => {
-      const schema = new Schema(
-        { _id: String, title: String, revision: Number, ...outboxSchemaFields },
-        { collection: 'notes', versionKey: false },
-      );
-      notes = outboxes.register(connection.model<Note>('Note', schema), {
-        conflict: (id) => aborted('NOTE_CONFLICT', `note ${id} changed`),
-      });
+    modules: (context) => {
+      notes = registerNotes(context);
       return [
         {
           grpc: [

@@ -355,3 +355,18 @@ export const myTrainings = (memberId: string) => api<Page<Training>>(`/cadres/${
 
 /** 1.25 → "1.25"; 8 → "8". */
 export const hoursText = (hours: number) => String(Number(hours.toFixed(2)));
+
+/** Class hours of a subtree and year: the share of learners on track, per requirement (GET /learning/reports/hours). */
+export interface HoursReport {
+  year: number;
+  orgPath: string;
+  learners: number;
+  onTrack: number;
+  met: number;
+  shareOnTrack: number;
+  rules: { code: string; title: string; applicable: number; onTrack: number; met: number }[];
+  total: number;
+}
+
+export const hoursReport = (query: { organizationId?: string; year?: number; size?: number } = {}) =>
+  api<HoursReport>('/learning/reports/hours', { query });

@@ -243,3 +243,20 @@ export const decideCase = (caseId: string, body: { decidedAt: string; decisions:
 export const listWarnings = (query: { status?: string; page?: number; size?: number }) => api<Page<Warning>>('/warnings', { query });
 export const stepWarning = (warningId: string, action: 'assign' | 'acknowledge' | 'close', body: Record<string, string | number>) =>
   api<Warning>(`/warnings/${id(warningId)}/${action}`, { method: 'POST', body });
+
+export interface WarningCounts {
+  open: number;
+  assigned: number;
+  acknowledged: number;
+  closed: number;
+  total: number;
+}
+
+/** Warnings counted by rule and status, and by organisation, within the caller's scope. */
+export interface WarningStatistics {
+  total: WarningCounts;
+  byRule: { ruleId: string; title: string; counts: WarningCounts }[];
+  byOrganization: { orgPath: string; counts: WarningCounts }[];
+}
+
+export const warningStatistics = (query: { orgPath?: string } = {}) => api<WarningStatistics>('/warnings/statistics', { query });

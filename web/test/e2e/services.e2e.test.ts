@@ -299,6 +299,16 @@ test('published notices and power lists, and every new page passes axe at both w
     }
     const inspector = await page(width);
     await signIn(inspector.page, suite.cast.inspector, /\/console\/dashboard$/);
+    // The dashboard's cards from every service, none refused or failed.
+    for (const heading of [/^三会一课/, '党费欠缴', /^学时达标/, /^留言办理（/, '预警']) {
+      await inspector.page.getByRole('heading', { level: 2, name: heading }).waitFor();
+    }
+    expect(await inspector.page.locator('.el-alert').allInnerTexts()).toEqual([]);
+    expect({ page: 'console-dashboard', width, findings: await report.capture(inspector.page, 'console-dashboard', width) }).toEqual({
+      page: 'console-dashboard',
+      width,
+      findings: [],
+    });
     for (const p of consolePages) {
       // Through the menu, as people move about the console (no reload, no new session refresh).
       await inspector.page.getByRole('navigation', { name: '工作台菜单' }).getByRole('link', { name: p.heading }).click();

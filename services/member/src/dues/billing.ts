@@ -7,7 +7,7 @@
  * index) and counts nobody twice (the bills carry their run, so a bill the first attempt
  * created still counts as created).
  */
-import type { Job, Leases } from '@repo/kit';
+import { readingAhead, type Job, type Leases } from '@repo/kit';
 import type { Logger } from '@repo/logging';
 import { quoteDues } from '../domain/dues';
 import type { MemberStores } from '../store';
@@ -124,7 +124,8 @@ export class BillingWorker {
     const counts: BillingCounts = { membersRead: 0, created: 0, existing: 0, skipped: 0, totalFen: 0 };
     // The month's bills of the subtree in one query, never one per member or per batch.
     const billed = await bills.existingUnder(run.month, run.orgPath);
-    for await (const batch of members.scan(run.orgPath, this.batchSize)) {
+    // The next batch is read while this one's bills are inserted: the store works on both at once.
+    for await (const batch of readingAhead(members.scan(run.orgPath, this.batchSize))) {
       const fresh: NewBill[] = [];
       for (const member of batch) {
         counts.membersRead++;
