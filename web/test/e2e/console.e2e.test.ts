@@ -1,17 +1,17 @@
 /**
- * The member pages and the console in headless Chromium against the real platform (content and
- * member services): an editor's document goes through review to the public search; an
+ * The member pages and the console in headless Chromium against the real platform (content,
+ * member and the services the dashboard reads): an editor's document goes through review to the public search; an
  * organisation administrator imports members and sees each bad line; a branch secretary records
  * a meeting and the member sees it on their phone; an administrator bills dues and a transfer
  * waits until they are paid; every page passes axe at both widths.
  */
 import { eventually, problemsOf } from './browser';
 import { get, memberRow, post } from './people';
-import { browserSuite } from './suite';
+import { browserSuite, consoleServices } from './suite';
 
 jest.setTimeout(150_000);
 
-const suite = browserSuite('console', { services: ['content', 'member'], people: true });
+const suite = browserSuite('console', { services: ['content', ...consoleServices], people: true });
 const { report, page, signIn } = suite;
 
 test("an editor's document goes through review and publishing to the public search", async () => {

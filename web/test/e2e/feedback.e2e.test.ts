@@ -1,6 +1,6 @@
 /**
- * The feedback console's whole workflow in headless Chromium against the real platform (member
- * and feedback services): a held message released, one returned, a duplicate merged, one
+ * The feedback console's whole workflow in headless Chromium against the real platform (member,
+ * feedback and the other services the dashboard reads): a held message released, one returned, a duplicate merged, one
  * accepted, assigned to a branch, disputed there and the assignment upheld, replied to, rated
  * unsatisfied, rectified by the branch and revisited by the city; leader posts added and
  * retired; the statistics of it all. Every page and dialog passes axe.
@@ -8,7 +8,7 @@
 import { waitFor } from '@repo/testbed';
 import type { Locator, Page } from 'playwright-core';
 import { eventually, problemsOf } from './browser';
-import { browserSuite } from './suite';
+import { browserSuite, consoleServices } from './suite';
 
 jest.setTimeout(180_000);
 
@@ -19,7 +19,7 @@ const feedbackNow = () => new Date(feedbackStart + (Date.now() - testStart));
 
 let domain: string;
 const suite = browserSuite('feedback', {
-  services: ['member', 'feedback'],
+  services: consoleServices,
   appOptions: { feedback: { clock: feedbackNow } },
   people: true,
   // Console pages on the feedback service's clock, so deadlines colour as it sees them.

@@ -1,6 +1,6 @@
 /**
- * Learning administration in headless Chromium against the real platform (member and learning
- * services): an administrator builds a question bank with a choice question and a short answer
+ * Learning administration in headless Chromium against the real platform (member, learning and
+ * the other services the dashboard reads): an administrator builds a question bank with a choice question and a short answer
  * in the console, a member sits the exam made of them, and the administrator grades the short
  * answer blind, which decides the paper; both pages pass axe at both widths.
  */
@@ -9,13 +9,13 @@ import type { Locator, Page } from 'playwright-core';
 import { tokenSecret } from '../../../gateway/test/support';
 import { eventually, problemsOf, type Width } from './browser';
 import { get, type Person } from './people';
-import { browserSuite } from './suite';
+import { browserSuite, consoleServices } from './suite';
 
 jest.setTimeout(150_000);
 
 let cityAdmin: Record<string, string>;
 const suite = browserSuite('learning-admin', {
-  services: ['member', 'learning'],
+  services: consoleServices,
   people: true,
   ready: async ({ platform, cast }) => {
     cityAdmin = bearer({ userId: cast.editor.id, roles: ['orgAdmin'], orgPath: cast.city.path }, tokenSecret);

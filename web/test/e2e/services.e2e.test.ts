@@ -10,7 +10,7 @@ import { bearer, waitFor } from '@repo/testbed';
 import { tokenSecret } from '../../../gateway/test/support';
 import { problemsOf, widths, type Width } from './browser';
 import { get } from './people';
-import { browserSuite } from './suite';
+import { browserSuite, consoleServices } from './suite';
 
 jest.setTimeout(150_000);
 
@@ -27,7 +27,7 @@ const feedbackNow = () => new Date(feedbackStart + (Date.now() - testStart));
 let cityAdmin: Record<string, string>;
 let inspectorToken: Record<string, string>;
 const suite = browserSuite('services', {
-  services: ['member', 'feedback', 'learning', 'supervision'],
+  services: consoleServices,
   appOptions: { feedback: { clock: feedbackNow } },
   people: true,
   ready: async ({ platform, cast }) => {

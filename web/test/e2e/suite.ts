@@ -10,6 +10,12 @@ import { launch, openPage, Report, type Watched, type Width } from './browser';
 import { castPeople, type Cast, type Person } from './people';
 import { startPortal } from './portal';
 
+/**
+ * The services the console's dashboard reads, where staff land on signing in: a suite that signs
+ * staff in builds them all, or the dashboard's cards of the others fail (503) and the page logs it.
+ */
+export const consoleServices = ['member', 'learning', 'feedback', 'supervision'];
+
 export interface SuiteOptions {
   /** The services to build (startPlatform's `only`). */
   services: string[];

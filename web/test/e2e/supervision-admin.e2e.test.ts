@@ -1,6 +1,6 @@
 /**
- * Discipline cases in the console, in headless Chromium against the real platform (member and
- * supervision services): an inspector records a case and its decision, drafts a typical-cases
+ * Discipline cases in the console, in headless Chromium against the real platform (member,
+ * supervision and the other services the dashboard reads): an inspector records a case and its decision, drafts a typical-cases
  * notice of it, another inspector reviews it, it is published and anyone reads it; the pages
  * and dialogs pass axe.
  */
@@ -8,11 +8,11 @@ import { bearer } from '@repo/testbed';
 import type { Locator, Page } from 'playwright-core';
 import { tokenSecret } from '../../../gateway/test/support';
 import { eventually, problemsOf } from './browser';
-import { browserSuite } from './suite';
+import { browserSuite, consoleServices } from './suite';
 
 jest.setTimeout(150_000);
 
-const suite = browserSuite('supervision-admin', { services: ['member', 'supervision'], people: true });
+const suite = browserSuite('supervision-admin', { services: consoleServices, people: true });
 const { report, rest, staffPage } = suite;
 
 async function pick(tab: Page, scope: ReturnType<Page['locator']>, label: string, option: string | RegExp): Promise<void> {
