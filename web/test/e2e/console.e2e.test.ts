@@ -168,7 +168,7 @@ test("a member's dues: the standard from their own record, and a member stays ou
   expect(await problemsOf(member)).toEqual([]);
 });
 
-test('an administrator opens an account for a secretary (its refusals under their fields), changes its roles, disables and enables it', async () => {
+test('an administrator opens an account for a secretary (its refusals under their fields), changes its roles, disables and enables it, lifts its lockout', async () => {
   const admin = await page('desktop');
   await signIn(admin.page, suite.cast.editor, /\/console\/dashboard$/);
   const tab = admin.page;
@@ -225,6 +225,26 @@ test('an administrator opens an account for a secretary (its refusals under thei
   await row.getByRole('button', { name: '启用：赵书记（zhao.shuji）' }).click();
   await tab.locator('.el-message', { hasText: '已启用账号：赵书记（zhao.shuji）' }).waitFor();
   await eventually(async () => expect(await row.innerText()).toContain('正常'));
+
+  // Wrong passwords lock the account (five by default); the administrator lifts the lockout and it signs in again.
+  let code = '';
+  for (let attempt = 0; attempt < 10 && code !== 'AUTH_ACCOUNT_LOCKED'; attempt++) {
+    const refused = await fetch(`${suite.platform.baseUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userName: 'zhao.shuji', password: `Wrong-password-${attempt}` }),
+    });
+    expect(refused.ok).toBe(false);
+    code = ((await refused.json()) as { error: { code: string } }).error.code;
+  }
+  expect(code).toBe('AUTH_ACCOUNT_LOCKED');
+  await tab.reload();
+  await eventually(async () => expect(await row.innerText()).toContain('锁定至'));
+  await row.getByRole('button', { name: '解除锁定：赵书记（zhao.shuji）' }).click();
+  await tab.locator('.el-message', { hasText: '已解除锁定：赵书记（zhao.shuji）' }).waitFor();
+  await eventually(async () => expect(await row.innerText()).toContain('正常'));
+  const unlocked = await page('desktop');
+  await signIn(unlocked.page, { userName: 'zhao.shuji', password, displayName: '赵书记', id: '' }, /\/console\/dashboard$/);
   expect(await problemsOf(admin)).toEqual([]);
 });
 
