@@ -160,6 +160,13 @@ export const duesCategoryLabels: Record<string, string> = {
 export const listOrganizations = (query: { parentId?: string; kind?: string; descendants?: boolean; page?: number; size?: number }) =>
   api<Page<Organization>>('/organizations', { query });
 
+export const createOrganization = (body: { parentId: string; name: string; kind: string; code?: string }) =>
+  api<Organization>('/organizations', { method: 'POST', body });
+export const renameOrganization = (id: string, body: { name: string; code?: string }) =>
+  api<Organization>(`/organizations/${encodeURIComponent(id)}`, { method: 'PATCH', body });
+/** Only a node with no children and no members. */
+export const deleteOrganization = (id: string) => api<void>(`/organizations/${encodeURIComponent(id)}`, { method: 'DELETE' });
+
 export const getOrganization = (id: string) => api<Organization>(`/organizations/${encodeURIComponent(id)}`);
 
 export const childrenOf = (id: string) =>

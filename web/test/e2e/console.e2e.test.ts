@@ -416,3 +416,59 @@ test('an administrator bills the month and records a payment; a transfer out wai
   );
   expect(await problemsOf(admin)).toEqual([]);
 });
+
+test('an administrator adds a party group below a branch, renames it and deletes it; a branch with members is not deleted', async () => {
+  const admin = await page('desktop');
+  await signIn(admin.page, suite.cast.editor, /\/console\/dashboard$/);
+  const tab = admin.page;
+  await tab.goto('/console/organizations');
+  await tab
+    .getByRole('treeitem', { name: /中共临江市委员会/ })
+    .locator('.el-tree-node__expand-icon')
+    .first()
+    .click();
+  const branch = suite.cast.branch.name;
+  await tab
+    .getByRole('treeitem', { name: new RegExp(branch) })
+    .last()
+    .click();
+  await tab.getByRole('heading', { name: new RegExp(`^${branch}`) }).waitFor();
+
+  await tab.getByRole('button', { name: '新建下级组织' }).click();
+  let dialog = tab.getByRole('dialog', { name: `新建下级组织：${branch}` });
+  await dialog.getByLabel('组织名称').fill('第一党小组');
+  expect(await report.capture(tab, 'organization-add', 'desktop')).toEqual([]);
+  await dialog.getByRole('button', { name: '保存' }).click();
+  await tab.locator('.el-message', { hasText: '已新建下级组织：第一党小组' }).waitFor();
+  const group = tab.getByRole('treeitem', { name: /第一党小组（党小组）/ });
+  await group.waitFor();
+
+  await group.click();
+  await tab.getByRole('heading', { name: /^第一党小组/ }).waitFor();
+  await tab.getByRole('button', { name: '修改名称' }).click();
+  dialog = tab.getByRole('dialog', { name: '修改组织名称：第一党小组' });
+  await dialog.getByLabel('组织名称').fill('教研第一党小组');
+  await dialog.getByRole('button', { name: '保存' }).click();
+  await tab.locator('.el-message', { hasText: '已修改组织名称：教研第一党小组' }).waitFor();
+  await tab.getByRole('treeitem', { name: /教研第一党小组（党小组）/ }).waitFor();
+  await tab.getByRole('heading', { name: /^教研第一党小组/ }).waitFor();
+
+  await tab.getByRole('button', { name: '删除组织：教研第一党小组' }).click();
+  await tab
+    .getByRole('dialog', { name: '删除组织：教研第一党小组' })
+    .getByRole('button', { name: /确定|OK/ })
+    .click();
+  await tab.locator('.el-message', { hasText: '已删除组织：教研第一党小组' }).waitFor();
+  await tab.getByRole('treeitem', { name: /教研第一党小组/ }).waitFor({ state: 'detached' });
+
+  // The branch has members: the service refuses, and says why.
+  await tab.getByRole('heading', { name: new RegExp(`^${branch}`) }).waitFor();
+  await tab.getByRole('button', { name: `删除组织：${branch}` }).click();
+  await tab
+    .getByRole('dialog', { name: `删除组织：${branch}` })
+    .getByRole('button', { name: /确定|OK/ })
+    .click();
+  await tab.locator('.el-message', { hasText: '该组织还有党员，不能删除（请先转出）' }).waitFor();
+  expect(await report.capture(tab, 'organizations-edited', 'desktop')).toEqual([]);
+  expect(await problemsOf(admin)).toEqual([]);
+});
