@@ -13,5 +13,5 @@ echo "build: ok ($(( $(date +%s) - started )) s)"
 bash deploy/local/start.sh ferretdb nats >/dev/null
 echo "stack: $(bash deploy/local/status.sh | awk '{print $1 "=" $2 "/" $5}' | tr '\n' ' ')"
 bash "$here/../search-load/install-loadgen.sh"
-# Bounded: at 100,000 members the seed alone takes hours on a small machine (see REPORT.md).
+# Bounded: a full-size run (100,000 members, 300,000 completions) takes hours on a small machine (see REPORT.md).
 timeout --signal=INT --kill-after=60 8h npx tsx bench/learning/src/run.ts "$@"

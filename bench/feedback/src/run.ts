@@ -348,25 +348,53 @@ async function main(): Promise<void> {
       const cityAdmin = (city: (typeof province.cities)[number]) =>
         bearer({ userId: `admin-${city.city}`, roles: ['orgAdmin'], orgPath: city.path }, secret, 6 * 3_600);
       const mismatches: Json[] = [];
+      // These are the first reads since the job ran: each report is made from the tallies (and kept).
+      const firstReadMs: number[] = [];
       for (const city of province.cities) {
+        const t = performance.now();
         const r = await fetch(`${gatewayUrl}/api/v1/feedback/statistics?organizationId=${city.id}&from=${from}&to=${to}`, {
           headers: cityAdmin(city),
         });
+        firstReadMs.push(performance.now() - t);
         const body = (await r.json()) as Json;
         const expected = expectedOf(month.byCity[city.city]!);
         const got = Object.fromEntries(Object.keys(expected).map((k) => [k, body.total?.[k]]));
         if (JSON.stringify(got) !== JSON.stringify(expected)) mismatches.push({ city: city.name, expected, got });
       }
+      const provinceStart = performance.now();
       const provinceReport = await (
         await fetch(`${gatewayUrl}/api/v1/feedback/statistics?organizationId=${province.province.id}&from=${from}&to=${to}`, {
           headers: admin,
         })
       ).json();
+      const provinceFirstReadMs = performance.now() - provinceStart;
+      // The largest report kept: the province with the most organisation rows a request may ask.
+      await fetch(
+        `${gatewayUrl}/api/v1/feedback/statistics?organizationId=${province.province.id}&from=${from}&to=${to}&organizationRows=500`,
+        {
+          headers: admin,
+        },
+      );
+      const kept = (await app.connection.collection('statisticsReports').find({}).toArray()).map((k) => ({
+        _id: String(k._id),
+        bytes: Buffer.byteLength(String(k.report)),
+      }));
       const provinceExpected = expectedOf(month.total);
       const provinceGot = Object.fromEntries(Object.keys(provinceExpected).map((k) => [k, (provinceReport as Json).total?.[k]]));
       if (JSON.stringify(provinceGot) !== JSON.stringify(provinceExpected))
         mismatches.push({ city: 'province', expected: provinceExpected, got: provinceGot });
-      phases.statisticsCheck = { cities: province.cities.length, mismatches, province: provinceGot };
+      phases.statisticsCheck = {
+        cities: province.cities.length,
+        mismatches,
+        province: provinceGot,
+        firstReadMs: { cities: rounded(summarize(firstReadMs)), province: round(provinceFirstReadMs, 1) },
+        keptReports: kept.length,
+        keptBytesMax: Math.max(0, ...kept.map((k) => k.bytes)),
+        keptBytesCity: Math.max(0, ...kept.filter((k) => !k._id.startsWith(`${province.province.path}|`)).map((k) => k.bytes)),
+      };
+      log(
+        `statistics first reads (made from the tallies): cities p50 ${phases.statisticsCheck.firstReadMs.cities.p50} ms, province ${phases.statisticsCheck.firstReadMs.province} ms; ${kept.length} kept, largest ${phases.statisticsCheck.keptBytesMax} bytes`,
+      );
       if (mismatches.length) log(`statistics check: ${mismatches.length} MISMATCHES (see results)`);
       else log(`statistics check: the ${province.cities.length} cities and the province equal the run's own count`);
       save();

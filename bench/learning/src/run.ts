@@ -371,12 +371,7 @@ async function main(): Promise<void> {
       const entries = (await entriesOfYear(db, year)) - ledgerEntriesBefore;
       const ledgersSeconds = (performance.now() - t) / 1000;
       // The reports read the nodes' summaries, recounted by the service's refresher.
-      await waitUntil(
-        'the summaries to take in every ledger',
-        async () => (await db.collection('ledgers').findOne({ summaryStale: true }, { projection: { _id: 1 } })) === null,
-        3_600_000,
-        1_000,
-      );
+      await waitUntil('the summaries to take in every ledger', async () => summariesFresh(db, year), 3_600_000, 1_000);
       const summariesSeconds = (performance.now() - t) / 1000;
       phases.completions = {
         completions: o.completions,
@@ -410,13 +405,8 @@ async function main(): Promise<void> {
       // A service whose summaries changed shape recounts them all: its refresher does, once marked.
       const meter = cpuMeter(pids);
       const t = performance.now();
-      const marked = await db.collection('ledgers').updateMany({ year }, { $set: { summaryStale: true } });
-      await waitUntil(
-        'the summaries to be recounted',
-        async () => (await db.collection('ledgers').findOne({ summaryStale: true }, { projection: { _id: 1 } })) === null,
-        3_600_000,
-        1_000,
-      );
+      const marked = await db.collection('ledgers').updateMany({ year }, { $set: { changedAt: Date.now() } });
+      await waitUntil('the summaries to be recounted', async () => summariesFresh(db, year), 3_600_000, 1_000);
       phases.recount = { ledgers: marked.modifiedCount, seconds: round((performance.now() - t) / 1000, 1), cpu: meter.read() };
       save();
       log(`recount: ${marked.modifiedCount} ledgers marked, every summary recounted in ${phases.recount.seconds} s`);
@@ -606,6 +596,20 @@ async function provinceFromStore(namespace: string, random: () => number, cadreS
   } finally {
     await mongo.close();
   }
+}
+
+/**
+ * Whether every node's summary of the year was counted after the last change of its ledgers
+ * (each ledger write stamps `changedAt`; each summary saved stamps `updatedAt`).
+ */
+async function summariesFresh(db: ReturnType<MongoClient['db']>, year: number): Promise<boolean> {
+  const changed = new Map<string, number>();
+  for await (const l of db.collection('ledgers').find({ year }, { projection: { orgPath: 1, changedAt: 1 } }))
+    changed.set(l.orgPath as string, Math.max(changed.get(l.orgPath as string) ?? 0, (l.changedAt as number | undefined) ?? 0));
+  const counted = new Map<string, number>();
+  for await (const s of db.collection('summaries').find({ year }, { projection: { orgPath: 1, updatedAt: 1 } }))
+    counted.set(s.orgPath as string, Date.parse(s.updatedAt as string));
+  return [...changed].every(([orgPath, at]) => (counted.get(orgPath) ?? 0) > at);
 }
 
 /** Ledger entries of the year, over every ledger (entry keys only). */

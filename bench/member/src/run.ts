@@ -673,7 +673,14 @@ async function main(): Promise<void> {
         const eventsBefore = await published();
         const started = performance.now();
         const a = await api.call('POST', '/api/v1/dues/bills', importer, { organizationId: province.id, month }, 60_000);
-        const out: Json = { via: 'REST', status: a.status, requestMs: round(a.ms, 1), answer: a.body, eventsBefore };
+        const out: Json = {
+          via: 'REST',
+          available: a.status === 202 || a.status === 200,
+          status: a.status,
+          requestMs: round(a.ms, 1),
+          answer: a.body,
+          eventsBefore,
+        };
         if (a.status !== 202 && a.status !== 200) {
           notes.push(
             `dues bills (${label}): POST /api/v1/dues/bills answered ${a.status} ${JSON.stringify(a.body).slice(0, 200)} after ${round(a.ms / 1000, 1)} s`,

@@ -9,7 +9,8 @@ import { isEnvelope, type EventEnvelope } from './envelope';
 
 const codec = JSONCodec<unknown>();
 const tracer = trace.getTracer('@repo/bus');
-const instruments = meterInstruments('@repo/bus', (meter) => ({
+/** The consumers' metrics, shared with BatchConsumer. */
+export const consumerInstruments = meterInstruments('@repo/bus', (meter) => ({
   /** How long each event took to handle, by consumer and outcome (acked, skipped, retried, deadLettered). */
   processDuration: meter.createHistogram('messaging.process.duration', {
     unit: 's',
@@ -188,7 +189,7 @@ export class DurableConsumer<T = unknown> {
       'messaging.consumer.group.name': durable,
       'messaging.destination.name': bus.names.stream(domain),
     };
-    const { processDuration, redeliveries, deadLetters } = instruments();
+    const { processDuration, redeliveries, deadLetters } = consumerInstruments();
     if (msg.info.redeliveryCount > 1) redeliveries.add(1, attributes);
     const started = performance.now();
     const outcome = await this.handleOnce(msg);

@@ -4,4 +4,5 @@ export * from './connection';
 export * from './publisher';
 export * from './outbox';
 export * from './consumer';
+export * from './batch-consumer';
 export * from './outbox-store';

@@ -17,7 +17,7 @@
  * (@repo/bus publisher).
  */
 import type { Attributes } from '@opentelemetry/api';
-import type { Bus, DurableConsumer, Outboxes } from '@repo/bus';
+import type { BatchConsumer, Bus, DurableConsumer, Outboxes } from '@repo/bus';
 import type { Connection } from '@repo/db';
 import { toServiceError, type ServiceRegistration } from '@repo/grpc';
 import type { Logger } from '@repo/logging';
@@ -81,8 +81,8 @@ export function timedRegistrations(registrations: ServiceRegistration[], logger:
 /** Starts the batch callbacks that read consumer lag from JetStream and the outbox backlog from the store. */
 export function observeQueues(options: {
   bus: Bus;
-  consumers: DurableConsumer[];
-  consumerDomains: Map<DurableConsumer, string>;
+  consumers: (DurableConsumer | BatchConsumer)[];
+  consumerDomains: Map<DurableConsumer | BatchConsumer, string>;
   outboxes: Outboxes;
   logger: Logger;
 }): () => void {

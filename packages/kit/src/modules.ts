@@ -3,7 +3,7 @@
  * from. A feature module is its gRPC services (thin adapters over its use cases), its jobs, its
  * consumers and the collections of organisation paths it keeps.
  */
-import type { Bus, EventEnvelope, Outboxes } from '@repo/bus';
+import type { Bus, DeliveredEvent, EventEnvelope, Outboxes } from '@repo/bus';
 import type { Connection } from '@repo/db';
 import type { ServiceRegistration } from '@repo/grpc';
 import type { Logger } from '@repo/logging';
@@ -22,7 +22,7 @@ export interface KitConfig {
 }
 
 /** A durable consumer a module asks for: events of `filterType` from `domain`'s stream. */
-export interface ConsumerSpec {
+export interface EventConsumerSpec {
   domain: string;
   /** Shared by every replica of the service, e.g. content-indexer. */
   durable: string;
@@ -36,6 +36,23 @@ export interface ConsumerSpec {
   /** The handler acts on current state, so no record of processed events is kept (DurableConsumer). */
   idempotent?: boolean;
 }
+
+/**
+ * A consumer that takes its events in batches (BatchConsumer of @repo/bus): its handler is
+ * idempotent and keeps order itself (each event comes with its stream sequence).
+ */
+export interface BatchConsumerSpec {
+  domain: string;
+  durable: string;
+  filterType: string;
+  batchHandler: (events: DeliveredEvent[]) => Promise<void>;
+  /** Events per batch (default 500). */
+  batchMax?: number;
+  /** How long a batch waits for more after its first event (default 50 ms). */
+  lingerMs?: number;
+}
+
+export type ConsumerSpec = EventConsumerSpec | BatchConsumerSpec;
 
 /** What a module is built from. */
 export interface ModuleContext {

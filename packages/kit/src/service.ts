@@ -7,6 +7,7 @@
  */
 import { AssertionVerifier } from '@repo/access';
 import {
+  BatchConsumer,
   connectBus,
   DurableConsumer,
   ensureDeadLetterStream,
@@ -24,6 +25,9 @@ import { Leases } from './leases';
 import { instrumentStore, observeQueues, timedRegistrations } from './metrics';
 import type { KitConfig, ModuleContext, ServiceModule } from './modules';
 import { organizationMoveFollower } from './organization-moves';
+
+/** A consumer the kit runs: one event at a time, or in batches. */
+export type ServiceConsumer = DurableConsumer | BatchConsumer;
 
 export interface ServiceSpec {
   name: string;
@@ -46,7 +50,7 @@ export interface ServiceApp {
   bus: Bus;
   outboxes: Outboxes;
   jobs: JobRunner;
-  consumers: DurableConsumer[];
+  consumers: ServiceConsumer[];
   /** Starts relays, consumers, jobs and modules, then listens; resolves with the bound port. */
   start(): Promise<number>;
   stop(): Promise<void>;
@@ -89,20 +93,32 @@ export async function bootService(spec: ServiceSpec): Promise<ServiceApp> {
     if (!domains.includes(consumer.domain))
       throw new Error(`${name}: consumer ${consumer.durable} reads ${consumer.domain}, which the service does not list in reads`);
   }
-  const consumerDomains = new Map<DurableConsumer, string>();
-  const consumers = consumerSpecs.map((c) => {
-    const consumer = new DurableConsumer({
-      bus,
-      domain: c.domain,
-      durable: c.durable,
-      filterType: c.filterType,
-      handler: c.handler,
-      processed,
-      logger,
-      ...(c.maxAckPending ? { maxAckPending: c.maxAckPending } : {}),
-      ...(c.concurrency ? { concurrency: c.concurrency } : {}),
-      ...(c.idempotent ? { idempotent: c.idempotent } : {}),
-    });
+  const consumerDomains = new Map<ServiceConsumer, string>();
+  const consumers = consumerSpecs.map((c): ServiceConsumer => {
+    const consumer =
+      'batchHandler' in c
+        ? new BatchConsumer({
+            bus,
+            domain: c.domain,
+            durable: c.durable,
+            filterType: c.filterType,
+            handler: c.batchHandler,
+            logger,
+            ...(c.batchMax ? { batchMax: c.batchMax } : {}),
+            ...(c.lingerMs ? { lingerMs: c.lingerMs } : {}),
+          })
+        : new DurableConsumer({
+            bus,
+            domain: c.domain,
+            durable: c.durable,
+            filterType: c.filterType,
+            handler: c.handler,
+            processed,
+            logger,
+            ...(c.maxAckPending ? { maxAckPending: c.maxAckPending } : {}),
+            ...(c.concurrency ? { concurrency: c.concurrency } : {}),
+            ...(c.idempotent ? { idempotent: c.idempotent } : {}),
+          });
     consumerDomains.set(consumer, c.domain);
     return consumer;
   });

@@ -60,6 +60,6 @@ export async function buildApp(config: ContentConfig, logger: Logger): Promise<C
       ];
     },
   });
-  const indexer = app.consumers.find((c) => c.durable === indexerDurable)!;
+  const indexer = app.consumers.find((c) => c.durable === indexerDurable) as DurableConsumer;
   return { ...app, documents: documents!, search, indexer };
 }

@@ -3,7 +3,8 @@
  * publisher of the member service's events (which learning follows) for the tests to drive.
  */
 import { randomUUID } from 'node:crypto';
-import { connectBus, createEvent, ensureStream, EventPublisher, type Bus } from '@repo/bus';
+import { connectBus, createEvent, ensureStream, EventPublisher, type Bus, type EventEnvelope } from '@repo/bus';
+import { JSONCodec } from 'nats';
 import { RpcClient, type Definition } from '@repo/grpc';
 import { createLogger } from '@repo/logging';
 import { cleanupNamespace, credentialsFor, ensureStack, stackEnv, uniqueNamespace, waitFor } from '@repo/testbed';
@@ -16,8 +17,22 @@ export interface RunningLearning {
   namespace: string;
   address: string;
   client<D extends Definition>(definition: D): RpcClient<D>;
-  /** Publishes an event of another domain (member.*, feedback.*) as its service would. */
-  publish(type: string, subjectId: string, orgPath: string, data: Record<string, unknown>, actor?: string): Promise<string>;
+  /**
+   * Publishes an event of another domain (member.*, feedback.*) as its service would; `occurredAt`
+   * as its publisher wrote it (now unless given, e.g. backdated to the day a change took effect).
+   */
+  publish(
+    type: string,
+    subjectId: string,
+    orgPath: string,
+    data: Record<string, unknown>,
+    options?: { actor?: string; occurredAt?: string },
+  ): Promise<string>;
+  /**
+   * Publishes an event published before once more, as an outbox relay does after a lost ack
+   * once the stream's duplicate window is over: the same envelope under a new stream sequence.
+   */
+  publishAgain(eventId: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -46,6 +61,7 @@ export async function startLearning(env: Record<string, string> = {}, clock?: Cl
   for (const domain of ['member', 'feedback']) await ensureStream(bus, domain);
   const publisher = new EventPublisher(bus);
   const clients: RpcClient<Definition>[] = [];
+  const published = new Map<string, EventEnvelope>();
   return {
     app,
     namespace,
@@ -55,10 +71,16 @@ export async function startLearning(env: Record<string, string> = {}, clock?: Cl
       clients.push(client as unknown as RpcClient<Definition>);
       return client;
     },
-    async publish(type, subjectId, orgPath, data, actor = 'member-service') {
-      const event = createEvent({ type, actor, orgPath, subjectId, data });
+    async publish(type, subjectId, orgPath, data, { actor = 'member-service', occurredAt } = {}) {
+      const event = createEvent({ type, actor, orgPath, subjectId, data, ...(occurredAt ? { occurredAt } : {}) });
       await publisher.publish(event);
+      published.set(event.id, event);
       return event.id;
+    },
+    async publishAgain(eventId) {
+      const event = published.get(eventId);
+      if (!event) throw new Error(`event ${eventId} was not published by this test`);
+      await bus.nc.jetstream().publish(bus.names.subject(event.type), JSONCodec().encode(event), { msgID: randomUUID() });
     },
     async stop() {
       for (const client of clients) client.close();

@@ -45,6 +45,7 @@ export function organizationFollower(deps: Dependencies): ConsumerSpec {
         if (!name) return;
         await deps.organizations.put(id, { name });
         await deps.posts.renameOrganization(id, name);
+        // Last: it renews the statistics' generation, so kept reports take the posts' new name too.
         await deps.statistics.renameOrganization(id, name);
         return;
       }
@@ -56,6 +57,7 @@ export function organizationFollower(deps: Dependencies): ConsumerSpec {
         // Below the node, pathChanged events set each node's path; records here follow the prefix.
         const moved = await deps.messages.followMove(from, to, event.actor, deps.clock());
         await deps.posts.followMove(from, to);
+        // Last, as for a renaming: kept reports are made anew after everything moved.
         await deps.statistics.followMove(from, to);
         if (moved) deps.logger.info({ from, to, messages: moved }, 'messages followed an organisation move');
         return;

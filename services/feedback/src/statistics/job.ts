@@ -6,9 +6,10 @@
  *
  * Stale keys are taken a batch at a time and coalesced by organisation and month: one read of
  * that month's marks, then one of its messages (both equalities), give every stale day of it and
- * the month; the tallies go back in one bulk write and the marks are cleared in another. The
- * marks are read before the messages, so a mark set by a write the read missed is never cleared
- * (a save marks again after it is stored).
+ * the month; the tallies go back in one bulk write a month. Then the tallies' generation is
+ * renewed (reports made before are not used again) and the batch's marks are cleared in one
+ * bulk write. The marks are read before the messages, so a mark set by a write the read missed
+ * is never cleared (a save marks again after it is stored).
  */
 import { eachConcurrently, type Job } from '@repo/kit';
 import { handlingOrganization, type FeedbackMessage } from '../domain/message';
@@ -68,12 +69,16 @@ export class StatisticsJob {
     for (let batch = await this.statistics.staleKeys(batchSize); batch.length > 0; batch = await this.statistics.staleKeys(batchSize)) {
       const byMonth = new Map<string, StaleKey[]>();
       for (const mark of batch) byMonth.set(monthKeyOf(mark._id), [...(byMonth.get(monthKeyOf(mark._id)) ?? []), mark]);
+      const recomputed: StaleKey[] = [];
       await eachConcurrently([...byMonth], parallel, async ([monthKey, listed]) => {
-        // Not `keys += await …`: that reads `keys` before the await and loses the other months' counts.
-        const recomputed = await this.recomputeMonth(monthKey, listed, organization);
-        keys += recomputed;
+        recomputed.push(...(await this.recomputeMonth(monthKey, listed, organization)));
         months++;
       });
+      // Reports made of the tallies before are out of date; then the marks go (a crash between
+      // leaves the marks, and the next run renews the generation again).
+      await this.statistics.newGeneration();
+      await this.statistics.clear(recomputed);
+      keys += recomputed.length;
       if (Date.now() - started.getTime() > this.budgetMs) {
         complete = false;
         break;
@@ -84,12 +89,12 @@ export class StatisticsJob {
     return { keys, months, complete };
   }
 
-  /** One organisation's month: its stale days and the month, from one read of its messages. */
+  /** One organisation's month: its stale days and the month, from one read of its messages; answers the marks to clear. */
   private async recomputeMonth(
     monthKey: string,
     listed: StaleKey[],
     organization: (id: string) => Promise<Organization | undefined>,
-  ): Promise<number> {
+  ): Promise<StaleKey[]> {
     const organizationId = monthKey.slice(0, monthKey.lastIndexOf('|'));
     const month = monthKey.slice(-7);
     // The month's marks as they are now, with any listed that carry no month (marked before marks did).
@@ -111,7 +116,6 @@ export class StatisticsJob {
     });
     writes.push({ grain: 'month', period: month, organizationId, place, ...combined(messages) });
     await this.statistics.replaceAll(writes);
-    await this.statistics.clear([...marks.values()]);
-    return marks.size;
+    return [...marks.values()];
   }
 }

@@ -1,7 +1,9 @@
 /**
  * Statistics for an organisation's subtree over any period: in total, by level, by organisation
  * and by leader post. Whole months are read from month tallies and the rest from day tallies, so
- * a month of a city is a few thousand small records whatever the number of messages.
+ * a month of a city is a few thousand small records whatever the number of messages; the report
+ * made of them is kept until the tallies change (their generation, renewed by every change), so
+ * a report asked again is two reads by `_id`.
  */
 import { authorize, inCallerScope, scopeOf, type Caller } from '@repo/access';
 import { addDays, firstDayOfMonth, isCalendarDate, lastDayOfMonth, monthOf, shiftMonth } from '@repo/calendar';
@@ -34,6 +36,9 @@ export interface StatisticsReport {
   computedThrough: string;
 }
 
+/** What a report holds besides what the request names and how far the tallies are computed. */
+export type MadeReport = Omit<StatisticsReport, 'organizationId' | 'organizationName' | 'from' | 'to' | 'computedThrough'>;
+
 const missing = (id: string) => notFound('FEEDBACK_ORGANIZATION_NOT_FOUND', `organization ${id} not found`, { id });
 
 /** Tallies summed by a key. */
@@ -48,6 +53,9 @@ const busiestFirst = <T extends { tally: Tally; name: string; id: string }>(a: T
   b.tally.received - a.tally.received || a.name.localeCompare(b.name, 'zh') || a.id.localeCompare(b.id);
 
 export class StatisticsUseCases {
+  /** Reports being made in this replica, by key and generation. */
+  private readonly making = new Map<string, Promise<MadeReport>>();
+
   constructor(
     private readonly statistics: StatisticsStore,
     private readonly organizations: OrganizationDirectory,
@@ -94,11 +102,39 @@ export class StatisticsUseCases {
     return rows;
   }
 
+  /**
+   * The report: made once per generation of the tallies and kept (two reads by `_id` while the
+   * tallies stay as they are), so it is exactly what the tallies give, never older than they are.
+   */
   async get(caller: Caller, query: StatisticsQuery): Promise<StatisticsReport> {
     authorize(caller, 'feedback.statistics');
     this.check(query);
     const subtree = await this.subtree(caller, query.organizationId);
-    const [rows, computedThrough] = await Promise.all([this.rows(subtree.path, query.from, query.to), this.statistics.computedThrough()]);
+    const key = `${subtree.path}|${query.from}|${query.to}|${query.organizationRows}`;
+    // The generation is read before the tallies, so what is kept under it was made of them or of later ones.
+    const [{ computedThrough, generation }, stored] = await Promise.all([this.statistics.current(), this.statistics.storedReport(key)]);
+    let made: MadeReport;
+    if (stored?.generation === generation) made = JSON.parse(stored.report) as MadeReport;
+    else {
+      // Reads of one key at once in this replica make it once.
+      const pending = `${key}|${generation}`;
+      let making = this.making.get(pending);
+      if (!making) {
+        making = this.make(subtree.path, query).then(async (report) => {
+          await this.statistics.keepReport(key, generation, JSON.stringify(report));
+          return report;
+        });
+        this.making.set(pending, making);
+        void making.finally(() => this.making.delete(pending)).catch(() => undefined);
+      }
+      made = await making;
+    }
+    return { organizationId: subtree.id, organizationName: subtree.name, from: query.from, to: query.to, ...made, computedThrough };
+  }
+
+  /** The report of a subtree and period from the tallies, as today's reads see them. */
+  async make(scope: string, query: StatisticsQuery): Promise<MadeReport> {
+    const rows = await this.rows(scope, query.from, query.to);
     const organizations = [
       ...grouped(
         rows,
@@ -128,10 +164,6 @@ export class StatisticsUseCases {
       (r) => r.tally,
     );
     return {
-      organizationId: subtree.id,
-      organizationName: subtree.name,
-      from: query.from,
-      to: query.to,
       total: figuresOf(sumTallies(rows.map((r) => r.tally))),
       levels: organizationLevels.filter((level) => levels.has(level)).map((level) => ({ level, figures: figuresOf(levels.get(level)!) })),
       organizations: organizations.slice(0, query.organizationRows).map((o) => ({
@@ -147,7 +179,6 @@ export class StatisticsUseCases {
         organizationName: p.post?.organizationName ?? '',
         figures: figuresOf(p.tally),
       })),
-      computedThrough,
     };
   }
 }

@@ -92,6 +92,9 @@ messageSchema.index({ nextCheckHour: 1 });
 messageSchema.index({ contactKey: 1 });
 messageSchema.index({ statsKey: 1 });
 messageSchema.index({ statsMonth: 1 });
+// Every staff step, message view and public list asks which messages were merged into one:
+// without it that equality read every message (a step took ~1 s at 90,000 messages).
+messageSchema.index({ mergedInto: 1 });
 
 const derivedFields = [
   'scopes',

@@ -108,16 +108,44 @@ const staleSchema = new Schema<StaleKey>(
 );
 staleSchema.index({ month: 1 });
 
-/** `statistics`: how far the tallies are computed; `done:<step>`: a one-time step taken. */
+/**
+ * `statistics`: how far the tallies are computed and their generation (replaced whenever a
+ * tally changes); `done:<step>`: a one-time step taken.
+ */
 interface StateRecord {
   _id: string;
   computedThrough?: string;
+  generation?: string;
   doneAt?: string;
 }
 
 const stateSchema = new Schema<StateRecord>(
-  { _id: { type: String, required: true }, computedThrough: { type: String }, doneAt: { type: String } },
+  { _id: { type: String, required: true }, computedThrough: { type: String }, generation: { type: String }, doneAt: { type: String } },
   { collection: 'statisticsState', versionKey: false },
+);
+
+/** How far the tallies are computed, and which generation of them a report was made from. */
+export interface StatisticsState {
+  computedThrough: string;
+  generation: string;
+}
+
+/** A report made from the tallies of one generation, kept as its JSON text (one field to decode). */
+interface ReportRecord {
+  _id: string;
+  generation: string;
+  report: string;
+  storedAt: string;
+}
+
+const reportSchema = new Schema<ReportRecord>(
+  {
+    _id: { type: String, required: true },
+    generation: { type: String, required: true },
+    report: { type: String, required: true },
+    storedAt: { type: String, required: true },
+  },
+  { collection: 'statisticsReports', versionKey: false },
 );
 
 const rollupId = (grain: Grain, period: string, organizationId: string) => `${grain}|${period}|${organizationId}`;
@@ -128,11 +156,13 @@ export class StatisticsStore {
   private readonly rollups: Model<RollupRecord>;
   private readonly stale: Model<StaleKey>;
   private readonly state: Model<StateRecord>;
+  private readonly reports: Model<ReportRecord>;
 
   constructor(connection: Connection) {
     this.rollups = connection.model<RollupRecord>('StatisticsRollup', rollupSchema);
     this.stale = connection.model<StaleKey>('StatisticsStale', staleSchema);
     this.state = connection.model<StateRecord>('StatisticsState', stateSchema);
+    this.reports = connection.model<ReportRecord>('StatisticsReport', reportSchema);
   }
 
   async markDirty(keys: string[]): Promise<void> {
@@ -204,9 +234,11 @@ export class StatisticsStore {
     }));
   }
 
-  /** Tallies carry their organisation's name: a renaming reaches them. */
+  /** Tallies carry their organisation's name: a renaming reaches them (and the reports made of them). */
   async renameOrganization(organizationId: string, organizationName: string): Promise<number> {
-    return (await this.rollups.updateMany({ organizationId }, { $set: { organizationName } }).exec()).modifiedCount;
+    const renamed = (await this.rollups.updateMany({ organizationId }, { $set: { organizationName } }).exec()).modifiedCount;
+    await this.newGeneration();
+    return renamed;
   }
 
   /** Tallies follow their organisation when its subtree moves. */
@@ -218,11 +250,35 @@ export class StatisticsStore {
         .updateOne({ _id: record._id, orgPath: record.orgPath }, { $set: { orgPath, orgScopes: scopesCovering(orgPath) } })
         .exec();
     }
+    await this.newGeneration();
     return records.length;
   }
 
-  async computedThrough(): Promise<string> {
-    return (await this.state.findById('statistics').lean<StateRecord>().exec())?.computedThrough ?? '';
+  async current(): Promise<StatisticsState> {
+    const state = await this.state.findById('statistics').lean<StateRecord>().exec();
+    return { computedThrough: state?.computedThrough ?? '', generation: state?.generation ?? '' };
+  }
+
+  /**
+   * Called after tallies changed (and before their marks are cleared, so a crash in between
+   * calls it again): every report made before is out of date, and is forgotten. A report
+   * stored by a read that began before this call carries the old generation and is never used.
+   */
+  async newGeneration(): Promise<void> {
+    const generation = randomUUID();
+    await this.state.updateOne({ _id: 'statistics' }, { $set: { generation } }, { upsert: true }).exec();
+    // The store keeps only what the current generation can use: reports of any period and scope asked.
+    await this.reports.deleteMany({ generation: { $ne: generation } }).exec();
+  }
+
+  /** The report stored under a key, with the generation of the tallies it was made of. */
+  async storedReport(key: string): Promise<{ generation: string; report: string } | null> {
+    return this.reports.findById(key, { generation: 1, report: 1 }).lean<ReportRecord>().exec();
+  }
+
+  /** Keeps a report; two reads storing one key at once both succeed, the later one stays. */
+  async keepReport(key: string, generation: string, report: string): Promise<void> {
+    await bulkReplace(this.reports.collection, { replace: [{ _id: key, generation, report, storedAt: new Date().toISOString() }] });
   }
 
   async setComputedThrough(at: string): Promise<void> {

@@ -7,8 +7,9 @@
  *   branch b1: 3 on 12 Oct, 2 on 13 Oct (one accepted and replied), 1 on 2 Nov
  *   branch b2: 2 on 12 Oct, one of them returned
  */
+import { createEvent, EventPublisher } from '@repo/bus';
 import * as pb from '@repo/proto/feedback/v1';
-import { cleanupNamespace, ensureStack, uniqueNamespace } from '@repo/testbed';
+import { cleanupNamespace, ensureStack, uniqueNamespace, waitFor } from '@repo/testbed';
 import { asPublic, at, caller, draftTo, node, publishTree, startFeedback, staffOf, step, type RunningFeedback } from '../support';
 
 jest.setTimeout(180_000);
@@ -142,4 +143,80 @@ test('records stored before they carried their month are given it once, and coun
   ]);
   await bothRecompute();
   await expectTheCount(2);
+});
+
+describe('a report kept until the tallies change', () => {
+  const counts = ['submitted', 'received', 'returned', 'merged', 'replied', 'repliedOnTime', 'overdue', 'ratings', 'unsatisfied'] as const;
+  const report = (organizationId: string) =>
+    call('getStatistics', { organizationId, from: '2026-10-01', to: '2026-10-31', organizationRows: 50 }, staffOf(province));
+  const sumOf = (rows: { figures?: pb.Figures }[]) =>
+    Object.fromEntries(counts.map((k) => [k, rows.reduce((sum, r) => sum + Number(r.figures![k]), 0)]));
+  const totalOf = (r: pb.GetStatisticsResponse) => Object.fromEntries(counts.map((k) => [k, Number(r.total![k])]));
+  const keptFor = async (scope: string) =>
+    replicas[0]!.app.connection.collection('statisticsReports').findOne({ _id: `${scope}|2026-10-01|2026-10-31|50` as never });
+
+  /** The report as asked (kept or made) equals one made now from the tallies, and the sum over its organisations. */
+  async function expectCurrent(organizationId: string) {
+    const asked = await report(organizationId);
+    await replicas[1]!.app.statisticsStore.newGeneration();
+    const made = await report(organizationId);
+    expect(asked).toEqual(made);
+    expect(totalOf(made)).toEqual(sumOf(made.organizations));
+    expect(totalOf(made)).toEqual(sumOf(made.levels));
+    expect(Number(made.organizationsTotal)).toBe(made.organizations.length);
+    return made;
+  }
+
+  test('is read again as kept, and is made anew after writes, a rename and a move', async () => {
+    const publisher = new EventPublisher(replicas[0]!.app.bus);
+    const before = await expectCurrent(city.id);
+    // Asked again: the kept one, of the tallies' current generation.
+    const { generation } = await replicas[0]!.app.statisticsStore.current();
+    expect(await report(city.id)).toEqual(before);
+    expect(await keptFor(city.path)).toMatchObject({ generation });
+
+    // Writes, counted by the job.
+    await write(b2, '2026-10-20 10:00');
+    await write(b2, '2026-10-20 11:00');
+    await bothRecompute();
+    const written = await report(city.id);
+    expect(totalOf(written)).toMatchObject({ submitted: totalOf(before).submitted! + 2, received: totalOf(before).received! + 2 });
+    expect(await expectCurrent(city.id)).toEqual(written);
+
+    // A rename: the row is named anew without a run of the job.
+    await publisher.publish(
+      createEvent({
+        type: 'member.organization.updated',
+        actor: 'admin',
+        orgPath: b2.path,
+        subjectId: b2.id,
+        data: { changed: ['name'], name: '河口村党支部' },
+      }),
+    );
+    await waitFor(async () => (await report(city.id)).organizations.some((o) => o.organizationName === '河口村党支部'), {
+      what: 'the new name in the report',
+    });
+    await expectCurrent(city.id);
+
+    // A move out of the city, to right under the province: the city no longer counts b2, the province still does.
+    const provinceBefore = totalOf(await report(province.id));
+    const b2Row = written.organizations.find((o) => o.organizationId === b2.id)!;
+    const to = `${province.path}${b2.id}/`;
+    await publisher.publish(
+      createEvent({
+        type: 'member.organization.moved',
+        actor: 'admin',
+        orgPath: to,
+        subjectId: b2.id,
+        data: { from: b2.path, to, parentId: province.id },
+      }),
+    );
+    await waitFor(async () => !(await report(city.id)).organizations.some((o) => o.organizationId === b2.id), {
+      what: 'the city report without the moved branch',
+    });
+    const moved = await expectCurrent(city.id);
+    expect(totalOf(moved).submitted).toBe(totalOf(written).submitted! - Number(b2Row.figures!.submitted));
+    expect(totalOf(await expectCurrent(province.id))).toEqual(provinceBefore);
+    expect(totalOf(await expectCurrent(district.id)).submitted).toBe(totalOf(moved).submitted);
+  });
 });

@@ -84,7 +84,13 @@ function sameStanding(a: Standing, b: Standing): boolean {
   );
 }
 
+/** How far each summary round looks back past the latest change it counted (clocks of replicas differ). */
+const summaryClockSkewMs = 2_000;
+
 export class LedgerUseCases {
+  /** The latest ledger change (ms) the summaries have counted, on this replica. */
+  private summariesCountedTo = 0;
+
   constructor(
     private readonly ledgers: LedgerRepository,
     private readonly summaries: SummaryRepository,
@@ -215,6 +221,26 @@ export class LedgerUseCases {
     for (const y of years) await this.reassess(after, y);
   }
 
+  /**
+   * Learners new to this service (a batch of member events): this year's ledger is opened for
+   * each in one insert. A ledger there already (the batch delivered again) is assessed again.
+   */
+  async learnersArrived(learners: readonly Learner[]): Promise<void> {
+    if (learners.length === 0) return;
+    const year = yearOf(todayOf(this.clock));
+    const fresh = await Promise.all(
+      learners.map(async (l) => ({
+        memberId: l.memberId,
+        year,
+        orgPath: l.orgPath,
+        totals: emptyTotals,
+        ...(await this.standing(l, year, emptyTotals)),
+      })),
+    );
+    const there = new Set((await this.ledgers.openMany(fresh)).map((l) => l.memberId));
+    for (const learner of learners) if (there.has(learner.memberId)) await this.learnerChanged(null, learner);
+  }
+
   /** The ledger of a person and year (0: this year) as it stands today. */
   async ledger(caller: Caller, memberId: string, yearAsked: number): Promise<Ledger> {
     const { learner } = await subjectLearner(this.learners, caller, memberId, 'learning.read');
@@ -290,13 +316,23 @@ export class LedgerUseCases {
 
   /** Recounts the summary of one node's year from the ledgers placed there. */
   async refreshNode(orgPath: string, year: number): Promise<void> {
-    // Cleared before counting: a ledger changed while counting marks itself again.
-    await this.ledgers.clearStale(orgPath, year);
-    const ledgers = await this.ledgers.atNode(orgPath, year);
-    const summary: NodeSummary = { orgPath, year, learners: 0, onTrack: 0, met: 0, rules: [], behind: [] };
-    const rules = new Map<string, RuleCount>();
-    for (const ledger of ledgers) {
-      if (ledger.rules.length === 0) continue;
+    await this.refreshNodes([orgPath], year);
+  }
+
+  /**
+   * Recounts the summaries of several nodes of one year: four store round trips however many
+   * nodes (their marks cleared, their ledgers read, the counts and the lists written).
+   */
+  async refreshNodes(orgPaths: readonly string[], year: number): Promise<void> {
+    if (orgPaths.length === 0) return;
+    const summaries = new Map<string, NodeSummary>(
+      orgPaths.map((orgPath) => [orgPath, { orgPath, year, learners: 0, onTrack: 0, met: 0, rules: [], behind: [] }]),
+    );
+    const rulesOf = new Map<string, Map<string, RuleCount>>(orgPaths.map((p) => [p, new Map()]));
+    for (const ledger of await this.ledgers.atNodes(orgPaths, year)) {
+      const summary = summaries.get(ledger.orgPath);
+      const rules = rulesOf.get(ledger.orgPath);
+      if (!summary || !rules || ledger.rules.length === 0) continue;
       summary.learners += 1;
       if (ledger.onTrack) summary.onTrack += 1;
       if (ledger.met) summary.met += 1;
@@ -311,20 +347,30 @@ export class LedgerUseCases {
         const total = ledger.totals.online + ledger.totals.offline;
         summary.behind.push({
           memberId: ledger.memberId,
-          orgPath,
+          orgPath: ledger.orgPath,
           totalQuarterHours: total,
           behindRules: ledger.rules.filter((r) => !r.onTrack).map((r) => r.code),
         });
       }
     }
-    summary.rules = [...rules.values()];
-    await this.summaries.save(summary);
+    for (const [orgPath, summary] of summaries) summary.rules = [...rulesOf.get(orgPath)!.values()];
+    await this.summaries.saveMany([...summaries.values()]);
   }
 
-  /** Recounts the summaries of nodes whose ledgers changed; answers how many nodes. */
-  async refreshSummaries(limit = 500): Promise<number> {
-    const nodes = await this.ledgers.staleNodes(limit);
-    for (const { orgPath, year } of nodes) await this.refreshNode(orgPath, year);
+  /**
+   * Recounts the summaries of nodes whose ledgers changed since the last round (all of them at
+   * a replica's first round), a year's nodes 50 at a time; answers how many nodes. Each round
+   * looks back `summaryClockSkewMs` more, for writes stamped by another replica's slower clock.
+   */
+  async refreshSummaries(): Promise<number> {
+    const since = this.summariesCountedTo === 0 ? 0 : this.summariesCountedTo - summaryClockSkewMs;
+    const { nodes, latest } = await this.ledgers.changedSince(since);
+    // Nothing newer than what was counted: the look-back alone recounts nothing.
+    if (this.summariesCountedTo > 0 && latest <= this.summariesCountedTo) return 0;
+    const byYear = new Map<number, string[]>();
+    for (const { orgPath, year } of nodes) byYear.set(year, [...(byYear.get(year) ?? []), orgPath]);
+    for (const [year, paths] of byYear) for (let i = 0; i < paths.length; i += 50) await this.refreshNodes(paths.slice(i, i + 50), year);
+    this.summariesCountedTo = Math.max(this.summariesCountedTo, latest);
     return nodes.length;
   }
 

@@ -75,7 +75,11 @@ export const courseEvents = {
   withdraw: 'learning.course.withdrawn',
 } as const;
 
+/** How long studying reuses a published course read (see forStudy). */
+const studyCacheMs = 10_000;
+
 export class CourseRepository {
+  private readonly studied = new Map<string, { at: number; course: Course }>();
   readonly store: OutboxStore<CourseRecord>;
 
   constructor(connection: Connection, outboxes: Outboxes) {
@@ -110,6 +114,22 @@ export class CourseRepository {
       },
     ]);
     return toCourse(record);
+  }
+
+  /**
+   * A course as studying reads it, on every unit started and every report: kept here for a few
+   * seconds once published, when its units can no longer change (only drafts change). What may
+   * still change (withdrawal, a subtree move, the seats) is read through `find` where it matters.
+   */
+  async forStudy(id: string): Promise<Course | null> {
+    const cached = this.studied.get(id);
+    if (cached && Date.now() - cached.at < studyCacheMs) return cached.course;
+    const course = await this.find(id);
+    if (course && course.status !== 'draft') {
+      if (this.studied.size >= 1_000) this.studied.clear();
+      this.studied.set(id, { at: Date.now(), course });
+    }
+    return course;
   }
 
   async find(id: string): Promise<Course | null> {

@@ -1,7 +1,11 @@
 /**
  * The class-hour ledger: one document per person and year holding its entries, its totals and
  * its standing against the requirements. Entries are keyed by what earned them, so crediting
- * the same thing twice adds nothing. `summaryStale` marks a ledger whose node's summary must be
+ * the same thing twice adds nothing. `changedAt` (ms) is set by every write: the summary
+ * refresher recounts the nodes of ledgers changed since its last round, reading only. (It once
+ * cleared a `summaryStale` mark on the ledgers, but FerretDB v1 applies an update as a read
+ * and a write of the whole document without a lock, so that clearing lost credits written at
+ * the same time; `summaryStale` is no longer written.)
  * recomputed: set with every change, cleared by the summary refresher before it recounts.
  */
 import {
@@ -23,7 +27,8 @@ interface LedgerRecord extends Ledger, OutboxRecord {
   _id: string;
   orgScopes: string[];
   entryKeys: string[];
-  summaryStale: boolean;
+  summaryStale?: boolean;
+  changedAt?: number;
 }
 
 const schema = new Schema(
@@ -41,21 +46,22 @@ const schema = new Schema(
     assessedQuarters: { type: Number, required: true },
     requirementSet: { type: String, required: true },
     behindQuarters: { type: [String], default: [] },
-    summaryStale: { type: Boolean, default: true },
+    summaryStale: { type: Boolean },
+    changedAt: { type: Number },
     revision: { type: Number, required: true },
     ...outboxSchemaFields,
   },
   { collection: 'ledgers', versionKey: false, strict: 'throw' },
 );
 schema.index({ memberId: 1 });
-schema.index({ summaryStale: 1 });
+schema.index({ changedAt: 1 });
 schema.index({ orgPath: 1, year: 1 });
 schema.index({ orgScopes: 1, year: 1 });
 
 export const ledgerId = (memberId: string, year: number) => `${memberId}:${year}`;
 
 function toLedger(record: LedgerRecord): Ledger {
-  const { _id, orgScopes: _scopes, entryKeys: _keys, summaryStale: _stale, ...rest } = withoutOutbox(record);
+  const { _id, orgScopes: _scopes, entryKeys: _keys, summaryStale: _stale, changedAt: _changed, ...rest } = withoutOutbox(record);
   return rest;
 }
 
@@ -120,7 +126,12 @@ export class LedgerRepository {
 
   /** Opens empty ledgers (many at once when a year begins); those that exist stay as they are. Answers how many opened. */
   async open(ledgers: Omit<Ledger, 'revision' | 'entries' | 'behindQuarters'>[]): Promise<number> {
-    if (ledgers.length === 0) return 0;
+    return ledgers.length - (await this.openMany(ledgers)).length;
+  }
+
+  /** `open`, answering the ledgers that existed already (left as they are). */
+  async openMany(ledgers: Omit<Ledger, 'revision' | 'entries' | 'behindQuarters'>[]): Promise<typeof ledgers> {
+    if (ledgers.length === 0) return [];
     const records = ledgers.map((l) => ({
       _id: ledgerId(l.memberId, l.year),
       ...l,
@@ -128,30 +139,31 @@ export class LedgerRepository {
       entries: [],
       entryKeys: [],
       behindQuarters: [],
-      summaryStale: true,
+      changedAt: Date.now(),
       revision: 1,
     }));
     try {
-      await this.store.model.insertMany(records, { ordered: false });
-      return records.length;
+      // Lean: built whole here; casting thousands through the schema costs more than the insert.
+      await this.store.model.insertMany(records, { ordered: false, lean: true });
+      return [];
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      const refused = (err as { writeErrors?: unknown[] }).writeErrors?.length ?? records.length;
-      return records.length - refused;
+      const refused = (err as { writeErrors?: { index: number }[] }).writeErrors;
+      return refused ? refused.map((e) => ledgers[e.index]!) : ledgers;
     }
   }
 
   /** Adds entries (none of them in the ledger yet) and the standing they give, if unchanged since read. */
   async credit(current: Ledger, entries: LedgerEntry[], totals: YearTotals, standing: Standing, events: NewEvent[]): Promise<Ledger> {
     const update = {
-      $set: { totals, ...standing, summaryStale: true },
+      $set: { totals, ...standing, changedAt: Date.now() },
       $push: { entries: { $each: entries }, entryKeys: { $each: entries.map((e) => e.key) } },
     };
     return toLedger(await this.store.saveIf(ledgerId(current.memberId, current.year), current.revision, {}, update, events));
   }
 
   async reassess(current: Ledger, standing: Standing, events: NewEvent[] = [], behindQuarter?: string): Promise<Ledger> {
-    const update = { $set: { ...standing, summaryStale: true }, ...(behindQuarter ? { $push: { behindQuarters: behindQuarter } } : {}) };
+    const update = { $set: { ...standing, changedAt: Date.now() }, ...(behindQuarter ? { $push: { behindQuarters: behindQuarter } } : {}) };
     return toLedger(await this.store.saveIf(ledgerId(current.memberId, current.year), current.revision, {}, update, events));
   }
 
@@ -159,24 +171,32 @@ export class LedgerRepository {
   async place(memberId: string, years: readonly number[], orgPath: string): Promise<void> {
     for (const year of years) {
       const id = ledgerId(memberId, year);
-      await this.store.tryUpdate({ _id: id }, { $set: { ...placedAt(orgPath), summaryStale: true }, $inc: { revision: 1 } }, [], id);
+      await this.store.tryUpdate({ _id: id }, { $set: { ...placedAt(orgPath), changedAt: Date.now() }, $inc: { revision: 1 } }, [], id);
     }
   }
 
-  /** Up to `limit` (node, year) pairs whose summary is stale. */
-  async staleNodes(limit: number): Promise<{ orgPath: string; year: number }[]> {
+  /**
+   * The (node, year) pairs of ledgers changed after `since` (ms), and the latest change seen.
+   * Reads only: see the top of this file.
+   */
+  async changedSince(since: number): Promise<{ nodes: { orgPath: string; year: number }[]; latest: number }> {
     const records = await this.store.model
-      .find({ summaryStale: true }, { orgPath: 1, year: 1 })
-      .limit(limit)
-      .lean<Pick<LedgerRecord, 'orgPath' | 'year'>[]>()
+      .find({ changedAt: { $gt: since } }, { orgPath: 1, year: 1, changedAt: 1 })
+      .lean<Pick<LedgerRecord, 'orgPath' | 'year' | 'changedAt'>[]>()
       .exec();
     const nodes = new Map(records.map((r) => [`${r.year}:${r.orgPath}`, { orgPath: r.orgPath, year: r.year }]));
-    return [...nodes.values()];
+    let latest = since;
+    for (const r of records) if ((r.changedAt ?? 0) > latest) latest = r.changedAt!;
+    return { nodes: [...nodes.values()], latest };
   }
 
-  /** Clears the stale marks of a node's year; a change after this sets its mark again. */
-  async clearStale(orgPath: string, year: number): Promise<void> {
-    await this.store.model.updateMany({ orgPath, year, summaryStale: true }, { $set: { summaryStale: false } }).exec();
+  /** `atNode` for several nodes of one year in one query. */
+  async atNodes(orgPaths: readonly string[], year: number): Promise<Ledger[]> {
+    const records = await this.store.model
+      .find({ year, orgPath: { $in: [...orgPaths] } }, slim)
+      .lean<LedgerRecord[]>()
+      .exec();
+    return records.map((r) => toLedger({ ...r, entries: [] }));
   }
 
   /** The ledgers placed exactly at a node, in a year, without entries. */

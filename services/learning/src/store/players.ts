@@ -41,6 +41,22 @@ export class PlayerRepository {
   }
 
   /**
+   * A report of a unit that is not a video (nothing to check against the clock): moves the
+   * session's clock in the same round trip that finds it. Answers the session, or null when it
+   * is not the learner's current one or is a video's.
+   */
+  async advanceUnlessVideo(memberId: string, sessionId: string, now: number): Promise<PlayerSession | null> {
+    // No projection: FerretDB v1 does not implement it for findAndModify. The session as it was found.
+    const record = await this.model
+      .findOneAndUpdate({ _id: memberId, sessionId, kind: { $ne: 'video' } }, { $set: { lastReportAt: now } })
+      .lean<PlayerRecord>()
+      .exec();
+    if (!record) return null;
+    const { _id, ...session } = record;
+    return session;
+  }
+
+  /**
    * Moves the session's clock to `now` if it is still this session at the clock read; false
    * when another report or another session came in between.
    */

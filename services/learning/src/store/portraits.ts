@@ -4,7 +4,15 @@
  * the meetings each organisation held (member.meeting.recorded), and the messages each user
  * replied to or closed (feedback.*). Events are applied once each: their ids are kept.
  */
-import { outboxSchemaFields, type NewEvent, type OutboxRecord, type OutboxStore, type Outboxes } from '@repo/bus';
+import {
+  outboxField,
+  outboxPendingField,
+  outboxSchemaFields,
+  type NewEvent,
+  type OutboxRecord,
+  type OutboxStore,
+  type Outboxes,
+} from '@repo/bus';
 import { isDuplicateKey, Schema, type Connection, type Model } from '@repo/db';
 import { placedAt, placementSchemaFields, type PathHolder } from '@repo/kit';
 import { placedHolder, revisionConflict } from './records';
@@ -136,6 +144,15 @@ export interface MemberHistory {
   stages: StageChange[];
 }
 
+/** What one member event adds to a member's history (see PortraitRepository.recordMany). */
+export interface PortraitItem {
+  memberId: string;
+  orgPath: string;
+  eventId: string;
+  organization?: OrganizationChange;
+  stage?: StageChange;
+}
+
 export const portraitEvents = { read: 'learning.portrait.read' } as const;
 
 export class PortraitRepository {
@@ -198,6 +215,64 @@ export class PortraitRepository {
       [],
       memberId,
     );
+  }
+
+  /**
+   * `record` for a batch of member events: new members' records inserted at once, the others
+   * updated in one bulk write, each event pushed once (guarded by its id). Events of a member
+   * come in stream order; the record is placed where the last one says.
+   */
+  async recordMany(items: readonly PortraitItem[]): Promise<void> {
+    if (items.length === 0) return;
+    const byMember = new Map<string, PortraitItem[]>();
+    for (const item of items) byMember.set(item.memberId, [...(byMember.get(item.memberId) ?? []), item]);
+    const existing = new Set(
+      (
+        await this.store.model
+          .find({ _id: { $in: [...byMember.keys()] } }, { _id: 1 })
+          .lean<{ _id: string }[]>()
+          .exec()
+      ).map((r) => r._id),
+    );
+    const pushes = (list: PortraitItem[]) => list.flatMap((i) => (i.organization ? [i.organization] : []));
+    const stages = (list: PortraitItem[]) => list.flatMap((i) => (i.stage ? [i.stage] : []));
+    const fresh = [...byMember].filter(([memberId]) => !existing.has(memberId));
+    const updates = (memberId: string, list: PortraitItem[]) =>
+      list.map((item, i) => ({
+        updateOne: {
+          filter: { _id: memberId, applied: { $ne: item.eventId } },
+          update: {
+            ...(i === list.length - 1 ? { $set: placedAt(item.orgPath) } : {}),
+            $push: {
+              applied: item.eventId,
+              ...(item.organization ? { organizations: item.organization } : {}),
+              ...(item.stage ? { stages: item.stage } : {}),
+            },
+            $inc: { revision: 1 },
+          },
+        },
+      }));
+    const writes = [...byMember].filter(([memberId]) => existing.has(memberId)).flatMap(([memberId, list]) => updates(memberId, list));
+    if (fresh.length) {
+      const records = fresh.map(([memberId, list]) => ({
+        _id: memberId,
+        ...placedAt(list[list.length - 1]!.orgPath),
+        organizations: pushes(list),
+        stages: stages(list),
+        applied: list.map((i) => i.eventId),
+        revision: 1,
+        [outboxField]: [],
+        [outboxPendingField]: false,
+      }));
+      try {
+        await this.store.collection.insertMany(records as never[], { ordered: false });
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        // Made meanwhile: its events are pushed one by one under their guard.
+        for (const e of (err as { writeErrors?: { index: number }[] }).writeErrors ?? []) writes.push(...updates(...fresh[e.index]!));
+      }
+    }
+    if (writes.length) await this.store.collection.bulkWrite(writes as never[], { ordered: false });
   }
 
   async history(memberId: string): Promise<MemberHistory> {

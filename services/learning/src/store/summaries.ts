@@ -7,7 +7,7 @@
  * reads every document's whole body to test the filter), and a page of the list reads only
  * the nodes it spans.
  */
-import { outboxSchemaFields, type OutboxRecord, type OutboxStore, type Outboxes } from '@repo/bus';
+import { outboxField, outboxPendingField, outboxSchemaFields, type OutboxRecord, type OutboxStore, type Outboxes } from '@repo/bus';
 import { Schema, type Connection, type Model } from '@repo/db';
 import { placedAt, placementSchemaFields, within, type PathHolder } from '@repo/kit';
 import type { BehindLearner, NodeSummary } from '../domain/ledger';
@@ -93,6 +93,36 @@ export class SummaryRepository {
     // Counts first, then the list, in the order a report reads them: the list it finds is newer
     // than its counts only when the node was recounted between its two reads.
     await this.behind.updateOne({ _id }, { $set: { year: summary.year, behind } }, { upsert: true }).exec();
+  }
+
+  /** `save` for many nodes in two bulk writes (the counts of all, then their lists). */
+  async saveMany(summaries: readonly NodeSummary[]): Promise<void> {
+    if (summaries.length === 0) return;
+    const now = new Date().toISOString();
+    await this.store.collection.bulkWrite(
+      summaries.map(({ behind, ...counts }) => ({
+        updateOne: {
+          filter: { _id: summaryId(counts.orgPath, counts.year) },
+          update: {
+            $set: { ...counts, behindCount: behind.length, ...placedAt(counts.orgPath), updatedAt: now },
+            // Summaries saved before the lists moved out lose theirs here.
+            $unset: { behind: '' },
+            $inc: { revision: 1 },
+            $setOnInsert: { [outboxField]: [], [outboxPendingField]: false },
+          },
+          upsert: true,
+        },
+      })) as never[],
+    );
+    await this.behind.collection.bulkWrite(
+      summaries.map((summary) => ({
+        updateOne: {
+          filter: { _id: summaryId(summary.orgPath, summary.year) },
+          update: { $set: { year: summary.year, behind: summary.behind } },
+          upsert: true,
+        },
+      })) as never[],
+    );
   }
 
   /** The counts of every node at or below `scope`. */

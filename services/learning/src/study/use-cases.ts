@@ -269,7 +269,7 @@ export class StudyUseCases {
 
   /** A unit the learner may study now: enrolled (or done and back), online. */
   private async studied(learner: Learner, courseId: string, unitId: string): Promise<{ course: Course; unit: Unit; enrolment: Enrolment }> {
-    const course = await this.courses.find(courseId);
+    const course = await this.courses.forStudy(courseId);
     if (!course || !offeredTo(course.orgPath, learner.orgPath)) throw courseNotFound(courseId);
     const unit = unitOf(course, unitId);
     const enrolment = await this.enrolments.find(enrolmentId(courseId, learner.memberId));
@@ -301,10 +301,18 @@ export class StudyUseCases {
 
   async report(caller: Caller, report: ProgressReport): Promise<ProgressResult> {
     const learner = await selfLearner(this.learners, caller);
-    const session = await this.players.current(learner.memberId);
+    const now = this.clock.now();
+    // A report without intervals is most often an article's or a document's: its session is
+    // found and its clock moved in one round trip (nothing to check against the clock).
+    const reading =
+      report.intervals.length === 0 &&
+      Number.isInteger(report.readToPermille) &&
+      report.readToPermille >= 1 &&
+      report.readToPermille <= 1000;
+    const advanced = reading ? await this.players.advanceUnlessVideo(learner.memberId, report.sessionId, now.getTime()) : null;
+    const session = advanced ?? (await this.players.current(learner.memberId));
     if (!session || session.sessionId !== report.sessionId) throw sessionEnded(report.sessionId);
     const { course, unit, enrolment } = await this.studied(learner, session.courseId, session.unitId);
-    const now = this.clock.now();
     let played: Interval[] = [];
     if (unit.kind === 'video') {
       played = validateIntervals(report.intervals, unit.videoSeconds);
@@ -314,7 +322,7 @@ export class StudyUseCases {
       validateReadTo(report.readToPermille);
     }
     // The clock moves once per report: a report sent twice at once counts once.
-    if (!(await this.players.advance(learner.memberId, session, now.getTime())))
+    if (!advanced && !(await this.players.advance(learner.memberId, session, now.getTime())))
       throw aborted('LEARNING_SESSION_CONFLICT', 'another report of this session came in at the same time; send the next one', {
         sessionId: session.sessionId,
       });
