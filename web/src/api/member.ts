@@ -1,5 +1,6 @@
 /** The organisation tree, members, meetings, dues and transfers (gateway/src/routes/member). */
-import { api } from './http';
+import { ref, watch, type Ref } from 'vue';
+import { api, describeError } from './http';
 import type { Role, User } from '../session';
 
 export interface Page<T> {
@@ -202,6 +203,27 @@ export const listMembers = (query: {
   withTotal?: boolean;
   pageToken?: string;
 }) => api<Omit<Page<Member>, 'total'> & { total?: number; nextPageToken: string }>('/members', { query });
+
+/**
+ * A branch chosen, its roster (loaded again whenever the branch changes, a failure said through
+ * `error`) and the member chosen from it (cleared with the branch): a page's pair of pickers.
+ */
+export function useBranchRoster(error: Ref<string>) {
+  const branchId = ref('');
+  const members = ref<Member[]>([]);
+  const memberId = ref('');
+  watch(branchId, async (id) => {
+    memberId.value = '';
+    members.value = [];
+    if (!id) return;
+    try {
+      members.value = await rosterOf(id);
+    } catch (err) {
+      error.value = describeError(err);
+    }
+  });
+  return { branchId, members, memberId };
+}
 
 /** Every member of a branch (its groups included), following the pages: a roster to choose from. */
 export async function rosterOf(organizationId: string, most = 1000): Promise<Member[]> {
