@@ -187,6 +187,12 @@ const routes: RouteRecordRaw[] = [
         meta: { title: '学习培训管理' },
       },
       {
+        path: 'learning/enrolments',
+        name: 'console-enrolments',
+        component: () => import('./pages/console/CourseEnrolments.vue'),
+        meta: { title: '报名管理' },
+      },
+      {
         path: 'learning/banks',
         name: 'console-question-banks',
         component: () => import('./pages/console/QuestionBanks.vue'),
@@ -203,6 +209,12 @@ const routes: RouteRecordRaw[] = [
         name: 'console-cadre-trainings',
         component: () => import('./pages/console/CadreTrainings.vue'),
         meta: { title: '干部培训档案' },
+      },
+      {
+        path: 'users',
+        name: 'console-users',
+        component: () => import('./pages/console/UsersPage.vue'),
+        meta: { title: '用户账号' },
       },
       {
         path: 'supervision',

@@ -121,6 +121,11 @@ const codeMessages: Record<string, string> = {
   CONTENT_REVISION_CONFLICT: '内容已被他人修改，请刷新后重试',
   STALE_REVISION: '内容已被他人修改，请刷新后重试',
   MEETING_ORG_KIND: '会议只能记录在党支部或党小组下',
+  ORG_HAS_CHILDREN: '该组织还有下级组织，不能删除',
+  ORG_HAS_MEMBERS: '该组织还有党员，不能删除（请先转出）',
+  ORG_PARENT_KIND: '该类组织不能建在所选上级组织之下',
+  ORG_CODE_TAKEN: '该组织编码已被使用',
+  ORG_OWN_NODE: '不能删除或移动本人所在的组织',
   MEMBER_NATIONAL_ID_TAKEN: '该身份证号已有党员档案',
   TRANSFER_EXPIRED: '介绍信已过有效期',
   TRANSFER_ORIGIN_ONLY: '此步骤须由转出组织办理',
@@ -157,6 +162,8 @@ const codeMessages: Record<string, string> = {
   COURSE_AUDIENCE: '该课程不面向您开放',
   COURSE_NOT_DRAFT: '只有草稿课程可以修改',
   COURSE_WORKFLOW_STEP: '课程当前状态不能办理此步骤',
+  ENROLMENT_EXISTS: '该党员已报名此课程',
+  ENROLMENT_NOT_LIVE: '该报名已完成或已取消，不能再取消',
   TRAINING_COURSE_COMPLETED: '您已完成过同一课程，属于重复培训',
   TRAINING_TOPIC_REPEATED: '同一主题的培训在规定期限内已参加过，属于重复培训',
   TRAINING_DATES_OVERLAP: '与已参加的脱产培训时间重叠',
@@ -174,6 +181,10 @@ const codeMessages: Record<string, string> = {
   EXAM_NOT_AWAITING_GRADING: '该试卷当前不在待阅卷状态',
   EXAM_NOTHING_TO_GRADE: '该题没有待批阅的简答',
   EXAM_BANK_NOT_FOUND: '题库不存在或不在您的管理范围内',
+  EXAM_BANK_MISSING: '抽题规则所用的题库不在您的管理范围内',
+  EXAM_QUESTION_MISSING: '所选试题不在您的题库中',
+  EXAM_DRAW_SHORT: '题库中符合抽题规则的试题不足，无法发布',
+  EXAM_WORKFLOW_STEP: '考试当前状态不能办理此步骤，请刷新后重试',
   CASE_ALREADY_DECIDED: '该案件已作出处理决定，决定不可更改',
   CASE_NUMBER_TAKEN: '该案件编号已被使用',
   CASE_REVISION_CONFLICT: '案件已被他人修改，请刷新后重试',
@@ -232,6 +243,16 @@ const fieldLabels: Record<string, string> = {
   holderName: '任职人姓名',
   from: '起始日期',
   to: '截止日期',
+  fixedQuestions: '固定试题',
+  drawRules: '抽题规则',
+  bankId: '题库',
+  count: '题数',
+  durationMinutes: '考试时长',
+  passMark: '及格分',
+  retakes: '补考次数',
+  opensAt: '开考时间',
+  closesAt: '截止时间',
+  minSecondsPerQuestion: '答题间隔',
 };
 
 /** "body.title" → 标题; a field the portal has no word for keeps its name. */
@@ -241,6 +262,23 @@ function fieldsOf(details: Record<string, string>): string {
     return fieldLabels[last] ?? last;
   });
   return [...new Set(names)].join('、');
+}
+
+/**
+ * The fields a refusal names, each with the service's problem: the gateway's schema check names
+ * them `body.drawRules.0.count`, the services `drawRules[0].count`; both come out as the latter,
+ * so a form can put each problem under its own field. A precondition naming one field in its
+ * details (`{ field: 'drawRules[1].bankId' }`) counts as a problem of that field.
+ */
+export function fieldProblems(err: unknown): Record<string, string> {
+  if (!(err instanceof ApiError)) return {};
+  if (err.status !== 400 && err.details.field) return { [err.details.field]: err.message };
+  if (err.status !== 400) return {};
+  const problems: Record<string, string> = {};
+  for (const [key, problem] of Object.entries(err.details)) {
+    problems[key.replace(/^body\./, '').replace(/\.(\d+)(?=\.|$)/g, '[$1]')] = problem;
+  }
+  return problems;
 }
 
 /** What to tell a person about a failed call, in their language. */

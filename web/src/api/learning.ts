@@ -1,5 +1,5 @@
 /** Courses, study, class hours, exams and trainings (gateway/src/routes/learning). */
-import { api } from './http';
+import { api, ApiError } from './http';
 import type { Page } from './member';
 
 export interface Unit {
@@ -55,6 +55,8 @@ export interface Enrolment {
   completedAt: string;
   units: UnitProgress[];
   hours: number;
+  /** Enrolled despite a duplicate-training refusal: the rule, the earlier training, why, by whom. */
+  override?: { rule: string; trainingId: string; reason: string; by: string; at: string };
 }
 
 export interface StudySession {
@@ -102,15 +104,42 @@ export interface Ledger {
   requirementSet: string;
 }
 
+/** Questions drawn per candidate: from a bank, of a type (and a knowledge point), so many, each of a score. */
+export interface DrawRule {
+  bankId: string;
+  type: string;
+  knowledgePoint?: string;
+  count: number;
+  score: number;
+}
+
+/** What an exam is made of and how it runs: either fixed questions or draw rules. */
+export interface ExamDraft {
+  title: string;
+  fixedQuestions?: { questionId: string; score: number }[];
+  drawRules?: DrawRule[];
+  durationMinutes: number;
+  passMark: number;
+  retakes: number;
+  /** ISO date-times; left out for no limit. */
+  opensAt?: string;
+  closesAt?: string;
+  minSecondsPerQuestion?: number;
+}
+
 export interface Exam {
   id: string;
   title: string;
+  orgPath: string;
   status: string;
+  fixedQuestions: { questionId: string; score: number }[];
+  drawRules: (DrawRule & { knowledgePoint: string })[];
   durationMinutes: number;
   passMark: number;
   retakes: number;
   opensAt: string;
   closesAt: string;
+  minSecondsPerQuestion: number;
   totalScore: number;
   revision: number;
 }
@@ -222,6 +251,17 @@ export const duplicateRuleLabels: Record<string, string> = {
 /** The refusals of duplicate training (their details name the earlier training). */
 export const duplicateCodes = ['TRAINING_COURSE_COMPLETED', 'TRAINING_TOPIC_REPEATED', 'TRAINING_DATES_OVERLAP'];
 
+/** A duplicate-training refusal in words: the rule broken and the earlier training; null for any other error. */
+export function duplicateRefusal(err: unknown): { rule: string; earlier: string } | null {
+  if (!(err instanceof ApiError) || !duplicateCodes.includes(err.code)) return null;
+  const d = err.details;
+  const dates = d.startDate ? `${d.startDate} 至 ${d.endDate}` : '';
+  return {
+    rule: duplicateRuleLabels[d.rule ?? ''] ?? d.rule ?? '',
+    earlier: `《${d.title ?? ''}》${d.organiser ? `，${d.organiser}` : ''}${dates ? `，${dates}` : ''}`,
+  };
+}
+
 export const unitKindLabels: Record<string, string> = { article: '图文', video: '视频', document: '文件', offlineSession: '集中培训' };
 export const categoryLabels: Record<string, string> = {
   theory: '理论学习',
@@ -262,6 +302,17 @@ export const stepCourse = (courseId: string, action: 'publish' | 'withdraw', not
 export const myEnrolments = (query: { status?: string; page?: number; size?: number } = {}) =>
   api<Page<Enrolment>>('/me/enrolments', { query: { size: 100, ...query } });
 export const enrol = (courseId: string) => api<Enrolment>(`/courses/${id(courseId)}/enrolments`, { method: 'POST', body: {} });
+/** A course's enrolments (staff). */
+export const courseEnrolments = (courseId: string, query: { status?: string; page?: number; size?: number } = {}) =>
+  api<Page<Enrolment>>(`/courses/${id(courseId)}/enrolments`, { query: { size: 200, ...query } });
+/** Enrols someone else (staff); with a reason, despite a duplicate-training refusal (the override right). */
+export const enrolMember = (courseId: string, memberId: string, overrideReason?: string) =>
+  api<Enrolment>(`/courses/${id(courseId)}/enrolments`, {
+    method: 'POST',
+    body: { memberId, ...(overrideReason ? { overrideReason } : {}) },
+  });
+export const cancelEnrolment = (enrolmentId: string, reason?: string) =>
+  api<Enrolment>(`/enrolments/${id(enrolmentId)}/cancel`, { method: 'POST', body: reason ? { reason } : {} });
 export const getEnrolment = (enrolmentId: string) => api<Enrolment>(`/enrolments/${id(enrolmentId)}`);
 export const startUnit = (courseId: string, unitId: string) =>
   api<StudySession>(`/courses/${id(courseId)}/units/${id(unitId)}/sessions`, { method: 'POST' });
@@ -278,10 +329,11 @@ export const myLedger = (year?: number) => api<Ledger>('/me/ledger', { query: { 
 
 export const listExams = (query: { status?: string; page?: number; size?: number } = {}) => api<Page<Exam>>('/exams', { query });
 export const getExam = (examId: string) => api<Exam>(`/exams/${id(examId)}`);
+export const createExam = (body: ExamDraft) => api<Exam>('/exams', { method: 'POST', body });
 export const stepExam = (examId: string, action: 'publish' | 'close') => api<Exam>(`/exams/${id(examId)}/${action}`, { method: 'POST' });
 export const listBanks = (query: { page?: number; size?: number } = {}) => api<Page<QuestionBank>>('/question-banks', { query });
 export const createBank = (name: string) => api<QuestionBank>('/question-banks', { method: 'POST', body: { name } });
-export const listQuestions = (bankId: string, query: { type?: string; page?: number; size?: number } = {}) =>
+export const listQuestions = (bankId: string, query: { type?: string; knowledgePoint?: string; page?: number; size?: number } = {}) =>
   api<Page<Question>>(`/question-banks/${id(bankId)}/questions`, { query });
 export const addQuestion = (bankId: string, body: QuestionInput) =>
   api<Question>(`/question-banks/${id(bankId)}/questions`, { method: 'POST', body });

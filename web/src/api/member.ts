@@ -1,5 +1,7 @@
 /** The organisation tree, members, meetings, dues and transfers (gateway/src/routes/member). */
-import { api } from './http';
+import { ref, watch, type Ref } from 'vue';
+import { api, describeError } from './http';
+import type { Role, User } from '../session';
 
 export interface Page<T> {
   total: number;
@@ -159,6 +161,13 @@ export const duesCategoryLabels: Record<string, string> = {
 export const listOrganizations = (query: { parentId?: string; kind?: string; descendants?: boolean; page?: number; size?: number }) =>
   api<Page<Organization>>('/organizations', { query });
 
+export const createOrganization = (body: { parentId: string; name: string; kind: string; code?: string }) =>
+  api<Organization>('/organizations', { method: 'POST', body });
+export const renameOrganization = (id: string, body: { name: string; code?: string }) =>
+  api<Organization>(`/organizations/${encodeURIComponent(id)}`, { method: 'PATCH', body });
+/** Only a node with no children and no members. */
+export const deleteOrganization = (id: string) => api<void>(`/organizations/${encodeURIComponent(id)}`, { method: 'DELETE' });
+
 export const getOrganization = (id: string) => api<Organization>(`/organizations/${encodeURIComponent(id)}`);
 
 export const childrenOf = (id: string) =>
@@ -194,6 +203,27 @@ export const listMembers = (query: {
   withTotal?: boolean;
   pageToken?: string;
 }) => api<Omit<Page<Member>, 'total'> & { total?: number; nextPageToken: string }>('/members', { query });
+
+/**
+ * A branch chosen, its roster (loaded again whenever the branch changes, a failure said through
+ * `error`) and the member chosen from it (cleared with the branch): a page's pair of pickers.
+ */
+export function useBranchRoster(error: Ref<string>) {
+  const branchId = ref('');
+  const members = ref<Member[]>([]);
+  const memberId = ref('');
+  watch(branchId, async (id) => {
+    memberId.value = '';
+    members.value = [];
+    if (!id) return;
+    try {
+      members.value = await rosterOf(id);
+    } catch (err) {
+      error.value = describeError(err);
+    }
+  });
+  return { branchId, members, memberId };
+}
 
 /** Every member of a branch (its groups included), following the pages: a roster to choose from. */
 export async function rosterOf(organizationId: string, most = 1000): Promise<Member[]> {
@@ -311,3 +341,28 @@ export function currentQuarter(now = new Date()): string {
 export function currentMonth(now = new Date()): string {
   return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`;
 }
+
+/** A user account as staff manage it (gateway/src/routes/member/auth.ts). */
+export interface UserAccount extends User {
+  /** Set while failed sign-ins keep the account locked. */
+  lockedUntil: string | null;
+  disabled: boolean;
+  createdAt: string;
+  revision: number;
+}
+
+export const listUsers = (query: { organizationId?: string; page?: number; size?: number }) => api<Page<UserAccount>>('/users', { query });
+export const createUser = (body: {
+  userName: string;
+  displayName: string;
+  password: string;
+  roles: Role[];
+  organizationId?: string;
+  memberId?: string;
+}) => api<UserAccount>('/users', { method: 'POST', body });
+/** Fields left out keep their values; a role change takes effect at the user's next refresh. */
+export const updateUser = (
+  userId: string,
+  body: { displayName?: string; roles?: Role[]; organizationId?: string; memberId?: string; disabled?: boolean; expectedRevision: number },
+) => api<UserAccount>(`/users/${encodeURIComponent(userId)}`, { method: 'PATCH', body });
+export const unlockUser = (userId: string) => api<UserAccount>(`/users/${encodeURIComponent(userId)}/unlock`, { method: 'POST' });

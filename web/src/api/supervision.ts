@@ -212,6 +212,11 @@ export const listScopedPowerItems = (query: { organizationId?: string; page?: nu
   api<Page<PowerItem>>('/power-items', { query });
 export const draftPowerItem = (body: { organizationId: string; post?: string; content: PowerContent }) =>
   api<PowerItem>('/power-items', { method: 'POST', body });
+/** A new version of a published item: a draft copied from the version in force. */
+export const draftPowerItemVersion = (itemId: string) => api<PowerItem>(`/power-items/${id(itemId)}/versions`, { method: 'POST' });
+export const getPowerItemVersion = (itemId: string, version: number) => api<PowerItem>(`/power-items/${id(itemId)}/versions/${version}`);
+export const updatePowerItemDraft = (itemId: string, content: PowerContent, expectedRevision: number) =>
+  api<PowerItem>(`/power-items/${id(itemId)}`, { method: 'PATCH', body: { ...content, expectedRevision } });
 export const publishPowerItem = (itemId: string, expectedRevision: number) =>
   api<PowerItem>(`/power-items/${id(itemId)}/publish`, { method: 'POST', body: { expectedRevision } });
 export const startExecution = (itemId: string, body: { title: string; startedAt: string }) =>

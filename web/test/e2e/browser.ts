@@ -173,9 +173,13 @@ export class Report {
     await page.evaluate(() => document.fonts.ready);
     // Fades and slides (a closing dropdown, a toast going away) finish first: axe measures contrast
     // as it is at that instant, and a half-faded toast is no state anyone reads.
-    await page.evaluate(() => Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => undefined))));
+    const settled = () =>
+      page.evaluate(() => Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => undefined))));
+    await settled();
     const file = `${this.suite}-${name}-${width}.png`;
     await page.screenshot({ path: join(reportDir, file), fullPage: true });
+    // A slow screenshot (a busy machine) can outlast a toast's three seconds: its fade-out settles too.
+    await settled();
     const findings = await seriousViolations(page);
     this.shots.push({
       suite: this.suite,

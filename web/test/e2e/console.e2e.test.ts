@@ -1,54 +1,22 @@
 /**
- * The member pages and the console in headless Chromium against the real platform (content and
- * member services): an editor's document goes through review to the public search; an
+ * The member pages and the console in headless Chromium against the real platform (content,
+ * member and the services the dashboard reads): an editor's document goes through review to the public search; an
  * organisation administrator imports members and sees each bad line; a branch secretary records
  * a meeting and the member sees it on their phone; an administrator bills dues and a transfer
  * waits until they are paid; every page passes axe at both widths.
  */
-import type { Browser, Page } from 'playwright-core';
-import type { Platform } from '../../../gateway/test/support';
-import { eventually, launch, openPage, problemsOf, Report, type Watched, type Width } from './browser';
-import { castPeople, get, memberRow, post, type Cast, type Person } from './people';
-import { startPortal } from './portal';
+import { eventually, problemsOf } from './browser';
+import { get, memberRow, post } from './people';
+import { browserSuite, consoleServices } from './suite';
 
 jest.setTimeout(150_000);
 
-let platform: Platform;
-let browser: Browser;
-let cast: Cast;
-const report = new Report('console');
-const open: Watched[] = [];
-
-beforeAll(async () => {
-  [platform, browser] = await Promise.all([startPortal({ only: ['content', 'member'] }), launch()]);
-  cast = await castPeople(platform);
-}, 120_000);
-
-afterAll(async () => {
-  for (const watched of open) await watched.context.close();
-  await browser?.close();
-  await platform?.stop();
-});
-
-async function page(width: Width = 'desktop'): Promise<Watched> {
-  const watched = await openPage(browser, platform.baseUrl, width);
-  open.push(watched);
-  return watched;
-}
-
-/** Signs in through the sign-in page, as a person does, and waits to land. */
-async function signIn(tab: Page, person: Person, landing: RegExp): Promise<void> {
-  await tab.goto('/login');
-  await tab.getByLabel('用户名').fill(person.userName);
-  await tab.getByLabel('密码').fill(person.password);
-  await tab.getByRole('button', { name: '登录' }).click();
-  await tab.waitForURL(landing);
-  await tab.locator('main h1').waitFor();
-}
+const suite = browserSuite('console', { services: ['content', ...consoleServices], people: true });
+const { report, page, signIn } = suite;
 
 test("an editor's document goes through review and publishing to the public search", async () => {
   const editor = await page('desktop');
-  await signIn(editor.page, cast.editor, /\/console\/dashboard$/);
+  await signIn(editor.page, suite.cast.editor, /\/console\/dashboard$/);
   await editor.page.getByRole('link', { name: '内容审核发布' }).click();
   await editor.page.getByRole('button', { name: '新建文件' }).click();
   await editor.page.getByRole('heading', { name: '新建文件' }).waitFor();
@@ -73,7 +41,7 @@ test("an editor's document goes through review and publishing to the public sear
   expect(await report.capture(editor.page, 'editorial', 'desktop')).toEqual([]);
 
   const reviewer = await page('desktop');
-  await signIn(reviewer.page, cast.reviewer, /\/console\/dashboard$/);
+  await signIn(reviewer.page, suite.cast.reviewer, /\/console\/dashboard$/);
   await reviewer.page.goto('/console/editorial');
   await reviewer.page.getByRole('tab', { name: '待审核' }).click();
   await reviewer.page.locator('.el-table__row', { hasText: title }).getByRole('button', { name: '审核通过' }).click();
@@ -98,7 +66,7 @@ test("an editor's document goes through review and publishing to the public sear
 
 test('an administrator imports members and sees every bad line; a secretary records a meeting; the member sees it on their phone', async () => {
   const admin = await page('desktop');
-  await signIn(admin.page, cast.editor, /\/console\/dashboard$/);
+  await signIn(admin.page, suite.cast.editor, /\/console\/dashboard$/);
   await admin.page.goto('/console/organizations');
   await admin.page
     .getByRole('treeitem', { name: /中共临江市委员会/ })
@@ -129,9 +97,9 @@ test('an administrator imports members and sees every bad line; a secretary reco
     ].join(',');
   const csv = [
     header,
-    line(memberRow(cast.branch.id, '孙志强', 'male')),
-    line(memberRow(cast.branch.id, '吴敏'), '1990-02-30'),
-    line(memberRow(cast.branch.id, '郑洁')),
+    line(memberRow(suite.cast.branch.id, '孙志强', 'male')),
+    line(memberRow(suite.cast.branch.id, '吴敏'), '1990-02-30'),
+    line(memberRow(suite.cast.branch.id, '郑洁')),
   ].join('\n');
   await admin.page.getByRole('button', { name: '导入党员' }).click();
   const dialog = admin.page.getByRole('dialog', { name: '导入党员' });
@@ -154,10 +122,10 @@ test('an administrator imports members and sees every bad line; a secretary reco
   );
 
   const secretary = await page('desktop');
-  await signIn(secretary.page, cast.secretary, /\/console\/dashboard$/);
+  await signIn(secretary.page, suite.cast.secretary, /\/console\/dashboard$/);
   await secretary.page.getByRole('link', { name: '三会一课' }).click();
   // The secretary's own branch is chosen already.
-  await eventually(async () => expect(await secretary.page.locator('.filters .el-select').innerText()).toBe(cast.branch.name));
+  await eventually(async () => expect(await secretary.page.locator('.filters .el-select').innerText()).toBe(suite.cast.branch.name));
   await secretary.page.getByRole('button', { name: '记录会议' }).click();
   const form = secretary.page.getByRole('dialog', { name: '记录会议' });
   await form.getByLabel('会议主题').fill('学习贯彻党的二十届四中全会精神');
@@ -174,7 +142,7 @@ test('an administrator imports members and sees every bad line; a secretary reco
   expect(await report.capture(secretary.page, 'meetings', 'desktop')).toEqual([]);
 
   const member = await page('phone');
-  await signIn(member.page, cast.member, /\/me$/);
+  await signIn(member.page, suite.cast.member, /\/me$/);
   await member.page.getByRole('link', { name: /支部会议/ }).click();
   const mine = member.page.locator('.van-cell', { hasText: '学习贯彻党的二十届四中全会精神' });
   await mine.waitFor();
@@ -185,7 +153,7 @@ test('an administrator imports members and sees every bad line; a secretary reco
 
 test("a member's dues: the standard from their own record, and a member stays out of the console", async () => {
   const member = await page('phone');
-  await signIn(member.page, cast.member, /\/me$/);
+  await signIn(member.page, suite.cast.member, /\/me$/);
   await member.page.getByRole('link', { name: /我的党费/ }).click();
   // In service with 6,000 yuan a month on their record: 1.5 %, worked out on opening the page.
   await member.page.getByText('每月应交党费 ¥90.00（1.5%）').waitFor();
@@ -200,10 +168,90 @@ test("a member's dues: the standard from their own record, and a member stays ou
   expect(await problemsOf(member)).toEqual([]);
 });
 
+test('an administrator opens an account for a secretary (its refusals under their fields), changes its roles, disables and enables it, lifts its lockout', async () => {
+  const admin = await page('desktop');
+  await signIn(admin.page, suite.cast.editor, /\/console\/dashboard$/);
+  const tab = admin.page;
+  await tab.getByRole('link', { name: '用户账号' }).click();
+  await tab.getByRole('heading', { level: 1, name: '用户账号' }).waitFor();
+  await tab.locator('.users .el-table__row', { hasText: suite.cast.secretary.userName }).waitFor();
+
+  await tab.getByRole('button', { name: '新建账号' }).click();
+  const dialog = tab.getByRole('dialog', { name: '新建账号' });
+  await dialog.getByLabel('用户名').fill(suite.cast.secretary.userName);
+  await dialog.getByLabel('姓名').fill('赵书记');
+  await dialog.getByLabel('初始密码').fill('short');
+  await dialog.locator('.el-select', { has: tab.locator('#user-org') }).click();
+  await tab
+    .locator(`[id="${await tab.locator('#user-org').getAttribute('aria-controls')}"]`)
+    .getByRole('option', { name: suite.cast.branch.name })
+    .click();
+  await dialog.getByRole('button', { name: '保存' }).click();
+  const item = (label: string) => dialog.locator('.el-form-item', { has: tab.locator('.el-form-item__label', { hasText: label }) });
+  await item('初始密码').getByText('密码至少 12 位，含大写字母、小写字母、数字、符号中的三类，且不含用户名').waitFor();
+  const password = 'Linjiang-2026-branch!';
+  await dialog.getByLabel('初始密码').fill(password);
+  await dialog.getByRole('button', { name: '保存' }).click();
+  await item('用户名').getByText('该用户名已被使用').waitFor();
+  expect(await report.capture(tab, 'user-new-refused', 'desktop')).toEqual([]);
+  await dialog.getByLabel('用户名').fill('zhao.shuji');
+  await dialog.getByRole('button', { name: '保存' }).click();
+  await tab.locator('.el-message', { hasText: '已新建账号：赵书记（zhao.shuji）' }).waitFor();
+  const row = tab.locator('.users .el-table__row', { hasText: 'zhao.shuji' });
+  await expect(row.innerText()).resolves.toMatch(new RegExp(`赵书记[\\s\\S]*支部书记[\\s\\S]*${suite.cast.branch.name}[\\s\\S]*正常`));
+
+  // The new secretary signs in to the console.
+  const secretary = await page('desktop');
+  await signIn(secretary.page, { userName: 'zhao.shuji', password, displayName: '赵书记', id: '' }, /\/console\/dashboard$/);
+
+  await row.getByRole('button', { name: '修改：赵书记（zhao.shuji）' }).click();
+  const edit = tab.getByRole('dialog', { name: '修改账号：zhao.shuji' });
+  await edit.getByText('纪检监察', { exact: true }).click();
+  await edit.getByRole('button', { name: '保存' }).click();
+  await tab.locator('.el-message', { hasText: '已修改账号：赵书记（zhao.shuji）' }).waitFor();
+  await eventually(async () => expect(await row.innerText()).toContain('支部书记、纪检监察'));
+
+  await row.getByRole('button', { name: '停用：赵书记（zhao.shuji）' }).click();
+  await tab.locator('.el-message', { hasText: '已停用账号：赵书记（zhao.shuji）' }).waitFor();
+  await eventually(async () => expect(await row.innerText()).toContain('已停用'));
+  expect(await report.capture(tab, 'users', 'desktop')).toEqual([]);
+  const again = await page('desktop');
+  await again.page.goto('/login');
+  await again.page.getByLabel('用户名').fill('zhao.shuji');
+  await again.page.getByLabel('密码').fill(password);
+  await again.page.getByRole('button', { name: '登录' }).click();
+  await again.page.getByText('账号已停用，请联系组织管理员').waitFor();
+
+  await row.getByRole('button', { name: '启用：赵书记（zhao.shuji）' }).click();
+  await tab.locator('.el-message', { hasText: '已启用账号：赵书记（zhao.shuji）' }).waitFor();
+  await eventually(async () => expect(await row.innerText()).toContain('正常'));
+
+  // Wrong passwords lock the account (five by default); the administrator lifts the lockout and it signs in again.
+  let code = '';
+  for (let attempt = 0; attempt < 10 && code !== 'AUTH_ACCOUNT_LOCKED'; attempt++) {
+    const refused = await fetch(`${suite.platform.baseUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userName: 'zhao.shuji', password: `Wrong-password-${attempt}` }),
+    });
+    expect(refused.ok).toBe(false);
+    code = ((await refused.json()) as { error: { code: string } }).error.code;
+  }
+  expect(code).toBe('AUTH_ACCOUNT_LOCKED');
+  await tab.reload();
+  await eventually(async () => expect(await row.innerText()).toContain('锁定至'));
+  await row.getByRole('button', { name: '解除锁定：赵书记（zhao.shuji）' }).click();
+  await tab.locator('.el-message', { hasText: '已解除锁定：赵书记（zhao.shuji）' }).waitFor();
+  await eventually(async () => expect(await row.innerText()).toContain('正常'));
+  const unlocked = await page('desktop');
+  await signIn(unlocked.page, { userName: 'zhao.shuji', password, displayName: '赵书记', id: '' }, /\/console\/dashboard$/);
+  expect(await problemsOf(admin)).toEqual([]);
+});
+
 test('every member and console page passes axe at phone and desktop widths', async () => {
   for (const width of ['phone', 'desktop'] as const) {
     const member = await page(width);
-    await signIn(member.page, cast.member, /\/me$/);
+    await signIn(member.page, suite.cast.member, /\/me$/);
     for (const [name, path] of [
       ['me', '/me'],
       ['my-meetings', '/me/meetings'],
@@ -217,7 +265,7 @@ test('every member and console page passes axe at phone and desktop widths', asy
     expect(await problemsOf(member)).toEqual([]);
 
     const staff = await page(width);
-    await signIn(staff.page, cast.editor, /\/console\/dashboard$/);
+    await signIn(staff.page, suite.cast.editor, /\/console\/dashboard$/);
     for (const [name, path] of [
       ['dashboard', '/console/dashboard'],
       ['editorial', '/console/editorial'],
@@ -226,6 +274,7 @@ test('every member and console page passes axe at phone and desktop widths', asy
       ['meetings', '/console/meetings'],
       ['dues', '/console/dues'],
       ['transfers', '/console/transfers'],
+      ['users', '/console/users'],
     ] as const) {
       await staff.page.goto(path);
       await staff.page.locator('main h1').waitFor();
@@ -239,7 +288,7 @@ test('every member and console page passes axe at phone and desktop widths', asy
 test('the session: the refresh token is an HttpOnly cookie no script reads, a reload keeps one signed in, signing out ends it', async () => {
   const member = await page('phone');
   const { page: tab, context } = member;
-  await signIn(tab, cast.member, /\/me$/);
+  await signIn(tab, suite.cast.member, /\/me$/);
   const cookie = async () => (await context.cookies()).find((c) => c.name === 'pb_refresh');
   const first = await cookie();
   expect(first).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/v1/session' });
@@ -259,7 +308,7 @@ test('the session: the refresh token is an HttpOnly cookie no script reads, a re
   expect(second?.value).toBeTruthy();
   expect(second!.value).not.toBe(first!.value);
   // Another site's page cannot use the session even if a browser sent the cookie.
-  const foreign = await fetch(`${platform.baseUrl}/api/v1/session/refresh`, {
+  const foreign = await fetch(`${suite.platform.baseUrl}/api/v1/session/refresh`, {
     method: 'POST',
     headers: { cookie: `pb_refresh=${second!.value}`, origin: 'https://evil.example' },
   });
@@ -271,7 +320,7 @@ test('the session: the refresh token is an HttpOnly cookie no script reads, a re
   await tab.getByRole('button', { name: '退出登录' }).click();
   await tab.waitForURL((url) => url.pathname === '/');
   expect(await cookie()).toBeUndefined();
-  const after = await fetch(`${platform.baseUrl}/api/v1/session/refresh`, {
+  const after = await fetch(`${suite.platform.baseUrl}/api/v1/session/refresh`, {
     method: 'POST',
     headers: { cookie: `pb_refresh=${second!.value}` },
   });
@@ -281,11 +330,11 @@ test('the session: the refresh token is an HttpOnly cookie no script reads, a re
   await tab.waitForURL((url) => url.pathname === '/login' && url.searchParams.get('next') === '/me/dues');
 
   // A spent refresh token used again (a copy taken before a rotation) ends the whole session.
-  await signIn(tab, cast.member, /\/me$/);
+  await signIn(tab, suite.cast.member, /\/me$/);
   const before = await cookie();
   await tab.reload();
   await tab.getByRole('heading', { name: '我的' }).waitFor();
-  const replay = await fetch(`${platform.baseUrl}/api/v1/session/refresh`, {
+  const replay = await fetch(`${suite.platform.baseUrl}/api/v1/session/refresh`, {
     method: 'POST',
     headers: { cookie: `pb_refresh=${before!.value}` },
   });
@@ -296,14 +345,18 @@ test('the session: the refresh token is an HttpOnly cookie no script reads, a re
 });
 
 test('an administrator bills the month and records a payment; a transfer out waits until the dues are paid, then the target branch receives the member', async () => {
-  const target = await post(platform, '/organizations', { parentId: cast.city.id, name: '临江市财政局机关党支部', kind: 'branch' });
-  const moving = cast.roster[1]!;
+  const target = await post(suite.platform, '/organizations', {
+    parentId: suite.cast.city.id,
+    name: '临江市财政局机关党支部',
+    kind: 'branch',
+  });
+  const moving = suite.cast.roster[1]!;
   const admin = await page('desktop');
-  await signIn(admin.page, cast.editor, /\/console\/dashboard$/);
+  await signIn(admin.page, suite.cast.editor, /\/console\/dashboard$/);
 
   await admin.page.getByRole('link', { name: '党费管理' }).click();
   await admin.page.locator('.filters .el-select').click();
-  await admin.page.getByRole('option', { name: cast.branch.name, exact: true }).click();
+  await admin.page.getByRole('option', { name: suite.cast.branch.name, exact: true }).click();
   await admin.page.getByRole('button', { name: '生成本月账单' }).click();
   await admin.page.getByText(/新生成 \d+ 张账单/).waitFor();
   const bill = admin.page.locator('.bills .el-table__row', { hasText: moving.name });
@@ -315,7 +368,7 @@ test('an administrator bills the month and records a payment; a transfer out wai
   await admin.page.getByRole('button', { name: '发起转接' }).click();
   const form = admin.page.getByRole('dialog', { name: '发起组织关系转接' });
   await form.locator('.picker .el-select').click();
-  await admin.page.getByRole('option', { name: cast.branch.name, exact: true }).click();
+  await admin.page.getByRole('option', { name: suite.cast.branch.name, exact: true }).click();
   await form.getByLabel('转出党员').click();
   await admin.page.getByRole('option', { name: moving.name, exact: true }).click();
   await form.getByLabel('接收党支部').click();
@@ -334,7 +387,7 @@ test('an administrator bills the month and records a payment; a transfer out wai
 
   await admin.page.getByRole('link', { name: '党费管理' }).click();
   await admin.page.locator('.filters .el-select').click();
-  await admin.page.getByRole('option', { name: cast.branch.name, exact: true }).click();
+  await admin.page.getByRole('option', { name: suite.cast.branch.name, exact: true }).click();
   await admin.page.locator('.bills .el-table__row', { hasText: moving.name }).getByRole('button', { name: '记录缴费' }).click();
   const payment = admin.page.getByRole('dialog', { name: '记录缴费' });
   await payment.getByLabel('缴费凭证号').fill('ZF-2026-0001');
@@ -359,7 +412,63 @@ test('an administrator bills the month and records a payment; a transfer out wai
   );
   expect(await report.capture(admin.page, 'transfers', 'desktop')).toEqual([]);
   await eventually(async () =>
-    expect((await get<{ organizationId: string }>(platform, `/members/${moving.id}`)).organizationId).toBe(target.id),
+    expect((await get<{ organizationId: string }>(suite.platform, `/members/${moving.id}`)).organizationId).toBe(target.id),
   );
+  expect(await problemsOf(admin)).toEqual([]);
+});
+
+test('an administrator adds a party group below a branch, renames it and deletes it; a branch with members is not deleted', async () => {
+  const admin = await page('desktop');
+  await signIn(admin.page, suite.cast.editor, /\/console\/dashboard$/);
+  const tab = admin.page;
+  await tab.goto('/console/organizations');
+  await tab
+    .getByRole('treeitem', { name: /中共临江市委员会/ })
+    .locator('.el-tree-node__expand-icon')
+    .first()
+    .click();
+  const branch = suite.cast.branch.name;
+  await tab
+    .getByRole('treeitem', { name: new RegExp(branch) })
+    .last()
+    .click();
+  await tab.getByRole('heading', { name: new RegExp(`^${branch}`) }).waitFor();
+
+  await tab.getByRole('button', { name: '新建下级组织' }).click();
+  let dialog = tab.getByRole('dialog', { name: `新建下级组织：${branch}` });
+  await dialog.getByLabel('组织名称').fill('第一党小组');
+  expect(await report.capture(tab, 'organization-add', 'desktop')).toEqual([]);
+  await dialog.getByRole('button', { name: '保存' }).click();
+  await tab.locator('.el-message', { hasText: '已新建下级组织：第一党小组' }).waitFor();
+  const group = tab.getByRole('treeitem', { name: /第一党小组（党小组）/ });
+  await group.waitFor();
+
+  await group.click();
+  await tab.getByRole('heading', { name: /^第一党小组/ }).waitFor();
+  await tab.getByRole('button', { name: '修改名称' }).click();
+  dialog = tab.getByRole('dialog', { name: '修改组织名称：第一党小组' });
+  await dialog.getByLabel('组织名称').fill('教研第一党小组');
+  await dialog.getByRole('button', { name: '保存' }).click();
+  await tab.locator('.el-message', { hasText: '已修改组织名称：教研第一党小组' }).waitFor();
+  await tab.getByRole('treeitem', { name: /教研第一党小组（党小组）/ }).waitFor();
+  await tab.getByRole('heading', { name: /^教研第一党小组/ }).waitFor();
+
+  await tab.getByRole('button', { name: '删除组织：教研第一党小组' }).click();
+  await tab
+    .getByRole('dialog', { name: '删除组织：教研第一党小组' })
+    .getByRole('button', { name: /确定|OK/ })
+    .click();
+  await tab.locator('.el-message', { hasText: '已删除组织：教研第一党小组' }).waitFor();
+  await tab.getByRole('treeitem', { name: /教研第一党小组/ }).waitFor({ state: 'detached' });
+
+  // The branch has members: the service refuses, and says why.
+  await tab.getByRole('heading', { name: new RegExp(`^${branch}`) }).waitFor();
+  await tab.getByRole('button', { name: `删除组织：${branch}` }).click();
+  await tab
+    .getByRole('dialog', { name: `删除组织：${branch}` })
+    .getByRole('button', { name: /确定|OK/ })
+    .click();
+  await tab.locator('.el-message', { hasText: '该组织还有党员，不能删除（请先转出）' }).waitFor();
+  expect(await report.capture(tab, 'organizations-edited', 'desktop')).toEqual([]);
   expect(await problemsOf(admin)).toEqual([]);
 });

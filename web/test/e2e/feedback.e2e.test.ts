@@ -1,16 +1,14 @@
 /**
- * The feedback console's whole workflow in headless Chromium against the real platform (member
- * and feedback services): a held message released, one returned, a duplicate merged, one
+ * The feedback console's whole workflow in headless Chromium against the real platform (member,
+ * feedback and the other services the dashboard reads): a held message released, one returned, a duplicate merged, one
  * accepted, assigned to a branch, disputed there and the assignment upheld, replied to, rated
  * unsatisfied, rectified by the branch and revisited by the city; leader posts added and
  * retired; the statistics of it all. Every page and dialog passes axe.
  */
 import { waitFor } from '@repo/testbed';
-import type { Browser, Locator, Page } from 'playwright-core';
-import type { Platform } from '../../../gateway/test/support';
-import { eventually, launch, openPage, problemsOf, Report, type Watched, type Width } from './browser';
-import { castPeople, type Cast, type Person } from './people';
-import { startPortal } from './portal';
+import type { Locator, Page } from 'playwright-core';
+import { eventually, problemsOf } from './browser';
+import { browserSuite, consoleServices } from './suite';
 
 jest.setTimeout(180_000);
 
@@ -19,55 +17,34 @@ const feedbackStart = new Date('2026-09-07T09:00:00+08:00').getTime();
 const testStart = Date.now();
 const feedbackNow = () => new Date(feedbackStart + (Date.now() - testStart));
 
-let platform: Platform;
-let browser: Browser;
-let cast: Cast;
 let domain: string;
-const report = new Report('feedback');
-const open: Watched[] = [];
-
-beforeAll(async () => {
-  [platform, browser] = await Promise.all([
-    startPortal({ only: ['member', 'feedback'], appOptions: { feedback: { clock: feedbackNow } } }),
-    launch(),
-  ]);
-  cast = await castPeople(platform);
-  await waitFor(
-    async () => {
-      const answer = await fetch(`${platform.baseUrl}/api/v1/message-recipients?parentId=${cast.city.id}`);
-      return answer.ok && ((await answer.json()) as { organizations: { id: string }[] }).organizations.some((o) => o.id === cast.branch.id);
-    },
-    { timeoutMs: 30_000, what: 'the tree in the feedback service' },
-  );
-  domain = ((await (await fetch(`${platform.baseUrl}/api/v1/message-catalogue`)).json()) as { domains: string[] }).domains[0]!;
-}, 120_000);
-
-afterAll(async () => {
-  for (const watched of open) await watched.context.close();
-  await browser?.close();
-  await platform?.stop();
+const suite = browserSuite('feedback', {
+  services: consoleServices,
+  appOptions: { feedback: { clock: feedbackNow } },
+  people: true,
+  // Console pages on the feedback service's clock, so deadlines colour as it sees them.
+  pageClock: feedbackNow,
+  ready: async ({ platform, cast }) => {
+    await waitFor(
+      async () => {
+        const answer = await fetch(`${platform.baseUrl}/api/v1/message-recipients?parentId=${cast.city.id}`);
+        return (
+          answer.ok && ((await answer.json()) as { organizations: { id: string }[] }).organizations.some((o) => o.id === cast.branch.id)
+        );
+      },
+      { timeoutMs: 30_000, what: 'the tree in the feedback service' },
+    );
+    domain = ((await (await fetch(`${platform.baseUrl}/api/v1/message-catalogue`)).json()) as { domains: string[] }).domains[0]!;
+  },
 });
-
-/** A console page at a width, on the feedback service's clock so deadlines colour as it sees them. */
-async function staffPage(person: Person, width: Width = 'desktop'): Promise<Watched> {
-  const watched = await openPage(browser, platform.baseUrl, width);
-  open.push(watched);
-  await watched.context.clock.install({ time: feedbackNow() });
-  await watched.page.goto('/login');
-  await watched.page.getByLabel('用户名').fill(person.userName);
-  await watched.page.getByLabel('密码').fill(person.password);
-  await watched.page.getByRole('button', { name: '登录' }).click();
-  await watched.page.waitForURL(/\/console\/dashboard$/);
-  await watched.page.locator('main h1').waitFor();
-  return watched;
-}
+const { report, staffPage } = suite;
 
 /** A message written to the city by a citizen; its tracking code. */
 async function write(subject: string, body: string, contact: string): Promise<string> {
-  const response = await fetch(`${platform.baseUrl}/api/v1/messages`, {
+  const response = await fetch(`${suite.platform.baseUrl}/api/v1/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ type: 'help', domain, organizationId: cast.city.id, subject, body, region: '临江市临河区', contact }),
+    body: JSON.stringify({ type: 'help', domain, organizationId: suite.cast.city.id, subject, body, region: '临江市临河区', contact }),
   });
   const answer = (await response.json()) as { trackingCode: string };
   if (!response.ok) throw new Error(`POST /messages: ${response.status} ${JSON.stringify(answer)}`);
@@ -110,7 +87,7 @@ test('every step of the workflow from the console, by the organisation whose ste
   await write(advert, '本公司新到一批保健品，欢迎选购。', '13900000003');
   await write(held, '物业经理骂人傻逼，态度恶劣。', '13900000004');
 
-  const city = await staffPage(cast.editor);
+  const city = await staffPage(suite.cast.editor);
   await city.page.getByRole('link', { name: '留言办理' }).click();
   await city.page.getByRole('heading', { level: 1, name: '留言办理' }).waitFor();
 
@@ -146,12 +123,12 @@ test('every step of the workflow from the console, by the organisation whose ste
   await step(city.page, row, '受理', lamp);
   row = await rowIn(city.page, '已受理', lamp);
   await step(city.page, row, '转办', lamp, async (dialog) => {
-    await choose(city.page, dialog, '承办单位', cast.branch.name);
+    await choose(city.page, dialog, '承办单位', suite.cast.branch.name);
     await dialog.getByLabel('备注（可选）').fill('请支部协调社区核实。');
   });
 
   // The branch says the assignment is wrong; the city upholds it with its reason.
-  const branch = await staffPage(cast.secretary);
+  const branch = await staffPage(suite.cast.secretary);
   await branch.page.goto('/console/feedback');
   row = await rowIn(branch.page, '已转办', lamp);
   await step(branch.page, row, '派单异议', lamp, async (dialog) => {
@@ -172,7 +149,7 @@ test('every step of the workflow from the console, by the organisation whose ste
   });
 
   // The writer is not satisfied: a rectification is due, recorded by the branch, revisited by the city.
-  const rated = await fetch(`${platform.baseUrl}/api/v1/messages/tracking/rating`, {
+  const rated = await fetch(`${suite.platform.baseUrl}/api/v1/messages/tracking/rating`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ trackingCode: lampCode, contact: '13900000001', attitude: 3, speed: 2, overall: 'dissatisfied' }),
@@ -214,10 +191,10 @@ test('every step of the workflow from the console, by the organisation whose ste
 });
 
 test('leader posts: an administrator adds one, the public can write to it, retiring it takes it off', async () => {
-  const city = await staffPage(cast.editor);
+  const city = await staffPage(suite.cast.editor);
   await city.page.goto('/console/feedback/leader-posts');
   await city.page.getByRole('heading', { level: 1, name: '领导职务' }).waitFor();
-  await eventually(async () => expect(await city.page.locator('.picker .el-select').innerText()).toBe(cast.city.name));
+  await eventually(async () => expect(await city.page.locator('.picker .el-select').innerText()).toBe(suite.cast.city.name));
   await city.page.getByText('该组织暂无领导职务').waitFor();
   await city.page.getByLabel('职务名称').fill('市委书记');
   await city.page.getByLabel('任职人姓名（可选，公开显示）').fill('李明');
@@ -229,11 +206,11 @@ test('leader posts: an administrator adds one, the public can write to it, retir
 
   const recipients = async () =>
     (
-      (await (await fetch(`${platform.baseUrl}/api/v1/message-recipients?parentId=${cast.province.id}`)).json()) as {
+      (await (await fetch(`${suite.platform.baseUrl}/api/v1/message-recipients?parentId=${suite.cast.province.id}`)).json()) as {
         organizations: { id: string; leaderPosts: { title: string }[] }[];
       }
     ).organizations
-      .find((o) => o.id === cast.city.id)!
+      .find((o) => o.id === suite.cast.city.id)!
       .leaderPosts.map((p) => p.title);
   await expect(recipients()).resolves.toContain('市委书记');
 
@@ -247,7 +224,7 @@ test('leader posts: an administrator adds one, the public can write to it, retir
 
 test('the feedback pages pass axe at phone and desktop widths', async () => {
   for (const width of ['phone', 'desktop'] as const) {
-    const staff = await staffPage(cast.editor, width);
+    const staff = await staffPage(suite.cast.editor, width);
     for (const [name, path, heading] of [
       ['queue', '/console/feedback', '留言办理'],
       ['leader-posts', '/console/feedback/leader-posts', '领导职务'],

@@ -6,29 +6,20 @@
  */
 import { get, type IncomingHttpHeaders } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import type { Browser } from 'playwright-core';
-import type { Platform } from '../../../gateway/test/support';
-import { eventually, launch, openPage, problemsOf, Report, seriousViolations, type Watched } from './browser';
-import { publishCorpus, startPortal } from './portal';
+import { eventually, problemsOf, seriousViolations } from './browser';
+import { publishCorpus } from './portal';
+import { browserSuite } from './suite';
 
 jest.setTimeout(120_000);
 
-let platform: Platform;
-let browser: Browser;
 let ids: Record<string, string>;
-const report = new Report('public');
-const open: Watched[] = [];
-
-beforeAll(async () => {
-  [platform, browser] = await Promise.all([startPortal({ only: ['content'] }), launch()]);
-  ids = await publishCorpus(platform);
-}, 120_000);
-
-afterAll(async () => {
-  for (const watched of open) await watched.context.close();
-  await browser?.close();
-  await platform?.stop();
+const suite = browserSuite('public', {
+  services: ['content'],
+  ready: async ({ platform }) => {
+    ids = await publishCorpus(platform);
+  },
 });
+const { report, page } = suite;
 
 /** A GET whose body arrives as sent (fetch would decompress it). */
 function raw(url: string, headers: Record<string, string>): Promise<{ headers: IncomingHttpHeaders; body: Buffer }> {
@@ -39,12 +30,6 @@ function raw(url: string, headers: Record<string, string>): Promise<{ headers: I
       response.on('end', () => resolve({ headers: response.headers, body: Buffer.concat(chunks) }));
     }).on('error', reject);
   });
-}
-
-async function page(width: 'phone' | 'desktop' = 'phone', options: Parameters<typeof openPage>[3] = {}): Promise<Watched> {
-  const watched = await openPage(browser, platform.baseUrl, width, options);
-  open.push(watched);
-  return watched;
 }
 
 test('a citizen types a query, takes a suggestion, narrows by facet and validity, sorts, and opens a document', async () => {
@@ -272,7 +257,7 @@ test('axe finds what it is there to find (the checks above can fail)', async () 
 });
 
 test('the gateway serves the portal: pages under a strict CSP, hashed assets cached for a year, API paths never the app', async () => {
-  const page = await fetch(`${platform.baseUrl}/search?q=x`, { headers: { accept: 'text/html' } });
+  const page = await fetch(`${suite.platform.baseUrl}/search?q=x`, { headers: { accept: 'text/html' } });
   expect(page.status).toBe(200);
   const html = await page.text();
   const csp = page.headers.get('content-security-policy') ?? '';
@@ -290,7 +275,7 @@ test('the gateway serves the portal: pages under a strict CSP, hashed assets cac
     expect(body!.trim()).toBe('');
   }
   const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1]!;
-  const script = await fetch(`${platform.baseUrl}${asset}`);
+  const script = await fetch(`${suite.platform.baseUrl}${asset}`);
   expect(script.status).toBe(200);
   expect(script.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
   expect(script.headers.get('content-type')).toMatch(/javascript/);
@@ -300,20 +285,20 @@ test('the gateway serves the portal: pages under a strict CSP, hashed assets cac
     ['br, gzip', 'br', brotliDecompressSync],
     ['gzip', 'gzip', gunzipSync],
   ] as const) {
-    const answer = await raw(`${platform.baseUrl}${asset}`, { 'accept-encoding': accept });
+    const answer = await raw(`${suite.platform.baseUrl}${asset}`, { 'accept-encoding': accept });
     expect(answer.headers['content-encoding']).toBe(encoding);
     expect(answer.headers.vary).toMatch(/Accept-Encoding/);
     expect(answer.body.length).toBeLessThan(plain.length / 2);
     expect(decode(answer.body).equals(plain)).toBe(true);
   }
-  expect((await raw(`${platform.baseUrl}${asset}`, { 'accept-encoding': 'identity' })).headers['content-encoding']).toBeUndefined();
-  expect((await fetch(`${platform.baseUrl}${asset}.br`)).status).toBe(404);
+  expect((await raw(`${suite.platform.baseUrl}${asset}`, { 'accept-encoding': 'identity' })).headers['content-encoding']).toBeUndefined();
+  expect((await fetch(`${suite.platform.baseUrl}${asset}.br`)).status).toBe(404);
   // A missing asset is a 404, not the app; so is an unknown API path (in the API's error shape).
-  expect((await fetch(`${platform.baseUrl}/assets/nope-123.js`)).status).toBe(404);
-  const api = await fetch(`${platform.baseUrl}/api/v1/no-such-route`);
+  expect((await fetch(`${suite.platform.baseUrl}/assets/nope-123.js`)).status).toBe(404);
+  const api = await fetch(`${suite.platform.baseUrl}/api/v1/no-such-route`);
   expect(api.status).toBe(404);
   expect(await api.json()).toMatchObject({ error: { code: 'ROUTE_NOT_FOUND' } });
   // The API and its documentation are still the gateway's.
-  expect((await fetch(`${platform.baseUrl}/docs/json`)).status).toBe(200);
-  expect((await fetch(`${platform.baseUrl}/healthz`)).status).toBe(200);
+  expect((await fetch(`${suite.platform.baseUrl}/docs/json`)).status).toBe(200);
+  expect((await fetch(`${suite.platform.baseUrl}/healthz`)).status).toBe(200);
 });

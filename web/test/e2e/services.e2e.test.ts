@@ -7,11 +7,10 @@
  * both widths.
  */
 import { bearer, waitFor } from '@repo/testbed';
-import type { Browser, Page } from 'playwright-core';
-import { tokenSecret, type Platform } from '../../../gateway/test/support';
-import { launch, openPage, problemsOf, Report, widths, type Watched, type Width } from './browser';
-import { castPeople, get, type Cast, type Person } from './people';
-import { startPortal } from './portal';
+import { tokenSecret } from '../../../gateway/test/support';
+import { problemsOf, widths, type Width } from './browser';
+import { get } from './people';
+import { browserSuite, consoleServices } from './suite';
 
 jest.setTimeout(150_000);
 
@@ -25,70 +24,32 @@ const feedbackStart = new Date('2026-09-07T09:00:00+08:00').getTime();
 const testStart = Date.now();
 const feedbackNow = () => new Date(feedbackStart + (Date.now() - testStart));
 
-let platform: Platform;
-let browser: Browser;
-let cast: Cast;
-const report = new Report('services');
-const open: Watched[] = [];
 let cityAdmin: Record<string, string>;
 let inspectorToken: Record<string, string>;
-
-beforeAll(async () => {
-  [platform, browser] = await Promise.all([
-    startPortal({ only: ['member', 'feedback', 'learning', 'supervision'], appOptions: { feedback: { clock: feedbackNow } } }),
-    launch(),
-  ]);
-  cast = await castPeople(platform);
-  cityAdmin = bearer({ userId: cast.editor.id, roles: ['orgAdmin'], orgPath: cast.city.path }, tokenSecret);
-  inspectorToken = bearer({ userId: cast.inspector.id, roles: ['inspector'], orgPath: cast.province.path }, tokenSecret);
-  // The other services learn the tree and the member's account from the member service's events.
-  await waitFor(
-    async () => {
-      const answer = await fetch(`${platform.baseUrl}/api/v1/message-recipients?parentId=${cast.province.id}`);
-      return answer.ok && ((await answer.json()) as { organizations: { id: string }[] }).organizations.some((o) => o.id === cast.city.id);
-    },
-    { timeoutMs: 30_000, what: 'the tree in the feedback service' },
-  );
-  await waitFor(
-    async () =>
-      (await get<{ userId: string }>(platform, `/learners/${cast.member.memberId}`).catch(() => ({ userId: '' }))).userId ===
-      cast.member.id,
-    { timeoutMs: 30_000, what: "the member's learner record linked to their account" },
-  );
-}, 120_000);
-
-afterAll(async () => {
-  for (const watched of open) await watched.context.close();
-  await browser?.close();
-  await platform?.stop();
+const suite = browserSuite('services', {
+  services: consoleServices,
+  appOptions: { feedback: { clock: feedbackNow } },
+  people: true,
+  ready: async ({ platform, cast }) => {
+    cityAdmin = bearer({ userId: cast.editor.id, roles: ['orgAdmin'], orgPath: cast.city.path }, tokenSecret);
+    inspectorToken = bearer({ userId: cast.inspector.id, roles: ['inspector'], orgPath: cast.province.path }, tokenSecret);
+    // The other services learn the tree and the member's account from the member service's events.
+    await waitFor(
+      async () => {
+        const answer = await fetch(`${platform.baseUrl}/api/v1/message-recipients?parentId=${cast.province.id}`);
+        return answer.ok && ((await answer.json()) as { organizations: { id: string }[] }).organizations.some((o) => o.id === cast.city.id);
+      },
+      { timeoutMs: 30_000, what: 'the tree in the feedback service' },
+    );
+    await waitFor(
+      async () =>
+        (await get<{ userId: string }>(platform, `/learners/${cast.member.memberId}`).catch(() => ({ userId: '' }))).userId ===
+        cast.member.id,
+      { timeoutMs: 30_000, what: "the member's learner record linked to their account" },
+    );
+  },
 });
-
-async function page(width: Width = 'phone'): Promise<Watched> {
-  const watched = await openPage(browser, platform.baseUrl, width);
-  open.push(watched);
-  return watched;
-}
-
-async function signIn(tab: Page, person: Person, landing: RegExp): Promise<void> {
-  await tab.goto('/login');
-  await tab.getByLabel('用户名').fill(person.userName);
-  await tab.getByLabel('密码').fill(person.password);
-  await tab.getByRole('button', { name: '登录' }).click();
-  await tab.waitForURL(landing);
-  await tab.locator('main h1').waitFor();
-}
-
-/** A REST call with a signed token; the answer, or a thrown error naming the call. */
-async function rest<T = { id: string }>(path: string, who: Record<string, string>, body?: unknown, method = 'POST'): Promise<T> {
-  const response = await fetch(`${platform.baseUrl}/api/v1${path}`, {
-    method,
-    headers: { ...who, 'content-type': 'application/json' },
-    body: JSON.stringify(body ?? {}),
-  });
-  const answer = (await response.json()) as T;
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(answer)}`);
-  return answer;
-}
+const { report, page, signIn, rest } = suite;
 
 const subject = '滨江路小区门口积水';
 
@@ -100,8 +61,8 @@ test('a citizen writes a message, staff accept and answer it in the console, the
   await citizen.page.getByRole('heading', { level: 1, name: '我要留言' }).waitFor();
   await citizen.page.getByLabel('留言类型').selectOption({ label: '投诉' });
   await citizen.page.getByLabel('所属领域').selectOption({ index: 0 });
-  await citizen.page.getByLabel('受理单位').selectOption({ label: cast.province.name });
-  await citizen.page.getByLabel('下级单位（可选）').selectOption({ label: cast.city.name });
+  await citizen.page.getByLabel('受理单位').selectOption({ label: suite.cast.province.name });
+  await citizen.page.getByLabel('下级单位（可选）').selectOption({ label: suite.cast.city.name });
   await citizen.page.getByLabel('标题').fill(subject);
   // What people write is shown as text: markup in it is never run.
   await citizen.page
@@ -119,7 +80,7 @@ test('a citizen writes a message, staff accept and answer it in the console, the
   // The city's administrator accepts it and replies, at a desk.
   const staff = await page('desktop');
   await staff.context.clock.install({ time: feedbackNow() });
-  await signIn(staff.page, cast.editor, /\/console\/dashboard$/);
+  await signIn(staff.page, suite.cast.editor, /\/console\/dashboard$/);
   await staff.page.getByRole('link', { name: '留言办理' }).click();
   const row = staff.page.locator('.el-table__row', { hasText: subject });
   await row.waitFor();
@@ -181,7 +142,7 @@ test('a member enrols in a course, finishes its unit and sees their class hours'
   await rest(`/courses/${course.id}/publish`, cityAdmin);
 
   const member = await page('phone');
-  await signIn(member.page, cast.member, /\/me$/);
+  await signIn(member.page, suite.cast.member, /\/me$/);
   await member.page.getByRole('link', { name: /我的课程/ }).click();
   await member.page.getByRole('heading', { level: 3, name: title }).waitFor();
   expect(await report.capture(member.page, 'my-courses-enrol', 'phone')).toEqual([]);
@@ -232,7 +193,7 @@ test('a member takes an exam: the countdown runs to the paper deadline the serve
   await rest(`/exams/${exam.id}/publish`, cityAdmin);
 
   const member = await page('phone');
-  await signIn(member.page, cast.member, /\/me$/);
+  await signIn(member.page, suite.cast.member, /\/me$/);
   await member.page.goto(`/me/exams/${exam.id}`);
   await member.page.getByRole('heading', { level: 1, name: '党章党规知识测试' }).waitFor();
   await member.page.getByRole('button', { name: '开始考试' }).click();
@@ -261,19 +222,19 @@ test('published notices and power lists, and every new page passes axe at both w
   const decidedAt = `${month}-15`;
   const found = await rest('/cases', inspectorToken, {
     number: `临纪案〔${month.slice(0, 4)}〕${Math.random().toString(36).slice(2, 6)}号`,
-    organizationId: cast.branch.id,
+    organizationId: suite.cast.branch.id,
     category: 'banqueting',
     summary: '违规接受管理服务对象宴请',
     foundAt: `${month}-02`,
     persons: [{ name: '孙某', post: '临江市教育局某科科长', level: 'townshipAndBelow' }],
   });
   await rest<{ revision: number }>(`/cases/${found.id}/decision`, inspectorToken, { decidedAt, decisions: [{ partySanction: 'warning' }] });
-  const notice = await rest('/notices', inspectorToken, { kind: 'monthly', organizationId: cast.city.id, month });
-  const otherInspector = bearer({ userId: 'web-test-inspector-2', roles: ['inspector'], orgPath: cast.province.path }, tokenSecret);
+  const notice = await rest('/notices', inspectorToken, { kind: 'monthly', organizationId: suite.cast.city.id, month });
+  const otherInspector = bearer({ userId: 'web-test-inspector-2', roles: ['inspector'], orgPath: suite.cast.province.path }, tokenSecret);
   await rest(`/notices/${notice.id}/review`, otherInspector, { note: '核对无误' });
   await rest(`/notices/${notice.id}/publish`, inspectorToken);
   const item = await rest('/power-items', cityAdmin, {
-    organizationId: cast.branch.id,
+    organizationId: suite.cast.branch.id,
     post: '党支部书记',
     content: {
       name: '发展党员',
@@ -325,7 +286,7 @@ test('published notices and power lists, and every new page passes axe at both w
       });
     }
     const member = await page(width);
-    await signIn(member.page, cast.member, /\/me$/);
+    await signIn(member.page, suite.cast.member, /\/me$/);
     for (const p of memberPages) {
       await member.page.goto(p.path);
       await member.page.getByRole('heading', { level: 1, name: p.heading }).waitFor();
@@ -337,7 +298,7 @@ test('published notices and power lists, and every new page passes axe at both w
       });
     }
     const inspector = await page(width);
-    await signIn(inspector.page, cast.inspector, /\/console\/dashboard$/);
+    await signIn(inspector.page, suite.cast.inspector, /\/console\/dashboard$/);
     // The dashboard's cards from every service, none refused or failed.
     for (const heading of [/^三会一课/, '党费欠缴', /^学时达标/, /^留言办理（/, '预警']) {
       await inspector.page.getByRole('heading', { level: 2, name: heading }).waitFor();

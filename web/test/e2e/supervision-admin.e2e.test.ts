@@ -1,34 +1,19 @@
 /**
- * Discipline cases in the console, in headless Chromium against the real platform (member and
- * supervision services): an inspector records a case and its decision, drafts a typical-cases
+ * Discipline cases in the console, in headless Chromium against the real platform (member,
+ * supervision and the other services the dashboard reads): an inspector records a case and its decision, drafts a typical-cases
  * notice of it, another inspector reviews it, it is published and anyone reads it; the pages
  * and dialogs pass axe.
  */
 import { bearer } from '@repo/testbed';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { tokenSecret, type Platform } from '../../../gateway/test/support';
-import { eventually, launch, openPage, problemsOf, Report, type Watched } from './browser';
-import { castPeople, type Cast } from './people';
-import { startPortal } from './portal';
+import type { Locator, Page } from 'playwright-core';
+import { tokenSecret } from '../../../gateway/test/support';
+import { eventually, problemsOf } from './browser';
+import { browserSuite, consoleServices } from './suite';
 
 jest.setTimeout(150_000);
 
-let platform: Platform;
-let browser: Browser;
-let cast: Cast;
-const report = new Report('supervision-admin');
-const open: Watched[] = [];
-
-beforeAll(async () => {
-  [platform, browser] = await Promise.all([startPortal({ only: ['member', 'supervision'] }), launch()]);
-  cast = await castPeople(platform);
-}, 120_000);
-
-afterAll(async () => {
-  for (const watched of open) await watched.context.close();
-  await browser?.close();
-  await platform?.stop();
-});
+const suite = browserSuite('supervision-admin', { services: consoleServices, people: true });
+const { report, rest, staffPage } = suite;
 
 async function pick(tab: Page, scope: ReturnType<Page['locator']>, label: string, option: string | RegExp): Promise<void> {
   await scope.locator('.el-select', { has: tab.getByLabel(label, { exact: true }) }).click();
@@ -41,14 +26,8 @@ async function date(scope: ReturnType<Page['locator']>, label: string, value: st
 }
 
 test('an inspector records a case and its decision, and a typical-cases notice of it goes out after another review', async () => {
-  const watched = await openPage(browser, platform.baseUrl, 'desktop');
-  open.push(watched);
+  const watched = await staffPage(suite.cast.inspector, 'desktop');
   const tab = watched.page;
-  await tab.goto('/login');
-  await tab.getByLabel('用户名').fill(cast.inspector.userName);
-  await tab.getByLabel('密码').fill(cast.inspector.password);
-  await tab.getByRole('button', { name: '登录' }).click();
-  await tab.waitForURL(/\/console\/dashboard$/);
   await tab.goto('/console/supervision');
   await tab.getByRole('tab', { name: '案件' }).click();
   await tab.getByRole('button', { name: '记录案件' }).click();
@@ -56,7 +35,7 @@ test('an inspector records a case and its decision, and a typical-cases notice o
   const number = `临纪案〔2026〕${Math.random().toString(36).slice(2, 6)}号`;
   await record.getByLabel('案件编号').fill(number);
   await date(record, '发现日期', '2026-11-02');
-  await pick(tab, record, '发生单位', cast.branch.name);
+  await pick(tab, record, '发生单位', suite.cast.branch.name);
   await pick(tab, record, '问题类型', '违规吃喝');
   await record.getByLabel('问题摘要（通报中使用）').fill('孙某违规接受管理服务对象宴请，并由对方支付费用。');
   await record.getByLabel('姓名').fill('孙某');
@@ -80,7 +59,7 @@ test('an inspector records a case and its decision, and a typical-cases notice o
   await tab.getByRole('tab', { name: '通报' }).click();
   await tab.getByRole('button', { name: '起草典型问题通报' }).click();
   const draft = tab.getByRole('dialog', { name: '起草典型问题通报' });
-  await pick(tab, draft, '通报范围', cast.city.name);
+  await pick(tab, draft, '通报范围', suite.cast.city.name);
   await pick(tab, draft, '通报的案件', new RegExp(number.replace(/[〔〕]/g, '.')));
   await draft.getByRole('heading').click(); // closes the multiple select's list
   await draft.getByLabel('标题（可选，不填自动生成）').fill('关于违规吃喝典型问题的通报');
@@ -96,13 +75,13 @@ test('an inspector records a case and its decision, and a typical-cases notice o
   await noticeRow.getByRole('button', { name: '审核通过：关于违规吃喝典型问题的通报' }).click();
   await tab.locator('.el-message', { hasText: '不能审核自己起草的通报' }).waitFor();
   const notices = (await (
-    await fetch(`${platform.baseUrl}/api/v1/notices?size=10`, {
-      headers: bearer({ userId: cast.inspector.id, roles: ['inspector'], orgPath: cast.province.path }, tokenSecret),
+    await fetch(`${suite.platform.baseUrl}/api/v1/notices?size=10`, {
+      headers: bearer({ userId: suite.cast.inspector.id, roles: ['inspector'], orgPath: suite.cast.province.path }, tokenSecret),
     })
   ).json()) as { items: { id: string; title: string }[] };
   const notice = notices.items.find((n) => n.title === '关于违规吃喝典型问题的通报')!;
-  const other = bearer({ userId: 'web-test-inspector-2', roles: ['inspector'], orgPath: cast.province.path }, tokenSecret);
-  const reviewed = await fetch(`${platform.baseUrl}/api/v1/notices/${notice.id}/review`, {
+  const other = bearer({ userId: 'web-test-inspector-2', roles: ['inspector'], orgPath: suite.cast.province.path }, tokenSecret);
+  const reviewed = await fetch(`${suite.platform.baseUrl}/api/v1/notices/${notice.id}/review`, {
     method: 'POST',
     headers: { ...other, 'content-type': 'application/json' },
     body: JSON.stringify({ note: '核对无误' }),
@@ -122,21 +101,15 @@ test('an inspector records a case and its decision, and a typical-cases notice o
 });
 
 test('an administrator drafts and publishes a power list item and records its execution; a step by another actor is flagged', async () => {
-  const watched = await openPage(browser, platform.baseUrl, 'desktop');
-  open.push(watched);
+  const watched = await staffPage(suite.cast.editor, 'desktop');
   const tab = watched.page;
-  await tab.goto('/login');
-  await tab.getByLabel('用户名').fill(cast.editor.userName);
-  await tab.getByLabel('密码').fill(cast.editor.password);
-  await tab.getByRole('button', { name: '登录' }).click();
-  await tab.waitForURL(/\/console\/dashboard$/);
   await tab.getByRole('link', { name: '监督执纪' }).click();
   await tab.getByRole('navigation', { name: '监督执纪分栏' }).getByRole('link', { name: '权力清单管理' }).click();
   await tab.getByRole('heading', { level: 1, name: '权力清单管理' }).waitFor();
 
   await tab.getByRole('button', { name: '起草权力事项' }).click();
   const draft = tab.getByRole('dialog', { name: '起草权力事项' });
-  await pick(tab, draft, '所属组织', new RegExp(`^${cast.branch.name}`));
+  await pick(tab, draft, '所属组织', new RegExp(`^${suite.cast.branch.name}`));
   await draft.getByLabel('岗位（可选）').fill('党支部书记');
   await draft.getByLabel('事项名称').fill('发展党员');
   await draft.getByLabel('实施责任主体').fill('党支部');
@@ -194,15 +167,79 @@ test('an administrator drafts and publishes a power list item and records its ex
   expect(await problemsOf(watched)).toEqual([]);
 });
 
-test('the supervision console pages pass axe at phone width', async () => {
-  const watched = await openPage(browser, platform.baseUrl, 'phone');
-  open.push(watched);
+test('a published power list item gets a new version: drafted from the one in force, changed, published in its place', async () => {
+  const cityAdmin = bearer({ userId: suite.cast.editor.id, roles: ['orgAdmin'], orgPath: suite.cast.city.path }, tokenSecret);
+
+  type Item = { id: string; version: number; status: string; content: { process: { name: string; timeLimitDays: number }[] } };
+  const name = '村级重大事项决策';
+  const created = await rest<Item>('/power-items', cityAdmin, {
+    organizationId: suite.cast.branch.id,
+    content: {
+      name,
+      kind: 'publicPower',
+      responsibleBody: '村党组织、村民委员会',
+      basis: [{ document: '《中华人民共和国村民委员会组织法》', article: '第二十四条' }],
+      process: [
+        { name: '村党组织提议', actor: '村党组织', timeLimitDays: 5 },
+        { name: '村民代表会议决议', actor: '村民代表会议', timeLimitDays: 10 },
+      ],
+      publicity: { content: '决议事项及实施结果', channel: '村务公开栏', timing: '决议后5个工作日内' },
+      accountability: '未按程序决策的，追究相关人员责任',
+    },
+  });
+  await rest(`/power-items/${created.id}/publish`, cityAdmin, {});
+
+  const watched = await staffPage(suite.cast.editor, 'desktop');
   const tab = watched.page;
-  await tab.goto('/login');
-  await tab.getByLabel('用户名').fill(cast.editor.userName);
-  await tab.getByLabel('密码').fill(cast.editor.password);
-  await tab.getByRole('button', { name: '登录' }).click();
-  await tab.waitForURL(/\/console\/dashboard$/);
+  await tab.goto('/console/supervision/power');
+  const item = tab.locator('.items .el-table__row', { hasText: name });
+  await expect(item.innerText()).resolves.toContain('第 1 版 · 已公布');
+
+  await item.getByRole('button', { name: `新版本：${name}` }).click();
+  await tab.locator('.el-message', { hasText: `已建立第 2 版草稿：${name}` }).waitFor();
+  let dialog = tab.getByRole('dialog', { name: `修改第 2 版草稿：${name}` });
+  await expect(dialog.getByLabel('事项名称').inputValue()).resolves.toBe(name);
+  await expect(dialog.innerText()).resolves.toContain('第 1 版在新版本公布前继续有效');
+  await dialog.locator('#pi-limit-0').fill('3');
+  await dialog.getByRole('button', { name: '添加步骤' }).click();
+  await dialog.getByLabel('第 3 步').fill('决议公开并接受监督');
+  await dialog.getByLabel('办理主体').nth(2).fill('村务监督委员会');
+  await dialog.getByLabel('责任追究').fill('未按程序决策或未公开的，依规依纪追究相关人员责任');
+  expect(await report.capture(tab, 'power-new-version', 'desktop')).toEqual([]);
+  await dialog.getByRole('button', { name: '保存草稿' }).click();
+  await tab.locator('.el-message', { hasText: `已修改第 2 版草稿：${name}` }).waitFor();
+  await eventually(async () => expect(await item.innerText()).toMatch(/第 1 版 · 已公布[\s\S]*第 2 版草稿待公布/));
+  // Until it is published the public still reads version 1.
+  const inForce = await rest<Item>(`/power-items/${created.id}`, {}, undefined, 'GET');
+  expect(inForce).toMatchObject({ version: 1, status: 'published' });
+  expect(inForce.content.process).toHaveLength(2);
+
+  // The draft opens again as saved.
+  await item.getByRole('button', { name: `修改草稿：${name}` }).click();
+  dialog = tab.getByRole('dialog', { name: `修改第 2 版草稿：${name}` });
+  await expect(dialog.getByLabel('第 3 步').inputValue()).resolves.toBe('决议公开并接受监督');
+  await dialog.getByRole('button', { name: '取消' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+
+  await item.getByRole('button', { name: `公布新版本：${name}` }).click();
+  await tab.locator('.el-message', { hasText: `已公布第 2 版：${name}` }).waitFor();
+  await eventually(async () => expect(await item.innerText()).toContain('第 2 版 · 已公布'));
+  await expect(item.innerText()).resolves.toContain('村党组织提议 → 村民代表会议决议 → 决议公开并接受监督');
+  expect(await report.capture(tab, 'power-versions', 'desktop')).toEqual([]);
+  const published = await rest<Item>(`/power-items/${created.id}`, {}, undefined, 'GET');
+  expect(published).toMatchObject({ version: 2, status: 'published' });
+  expect(published.content.process.map((s) => s.timeLimitDays)).toEqual([3, 10, 5]);
+  await expect(rest<Item>(`/power-items/${created.id}/versions/1`, {}, undefined, 'GET')).resolves.toMatchObject({ status: 'superseded' });
+
+  await item.getByRole('link', { name: '公开页' }).click();
+  await tab.getByRole('heading', { level: 1, name }).waitFor();
+  await tab.getByText('决议公开并接受监督').first().waitFor();
+  expect(await problemsOf(watched)).toEqual([]);
+});
+
+test('the supervision console pages pass axe at phone width', async () => {
+  const watched = await staffPage(suite.cast.editor, 'phone');
+  const tab = watched.page;
   await tab.goto('/console/supervision/power');
   await tab.locator('.executions .el-table__row').first().waitFor();
   expect(await report.capture(tab, 'power-lists-admin', 'phone')).toEqual([]);
