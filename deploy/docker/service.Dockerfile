@@ -48,6 +48,9 @@ COPY --from=manifests /out/ ./
 RUN --mount=type=cache,target=/root/.npm npm ci
 COPY . .
 RUN --mount=type=cache,target=/app/.turbo/cache npx turbo run build --filter="${WORKSPACE}..."
+# The gateway serves the portal's built pages (it looks for them at ../../web/dist from its dist/).
+RUN --mount=type=cache,target=/app/.turbo/cache \
+    if [ "${SERVICE}" = gateway ]; then npx turbo run build --filter=@repo/web; fi
 # Collect what runs: package.json comes from the prod-deps stage; here dist/ of the workspace and
 # of every workspace it needs in production (npm ls --omit=dev; test helpers such as @repo/testbed
 # stay out), plus the service's runtime assets.
@@ -64,6 +67,10 @@ RUN set -eu; \
       done; \
     done; \
     test -f "/out/${SERVICE}/dist/main.js" || { echo "no ${SERVICE}/dist/main.js after the build" >&2; exit 1; }; \
+    if [ "${SERVICE}" = gateway ]; then \
+      test -f web/dist/index.html || { echo "no web/dist/index.html after the portal's build" >&2; exit 1; }; \
+      mkdir -p /out/web && cp -R web/dist /out/web/; \
+    fi; \
     echo "runtime workspaces:" $dirs
 
 # ---------------------------------------------------------------------------------------------
