@@ -89,6 +89,9 @@ export async function openPage(
     isMobile: width === 'phone',
     hasTouch: width === 'phone',
     locale: 'zh-CN',
+    // The theme honours reduced motion (no fades): a toast is either shown or gone, never the
+    // half-faded state axe would measure mid-transition.
+    reducedMotion: 'reduce',
   });
   // Injected by the browser before any page script (not subject to the page's CSP).
   await context.addInitScript(() => {

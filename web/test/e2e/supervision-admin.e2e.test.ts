@@ -53,7 +53,8 @@ test('an inspector records a case and its decision, and a typical-cases notice o
   expect(await report.capture(tab, 'case-decision', 'desktop')).toEqual([]);
   await decide.getByRole('button', { name: '保存决定' }).click();
   await tab.locator('.el-message', { hasText: `已记录处理决定：${number}` }).waitFor();
-  await expect(row.innerText()).resolves.toMatch(/已处理[\s\S]*孙某：党内警告/);
+  // The toast comes with the answer; the list is read again after it.
+  await eventually(async () => expect(await row.innerText()).toMatch(/已处理[\s\S]*孙某：党内警告/));
   expect(await report.capture(tab, 'cases', 'desktop')).toEqual([]);
 
   await tab.getByRole('tab', { name: '通报' }).click();
