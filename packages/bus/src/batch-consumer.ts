@@ -11,9 +11,9 @@
  */
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { Logger } from '@repo/logging';
-import { AckPolicy, DeliverPolicy, headers as natsHeaders, JSONCodec, nanos, type JsMsg } from 'nats';
-import { isNotFound, type Bus } from './connection';
-import { consumerInstruments, startConsumerSpan } from './consumer';
+import { headers as natsHeaders, JSONCodec, type JsMsg } from 'nats';
+import type { Bus } from './connection';
+import { consumerInstruments, ensureDurable, startConsumerSpan } from './consumer';
 import { isEnvelope, type EventEnvelope } from './envelope';
 
 const codec = JSONCodec<unknown>();
@@ -76,23 +76,13 @@ export class BatchConsumer<T = unknown> {
   /** Creates or updates the durable consumer; safe to call from every replica. */
   async ensure(): Promise<void> {
     const { bus, domain, durable, filterType, ackWaitMs = 60_000, maxAckPending = 10_000 } = this.options;
-    const stream = bus.names.stream(domain);
-    const config = {
-      durable_name: durable,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-      filter_subject: filterType ? bus.names.subject(filterType) : bus.names.domainSubjects(domain),
-      max_deliver: this.maxDeliver,
-      ack_wait: nanos(ackWaitMs),
-      max_ack_pending: maxAckPending,
-    };
-    try {
-      await bus.jsm.consumers.info(stream, durable);
-      await bus.jsm.consumers.update(stream, durable, config);
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-      await bus.jsm.consumers.add(stream, config);
-    }
+    await ensureDurable(bus, domain, {
+      durable,
+      filterSubject: filterType ? bus.names.subject(filterType) : bus.names.domainSubjects(domain),
+      maxDeliver: this.maxDeliver,
+      ackWaitMs,
+      maxAckPending,
+    });
   }
 
   async start(): Promise<void> {

@@ -94,6 +94,36 @@ export interface ConsumerOptions<T> {
   idempotent?: boolean;
 }
 
+/** What a durable pull consumer is made with (one event at a time or in batches alike). */
+export interface DurableSettings {
+  durable: string;
+  filterSubject: string;
+  maxDeliver: number;
+  ackWaitMs: number;
+  maxAckPending: number;
+}
+
+/** Creates or updates a durable pull consumer on `domain`'s stream; safe to call from every replica. */
+export async function ensureDurable(bus: Bus, domain: string, settings: DurableSettings): Promise<void> {
+  const stream = bus.names.stream(domain);
+  const config = {
+    durable_name: settings.durable,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    filter_subject: settings.filterSubject,
+    max_deliver: settings.maxDeliver,
+    ack_wait: nanos(settings.ackWaitMs),
+    max_ack_pending: settings.maxAckPending,
+  };
+  try {
+    await bus.jsm.consumers.info(stream, settings.durable);
+    await bus.jsm.consumers.update(stream, settings.durable, config);
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+    await bus.jsm.consumers.add(stream, config);
+  }
+}
+
 /** An idempotent durable pull consumer with bounded redelivery and a dead-letter subject. */
 export class DurableConsumer<T = unknown> {
   private stopped = true;
@@ -112,23 +142,13 @@ export class DurableConsumer<T = unknown> {
   /** Creates or updates the durable consumer; safe to call from every replica. */
   async ensure(): Promise<void> {
     const { bus, domain, durable, filterType, ackWaitMs = 30_000, maxAckPending = 1_000 } = this.options;
-    const stream = bus.names.stream(domain);
-    const config = {
-      durable_name: durable,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-      filter_subject: bus.names.subject(filterType),
-      max_deliver: this.maxDeliver,
-      ack_wait: nanos(ackWaitMs),
-      max_ack_pending: maxAckPending,
-    };
-    try {
-      await bus.jsm.consumers.info(stream, durable);
-      await bus.jsm.consumers.update(stream, durable, config);
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-      await bus.jsm.consumers.add(stream, config);
-    }
+    await ensureDurable(bus, domain, {
+      durable,
+      filterSubject: bus.names.subject(filterType),
+      maxDeliver: this.maxDeliver,
+      ackWaitMs,
+      maxAckPending,
+    });
   }
 
   async start(): Promise<void> {
