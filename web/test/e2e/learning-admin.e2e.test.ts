@@ -360,20 +360,11 @@ test('a training recorded for a cadre; a second of the same topic is refused as 
 });
 
 test('the question banks and grading pages pass axe at phone and desktop widths', async () => {
-  for (const width of ['phone', 'desktop'] as const) {
-    const staff = await staffPage(suite.cast.editor, width);
-    for (const [name, path, heading] of [
-      ['learning', '/console/learning', '学习培训管理'],
-      ['enrolments', '/console/learning/enrolments', '报名管理'],
-      ['banks', '/console/learning/banks', '题库'],
-      ['grading', '/console/learning/grading', '阅卷'],
-      ['trainings', '/console/learning/trainings', '干部培训档案'],
-    ] as const) {
-      await staff.goto(path);
-      await staff.getByRole('heading', { level: 1, name: heading }).waitFor();
-      await staff.waitForLoadState('networkidle');
-      expect({ name, width, findings: await report.capture(staff, `${name}-all`, width) }).toEqual({ name, width, findings: [] });
-    }
-    expect(await problemsOf(open[open.length - 1]!)).toEqual([]);
-  }
+  await suite.axeAtBothWidths(suite.cast.editor, [
+    ['learning', '/console/learning', '学习培训管理'],
+    ['enrolments', '/console/learning/enrolments', '报名管理'],
+    ['banks', '/console/learning/banks', '题库'],
+    ['grading', '/console/learning/grading', '阅卷'],
+    ['trainings', '/console/learning/trainings', '干部培训档案'],
+  ]);
 });

@@ -141,11 +141,11 @@ test('study points: off until an organisation turns them on, shown as its statis
   await admin.getByRole('note', { name: '积分说明' }).getByText('学习积分默认关闭。').waitFor();
   await pickIn(admin, admin.locator('main'), 'points-org', suite.cast.city.name);
   const state = admin.getByRole('status').filter({ hasText: '积分：' });
-  await state.getByText('未开启').waitFor();
+  await state.getByText('未开启', { exact: true }).waitFor();
   await state.getByText('本组织及上级组织均未开启，党员学习不计积分').waitFor();
   await admin.getByRole('button', { name: `为${suite.cast.city.name}开启积分` }).click();
   await admin.locator('.el-message', { hasText: `${suite.cast.city.name}已开启学习积分` }).waitFor();
-  await state.getByText('已开启').waitFor();
+  await state.getByText('已开启', { exact: true }).waitFor();
   await state.getByText(`${thisYear} 年：参与 0 人，合计 0 分（含下级组织）`).waitFor();
   await admin.getByRole('button', { name: `为${suite.cast.city.name}关闭积分` }).waitFor();
   const rules = admin.locator('.points-rules .el-table__row');
@@ -163,7 +163,7 @@ test('study points: off until an organisation turns them on, shown as its statis
   const reader = await staffPage(suite.cast.secretary);
   await reader.goto('/console/learning/points');
   await reader.getByRole('heading', { level: 1, name: '学习积分' }).waitFor();
-  await reader.getByRole('status').filter({ hasText: '积分：' }).getByText('已开启').waitFor();
+  await reader.getByRole('status').filter({ hasText: '积分：' }).getByText('已开启', { exact: true }).waitFor();
   await expect(reader.getByRole('button', { name: /开启积分|关闭积分|保存新版本/ }).count()).resolves.toBe(0);
   await reader.goto('/console/learning/conversion-tables');
   await reader.getByText('新增折算表须由超级管理员办理。').waitFor();
@@ -216,7 +216,7 @@ test("a secretary records who attended an offline session's days; the enrolment'
 
   // The second day, a half day: only one of them was there.
   await pickIn(organiser, attendance, 'attend-day', `${today} 半天`);
-  await attendance.getByRole('checkbox', { name: own!.name }).check({ force: true });
+  await attendance.locator('.el-checkbox', { hasText: own!.name }).click();
   expect(await report.capture(organiser, 'attendance', 'desktop')).toEqual([]);
   await attendance.getByRole('button', { name: '登记考勤（1 人）' }).click();
   await organiser.locator('.el-message', { hasText: `已登记 ${today} 考勤：1 人` }).waitFor();
@@ -234,18 +234,9 @@ test("a secretary records who attended an offline session's days; the enrolment'
 });
 
 test('the rule pages pass axe at phone and desktop widths', async () => {
-  for (const width of ['phone', 'desktop'] as const) {
-    const staff = await staffPage(administrator, width);
-    for (const [name, path, heading] of [
-      ['conversion-tables', '/console/learning/conversion-tables', '学时折算表'],
-      ['requirement-sets', '/console/learning/requirement-sets', '学时要求'],
-      ['points', '/console/learning/points', '学习积分'],
-    ] as const) {
-      await staff.goto(path);
-      await staff.getByRole('heading', { level: 1, name: heading }).waitFor();
-      await staff.waitForLoadState('networkidle');
-      expect({ name, width, findings: await report.capture(staff, `${name}-all`, width) }).toEqual({ name, width, findings: [] });
-    }
-    expect(await problemsOf(open[open.length - 1]!)).toEqual([]);
-  }
+  await suite.axeAtBothWidths(administrator, [
+    ['conversion-tables', '/console/learning/conversion-tables', '学时折算表'],
+    ['requirement-sets', '/console/learning/requirement-sets', '学时要求'],
+    ['points', '/console/learning/points', '学习积分'],
+  ]);
 });
