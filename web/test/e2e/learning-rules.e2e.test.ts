@@ -214,14 +214,15 @@ test("a secretary records who attended an offline session's days; the enrolment'
   );
   await attendance.getByText(`${own!.name}（已登记）`).waitFor();
 
-  // The second day, a half day: only one of them was there.
+  // The second day, a half day: only one of them was there. Today's half day earns 4.25 by the
+  // table the first test put in force today, yesterday's full day 8 by the one in force then.
   await pickIn(organiser, attendance, 'attend-day', `${today} 半天`);
   await attendance.locator('.el-checkbox', { hasText: own!.name }).click();
   expect(await report.capture(organiser, 'attendance', 'desktop')).toEqual([]);
   await attendance.getByRole('button', { name: '登记考勤（1 人）' }).click();
   await organiser.locator('.el-message', { hasText: `已登记 ${today} 考勤：1 人` }).waitFor();
   await eventually(async () =>
-    expect(await ownRow.innerText()).toMatch(/1 \/ 1 单元[\s\S]*集中轮训：出勤 2 \/ 2 天[\s\S]*\b12\b[\s\S]*已完成/),
+    expect(await ownRow.innerText()).toMatch(/1 \/ 1 单元[\s\S]*集中轮训：出勤 2 \/ 2 天[\s\S]*12\.25[\s\S]*已完成/),
   );
   const otherRow = rows.filter({ hasText: other!.name });
   await expect(otherRow.innerText()).resolves.toMatch(/集中轮训：出勤 1 \/ 2 天[\s\S]*\b8\b[\s\S]*学习中/);
@@ -229,7 +230,7 @@ test("a secretary records who attended an offline session's days; the enrolment'
   expect(await report.capture(organiser, 'attendance-recorded', 'desktop')).toEqual([]);
   await expect(
     rest<{ status: string; hours: number }>(`/enrolments/${created.id}:${own!.id}`, secretary, undefined, 'GET'),
-  ).resolves.toMatchObject({ status: 'completed', hours: 12 });
+  ).resolves.toMatchObject({ status: 'completed', hours: 12.25 });
   expect(await problemsOf(open[open.length - 1]!)).toEqual([]);
 });
 
