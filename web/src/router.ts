@@ -211,6 +211,24 @@ const routes: RouteRecordRaw[] = [
         meta: { title: '干部培训档案' },
       },
       {
+        path: 'learning/conversion-tables',
+        name: 'console-conversion-tables',
+        component: () => import('./pages/console/ConversionTables.vue'),
+        meta: { title: '学时折算表' },
+      },
+      {
+        path: 'learning/requirement-sets',
+        name: 'console-requirement-sets',
+        component: () => import('./pages/console/RequirementSets.vue'),
+        meta: { title: '学时要求' },
+      },
+      {
+        path: 'learning/points',
+        name: 'console-points',
+        component: () => import('./pages/console/PointsPage.vue'),
+        meta: { title: '学习积分' },
+      },
+      {
         path: 'users',
         name: 'console-users',
         component: () => import('./pages/console/UsersPage.vue'),

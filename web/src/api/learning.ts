@@ -370,3 +370,97 @@ export interface HoursReport {
 
 export const hoursReport = (query: { organizationId?: string; year?: number; size?: number } = {}) =>
   api<HoursReport>('/learning/reports/hours', { query });
+
+/**
+ * The rule data with effective dates (GET/POST /learning/conversion-tables, /requirement-sets,
+ * /points-rules): every version is kept as it was added, oldest first.
+ */
+export interface RuleVersion {
+  version: string;
+  effectiveFrom: string;
+  createdBy: string;
+}
+
+/** How units earn class hours: online minute bands (longest first), the test bonus, offline days. */
+export interface ConversionTable extends RuleVersion {
+  onlineBands: { minMinutes: number; hours: number }[];
+  unitTestBonus: number;
+  offlineFullDay: number;
+  offlineHalfDay: number;
+  basis: string;
+}
+
+/** One requirement: whom it applies to, the hours needed in its window and what counts. */
+export interface RequirementRule {
+  code: string;
+  title: string;
+  basis: string;
+  audience: { stages: string[]; posts: string[]; cadreLevels: string[] };
+  windowYears: number;
+  minimum: number;
+  counts: string[];
+  minimumOfflineSessions: number;
+}
+
+/** The requirements assessing whole years from the 1 January it takes effect. */
+export interface RequirementSet extends RuleVersion {
+  rules: RequirementRule[];
+}
+
+export interface PointsRules extends RuleVersion {
+  rules: { action: string; points: number; dailyCap: number }[];
+  dailyMaximum: number;
+}
+
+/** Points of an organisation and everything below it: never a person's. */
+export interface PointsStatistics {
+  organizationId: string;
+  year: number;
+  enabled: boolean;
+  participants: number;
+  totalPoints: number;
+}
+
+export const pointsActionLabels: Record<string, string> = { unitCompleted: '完成一个学习单元', examPassed: '通过一次考试' };
+export const postLabels: Record<string, string> = { branchSecretary: '支部书记', branchCommitteeMember: '支委委员' };
+export const cadreLevelLabels: Record<string, string> = {
+  provincialMinisterial: '省部级',
+  departmentBureau: '厅局级',
+  countyDivision: '县处级',
+  townshipSection: '乡科级及以下',
+};
+export const hoursKindLabels: Record<string, string> = { online: '网络自学', offline: '集中培训' };
+export const dayPartLabels: Record<string, string> = { fullDay: '全天', halfDay: '半天' };
+
+type Draft<T extends RuleVersion> = Omit<T, 'createdBy'>;
+
+export const listConversionTables = () => api<{ items: ConversionTable[] }>('/learning/conversion-tables');
+export const addConversionTable = (body: Draft<ConversionTable>) =>
+  api<ConversionTable>('/learning/conversion-tables', { method: 'POST', body });
+export const listRequirementSets = () => api<{ items: RequirementSet[] }>('/learning/requirement-sets');
+export const addRequirementSet = (body: Draft<RequirementSet>) =>
+  api<RequirementSet>('/learning/requirement-sets', { method: 'POST', body });
+export const listPointsRules = () => api<{ items: PointsRules[] }>('/learning/points-rules');
+export const addPointsRules = (body: Draft<PointsRules>) => api<PointsRules>('/learning/points-rules', { method: 'POST', body });
+/** Points on or off for an organisation and the nodes below it that set nothing themselves. */
+export const setPointsSetting = (organizationId: string, enabled: boolean) =>
+  api<{ organizationId: string; enabled: boolean }>(`/organizations/${id(organizationId)}/points-setting`, {
+    method: 'PUT',
+    body: { enabled },
+  });
+export const pointsStatistics = (organizationId: string, year?: number) =>
+  api<PointsStatistics>(`/organizations/${id(organizationId)}/points`, { query: { year } });
+
+/** Who attended a day of an offline session (each must be enrolled); that day's hours are credited. */
+export const recordAttendance = (courseId: string, unitId: string, date: string, memberIds: string[]) =>
+  api<{ recorded: number; alreadyRecorded: number }>(`/courses/${id(courseId)}/units/${id(unitId)}/attendance`, {
+    method: 'POST',
+    body: { date, memberIds },
+  });
+
+/** The version in force on `date` (YYYY-MM-DD): the latest taking effect on or before it. */
+export function versionOn<T extends RuleVersion>(versions: readonly T[], date: string): T | undefined {
+  let found: T | undefined;
+  for (const v of versions) if (v.effectiveFrom <= date && (!found || v.effectiveFrom > found.effectiveFrom)) found = v;
+  return found;
+}

@@ -5,9 +5,10 @@
  * answer blind, which decides the paper; both pages pass axe at both widths.
  */
 import { bearer, waitFor } from '@repo/testbed';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { tokenSecret } from '../../../gateway/test/support';
 import { eventually, problemsOf, type Width } from './browser';
+import { datetime, itemOf, pickIn } from './forms';
 import { get, type Person } from './people';
 import { browserSuite, consoleServices } from './suite';
 
@@ -30,23 +31,6 @@ const suite = browserSuite('learning-admin', {
 const { report, open, rest } = suite;
 /** A console page signed in as a member of staff. */
 const staffPage = async (person: Person, width: Width = 'desktop'): Promise<Page> => (await suite.staffPage(person, width)).page;
-
-/** Chooses an option of the select whose input has this id (in its own list: another select's may still be fading). */
-async function pickIn(tab: Page, scope: Locator, id: string, option: string | RegExp): Promise<void> {
-  await scope.locator('.el-select', { has: tab.locator(`#${id}`) }).click();
-  const list = await tab.locator(`#${id}`).getAttribute('aria-controls');
-  await tab.locator(`[id="${list}"]`).getByRole('option', { name: option }).click();
-}
-
-/** A date and time typed into an Element Plus picker. */
-async function datetime(scope: Locator, label: string, value: string): Promise<void> {
-  await scope.getByLabel(label, { exact: true }).fill(value);
-  await scope.getByLabel(label, { exact: true }).press('Enter');
-}
-
-/** The form item holding the field of this label (where the service's problem with it shows). */
-const itemOf = (tab: Page, scope: Locator, label: string) =>
-  scope.locator('.el-form-item', { has: tab.locator('.el-form-item__label', { hasText: label }) });
 
 test('a question bank built in the console, an exam of it sat by a member, its short answer graded blind', async () => {
   const admin = await staffPage(suite.cast.editor);
@@ -376,20 +360,11 @@ test('a training recorded for a cadre; a second of the same topic is refused as 
 });
 
 test('the question banks and grading pages pass axe at phone and desktop widths', async () => {
-  for (const width of ['phone', 'desktop'] as const) {
-    const staff = await staffPage(suite.cast.editor, width);
-    for (const [name, path, heading] of [
-      ['learning', '/console/learning', '学习培训管理'],
-      ['enrolments', '/console/learning/enrolments', '报名管理'],
-      ['banks', '/console/learning/banks', '题库'],
-      ['grading', '/console/learning/grading', '阅卷'],
-      ['trainings', '/console/learning/trainings', '干部培训档案'],
-    ] as const) {
-      await staff.goto(path);
-      await staff.getByRole('heading', { level: 1, name: heading }).waitFor();
-      await staff.waitForLoadState('networkidle');
-      expect({ name, width, findings: await report.capture(staff, `${name}-all`, width) }).toEqual({ name, width, findings: [] });
-    }
-    expect(await problemsOf(open[open.length - 1]!)).toEqual([]);
-  }
+  await suite.axeAtBothWidths(suite.cast.editor, [
+    ['learning', '/console/learning', '学习培训管理'],
+    ['enrolments', '/console/learning/enrolments', '报名管理'],
+    ['banks', '/console/learning/banks', '题库'],
+    ['grading', '/console/learning/grading', '阅卷'],
+    ['trainings', '/console/learning/trainings', '干部培训档案'],
+  ]);
 });

@@ -6,7 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import type { Platform, PlatformOptions } from '../../../gateway/test/support';
-import { launch, openPage, Report, type Watched, type Width } from './browser';
+import { launch, openPage, problemsOf, Report, type Watched, type Width } from './browser';
 import { castPeople, type Cast, type Person } from './people';
 import { startPortal } from './portal';
 
@@ -41,6 +41,8 @@ export interface Suite {
   signIn(tab: Page, person: Person, landing: RegExp): Promise<void>;
   /** A fresh page signed in as a member of staff, on the console's dashboard. */
   staffPage(person: Person, width?: Width): Promise<Watched>;
+  /** Each page (name, path, its heading) opened by a member of staff at both widths: axe finds nothing serious, the page logs no problem. */
+  axeAtBothWidths(person: Person, pages: readonly (readonly [string, string, string])[]): Promise<void>;
   /** A REST call with these headers (a POST without a body sends `{}`); the answer, or an error naming the call. */
   rest<T = { id: string }>(path: string, who: Record<string, string>, body?: unknown, method?: string): Promise<T>;
 }
@@ -86,6 +88,18 @@ export function browserSuite(name: string, options: SuiteOptions): Suite {
       const watched = await suite.page(width);
       await suite.signIn(watched.page, person, /\/console\/dashboard$/);
       return watched;
+    },
+    async axeAtBothWidths(person, pages) {
+      for (const width of ['phone', 'desktop'] as const) {
+        const { page: staff } = await suite.staffPage(person, width);
+        for (const [name, path, heading] of pages) {
+          await staff.goto(path);
+          await staff.getByRole('heading', { level: 1, name: heading }).waitFor();
+          await staff.waitForLoadState('networkidle');
+          expect({ name, width, findings: await suite.report.capture(staff, `${name}-all`, width) }).toEqual({ name, width, findings: [] });
+        }
+        expect(await problemsOf(open[open.length - 1]!)).toEqual([]);
+      }
     },
     async rest<T>(path: string, who: Record<string, string>, body?: unknown, method = 'POST'): Promise<T> {
       const sent = body ?? (method === 'GET' ? undefined : {});
