@@ -347,6 +347,154 @@ describe('papers', () => {
   });
 });
 
+describe('changing a draft exam', () => {
+  /** A draft of one question of each type (12 points), as fixedExam's before publishing. */
+  const draftBody = () => ({
+    title: `党章知识测试-${randomUUID().slice(0, 6)}`,
+    fixedQuestions: Object.keys(questions).map((type) => ({ questionId: ids[type]![0], score: type === 'shortAnswer' ? 4 : 2 })),
+    durationMinutes: 30,
+    passMark: 8,
+    retakes: 1,
+  });
+  const updatedEvents = async (examId: string) => (await lp.events('learning.exam.updated')).filter((e) => e.subjectId === examId);
+
+  test('a draft changes the fields sent and keeps the others, at the revision read, with an event; a bad value is named', async () => {
+    const created = await lp.call('POST', '/api/v1/exams', staff.cityA, draftBody());
+    expect(created.body).toMatchObject({ status: 'draft', revision: 1, audience: { kind: 'allMembers', cadreLevels: [] } });
+    const exam = created.body;
+    const opensAt = new Date(Date.now() + 86_400_000).toISOString();
+    const patched = await lp.call('PATCH', `/api/v1/exams/${exam.id}`, staff.cityA, {
+      title: '党章知识测试（修订）',
+      passMark: 10,
+      durationMinutes: 45,
+      retakes: 2,
+      opensAt,
+      fixedQuestions: [
+        { questionId: ids.singleChoice![0], score: 6 },
+        { questionId: ids.trueFalse![0], score: 6 },
+      ],
+      audience: { kind: 'cadres', cadreLevels: ['countyDivision'] },
+      expectedRevision: 1,
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({
+      title: '党章知识测试（修订）',
+      passMark: 10,
+      durationMinutes: 45,
+      retakes: 2,
+      totalScore: 12,
+      audience: { kind: 'cadres', cadreLevels: ['countyDivision'] },
+      status: 'draft',
+      revision: 2,
+      minSecondsPerQuestion: 0,
+      closesAt: '',
+    });
+    expect(Date.parse(patched.body.opensAt)).toBe(Date.parse(opensAt));
+    expect(patched.body.fixedQuestions).toHaveLength(2);
+    // Fields left out keep their values; '' clears the window.
+    const cleared = await lp.call('PATCH', `/api/v1/exams/${exam.id}`, staff.cityA, { opensAt: '', expectedRevision: 2 });
+    expect(cleared.body).toMatchObject({ opensAt: '', title: '党章知识测试（修订）', passMark: 10, revision: 3 });
+    expect((await lp.call('GET', `/api/v1/exams/${exam.id}`, staff.cityA)).body).toMatchObject({ revision: 3, durationMinutes: 45 });
+    const events = await waitFor(async () => ((await updatedEvents(exam.id)).length === 2 ? updatedEvents(exam.id) : undefined), {
+      what: 'the updated events',
+    });
+    expect(events.map((e) => e.data.changed)).toEqual(
+      expect.arrayContaining([
+        expect.arrayContaining(['title', 'passMark', 'durationMinutes', 'retakes', 'opensAt', 'fixedQuestions', 'audience']),
+        ['opensAt'],
+      ]),
+    );
+    expect(events[0]).toMatchObject({ actor: 'org-ca', orgPath: tree.cityA });
+
+    // Someone changed it since revision 2 was read.
+    const stale = await lp.call('PATCH', `/api/v1/exams/${exam.id}`, staff.cityA, { title: '旧的标题', expectedRevision: 2 });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error).toMatchObject({ code: 'STALE_REVISION', details: { revision: '3', expectedRevision: '2' } });
+    // Bad values are named by their field, the service's rules as CreateExam's.
+    const bad: [Record<string, unknown>, string][] = [
+      [{ passMark: 13 }, 'passMark'],
+      [{ fixedQuestions: [] }, 'fixedQuestions'],
+      [{ audience: { kind: 'allMembers', cadreLevels: ['countyDivision'] } }, 'audience.cadreLevels'],
+      [{ closesAt: '2020-01-01T00:00:00Z', opensAt: '2020-02-01T00:00:00Z' }, 'closesAt'],
+      [{ durationMinutes: 0 }, 'body.durationMinutes'],
+      [{ audience: { kind: 'everyone' } }, 'body.audience.kind'],
+    ];
+    for (const [body, field] of bad) {
+      const response = await lp.call('PATCH', `/api/v1/exams/${exam.id}`, staff.cityA, body);
+      expect([field, response.status]).toEqual([field, 400]);
+      expect(Object.keys(response.body.error.details)).toContain(field);
+    }
+    const unknownQuestion = await lp.call('PATCH', `/api/v1/exams/${exam.id}`, staff.cityA, {
+      fixedQuestions: [{ questionId: randomUUID(), score: 12 }],
+    });
+    expect(unknownQuestion.body.error).toMatchObject({ code: 'EXAM_QUESTION_MISSING', details: { field: 'fixedQuestions[0].questionId' } });
+    expect((await lp.call('PATCH', `/api/v1/exams/${exam.id}`, staff.cityB, { title: '别人的' })).status).toBe(404);
+    expect((await lp.call('GET', `/api/v1/exams/${exam.id}`, staff.cityA)).body).toMatchObject({ revision: 3, passMark: 10 });
+    expect(await updatedEvents(exam.id)).toHaveLength(2);
+  });
+
+  test('a published exam is not changed: 409 naming its status, nothing written', async () => {
+    const exam = await fixedExam(ids);
+    const refused = await lp.call('PATCH', `/api/v1/exams/${exam.id}`, staff.cityA, {
+      title: '发布后修改',
+      expectedRevision: exam.revision,
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'EXAM_NOT_DRAFT', details: { status: 'published' } });
+    expect(refused.body.error.message).toContain('published');
+    const after = (await lp.call('GET', `/api/v1/exams/${exam.id}`, staff.cityA)).body;
+    expect(after).toEqual(exam);
+    // The publish step's event travels after nothing of an update.
+    await waitFor(async () => (await lp.events('learning.exam.published')).some((e) => e.subjectId === exam.id), {
+      what: 'the published event',
+    });
+    expect(await updatedEvents(exam.id)).toHaveLength(0);
+  });
+});
+
+describe("an exam's audience", () => {
+  test('only its audience opens a paper and lists it as theirs; an exam saved without one is for all members', async () => {
+    const exam = await fixedExam(ids, { audience: { kind: 'cadres', cadreLevels: ['countyDivision'] } });
+    expect(exam.audience).toEqual({ kind: 'cadres', cadreLevels: ['countyDivision'] });
+    const forAll = await fixedExam(ids);
+    const member = await lp.member(tree.branchA1);
+    const otherLevel = await lp.member(tree.branchA1, { cadreLevel: 'townshipSection' });
+    const cadre = await lp.member(tree.branchA2, { cadreLevel: 'countyDivision' });
+    for (const outside of [member, otherLevel]) {
+      const refused = await lp.call('POST', `/api/v1/exams/${exam.id}/papers`, outside.token);
+      expect(refused.status).toBe(403);
+      expect(refused.body.error).toMatchObject({ code: 'EXAM_AUDIENCE', details: { audience: 'cadres', cadreLevels: 'countyDivision' } });
+      expect(refused.body.error.message).toContain('cadres (countyDivision)');
+    }
+    expect((await lp.call('GET', `/api/v1/exams/${exam.id}/papers`, staff.cityA)).body.total).toBe(0);
+    const opened = await lp.call('POST', `/api/v1/exams/${exam.id}/papers`, cadre.token);
+    expect(opened.status).toBe(201);
+    expect(opened.body).toMatchObject({ memberId: cadre.memberId, attempt: 1 });
+    expect((await lp.call('POST', `/api/v1/exams/${forAll.id}/papers`, member.token)).status).toBe(201);
+
+    const listed = async (token: Record<string, string>) =>
+      (await lp.call('GET', '/api/v1/exams?forMe=true&size=100', token)).body.items.map((e: Json) => e.id);
+    expect(await listed(cadre.token)).toEqual(expect.arrayContaining([exam.id, forAll.id]));
+    expect(await listed(member.token)).toContain(forAll.id);
+    expect(await listed(member.token)).not.toContain(exam.id);
+    expect(await listed(otherLevel.token)).not.toContain(exam.id);
+    // Another city's members are not offered city A's exams.
+    expect(await listed((await lp.member(tree.branchB1)).token)).not.toContain(forAll.id);
+    // The staff list still needs the right to manage exams.
+    expect((await lp.call('GET', '/api/v1/exams', member.token)).status).toBe(403);
+
+    // An exam saved before exams had an audience (none stored) reads, and opens, as for all members.
+    const legacy = await fixedExam(ids);
+    await (lp.platform.apps.learning as Json).exams.exams.exams.model.updateOne({ _id: legacy.id }, { $unset: { audience: 1 } }).exec();
+    expect((await lp.call('GET', `/api/v1/exams/${legacy.id}`, staff.cityA)).body.audience).toEqual({
+      kind: 'allMembers',
+      cadreLevels: [],
+    });
+    expect((await lp.call('POST', `/api/v1/exams/${legacy.id}/papers`, member.token)).status).toBe(201);
+    expect(await listed(member.token)).toContain(legacy.id);
+  });
+});
+
 describe('study points: opt-in, never an assessment basis', () => {
   test('off unless an organisation turns them on; awarded once per action; statistics per organisation only; assessments unchanged', async () => {
     expect(

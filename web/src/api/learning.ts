@@ -125,6 +125,14 @@ export interface ExamDraft {
   opensAt?: string;
   closesAt?: string;
   minSecondsPerQuestion?: number;
+  /** Who may open a paper; all members when left out. */
+  audience?: Audience;
+}
+
+/** Whom a course or an exam is for. */
+export interface Audience {
+  kind: string;
+  cadreLevels?: string[];
 }
 
 export interface Exam {
@@ -140,6 +148,7 @@ export interface Exam {
   opensAt: string;
   closesAt: string;
   minSecondsPerQuestion: number;
+  audience: { kind: string; cadreLevels: string[] };
   totalScore: number;
   revision: number;
 }
@@ -330,6 +339,9 @@ export const myLedger = (year?: number) => api<Ledger>('/me/ledger', { query: { 
 export const listExams = (query: { status?: string; page?: number; size?: number } = {}) => api<Page<Exam>>('/exams', { query });
 export const getExam = (examId: string) => api<Exam>(`/exams/${id(examId)}`);
 export const createExam = (body: ExamDraft) => api<Exam>('/exams', { method: 'POST', body });
+/** Changes fields of a draft exam ('' clears a window date), refused unless still at `expectedRevision`. */
+export const updateExam = (examId: string, body: Partial<ExamDraft> & { expectedRevision: number }) =>
+  api<Exam>(`/exams/${id(examId)}`, { method: 'PATCH', body });
 export const stepExam = (examId: string, action: 'publish' | 'close') => api<Exam>(`/exams/${id(examId)}/${action}`, { method: 'POST' });
 export const listBanks = (query: { page?: number; size?: number } = {}) => api<Page<QuestionBank>>('/question-banks', { query });
 export const createBank = (name: string) => api<QuestionBank>('/question-banks', { method: 'POST', body: { name } });

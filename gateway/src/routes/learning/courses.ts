@@ -4,7 +4,7 @@ import * as pb from '@repo/proto/learning/v1';
 import { Type, type Static } from '@sinclair/typebox';
 import { calendarDate, call, errorResponses, expectedRevision, int32, PageFields, pageOf, pageQuery, updateMask } from '../common';
 import type { LearningRouteOptions } from './clients';
-import { codecs, Hours, hoursOf, RecordId, wordOf, words } from './schemas';
+import { AudienceBody, AudienceInput, audienceBodyOf, codecs, Hours, hoursOf, RecordId, toProtoAudience, wordOf, words } from './schemas';
 
 const UnitInput = Type.Object(
   {
@@ -45,18 +45,7 @@ const courseFields = {
   summary: Type.String({ maxLength: 5_000 }),
   category: words('category', '理论学习 theory, 党性教育 partySpirit, 业务知识 professional, 廉洁教育 integrity, 政策法规 policy, other'),
   requirement: words('requirement', '必修 required or 选修 elective for its audience'),
-  audience: Type.Object(
-    {
-      kind: words('audience', 'allMembers, secretariesAndCommittee (支部书记、支委委员), cadres'),
-      cadreLevels: Type.Optional(
-        Type.Array(words('cadreLevel', 'Cadre level'), {
-          maxItems: 4,
-          description: 'For cadres: the levels it is for; none for every level',
-        }),
-      ),
-    },
-    { additionalProperties: false },
-  ),
+  audience: AudienceInput,
   topic: Type.String({
     minLength: 1,
     maxLength: 100,
@@ -96,7 +85,7 @@ export const CourseBody = Type.Object(
     summary: Type.String(),
     category: Type.String(),
     requirement: Type.String(),
-    audience: Type.Object({ kind: Type.String(), cadreLevels: Type.Array(Type.String()) }),
+    audience: AudienceBody,
     topic: Type.String(),
     organiserKind: Type.String(),
     organiserName: Type.String(),
@@ -166,10 +155,7 @@ function toDraft(body: Partial<CreateBody>): pb.CourseDraft {
     summary: body.summary ?? '',
     category: codecs.category.toProto(body.category),
     requirement: codecs.requirement.toProto(body.requirement),
-    audience: {
-      kind: codecs.audience.toProto(body.audience?.kind),
-      cadreLevels: (body.audience?.cadreLevels ?? []).map((l) => codecs.cadreLevel.toProto(l)),
-    },
+    audience: toProtoAudience(body.audience),
     topic: body.topic ?? '',
     organiserKind: codecs.organiserKind.toProto(body.organiserKind),
     organiserName: body.organiserName ?? '',
@@ -199,10 +185,7 @@ export function toCourseBody(c: pb.Course | undefined): Static<typeof CourseBody
     summary: c.summary,
     category: wordOf(codecs.category, c.category),
     requirement: wordOf(codecs.requirement, c.requirement),
-    audience: {
-      kind: wordOf(codecs.audience, c.audience?.kind),
-      cadreLevels: (c.audience?.cadreLevels ?? []).map((l) => wordOf(codecs.cadreLevel, l)),
-    },
+    audience: audienceBodyOf(c.audience),
     topic: c.topic,
     organiserKind: wordOf(codecs.organiserKind, c.organiserKind),
     organiserName: c.organiserName,

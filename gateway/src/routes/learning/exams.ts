@@ -2,9 +2,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import * as pb from '@repo/proto/learning/v1';
 import { Type, type Static } from '@sinclair/typebox';
-import { call, errorResponses, int32, PageFields, pageOf, pageQuery } from '../common';
+import { call, errorResponses, expectedRevision, int32, PageFields, pageOf, pageQuery, updateMask } from '../common';
 import type { LearningRouteOptions } from './clients';
-import { codecs, RecordId, wordOf, words } from './schemas';
+import { AudienceBody, AudienceInput, audienceBodyOf, codecs, RecordId, toProtoAudience, wordOf, words } from './schemas';
 
 const BankBody = Type.Object(
   {
@@ -93,8 +93,28 @@ const examFields = {
   minSecondsPerQuestion: Type.Optional(
     int32({ minimum: 0, maximum: 600, description: 'An answer sooner than this after the previous one is flagged for review' }),
   ),
+  audience: Type.Optional(
+    Type.Object(AudienceInput.properties, {
+      additionalProperties: false,
+      description: "Who may open a paper, as a course's audience; all members when left out",
+    }),
+  ),
 };
 const ExamInput = Type.Object(examFields, { additionalProperties: false });
+type ExamInput = Static<typeof ExamInput>;
+
+/** A window date to change: a date-time, or '' for none. */
+const WindowDate = (description: string) =>
+  Type.Union([Type.String({ format: 'date-time' }), Type.Literal('')], { description: `${description}; '' for none` });
+const ExamUpdate = Type.Object(
+  {
+    ...Object.fromEntries(Object.entries(examFields).map(([k, v]) => [k, Type.Optional(v)])),
+    opensAt: Type.Optional(WindowDate('When papers start to open')),
+    closesAt: Type.Optional(WindowDate('When papers stop opening')),
+    expectedRevision: expectedRevision(),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
 
 const ExamBody = Type.Object(
   {
@@ -118,6 +138,7 @@ const ExamBody = Type.Object(
     opensAt: Type.String(),
     closesAt: Type.String(),
     minSecondsPerQuestion: Type.Integer(),
+    audience: AudienceBody,
     totalScore: Type.Integer(),
     createdBy: Type.String(),
     createdAt: Type.String(),
@@ -222,6 +243,7 @@ function toExamBody(e: pb.Exam | undefined): Static<typeof ExamBody> {
     opensAt: e.opensAt ?? '',
     closesAt: e.closesAt ?? '',
     minSecondsPerQuestion: e.minSecondsPerQuestion,
+    audience: audienceBodyOf(e.audience),
     totalScore: e.totalScore,
     createdBy: e.createdBy,
     createdAt: e.createdAt ?? '',
@@ -277,6 +299,28 @@ function toQuestion(q: QuestionInput): pb.Question {
     blanks: (q.blanks ?? []).map((accepted) => ({ accepted })),
     referenceAnswer: q.referenceAnswer ?? '',
     knowledgePoints: q.knowledgePoints ?? [],
+  });
+}
+
+function toExamDraft(b: Partial<ExamInput>): pb.ExamDraft {
+  return pb.ExamDraft.create({
+    title: b.title ?? '',
+    fixedQuestions: b.fixedQuestions ?? [],
+    drawRules: (b.drawRules ?? []).map((r) => ({
+      bankId: r.bankId,
+      type: codecs.questionType.toProto(r.type),
+      knowledgePoint: r.knowledgePoint ?? '',
+      count: r.count,
+      score: r.score,
+    })),
+    durationMinutes: b.durationMinutes ?? 0,
+    passMark: b.passMark ?? 0,
+    retakes: b.retakes ?? 0,
+    // '' (no window) travels as no timestamp.
+    opensAt: b.opensAt || undefined,
+    closesAt: b.closesAt || undefined,
+    minSecondsPerQuestion: b.minSecondsPerQuestion ?? 0,
+    audience: b.audience ? toProtoAudience(b.audience) : undefined,
   });
 }
 
@@ -368,25 +412,7 @@ export const examRoutes: FastifyPluginAsyncTypebox<LearningRouteOptions> = async
     '/exams',
     { schema: { tags: ['exams'], summary: 'Create a draft exam', body: ExamInput, response: Created(ExamBody) } },
     async (request, reply) => {
-      const b = request.body;
-      const draft = pb.ExamDraft.create({
-        title: b.title,
-        fixedQuestions: b.fixedQuestions ?? [],
-        drawRules: (b.drawRules ?? []).map((r) => ({
-          bankId: r.bankId,
-          type: codecs.questionType.toProto(r.type),
-          knowledgePoint: r.knowledgePoint ?? '',
-          count: r.count,
-          score: r.score,
-        })),
-        durationMinutes: b.durationMinutes,
-        passMark: b.passMark,
-        retakes: b.retakes,
-        opensAt: b.opensAt,
-        closesAt: b.closesAt,
-        minSecondsPerQuestion: b.minSecondsPerQuestion ?? 0,
-      });
-      const { exam } = await call(request, learning.exams, 'createExam', { draft });
+      const { exam } = await call(request, learning.exams, 'createExam', { draft: toExamDraft(request.body) });
       return reply.status(201).header('location', `/api/v1/exams/${exam?.id}`).send(toExamBody(exam));
     },
   );
@@ -396,8 +422,17 @@ export const examRoutes: FastifyPluginAsyncTypebox<LearningRouteOptions> = async
     {
       schema: {
         tags: ['exams'],
-        summary: 'Exams of your scope (staff)',
-        querystring: Type.Object({ ...pageQuery(), status: Type.Optional(words('examStatus', 'Status')) }, { additionalProperties: false }),
+        summary: 'Exams of your scope (staff); with forMe, the published exams offered to you whose audience includes you',
+        querystring: Type.Object(
+          {
+            ...pageQuery(),
+            status: Type.Optional(words('examStatus', 'Status')),
+            forMe: Type.Optional(
+              Type.Boolean({ description: 'Only published exams offered to the caller, of an audience including them' }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Object({ ...PageFields, items: Type.Array(ExamBody) }), ...errorResponses },
       },
     },
@@ -405,6 +440,7 @@ export const examRoutes: FastifyPluginAsyncTypebox<LearningRouteOptions> = async
       const q = request.query;
       const r = await call(request, learning.exams, 'listExams', {
         status: codecs.examStatus.toProto(q.status),
+        forMe: q.forMe ?? false,
         page: { page: q.page ?? 1, size: q.size ?? 20 },
       });
       return { ...pageOf(r.page), items: r.exams.map(toExamBody) };
@@ -415,6 +451,29 @@ export const examRoutes: FastifyPluginAsyncTypebox<LearningRouteOptions> = async
     '/exams/:id',
     { schema: { tags: ['exams'], summary: 'One exam', params: IdParams, response: { 200: ExamBody, ...errorResponses } } },
     async (request) => toExamBody((await call(request, learning.exams, 'getExam', { id: request.params.id })).exam),
+  );
+
+  app.patch(
+    '/exams/:id',
+    {
+      schema: {
+        tags: ['exams'],
+        summary: 'Change fields of a draft exam; fields left out keep their values',
+        params: IdParams,
+        body: ExamUpdate,
+        response: { 200: ExamBody, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const body = request.body as Partial<ExamInput> & { expectedRevision?: number };
+      const { exam } = await call(request, learning.exams, 'updateExam', {
+        id: request.params.id,
+        draft: toExamDraft(body),
+        updateMask: updateMask(body),
+        expectedRevision: body.expectedRevision ?? 0,
+      });
+      return toExamBody(exam);
+    },
   );
 
   for (const action of codecs.examAction.values) {

@@ -56,3 +56,30 @@ export const Year = (description = 'Calendar year; defaults to this year in the 
 export const ReasonText = (description: string) => Type.String({ maxLength: 500, description });
 
 export const words = <K extends keyof typeof codecs>(key: K, description: string) => oneOf(codecs[key].values, description);
+
+/** Whom a course or an exam is for, as REST spells it. */
+export const AudienceInput = Type.Object(
+  {
+    kind: words('audience', 'allMembers, secretariesAndCommittee (支部书记、支委委员), cadres'),
+    cadreLevels: Type.Optional(
+      Type.Array(words('cadreLevel', 'Cadre level'), {
+        maxItems: 4,
+        description: 'For cadres: the levels it is for; none for every level',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const AudienceBody = Type.Object({ kind: Type.String(), cadreLevels: Type.Array(Type.String()) });
+
+export const toProtoAudience = (a: { kind: string; cadreLevels?: string[] } | undefined): pb.Audience =>
+  pb.Audience.create({
+    kind: codecs.audience.toProto(a?.kind),
+    cadreLevels: (a?.cadreLevels ?? []).map((l) => codecs.cadreLevel.toProto(l)),
+  });
+
+export const audienceBodyOf = (a: pb.Audience | undefined) => ({
+  kind: wordOf(codecs.audience, a?.kind),
+  cadreLevels: (a?.cadreLevels ?? []).map((l) => wordOf(codecs.cadreLevel, l)),
+});

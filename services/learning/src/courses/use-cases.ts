@@ -18,7 +18,7 @@ import {
   type CourseFields,
   type EditableField,
 } from '../domain/course';
-import { inAudience } from '../domain/learner';
+import { inAudience } from '../domain/audience';
 import type { CourseAction, CourseCategory, CourseRequirement, CourseStatus } from '../domain/vocabulary';
 import type { ExamRepository } from '../store/exams';
 import { courseNotFound, type CourseRepository } from '../store/courses';

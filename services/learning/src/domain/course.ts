@@ -4,12 +4,10 @@
  * learners are enrolled in, so they stay as published. Pure rules: no I/O.
  */
 import { isCalendarDate } from '@repo/calendar';
-import { failedPrecondition, validationFailed, type FieldViolation } from '@repo/errors';
+import { validationFailed, type FieldViolation } from '@repo/errors';
 import { offlineDayHours, onlineUnitHours, type ConversionTable } from './conversion';
-import type { CourseAudience } from './learner';
+import { checkAudience, normalizeAudience, type Audience } from './audience';
 import {
-  audienceKinds,
-  cadreLevels,
   courseCategories,
   courseRequirements,
   dayParts,
@@ -24,7 +22,7 @@ import {
   type OrganiserKind,
   type UnitKind,
 } from './vocabulary';
-import { stepOf, type Workflow } from './workflow';
+import { assertDraftStatus, stepOf, type Workflow } from './workflow';
 
 export interface SessionDay {
   date: string;
@@ -53,7 +51,7 @@ export interface CourseFields {
   summary: string;
   category: CourseCategory;
   requirement: CourseRequirement;
-  audience: CourseAudience;
+  audience: Audience;
   /** 培训主题. */
   topic: string;
   organiserKind: OrganiserKind;
@@ -144,14 +142,7 @@ export function validateCourse(fields: CourseFields, newId: () => string): Cours
     violations.push({ field: 'requirement', problem: `must be one of ${courseRequirements.join(', ')}` });
   if (!isOneOf(organiserKinds, fields.organiserKind))
     violations.push({ field: 'organiserKind', problem: `must be one of ${organiserKinds.join(', ')}` });
-  if (!isOneOf(audienceKinds, fields.audience.kind))
-    violations.push({ field: 'audience.kind', problem: `must be one of ${audienceKinds.join(', ')}` });
-  fields.audience.cadreLevels.forEach((level, i) => {
-    if (!isOneOf(cadreLevels, level))
-      violations.push({ field: `audience.cadreLevels[${i}]`, problem: `must be one of ${cadreLevels.join(', ')}` });
-  });
-  if (fields.audience.kind !== 'cadres' && fields.audience.cadreLevels.length)
-    violations.push({ field: 'audience.cadreLevels', problem: 'only an audience of cadres has levels' });
+  checkAudience(violations, fields.audience);
   if (!Number.isInteger(fields.capacity) || fields.capacity < 0 || fields.capacity > courseLimits.capacity)
     violations.push({ field: 'capacity', problem: `must be 0 (no limit) to ${courseLimits.capacity}` });
   if (fields.units.length === 0) violations.push({ field: 'units', problem: 'a course needs at least one unit' });
@@ -212,7 +203,7 @@ export function validateCourse(fields: CourseFields, newId: () => string): Cours
     summary: fields.summary.trim(),
     topic: fields.topic.trim(),
     organiserName: fields.organiserName.trim(),
-    audience: { kind: fields.audience.kind, cadreLevels: [...new Set(fields.audience.cadreLevels)] },
+    audience: normalizeAudience(fields.audience),
     units,
   };
 }
@@ -255,7 +246,5 @@ export function applyCourseStep(course: Pick<Course, 'status'>, action: CourseAc
 }
 
 export function assertDraft(course: Pick<Course, 'status'>): void {
-  if (course.status !== 'draft') {
-    throw failedPrecondition('COURSE_NOT_DRAFT', `only drafts can be changed; this course is ${course.status}`, { status: course.status });
-  }
+  assertDraftStatus('course', 'COURSE_NOT_DRAFT', course.status);
 }

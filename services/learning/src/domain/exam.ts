@@ -3,9 +3,10 @@
  * questions are graded by the server; short answers by a grader. Pure rules: no I/O.
  */
 import { failedPrecondition, validationFailed, type FieldViolation } from '@repo/errors';
+import { checkAudience, normalizeAudience, type Audience } from './audience';
 import { shuffled } from './random';
 import { isOneOf, questionTypes, type ExamAction, type ExamStatus, type QuestionType } from './vocabulary';
-import { stepOf, type Workflow } from './workflow';
+import { assertDraftStatus, stepOf, type Workflow } from './workflow';
 
 export interface QuestionBank {
   id: string;
@@ -147,7 +148,23 @@ export interface ExamFields {
   opensAt: string;
   closesAt: string;
   minSecondsPerQuestion: number;
+  /** Who may open a paper. */
+  audience: Audience;
 }
+
+export const editableExamFields = [
+  'title',
+  'fixedQuestions',
+  'drawRules',
+  'durationMinutes',
+  'passMark',
+  'retakes',
+  'opensAt',
+  'closesAt',
+  'minSecondsPerQuestion',
+  'audience',
+] as const satisfies readonly (keyof ExamFields)[];
+export type EditableExamField = (typeof editableExamFields)[number];
 
 export interface Exam extends ExamFields {
   id: string;
@@ -207,10 +224,12 @@ export function validateExam(fields: ExamFields): ExamFields {
   }
   if (fields.opensAt && fields.closesAt && Date.parse(fields.opensAt) >= Date.parse(fields.closesAt))
     violations.push({ field: 'closesAt', problem: 'must be after opensAt' });
+  checkAudience(violations, fields.audience);
   if (violations.length) throw validationFailed(violations);
   return {
     ...fields,
     title: fields.title.trim(),
+    audience: normalizeAudience(fields.audience),
     drawRules: fields.drawRules.map((r) => ({ ...r, knowledgePoint: r.knowledgePoint.trim() })),
   };
 }
@@ -219,6 +238,10 @@ const examWorkflow: Workflow<ExamStatus, ExamAction> = {
   publish: { from: 'draft', to: 'published' },
   close: { from: 'published', to: 'closed' },
 };
+
+export function assertExamDraft(exam: Pick<Exam, 'status'>): void {
+  assertDraftStatus('exam', 'EXAM_NOT_DRAFT', exam.status);
+}
 
 export function nextExamStatus(exam: Pick<Exam, 'status'>, action: ExamAction): ExamStatus {
   return stepOf(examWorkflow, 'an exam', 'EXAM_WORKFLOW_STEP', exam.status, action).to;

@@ -4,7 +4,7 @@
  * requirement, the cadre level, and the account the member signs in with.
  */
 import { validationFailed, type FieldViolation } from '@repo/errors';
-import { cadreLevels, isOneOf, learnerPosts, type AudienceKind, type CadreLevel, type LearnerPost } from './vocabulary';
+import { cadreLevels, isOneOf, learnerPosts, type CadreLevel, type LearnerPost } from './vocabulary';
 
 export interface Learner {
   memberId: string;
@@ -51,22 +51,4 @@ export interface LearnerFacts {
 
 export function isCadre(learner: Pick<Learner, 'cadreLevel'>): boolean {
   return learner.cadreLevel !== '';
-}
-
-export interface CourseAudience {
-  kind: AudienceKind;
-  /** For cadres: the levels; empty for every level. */
-  cadreLevels: CadreLevel[];
-}
-
-/** Whether a course's audience includes the learner (everyone on the roster for allMembers). */
-export function inAudience(learner: Pick<LearnerFacts, 'posts' | 'cadreLevel'>, audience: CourseAudience): boolean {
-  switch (audience.kind) {
-    case 'allMembers':
-      return true;
-    case 'secretariesAndCommittee':
-      return learner.posts.length > 0;
-    case 'cadres':
-      return learner.cadreLevel !== '' && (audience.cadreLevels.length === 0 || audience.cadreLevels.includes(learner.cadreLevel));
-  }
 }

@@ -21,3 +21,8 @@ export function stepOf<S extends string, A extends string>(
   }
   return step;
 }
+
+/** Only drafts change: refused with `code` naming the status `what` is in. */
+export function assertDraftStatus(what: string, code: string, status: string): void {
+  if (status !== 'draft') throw failedPrecondition(code, `only drafts can be changed; this ${what} is ${status}`, { status });
+}

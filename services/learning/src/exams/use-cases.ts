@@ -4,19 +4,24 @@
  * but for short answers, retakes, and flags for review that never change a score.
  */
 import { randomBytes } from 'node:crypto';
-import { authorize, can, inCallerScope, type Caller } from '@repo/access';
+import { authorize, can, inCallerScope, scopesCovering, type Caller } from '@repo/access';
 import type { NewEvent } from '@repo/bus';
 import type { Page } from '@repo/db';
 import { failedPrecondition, notFound, permissionDenied, validationFailed } from '@repo/errors';
+import { assertRevision } from '@repo/grpc';
 import type { Logger } from '@repo/logging';
 import { offeredTo, ownNode, selfLearner } from '../access';
 import type { Clock } from '../clock';
+import { audienceRule, inAudience } from '../domain/audience';
 import {
+  assertExamDraft,
   drawQuestions,
+  editableExamFields,
   examLimits,
   nextExamStatus,
   validateExam,
   validateQuestion,
+  type EditableExamField,
   type Exam,
   type ExamFields,
   type Question,
@@ -41,6 +46,7 @@ import { seededRandom } from '../domain/random';
 import type { ExamAction, ExamStatus, QuestionType } from '../domain/vocabulary';
 import type { PointsUseCases } from '../points/use-cases';
 import { bankNotFound, examEvents, examNotFound, paperNotFound, type ExamRepository } from '../store/exams';
+import type { Learner } from '../domain/learner';
 import type { LearnerRepository } from '../store/learners';
 
 export const examPaging = { defaultSize: 20, maxSize: 100 } as const;
@@ -50,6 +56,16 @@ type StoredPaper = Paper & { revision: number };
 /** What happens when a candidate passes (the unit test of a course unit completes it). */
 export interface PassListener {
   unitTestPassed(memberId: string, examId: string): Promise<void>;
+}
+
+/** A paper is opened only by someone of the exam's audience. */
+function assertInExamAudience(learner: Learner, exam: Exam): void {
+  if (!inAudience(learner, exam.audience))
+    throw permissionDenied('EXAM_AUDIENCE', `this exam is for ${audienceRule(exam.audience)}; your learning record is not among them`, {
+      examId: exam.id,
+      audience: exam.audience.kind,
+      cadreLevels: exam.audience.cadreLevels.join(','),
+    });
 }
 
 export class ExamUseCases {
@@ -151,9 +167,35 @@ export class ExamUseCases {
     return exam;
   }
 
-  async listExams(caller: Caller, status: ExamStatus | undefined, page: number, size: number): Promise<Page<Exam>> {
+  /**
+   * Staff: the exams of their scope. `forMe`: the published exams offered at the caller's node
+   * whose audience includes them (read whole and filtered here: exams at a node are few).
+   */
+  async listExams(caller: Caller, query: { status?: ExamStatus; forMe: boolean; page: number; size: number }): Promise<Page<Exam>> {
+    if (query.forMe) {
+      const learner = await selfLearner(this.learners, caller);
+      if (query.status && query.status !== 'published') return { items: [], total: 0 };
+      const all = await this.exams.listExams({ placedAtOneOf: scopesCovering(learner.orgPath), status: 'published' }, 1, 10_000);
+      const mine = all.items.filter((e) => inAudience(learner, e.audience));
+      return { items: mine.slice((query.page - 1) * query.size, query.page * query.size), total: mine.length };
+    }
     authorize(caller, 'exam.write');
-    return this.exams.listExams(ownNode(caller), status, page, size);
+    return this.exams.listExams({ scope: ownNode(caller), ...(query.status ? { status: query.status } : {}) }, query.page, query.size);
+  }
+
+  /** Changes fields of a draft; the rest keep their values. */
+  async updateExam(caller: Caller, id: string, fields: EditableExamField[], values: ExamFields, expectedRevision: number): Promise<Exam> {
+    authorize(caller, 'exam.write');
+    const current = await this.exams.findExam(id);
+    if (!current || !inCallerScope(caller, current.orgPath)) throw examNotFound(id);
+    assertExamDraft(current);
+    assertRevision(expectedRevision, current, 'exam');
+    const merged = Object.fromEntries(
+      editableExamFields.map((f) => [f, fields.includes(f) ? values[f] : current[f]]),
+    ) as unknown as ExamFields;
+    const valid = validateExam(merged);
+    await this.questionsFor(caller, valid);
+    return this.exams.updateExam(current, valid, fields, caller.userId);
   }
 
   async transition(caller: Caller, id: string, action: ExamAction): Promise<Exam> {
@@ -183,6 +225,7 @@ export class ExamUseCases {
     const learner = await selfLearner(this.learners, caller);
     const exam = await this.exams.findExam(examId);
     if (!exam || exam.status === 'draft' || !offeredTo(exam.orgPath, learner.orgPath)) throw examNotFound(examId);
+    assertInExamAudience(learner, exam);
     const now = this.clock.now();
     const earlier = await Promise.all(
       (await this.exams.papersOf(examId, learner.memberId)).map((p) => this.dueChecked(p as StoredPaper, exam, now)),

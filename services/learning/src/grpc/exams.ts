@@ -1,8 +1,8 @@
 /** ExamService over gRPC. */
 import { validationFailed } from '@repo/errors';
-import { defineService, pageAnswer, pageOf, type ServiceRegistration } from '@repo/grpc';
+import { defineService, pageAnswer, pageOf, updateMaskOf, type ServiceRegistration } from '@repo/grpc';
 import * as pb from '@repo/proto/learning/v1';
-import { totalScore } from '../domain/exam';
+import { editableExamFields, totalScore } from '../domain/exam';
 import type { ExamAction, ExamStatus, QuestionType } from '../domain/vocabulary';
 import { examPaging, type ExamUseCases } from '../exams/use-cases';
 import {
@@ -57,8 +57,14 @@ export function examService(exams: ExamUseCases): ServiceRegistration {
     listExams: async (request, { caller }) => {
       const page = pageOf(request, examPaging);
       const status = pb.examStatusCodec.fromProto(request.status) as ExamStatus | undefined;
-      const result = await exams.listExams(caller, status, page.page, page.size);
+      const result = await exams.listExams(caller, { ...page, forMe: request.forMe, ...(status ? { status } : {}) });
       return { exams: result.items.map((e) => toProtoExam(e, totalScore(e))), page: pageAnswer(page, result.total) };
+    },
+
+    updateExam: async (request, { caller }) => {
+      const fields = updateMaskOf(request.updateMask, editableExamFields);
+      const exam = await exams.updateExam(caller, request.id, fields, examFieldsFromDraft(request.draft), request.expectedRevision);
+      return { exam: toProtoExam(exam, totalScore(exam)) };
     },
 
     transitionExam: async (request, { caller }) => {

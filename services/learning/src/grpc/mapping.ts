@@ -1,5 +1,6 @@
 /** proto <-> domain for the learning service; enums through the generated codecs. */
 import * as pb from '@repo/proto/learning/v1';
+import { allMembers, type Audience } from '../domain/audience';
 import type { ConversionTable } from '../domain/conversion';
 import type { CourseFields, Unit } from '../domain/course';
 import type { Enrolment, UnitProgress } from '../domain/enrolment';
@@ -23,6 +24,20 @@ const words_ = <W extends string>(codec: { fromProto(v: string | undefined): str
   values.map((v) => word<W>(codec, v));
 const optionalDate = (value: string) => value || undefined;
 
+function audienceFromProto(a: pb.Audience | undefined): Audience {
+  return {
+    kind: word<words.AudienceKind>(pb.audienceKindCodec, a?.kind),
+    cadreLevels: words_<words.CadreLevel>(pb.cadreLevelCodec, a?.cadreLevels ?? []),
+  };
+}
+
+function toProtoAudience(a: Audience): pb.Audience {
+  return pb.Audience.create({
+    kind: pb.audienceKindCodec.toProto(a.kind),
+    cadreLevels: a.cadreLevels.map((l) => pb.cadreLevelCodec.toProto(l)),
+  });
+}
+
 export function courseFieldsFromDraft(draft: pb.CourseDraft | undefined): CourseFields {
   const d = draft ?? pb.CourseDraft.create();
   return {
@@ -31,10 +46,7 @@ export function courseFieldsFromDraft(draft: pb.CourseDraft | undefined): Course
     summary: d.summary,
     category: word<words.CourseCategory>(pb.courseCategoryCodec, d.category),
     requirement: word<words.CourseRequirement>(pb.courseRequirementCodec, d.requirement),
-    audience: {
-      kind: word<words.AudienceKind>(pb.audienceKindCodec, d.audience?.kind),
-      cadreLevels: words_<words.CadreLevel>(pb.cadreLevelCodec, d.audience?.cadreLevels ?? []),
-    },
+    audience: audienceFromProto(d.audience),
     topic: d.topic,
     organiserKind: word<words.OrganiserKind>(pb.organiserKindCodec, d.organiserKind),
     organiserName: d.organiserName,
@@ -64,10 +76,7 @@ export function toProtoCourse(course: CourseView): pb.Course {
     summary: course.summary,
     category: pb.courseCategoryCodec.toProto(course.category),
     requirement: pb.courseRequirementCodec.toProto(course.requirement),
-    audience: {
-      kind: pb.audienceKindCodec.toProto(course.audience.kind),
-      cadreLevels: course.audience.cadreLevels.map((l) => pb.cadreLevelCodec.toProto(l)),
-    },
+    audience: toProtoAudience(course.audience),
     topic: course.topic,
     organiserKind: pb.organiserKindCodec.toProto(course.organiserKind),
     organiserName: course.organiserName,
@@ -316,6 +325,8 @@ export function examFieldsFromDraft(d: pb.ExamDraft | undefined): ExamFields {
     opensAt: draft.opensAt ?? '',
     closesAt: draft.closesAt ?? '',
     minSecondsPerQuestion: draft.minSecondsPerQuestion,
+    // An exam created without one is for all members; an update names it in its mask to set it.
+    audience: draft.audience ? audienceFromProto(draft.audience) : allMembers,
   };
 }
 
@@ -327,6 +338,7 @@ export function toProtoExam(exam: Exam, totalScore: number): pb.Exam {
     drawRules: e.drawRules.map((r) => pb.DrawRule.create({ ...r, type: pb.questionTypeCodec.toProto(r.type) })),
     opensAt: optionalDate(e.opensAt),
     closesAt: optionalDate(e.closesAt),
+    audience: toProtoAudience(e.audience),
     totalScore,
   });
 }

@@ -12,6 +12,7 @@ import {
 import { isDuplicateKey, Schema, type Connection, type Page } from '@repo/db';
 import { failedPrecondition, notFound } from '@repo/errors';
 import { placedAt, placementSchemaFields, within, type PathHolder } from '@repo/kit';
+import { allMembers } from '../domain/audience';
 import type { Exam, ExamFields, Question, QuestionBank, QuestionFields } from '../domain/exam';
 import type { Paper, PaperQuestion } from '../domain/paper';
 import type { ExamStatus, QuestionType } from '../domain/vocabulary';
@@ -67,6 +68,8 @@ const examSchema = new Schema(
     opensAt: { type: String, default: '' },
     closesAt: { type: String, default: '' },
     minSecondsPerQuestion: { type: Number, default: 0 },
+    // Not required: exams saved before exams had an audience have none (see toExam).
+    audience: { type: Schema.Types.Mixed },
     status: { type: String, required: true },
     ...placementSchemaFields,
     createdBy: { type: String, required: true },
@@ -120,7 +123,7 @@ const blanksOf = (stored: StoredBlanks | undefined): string[][] => (stored ?? []
 
 type QuestionRecord = Omit<Question, 'id' | 'blanks'> & { _id: string; blanks: StoredBlanks };
 type StoredPaperQuestion = Omit<PaperQuestion, 'accepted'> & { accepted: StoredBlanks };
-type ExamRecord = Placed<Exam>;
+type ExamRecord = Omit<Placed<Exam>, 'audience'> & { audience?: Exam['audience'] };
 type PaperRecord = Omit<Placed<Paper>, 'questions'> & { flagged: boolean; questions: StoredPaperQuestion[] };
 
 const toQuestion = (record: QuestionRecord): Question => ({ ...idOf(record), blanks: blanksOf(record.blanks) });
@@ -133,6 +136,9 @@ const strip = <R extends OutboxRecord & { orgScopes?: string[]; flagged?: boolea
 };
 
 type StoredPaper = Paper & { revision: number };
+
+/** An exam saved before exams had an audience is for all members, as every exam was then. */
+const toExam = (record: ExamRecord): Exam => ({ ...(strip(record) as Omit<Exam, 'audience'>), audience: record.audience ?? allMembers });
 
 function toPaper(record: PaperRecord): StoredPaper {
   const paper = strip(record) as unknown as Omit<StoredPaper, 'questions'> & { questions: StoredPaperQuestion[] };
@@ -147,6 +153,7 @@ export const examEvents = {
   bankCreated: 'learning.questionBank.created',
   questionAdded: 'learning.question.added',
   created: 'learning.exam.created',
+  updated: 'learning.exam.updated',
   publish: 'learning.exam.published',
   close: 'learning.exam.closed',
   paperOpened: 'learning.paper.opened',
@@ -270,26 +277,55 @@ export class ExamRepository {
       revision: 1,
     };
     await this.exams.insert(record, [{ type: examEvents.created, actor, orgPath, subjectId: record._id, data: { title: fields.title } }]);
-    return strip(record) as Exam;
+    return toExam(record);
   }
 
   async findExam(id: string): Promise<Exam | null> {
     const record = await this.exams.model.findById(id, withoutOutboxFields).lean<ExamRecord>().exec();
-    return record ? (strip(record) as Exam) : null;
+    return record ? toExam(record) : null;
   }
 
-  async listExams(scope: string, status: ExamStatus | undefined, page: number, size: number): Promise<Page<Exam>> {
-    const query: Record<string, unknown> = { ...within(scope), ...(status ? { status } : {}) };
-    return pageOf(
-      this.exams.model,
-      query,
-      { projection: withoutOutboxFields, sort: { createdAt: -1, _id: 1 }, page, size },
-      (r) => strip(r as ExamRecord) as Exam,
+  /**
+   * Exams of a subtree (staff), or, with `placedAtOneOf`, those placed at one of these nodes (a
+   * learner's node and those above it).
+   */
+  async listExams(
+    filter: { scope?: string; placedAtOneOf?: string[]; status?: ExamStatus },
+    page: number,
+    size: number,
+  ): Promise<Page<Exam>> {
+    const query: Record<string, unknown> = {
+      ...(filter.scope ? within(filter.scope) : {}),
+      ...(filter.placedAtOneOf ? { orgPath: { $in: filter.placedAtOneOf } } : {}),
+      ...(filter.status ? { status: filter.status } : {}),
+    };
+    return pageOf(this.exams.model, query, { projection: withoutOutboxFields, sort: { createdAt: -1, _id: 1 }, page, size }, (r) =>
+      toExam(r as ExamRecord),
+    );
+  }
+
+  /** Saves a draft's new fields, if it is still the draft at the revision read. */
+  async updateExam(current: Exam, fields: ExamFields, changed: string[], actor: string): Promise<Exam> {
+    const event: NewEvent = {
+      type: examEvents.updated,
+      actor,
+      orgPath: current.orgPath,
+      subjectId: current.id,
+      data: { revision: current.revision + 1, changed, title: fields.title },
+    };
+    return toExam(
+      await this.exams.saveIf(
+        current.id,
+        current.revision,
+        { status: 'draft' },
+        { $set: { ...fields, updatedAt: new Date().toISOString() } },
+        [event],
+      ),
     );
   }
 
   async setExamStatus(current: Exam, status: ExamStatus, event: NewEvent): Promise<Exam> {
-    return strip(
+    return toExam(
       await this.exams.saveIf(
         current.id,
         current.revision,
@@ -297,7 +333,7 @@ export class ExamRepository {
         { $set: { status, updatedAt: new Date().toISOString() } },
         [event],
       ),
-    ) as Exam;
+    );
   }
 
   /** Opens a paper; its id (exam, candidate, attempt) makes a second opening of one attempt fail. */

@@ -13,7 +13,8 @@ import { todayOf, type Clock } from '../clock';
 import { courseDates, isOffline, unitHours, type Course, type Unit } from '../domain/course';
 import { emptyProgress, type Enrolment, type UnitProgress } from '../domain/enrolment';
 import { offlineDayHours } from '../domain/conversion';
-import { inAudience, type Learner } from '../domain/learner';
+import { audienceRule, inAudience } from '../domain/audience';
+import type { Learner } from '../domain/learner';
 import { entryKeys, type LedgerEntry } from '../domain/ledger';
 import {
   assertPlausible,
@@ -110,11 +111,9 @@ export class StudyUseCases {
     const course = await this.courses.find(courseId);
     if (!course || course.status !== 'published' || !offeredTo(course.orgPath, learner.orgPath)) throw courseNotFound(courseId);
     if (!inAudience(learner, course.audience)) {
-      throw failedPrecondition(
-        'COURSE_AUDIENCE',
-        `this course is for ${course.audience.kind}${course.audience.cadreLevels.length ? ` (${course.audience.cadreLevels.join(', ')})` : ''}`,
-        { audience: course.audience.kind },
-      );
+      throw failedPrecondition('COURSE_AUDIENCE', `this course is for ${audienceRule(course.audience)}`, {
+        audience: course.audience.kind,
+      });
     }
     const dates = courseDates(course);
     if (dates && dates.endDate < today)

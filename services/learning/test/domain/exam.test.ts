@@ -1,4 +1,5 @@
 import {
+  assertExamDraft,
   drawQuestions,
   normalizeFill,
   validateExam,
@@ -74,6 +75,7 @@ const exam = (overrides: Partial<ExamFields> = {}): ExamFields => ({
   opensAt: '',
   closesAt: '',
   minSecondsPerQuestion: 3,
+  audience: { kind: 'allMembers', cadreLevels: [] },
   ...overrides,
 });
 
@@ -90,6 +92,22 @@ test('exam settings are checked', () => {
   expectDomainError(() => validateExam(exam({ opensAt: '2026-06-02T00:00:00Z', closesAt: '2026-06-01T00:00:00Z' })), 'VALIDATION_FAILED', {
     closesAt: expect.any(String),
   });
+  // The audience is checked as a course's is.
+  expectDomainError(() => validateExam(exam({ audience: { kind: 'allMembers', cadreLevels: ['countyDivision'] } })), 'VALIDATION_FAILED', {
+    'audience.cadreLevels': expect.any(String),
+  });
+  expectDomainError(() => validateExam(exam({ audience: { kind: 'everyone' as never, cadreLevels: [] } })), 'VALIDATION_FAILED', {
+    'audience.kind': expect.any(String),
+  });
+  expect(validateExam(exam({ audience: { kind: 'cadres', cadreLevels: ['countyDivision', 'countyDivision'] } })).audience).toEqual({
+    kind: 'cadres',
+    cadreLevels: ['countyDivision'],
+  });
+});
+
+test('only a draft exam changes', () => {
+  expectDomainError(() => assertExamDraft({ status: 'published' }), 'EXAM_NOT_DRAFT', { status: 'published' });
+  expect(() => assertExamDraft({ status: 'draft' })).not.toThrow();
 });
 
 const bank = (n: number, type: QuestionType, points: string[] = []): Question[] =>
