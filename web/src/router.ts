@@ -76,6 +76,12 @@ const routes: RouteRecordRaw[] = [
       { path: 'login', name: 'login', component: () => import('./pages/public/SignInPage.vue'), meta: { title: '登录' } },
       { path: 'me', name: 'me', component: () => import('./pages/member/MemberHome.vue'), meta: { title: '我的', signedIn: true } },
       {
+        path: 'me/password',
+        name: 'my-password',
+        component: () => import('./pages/member/ChangePassword.vue'),
+        meta: { title: '修改密码', signedIn: true },
+      },
+      {
         path: 'me/meetings',
         name: 'my-meetings',
         component: () => import('./pages/member/MyMeetings.vue'),

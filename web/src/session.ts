@@ -95,6 +95,21 @@ export async function signOut(): Promise<void> {
   }
 }
 
+/**
+ * Changes the signed-in user's own password. The member service then ends every session of the
+ * user, this browser's cookie session among them, and answers new tokens for the caller; the
+ * portal keeps no refresh token outside its cookie, so it ends that new session too and the user
+ * signs in again with the new password, as on every other device.
+ */
+export async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
+  const answer = await api<{ refreshToken: string }>('/auth/password', { method: 'POST', body: { currentPassword, newPassword } });
+  try {
+    await api('/auth/logout', { method: 'POST', body: { refreshToken: answer.refreshToken }, anonymous: true });
+  } finally {
+    await signOut();
+  }
+}
+
 export function hasRole(...roles: Role[]): boolean {
   return !!state.user?.roles.some((role) => roles.includes(role));
 }

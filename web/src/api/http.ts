@@ -126,7 +126,22 @@ const codeMessages: Record<string, string> = {
   ORG_PARENT_KIND: '该类组织不能建在所选上级组织之下',
   ORG_CODE_TAKEN: '该组织编码已被使用',
   ORG_OWN_NODE: '不能删除或移动本人所在的组织',
+  ORG_MOVE_INTO_ITSELF: '不能移到本组织或其下级组织之下',
+  ORG_MOVE_SAME_PARENT: '该组织已在所选上级组织之下',
+  ORG_TOP_LEVEL: '只有超级管理员可以调整顶层组织',
   MEMBER_NATIONAL_ID_TAKEN: '该身份证号已有党员档案',
+  MEMBER_ORG_KIND: '党员只能归属于党支部',
+  MEMBER_MIN_AGE: '申请入党时须年满十八周岁',
+  MEMBER_STAGE_ORDER: '发展阶段须按顺序逐步办理，请刷新后重试',
+  MEMBER_STAGE_TERMINAL: '该党员已转正或已取消资格，不再办理发展步骤',
+  MEMBER_STAGE_DATE: '日期不能早于上一步骤，也不能晚于今天',
+  MEMBER_ACTIVIST_PERIOD: '确定为入党积极分子满一年后，方可确定为发展对象',
+  MEMBER_POLITICAL_REVIEW: '确定为发展对象须政审合格',
+  MEMBER_TRAINING_HOURS: '确定为发展对象须完成至少 24 学时的集中培训',
+  MEMBER_HIGHER_APPROVAL: '接收预备党员须经上级党委审批，请填写审批文号',
+  MEMBER_PROBATION_PERIOD: '预备期未满，不能转为正式党员',
+  MEMBER_PROBATION_EXTENSION: '预备期满一年时方可延长，只能延长一次，延长 1 至 12 个月',
+  AUTH_CURRENT_PASSWORD_WRONG: '当前密码不正确',
   TRANSFER_EXPIRED: '介绍信已过有效期',
   TRANSFER_ORIGIN_ONLY: '此步骤须由转出组织办理',
   TRANSFER_TARGET_ONLY: '此步骤须由接收组织办理',
@@ -269,6 +284,27 @@ const fieldLabels: Record<string, string> = {
   offlineHalfDay: '半天学时',
   basis: '依据',
   memberIds: '出席党员',
+  gender: '性别',
+  ethnicity: '民族',
+  birthDate: '出生日期',
+  nationalId: '身份证号',
+  education: '学历',
+  phone: '手机号',
+  stage: '发展阶段',
+  applicationDate: '申请入党日期',
+  activistDate: '确定积极分子日期',
+  candidateDate: '确定发展对象日期',
+  probationaryDate: '接收预备党员日期',
+  fullDate: '转正日期',
+  decisionRef: '决议文号',
+  trainingHours: '培训学时',
+  higherApprovalRef: '上级党委审批文号',
+  extensionMonths: '延长月数',
+  duesIncomeFen: '党费基数',
+  currentPassword: '当前密码',
+  newPassword: '新密码',
+  newParentId: '新的上级组织',
+  memberId: '党员档案',
 };
 
 /** "body.title" → 标题; a field the portal has no word for keeps its name. */
@@ -302,7 +338,8 @@ export function describeError(err: unknown): string {
   if (err instanceof DOMException && err.name === 'AbortError') return '';
   if (!(err instanceof ApiError)) return '网络异常，请稍后重试';
   const known = codeMessages[err.code];
-  if (known) return known;
+  // A rule refused for a date says from when it would pass (MEMBER_ACTIVIST_PERIOD …).
+  if (known) return err.details.earliest ? `${known}（最早可为 ${err.details.earliest}）` : known;
   switch (err.status) {
     case 400: {
       const fields = fieldsOf(err.details);

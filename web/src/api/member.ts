@@ -33,9 +33,27 @@ export interface Member {
   phone: string;
   organizationId: string;
   stage: string;
+  /** The dates of the pipeline's stages reached so far (applicationDate, activistDate …). */
+  keyDates: Partial<Record<KeyDateField, string>>;
+  /** Every pipeline step, oldest first. */
+  history: { stage: string; date: string; decisionRef: string; extensionMonths: number; higherApprovalRef: string }[];
   duesCategory: string;
   duesIncomeFen: number;
+  revision: number;
 }
+
+/** The pipeline's key dates, one per stage, in the order they occur. */
+export const keyDateFields = ['applicationDate', 'activistDate', 'candidateDate', 'probationaryDate', 'fullDate'] as const;
+export type KeyDateField = (typeof keyDateFields)[number];
+
+/** The stage each key date belongs to: a record at a stage carries its date and every earlier one. */
+export const keyDateStages: Record<KeyDateField, string> = {
+  applicationDate: 'applicant',
+  activistDate: 'activist',
+  candidateDate: 'candidate',
+  probationaryDate: 'probationary',
+  fullDate: 'full',
+};
 
 export interface ImportReport {
   rows: number;
@@ -114,6 +132,45 @@ export const stageLabels: Record<string, string> = {
   disqualified: '取消资格',
 };
 
+export const educationLabels: Record<string, string> = {
+  primary: '小学',
+  juniorHigh: '初中',
+  seniorHigh: '高中',
+  vocational: '中专',
+  associate: '大专',
+  bachelor: '本科',
+  master: '硕士研究生',
+  doctorate: '博士研究生',
+};
+
+/** What a pipeline step needs besides its date and the decision it rests on. */
+export type StepNeed = 'politicalReview' | 'trainingHours' | 'higherApproval' | 'extensionMonths';
+
+export interface PipelineStep {
+  /** The stage the step leads to ('probationary' from probationary is the extension). */
+  stage: string;
+  label: string;
+  needs: StepNeed[];
+}
+
+/**
+ * The steps the member service allows from each stage (services/member/src/domain/pipeline.ts):
+ * one forward step each, and from probation full membership, one extension or disqualification.
+ * The service still judges the dates and periods, and names the rule when it refuses.
+ */
+export const pipelineSteps: Record<string, PipelineStep[]> = {
+  applicant: [{ stage: 'activist', label: '确定为入党积极分子', needs: [] }],
+  activist: [{ stage: 'candidate', label: '确定为发展对象', needs: ['politicalReview', 'trainingHours'] }],
+  candidate: [{ stage: 'probationary', label: '接收为预备党员', needs: ['higherApproval'] }],
+  probationary: [
+    { stage: 'full', label: '转为正式党员', needs: [] },
+    { stage: 'probationary', label: '延长预备期', needs: ['extensionMonths'] },
+    { stage: 'disqualified', label: '取消预备党员资格', needs: [] },
+  ],
+  full: [],
+  disqualified: [],
+};
+
 export const meetingTypeLabels: Record<string, string> = {
   generalMeeting: '支部党员大会',
   committeeMeeting: '支委会',
@@ -168,6 +225,13 @@ export const renameOrganization = (id: string, body: { name: string; code?: stri
 /** Only a node with no children and no members. */
 export const deleteOrganization = (id: string) => api<void>(`/organizations/${encodeURIComponent(id)}`, { method: 'DELETE' });
 
+/** Moves a node and everything below it (members and users too) under another parent. */
+export const moveOrganization = (id: string, newParentId: string) =>
+  api<{ organization: Organization; movedNodes: number; movedRecords: number }>(`/organizations/${encodeURIComponent(id)}/move`, {
+    method: 'POST',
+    body: { newParentId },
+  });
+
 export const getOrganization = (id: string) => api<Organization>(`/organizations/${encodeURIComponent(id)}`);
 
 export const childrenOf = (id: string) =>
@@ -189,6 +253,48 @@ export async function organizationsInScope(ownId: string | undefined, kind?: str
 }
 
 export const getMember = (id: string) => api<Member>(`/members/${encodeURIComponent(id)}`);
+
+/** A profile as the member service takes it (gateway/src/routes/member/schemas.ts). */
+export interface MemberProfile {
+  name: string;
+  gender: string;
+  ethnicity: string;
+  birthDate: string;
+  nationalId: string;
+  education: string;
+  phone?: string;
+  organizationId: string;
+  stage: string;
+  keyDates: Partial<Record<KeyDateField, string>>;
+  duesCategory?: string;
+  duesIncomeFen?: number;
+}
+
+/** Records a member of a branch, at any stage of the pipeline with that stage's key dates. */
+export const createMember = (body: MemberProfile) => api<Member>('/members', { method: 'POST', body });
+
+/**
+ * Changes the fields given, unless the record moved on since `expectedRevision` (409
+ * STALE_REVISION); the organisation changes by transfer and the stage by pipeline step only.
+ */
+export const updateMember = (id: string, body: Partial<Omit<MemberProfile, 'organizationId' | 'stage'>> & { expectedRevision: number }) =>
+  api<Member>(`/members/${encodeURIComponent(id)}`, { method: 'PATCH', body });
+
+/** One step of the development pipeline; a step out of order or too early is refused naming the rule. */
+export const changeStage = (
+  id: string,
+  body: {
+    stage: string;
+    date: string;
+    decisionRef: string;
+    note?: string;
+    trainingHours?: number;
+    politicalReviewPassed?: boolean;
+    higherApprovalRef?: string;
+    extensionMonths?: number;
+    expectedRevision: number;
+  },
+) => api<Member>(`/members/${encodeURIComponent(id)}/stage`, { method: 'POST', body });
 
 /**
  * A subtree's members. The list pages by a token in path order; a total and offset pages (page
@@ -363,6 +469,14 @@ export const createUser = (body: {
 /** Fields left out keep their values; a role change takes effect at the user's next refresh. */
 export const updateUser = (
   userId: string,
-  body: { displayName?: string; roles?: Role[]; organizationId?: string; memberId?: string; disabled?: boolean; expectedRevision: number },
+  body: {
+    displayName?: string;
+    roles?: Role[];
+    organizationId?: string;
+    /** The user's own member record; '' unlinks it. */
+    memberId?: string;
+    disabled?: boolean;
+    expectedRevision: number;
+  },
 ) => api<UserAccount>(`/users/${encodeURIComponent(userId)}`, { method: 'PATCH', body });
 export const unlockUser = (userId: string) => api<UserAccount>(`/users/${encodeURIComponent(userId)}/unlock`, { method: 'POST' });
