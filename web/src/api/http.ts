@@ -215,7 +215,24 @@ const codeMessages: Record<string, string> = {
   WARNING_WORKFLOW_STEP: '预警当前状态不能办理此步骤',
 };
 
+/** A member record's fields, as the member forms and the import file's headers name them. */
+export const memberFieldLabels: Record<string, string> = {
+  gender: '性别',
+  ethnicity: '民族',
+  birthDate: '出生日期',
+  nationalId: '身份证号',
+  education: '学历',
+  phone: '手机号',
+  stage: '发展阶段',
+  applicationDate: '申请入党日期',
+  activistDate: '确定积极分子日期',
+  candidateDate: '确定发展对象日期',
+  probationaryDate: '接收预备党员日期',
+  fullDate: '转正日期',
+};
+
 const fieldLabels: Record<string, string> = {
+  ...memberFieldLabels,
   title: '标题',
   docNumber: '文号',
   agency: '发文机关',
@@ -284,18 +301,6 @@ const fieldLabels: Record<string, string> = {
   offlineHalfDay: '半天学时',
   basis: '依据',
   memberIds: '出席党员',
-  gender: '性别',
-  ethnicity: '民族',
-  birthDate: '出生日期',
-  nationalId: '身份证号',
-  education: '学历',
-  phone: '手机号',
-  stage: '发展阶段',
-  applicationDate: '申请入党日期',
-  activistDate: '确定积极分子日期',
-  candidateDate: '确定发展对象日期',
-  probationaryDate: '接收预备党员日期',
-  fullDate: '转正日期',
   decisionRef: '决议文号',
   trainingHours: '培训学时',
   higherApprovalRef: '上级党委审批文号',

@@ -1,6 +1,6 @@
 /** The organisation tree, members, meetings, dues and transfers (gateway/src/routes/member). */
 import { ref, watch, type Ref } from 'vue';
-import { api, describeError } from './http';
+import { api, describeError, memberFieldLabels } from './http';
 import type { Role, User } from '../session';
 
 export interface Page<T> {
@@ -189,20 +189,9 @@ export const transferStatusLabels: Record<string, string> = {
 
 /** The import file's columns by the field names its errors use (the Chinese header names). */
 export const importFieldLabels: Record<string, string> = {
+  ...memberFieldLabels,
   name: '姓名',
-  gender: '性别',
-  ethnicity: '民族',
-  birthDate: '出生日期',
-  nationalId: '身份证号',
-  education: '学历',
-  phone: '手机号',
   organizationId: '所在组织',
-  stage: '发展阶段',
-  applicationDate: '申请入党日期',
-  activistDate: '确定积极分子日期',
-  candidateDate: '确定发展对象日期',
-  probationaryDate: '接收预备党员日期',
-  fullDate: '转正日期',
 };
 
 export const duesCategoryLabels: Record<string, string> = {
